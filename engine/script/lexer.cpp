@@ -298,7 +298,10 @@ class Lexer {
 
     void emit(Token token) {
         if (token.kind == TokenKind::Eol) {
-            if (tokens_.empty() || continues_after(tokens_.back())) return;
+            // A ';' always separates (`x = ;` is an error); a newline may continue the line.
+            if (tokens_.empty() || (token.from_newline && continues_after(tokens_.back()))) {
+                return;
+            }
             if (tokens_.back().kind == TokenKind::Eol) {
                 tokens_.back().from_newline |= token.from_newline;
                 return;

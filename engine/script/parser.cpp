@@ -192,6 +192,8 @@ class Parser {
                 return std::string(token.text);
             case TokenKind::KwIdentifier:
                 return fmt::format("{}:", token.text);
+            case TokenKind::Eol:
+                return token.text == ";" ? "';'" : "end of line";
             case TokenKind::Atom:
                 return fmt::format(":{}", token.text);
             case TokenKind::StringStart:
@@ -397,7 +399,6 @@ class Parser {
                 unsupported(op_token.location, fmt::format("operator {}", op_token.text));
             }
             advance();
-            skip_eols();
             int next_min = info.right_assoc ? info.precedence : info.precedence + 1;
             bool guard = op_token.kind == TokenKind::When;
             if (guard) ++guard_depth_;
@@ -703,7 +704,7 @@ class Parser {
             if (guard_depth_ > 0) {
                 std::string name =
                     call->kind == NodeKind::LocalCall ? std::string(call->text) : "do-block";
-                unsupported(peek().location, name + " in guard");
+                unsupported(call->location, name + " in guard");
             }
             args.push_back(parse_do_block());
         }
