@@ -31,13 +31,13 @@ std::vector<Token> tokens(SourceFiles& files, std::string_view text) {
 
 using K = TokenKind;
 
-TEST(Lexer, IdentifiersKeywordsAndAliases) {
+TEST(scriptLexer, IdentifiersKeywordsAndAliases) {
     EXPECT_EQ(kinds("foo Foo foo? bar! do end fn __MODULE__ true"),
               (std::vector{K::Identifier, K::Alias, K::Identifier, K::Identifier, K::Do, K::End,
                            K::Fn, K::CurrentModule, K::True, K::Eol, K::EndOfFile}));
 }
 
-TEST(Lexer, KeywordKeysNeedASpace) {
+TEST(scriptLexer, KeywordKeysNeedASpace) {
     SourceFiles files;
     auto toks = tokens(files, "[do: 1, a: :b]");
     ASSERT_GE(toks.size(), 8u);
@@ -48,13 +48,13 @@ TEST(Lexer, KeywordKeysNeedASpace) {
     EXPECT_EQ(toks[5].text, "b");
 }
 
-TEST(Lexer, NotInIsOneOperator) {
+TEST(scriptLexer, NotInIsOneOperator) {
     EXPECT_EQ(kinds("a not in b"),
               (std::vector{K::Identifier, K::NotIn, K::Identifier, K::Eol, K::EndOfFile}));
     EXPECT_EQ(kinds("not inside"), (std::vector{K::Not, K::Identifier, K::Eol, K::EndOfFile}));
 }
 
-TEST(Lexer, Numbers) {
+TEST(scriptLexer, Numbers) {
     SourceFiles files;
     auto toks = tokens(files, "1_000 0xFF 0b11 0o7 1.5e3 1..2");
     EXPECT_EQ(toks[0].integer, 1000u);
@@ -68,13 +68,13 @@ TEST(Lexer, Numbers) {
     EXPECT_EQ(toks[7].kind, K::Integer);
 }
 
-TEST(Lexer, IntegerOverflowIsMarked) {
+TEST(scriptLexer, IntegerOverflowIsMarked) {
     SourceFiles files;
     auto toks = tokens(files, "99999999999999999999999");
     EXPECT_TRUE(toks[0].overflow);
 }
 
-TEST(Lexer, NewlinesSeparateExceptAfterOperatorsAndBeforePipes) {
+TEST(scriptLexer, NewlinesSeparateExceptAfterOperatorsAndBeforePipes) {
     EXPECT_EQ(kinds("a\nb"),
               (std::vector{K::Identifier, K::Eol, K::Identifier, K::Eol, K::EndOfFile}));
     EXPECT_EQ(kinds("a +\nb"),
@@ -87,13 +87,13 @@ TEST(Lexer, NewlinesSeparateExceptAfterOperatorsAndBeforePipes) {
               (std::vector{K::Identifier, K::Eol, K::Identifier, K::Eol, K::EndOfFile}));
 }
 
-TEST(Lexer, CommentsAndContinuation) {
+TEST(scriptLexer, CommentsAndContinuation) {
     EXPECT_EQ(kinds("a # comment \"not a string\nb"),
               (std::vector{K::Identifier, K::Eol, K::Identifier, K::Eol, K::EndOfFile}));
     EXPECT_EQ(kinds("a \\\n b"), (std::vector{K::Identifier, K::Identifier, K::Eol, K::EndOfFile}));
 }
 
-TEST(Lexer, InterpolatedStringIsAFlatRun) {
+TEST(scriptLexer, InterpolatedStringIsAFlatRun) {
     SourceFiles files;
     auto toks = tokens(files, "\"a#{b}c\"");
     ASSERT_EQ(toks.size(), 9u);
@@ -108,14 +108,14 @@ TEST(Lexer, InterpolatedStringIsAFlatRun) {
     EXPECT_EQ(toks[6].kind, K::StringEnd);
 }
 
-TEST(Lexer, QuotedKeywordKey) {
+TEST(scriptLexer, QuotedKeywordKey) {
     SourceFiles files;
     auto toks = tokens(files, "[\"a b\": 1]");
     EXPECT_EQ(toks[1].kind, K::StringStart);
     EXPECT_TRUE(toks[1].kw_key);
 }
 
-TEST(Lexer, HeredocIndentComesFromTheClosingLine) {
+TEST(scriptLexer, HeredocIndentComesFromTheClosingLine) {
     SourceFiles files;
     auto toks = tokens(files, "\"\"\"\n    a\n      b\n    \"\"\"");
     ASSERT_EQ(toks[2].kind, K::StringEnd);
@@ -125,7 +125,7 @@ TEST(Lexer, HeredocIndentComesFromTheClosingLine) {
     EXPECT_EQ(decoded, "a\n  b\n");
 }
 
-TEST(Lexer, Sigils) {
+TEST(scriptLexer, Sigils) {
     SourceFiles files;
     auto toks = tokens(files, "~r/a\\/b/iu ~w[x y]");
     EXPECT_EQ(toks[0].kind, K::StringStart);
@@ -135,7 +135,7 @@ TEST(Lexer, Sigils) {
     EXPECT_EQ(toks[3].sigil, 'w');
 }
 
-TEST(Lexer, CharLiteralsAndCaptureArguments) {
+TEST(scriptLexer, CharLiteralsAndCaptureArguments) {
     SourceFiles files;
     auto toks = tokens(files, "?a ?\\n &1 &&");
     EXPECT_EQ(toks[0].integer, 97u);
@@ -145,7 +145,7 @@ TEST(Lexer, CharLiteralsAndCaptureArguments) {
     EXPECT_EQ(toks[3].kind, K::AndAnd);
 }
 
-TEST(Lexer, LocationsAreOneBased) {
+TEST(scriptLexer, LocationsAreOneBased) {
     SourceFiles files;
     auto toks = tokens(files, "a\n  bb = 1");
     EXPECT_EQ(toks[2].location.line, 2u);
@@ -153,7 +153,7 @@ TEST(Lexer, LocationsAreOneBased) {
     EXPECT_EQ(toks[3].location.column, 6u);
 }
 
-TEST(Lexer, SpacingDecidesUnaryMinusArguments) {
+TEST(scriptLexer, SpacingDecidesUnaryMinusArguments) {
     SourceFiles files;
     auto toks = tokens(files, "f -1 - 2");
     EXPECT_TRUE(toks[1].space_before);
@@ -168,7 +168,7 @@ struct LexErrorCase {
     const char* message;
 };
 
-TEST(Lexer, Errors) {
+TEST(scriptLexer, Errors) {
     const LexErrorCase cases[] = {
         {"x = \"abc", 1, 5, "missing terminator: \""},
         {"x = 'abc", 1, 5, "missing terminator: '"},

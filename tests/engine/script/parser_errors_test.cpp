@@ -86,10 +86,10 @@ const ErrorCase kErrors[] = {
     {"ErrorInsideInterpolation", "x = \"a #{1 +}\"", 1, 13, "syntax error before: '}'", ""},
     {"FnWithoutClauses", "fn end", 1, 1, "expected clauses (args -> body) in fn ... end", ""},
 };
-INSTANTIATE_TEST_SUITE_P(Errors, ParserErrors, ::testing::ValuesIn(kErrors),
+INSTANTIATE_TEST_SUITE_P(scriptErrors, ParserErrors, ::testing::ValuesIn(kErrors),
                          [](const auto& param_info) { return std::string(param_info.param.name); });
 
-TEST(Diagnostics, FormatWithSourceLineAndCaret) {
+TEST(scriptDiagnostics, FormatWithSourceLineAndCaret) {
     SourceFiles files;
     const SourceFile& file =
         files.add("path/to/file.exs", "x = 1\ndefmodule M do\n  defmacro m, do: 1\nend\n");
@@ -101,7 +101,7 @@ TEST(Diagnostics, FormatWithSourceLineAndCaret) {
               "      ^\n");
 }
 
-TEST(Diagnostics, CaretKeepsTabs) {
+TEST(scriptDiagnostics, CaretKeepsTabs) {
     SourceFiles files;
     const SourceFile& file = files.add("t.exs", "\tx = $\n");
     ParseResult result = parse(file);
@@ -112,7 +112,7 @@ TEST(Diagnostics, CaretKeepsTabs) {
               "    \t    ^\n");
 }
 
-TEST(Robustness, DeepNestingIsRefusedNotCrashing) {
+TEST(scriptRobustness, DeepNestingIsRefusedNotCrashing) {
     struct Nesting {
         const char* open;
         const char* close;
@@ -133,7 +133,7 @@ TEST(Robustness, DeepNestingIsRefusedNotCrashing) {
     }
 }
 
-TEST(Robustness, LongOperatorChainsAreRefusedNotCrashing) {
+TEST(scriptRobustness, LongOperatorChainsAreRefusedNotCrashing) {
     std::string source = "x = 1";
     for (int i = 0; i < 50000; ++i) source += " + 1";
     SourceFiles files;
@@ -142,14 +142,14 @@ TEST(Robustness, LongOperatorChainsAreRefusedNotCrashing) {
     EXPECT_NE(result.diagnostics.front().message.find("nested too deeply"), std::string::npos);
 }
 
-TEST(Robustness, DepthLimitIsConfigurable) {
+TEST(scriptRobustness, DepthLimitIsConfigurable) {
     SourceFiles files;
     const SourceFile& file = files.add("d.exs", "[[[[[[[[[[1]]]]]]]]]]");
     EXPECT_TRUE(parse(file).ok());
     EXPECT_FALSE(parse(file, ParseOptions{.max_depth = 10}).ok());
 }
 
-TEST(Robustness, ArbitraryBytesNeverCrash) {
+TEST(scriptRobustness, ArbitraryBytesNeverCrash) {
     // A deterministic sweep over short byte strings made of syntax-relevant characters.
     const std::string alphabet = "a(){}[]\"'#:;,.|&%@^~-+*/\\=<>!?\n do end fn -> 1";
     std::uint32_t state = 12345;

@@ -66,7 +66,7 @@ const Fixture kPrecedence[] = {
     {"WhenIsBelowMatch", "f(x) when x > 0", "(when (call f x) (> x 0))"},
     {"DefaultArgument", "def f(a \\\\ 1), do: a", "(call def (call f (\\\\ a 1)) (kw do: a))"},
 };
-INSTANTIATE_TEST_SUITE_P(Precedence, ParserFixture, ::testing::ValuesIn(kPrecedence), fixture_name);
+INSTANTIATE_TEST_SUITE_P(scriptPrecedence, ParserFixture, ::testing::ValuesIn(kPrecedence), fixture_name);
 
 // ---- literals ----
 const Fixture kLiterals[] = {
@@ -100,7 +100,7 @@ const Fixture kLiterals[] = {
     {"CurrentModule", "__MODULE__", "__MODULE__"},
     {"Underscore", "{_, _ignored}", "(tuple _ _ignored)"},
 };
-INSTANTIATE_TEST_SUITE_P(Literals, ParserFixture, ::testing::ValuesIn(kLiterals), fixture_name);
+INSTANTIATE_TEST_SUITE_P(scriptLiterals, ParserFixture, ::testing::ValuesIn(kLiterals), fixture_name);
 
 // ---- containers ----
 const Fixture kContainers[] = {
@@ -126,7 +126,7 @@ const Fixture kContainers[] = {
     {"Access", "a[:b][c]", "(access (access a :b) c)"},
     {"FieldAccess", "state.tasks[task.ref]", "(access (field state tasks) (field task ref))"},
 };
-INSTANTIATE_TEST_SUITE_P(Containers, ParserFixture, ::testing::ValuesIn(kContainers), fixture_name);
+INSTANTIATE_TEST_SUITE_P(scriptContainers, ParserFixture, ::testing::ValuesIn(kContainers), fixture_name);
 
 // ---- calls ----
 const Fixture kCalls[] = {
@@ -169,7 +169,7 @@ const Fixture kCalls[] = {
     {"Unless", "unless a, do: b", "(call unless a (kw do: b))"},
     {"AmbiguousMinusIsFlagged", "x -1", "(call x -1)"},
 };
-INSTANTIATE_TEST_SUITE_P(Calls, ParserFixture, ::testing::ValuesIn(kCalls), fixture_name);
+INSTANTIATE_TEST_SUITE_P(scriptCalls, ParserFixture, ::testing::ValuesIn(kCalls), fixture_name);
 
 // ---- functions and control flow ----
 const Fixture kFunctions[] = {
@@ -230,9 +230,9 @@ const Fixture kFunctions[] = {
     {"CommentsAreIgnored", "# a comment\nx = 1 # trailing\n", "(= x 1)"},
     {"ParenthesizedBlock", "(a; b)", "(block a b)"},
 };
-INSTANTIATE_TEST_SUITE_P(Functions, ParserFixture, ::testing::ValuesIn(kFunctions), fixture_name);
+INSTANTIATE_TEST_SUITE_P(scriptFunctions, ParserFixture, ::testing::ValuesIn(kFunctions), fixture_name);
 
-TEST(ParserAst, NodesCarryLocations) {
+TEST(scriptAst, NodesCarryLocations) {
     SourceFiles files;
     const SourceFile& file = files.add("loc.exs", "x = 1\n  IO.puts(\"a\")\n");
     ParseResult result = parse(file);
@@ -253,7 +253,7 @@ TEST(ParserAst, NodesCarryLocations) {
     EXPECT_TRUE(call->has(kParens));
 }
 
-TEST(ParserAst, StabClauseAccessors) {
+TEST(scriptAst, StabClauseAccessors) {
     SourceFiles files;
     const SourceFile& file = files.add("fn.exs", "fn a, b when a > b -> a end");
     ParseResult result = parse(file);
@@ -267,7 +267,7 @@ TEST(ParserAst, StabClauseAccessors) {
     EXPECT_EQ(clause_body(*clause)->kind, NodeKind::Block);
 }
 
-TEST(ParserAst, DoBlockAndAmbiguousFlags) {
+TEST(scriptAst, DoBlockAndAmbiguousFlags) {
     SourceFiles files;
     const SourceFile& file = files.add("f.exs", "if a do\n b\nend\nx -1");
     ParseResult result = parse(file);
@@ -278,7 +278,7 @@ TEST(ParserAst, DoBlockAndAmbiguousFlags) {
     EXPECT_TRUE(result.ast->root()->child(1)->has(kAmbiguousOperator));
 }
 
-TEST(ParserPerformance, TenThousandLinesParseQuickly) {
+TEST(scriptPerformance, TenThousandLinesParseQuickly) {
     std::string source;
     for (int i = 0; i < 1000; ++i) {
         source += "defmodule M" + std::to_string(i) + " do\n";

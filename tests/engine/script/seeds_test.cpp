@@ -31,7 +31,7 @@ std::string read_file(const std::filesystem::path& path) {
     return buffer.str();
 }
 
-TEST(SeedScenarios, EveryScenarioParses) {
+TEST(scriptSeedScenarios, EveryScenarioParses) {
     std::filesystem::path dir = seed_directory();
     if (dir.empty()) GTEST_SKIP() << "no seed scenario directory found";
     std::vector<std::filesystem::path> files;
