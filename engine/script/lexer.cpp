@@ -244,6 +244,7 @@ class Lexer {
 
     LexResult run() {
         LexResult result;
+        tokens_.reserve(src_.size() / 2 + 16);  // scenarios have about one token per 3 bytes
         try {
             lex_all();
         } catch (const LexError& error) {
@@ -422,7 +423,7 @@ class Lexer {
             --mode.brace_depth;
         }
         for (const Operator& op : kOperators) {
-            if (starts_with(op.spelling)) {
+            if (op.spelling[0] == c && starts_with(op.spelling)) {
                 pos_ += op.spelling.size();
                 return emit(make(op.kind, at, begin, space_before));
             }
@@ -580,7 +581,7 @@ class Lexer {
         }
         ++pos_;
         for (std::string_view op : kOperatorAtoms) {
-            if (starts_with(op)) {
+            if (op[0] == peek() && starts_with(op)) {
                 pos_ += op.size();
                 Token token = make(TokenKind::Atom, at, begin, space_before);
                 token.text = op;

@@ -126,8 +126,8 @@ constexpr Context kContainer{false, false};
 
 class Parser {
   public:
-    Parser(const SourceFile& file, std::vector<Token> tokens, Ast& ast, const ParseOptions& options)
-        : file_(file), tokens_(std::move(tokens)), ast_(ast) {
+    Parser(std::vector<Token> tokens, Ast& ast, const ParseOptions& options)
+        : tokens_(std::move(tokens)), ast_(ast) {
         max_depth_ = std::clamp<std::uint32_t>(options.max_depth, 8, 60000);
     }
 
@@ -139,7 +139,6 @@ class Parser {
     }
 
   private:
-    const SourceFile& file_;
     std::vector<Token> tokens_;
     std::size_t pos_ = 0;
     Ast& ast_;
@@ -1256,7 +1255,7 @@ ParseResult parse(const SourceFile& file, const ParseOptions& options) {
     }
     auto ast = std::make_unique<Ast>();
     try {
-        Parser parser(file, std::move(lexed.tokens), *ast, options);
+        Parser parser(std::move(lexed.tokens), *ast, options);
         ast->set_root(parser.parse_file());
     } catch (const ParseError& error) {
         result.diagnostics.push_back(Diagnostic{error.location, error.message, error.construct});
