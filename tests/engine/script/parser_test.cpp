@@ -66,7 +66,8 @@ const Fixture kPrecedence[] = {
     {"WhenIsBelowMatch", "f(x) when x > 0", "(when (call f x) (> x 0))"},
     {"DefaultArgument", "def f(a \\\\ 1), do: a", "(call def (call f (\\\\ a 1)) (kw do: a))"},
 };
-INSTANTIATE_TEST_SUITE_P(scriptPrecedence, ParserFixture, ::testing::ValuesIn(kPrecedence), fixture_name);
+INSTANTIATE_TEST_SUITE_P(scriptPrecedence, ParserFixture, ::testing::ValuesIn(kPrecedence),
+                         fixture_name);
 
 // ---- literals ----
 const Fixture kLiterals[] = {
@@ -100,7 +101,8 @@ const Fixture kLiterals[] = {
     {"CurrentModule", "__MODULE__", "__MODULE__"},
     {"Underscore", "{_, _ignored}", "(tuple _ _ignored)"},
 };
-INSTANTIATE_TEST_SUITE_P(scriptLiterals, ParserFixture, ::testing::ValuesIn(kLiterals), fixture_name);
+INSTANTIATE_TEST_SUITE_P(scriptLiterals, ParserFixture, ::testing::ValuesIn(kLiterals),
+                         fixture_name);
 
 // ---- containers ----
 const Fixture kContainers[] = {
@@ -126,7 +128,8 @@ const Fixture kContainers[] = {
     {"Access", "a[:b][c]", "(access (access a :b) c)"},
     {"FieldAccess", "state.tasks[task.ref]", "(access (field state tasks) (field task ref))"},
 };
-INSTANTIATE_TEST_SUITE_P(scriptContainers, ParserFixture, ::testing::ValuesIn(kContainers), fixture_name);
+INSTANTIATE_TEST_SUITE_P(scriptContainers, ParserFixture, ::testing::ValuesIn(kContainers),
+                         fixture_name);
 
 // ---- calls ----
 const Fixture kCalls[] = {
@@ -230,7 +233,8 @@ const Fixture kFunctions[] = {
     {"CommentsAreIgnored", "# a comment\nx = 1 # trailing\n", "(= x 1)"},
     {"ParenthesizedBlock", "(a; b)", "(block a b)"},
 };
-INSTANTIATE_TEST_SUITE_P(scriptFunctions, ParserFixture, ::testing::ValuesIn(kFunctions), fixture_name);
+INSTANTIATE_TEST_SUITE_P(scriptFunctions, ParserFixture, ::testing::ValuesIn(kFunctions),
+                         fixture_name);
 
 TEST(scriptAst, NodesCarryLocations) {
     SourceFiles files;
