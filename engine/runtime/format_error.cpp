@@ -136,6 +136,8 @@ std::string format_application(const Term& module) {
         "io_lib", "string", "sets", "ordsets", "dict", "queue", "ets", "erl_eval", "supervisor_bridge"};
     for (auto m : stdlib_modules)
         if (name == m) return "(stdlib 4.2) ";
+    // :elixir_compiler_0 and friends are the modules a script's top level compiles into: no app.
+    if (name.substr(0, 16) == "elixir_compiler_") return "";
     if (name.substr(0, 7) == "elixir_" || name == "elixir") return "(elixir 1.14.0) ";
     return "";
 }
