@@ -31,7 +31,8 @@ TEST_P(FormatErrorOracle, MatchesElixir) {
     EXPECT_EQ(c.actual(), c.expected) << "elixir: " << c.elixir;
 }
 
-INSTANTIATE_TEST_SUITE_P(Elixir114, FormatErrorOracle, ::testing::Range<size_t>(0, std::size(kOracle)));
+INSTANTIATE_TEST_SUITE_P(Elixir114, FormatErrorOracle,
+                         ::testing::Range<size_t>(0, std::size(kOracle)));
 
 // --- exception structs ---------------------------------------------------------------------
 
@@ -47,20 +48,24 @@ TEST(FormatError, MakeExceptionBuildsTheStruct) {
 // elixir -e 'spawn(fn -> send(:nobody, :hi) end); Process.sleep(50)'
 TEST(FormatError, ArgumentErrorWithErrorInfo) {
     EXPECT_EQ(format_banner(A("error"), argument_error_at({{1, "invalid destination"}})),
-              "** (ArgumentError) errors were found at the given arguments:\n\n  * 1st argument: invalid destination\n");
+              "** (ArgumentError) errors were found at the given arguments:\n\n  * 1st argument: "
+              "invalid destination\n");
 }
 
 // elixir -e 'apply(Enum, :mapp, [1, 2])' (module loaded) / apply(Foo, :bar, [1]) (not loaded)
 TEST(FormatError, UndefinedFunctionErrorDependsOnTheModuleBeingLoaded) {
-    EXPECT_EQ(exception_message(undefined_function_error(Atom::intern("Elixir.Enum"), Atom::intern("mapp"), 2, true)),
+    EXPECT_EQ(exception_message(undefined_function_error(Atom::intern("Elixir.Enum"),
+                                                         Atom::intern("mapp"), 2, true)),
               "function Enum.mapp/2 is undefined or private");
-    EXPECT_EQ(exception_message(undefined_function_error(Atom::intern("Elixir.Foo"), Atom::intern("bar"), 1, false)),
+    EXPECT_EQ(exception_message(undefined_function_error(Atom::intern("Elixir.Foo"),
+                                                         Atom::intern("bar"), 1, false)),
               "function Foo.bar/1 is undefined (module Foo is not available)");
     set_thread_module_loaded([](Atom m) { return m.name() == "Elixir.Loaded"; });
     Term undef = normalize_error(A("undef"), L({Frame(Mod("Loaded"), "nope", I(0))}));
     EXPECT_EQ(exception_message(undef), "function Loaded.nope/0 is undefined or private");
     set_thread_module_loaded(nullptr);
-    EXPECT_EQ(exception_message(undef), "function Loaded.nope/0 is undefined (module Loaded is not available)");
+    EXPECT_EQ(exception_message(undef),
+              "function Loaded.nope/0 is undefined (module Loaded is not available)");
 }
 
 // --- Logger reports (from real runs; the timestamps differ, the shapes must not) ---------------
@@ -75,7 +80,8 @@ Term task_stack(std::string_view file, int64_t line) {
 // a.exs: t = Task.async(fn -> raise "boom" end); Process.sleep(100)   (stdout)
 TEST(LoggerReports, TaskRaising) {
     Term fun = A("fun_placeholder");
-    std::string report = task_crash_report(Pid{0, 99}, P(96), fun, L({}), T({runtime_error("boom"), task_stack("a.exs", 1)}));
+    std::string report = task_crash_report(Pid{0, 99}, P(96), fun, L({}),
+                                           T({runtime_error("boom"), task_stack("a.exs", 1)}));
     EXPECT_EQ(report,
               "Task #PID<0.99.0> started from #PID<0.96.0> terminating\n"
               "** (RuntimeError) boom\n"
@@ -86,7 +92,8 @@ TEST(LoggerReports, TaskRaising) {
               "Function: :fun_placeholder\n"
               "    Args: []");
     // ... and the script's own death, on stderr, when it is linked to that task:
-    EXPECT_EQ(format_uncaught(T({A("EXIT"), P(96)}), T({runtime_error("boom"), task_stack("a.exs", 1)}), L({})),
+    EXPECT_EQ(format_uncaught(T({A("EXIT"), P(96)}),
+                              T({runtime_error("boom"), task_stack("a.exs", 1)}), L({})),
               "** (EXIT from #PID<0.96.0>) an exception was raised:\n"
               "    ** (RuntimeError) boom\n"
               "        a.exs:1: anonymous fn/0 in :elixir_compiler_0.__FILE__/1\n"
@@ -109,15 +116,16 @@ TEST(LoggerReports, TaskExiting) {
               "    (stdlib 4.2) proc_lib.erl:240: :proc_lib.init_p_do_apply/3\n"
               "Function: :f\n"
               "    Args: []");
-    EXPECT_EQ(task_crash_report(Pid{0, 5}, A("starter"), T({Mod("M"), A("f"), I(0)}), L({I(1)}), A("bye")),
+    EXPECT_EQ(task_crash_report(Pid{0, 5}, A("starter"), T({Mod("M"), A("f"), I(0)}), L({I(1)}),
+                                A("bye")),
               "Task #PID<0.5.0> started from :starter terminating\n"
               "** (stop) :bye\n"
               "Function: {M, :f, 0}\n"
               "    Args: [1]");
 }
 
-// d.exs: spawn(fn -> raise ArgumentError, "bad" end); spawn(fn -> :erlang.error({:badmatch, 3}) end);
-// g.exs: spawn(fn -> throw(:foo) end)
+// d.exs: spawn(fn -> raise ArgumentError, "bad" end); spawn(fn -> :erlang.error({:badmatch, 3})
+// end); g.exs: spawn(fn -> throw(:foo) end)
 TEST(LoggerReports, PlainProcess) {
     Term stack = L({Frame(A("elixir_compiler_0"), "-__FILE__/1-fun-0-", I(0), "d.exs", 1)});
     EXPECT_EQ(process_crash_report(Pid{0, 99}, argument_error("bad"), stack),
@@ -164,7 +172,8 @@ TEST(LoggerReports, GenServer) {
               "    (elixir 1.14.0) lib/gen_server.ex:1035: GenServer.call/3\n"
               "    g.exs:12: (file)");
     // The caller sees the exit (IO.puts(Exception.format_exit(r)) in its catch):
-    EXPECT_EQ(format_exit(T({call.reason, T({Mod("GenServer"), A("call"), L({P(103), A("crash"), I(5000)})})})),
+    EXPECT_EQ(format_exit(T({call.reason,
+                             T({Mod("GenServer"), A("call"), L({P(103), A("crash"), I(5000)})})})),
               "exited in: GenServer.call(#PID<0.103.0>, :crash, 5000)\n"
               "    ** (EXIT) an exception was raised:\n"
               "        ** (ArithmeticError) bad argument in arithmetic expression\n"
@@ -175,7 +184,8 @@ TEST(LoggerReports, GenServer) {
 
     GenServerCrash cast;
     cast.name = P(104);
-    cast.reason = T({runtime_error("cast boom 5"), L({Frame(Mod("Srv"), "handle_cast", I(2), "g.exs", 6)})});
+    cast.reason =
+        T({runtime_error("cast boom 5"), L({Frame(Mod("Srv"), "handle_cast", I(2), "g.exs", 6)})});
     cast.last_message = T({A("$gen_cast"), A("crash")});
     cast.state = I(5);
     EXPECT_EQ(genserver_crash_report(cast),
@@ -187,9 +197,9 @@ TEST(LoggerReports, GenServer) {
 
     GenServerCrash info;
     info.name = A("named");
-    info.reason = T({T({A("badkey"), A("k"), M({})}),
-                     L({Frame(A("erlang"), "map_get", L({A("k"), M({})})),
-                        Frame(Mod("Srv"), "handle_info", I(2), "g.exs", 7)})});
+    info.reason = T(
+        {T({A("badkey"), A("k"), M({})}), L({Frame(A("erlang"), "map_get", L({A("k"), M({})})),
+                                             Frame(Mod("Srv"), "handle_info", I(2), "g.exs", 7)})});
     info.last_message = A("x");
     info.state = I(5);
     EXPECT_EQ(genserver_crash_report(info),
@@ -226,7 +236,8 @@ TEST(LoggerReports, GenServer) {
 
 TEST(LoggerReports, Prefix) {
     EXPECT_EQ(logger_prefix(0), "00:00:00.000 [error] ");
-    EXPECT_EQ(logger_prefix((11LL * 3600 + 31 * 60 + 44) * 1000000 + 530999), "11:31:44.530 [error] ");
+    EXPECT_EQ(logger_prefix((11LL * 3600 + 31 * 60 + 44) * 1000000 + 530999),
+              "11:31:44.530 [error] ");
     EXPECT_EQ(logger_entry(1000, "warning", "x"), "\n00:00:00.001 [warning] x\n");
 }
 
