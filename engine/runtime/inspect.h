@@ -16,13 +16,13 @@
 
 namespace tasklens {
 
-/// Inspect.Opts. Defaults are Kernel.inspect/2's; IO.inspect turns `pretty` on.
+/// Inspect.Opts, with Elixir's defaults.
 struct InspectOptions {
-    /// Columns available to the pretty printer (only used when `pretty`).
+    /// Columns for the layout: used by inspect() only when `pretty`, by io_inspect_text() always.
     int width = 80;
     /// Items shown of lists, tuples, maps and binaries before `...`; negative = :infinity.
     int64_t limit = 50;
-    /// Bytes shown of printable strings and charlists before `...`; negative = :infinity.
+    /// Characters shown of printable strings and charlists before `...`; negative = :infinity.
     int64_t printable_limit = 4096;
     /// Break lines to fit `width`. Off, everything is printed on one line (Kernel.inspect/2).
     bool pretty = false;
