@@ -150,6 +150,11 @@ std::string dot_quoted(std::string_view text) {
     return out;
 }
 
+/// Node ids name the pid, so the DOT reads on its own: #PID<0.42.0> is pid_0_42.
+std::string dot_id(Pid pid) {
+    return fmt::format("pid_{}_{}", pid.node, pid.serial);
+}
+
 }  // namespace
 
 void write_supervision_dot(std::ostream& out, const TraceModel& model, int64_t t) {
@@ -165,7 +170,7 @@ void write_supervision_dot(std::ostream& out, const TraceModel& model, int64_t t
             const std::string_view child_id = model.string(model.child_slots()[node.slot].child_id);
             if (!child_id.empty() && child_id != label) label += fmt::format("\n({})", child_id);
         }
-        label += "\n" + format_pid(info.pid);
+        if (const std::string pid = format_pid(info.pid); label != pid) label += "\n" + pid;
         if (node.restarts > 0) label += fmt::format("\nrestarts: {}", node.restarts);
         if (!node.alive && info.exited())
             label += "\nexit: " + std::string(model.string(info.exit_reason));
@@ -174,12 +179,13 @@ void write_supervision_dot(std::ostream& out, const TraceModel& model, int64_t t
             attributes += ", style=\"rounded,dashed\", color=grey, fontcolor=grey";
         else if (info.is_supervisor)
             attributes += ", style=\"rounded,bold\"";
-        dot += fmt::format("  p{} [{}];\n", node.process, attributes);
+        dot += fmt::format("  {} [{}];\n", dot_id(info.pid), attributes);
     }
     for (const TreeNode& node : tree.nodes) {
         for (const uint32_t child : node.children) {
             const TreeNode& c = tree.nodes[child];
-            dot += fmt::format("  p{} -> p{}{};\n", node.process, c.process,
+            dot += fmt::format("  {} -> {}{};\n", dot_id(model.process(node.process).pid),
+                               dot_id(model.process(c.process).pid),
                                c.alive ? "" : " [style=dashed, color=grey]");
         }
     }
@@ -188,13 +194,13 @@ void write_supervision_dot(std::ostream& out, const TraceModel& model, int64_t t
         if (tree.node_of(relation.from) == kNone || tree.node_of(relation.to) == kNone) continue;
         if (relation.kind == Relation::Kind::Link)
             dot += fmt::format(
-                "  p{} -> p{} [dir=none, color=\"#1f77b4\", penwidth=2, constraint=false];\n",
-                relation.from, relation.to);
+                "  {} -> {} [dir=none, color=\"#1f77b4\", penwidth=2, constraint=false];\n",
+                dot_id(model.process(relation.from).pid), dot_id(model.process(relation.to).pid));
         else
             dot += fmt::format(
-                "  p{} -> p{} [style=dotted, color=\"#ff7f0e\", arrowhead=vee, "
+                "  {} -> {} [style=dotted, color=\"#ff7f0e\", arrowhead=vee, "
                 "constraint=false];\n",
-                relation.from, relation.to);
+                dot_id(model.process(relation.from).pid), dot_id(model.process(relation.to).pid));
     }
     dot += "}\n";
     out << dot;
