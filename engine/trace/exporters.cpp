@@ -53,7 +53,8 @@ void write_chrome_trace(std::ostream& out, const TraceModel& model) {
         }
     }
     uint64_t flow_id = 0;
-    for (const Arrow& arrow : model.arrows()) {
+    for (uint32_t i = 0; i < model.arrow_count(); ++i) {
+        const Arrow arrow = model.arrow(i);
         if (arrow.kind != ArrowKind::Reply && arrow.kind != ArrowKind::Down) continue;
         const std::string_view name = arrow.kind == ArrowKind::Reply ? "reply" : "DOWN";
         const std::string_view cat = arrow.kind == ArrowKind::Reply ? "reply" : "down";

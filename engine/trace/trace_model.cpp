@@ -22,7 +22,7 @@ class StringTable {
         const auto id = static_cast<StringId>(storage_.size());
         const std::string& stored = storage_.emplace_back(text);
         ids_.emplace(std::string_view(stored), id);
-        bytes_ += stored.capacity() + 1;
+        if (stored.size() >= sizeof(std::string)) bytes_ += stored.capacity() + 1;
         return id;
     }
     StringId find(std::string_view text) const noexcept {
@@ -51,8 +51,18 @@ size_t capacity_bytes(const std::vector<T>& v) noexcept {
     return v.capacity() * sizeof(T);
 }
 
-bool uses_deadline(EventKind kind) noexcept {
-    return kind == EventKind::WaitStart || kind == EventKind::Sleep;
+WindowOutcome window_outcome(WaitOutcome outcome) noexcept {
+    switch (outcome) {
+        case WaitOutcome::Message:
+            return WindowOutcome::Message;
+        case WaitOutcome::Timeout:
+            return WindowOutcome::Timeout;
+        case WaitOutcome::Down:
+            return WindowOutcome::Down;
+        case WaitOutcome::Killed:
+            return WindowOutcome::Killed;
+    }
+    return WindowOutcome::Message;
 }
 
 }  // namespace
@@ -116,8 +126,6 @@ std::string_view to_string(ArrowKind kind) noexcept {
             return "link";
         case ArrowKind::Monitor:
             return "monitor";
-        case ArrowKind::Spawn:
-            return "spawn";
     }
     return "?";
 }
@@ -128,51 +136,73 @@ uint32_t TreeSnapshot::node_of(ProcessIndex process) const noexcept {
     return kNone;
 }
 
-/// Per-process indexes and the bookkeeping of things still open.
+/// Per-process indexes every process has.
 struct ProcessLanes {
     std::vector<EventIndex> events;
     std::vector<StateInterval> states;
-    std::vector<NameInterval> names;
-    std::vector<ProcessIndex> children;
-    std::vector<uint32_t> windows;
     std::vector<uint32_t> arrows;
     std::vector<uint32_t> relations;
-    std::vector<uint32_t> slots;  ///< as a supervisor
-    std::vector<int64_t> give_ups;
-    std::vector<EventIndex> pending_sends;    ///< Sends to this process not yet received
-    std::vector<EventIndex> pending_replies;  ///< Replies to this process not yet consumed
+    std::vector<uint32_t> windows;
     uint32_t open_window = kNone;
     uint32_t slot = kNone;  ///< as a supervised child
 
     size_t memory_bytes() const noexcept {
         return sizeof(*this) + capacity_bytes(events) + capacity_bytes(states) +
-               capacity_bytes(names) + capacity_bytes(children) + capacity_bytes(windows) +
-               capacity_bytes(arrows) + capacity_bytes(relations) + capacity_bytes(slots) +
-               capacity_bytes(give_ups) + capacity_bytes(pending_sends) +
-               capacity_bytes(pending_replies);
+               capacity_bytes(arrows) + capacity_bytes(relations) + capacity_bytes(windows);
     }
     void shrink_to_fit() {
         events.shrink_to_fit();
         states.shrink_to_fit();
-        names.shrink_to_fit();
-        children.shrink_to_fit();
-        windows.shrink_to_fit();
         arrows.shrink_to_fit();
         relations.shrink_to_fit();
+        windows.shrink_to_fit();
     }
+};
+
+/// What only some processes have (names, children, supervised slots, undelivered messages): kept
+/// in a map so that the many short-lived processes do not pay for it.
+struct ProcessExtras {
+    std::vector<NameInterval> names;
+    std::vector<ProcessIndex> children;
+    std::vector<uint32_t> slots;  ///< as a supervisor
+    std::vector<int64_t> give_ups;
+    std::vector<EventIndex> pending_sends;                         ///< Sends not yet received
+    std::vector<std::pair<EventIndex, uint64_t>> pending_replies;  ///< (Reply, its ref)
+
+    size_t memory_bytes() const noexcept {
+        return sizeof(*this) + 4 * sizeof(void*) + capacity_bytes(names) +
+               capacity_bytes(children) + capacity_bytes(slots) + capacity_bytes(give_ups) +
+               capacity_bytes(pending_sends) + capacity_bytes(pending_replies);
+    }
+    void shrink_to_fit() {
+        names.shrink_to_fit();
+        children.shrink_to_fit();
+        pending_sends.shrink_to_fit();
+        pending_replies.shrink_to_fit();
+    }
+};
+
+/// An arrow as stored: its two events say where and when it starts and ends.
+struct StoredArrow {
+    EventIndex from_event = kNone;
+    EventIndex to_event = kNone;
+    ArrowKind kind = ArrowKind::Message;
+    bool unconsumed = false;
 };
 
 struct TraceModel::Impl {
     std::vector<EventRecord> records;
     /// (index, seq) wherever seq stops counting up by one from the previous entry.
     std::vector<std::pair<EventIndex, uint64_t>> seq_runs;
-    /// (index, the field `number` could not hold): value of a WaitStart/Sleep, deadline of others.
-    std::vector<std::pair<EventIndex, int64_t>> overflow_numbers;
+    /// Payloads of the events with has_payload, in event order.
+    std::vector<EventIndex> payload_events;
+    std::vector<EventPayload> payloads;
     uint64_t clamped = 0;
 
     StringTable strings;
     std::vector<ProcessInfo> processes;
     std::vector<ProcessLanes> lanes;
+    std::unordered_map<ProcessIndex, ProcessExtras> extras;
     std::vector<uint32_t> dense_pids;  ///< node 0 serial -> index + 1 (0 = unknown): the hot path
     std::unordered_map<uint64_t, ProcessIndex> other_pids;
 
@@ -180,7 +210,7 @@ struct TraceModel::Impl {
     std::set<uint32_t> open_windows;
     int64_t longest_closed_window = 0;
 
-    std::vector<Arrow> arrows;
+    std::vector<StoredArrow> arrows;
     std::vector<uint32_t> arrows_by_start;
     int64_t longest_arrow = 0;
 
@@ -227,6 +257,15 @@ struct TraceModel::Impl {
         return index;
     }
 
+    ProcessExtras* find_extras(ProcessIndex p) noexcept {
+        const auto it = extras.find(p);
+        return it == extras.end() ? nullptr : &it->second;
+    }
+    const ProcessExtras* find_extras(ProcessIndex p) const noexcept {
+        const auto it = extras.find(p);
+        return it == extras.end() ? nullptr : &it->second;
+    }
+
     void step(Series which, int64_t t, int64_t delta) {
         auto& points = series[static_cast<int>(which)];
         int64_t& value = series_now[static_cast<int>(which)];
@@ -240,25 +279,51 @@ struct TraceModel::Impl {
         }
     }
 
-    void add_arrow(Arrow arrow) {
+    Arrow materialize(const StoredArrow& stored) const noexcept {
+        Arrow arrow;
+        const EventRecord& from = records[stored.from_event];
+        const EventRecord& to = records[stored.to_event];
+        arrow.from_us = from.time_us;
+        arrow.to_us = to.time_us;
+        arrow.from_event = stored.from_event;
+        arrow.to_event = stored.to_event;
+        arrow.kind = stored.kind;
+        arrow.unconsumed = stored.unconsumed;
+        if (stored.from_event != stored.to_event) {
+            arrow.from_process = from.process;
+            arrow.to_process = to.process;
+        } else if (stored.kind == ArrowKind::Down || stored.kind == ArrowKind::ExitSignal) {
+            // One event about its target (pid), from its source (peer).
+            arrow.from_process = from.peer;
+            arrow.to_process = from.process;
+        } else {
+            arrow.from_process = from.process;
+            arrow.to_process = from.peer;
+        }
+        return arrow;
+    }
+    int64_t arrow_start(uint32_t index) const noexcept {
+        return records[arrows[index].from_event].time_us;
+    }
+
+    /// `from_event` may lie in the past (a message received late); `to_event` is the current
+    /// event or, for an arrow made of one event, the same one.
+    void add_arrow(ArrowKind kind, EventIndex from_event, EventIndex to_event,
+                   bool unconsumed = false) {
+        const StoredArrow stored{from_event, to_event, kind, unconsumed};
+        const Arrow arrow = materialize(stored);
+        if (arrow.from_process == kNone || arrow.to_process == kNone) return;
         const auto index = static_cast<uint32_t>(arrows.size());
-        arrows.push_back(arrow);
+        arrows.push_back(stored);
         longest_arrow = std::max(longest_arrow, arrow.to_us - arrow.from_us);
-        // Arrows complete in time order but may start in the past (a message received late):
-        // insert into the by-start index, nearly always at or near its end.
+        // Arrows complete in time order but may start in the past: insert into the by-start
+        // index, nearly always at or near its end.
         auto position = arrows_by_start.end();
-        while (position != arrows_by_start.begin() &&
-               arrows[*(position - 1)].from_us > arrow.from_us)
+        while (position != arrows_by_start.begin() && arrow_start(*(position - 1)) > arrow.from_us)
             --position;
         arrows_by_start.insert(position, index);
         lanes[arrow.from_process].arrows.push_back(index);
         if (arrow.to_process != arrow.from_process) lanes[arrow.to_process].arrows.push_back(index);
-    }
-
-    void add_instant_arrow(ArrowKind kind, ProcessIndex from, ProcessIndex to, EventIndex event,
-                           int64_t t) {
-        if (from == kNone || to == kNone) return;
-        add_arrow(Arrow{t, t, from, to, event, event, kind, false});
     }
 
     uint32_t add_relation(Relation::Kind kind, ProcessIndex from, ProcessIndex to, uint64_t ref,
@@ -341,12 +406,6 @@ struct TraceModel::Impl {
         lanes[w.process].open_window = kNone;
     }
 
-    void reply_unconsumed(EventIndex reply_event) {
-        const EventRecord& r = records[reply_event];
-        add_arrow(Arrow{r.time_us, r.time_us, r.process, r.peer, reply_event, reply_event,
-                        ArrowKind::Reply, true});
-    }
-
     void mark_task(ProcessIndex p) {
         ProcessInfo& info = processes[p];
         if (info.is_task) return;
@@ -354,10 +413,23 @@ struct TraceModel::Impl {
         if (!info.exited()) step(Series::TasksInFlight, now(), +1);
     }
 
+    uint32_t new_slot(ProcessIndex supervisor, StringId child_id, int64_t t) {
+        const auto index = static_cast<uint32_t>(slots.size());
+        ChildSlot& slot = slots.emplace_back();
+        slot.supervisor = supervisor;
+        slot.child_id = child_id;
+        slot.first_start_us = t;
+        extras[supervisor].slots.push_back(index);
+        return index;
+    }
+
+    /// The slot a ChildRestart refills: the newest with that child id whose process is dead
+    /// (several dynamic children may share an id), else the newest with that id.
     uint32_t slot_for_restart(ProcessIndex supervisor, StringId child_id) const noexcept {
-        const auto& list = lanes[supervisor].slots;
+        const ProcessExtras* extra = find_extras(supervisor);
+        if (extra == nullptr) return kNone;
         uint32_t fallback = kNone;
-        for (auto it = list.rbegin(); it != list.rend(); ++it) {
+        for (auto it = extra->slots.rbegin(); it != extra->slots.rend(); ++it) {
             const ChildSlot& slot = slots[*it];
             if (slot.child_id != child_id) continue;
             if (processes[slot.incarnations.back()].exited()) return *it;
@@ -376,6 +448,8 @@ struct TraceModel::Impl {
     }
 
     void apply(const Event& e, EventIndex index);
+    void receive(const Event& e, EventIndex index);
+    void wait_end(const Event& e, EventIndex index);
 };
 
 void TraceModel::Impl::apply(const Event& e, EventIndex index) {
@@ -407,11 +481,10 @@ void TraceModel::Impl::apply(const Event& e, EventIndex index) {
                 info.is_supervisor = true;
             if (call.starts_with("Task.") && !info.is_supervisor) mark_task(p);
             if (peer != kNone) {
-                lanes[peer].children.push_back(p);
-                add_instant_arrow(ArrowKind::Spawn, peer, p, index, t);
+                extras[peer].children.push_back(p);
                 if (info.spawned_linked) add_relation(Relation::Kind::Link, peer, p, 0, t);
                 if (info.spawned_monitored)
-                    add_relation(Relation::Kind::Monitor, peer, p, rec.ref, t);
+                    add_relation(Relation::Kind::Monitor, peer, p, e.ref.id, t);
             }
             break;
         }
@@ -429,11 +502,14 @@ void TraceModel::Impl::apply(const Event& e, EventIndex index) {
             ProcessLanes& lane = lanes[p];
             if (lane.open_window != kNone)
                 close_window(lane.open_window, t, WindowOutcome::Killed, index);
-            for (const EventIndex reply : lane.pending_replies) reply_unconsumed(reply);
-            lane.pending_replies.clear();
-            lane.pending_sends.clear();
-            for (auto& name : lane.names)
-                if (name.end_us == kOpenEnd) name.end_us = t;
+            if (ProcessExtras* extra = find_extras(p)) {
+                for (const auto& [reply, ref] : extra->pending_replies)
+                    add_arrow(ArrowKind::Reply, reply, reply, true);
+                extra->pending_replies.clear();
+                extra->pending_sends.clear();
+                for (auto& name : extra->names)
+                    if (name.end_us == kOpenEnd) name.end_us = t;
+            }
             for (const uint32_t r : lane.relations) {
                 const Relation& rel = relations[r];
                 // Links die with either end; a monitor dies with its owner, and for the
@@ -446,7 +522,7 @@ void TraceModel::Impl::apply(const Event& e, EventIndex index) {
         }
         case EventKind::Link:
             if (peer == kNone) break;
-            add_instant_arrow(ArrowKind::Link, p, peer, index, t);
+            add_arrow(ArrowKind::Link, index, index);
             if (active_link(p, peer) == kNone) add_relation(Relation::Kind::Link, p, peer, 0, t);
             break;
         case EventKind::Unlink:
@@ -455,79 +531,41 @@ void TraceModel::Impl::apply(const Event& e, EventIndex index) {
             break;
         case EventKind::Monitor:
             if (peer == kNone) break;
-            add_instant_arrow(ArrowKind::Monitor, p, peer, index, t);
-            if (rec.ref == 0 || !active_monitors.contains(rec.ref))
-                add_relation(Relation::Kind::Monitor, p, peer, rec.ref, t);
+            add_arrow(ArrowKind::Monitor, index, index);
+            if (e.ref.id == 0 || !active_monitors.contains(e.ref.id))
+                add_relation(Relation::Kind::Monitor, p, peer, e.ref.id, t);
             break;
         case EventKind::Demonitor:
-            if (const auto it = active_monitors.find(rec.ref); it != active_monitors.end())
+            if (const auto it = active_monitors.find(e.ref.id); it != active_monitors.end())
                 end_relation(it->second, t);
             break;
         case EventKind::Down: {
-            if (const auto it = active_monitors.find(rec.ref); it != active_monitors.end())
+            if (const auto it = active_monitors.find(e.ref.id); it != active_monitors.end())
                 end_relation(it->second, t);
             if (peer == kNone) break;
             const ProcessInfo& dead = processes[peer];
             if (dead.exit_event != kNone && dead.exit_us <= t)
-                add_arrow(Arrow{dead.exit_us, t, peer, p, dead.exit_event, index, ArrowKind::Down,
-                                false});
+                add_arrow(ArrowKind::Down, dead.exit_event, index);
             else  // :noproc, or the exit was not traced
-                add_instant_arrow(ArrowKind::Down, peer, p, index, t);
+                add_arrow(ArrowKind::Down, index, index);
             break;
         }
         case EventKind::ExitSignal: {
             if (peer == kNone) break;
             const ProcessInfo& source = processes[peer];
             if (source.exit_event != kNone && source.exit_us <= t)
-                add_arrow(Arrow{source.exit_us, t, peer, p, source.exit_event, index,
-                                ArrowKind::ExitSignal, false});
+                add_arrow(ArrowKind::ExitSignal, source.exit_event, index);
             else
-                add_instant_arrow(ArrowKind::ExitSignal, peer, p, index, t);
+                add_arrow(ArrowKind::ExitSignal, index, index);
             break;
         }
         case EventKind::Send:
             if (peer != kNone && !processes[peer].exited())
-                lanes[peer].pending_sends.push_back(index);
+                extras[peer].pending_sends.push_back(index);
             break;
-        case EventKind::Receive: {
-            // Selective receive takes any message, so match by sender and text, oldest first;
-            // fall back to the oldest from that sender, then to the oldest with that text.
-            auto& pending = lanes[p].pending_sends;
-            auto match = pending.end();
-            auto same_sender = pending.end();
-            auto same_text = pending.end();
-            for (auto it = pending.begin(); it != pending.end(); ++it) {
-                const EventRecord& send = records[*it];
-                const bool sender_ok = peer == kNone || send.process == peer;
-                if (sender_ok && send.text == rec.text) {
-                    match = it;
-                    break;
-                }
-                if (sender_ok && same_sender == pending.end()) same_sender = it;
-                if (send.text == rec.text && same_text == pending.end()) same_text = it;
-            }
-            if (match == pending.end())
-                match = same_sender != pending.end() ? same_sender : same_text;
-            if (match != pending.end()) {
-                const EventRecord& send = records[*match];
-                add_arrow(Arrow{send.time_us, t, send.process, p, *match, index, ArrowKind::Message,
-                                false});
-                pending.erase(match);
-            }
-            // A reply taken out of the mailbox by a plain receive.
-            auto& replies = lanes[p].pending_replies;
-            for (auto it = replies.begin(); it != replies.end(); ++it) {
-                if (peer != kNone && records[*it].process == peer &&
-                    lanes[p].open_window == kNone) {
-                    const EventRecord& reply = records[*it];
-                    add_arrow(Arrow{reply.time_us, t, reply.process, p, *it, index,
-                                    ArrowKind::Reply, false});
-                    replies.erase(it);
-                    break;
-                }
-            }
+        case EventKind::Receive:
+            receive(e, index);
             break;
-        }
         case EventKind::WaitStart: {
             ProcessLanes& lane = lanes[p];
             if (lane.open_window != kNone)  // a wait without its end: close it where the next began
@@ -536,7 +574,7 @@ void TraceModel::Impl::apply(const Event& e, EventIndex index) {
             WaitWindow window;
             window.start_us = t;
             window.deadline_us = e.deadline_us;
-            window.ref = rec.ref;
+            window.ref = e.ref.id;
             window.process = p;
             window.peer = peer;
             window.start_event = index;
@@ -553,89 +591,33 @@ void TraceModel::Impl::apply(const Event& e, EventIndex index) {
             }
             break;
         }
-        case EventKind::WaitEnd: {
-            ProcessLanes& lane = lanes[p];
-            if (lane.open_window == kNone) break;
-            const WaitWindow& window = windows[lane.open_window];
-            const uint64_t window_ref = window.ref;
-            const ProcessIndex awaited = window.peer;
-            WindowOutcome outcome = WindowOutcome::Message;
-            switch (e.wait_outcome) {
-                case WaitOutcome::Message:
-                    outcome = WindowOutcome::Message;
-                    break;
-                case WaitOutcome::Timeout:
-                    outcome = WindowOutcome::Timeout;
-                    break;
-                case WaitOutcome::Down:
-                    outcome = WindowOutcome::Down;
-                    break;
-                case WaitOutcome::Killed:
-                    outcome = WindowOutcome::Killed;
-                    break;
-            }
-            close_window(lane.open_window, t, outcome, index);
-            auto& replies = lane.pending_replies;
-            if (outcome == WindowOutcome::Message) {
-                auto chosen = replies.end();
-                for (auto it = replies.begin(); it != replies.end(); ++it) {
-                    const EventRecord& reply = records[*it];
-                    if ((window_ref != 0 && reply.ref == window_ref) ||
-                        (window_ref == 0 && (awaited == kNone || reply.process == awaited))) {
-                        chosen = it;
-                        break;
-                    }
-                }
-                if (chosen != replies.end()) {
-                    const EventRecord& reply = records[*chosen];
-                    add_arrow(Arrow{reply.time_us, t, reply.process, p, *chosen, index,
-                                    ArrowKind::Reply, false});
-                    replies.erase(chosen);
-                }
-            } else {
-                for (const EventIndex reply : replies) reply_unconsumed(reply);
-                replies.clear();
-            }
+        case EventKind::WaitEnd:
+            wait_end(e, index);
             break;
-        }
         case EventKind::Reply:
             if (peer == kNone) break;
             if (lanes[peer].open_window != kNone && !processes[peer].exited())
-                lanes[peer].pending_replies.push_back(index);
+                extras[peer].pending_replies.emplace_back(index, e.ref.id);
             else  // the caller had stopped waiting (timed out, or gone)
-                reply_unconsumed(index);
+                add_arrow(ArrowKind::Reply, index, index, true);
             break;
         case EventKind::Register:
-            lanes[p].names.push_back(NameInterval{rec.text, t, kOpenEnd});
+            extras[p].names.push_back(NameInterval{rec.text, t, kOpenEnd});
             break;
         case EventKind::Unregister:
-            for (auto& name : lanes[p].names)
-                if (name.name == rec.text && name.end_us == kOpenEnd) name.end_us = t;
+            if (ProcessExtras* extra = find_extras(p))
+                for (auto& name : extra->names)
+                    if (name.name == rec.text && name.end_us == kOpenEnd) name.end_us = t;
             break;
-        case EventKind::ChildStart: {
+        case EventKind::ChildStart:
             info.is_supervisor = true;
-            if (peer == kNone) break;
-            const auto s = static_cast<uint32_t>(slots.size());
-            ChildSlot& slot = slots.emplace_back();
-            slot.supervisor = p;
-            slot.child_id = rec.text;
-            slot.first_start_us = t;
-            lanes[p].slots.push_back(s);
-            add_incarnation(s, peer, t);
+            if (peer != kNone) add_incarnation(new_slot(p, rec.text, t), peer, t);
             break;
-        }
         case EventKind::ChildRestart: {
             info.is_supervisor = true;
             if (peer == kNone) break;
             uint32_t s = slot_for_restart(p, rec.text);
-            if (s == kNone) {  // restart of a child whose start was not traced
-                s = static_cast<uint32_t>(slots.size());
-                ChildSlot& slot = slots.emplace_back();
-                slot.supervisor = p;
-                slot.child_id = rec.text;
-                slot.first_start_us = t;
-                lanes[p].slots.push_back(s);
-            }
+            if (s == kNone) s = new_slot(p, rec.text, t);  // its start was not traced
             add_incarnation(s, peer, t);
             break;
         }
@@ -645,7 +627,7 @@ void TraceModel::Impl::apply(const Event& e, EventIndex index) {
             break;
         case EventKind::SupervisorGiveUp:
             info.is_supervisor = true;
-            lanes[p].give_ups.push_back(t);
+            extras[p].give_ups.push_back(t);
             break;
         case EventKind::StateChange:
             if (!info.exited()) set_state(p, e.state, index, t);
@@ -658,6 +640,73 @@ void TraceModel::Impl::apply(const Event& e, EventIndex index) {
         case EventKind::Log:
             output_events.push_back(index);
             break;
+    }
+}
+
+void TraceModel::Impl::receive(const Event& e, EventIndex index) {
+    const EventRecord& rec = records[index];
+    const ProcessIndex p = rec.process;
+    const ProcessIndex sender = rec.peer;
+    ProcessExtras* extra = find_extras(p);
+    if (extra == nullptr) return;
+    // Selective receive takes any message, so match by sender and text, oldest first; fall back
+    // to the oldest from that sender, then to the oldest with that text.
+    auto& pending = extra->pending_sends;
+    auto match = pending.end();
+    auto same_sender = pending.end();
+    auto same_text = pending.end();
+    for (auto it = pending.begin(); it != pending.end(); ++it) {
+        const EventRecord& send = records[*it];
+        const bool sender_ok = sender == kNone || send.process == sender;
+        if (sender_ok && send.text == rec.text) {
+            match = it;
+            break;
+        }
+        if (sender_ok && same_sender == pending.end()) same_sender = it;
+        if (send.text == rec.text && same_text == pending.end()) same_text = it;
+    }
+    if (match == pending.end()) match = same_sender != pending.end() ? same_sender : same_text;
+    if (match != pending.end()) {
+        add_arrow(ArrowKind::Message, *match, index);
+        pending.erase(match);
+    }
+    // A reply taken out of the mailbox by a plain receive (the caller was not in a wait).
+    if (sender == kNone || lanes[p].open_window != kNone) return;
+    auto& replies = extra->pending_replies;
+    for (auto it = replies.begin(); it != replies.end(); ++it) {
+        if (records[it->first].process == sender) {
+            add_arrow(ArrowKind::Reply, it->first, index);
+            replies.erase(it);
+            break;
+        }
+    }
+}
+
+void TraceModel::Impl::wait_end(const Event& e, EventIndex index) {
+    const ProcessIndex p = records[index].process;
+    ProcessLanes& lane = lanes[p];
+    if (lane.open_window == kNone) return;
+    const uint64_t window_ref = windows[lane.open_window].ref;
+    const ProcessIndex awaited = windows[lane.open_window].peer;
+    const WindowOutcome outcome = window_outcome(e.wait_outcome);
+    close_window(lane.open_window, records[index].time_us, outcome, index);
+    ProcessExtras* extra = find_extras(p);
+    if (extra == nullptr) return;
+    auto& replies = extra->pending_replies;
+    if (outcome == WindowOutcome::Message) {
+        for (auto it = replies.begin(); it != replies.end(); ++it) {
+            const bool same_ref = window_ref != 0 && it->second == window_ref;
+            const bool from_awaited =
+                window_ref == 0 && (awaited == kNone || records[it->first].process == awaited);
+            if (same_ref || from_awaited) {
+                add_arrow(ArrowKind::Reply, it->first, index);
+                replies.erase(it);
+                break;
+            }
+        }
+    } else {
+        for (const auto& [reply, ref] : replies) add_arrow(ArrowKind::Reply, reply, reply, true);
+        replies.clear();
     }
 }
 
@@ -694,14 +743,11 @@ void TraceModel::append(const Event& e) {
     rec.kind = e.kind;
     rec.flags = e.flags;
     rec.detail = e.detail;
-    rec.ref = e.ref.id;
     rec.text = m.strings.intern(e.text);
-    if (uses_deadline(e.kind)) {
-        rec.number = e.deadline_us;
-        if (e.value != 0) m.overflow_numbers.emplace_back(index, e.value);
-    } else {
-        rec.number = e.value;
-        if (e.deadline_us != -1) m.overflow_numbers.emplace_back(index, e.deadline_us);
+    if (e.ref.id != 0 || e.deadline_us != -1 || e.value != 0) {
+        rec.has_payload = true;
+        m.payload_events.push_back(index);
+        m.payloads.push_back(EventPayload{e.ref.id, e.deadline_us, e.value});
     }
     // Processes are created before the record is pushed so that a process first seen in the
     // very first event starts at that event's time.
@@ -730,6 +776,13 @@ uint64_t TraceModel::seq(EventIndex index) const noexcept {
     return it->second + (index - it->first);
 }
 
+EventPayload TraceModel::payload(EventIndex index) const noexcept {
+    const Impl& m = *impl_;
+    if (index >= m.records.size() || !m.records[index].has_payload) return {};
+    const auto it = std::lower_bound(m.payload_events.begin(), m.payload_events.end(), index);
+    return m.payloads[static_cast<size_t>(it - m.payload_events.begin())];
+}
+
 Event TraceModel::event(EventIndex index) const {
     const Impl& m = *impl_;
     const EventRecord& rec = m.records[index];
@@ -741,20 +794,11 @@ Event TraceModel::event(EventIndex index) const {
     e.detail = rec.detail;
     if (rec.process != kNone) e.pid = m.processes[rec.process].pid;
     if (rec.peer != kNone) e.peer = m.processes[rec.peer].pid;
-    e.ref.id = rec.ref;
     e.text = std::string(m.strings.get(rec.text));
-    int64_t other = uses_deadline(rec.kind) ? 0 : -1;
-    const auto it =
-        std::lower_bound(m.overflow_numbers.begin(), m.overflow_numbers.end(), index,
-                         [](const auto& entry, EventIndex i) { return entry.first < i; });
-    if (it != m.overflow_numbers.end() && it->first == index) other = it->second;
-    if (uses_deadline(rec.kind)) {
-        e.deadline_us = rec.number;
-        e.value = other;
-    } else {
-        e.value = rec.number;
-        e.deadline_us = other;
-    }
+    const EventPayload extra = payload(index);
+    e.ref.id = extra.ref;
+    e.deadline_us = extra.deadline_us;
+    e.value = extra.value;
     return e;
 }
 
@@ -811,8 +855,8 @@ ProcessIndex TraceModel::find(Pid pid) const noexcept {
 }
 
 std::string TraceModel::display_name(ProcessIndex index, int64_t t) const {
-    const auto& names = impl_->lanes[index].names;
-    for (auto it = names.rbegin(); it != names.rend(); ++it) {
+    const auto list = names(index);
+    for (auto it = list.rbegin(); it != list.rend(); ++it) {
         if (t == kOpenEnd || (it->start_us <= t && t < it->end_us))
             return std::string(string(it->name));
     }
@@ -822,10 +866,12 @@ std::string TraceModel::display_name(ProcessIndex index, int64_t t) const {
 }
 
 std::span<const NameInterval> TraceModel::names(ProcessIndex index) const noexcept {
-    return impl_->lanes[index].names;
+    const ProcessExtras* extra = impl_->find_extras(index);
+    return extra ? std::span<const NameInterval>(extra->names) : std::span<const NameInterval>{};
 }
 std::span<const ProcessIndex> TraceModel::spawned_children(ProcessIndex index) const noexcept {
-    return impl_->lanes[index].children;
+    const ProcessExtras* extra = impl_->find_extras(index);
+    return extra ? std::span<const ProcessIndex>(extra->children) : std::span<const ProcessIndex>{};
 }
 
 std::vector<ProcessIndex> TraceModel::ancestors(ProcessIndex index) const {
@@ -901,20 +947,24 @@ IndexRange TraceModel::wait_windows_in(int64_t t0, int64_t t1) const noexcept {
     return {static_cast<uint32_t>(first - w.begin()), static_cast<uint32_t>(last - w.begin())};
 }
 
-std::span<const Arrow> TraceModel::arrows() const noexcept {
-    return impl_->arrows;
+uint32_t TraceModel::arrow_count() const noexcept {
+    return static_cast<uint32_t>(impl_->arrows.size());
+}
+Arrow TraceModel::arrow(uint32_t index) const noexcept {
+    return impl_->materialize(impl_->arrows[index]);
 }
 std::span<const uint32_t> TraceModel::arrows_by_start() const noexcept {
     return impl_->arrows_by_start;
 }
 IndexRange TraceModel::arrows_in(int64_t t0, int64_t t1) const noexcept {
     const auto& order = impl_->arrows_by_start;
-    const auto& a = impl_->arrows;
-    const int64_t from = t0 - impl_->longest_arrow;
-    const auto first = std::lower_bound(order.begin(), order.end(), from,
-                                        [&](uint32_t i, int64_t t) { return a[i].from_us < t; });
+    const Impl& m = *impl_;
+    const int64_t from = t0 - m.longest_arrow;
+    const auto first =
+        std::lower_bound(order.begin(), order.end(), from,
+                         [&](uint32_t i, int64_t t) { return m.arrow_start(i) < t; });
     const auto last = std::upper_bound(first, order.end(), t1,
-                                       [&](int64_t t, uint32_t i) { return t < a[i].from_us; });
+                                       [&](int64_t t, uint32_t i) { return t < m.arrow_start(i); });
     return {static_cast<uint32_t>(first - order.begin()),
             static_cast<uint32_t>(last - order.begin())};
 }
@@ -932,7 +982,8 @@ std::span<const ChildSlot> TraceModel::child_slots() const noexcept {
     return impl_->slots;
 }
 std::span<const uint32_t> TraceModel::child_slots_of(ProcessIndex supervisor) const noexcept {
-    return impl_->lanes[supervisor].slots;
+    const ProcessExtras* extra = impl_->find_extras(supervisor);
+    return extra ? std::span<const uint32_t>(extra->slots) : std::span<const uint32_t>{};
 }
 
 std::vector<ExitRecord> TraceModel::exit_history(uint32_t slot, int64_t t) const {
@@ -952,7 +1003,8 @@ uint32_t TraceModel::restart_count(uint32_t slot, int64_t t) const noexcept {
 }
 
 std::span<const int64_t> TraceModel::give_ups(ProcessIndex supervisor) const noexcept {
-    return impl_->lanes[supervisor].give_ups;
+    const ProcessExtras* extra = impl_->find_extras(supervisor);
+    return extra ? std::span<const int64_t>(extra->give_ups) : std::span<const int64_t>{};
 }
 
 TreeSnapshot TraceModel::tree_at(int64_t t) const {
@@ -1050,9 +1102,12 @@ void TraceModel::shrink_to_fit() {
     Impl& m = *impl_;
     m.records.shrink_to_fit();
     m.seq_runs.shrink_to_fit();
-    m.overflow_numbers.shrink_to_fit();
+    m.payload_events.shrink_to_fit();
+    m.payloads.shrink_to_fit();
     m.processes.shrink_to_fit();
+    m.lanes.shrink_to_fit();
     for (auto& lane : m.lanes) lane.shrink_to_fit();
+    for (auto& [process, extra] : m.extras) extra.shrink_to_fit();
     m.windows.shrink_to_fit();
     m.arrows.shrink_to_fit();
     m.arrows_by_start.shrink_to_fit();
@@ -1063,14 +1118,17 @@ void TraceModel::shrink_to_fit() {
 
 size_t TraceModel::memory_bytes() const noexcept {
     const Impl& m = *impl_;
-    size_t bytes = sizeof(Impl) + capacity_bytes(m.records) + capacity_bytes(m.seq_runs) +
-                   capacity_bytes(m.overflow_numbers) + m.strings.memory_bytes() +
-                   capacity_bytes(m.processes) + capacity_bytes(m.dense_pids) +
-                   m.other_pids.size() * 32 + capacity_bytes(m.windows) +
-                   m.open_windows.size() * 40 + capacity_bytes(m.arrows) +
-                   capacity_bytes(m.arrows_by_start) + capacity_bytes(m.relations) +
-                   m.active_monitors.size() * 32 + capacity_bytes(m.output_events);
-    for (const auto& lane : m.lanes) bytes += lane.memory_bytes();
+    size_t bytes =
+        sizeof(Impl) + capacity_bytes(m.records) + capacity_bytes(m.seq_runs) +
+        capacity_bytes(m.payload_events) + capacity_bytes(m.payloads) + m.strings.memory_bytes() +
+        capacity_bytes(m.lanes) + m.extras.bucket_count() * sizeof(void*) +
+        capacity_bytes(m.processes) + capacity_bytes(m.dense_pids) + m.other_pids.size() * 32 +
+        capacity_bytes(m.windows) + m.open_windows.size() * 40 + capacity_bytes(m.arrows) +
+        capacity_bytes(m.arrows_by_start) + capacity_bytes(m.relations) +
+        m.active_monitors.size() * 32 + capacity_bytes(m.output_events);
+    // Each lane's own size is in capacity_bytes(m.lanes); add what its vectors hold.
+    for (const auto& lane : m.lanes) bytes += lane.memory_bytes() - sizeof(ProcessLanes);
+    for (const auto& [process, extra] : m.extras) bytes += extra.memory_bytes();
     for (const auto& slot : m.slots)
         bytes += sizeof(ChildSlot) + capacity_bytes(slot.incarnations) +
                  capacity_bytes(slot.incarnation_start_us) + capacity_bytes(slot.terminated_us);

@@ -50,19 +50,26 @@ struct RunInfo {
     int64_t seed = 0;  ///< scheduling seed, if the run had one
 };
 
-/// One event as the model stores it (40 bytes instead of Event's ~100): pids are process
-/// indexes, the text is interned, and deadline_us / value share `number` (no kind uses both;
-/// the rare event that does keeps its value in a side table, so `TraceModel::event(i)` is exact).
+/// One event as the model stores it (24 bytes instead of Event's ~100): pids are process
+/// indexes, the text is interned, and the fields most events leave at their defaults (ref,
+/// deadline_us, value) live in a side table: see TraceModel::payload. `TraceModel::event(i)`
+/// gives back the original Event exactly.
 struct EventRecord {
     int64_t time_us = 0;
-    int64_t number = 0;            ///< deadline_us for WaitStart/Sleep, value otherwise
-    uint64_t ref = 0;              ///< Ref::id
-    ProcessIndex process = kNone;  ///< Event::pid
+    ProcessIndex process = kNone;  ///< Event::pid (kNone if invalid)
     ProcessIndex peer = kNone;     ///< Event::peer (kNone if invalid)
     StringId text = 0;
     EventKind kind = EventKind::StateChange;
     uint8_t flags = 0;
-    uint8_t detail = 0;  ///< the raw union byte of Event
+    uint8_t detail = 0;        ///< the raw union byte of Event
+    bool has_payload = false;  ///< ref, deadline_us or value is not at its default
+};
+
+/// The rarely used fields of an event.
+struct EventPayload {
+    uint64_t ref = 0;          ///< Ref::id
+    int64_t deadline_us = -1;  ///< WaitStart / Sleep
+    int64_t value = 0;
 };
 
 /// One process over its whole life.
@@ -148,11 +155,12 @@ enum class ArrowKind : uint8_t {
     ExitSignal,  ///< source (its Exit if it died) -> target
     Link,        ///< Link created (pid -> peer), including spawn_link
     Monitor,     ///< Monitor created (monitoring -> monitored), including spawn_monitor
-    Spawn,       ///< parent -> child at Spawn
 };
 std::string_view to_string(ArrowKind) noexcept;
 
-/// A causal arrow between two lanes. Both endpoints are always set.
+/// A causal arrow between two lanes. Both endpoints are always set. (The model stores 12 bytes
+/// per arrow and fills this in on request: TraceModel::arrow.) Spawns are not arrows: draw them
+/// from ProcessInfo::parent and spawn_event.
 struct Arrow {
     int64_t from_us = 0;
     int64_t to_us = 0;
@@ -248,6 +256,7 @@ class TraceModel {
     uint32_t event_count() const noexcept;
     const EventRecord& record(EventIndex index) const noexcept;
     std::span<const EventRecord> records() const noexcept;
+    EventPayload payload(EventIndex index) const noexcept;  ///< defaults if !has_payload
     Event event(EventIndex index) const;  ///< the original event, reconstructed exactly
     uint64_t seq(EventIndex index) const noexcept;
     /// Time of the first / last event (0 for an empty model). Open spans end at end_time().
@@ -295,8 +304,9 @@ class TraceModel {
     IndexRange wait_windows_in(int64_t t0, int64_t t1) const noexcept;
 
     // --- arrows ---------------------------------------------------------------------------
-    /// Every arrow, in the order they were completed (a message arrow is made at its Receive).
-    std::span<const Arrow> arrows() const noexcept;
+    /// Arrows are numbered in the order they were completed (a message's at its Receive).
+    uint32_t arrow_count() const noexcept;
+    Arrow arrow(uint32_t index) const noexcept;
     /// Arrow indexes sorted by from_us.
     std::span<const uint32_t> arrows_by_start() const noexcept;
     /// Candidates for [t0, t1]: the sub-range of arrows_by_start() whose from_us is in
