@@ -41,15 +41,16 @@ void write_chrome_trace(std::ostream& out, const TraceModel& model) {
     // State slices first: at equal timestamps the marker slices that flows bind to must come
     // after the state slice they nest in (viewers keep file order for equal timestamps).
     for (ProcessIndex p = 0; p < model.process_count(); ++p) {
-        for (const StateInterval& s : model.states(p)) {
-            const int64_t end = model.end_of(s, p);
+        for (uint32_t i = 0; i < model.state_count(p); ++i) {
+            const StateInterval s = model.state(p, i);
+            const int64_t end = s.end_us;
             if (end <= s.start_us) continue;  // zero-length: invisible, and some viewers reject it
             timed.push_back(
                 {s.start_us,
                  fmt::format(
                      R"({{"name":"{}","cat":"state","ph":"X","ts":{},"dur":{},"pid":{},"tid":{}{}}})",
                      describe(s), s.start_us, end - s.start_us, kChromePid, tid_of(p),
-                     s.end_us == kOpenEnd ? R"(,"args":{"open":true})" : "")});
+                     s.open ? R"(,"args":{"open":true})" : "")});
         }
     }
     uint64_t flow_id = 0;

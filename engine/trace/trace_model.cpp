@@ -136,10 +136,19 @@ uint32_t TreeSnapshot::node_of(ProcessIndex process) const noexcept {
     return kNone;
 }
 
+/// A state as stored: it ends where the next one starts, or at the process's exit.
+struct StoredState {
+    int64_t start_us = 0;
+    EventIndex start_event = kNone;
+    ProcessState state = ProcessState::Runnable;
+    bool has_wait_kind = false;
+    WaitKind wait_kind = WaitKind::Receive;
+};
+
 /// Per-process indexes every process has.
 struct ProcessLanes {
     std::vector<EventIndex> events;
-    std::vector<StateInterval> states;
+    std::vector<StoredState> states;
     std::vector<uint32_t> arrows;
     std::vector<uint32_t> relations;
     std::vector<uint32_t> windows;
@@ -359,25 +368,22 @@ struct TraceModel::Impl {
 
     void set_state(ProcessIndex p, ProcessState state, EventIndex event, int64_t t) {
         auto& states = lanes[p].states;
-        if (!states.empty() && states.back().end_us == kOpenEnd) {
-            StateInterval& current = states.back();
+        if (!states.empty()) {
+            const StoredState& current = states.back();
             if (current.state == state) return;
             if (current.state == ProcessState::Running) step(Series::BusySchedulers, t, -1);
             if (current.start_us == t) {
-                // A zero-length state is invisible; the newer state replaces it, and continues
-                // the state before it if that was the same.
+                // A zero-length state is invisible; the newer state replaces it, or continues the
+                // state before it if that was the same.
                 states.pop_back();
-                if (!states.empty() && states.back().end_us == t && states.back().state == state &&
+                if (!states.empty() && states.back().state == state &&
                     !(state == ProcessState::Waiting && lanes[p].open_window != kNone)) {
-                    states.back().end_us = kOpenEnd;
                     if (state == ProcessState::Running) step(Series::BusySchedulers, t, +1);
                     return;
                 }
-            } else {
-                current.end_us = t;
             }
         }
-        StateInterval next;
+        StoredState next;
         next.start_us = t;
         next.start_event = event;
         next.state = state;
@@ -389,12 +395,28 @@ struct TraceModel::Impl {
         states.push_back(next);
     }
 
+    /// At exit the last state ends (its end is the exit time): only the series need telling.
     void close_state(ProcessIndex p, int64_t t) {
-        auto& states = lanes[p].states;
-        if (states.empty() || states.back().end_us != kOpenEnd) return;
-        if (states.back().state == ProcessState::Running) step(Series::BusySchedulers, t, -1);
-        states.back().end_us = t;
+        const auto& states = lanes[p].states;
+        if (!states.empty() && states.back().state == ProcessState::Running)
+            step(Series::BusySchedulers, t, -1);
     }
+
+    /// Removes the extras of a process once nothing is left in them, so that a short-lived task
+    /// that once had a pending reply does not keep an entry.
+    void drop_extras_if_empty(ProcessIndex p) {
+        const auto it = extras.find(p);
+        if (it == extras.end()) return;
+        const ProcessExtras& x = it->second;
+        if (x.names.empty() && x.children.empty() && x.slots.empty() && x.give_ups.empty() &&
+            x.pending_sends.empty() && x.pending_replies.empty())
+            extras.erase(it);
+    }
+    struct DropExtrasIfEmpty {
+        Impl& model;
+        ProcessIndex process;
+        ~DropExtrasIfEmpty() { model.drop_extras_if_empty(process); }
+    };
 
     void close_window(uint32_t index, int64_t t, WindowOutcome outcome, EventIndex event) {
         WaitWindow& w = windows[index];
@@ -509,6 +531,7 @@ void TraceModel::Impl::apply(const Event& e, EventIndex index) {
                 extra->pending_sends.clear();
                 for (auto& name : extra->names)
                     if (name.end_us == kOpenEnd) name.end_us = t;
+                drop_extras_if_empty(p);
             }
             for (const uint32_t r : lane.relations) {
                 const Relation& rel = relations[r];
@@ -584,7 +607,7 @@ void TraceModel::Impl::apply(const Event& e, EventIndex index) {
             lane.windows.push_back(w);
             lane.open_window = w;
             // The engine may report the Waiting state before or after the WaitStart.
-            if (!lane.states.empty() && lane.states.back().end_us == kOpenEnd &&
+            if (!lane.states.empty() && !info.exited() &&
                 lane.states.back().state == ProcessState::Waiting) {
                 lane.states.back().has_wait_kind = true;
                 lane.states.back().wait_kind = e.wait_kind;
@@ -670,6 +693,7 @@ void TraceModel::Impl::receive(const Event& e, EventIndex index) {
         add_arrow(ArrowKind::Message, *match, index);
         pending.erase(match);
     }
+    const DropExtrasIfEmpty drop_if_empty{*this, p};
     // A reply taken out of the mailbox by a plain receive (the caller was not in a wait).
     if (sender == kNone || lanes[p].open_window != kNone) return;
     auto& replies = extra->pending_replies;
@@ -693,6 +717,7 @@ void TraceModel::Impl::wait_end(const Event& e, EventIndex index) {
     ProcessExtras* extra = find_extras(p);
     if (extra == nullptr) return;
     auto& replies = extra->pending_replies;
+    const DropExtrasIfEmpty drop_if_empty{*this, p};
     if (outcome == WindowOutcome::Message) {
         for (auto it = replies.begin(); it != replies.end(); ++it) {
             const bool same_ref = window_ref != 0 && it->second == window_ref;
@@ -891,29 +916,48 @@ std::vector<ProcessIndex> TraceModel::callers(ProcessIndex index) const {
     return chain;
 }
 
-std::span<const StateInterval> TraceModel::states(ProcessIndex index) const noexcept {
-    return impl_->lanes[index].states;
+uint32_t TraceModel::state_count(ProcessIndex index) const noexcept {
+    return static_cast<uint32_t>(impl_->lanes[index].states.size());
+}
+
+StateInterval TraceModel::state(ProcessIndex index, uint32_t i) const noexcept {
+    const auto& states = impl_->lanes[index].states;
+    const StoredState& stored = states[i];
+    StateInterval interval;
+    interval.start_us = stored.start_us;
+    interval.start_event = stored.start_event;
+    interval.state = stored.state;
+    interval.has_wait_kind = stored.has_wait_kind;
+    interval.wait_kind = stored.wait_kind;
+    const ProcessInfo& info = impl_->processes[index];
+    if (i + 1 < states.size()) {
+        interval.end_us = states[i + 1].start_us;
+    } else if (info.exited()) {
+        interval.end_us = info.exit_us;
+    } else {
+        interval.end_us = std::max(end_time(), stored.start_us);
+        interval.open = true;
+    }
+    return interval;
 }
 
 IndexRange TraceModel::states_in(ProcessIndex index, int64_t t0, int64_t t1) const noexcept {
-    const auto list = states(index);
-    // States of one process follow each other: both starts and ends are sorted.
-    const auto first =
-        std::upper_bound(list.begin(), list.end(), t0,
-                         [](int64_t t, const StateInterval& s) { return t < s.end_us; });
+    const auto& states = impl_->lanes[index].states;
+    if (states.empty() || t1 < t0) return {};
+    // States follow each other, so the one in force at t0 is the last starting at or before it.
+    auto first = std::upper_bound(states.begin(), states.end(), t0,
+                                  [](int64_t t, const StoredState& s) { return t < s.start_us; });
+    if (first != states.begin()) --first;
     const auto last = std::upper_bound(
-        first, list.end(), t1, [](int64_t t, const StateInterval& s) { return t < s.start_us; });
-    // An interval ending exactly at t0 does not intersect; a zero-length one starting at t0 does.
-    auto begin = first;
-    if (begin != list.begin() && (begin - 1)->end_us == t0 && (begin - 1)->start_us == t0) --begin;
-    return {static_cast<uint32_t>(begin - list.begin()),
-            static_cast<uint32_t>(last - list.begin())};
-}
-
-int64_t TraceModel::end_of(const StateInterval& interval, ProcessIndex index) const noexcept {
-    if (interval.end_us != kOpenEnd) return interval.end_us;
-    const ProcessInfo& info = impl_->processes[index];
-    return info.exited() ? info.exit_us : end_time();
+        first, states.end(), t1, [](int64_t t, const StoredState& s) { return t < s.start_us; });
+    IndexRange range{static_cast<uint32_t>(first - states.begin()),
+                     static_cast<uint32_t>(last - states.begin())};
+    // The first may have ended before t0 (at the exit) or exactly at t0.
+    if (!range.empty()) {
+        const StateInterval head = state(index, range.first);
+        if (head.end_us <= t0 && head.start_us < t0) ++range.first;
+    }
+    return range;
 }
 
 std::span<const WaitWindow> TraceModel::wait_windows() const noexcept {

@@ -7,9 +7,9 @@
 // per-process indexes; every "what intersects [t0, t1]" query is a binary search returning an
 // index range. Strings are interned, so a span or an event record is a handful of integers.
 //
-// Open things (a process still alive, a state still current, a wait not ended yet) are stored with
-// end_us == kOpenEnd; ask the model for their inferred end (`end_of`, `resolve`): the end of the
-// trace, or for a wait whose deadline passed, the deadline.
+// Open things (a process still alive, a wait not ended yet) are stored with end_us == kOpenEnd;
+// the model infers their end on request (`state`, `resolve`): the end of the trace, or for a wait
+// whose deadline passed, the deadline.
 #include <cstdint>
 #include <limits>
 #include <memory>
@@ -105,13 +105,15 @@ struct NameInterval {
 };
 
 /// What a state interval shows: the scheduling state and, for Waiting, why (if a WaitStart said).
+/// A process's states follow each other without gaps from its first StateChange to its exit.
 struct StateInterval {
     int64_t start_us = 0;
-    int64_t end_us = kOpenEnd;  ///< kOpenEnd for the current state of a live process
+    int64_t end_us = 0;  ///< the next state's start, the exit, or (if open) the end of the trace
     EventIndex start_event = kNone;
     ProcessState state = ProcessState::Runnable;
     bool has_wait_kind = false;
     WaitKind wait_kind = WaitKind::Receive;  ///< valid if has_wait_kind
+    bool open = false;  ///< the current state of a live process: end_us is inferred
 };
 
 /// "running", "awaiting a task", "in GenServer.call", ... for labels and tooltips.
@@ -289,12 +291,11 @@ class TraceModel {
     std::vector<ProcessIndex> callers(ProcessIndex index) const;
 
     // --- states ---------------------------------------------------------------------------
-    std::span<const StateInterval> states(ProcessIndex index) const noexcept;
-    /// Sub-range of states(index) intersecting [t0, t1] (indexes into that span).
+    /// States are stored in 16 bytes and filled in on request (with their end) by state().
+    uint32_t state_count(ProcessIndex index) const noexcept;
+    StateInterval state(ProcessIndex index, uint32_t i) const noexcept;
+    /// The states i of the process that intersect [t0, t1] (binary search).
     IndexRange states_in(ProcessIndex index, int64_t t0, int64_t t1) const noexcept;
-    /// end_us, or the inferred end (the process's exit or end_time()) if open.
-    int64_t end_of(const StateInterval& interval, ProcessIndex index) const noexcept;
-
     // --- waits (timeout windows) ----------------------------------------------------------
     std::span<const WaitWindow> wait_windows() const noexcept;  ///< sorted by start
     std::span<const uint32_t> wait_windows_of(ProcessIndex index) const noexcept;

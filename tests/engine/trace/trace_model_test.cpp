@@ -73,7 +73,8 @@ TEST(TraceModelProcesses, LifetimeParentInitialCallAndExit) {
 TEST(TraceModelStates, IntervalsWithAwaitingATaskAndAnInferredEnd) {
     const TraceModel model(task_await_run().events());
     const ProcessIndex main = model.find(pid(1));
-    const auto states = model.states(main);
+    std::vector<StateInterval> states;
+    for (uint32_t i = 0; i < model.state_count(main); ++i) states.push_back(model.state(main, i));
     ASSERT_EQ(states.size(), 4u);
     EXPECT_EQ(states[0].state, ProcessState::Running);
     EXPECT_EQ(states[0].end_us, 10);
@@ -83,15 +84,17 @@ TEST(TraceModelStates, IntervalsWithAwaitingATaskAndAnInferredEnd) {
     EXPECT_EQ(states[1].end_us, 30);
     EXPECT_EQ(describe(states[2]), "runnable");
     EXPECT_EQ(states[3].start_us, 32);
-    EXPECT_EQ(states[3].end_us, kOpenEnd);
-    EXPECT_EQ(model.end_of(states[3], main), 50);  // open: ends with the trace
+    EXPECT_TRUE(states[3].open);
+    EXPECT_EQ(states[3].end_us, 50);  // open: ends with the trace
+    EXPECT_FALSE(states[2].open);
 
     // The task's last state is closed by its exit.
     const ProcessIndex task = model.find(pid(2));
-    const auto task_states = model.states(task);
-    ASSERT_FALSE(task_states.empty());
-    EXPECT_EQ(task_states.back().end_us, 30);
-    EXPECT_EQ(model.end_of(task_states.back(), task), 30);
+    ASSERT_GT(model.state_count(task), 0u);
+    const StateInterval last = model.state(task, model.state_count(task) - 1);
+    EXPECT_EQ(last.end_us, 30);
+    EXPECT_FALSE(last.open);
+    EXPECT_TRUE(model.states_in(task, 31, 40).empty());  // dead by then
 }
 
 TEST(TraceModelStates, RangeQueriesAreBinarySearches) {
