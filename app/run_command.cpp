@@ -8,6 +8,7 @@
 #include <QGuiApplication>
 #include <QTextStream>
 #include <fstream>
+#include <iostream>
 #include <memory>
 #include <optional>
 #include <vector>
