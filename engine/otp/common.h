@@ -1,6 +1,7 @@
 #pragma once
 // Internals shared by the OTP modules: atoms, term helpers, options, name resolution, the
 // proc_lib-style start handshake, the gen call protocol and crash-report plumbing.
+#include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -74,6 +75,8 @@ struct OtpState {
     /// Partition supervisors by name: the partition pids in order (and their count).
     std::unordered_map<uint32_t, std::vector<Pid>> partition_supervisors;
     uint64_t next_stream_run = 1;
+    /// async_stream runs suspended with {:suspend, acc}, by continuation id.
+    std::unordered_map<uint64_t, std::shared_ptr<void>> suspended_streams;
 };
 OtpState& state(Runtime& rt);
 inline OtpState& state(ProcessContext& ctx) { return state(ctx.runtime()); }
