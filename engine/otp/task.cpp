@@ -276,7 +276,7 @@ Co<std::optional<Term>> flush_reply(ProcessContext& ctx, Ref ref) {
 Co<ShutdownResult> shutdown_receive(ProcessContext& ctx, Ref ref, Ref mon, Pid pid, Atom type, Timeout timeout) {
     for (;;) {
         auto msg = co_await ctx.receive([mon](const Term& t) { return is_down_for(t, mon); }, timeout,
-                                        trace::WaitKind::Shutdown, pid, ref);
+                                        trace::WaitKind::Shutdown, pid, mon);
         if (!msg) {
             ctx.exit(pid, A(atom::kill));
             type = at().timeout_kill;
