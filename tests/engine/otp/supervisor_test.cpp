@@ -494,3 +494,97 @@ TEST_F(SupTest, ChildSpecOverridesAndRestartDelete) {
 
 }  // namespace
 }  // namespace tasklens::otp::testing
+
+namespace tasklens::otp::testing {
+namespace {
+
+Co<Term> take_reducer(ProcessContext&, std::span<const Term> args, const FunObject&) {
+    const int64_t left = args[1].element(0).as_integer();
+    Term list = Term::cons(args[0], args[1].element(1));
+    if (left <= 1) co_return T(A("halt"), T(I(0), list));
+    co_return T(A("cont"), T(I(left - 1), list));
+}
+
+// "Stream.filter + Enum.take(3) ... no children left": halting the stream shuts every ongoing
+// task down (tsup_12, "all ongoing tasks will be shut down")
+TEST_F(SupTest, AsyncStreamNolinkHaltShutsDownOngoingTasks) {
+    auto out = run([](ProcessContext& ctx) -> Co<Term> {
+        Term sup = co_await task_supervisor_start_link(ctx, Term::empty_list());
+        Term items = L(I(1), I(2), I(3), I(4), I(5), I(6));
+        Term fun = native_fun(1, fn_sleep_double, {I(100)});
+        Term stream = co_await call(ctx, "Elixir.Task.Supervisor", "async_stream_nolink", sup.element(1), items, fun,
+                                    L(kw("max_concurrency", I(4))));
+        std::vector<Term> args{T(A("cont"), T(I(2), Term::empty_list())), native_fun(2, take_reducer)};
+        Term r = co_await ctx.runtime().code().call_fun(ctx, stream, std::move(args));
+        co_await ctx.sleep(Timeout::millis(10));
+        Term children = co_await call(ctx, "Elixir.Task.Supervisor", "children", sup.element(1));
+        co_return T(r.element(0), I(list_length(r.element(1).element(1))), I(list_length(children)));
+    });
+    ASSERT_TRUE(out.value);
+    EXPECT_TRUE(exact_equal(*out.value, T(A("halted"), I(2), I(0))));
+}
+
+// ":transient restarted after a crash only (not after :normal)" (tsup_15)
+int g_transient_runs = 0;
+Co<Term> fn_crash_once(ProcessContext& ctx, std::span<const Term>, const FunObject&) {
+    if (++g_transient_runs == 1) ctx.exit_self(A("crash"));
+    co_return A("ok");
+}
+TEST_F(SupTest, TaskSupervisorTransientRestartsAfterCrashOnly) {
+    g_transient_runs = 0;
+    run([](ProcessContext& ctx) -> Co<Term> {
+        Term sup = co_await task_supervisor_start_link(ctx, Term::empty_list());
+        co_await call(ctx, "Elixir.Task.Supervisor", "start_child", sup.element(1), native_fun(0, fn_crash_once, {}),
+                      L(kw("restart", A("transient"))));
+        co_await ctx.sleep(Timeout::millis(100));
+        co_return A("ok");
+    });
+    EXPECT_EQ(g_transient_runs, 2);
+}
+
+// "If any of the task processes dies, the caller process will exit with the same reason as that
+// task." (await_many, task_38)
+TEST_F(SupTest, AwaitManyExitsWithTheDyingTasksReason) {
+    auto out = run([](ProcessContext& ctx) -> Co<Term> {
+        ctx.set_trap_exit(true);
+        Term tasks = L(task_async(ctx, sleep_fun(500, I(1))), task_async(ctx, exit_fun(10, A("bad"))));
+        co_return co_await catching(ctx, task_await_many(ctx, tasks));
+    });
+    ASSERT_TRUE(out.value);
+    EXPECT_TRUE(exact_equal(out.value->element(1).element(0), A("bad")));
+    EXPECT_TRUE(exact_equal(out.value->element(1).element(1).element(1), A("await_many")));
+}
+
+// Events for the timeline: ChildStart/ChildTerminate from supervisors, Reply from tasks,
+// WaitStart(TaskAwait) from await.
+class RecordingSink : public trace::EventSink {
+public:
+    void on_event(const trace::Event& e) override { kinds.push_back(e); }
+    std::vector<trace::Event> kinds;
+};
+TEST_F(SupTest, EmitsTimelineEvents) {
+    RecordingSink sink;
+    rt.set_event_sink(&sink);
+    run([](ProcessContext& ctx) -> Co<Term> {
+        Term sup = co_await task_supervisor_start_link(ctx, Term::empty_list());
+        Term task = co_await call(ctx, "Elixir.Task.Supervisor", "async", sup.element(1), sleep_fun(10, A("x")));
+        co_await task_await(ctx, task);
+        Term r = co_await call(ctx, "Elixir.Task.Supervisor", "start_child", sup.element(1), sleep_fun(1000, A("y")));
+        co_await call(ctx, "Elixir.Task.Supervisor", "terminate_child", sup.element(1), r.element(1));
+        co_return A("ok");
+    });
+    rt.set_event_sink(nullptr);
+    auto count = [&](trace::EventKind k) {
+        return std::count_if(sink.kinds.begin(), sink.kinds.end(), [&](const trace::Event& e) { return e.kind == k; });
+    };
+    EXPECT_EQ(count(trace::EventKind::ChildStart), 2);
+    EXPECT_EQ(count(trace::EventKind::ChildTerminate), 1);
+    EXPECT_GE(count(trace::EventKind::Reply), 1);
+    bool await_wait = false;
+    for (auto& e : sink.kinds)
+        if (e.kind == trace::EventKind::WaitStart && e.wait_kind == trace::WaitKind::TaskAwait) await_wait = true;
+    EXPECT_TRUE(await_wait);
+}
+
+}  // namespace
+}  // namespace tasklens::otp::testing
