@@ -78,6 +78,10 @@ struct CrashReport {
     Term starter;   ///< task: the owner (pid or registered name); GenServer: the client of a call or nil
     Term function;  ///< task: the fun or a capture {m, f, arity}; GenServer: the last message
     Term args;      ///< task: the argument list; GenServer: the state
+    /// A SASL-domain report (supervisor child_terminated / shutdown, metadata domain
+    /// [:otp, :sasl]). Elixir's default Logger drops these (handle_sasl_reports: false), so a
+    /// logger that mimics `elixir script.exs` prints nothing for them; :logger filters still see them.
+    bool sasl = false;
 };
 /// Runs in the crashing process before it exits (it may call back into scenario code).
 using CrashReportHandler = std::function<Co<void>(ProcessContext&, CrashReport)>;

@@ -76,6 +76,7 @@ Co<void> report_supervisor(ProcessContext& ctx, CrashReport::Kind kind, const Te
     report.starter = id;
     report.report = supervisor_report_map(ctx, name, context, reason, child, id, mfa);
     report.metadata = Term::map({{A(at().domain), lst({A(at().otp), A(Atom::intern("sasl"))})}});
+    report.sasl = true;
     co_await report_crash(ctx, std::move(report));
 }
 
