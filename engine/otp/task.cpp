@@ -197,12 +197,26 @@ Co<void> noreply_task_body(ProcessContext& ctx, Term owner, Term ancestors, Term
     co_await run_task_mfa(ctx, owner, mfa);
 }
 
+/// "Task MyMod.fun/1" — built by hand: it is made for every task spawned while recording.
+std::string task_label(const Term& mfa) {
+    const Term m = mfa_arity(mfa);
+    std::string label = "Task ";
+    std::string_view module = m.element(0).as_atom().name();
+    if (module.starts_with("Elixir.")) module.remove_prefix(7);
+    label += module;
+    label += '.';
+    label += m.element(1).as_atom().name();
+    label += '/';
+    label += std::to_string(m.element(2).as_integer());
+    return label;
+}
+
 SpawnOptions task_spawn_options(ProcessContext& ctx, bool link, const Term& mfa, Atom function, int arity) {
     SpawnOptions o;
     o.link = link;
     o.initial_call = tup({A(at().TaskSupervised), A(function), Term::integer(arity)});
     // The label only feeds the trace; skip building it when nothing is recorded.
-    if (ctx.recording()) o.label = "Task " + short_text(mfa_arity(mfa));
+    if (ctx.recording()) o.label = task_label(mfa);
     return o;
 }
 
