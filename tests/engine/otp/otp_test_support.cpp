@@ -2,7 +2,9 @@
 
 namespace tasklens::otp::testing {
 
-Co<Term> fn_value(ProcessContext&, std::span<const Term>, const FunObject& f) { co_return f.env[0]; }
+Co<Term> fn_value(ProcessContext&, std::span<const Term>, const FunObject& f) {
+    co_return f.env[0];
+}
 
 Co<Term> fn_sleep_value(ProcessContext& ctx, std::span<const Term>, const FunObject& f) {
     Term value = f.env[1];
@@ -57,7 +59,8 @@ MainOutcome OtpTest::run(Body body) {
     auto out = std::make_shared<MainOutcome>();
     SpawnOptions o;
     o.label = "main";
-    SpawnResult r = rt.spawn([body, out](ProcessContext& ctx) { return main_body(ctx, body, out); }, o);
+    SpawnResult r =
+        rt.spawn([body, out](ProcessContext& ctx) { return main_body(ctx, body, out); }, o);
     RunResult rr = rt.run_until_exit(r.pid);
     if (!out->value) out->end_us = rr.now_us;
     out->exit_reason = rr.exit_reason;
@@ -68,8 +71,10 @@ Co<std::optional<Term>> receive_any(ProcessContext& ctx, int64_t ms) {
     co_return co_await ctx.receive([](const Term&) { return true; }, Timeout::millis(ms));
 }
 
-Co<Term> call_v(ProcessContext& ctx, std::string_view module, std::string_view function, std::vector<Term> args) {
-    co_return co_await ctx.runtime().code().apply(ctx, Atom::intern(module), Atom::intern(function), std::move(args));
+Co<Term> call_v(ProcessContext& ctx, std::string_view module, std::string_view function,
+                std::vector<Term> args) {
+    co_return co_await ctx.runtime().code().apply(ctx, Atom::intern(module), Atom::intern(function),
+                                                  std::move(args));
 }
 
 Term get(const Term& map, std::string_view key) {

@@ -13,8 +13,12 @@
 
 namespace tasklens::otp::testing {
 
-inline Term A(std::string_view name) { return Term::atom(name); }
-inline Term I(int64_t v) { return Term::integer(v); }
+inline Term A(std::string_view name) {
+    return Term::atom(name);
+}
+inline Term I(int64_t v) {
+    return Term::integer(v);
+}
 // Variadic (not braced) builders: GCC 12 miscompiles braced lists inside co_await expressions.
 template <typename... Ts>
 Term T(Ts&&... items) {
@@ -22,11 +26,17 @@ Term T(Ts&&... items) {
 }
 template <typename... Ts>
 Term L(Ts&&... items) {
-    if constexpr (sizeof...(Ts) == 0) return Term::empty_list();
-    else return Term::list({Term(std::forward<Ts>(items))...});
+    if constexpr (sizeof...(Ts) == 0)
+        return Term::empty_list();
+    else
+        return Term::list({Term(std::forward<Ts>(items))...});
 }
-inline Term P(Pid p) { return Term::pid(p); }
-inline Term kw(std::string_view key, Term value) { return T(A(key), std::move(value)); }
+inline Term P(Pid p) {
+    return Term::pid(p);
+}
+inline Term kw(std::string_view key, Term value) {
+    return T(A(key), std::move(value));
+}
 
 /// A FunObject of kind Native.
 inline Term native_fun(uint32_t arity, FunObject::NativeFn fn, std::vector<Term> env = {}) {
@@ -41,7 +51,8 @@ inline Term native_fun(uint32_t arity, FunObject::NativeFn fn, std::vector<Term>
     return Term::adopt(f);
 }
 
-// --- task bodies (env holds their parameters) ---------------------------------------------------------
+// --- task bodies (env holds their parameters)
+// ---------------------------------------------------------
 /// fn -> value end
 Co<Term> fn_value(ProcessContext&, std::span<const Term>, const FunObject& f);
 /// fn -> Process.sleep(ms); value end        env: [ms, value]
@@ -59,21 +70,31 @@ Co<Term> fn_sleep_double(ProcessContext& ctx, std::span<const Term> args, const 
 /// fn -> send(pid, {:dict, $callers, $ancestors, $initial_call}) end  env: [pid]
 Co<Term> fn_report_dict(ProcessContext& ctx, std::span<const Term>, const FunObject& f);
 
-inline Term value_fun(Term v) { return native_fun(0, fn_value, {std::move(v)}); }
-inline Term sleep_fun(int64_t ms, Term v) { return native_fun(0, fn_sleep_value, {I(ms), std::move(v)}); }
-inline Term exit_fun(int64_t ms, Term reason) { return native_fun(0, fn_sleep_exit, {I(ms), std::move(reason)}); }
-inline Term raise_fun(Term reason) { return native_fun(0, fn_raise, {std::move(reason)}); }
-inline Term trap_fun(int64_t ms, Term v) { return native_fun(0, fn_trap_sleep_value, {I(ms), std::move(v)}); }
+inline Term value_fun(Term v) {
+    return native_fun(0, fn_value, {std::move(v)});
+}
+inline Term sleep_fun(int64_t ms, Term v) {
+    return native_fun(0, fn_sleep_value, {I(ms), std::move(v)});
+}
+inline Term exit_fun(int64_t ms, Term reason) {
+    return native_fun(0, fn_sleep_exit, {I(ms), std::move(reason)});
+}
+inline Term raise_fun(Term reason) {
+    return native_fun(0, fn_raise, {std::move(reason)});
+}
+inline Term trap_fun(int64_t ms, Term v) {
+    return native_fun(0, fn_trap_sleep_value, {I(ms), std::move(v)});
+}
 
 /// Outcome of a main process.
 struct MainOutcome {
-    std::optional<Term> value;  ///< what the body returned
+    std::optional<Term> value;        ///< what the body returned
     std::optional<Term> exit_reason;  ///< run_until_exit's exit reason
-    int64_t end_us = 0;  ///< virtual time when it ended
+    int64_t end_us = 0;               ///< virtual time when it ended
 };
 
 class OtpTest : public ::testing::Test {
-public:
+  public:
     OtpTest() : rt(options()) { register_otp(rt.code()); }
     static RuntimeOptions options() {
         RuntimeOptions o;
@@ -92,9 +113,11 @@ public:
 /// Receives the first message (any) within `ms`.
 Co<std::optional<Term>> receive_any(ProcessContext& ctx, int64_t ms);
 /// Applies module.function(args) through the CodeRegistry, as a scenario would.
-Co<Term> call_v(ProcessContext& ctx, std::string_view module, std::string_view function, std::vector<Term> args);
+Co<Term> call_v(ProcessContext& ctx, std::string_view module, std::string_view function,
+                std::vector<Term> args);
 template <typename... Ts>
-Co<Term> call(ProcessContext& ctx, std::string_view module, std::string_view function, Ts&&... args) {
+Co<Term> call(ProcessContext& ctx, std::string_view module, std::string_view function,
+              Ts&&... args) {
     std::vector<Term> v;
     (v.push_back(Term(std::forward<Ts>(args))), ...);
     return call_v(ctx, module, function, std::move(v));

@@ -45,7 +45,10 @@ Term reversed(const Term& list) {
 }
 
 Term range(int64_t first, int64_t last) {
-    return Term::map({{A("__struct__"), A("Elixir.Range")}, {A("first"), I(first)}, {A("last"), I(last)}, {A("step"), I(1)}});
+    return Term::map({{A("__struct__"), A("Elixir.Range")},
+                      {A("first"), I(first)},
+                      {A("last"), I(last)},
+                      {A("step"), I(1)}});
 }
 
 Co<Term> reduce(ProcessContext& ctx, Term stream, Term acc, FunObject::NativeFn reducer) {
@@ -53,7 +56,9 @@ Co<Term> reduce(ProcessContext& ctx, Term stream, Term acc, FunObject::NativeFn 
     co_return co_await ctx.runtime().code().call_fun(ctx, stream, std::move(args));
 }
 
-void reset() { g_started = g_running = g_peak = 0; }
+void reset() {
+    g_started = g_running = g_peak = 0;
+}
 
 // "with max_concurrency: 8, Enum.take(10) gets 10 results but 17 items were started" (task_26 and
 // the README's note on 17 vs 16 items)
@@ -79,7 +84,8 @@ TEST_F(StreamTest, OrderedAndUnordered) {
         Term slow_first = native_fun(1, fn_tracked_sleep, {I(400), I(-100)});
         Term ordered = task_async_stream(ctx, L(I(1), I(2), I(3)), slow_first, Term::empty_list());
         Term a = co_await reduce(ctx, ordered, Term::empty_list(), collect);
-        Term unordered = task_async_stream(ctx, L(I(1), I(2), I(3)), slow_first, L(kw("ordered", Term::boolean(false))));
+        Term unordered = task_async_stream(ctx, L(I(1), I(2), I(3)), slow_first,
+                                           L(kw("ordered", Term::boolean(false))));
         Term b = co_await reduce(ctx, unordered, Term::empty_list(), collect);
         co_return T(reversed(a.element(1)), reversed(b.element(1)));
     });
@@ -95,26 +101,33 @@ TEST_F(StreamTest, TimeoutKillTaskAndZip) {
     auto out = run([](ProcessContext& ctx) -> Co<Term> {
         Term fun = native_fun(1, fn_tracked_sleep, {I(0), I(300)});  // 1 → 300 ms, 2 → 600 ms
         Term opts = L(kw("timeout", I(500)), kw("on_timeout", A("kill_task")));
-        Term a = co_await reduce(ctx, task_async_stream(ctx, L(I(1), I(2)), fun, opts), Term::empty_list(), collect);
-        Term zopts = L(kw("timeout", I(500)), kw("on_timeout", A("kill_task")), kw("zip_input_on_exit", Term::boolean(true)));
-        Term b = co_await reduce(ctx, task_async_stream(ctx, L(I(1), I(2)), fun, zopts), Term::empty_list(), collect);
+        Term a = co_await reduce(ctx, task_async_stream(ctx, L(I(1), I(2)), fun, opts),
+                                 Term::empty_list(), collect);
+        Term zopts = L(kw("timeout", I(500)), kw("on_timeout", A("kill_task")),
+                       kw("zip_input_on_exit", Term::boolean(true)));
+        Term b = co_await reduce(ctx, task_async_stream(ctx, L(I(1), I(2)), fun, zopts),
+                                 Term::empty_list(), collect);
         co_return T(reversed(a.element(1)), reversed(b.element(1)));
     });
     ASSERT_TRUE(out.value);
-    EXPECT_TRUE(exact_equal(out.value->element(0), L(T(A("ok"), I(1)), T(A("exit"), A("timeout")))));
-    EXPECT_TRUE(exact_equal(out.value->element(1), L(T(A("ok"), I(1)), T(A("exit"), T(I(2), A("timeout"))))));
+    EXPECT_TRUE(
+        exact_equal(out.value->element(0), L(T(A("ok"), I(1)), T(A("exit"), A("timeout")))));
+    EXPECT_TRUE(exact_equal(out.value->element(1),
+                            L(T(A("ok"), I(1)), T(A("exit"), T(I(2), A("timeout"))))));
 }
 
-// "default on_timeout: :exit: the caller exits" with {:timeout, {Task.Supervised, :stream, [500]}} (task_30)
+// "default on_timeout: :exit: the caller exits" with {:timeout, {Task.Supervised, :stream, [500]}}
+// (task_30)
 TEST_F(StreamTest, TimeoutExitKillsTheCaller) {
     auto out = run([](ProcessContext& ctx) -> Co<Term> {
         Term fun = native_fun(1, fn_tracked_sleep, {I(1000), I(0)});
-        co_return co_await reduce(ctx, task_async_stream(ctx, L(I(1)), fun, L(kw("timeout", I(500)))),
+        co_return co_await reduce(ctx,
+                                  task_async_stream(ctx, L(I(1)), fun, L(kw("timeout", I(500)))),
                                   Term::empty_list(), collect);
     });
     ASSERT_TRUE(out.exit_reason);
-    EXPECT_TRUE(exact_equal(*out.exit_reason,
-                            T(A("timeout"), T(A("Elixir.Task.Supervised"), A("stream"), L(I(500))))));
+    EXPECT_TRUE(exact_equal(
+        *out.exit_reason, T(A("timeout"), T(A("Elixir.Task.Supervised"), A("stream"), L(I(500))))));
 }
 
 // "peak concurrency equals System.schedulers_online() by default; max_concurrency: 1" (task_33)
@@ -122,10 +135,12 @@ TEST_F(StreamTest, DefaultMaxConcurrencyIsSchedulers) {
     reset();
     auto out = run([](ProcessContext& ctx) -> Co<Term> {
         Term fun = native_fun(1, fn_tracked_sleep, {I(100), I(0)});
-        co_await reduce(ctx, task_async_stream(ctx, range(1, 20), fun, Term::empty_list()), Term::empty_list(), collect);
+        co_await reduce(ctx, task_async_stream(ctx, range(1, 20), fun, Term::empty_list()),
+                        Term::empty_list(), collect);
         const int peak_default = g_peak;
         g_peak = 0;
-        co_await reduce(ctx, task_async_stream(ctx, range(1, 5), fun, L(kw("max_concurrency", I(1)))),
+        co_await reduce(ctx,
+                        task_async_stream(ctx, range(1, 5), fun, L(kw("max_concurrency", I(1)))),
                         Term::empty_list(), collect);
         co_return T(I(peak_default), I(g_peak));
     });
@@ -171,7 +186,8 @@ TEST_F(StreamTest, SuspendAndContinue) {
 // "a failing task terminates the caller" (task_32)
 TEST_F(StreamTest, FailingTaskTerminatesCaller) {
     auto out = run([](ProcessContext& ctx) -> Co<Term> {
-        Term stream = task_async_stream(ctx, L(I(1)), native_fun(1, fn_raise, {A("boom")}), Term::empty_list());
+        Term stream = task_async_stream(ctx, L(I(1)), native_fun(1, fn_raise, {A("boom")}),
+                                        Term::empty_list());
         co_return co_await reduce(ctx, stream, Term::empty_list(), collect);
     });
     EXPECT_FALSE(out.value);
@@ -182,8 +198,9 @@ TEST_F(StreamTest, FailingTaskTerminatesCaller) {
 TEST_F(StreamTest, TrappingCallerGetsExitItems) {
     auto out = run([](ProcessContext& ctx) -> Co<Term> {
         ctx.set_trap_exit(true);
-        Term stream = task_async_stream(ctx, L(I(1)), native_fun(1, fn_sleep_exit, {I(10), A("bad")}),
-                                        L(kw("zip_input_on_exit", Term::boolean(true))));
+        Term stream =
+            task_async_stream(ctx, L(I(1)), native_fun(1, fn_sleep_exit, {I(10), A("bad")}),
+                              L(kw("zip_input_on_exit", Term::boolean(true))));
         co_return co_await reduce(ctx, stream, Term::empty_list(), collect);
     });
     ASSERT_TRUE(out.value);

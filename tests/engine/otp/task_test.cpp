@@ -39,7 +39,8 @@ Co<Term> add_native(ProcessContext&, std::span<const Term> args) {
 TEST_F(TaskTest, Async3MfaAndResult) {
     rt.code().register_native(Atom::intern("Elixir.Mod"), Atom::intern("add"), 2, add_native);
     auto out = run([](ProcessContext& ctx) -> Co<Term> {
-        Term task = co_await call(ctx, "Elixir.Task", "async", A("Elixir.Mod"), A("add"), L(I(1), I(2)));
+        Term task =
+            co_await call(ctx, "Elixir.Task", "async", A("Elixir.Mod"), A("add"), L(I(1), I(2)));
         EXPECT_TRUE(exact_equal(get(task, "mfa"), T(A("Elixir.Mod"), A("add"), I(2))));
         co_return co_await call(ctx, "Elixir.Task", "await", task);
     });
@@ -73,8 +74,8 @@ TEST_F(TaskTest, AwaitDefaultTimeoutExitsCallerAfterFiveSeconds) {
     });
     EXPECT_FALSE(out.value);
     ASSERT_TRUE(out.exit_reason);
-    EXPECT_TRUE(exact_equal(*out.exit_reason,
-                            T(A("timeout"), T(A("Elixir.Task"), A("await"), L(task_seen, I(5000))))));
+    EXPECT_TRUE(exact_equal(
+        *out.exit_reason, T(A("timeout"), T(A("Elixir.Task"), A("await"), L(task_seen, I(5000))))));
     EXPECT_GE(out.end_us, 5'000'000);
     EXPECT_LT(out.end_us, 5'100'000);
 }
@@ -100,7 +101,8 @@ TEST_F(TaskTest, AwaitExitsWithTheTaskReasonWhenTrapping) {
         co_return co_await task_await(ctx, task);
     });
     ASSERT_TRUE(out.exit_reason);
-    EXPECT_TRUE(exact_equal(*out.exit_reason, T(A("boom"), T(A("Elixir.Task"), A("await"), L(task_seen, I(5000))))));
+    EXPECT_TRUE(exact_equal(*out.exit_reason,
+                            T(A("boom"), T(A("Elixir.Task"), A("await"), L(task_seen, I(5000))))));
 }
 
 // "async tasks link the caller and the spawned process. This means that, if the caller crashes,
@@ -149,7 +151,8 @@ TEST_F(TaskTest, AsyncSendsReplyThenDown) {
         auto second = co_await receive_any(ctx, 1000);
         EXPECT_TRUE(first && exact_equal(*first, T(get(task, "ref"), A("result"))));
         EXPECT_TRUE(second && second->is_tuple(5) && second->element(0).is_atom(atom::DOWN) &&
-                    exact_equal(second->element(1), get(task, "ref")) && second->element(4).is_atom(atom::normal));
+                    exact_equal(second->element(1), get(task, "ref")) &&
+                    second->element(4).is_atom(atom::normal));
         co_return A("ok");
     });
     ASSERT_TRUE(out.value);
@@ -159,7 +162,8 @@ TEST_F(TaskTest, AsyncSendsReplyThenDown) {
 TEST_F(TaskTest, AwaitManyKeepsInputOrder) {
     auto out = run([](ProcessContext& ctx) -> Co<Term> {
         std::vector<Term> tasks;
-        for (int i = 1; i <= 5; ++i) tasks.push_back(task_async(ctx, sleep_fun(600 - 100 * i, I(2 * i))));
+        for (int i = 1; i <= 5; ++i)
+            tasks.push_back(task_async(ctx, sleep_fun(600 - 100 * i, I(2 * i))));
         co_return co_await task_await_many(ctx, Term::list(std::span(tasks)));
     });
     ASSERT_TRUE(out.value);
@@ -174,8 +178,8 @@ TEST_F(TaskTest, AwaitManyTimeout) {
         co_return co_await task_await_many(ctx, tasks_seen);
     });
     ASSERT_TRUE(out.exit_reason);
-    EXPECT_TRUE(exact_equal(*out.exit_reason,
-                            T(A("timeout"), T(A("Elixir.Task"), A("await_many"), L(tasks_seen, I(5000))))));
+    EXPECT_TRUE(exact_equal(*out.exit_reason, T(A("timeout"), T(A("Elixir.Task"), A("await_many"),
+                                                                L(tasks_seen, I(5000))))));
     EXPECT_GE(out.end_us, 5'000'000);
 }
 
@@ -301,7 +305,8 @@ TEST_F(TaskTest, IgnoreUnlinksAndDropsTheLateReply) {
         pid = get(task, "pid").as_pid();
         Term r = task_ignore(ctx, task);
         auto info = ctx.info(ctx.self());
-        EXPECT_TRUE(info && std::find(info->links.begin(), info->links.end(), pid) == info->links.end());
+        EXPECT_TRUE(info &&
+                    std::find(info->links.begin(), info->links.end(), pid) == info->links.end());
         co_await ctx.sleep(Timeout::millis(500));
         EXPECT_EQ(ctx.message_queue_len(), 0u);  // the alias is inactive: the reply was dropped
         co_return r;
@@ -341,7 +346,8 @@ TEST_F(TaskTest, YieldManyWithKillTask) {
         co_return Term::list(std::span(values));
     });
     ASSERT_TRUE(out.value);
-    EXPECT_TRUE(exact_equal(*out.value, L(T(A("ok"), I(1)), T(A("ok"), I(2)), T(A("ok"), I(3)), Term::nil())));
+    EXPECT_TRUE(exact_equal(*out.value,
+                            L(T(A("ok"), I(1)), T(A("ok"), I(2)), T(A("ok"), I(3)), Term::nil())));
     EXPECT_FALSE(rt.alive(slow));
     EXPECT_GE(out.end_us, 1'000'000);
 }
@@ -378,7 +384,8 @@ TEST_F(TaskTest, CallersAncestorsAndInitialCall) {
 TEST_F(TaskTest, StartRunsAndEnds) {
     Pid pid;
     auto out = run([&](ProcessContext& ctx) -> Co<Term> {
-        Term r = task_start(ctx, native_fun(0, fn_send_value, {P(ctx.self()), A("ran"), A("ok")}), false);
+        Term r = task_start(ctx, native_fun(0, fn_send_value, {P(ctx.self()), A("ran"), A("ok")}),
+                            false);
         pid = r.element(1).as_pid();
         auto msg = co_await receive_any(ctx, 1000);
         co_await ctx.sleep(Timeout::millis(100));
@@ -389,15 +396,17 @@ TEST_F(TaskTest, StartRunsAndEnds) {
     EXPECT_TRUE(out.value->is_atom(Atom::intern("ran")));
 }
 
-// "Task.child_spec(arg) = %{id: Task, restart: :temporary, start: {Task, :start_link, [arg]}}" (task_39)
+// "Task.child_spec(arg) = %{id: Task, restart: :temporary, start: {Task, :start_link, [arg]}}"
+// (task_39)
 TEST_F(TaskTest, ChildSpec) {
     auto out = run([](ProcessContext& ctx) -> Co<Term> {
         co_return co_await call(ctx, "Elixir.Task", "child_spec", A("arg"));
     });
     ASSERT_TRUE(out.value);
-    EXPECT_TRUE(exact_equal(*out.value, Term::map({{A("id"), A("Elixir.Task")},
-                                                   {A("restart"), A("temporary")},
-                                                   {A("start"), T(A("Elixir.Task"), A("start_link"), L(A("arg")))}})));
+    EXPECT_TRUE(exact_equal(
+        *out.value, Term::map({{A("id"), A("Elixir.Task")},
+                               {A("restart"), A("temporary")},
+                               {A("start"), T(A("Elixir.Task"), A("start_link"), L(A("arg")))}})));
 }
 
 // "use Task ... :restart - defaults to :temporary"; :id and :shutdown customisable (task_15)
@@ -407,7 +416,8 @@ TEST_F(TaskTest, UseTaskChildSpec) {
     EXPECT_TRUE(exact_equal(get(spec, "restart"), A("temporary")));
     EXPECT_TRUE(exact_equal(get(spec, "id"), A("custom")));
     EXPECT_TRUE(exact_equal(get(spec, "shutdown"), I(10)));
-    Term gs = default_child_spec(UseKind::GenServer, Atom::intern("Elixir.MyServer"), A("arg"), Term::empty_list());
+    Term gs = default_child_spec(UseKind::GenServer, Atom::intern("Elixir.MyServer"), A("arg"),
+                                 Term::empty_list());
     EXPECT_TRUE(gs.map_find(A("restart")) == nullptr);
 }
 
@@ -415,9 +425,13 @@ TEST_F(TaskTest, UseTaskChildSpec) {
 TEST_F(TaskTest, AwaitFromNonOwnerRaises) {
     auto out = run([](ProcessContext& ctx) -> Co<Term> {
         Term task = task_async(ctx, value_fun(I(1)));
-        Term inner = task_async(ctx, native_fun(0, [](ProcessContext& c, std::span<const Term>, const FunObject& f) -> Co<Term> {
-            co_return co_await catching(c, task_await(c, f.env[0]));
-        }, {task}));
+        Term inner = task_async(
+            ctx, native_fun(
+                     0,
+                     [](ProcessContext& c, std::span<const Term>, const FunObject& f) -> Co<Term> {
+                         co_return co_await catching(c, task_await(c, f.env[0]));
+                     },
+                     {task}));
         Term r = co_await task_await(ctx, inner);
         co_await task_await(ctx, task);
         co_return r;
@@ -436,11 +450,17 @@ TEST_F(TaskTest, NodeDisconnectIsNodedown) {
         // A task spawned on the remote node by a local owner, via Node.spawn + a Task-like reply.
         Term task = task_async(ctx, sleep_fun(10'000, A("never")));
         (void)task;
-        Pid remote_pid = ctx.spawn([](ProcessContext& c) -> Co<void> { co_await c.sleep(Timeout::millis(10'000)); },
-                                   SpawnOptions{.node = node}).pid;
+        Pid remote_pid =
+            ctx.spawn(
+                   [](ProcessContext& c) -> Co<void> { co_await c.sleep(Timeout::millis(10'000)); },
+                   SpawnOptions{.node = node})
+                .pid;
         Ref mon = ctx.monitor(P(remote_pid));
-        Term fake = Term::map({{A("__struct__"), A("Elixir.Task")}, {A("mfa"), T(A("m"), A("f"), I(0))},
-                               {A("owner"), P(ctx.self())}, {A("pid"), P(remote_pid)}, {A("ref"), Term::reference(mon)}});
+        Term fake = Term::map({{A("__struct__"), A("Elixir.Task")},
+                               {A("mfa"), T(A("m"), A("f"), I(0))},
+                               {A("owner"), P(ctx.self())},
+                               {A("pid"), P(remote_pid)},
+                               {A("ref"), Term::reference(mon)}});
         co_await ctx.sleep(Timeout::millis(10));
         ctx.runtime().disconnect_node(node);
         co_return co_await catching(ctx, task_await(ctx, fake));
