@@ -98,13 +98,12 @@ bool exportTimeline(const TimelineData& data, const ImageRequest& request, QStri
     if (window) plot.viewState()->setVisibleWindow(*window);
     const TimeWindow shown = plot.viewState()->visibleWindow();
     plot.setTitle(request.title.isEmpty()
-                      ? QStringLiteral("Timeline \u2014 %1 processes, %2 to %3")
+                      ? QStringLiteral("Timeline \u2014 %1 processes \u2014 %2 of virtual time")
                             .arg(data.laneCount())
-                            .arg(QString::fromStdString(formatDuration(shown.begin_us)),
-                                 QString::fromStdString(formatDuration(shown.end_us)))
+                            .arg(QString::fromStdString(formatDuration(shown.duration())))
                       : request.title);
-    // No cursor line in a still image of the whole run: it would sit on the right edge.
-    plot.viewState()->setCursorUs(window ? -1 : shown.begin_us);
+    // No cursor line in a still image: it means "now" only in the live window.
+    plot.setCursorVisible(false);
     plot.resize(request.size);
     return writeImage(request, [&](QCPPainter& painter, QSize size) { plot.renderTo(painter, size); }, error);
 }

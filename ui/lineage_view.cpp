@@ -19,7 +19,7 @@ constexpr double kGap = 120;  // room for an arrow and its verb
 constexpr double kHeader = 50;
 constexpr double kRowHeading = 26;
 constexpr double kRowGap = 120;
-const ProcessBoxStyle kBoxStyle{{250, 52}, 13};
+const ProcessBoxStyle kBoxStyle{{300, 52}, 13};
 
 /// Where each box goes in natural coordinates.
 struct LineageLayout {
@@ -116,7 +116,7 @@ QTransform paintLineage(QPainter& painter, QSizeF size, const LineageData& linea
 
     // Row headings say what each chain means, in the words of the Task docs.
     painter.setFont(uiFont(13, true));
-    painter.setPen(QColor(60, 90, 160));
+    painter.setPen(QColor(190, 105, 0));
     painter.drawText(QRectF(kMargin, layout.callers_y - kRowHeading, 900, kRowHeading - 4),
                      Qt::AlignLeft | Qt::AlignBottom,
                      QStringLiteral("$callers \u2014 who asked for it (your code)"));
@@ -125,7 +125,7 @@ QTransform paintLineage(QPainter& painter, QSizeF size, const LineageData& linea
                      Qt::AlignLeft | Qt::AlignBottom,
                      QStringLiteral("$ancestors \u2014 who started and supervises it"));
 
-    const QColor call_color(60, 90, 160);
+    const QColor call_color(190, 105, 0);
     const QColor spawn_color(31, 79, 140);
     const bool subject_is_task = lineage.subject.process.role == ProcessRole::Task;
     // Callers row: outer caller -> ... -> direct caller -> process.
@@ -192,6 +192,7 @@ QTransform paintLineage(QPainter& painter, QSizeF size, const LineageData& linea
                      dictionaryText("$ancestors", lineage.ancestors));
     std::vector<LegendEntry> legend{
         {LegendEntry::Kind::Line, call_color, Qt::SolidLine, true, QStringLiteral("calls (asked)")},
+        {LegendEntry::Kind::Line, call_color, Qt::DashLine, true, QStringLiteral("awaits the reply")},
         {LegendEntry::Kind::Line, spawn_color, Qt::SolidLine, true, QStringLiteral("spawns / started")},
         {LegendEntry::Kind::Ghost, {}, Qt::SolidLine, false, QStringLiteral("dead (ghosted)")}};
     drawLegendRow(painter, QPointF(kMargin, dict_y + 50), layout.natural_size.width() - 2 * kMargin,

@@ -15,7 +15,7 @@ namespace {
 /// Runs narrower than this many pixels are folded into one counted mark (Tracy uses 3 px too).
 constexpr double kFoldPx = 3.0;
 constexpr double kMinLaneHeightPx = 14;
-constexpr double kMaxLaneHeightPx = 40;
+constexpr double kMaxLaneHeightPx = 56;
 
 /// Where the parts of a lane sit inside its band, as fractions of the lane height.
 struct LaneBands {
@@ -25,6 +25,8 @@ struct LaneBands {
 };
 
 LaneBands bandsFor(double y_top, double height) {
+    // Tall lanes leave room above the bracket for the window's name ("Task.await 5 s").
+    if (height >= 36) return {y_top + height * 0.36, y_top + height * 0.46, y_top + height * 0.90};
     return {y_top + height * 0.22, y_top + height * 0.40, y_top + height * 0.92};
 }
 
@@ -36,7 +38,10 @@ double labelFontPx(double lane_height) { return std::clamp(lane_height * 0.5, 9.
 // TimeAxisTicker
 
 double TimeAxisTicker::getTickStep(const QCPRange& range) {
-    const double width_px = axis_->axisRect() ? axis_->axisRect()->width() : 800;
+    // During layout the axis rect may not have its final width yet; the viewport minus the label
+    // column is a close, stable estimate.
+    double width_px = axis_->axisRect() ? axis_->axisRect()->width() : 0;
+    if (width_px < 50 && axis_->parentPlot()) width_px = axis_->parentPlot()->viewport().width() * 0.75;
     const double largest = std::max(std::abs(range.lower), std::abs(range.upper));
     step_ = niceTickStep(range.size(), std::max(1.0, width_px), 90, largest);
     return static_cast<double>(step_.step_us);
@@ -96,7 +101,7 @@ void LanePlottable::draw(QCPPainter* painter) {
         ++stats_.lanes_drawn;
     }
 
-    if (cursor_us_ >= 0) {
+    if (cursor_visible_ && cursor_us_ >= 0) {
         const double x = time_axis->coordToPixel(cursor_us_);
         painter->setPen(QPen(kCursorColor, 1.5));
         painter->drawLine(QPointF(x, clip.top()), QPointF(x, clip.bottom()));
@@ -126,21 +131,30 @@ void LanePlottable::drawSpans(QCPPainter* painter, int lane, double y_top, doubl
         }
         // A run of sub-pixel spans: jump a fold's width at a time by binary search, so the cost
         // depends on the pixels covered, not on how many spans hide in them.
-        auto run_end = it;
-        double run_right = x0;
-        while (run_end != end) {
-            const double next_time = axis->pixelToCoord(run_right + kFoldPx);
-            auto next = std::lower_bound(run_end + 1, end, next_time,
-                                         [](const StateSpan& span, double t) {
-                                             return static_cast<double>(span.begin_us) < t;
-                                         });
-            run_right = axis->coordToPixel(static_cast<double>((next - 1)->end_us));
-            run_end = next;
-            if (next == end || static_cast<double>(next->begin_us) >= window.upper) break;
-            const double nx0 = axis->coordToPixel(static_cast<double>(next->begin_us));
-            const double nx1 = axis->coordToPixel(static_cast<double>(next->end_us));
+        auto run_end = it + 1;
+        double run_right = std::max(x0 + 1.0, x1);
+        while (run_end != end && static_cast<double>(run_end->begin_us) < window.upper) {
+            const double nx0 = axis->coordToPixel(static_cast<double>(run_end->begin_us));
+            const double nx1 = axis->coordToPixel(static_cast<double>(run_end->end_us));
             // Stop at a gap or at a span wide enough to be drawn on its own.
             if (nx0 - run_right > 1.0 || nx1 - nx0 >= kFoldPx) break;
+            // Every span that begins within the next fold width is narrower than it, except
+            // possibly the last one: jump there with one binary search.
+            const double horizon = axis->pixelToCoord(nx0 + kFoldPx);
+            auto next = std::lower_bound(run_end + 1, end, horizon, [](const StateSpan& span, double t) {
+                return static_cast<double>(span.begin_us) < t;
+            });
+            const StateSpan& last = *(next - 1);
+            const double lx0 = axis->coordToPixel(static_cast<double>(last.begin_us));
+            const double lx1 = axis->coordToPixel(static_cast<double>(last.end_us));
+            if (lx1 - lx0 >= kFoldPx && next - 1 != run_end) {
+                run_right = axis->coordToPixel(static_cast<double>((next - 2)->end_us));
+                run_end = next - 1;
+                break;
+            }
+            if (lx1 - lx0 >= kFoldPx) break;
+            run_right = lx1;
+            run_end = next;
         }
         const auto count = run_end - it;
         const StateSpan& sample = *(it + count / 2);
@@ -210,8 +224,8 @@ void LanePlottable::drawWaits(QCPPainter* painter, int lane, double y_top, doubl
             last_mark_x = xe;
         }
         // Name the window when there is room: "Task.await 5 s".
-        if (height >= 24 && xd - xb > 110) {
-            const QFont font = uiFont(std::clamp(height * 0.28, 9.0, 11.0));
+        if (height >= 36 && xd - xb > 40) {
+            const QFont font = uiFont(std::clamp(height * 0.26, 9.0, 12.0));
             painter->setFont(font);
             painter->setPen(QColor(70, 70, 70));
             QString text = waitKindName(wait.kind);
@@ -221,8 +235,13 @@ void LanePlottable::drawWaits(QCPPainter* painter, int lane, double y_top, doubl
                             static_cast<double>(wait.deadline_us - wait.begin_us)));
             else
                 text += QStringLiteral("  \u221e");
-            painter->drawText(QRectF(xb + 4, y_top, xd - xb - 8, y - y_top),
-                              Qt::AlignLeft | Qt::AlignBottom, text);
+            // Up to the next window, so consecutive yields do not write over each other.
+            double label_right = xd;
+            if (it + 1 != end) label_right = std::min(label_right, axis->coordToPixel(static_cast<double>((it + 1)->begin_us)));
+            const QFontMetricsF metrics(font);
+            painter->drawText(QRectF(xb + 4, y_top, std::max(0.0, label_right - xb - 8), y - y_top - 1),
+                              Qt::AlignLeft | Qt::AlignBottom,
+                              metrics.elidedText(text, Qt::ElideRight, std::max(0.0, label_right - xb - 8)));
         }
     }
 }
@@ -238,16 +257,33 @@ void LanePlottable::drawExit(QCPPainter* painter, int lane, double y_top, double
     const double y = (bands.span_top + bands.span_bottom) / 2;
     const double size = std::clamp(height * 0.55, 8.0, 16.0);
     drawExitMark(*painter, QPointF(x, y), size, info.exit_class);
-    // The reason, right of the mark: the lane is empty after its process died.
+    // The reason, right of the mark (the lane is empty after its process died); near the right
+    // edge, above the spans and ending at the mark instead.
     if (!info.exit_reason.empty() && static_cast<double>(info.exit_us) < window.upper) {
         const QFont font = uiFont(labelFontPx(height) * 0.9);
         painter->setFont(font);
         painter->setPen(exitColor(info.exit_class));
-        const double right = clipRect().right();
         QFontMetricsF metrics(font);
-        const QString text = metrics.elidedText(QString::fromStdString(info.exit_reason),
-                                                Qt::ElideRight, std::max(0.0, right - x - size));
-        painter->drawText(QRectF(x + size * 0.7, y_top, right - x, height), Qt::AlignVCenter, text);
+        const QString reason = QString::fromStdString(info.exit_reason);
+        const double right = clipRect().right();
+        const double room_right = right - x - size;
+        const double wanted = std::min(metrics.horizontalAdvance(reason), 420.0);
+        // Above the spans only if no wait window's name is written there.
+        const double t_left = axis->pixelToCoord(x - wanted - size);
+        bool top_zone_free = true;
+        const auto trace_end = static_cast<int64_t>(data_->range.end_us);
+        for (uint32_t w = data_->wait_offsets[lane]; w < data_->wait_offsets[lane + 1]; ++w) {
+            const WaitWindow& wait = data_->waits[w];
+            if (wait.begin_us <= info.exit_us && static_cast<double>(wait.reachUs(trace_end)) >= t_left)
+                top_zone_free = false;
+        }
+        if (room_right >= wanted || height < 36 || !top_zone_free) {
+            painter->drawText(QRectF(x + size * 0.7, y_top, std::max(0.0, room_right), height),
+                              Qt::AlignVCenter, metrics.elidedText(reason, Qt::ElideRight, room_right));
+        } else {
+            painter->drawText(QRectF(x - wanted - size * 0.5, y_top, wanted, bands.bracket_y - y_top - 1),
+                              Qt::AlignRight | Qt::AlignBottom, metrics.elidedText(reason, Qt::ElideRight, wanted));
+        }
     }
 }
 
@@ -319,7 +355,9 @@ void FlowArrowPlottable::draw(QCPPainter* painter) {
         painter->setPen(pen);
         drawArrow(*painter, from, to, head);
         ++stats.arrows_drawn;
-        if (!arrow.label.empty() && arrow.kind != ArrowKind::Spawn) labelled.push_back({&arrow, {from, to}});
+        // DOWN and exit-signal reasons are already written next to the exit mark.
+        if (!arrow.label.empty() && (arrow.kind == ArrowKind::Message || arrow.kind == ArrowKind::Reply))
+            labelled.push_back({&arrow, {from, to}});
     }
     for (const auto& [pair, folded] : last_by_pair) {
         if (folded.count <= 1) continue;
@@ -338,13 +376,20 @@ void FlowArrowPlottable::draw(QCPPainter* painter) {
         const QFont font = uiFont(std::clamp(lane_px * 0.32, 9.0, 11.0));
         painter->setFont(font);
         QFontMetricsF metrics(font);
+        std::vector<QRectF> taken;
         for (const auto& [arrow, ends] : labelled) {
             const QLineF line(ends.first, ends.second);
-            if (line.length() < 50) continue;
+            if (line.length() < 40) continue;
             const QString text =
-                metrics.elidedText(QString::fromStdString(arrow->label), Qt::ElideRight, 180);
+                metrics.elidedText(QString::fromStdString(arrow->label), Qt::ElideRight, 220);
             QRectF box = metrics.boundingRect(text).adjusted(-2, 0, 2, 0);
-            box.moveCenter(line.center() + QPointF(box.width() / 2 + 4, 0));
+            // Next to the arrowhead, on the side away from the line: the label names what arrived.
+            const double dy = ends.second.y() > ends.first.y() ? -box.height() / 2 - 2 : box.height() / 2 + 2;
+            box.moveCenter(ends.second + QPointF(box.width() / 2 + 5, dy));
+            const bool overlaps = std::any_of(taken.begin(), taken.end(),
+                                              [&](const QRectF& other) { return other.intersects(box); });
+            if (overlaps) continue;
+            taken.push_back(box);
             painter->setPen(Qt::NoPen);
             painter->setBrush(QColor(255, 255, 255, 215));
             painter->drawRect(box);
@@ -424,17 +469,34 @@ void LaneLabelLayer::draw(QCPPainter* painter) {
         }
         const double text_left = left + depth * indent;
         const double font_px = labelFontPx(height);
-        const QFont pid_font = monoFont(font_px * 0.85);
         const QString pid = QString::fromStdString(formatPid(info.process.pid));
-        const double pid_width = QFontMetricsF(pid_font).horizontalAdvance(pid);
         const bool dead = info.exit_us >= 0;
         const QFont title_font = uiFont(font_px, info.process.role == ProcessRole::Supervisor);
         QFontMetricsF title_metrics(title_font);
-        const double title_room = right - pid_width - 8 - text_left;
         QString title = QString::fromStdString(info.process.title());
         if (info.restarts > 0) title += QStringLiteral("  \u21bb%1").arg(info.restarts);
+        // Dead processes keep their colour: in a whole-run picture most lanes end in an exit,
+        // which the lane's exit mark and the dagger after the pid already say.
+        const QColor title_color = roleColor(info.process.role);
+        if (height >= 34) {
+            // Tall lanes: the name on one line, the pid under it, both with the full width.
+            const double room = right - text_left;
+            const double line = height * 0.42;
+            painter->setFont(title_font);
+            painter->setPen(title_color);
+            painter->drawText(QRectF(text_left, mid - line, room, line), Qt::AlignBottom | Qt::AlignLeft,
+                              title_metrics.elidedText(title, Qt::ElideMiddle, room));
+            painter->setFont(monoFont(font_px * 0.85));
+            painter->setPen(kDimTextColor);
+            painter->drawText(QRectF(text_left, mid + 1, room, line), Qt::AlignTop | Qt::AlignLeft,
+                              pid + (dead ? QStringLiteral("  \u2020") : QString()));
+            continue;
+        }
+        const QFont pid_font = monoFont(font_px * 0.85);
+        const double pid_width = QFontMetricsF(pid_font).horizontalAdvance(pid);
+        const double title_room = right - pid_width - 8 - text_left;
         painter->setFont(title_font);
-        painter->setPen(dead ? kDimTextColor : roleColor(info.process.role));
+        painter->setPen(title_color);
         painter->drawText(QRectF(text_left, y_top, std::max(0.0, title_room), height),
                           Qt::AlignVCenter | Qt::AlignLeft,
                           title_metrics.elidedText(title, Qt::ElideMiddle, std::max(0.0, title_room)));
@@ -647,9 +709,16 @@ void TimelinePlot::applyFontSizes(QSize) {
         }
     }
     legend_->setFont(uiFont(11));
-    for (int i = 0; i < legend_->itemCount(); ++i) legend_->item(i)->setFont(uiFont(11));
+    for (int i = 0; i < legend_->elementCount(); ++i)
+        if (auto* item = legend_->item(i)) item->setFont(uiFont(11));
     load_legend_->setFont(uiFont(11));
-    for (int i = 0; i < load_legend_->itemCount(); ++i) load_legend_->item(i)->setFont(uiFont(11));
+    for (int i = 0; i < load_legend_->elementCount(); ++i)
+        if (auto* item = load_legend_->item(i)) item->setFont(uiFont(11));
+}
+
+void TimelinePlot::setCursorVisible(bool visible) {
+    lanes_->setCursorVisible(visible);
+    load_cursor_->setVisible(visible);
 }
 
 void TimelinePlot::setTitle(const QString& title) {
@@ -758,6 +827,14 @@ void TimelinePlot::updateLayout() {
     const int label_width = std::clamp(static_cast<int>(viewport().width() * 0.22), 160, 380);
     lane_rect_->setMargins(QMargins(label_width, 0, 0, 0));
     load_rect_->setMargins(QMargins(label_width, 0, 0, 0));
+    // A few lanes need less than the default share: give the rest to the load chart, up to a
+    // point, instead of drawing giant lanes.
+    const double body = std::max(100, viewport().height() - 170);
+    const int lanes = data_ ? std::max(1, data_->laneCount()) : 1;
+    const double lanes_needed = lanes * 46.0;
+    const double load_share = std::clamp(body - lanes_needed, body * 0.22, body * 0.40);
+    plotLayout()->setRowStretchFactor(1, body - load_share);
+    plotLayout()->setRowStretchFactor(2, load_share);
     QCustomPlot::updateLayout();
     // Lane heights follow the laid-out rect, so they are known only now.
     syncLaneRange();

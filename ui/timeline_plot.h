@@ -48,6 +48,7 @@ public:
     void setTimelineData(std::shared_ptr<const TimelineData> data) { data_ = std::move(data); }
     void setSelectedLane(int lane) { selected_lane_ = lane; }
     void setCursorUs(double t_us) { cursor_us_ = t_us; }
+    void setCursorVisible(bool visible) { cursor_visible_ = visible; }
     TimelineDrawStats& stats() { return stats_; }
 
     double selectTest(const QPointF&, bool, QVariant*) const override { return -1; }
@@ -66,6 +67,7 @@ private:
     std::shared_ptr<const TimelineData> data_;
     int selected_lane_ = -1;
     double cursor_us_ = -1;
+    bool cursor_visible_ = true;
     TimelineDrawStats stats_;
 };
 
@@ -128,6 +130,8 @@ public:
     void setViewState(ViewState* state);
     ViewState* viewState() const { return state_; }
     void setTitle(const QString& title);
+    /// The time cursor line; off for still images of a whole run.
+    void setCursorVisible(bool visible);
 
     /// Pixel height of a lane (clamped to a readable minimum when fitting).
     void setLaneHeight(double px) { lane_height_px_ = px; }

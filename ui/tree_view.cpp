@@ -18,7 +18,7 @@ constexpr double kColumnGap = 70;
 constexpr double kRowGap = 14;
 constexpr double kHeader = 44;
 constexpr double kLegendHeight = 64;
-const ProcessBoxStyle kBoxStyle{{250, 50}, 13};
+const ProcessBoxStyle kBoxStyle{{300, 50}, 13};
 
 QString stateDetail(const TreeNode& node) {
     if (!node.alive) return QStringLiteral("\u2020 ") + QString::fromStdString(node.exit_reason);
