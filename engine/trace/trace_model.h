@@ -290,14 +290,17 @@ class TraceModel {
     std::span<const WaitWindow> wait_windows() const noexcept;  ///< sorted by start
     std::span<const uint32_t> wait_windows_of(ProcessIndex index) const noexcept;
     ResolvedWindow resolve(const WaitWindow& window) const noexcept;
-    /// Windows whose [start, resolved end] intersects [t0, t1] (candidate range, sorted by start;
-    /// skip those that resolve to end before t0).
+    /// Candidates for [t0, t1]: a range of wait_windows() (sorted by start) holding every window
+    /// that intersects it; skip those that resolve to end before t0.
     IndexRange wait_windows_in(int64_t t0, int64_t t1) const noexcept;
 
     // --- arrows ---------------------------------------------------------------------------
-    std::span<const Arrow> arrows() const noexcept;  ///< sorted by from_us
-    /// Candidates for [t0, t1]: arrows whose from_us is in [t0 - longest arrow, t1]. Skip those
-    /// with to_us < t0.
+    /// Every arrow, in the order they were completed (a message arrow is made at its Receive).
+    std::span<const Arrow> arrows() const noexcept;
+    /// Arrow indexes sorted by from_us.
+    std::span<const uint32_t> arrows_by_start() const noexcept;
+    /// Candidates for [t0, t1]: the sub-range of arrows_by_start() whose from_us is in
+    /// [t0 - longest arrow, t1]. Skip those with to_us < t0.
     IndexRange arrows_in(int64_t t0, int64_t t1) const noexcept;
     std::span<const uint32_t> arrows_of(ProcessIndex index) const noexcept;  ///< either end
 
@@ -323,6 +326,8 @@ class TraceModel {
     /// Console and Log events, time-sorted (indexes into records()).
     std::span<const EventIndex> output_events() const noexcept;
 
+    /// Releases spare capacity (after loading a finished trace).
+    void shrink_to_fit();
     /// Bytes held by the model (capacity of every array and string), for the bytes/event figure.
     size_t memory_bytes() const noexcept;
 
