@@ -47,12 +47,16 @@ ProcessIndex treeParent(const TraceModel& model, ProcessIndex index) {
     return info.supervisor != kNone ? info.supervisor : info.parent;
 }
 
+}  // namespace
+
 SpanState stateAt(const TraceModel& model, ProcessIndex index, int64_t t) {
     const auto states = model.states(index);
     const trace::IndexRange range = model.states_in(index, t, t);
     if (range.empty()) return states.empty() ? SpanState::Waiting : spanStateOf(states.back());
     return spanStateOf(states[range.last - 1]);
 }
+
+namespace {
 
 std::optional<ArrowKind> arrowKindOf(trace::ArrowKind kind) {
     switch (kind) {

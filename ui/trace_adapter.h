@@ -20,6 +20,8 @@ LineageData buildLineage(const trace::TraceModel& model, Pid pid, int64_t t_us);
 /// How a process is named and what it is for, at `t_us` (registered names change over time).
 ProcessLabel labelOf(const trace::TraceModel& model, trace::ProcessIndex index,
                      int64_t t_us = trace::kOpenEnd);
+/// The colour class of a process's state at `t_us`.
+SpanState stateAt(const trace::TraceModel& model, trace::ProcessIndex index, int64_t t_us);
 /// Finds a process by registered name ("MyApp.Worker"), pid ("#PID<0.5.0>", "<0.5.0>", "0.5.0")
 /// or initial call; the first match in order of appearance.
 std::optional<Pid> findProcess(const trace::TraceModel& model, std::string_view name_or_pid);
