@@ -1,0 +1,54 @@
+#include "engine/runtime/atom.h"
+
+#include <deque>
+#include <mutex>
+#include <shared_mutex>
+#include <unordered_map>
+
+namespace tasklens {
+namespace {
+
+// Names live in a deque so views handed out stay valid while the table grows.
+struct AtomTable {
+    std::shared_mutex mutex;
+    std::deque<std::string> names;
+    std::unordered_map<std::string_view, uint32_t> ids;
+
+    AtomTable() {
+#define TASKLENS_ATOM_NAME(ident, text) add(text);
+        TASKLENS_BUILTIN_ATOMS(TASKLENS_ATOM_NAME)
+#undef TASKLENS_ATOM_NAME
+    }
+    uint32_t add(std::string_view name) {
+        names.emplace_back(name);
+        auto id = static_cast<uint32_t>(names.size() - 1);
+        ids.emplace(names.back(), id);
+        return id;
+    }
+};
+
+AtomTable& table() {
+    static AtomTable instance;
+    return instance;
+}
+
+}  // namespace
+
+Atom Atom::intern(std::string_view name) {
+    auto& t = table();
+    {
+        std::shared_lock lock(t.mutex);
+        if (auto it = t.ids.find(name); it != t.ids.end()) return Atom{it->second};
+    }
+    std::unique_lock lock(t.mutex);
+    if (auto it = t.ids.find(name); it != t.ids.end()) return Atom{it->second};
+    return Atom{t.add(name)};
+}
+
+std::string_view Atom::name() const {
+    auto& t = table();
+    std::shared_lock lock(t.mutex);
+    return t.names.at(id);
+}
+
+}  // namespace tasklens

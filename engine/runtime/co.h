@@ -1,0 +1,124 @@
+#pragma once
+// Co<T>: the coroutine type of processes and of everything that can block (receive, sleep,
+// Task.await, a scenario function called from native code).
+//
+// Lazily started; awaiting a Co<T> transfers control to it symmetrically and resumes the awaiter
+// when it finishes, so chains of any depth use O(1) C++ stack — the frames live on the heap.
+// An exception thrown inside is rethrown at the co_await. Destroying a Co destroys its frame and,
+// through the frame's locals, every Co it is awaiting: that is how a killed process is torn down.
+//
+//   Co<Term> ask(ProcessContext& ctx, Pid server) {
+//       ctx.send(server, Term::tuple({Term::pid(ctx.self()), Term::atom("ping")}));
+//       auto reply = co_await ctx.receive([](const Term& m) { return m.is_atom(); }, Timeout::ms(1000));
+//       co_return reply ? *reply : Term::atom("timeout");
+//   }
+#include <coroutine>
+#include <exception>
+#include <optional>
+#include <utility>
+
+namespace tasklens {
+
+template <typename T>
+class Co;
+
+namespace detail {
+
+struct CoPromiseBase {
+    std::coroutine_handle<> continuation;
+    std::exception_ptr exception;
+
+    std::suspend_always initial_suspend() noexcept { return {}; }
+
+    struct FinalAwaiter {
+        bool await_ready() noexcept { return false; }
+        template <typename P>
+        std::coroutine_handle<> await_suspend(std::coroutine_handle<P> h) noexcept {
+            auto next = h.promise().continuation;
+            return next ? next : std::noop_coroutine();
+        }
+        void await_resume() noexcept {}
+    };
+    FinalAwaiter final_suspend() noexcept { return {}; }
+    void unhandled_exception() noexcept { exception = std::current_exception(); }
+};
+
+template <typename T>
+struct CoPromise : CoPromiseBase {
+    std::optional<T> value;
+    Co<T> get_return_object() noexcept;
+    template <typename U>
+    void return_value(U&& v) {
+        value.emplace(std::forward<U>(v));
+    }
+    T take() {
+        if (exception) std::rethrow_exception(exception);
+        return std::move(*value);
+    }
+};
+
+template <>
+struct CoPromise<void> : CoPromiseBase {
+    Co<void> get_return_object() noexcept;
+    void return_void() noexcept {}
+    void take() {
+        if (exception) std::rethrow_exception(exception);
+    }
+};
+
+}  // namespace detail
+
+template <typename T = void>
+class [[nodiscard]] Co {
+public:
+    using promise_type = detail::CoPromise<T>;
+    using Handle = std::coroutine_handle<promise_type>;
+
+    Co() noexcept = default;
+    explicit Co(Handle h) noexcept : handle_(h) {}
+    Co(Co&& other) noexcept : handle_(std::exchange(other.handle_, {})) {}
+    Co& operator=(Co&& other) noexcept {
+        if (this != &other) {
+            reset();
+            handle_ = std::exchange(other.handle_, {});
+        }
+        return *this;
+    }
+    Co(const Co&) = delete;
+    Co& operator=(const Co&) = delete;
+    ~Co() { reset(); }
+
+    bool valid() const noexcept { return bool(handle_); }
+    bool done() const noexcept { return handle_ && handle_.done(); }
+    Handle handle() const noexcept { return handle_; }
+
+    /// For the scheduler driving a root coroutine: the result or the exception once done().
+    T result() { return handle_.promise().take(); }
+
+    // Awaiting: start the child with symmetric transfer, continue here when it finishes.
+    bool await_ready() const noexcept { return false; }
+    std::coroutine_handle<> await_suspend(std::coroutine_handle<> awaiting) noexcept {
+        handle_.promise().continuation = awaiting;
+        return handle_;
+    }
+    T await_resume() { return handle_.promise().take(); }
+
+private:
+    void reset() noexcept {
+        if (handle_) handle_.destroy();
+        handle_ = {};
+    }
+    Handle handle_;
+};
+
+namespace detail {
+template <typename T>
+Co<T> CoPromise<T>::get_return_object() noexcept {
+    return Co<T>(std::coroutine_handle<CoPromise<T>>::from_promise(*this));
+}
+inline Co<void> CoPromise<void>::get_return_object() noexcept {
+    return Co<void>(std::coroutine_handle<CoPromise<void>>::from_promise(*this));
+}
+}  // namespace detail
+
+}  // namespace tasklens

@@ -1,0 +1,254 @@
+#pragma once
+// Terms: the values scenarios and native processes compute with and send to each other.
+//
+// A Term is 16 bytes: a type tag and either an immediate (integer, float, atom, pid, reference)
+// or a pointer to an immutable, reference-counted heap object (tuple, list cell, map, binary,
+// fun). Terms are immutable, so a message is shared rather than copied; reference counts are
+// not atomic because all terms of a runtime live on the engine thread (events carry text, not
+// terms, across threads).
+//
+// Integers are 64-bit signed. Arithmetic that would leave that range raises an ArithmeticError
+// ("integer overflow") instead of silently wrapping; see docs/scenario-language.md.
+#include <cstdint>
+#include <initializer_list>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "engine/runtime/atom.h"
+#include "engine/runtime/ids.h"
+
+namespace tasklens {
+
+/// Declared in Erlang's term order: number < atom < reference < fun < pid < tuple < map < [] <
+/// list < binary (integers and floats compare by value).
+enum class TermType : uint8_t { Integer, Float, Atom, Reference, Fun, Pid, Tuple, Map, Nil, List, Binary };
+
+class Term;
+struct HeapObject;
+struct TupleObject;
+struct ConsObject;
+struct MapObject;
+struct BinaryObject;
+struct FunObject;
+
+class Term {
+public:
+    /// The atom `nil`.
+    Term() noexcept : type_(TermType::Atom) { u_.atom = atom::nil.id; }
+    Term(const Term& other) noexcept : type_(other.type_), u_(other.u_) { retain(); }
+    Term(Term&& other) noexcept : type_(other.type_), u_(other.u_) { other.type_ = TermType::Nil; }
+    Term& operator=(const Term& other) noexcept {
+        if (this != &other) {
+            other.retain();
+            release();
+            type_ = other.type_;
+            u_ = other.u_;
+        }
+        return *this;
+    }
+    Term& operator=(Term&& other) noexcept {
+        if (this != &other) {
+            release();
+            type_ = other.type_;
+            u_ = other.u_;
+            other.type_ = TermType::Nil;
+        }
+        return *this;
+    }
+    ~Term() { release(); }
+
+    // --- construction --------------------------------------------------------------------
+    static Term integer(int64_t v) noexcept { Term t(TermType::Integer); t.u_.integer = v; return t; }
+    static Term floating(double v) noexcept { Term t(TermType::Float); t.u_.floating = v; return t; }
+    static Term atom(Atom a) noexcept { Term t(TermType::Atom); t.u_.atom = a.id; return t; }
+    static Term atom(std::string_view name) { return atom(Atom::intern(name)); }
+    static Term boolean(bool b) noexcept { return atom(b ? atom::true_ : atom::false_); }
+    static Term nil() noexcept { return Term(); }
+    static Term pid(Pid p) noexcept { Term t(TermType::Pid); t.u_.pid = p.packed(); return t; }
+    static Term reference(Ref r) noexcept { Term t(TermType::Reference); t.u_.ref = r.id; return t; }
+    static Term empty_list() noexcept { return Term(TermType::Nil); }
+    static Term cons(Term head, Term tail);
+    static Term list(std::span<const Term> items, Term tail = empty_list());
+    static Term list(std::initializer_list<Term> items) { return list(std::span(items.begin(), items.size())); }
+    static Term tuple(std::span<const Term> items);
+    static Term tuple(std::initializer_list<Term> items) { return tuple(std::span(items.begin(), items.size())); }
+    static Term binary(std::string_view bytes);
+    /// A map from key/value pairs; a later duplicate key wins.
+    static Term map(std::vector<std::pair<Term, Term>> entries);
+    static Term empty_map();
+    /// Adopts a heap object whose reference count the caller already holds.
+    static Term adopt(HeapObject* object) noexcept;
+
+    // --- inspection ----------------------------------------------------------------------
+    TermType type() const noexcept { return type_; }
+    bool is_integer() const noexcept { return type_ == TermType::Integer; }
+    bool is_float() const noexcept { return type_ == TermType::Float; }
+    bool is_number() const noexcept { return type_ <= TermType::Float; }
+    bool is_atom() const noexcept { return type_ == TermType::Atom; }
+    bool is_atom(Atom a) const noexcept { return type_ == TermType::Atom && u_.atom == a.id; }
+    bool is_boolean() const noexcept { return is_atom(atom::true_) || is_atom(atom::false_); }
+    bool is_nil() const noexcept { return is_atom(atom::nil); }
+    /// Elixir truthiness: everything but nil and false.
+    bool truthy() const noexcept { return !(is_atom(atom::nil) || is_atom(atom::false_)); }
+    bool is_pid() const noexcept { return type_ == TermType::Pid; }
+    bool is_reference() const noexcept { return type_ == TermType::Reference; }
+    bool is_tuple() const noexcept { return type_ == TermType::Tuple; }
+    bool is_tuple(size_t arity) const noexcept;
+    bool is_map() const noexcept { return type_ == TermType::Map; }
+    bool is_empty_list() const noexcept { return type_ == TermType::Nil; }
+    bool is_cons() const noexcept { return type_ == TermType::List; }
+    bool is_list() const noexcept { return type_ == TermType::Nil || type_ == TermType::List; }
+    bool is_binary() const noexcept { return type_ == TermType::Binary; }
+    bool is_fun() const noexcept { return type_ == TermType::Fun; }
+    bool is_boxed() const noexcept { return type_ >= TermType::Fun && type_ != TermType::Pid && type_ != TermType::Nil; }
+
+    int64_t as_integer() const noexcept { return u_.integer; }
+    double as_float() const noexcept { return u_.floating; }
+    /// Integer or float as a double.
+    double as_number() const noexcept { return is_integer() ? static_cast<double>(u_.integer) : u_.floating; }
+    Atom as_atom() const noexcept { return Atom{u_.atom}; }
+    Pid as_pid() const noexcept { return Pid::from_packed(u_.pid); }
+    Ref as_reference() const noexcept { return Ref{u_.ref}; }
+
+    // tuples
+    size_t tuple_size() const noexcept;
+    const Term& element(size_t index) const noexcept;  ///< 0-based; caller checks the size
+    std::span<const Term> tuple_items() const noexcept;
+    // list cells
+    const Term& head() const noexcept;
+    const Term& tail() const noexcept;
+    // binaries
+    std::string_view binary_view() const noexcept;
+    // maps
+    const MapObject& map_object() const noexcept;
+    size_t map_size() const noexcept;
+    /// nullptr when absent.
+    const Term* map_find(const Term& key) const noexcept;
+    Term map_put(Term key, Term value) const;
+    Term map_remove(const Term& key) const;
+    // funs
+    const FunObject& fun() const noexcept;
+
+    HeapObject* heap_object() const noexcept { return is_boxed() ? u_.object : nullptr; }
+
+private:
+    explicit Term(TermType type) noexcept : type_(type) { u_.integer = 0; }
+    void retain() const noexcept;
+    void release() noexcept;
+
+    TermType type_;
+    union Payload {
+        int64_t integer;
+        double floating;
+        uint32_t atom;
+        uint64_t pid;
+        uint64_t ref;
+        HeapObject* object;
+    } u_;
+};
+
+static_assert(sizeof(Term) == 16);
+
+// --- heap objects --------------------------------------------------------------------------
+
+struct HeapObject {
+    uint32_t refcount = 1;
+    TermType type;
+    explicit HeapObject(TermType t) : type(t) {}
+};
+
+struct alignas(alignof(Term)) TupleObject : HeapObject {
+    uint32_t size;
+    Term* items() noexcept { return reinterpret_cast<Term*>(this + 1); }
+    const Term* items() const noexcept { return reinterpret_cast<const Term*>(this + 1); }
+    /// Allocates a tuple of `n` nil elements for the caller to fill in.
+    static TupleObject* allocate(size_t n);
+
+private:
+    explicit TupleObject(uint32_t n) : HeapObject(TermType::Tuple), size(n) {}
+};
+static_assert(sizeof(TupleObject) % alignof(Term) == 0);
+
+struct ConsObject : HeapObject {
+    Term head;
+    Term tail;
+    ConsObject(Term h, Term t) : HeapObject(TermType::List), head(std::move(h)), tail(std::move(t)) {}
+};
+
+struct BinaryObject : HeapObject {
+    std::string bytes;
+    explicit BinaryObject(std::string b) : HeapObject(TermType::Binary), bytes(std::move(b)) {}
+};
+
+/// Keys sorted by exact term order (compare_exact), so lookups binary-search and printing is
+/// in Elixir's order for maps.
+struct MapObject : HeapObject {
+    std::vector<std::pair<Term, Term>> entries;
+    MapObject() : HeapObject(TermType::Map) {}
+};
+
+class ProcessContext;
+template <typename T>
+class Co;
+
+/// A function value. The runtime knows three kinds; the scenario VM keeps its own data behind
+/// `code` and `env`.
+struct FunObject : HeapObject {
+    enum class Kind : uint8_t {
+        External,  ///< &Mod.fun/arity: calls module:name/arity through the code registry
+        Closure,   ///< a scenario `fn`: code is the VM's function, env its captured values
+        Native,    ///< a C++ function: native(ctx, args)
+    };
+    using NativeFn = Co<Term> (*)(ProcessContext& ctx, std::span<const Term> args, const FunObject& self);
+
+    Kind kind;
+    uint32_t arity = 0;
+    Atom module;        ///< defining module (External: the target module)
+    Atom name;          ///< function name (External: the target function; Closure: the enclosing def)
+    uint64_t unique = 0;///< identity for equality and printing
+    const void* code = nullptr;  ///< Closure: owned by the VM's loaded code, lives as long as the runtime
+    NativeFn native = nullptr;
+    std::vector<Term> env;       ///< Closure: captured values; Native: bound data
+
+    explicit FunObject(Kind k) : HeapObject(TermType::Fun), kind(k) {}
+};
+
+// --- comparison ------------------------------------------------------------------------------
+
+/// Erlang/Elixir `==` order: -1, 0, 1. 1 == 1.0.
+int compare(const Term& a, const Term& b) noexcept;
+/// `===` order: like compare, but an integer sorts before an equal float (1 < 1.0).
+int compare_exact(const Term& a, const Term& b) noexcept;
+inline bool equal(const Term& a, const Term& b) noexcept { return compare(a, b) == 0; }
+inline bool exact_equal(const Term& a, const Term& b) noexcept { return compare_exact(a, b) == 0; }
+size_t hash(const Term& t) noexcept;
+
+// --- list helpers ----------------------------------------------------------------------------
+
+/// Elements of a proper list; returns false (and leaves `out` partial) for an improper list.
+bool list_to_vector(const Term& list, std::vector<Term>& out);
+/// Length of a proper list, or -1 if improper.
+int64_t list_length(const Term& list) noexcept;
+
+/// Reads a proper list term by term without recursion.
+class ListIterator {
+public:
+    explicit ListIterator(const Term& list) noexcept : cur_(&list) {}
+    bool done() const noexcept { return !cur_->is_cons(); }
+    const Term& operator*() const noexcept { return cur_->head(); }
+    ListIterator& operator++() noexcept { cur_ = &cur_->tail(); return *this; }
+    /// What is left: [] for a proper list once done().
+    const Term& rest() const noexcept { return *cur_; }
+
+private:
+    const Term* cur_;
+};
+
+// --- convenience -----------------------------------------------------------------------------
+inline Term ok_tuple(Term v) { return Term::tuple({Term::atom(atom::ok), std::move(v)}); }
+inline Term error_tuple(Term v) { return Term::tuple({Term::atom(atom::error), std::move(v)}); }
+
+}  // namespace tasklens
