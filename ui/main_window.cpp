@@ -28,6 +28,7 @@
 #include "ui/image_export.h"
 #include "ui/lineage_view.h"
 #include "ui/models.h"
+#include "ui/palette.h"
 #include "ui/sample_trace.h"
 #include "ui/timeline_plot.h"
 #include "ui/trace_adapter.h"
