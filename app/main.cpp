@@ -2,7 +2,9 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QTextStream>
+#include <cstdio>
 #include <cstring>
+#include <string_view>
 
 #include "app/export_command.h"
 #include "ui/export_options.h"
@@ -15,9 +17,21 @@ bool isHeadlessSubcommand(int argc, char** argv) {
     return argc > 1 && std::strcmp(argv[1], "export") == 0;
 }
 
+/// A first argument that is neither an option, a subcommand nor a trace file is a typo; say so
+/// before trying to open a window (which would fail differently without a display).
+bool isUnknownCommand(int argc, char** argv) {
+    if (argc < 2 || argv[1][0] == '-' || isHeadlessSubcommand(argc, argv)) return false;
+    const std::string_view arg = argv[1];
+    return !arg.ends_with(".jsonl");
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+    if (isUnknownCommand(argc, argv)) {
+        std::fprintf(stderr, "tasklens: unknown command '%s' (try tasklens --help)\n", argv[1]);
+        return tasklens::ui::kExitBadUsage;
+    }
     if (isHeadlessSubcommand(argc, argv) && !qEnvironmentVariableIsSet("QT_QPA_PLATFORM"))
         qputenv("QT_QPA_PLATFORM", "offscreen");
     QApplication app(argc, argv);
@@ -39,6 +53,15 @@ int main(int argc, char** argv) {
     parser.addVersionOption();
     parser.addPositionalArgument(QStringLiteral("trace"), QStringLiteral("A trace file (.jsonl) to open."),
                                  QStringLiteral("[trace]"));
+    const QCommandLineOption screenshot(
+        QStringLiteral("screenshot"),
+        QStringLiteral("Lay out the main window, save it as a PNG and quit (for docs; works offscreen)."),
+        QStringLiteral("file"));
+    const QCommandLineOption sample(QStringLiteral("sample"), QStringLiteral("Open the built-in sample trace."));
+    const QCommandLineOption select(QStringLiteral("select"),
+                                    QStringLiteral("Select a process (registered name or pid) at start."),
+                                    QStringLiteral("process"));
+    parser.addOptions({screenshot, sample, select});
     if (!parser.parse(args)) {
         QTextStream(stderr) << "tasklens: " << parser.errorText() << "\n";
         return tasklens::ui::kExitBadUsage;
@@ -59,6 +82,16 @@ int main(int argc, char** argv) {
     }
     tasklens::ui::MainWindow window;
     if (positional.size() == 1 && !window.openTraceFile(positional[0])) return tasklens::ui::kExitBadUsage;
+    if (parser.isSet(sample)) window.openSampleTrace();
+    if (parser.isSet(select) && !window.selectProcess(parser.value(select))) {
+        QTextStream(stderr) << "tasklens: --select " << parser.value(select) << ": no such process\n";
+        return tasklens::ui::kExitBadUsage;
+    }
     window.show();
+    if (parser.isSet(screenshot)) {
+        QApplication::processEvents();
+        window.grab().save(parser.value(screenshot));
+        return 0;
+    }
     return QApplication::exec();
 }

@@ -145,7 +145,7 @@ int run_export_options(const trace::TraceModel& model, const ExportOptions& opti
     // Resolve every process name first: a typo should not leave half the files written.
     std::vector<Pid> lineage_pids;
     for (const auto& request : options.lineages) {
-        const auto pid = findProcess(model, request.process.toStdString());
+        const auto pid = findProcess(model, request.process.toStdString(), at);
         if (!pid) {
             err << "tasklens: --lineage " << request.process << ": no process has this name or pid\n";
             return kExitBadUsage;

@@ -97,11 +97,15 @@ bool exportTimeline(const TimelineData& data, const ImageRequest& request, QStri
     plot.setTimelineData(std::shared_ptr<const TimelineData>(std::shared_ptr<void>(), &data));
     if (window) plot.viewState()->setVisibleWindow(*window);
     const TimeWindow shown = plot.viewState()->visibleWindow();
-    plot.setTitle(request.title.isEmpty()
-                      ? QStringLiteral("Timeline \u2014 %1 processes \u2014 %2 of virtual time")
-                            .arg(data.laneCount())
-                            .arg(QString::fromStdString(formatDuration(shown.duration())))
-                      : request.title);
+    QString title = request.title;
+    if (title.isEmpty()) {
+        const double run = data.run_end_us > 0 ? double(data.run_end_us) - data.range.begin_us : shown.duration();
+        title = QStringLiteral("Timeline \u2014 %1%2 processes \u2014 %3 of virtual time")
+                    .arg(data.scenario.empty() ? QString() : QString::fromStdString(data.scenario) + QStringLiteral(" \u2014 "))
+                    .arg(data.laneCount())
+                    .arg(QString::fromStdString(formatDuration(window ? shown.duration() : run)));
+    }
+    plot.setTitle(title);
     // No cursor line in a still image: it means "now" only in the live window.
     plot.setCursorVisible(false);
     plot.resize(request.size);

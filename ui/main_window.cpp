@@ -19,6 +19,7 @@
 #include <QSortFilterProxyModel>
 #include <QSplitter>
 #include <QStatusBar>
+#include <QTabWidget>
 #include <QTableView>
 #include <QTextBrowser>
 #include <QToolBar>
@@ -59,16 +60,17 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), state_(new ViewSt
     lineage_ = new LineageView;
     lineage_->setViewState(state_);
 
-    auto* pictures = new QSplitter(Qt::Horizontal);
-    pictures->addWidget(tree_);
-    pictures->addWidget(lineage_);
-    pictures->setStretchFactor(0, 3);
-    pictures->setStretchFactor(1, 2);
+    // Tree and lineage share the upper half as tabs, so each gets the full width it needs.
+    auto* pictures = new QTabWidget;
+    pictures->addTab(tree_, QStringLiteral("Supervision tree"));
+    pictures->addTab(lineage_, QStringLiteral("Lineage ($callers / $ancestors)"));
+    connect(tree_, &SupervisionTreeView::processActivated, pictures,
+            [pictures, this] { pictures->setCurrentWidget(lineage_); });
     auto* central = new QSplitter(Qt::Vertical);
     central->addWidget(pictures);
     central->addWidget(timeline_);
-    central->setStretchFactor(0, 2);
-    central->setStretchFactor(1, 3);
+    central->setStretchFactor(0, 1);
+    central->setStretchFactor(1, 1);
     setCentralWidget(central);
 
     buildDocks();
@@ -188,6 +190,8 @@ void MainWindow::buildDocks() {
     addDockWidget(Qt::BottomDockWidgetArea, console_dock);
     tabifyDockWidget(log_dock, console_dock);
     log_dock->raise();
+    resizeDocks({inspector_dock, scenario_dock}, {360, 300}, Qt::Horizontal);
+    resizeDocks({log_dock}, {200}, Qt::Vertical);
 }
 
 void MainWindow::buildActions() {
@@ -198,11 +202,7 @@ void MainWindow::buildActions() {
         if (!path.isEmpty()) openTraceFile(path);
     });
     open->setShortcut(QKeySequence::Open);
-    QAction* sample = file->addAction(QStringLiteral("Open &sample trace"), this, [this] {
-        const auto events = sampleTaskSupervisorTrace();
-        setTrace(std::make_shared<trace::TraceModel>(events, trace::RunInfo{"sample: Task.Supervisor", 2}),
-                 QStringLiteral("sample: Task.Supervisor"));
-    });
+    QAction* sample = file->addAction(QStringLiteral("Open &sample trace"), this, &MainWindow::openSampleTrace);
     sample->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O));
     file->addAction(QStringLiteral("&Export view as image\u2026"), this, &MainWindow::exportCurrentView)
         ->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
@@ -287,6 +287,19 @@ bool MainWindow::openTraceFile(const QString& path) {
     }
     setTrace(std::make_shared<trace::TraceModel>(file.events, file.run), QFileInfo(path).fileName());
     return true;
+}
+
+void MainWindow::openSampleTrace() {
+    setTrace(std::make_shared<trace::TraceModel>(sampleTaskSupervisorTrace(),
+                                                 trace::RunInfo{"sample: Task.Supervisor", 2}),
+             QStringLiteral("sample: Task.Supervisor"));
+}
+
+bool MainWindow::selectProcess(const QString& name_or_pid) {
+    if (!model_) return false;
+    const auto pid = findProcess(*model_, name_or_pid.toStdString());
+    if (pid) state_->setSelectedPid(*pid);
+    return pid.has_value();
 }
 
 void MainWindow::syncSliderFromState() {

@@ -35,6 +35,10 @@ public:
     void setTrace(std::shared_ptr<const trace::TraceModel> model, const QString& title);
     /// Opens a JSON Lines trace file; false (with a message box) if it cannot be read.
     bool openTraceFile(const QString& path);
+    /// Shows the built-in sample trace (the Task.Supervisor story).
+    void openSampleTrace();
+    /// Selects a process by registered name or pid; false if there is none.
+    bool selectProcess(const QString& name_or_pid);
     ViewState* viewState() const { return state_; }
 
 signals:

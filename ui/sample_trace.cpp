@@ -170,4 +170,60 @@ std::vector<Event> sampleTaskSupervisorTrace() {
     return events;
 }
 
+std::vector<Event> sampleRestartTrace() {
+    constexpr int64_t ms = 1000;
+    const Pid main{0, 90}, sup{0, 100}, cache1{0, 101}, worker{0, 102}, registry{0, 103}, helper{0, 104},
+        cache2{0, 105}, cache3{0, 106};
+    EventScript s;
+    s.spawn(0, main, {}, "elixir scenario.exs", false);
+    s.state(0, main, ProcessState::Running);
+    s.spawn(100, sup, main, "Supervisor.init/1", true);
+    s.add(100, EventKind::Register, sup).text = "MyApp.Supervisor";
+    s.state(100, sup, ProcessState::Running);
+    auto child = [&](int64_t t, Pid pid, const char* call, const char* id, const char* name) {
+        s.spawn(t, pid, sup, call, true);
+        s.add(t, EventKind::ChildStart, sup, pid).text = id;
+        s.add(t, EventKind::Register, pid).text = name;
+        s.state(t + 20, pid, ProcessState::Waiting);
+    };
+    child(200, registry, "Registry.init/1", "Registry", "MyApp.Registry");
+    child(300, cache1, "MyApp.Cache.init/1", "MyApp.Cache", "MyApp.Cache");
+    child(400, worker, "MyApp.Worker.init/1", "MyApp.Worker", "MyApp.Worker");
+    s.state(500, sup, ProcessState::Waiting);
+    s.waitStart(600, main, WaitKind::Receive, -1);
+    // The worker links to a helper it spawned and monitors the registry.
+    s.state(1 * ms, worker, ProcessState::Running);
+    s.spawn(1 * ms, helper, worker, "MyApp.Worker.start_helper/0 fn", true);
+    s.state(1 * ms + 20, helper, ProcessState::Sleeping);
+    s.add(1 * ms + 30, EventKind::Monitor, worker, registry).ref = Ref{77};
+    s.state(1 * ms + 40, worker, ProcessState::Waiting);
+    // The cache crashes twice; the supervisor restarts it each time.
+    const Pid caches[] = {cache1, cache2, cache3};
+    for (int i = 0; i < 2; ++i) {
+        const int64_t t = (200 + i * 300) * ms;
+        s.state(t, caches[i], ProcessState::Running);
+        s.exit(t + 100, caches[i], ExitReasonClass::Crash, "{%ArgumentError{message: \"bad key\"}, [...]}");
+        {
+            Event& signal = s.add(t + 150, EventKind::ExitSignal, sup, caches[i]);
+            signal.disposition = trace::SignalDisposition::Trapped;
+            signal.text = "{%ArgumentError{...}, [...]}";
+        }
+        s.state(t + 150, sup, ProcessState::Running);
+        s.spawn(t + 200, caches[i + 1], sup, "MyApp.Cache.init/1", true);
+        Event& restart = s.add(t + 200, EventKind::ChildRestart, sup, caches[i + 1]);
+        restart.text = "MyApp.Cache";
+        restart.value = i + 1;
+        s.add(t + 200, EventKind::Register, caches[i + 1]).text = "MyApp.Cache";
+        s.state(t + 260, caches[i + 1], ProcessState::Waiting);
+        s.state(t + 300, sup, ProcessState::Waiting);
+    }
+    s.state(900 * ms, worker, ProcessState::Running);
+    s.state(900 * ms + 50, worker, ProcessState::Waiting);
+    auto events = s.take();
+    std::stable_sort(events.begin(), events.end(),
+                     [](const Event& a, const Event& b) { return a.time_us < b.time_us; });
+    for (size_t i = 0; i < events.size(); ++i) events[i].seq = i;
+    return events;
+}
+
 }  // namespace tasklens::ui

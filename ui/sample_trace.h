@@ -14,6 +14,11 @@ namespace tasklens::ui {
 /// supervisor, the GenServer and the task down with it.
 std::vector<trace::Event> sampleTaskSupervisorTrace();
 
+/// A one_for_one Supervisor (max_restarts: 3 in 5 s) whose MyApp.Cache child crashes twice and is
+/// restarted each time, a MyApp.Worker child linked to a helper it spawned itself, and a Registry
+/// monitored by the worker: restart badges, ghosted dead incarnations, links and monitors.
+std::vector<trace::Event> sampleRestartTrace();
+
 /// Appends events with consecutive sequence numbers; spells out the common patterns.
 class EventScript {
 public:

@@ -624,6 +624,8 @@ TimelinePlot::TimelinePlot(QWidget* parent) : QCustomPlot(parent) {
     load_count->grid()->setPen(QPen(QColor(225, 225, 225), 1, Qt::DotLine));
     load_rect_->setAutoMargins(QCP::msTop | QCP::msBottom | QCP::msRight);
     load_rect_->setMinimumMargins(QMargins(0, 0, 12, 0));
+    // The load chart stays readable however many lanes compete for the height.
+    load_rect_->setMinimumSize(0, 110);
     for (auto* rect : {lane_rect_, load_rect_})
         for (auto* axis : rect->axes()) axis->setLayer(QStringLiteral("axes"));
 
@@ -831,8 +833,8 @@ void TimelinePlot::updateLayout() {
     // point, instead of drawing giant lanes.
     const double body = std::max(100, viewport().height() - 170);
     const int lanes = data_ ? std::max(1, data_->laneCount()) : 1;
-    const double lanes_needed = lanes * 46.0;
-    const double load_share = std::clamp(body - lanes_needed, body * 0.22, body * 0.40);
+    const double lanes_needed = lanes * kMaxLaneHeightPx + 8;
+    const double load_share = std::clamp(body - lanes_needed, body * 0.22, body * 0.45);
     plotLayout()->setRowStretchFactor(1, body - load_share);
     plotLayout()->setRowStretchFactor(2, load_share);
     QCustomPlot::updateLayout();

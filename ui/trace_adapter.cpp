@@ -80,11 +80,10 @@ ProcessLabel labelOf(const TraceModel& model, ProcessIndex index, int64_t t_us) 
     label.pid = info.pid;
     label.initial_call = std::string(model.string(info.initial_call));
     label.role = roleOf(model, index);
-    // The name held at t, or for "the whole run" the last name it ever held.
-    for (const auto& name : model.names(index)) {
-        if (t_us == kOpenEnd || (name.start_us <= t_us && t_us < name.end_us))
-            label.registered_name = std::string(model.string(name.name));
-    }
+    // The last name taken by t: the current one, or for a dead process the one it died with
+    // (names are released at exit, but "MyApp.Cache" is still how a reader knows the ghost).
+    for (const auto& name : model.names(index))
+        if (name.start_us <= t_us) label.registered_name = std::string(model.string(name.name));
     return label;
 }
 
@@ -108,6 +107,16 @@ TimelineData buildTimelineData(const TraceModel& model) {
         const ProcessIndex parent = treeParent(model, p);
         (parent != kNone && parent < count ? children[parent] : roots).push_back(p);
     }
+    // Incarnations of one child slot stay together, in restart order, where the first one was.
+    std::vector<ProcessIndex> slot_anchor(count);
+    for (ProcessIndex p = 0; p < count; ++p) slot_anchor[p] = p;
+    for (const auto& slot : model.child_slots())
+        for (ProcessIndex p : slot.incarnations)
+            if (p < count && !slot.incarnations.empty()) slot_anchor[p] = slot.incarnations.front();
+    for (auto& kids : children)
+        std::stable_sort(kids.begin(), kids.end(), [&](ProcessIndex a, ProcessIndex b) {
+            return std::pair(slot_anchor[a], incarnation[a]) < std::pair(slot_anchor[b], incarnation[b]);
+        });
     std::vector<int> lane_of(count, -1);
     // Depth-first, iteratively: a deep chain of spawns must not overflow the stack.
     std::vector<std::pair<ProcessIndex, int>> stack;
@@ -180,6 +189,8 @@ TimelineData buildTimelineData(const TraceModel& model) {
     copySeries(trace::Series::TasksInFlight, data.tasks_in_flight);
     copySeries(trace::Series::BusySchedulers, data.busy_schedulers);
     data.schedulers = model.run_info().schedulers;
+    data.scenario = model.run_info().scenario;
+    data.run_end_us = t_end;
     return builder.finish();
 }
 
@@ -255,18 +266,23 @@ std::optional<Pid> parsePid(std::string_view text) {
     return pid.valid() ? std::optional<Pid>(pid) : std::nullopt;
 }
 
-std::optional<Pid> findProcess(const TraceModel& model, std::string_view name_or_pid) {
+std::optional<Pid> findProcess(const TraceModel& model, std::string_view name_or_pid, int64_t t_us) {
     if (auto pid = parsePid(name_or_pid); pid && model.find(*pid) != kNone) return pid;
     // Elixir module names are often written with or without the "Elixir." prefix.
     std::string_view bare = name_or_pid;
     if (bare.starts_with("Elixir.")) bare.remove_prefix(7);
+    // A name may pass from one incarnation to the next: prefer the holder at t, else the last.
+    std::optional<Pid> last_holder;
     for (ProcessIndex p = 0; p < model.process_count(); ++p) {
         for (const auto& name : model.names(p)) {
             std::string_view registered = model.string(name.name);
             if (registered.starts_with("Elixir.")) registered.remove_prefix(7);
-            if (registered == bare) return model.process(p).pid;
+            if (registered != bare) continue;
+            if (name.start_us <= t_us && t_us < name.end_us) return model.process(p).pid;
+            last_holder = model.process(p).pid;
         }
     }
+    if (last_holder) return last_holder;
     for (ProcessIndex p = 0; p < model.process_count(); ++p)
         if (model.string(model.process(p).initial_call) == name_or_pid) return model.process(p).pid;
     return std::nullopt;

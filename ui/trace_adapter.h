@@ -23,8 +23,10 @@ ProcessLabel labelOf(const trace::TraceModel& model, trace::ProcessIndex index,
 /// The colour class of a process's state at `t_us`.
 SpanState stateAt(const trace::TraceModel& model, trace::ProcessIndex index, int64_t t_us);
 /// Finds a process by registered name ("MyApp.Worker"), pid ("#PID<0.5.0>", "<0.5.0>", "0.5.0")
-/// or initial call; the first match in order of appearance.
-std::optional<Pid> findProcess(const trace::TraceModel& model, std::string_view name_or_pid);
+/// or initial call. A name held by several processes over time (restarted children) resolves to
+/// its holder at `t_us`, else to its last holder.
+std::optional<Pid> findProcess(const trace::TraceModel& model, std::string_view name_or_pid,
+                               int64_t t_us = trace::kOpenEnd);
 /// Parses "#PID<0.5.0>", "<0.5.0>" or "0.5.0".
 std::optional<Pid> parsePid(std::string_view text);
 

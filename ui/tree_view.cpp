@@ -22,8 +22,9 @@ const ProcessBoxStyle kBoxStyle{{300, 50}, 13};
 
 QString stateDetail(const TreeNode& node) {
     if (!node.alive) return QStringLiteral("\u2020 ") + QString::fromStdString(node.exit_reason);
+    // The state first: it is what changes while scrubbing; the child id after it.
     QString text = stateName(node.state);
-    if (!node.child_id.empty()) text = QString::fromStdString(node.child_id) + QStringLiteral(" \u00b7 ") + text;
+    if (!node.child_id.empty()) text += QStringLiteral(" \u00b7 id ") + QString::fromStdString(node.child_id);
     return text;
 }
 
@@ -76,8 +77,9 @@ QTransform paintTree(QPainter& painter, QSizeF size, const TreeSnapshot& tree,
     const double scale = std::min({size.width() / layout.natural_size.width(),
                                    size.height() / layout.natural_size.height(), 1.6});
     QTransform transform;
-    // Centre horizontally only when the tree is narrower than the picture; keep it at the top.
-    transform.translate(std::max(0.0, (size.width() - layout.natural_size.width() * scale) / 2), 0);
+    // Centred in the picture: a small tree floats in the middle instead of a corner.
+    transform.translate(std::max(0.0, (size.width() - layout.natural_size.width() * scale) / 2),
+                        std::max(0.0, (size.height() - layout.natural_size.height() * scale) / 2));
     transform.scale(scale, scale);
     painter.setTransform(transform, true);
     painter.setRenderHint(QPainter::Antialiasing, true);

@@ -113,6 +113,8 @@ struct TimelineData {
     std::vector<SeriesPoint> tasks_in_flight;
     std::vector<SeriesPoint> busy_schedulers;
     int schedulers = 0;
+    std::string scenario;     ///< the run's name, for titles
+    int64_t run_end_us = 0;   ///< the last event (range.end_us adds a margin after it)
 
     int laneCount() const { return static_cast<int>(lanes.size()); }
     int laneOf(Pid pid) const;

@@ -76,5 +76,25 @@ TEST_F(TraceAdapter, TreeAtAMomentGhostsDeadChildren) {
     EXPECT_EQ(dead, 3);   // the three supervised tasks
 }
 
+TEST(TraceAdapterRestarts, IncarnationsOfAChildSitTogether) {
+    const trace::TraceModel model(sampleRestartTrace(), trace::RunInfo{"restarts", 2});
+    const TimelineData data = buildTimelineData(model);
+    const int first = data.laneOf(Pid{0, 101});
+    ASSERT_GE(first, 0);
+    EXPECT_EQ(data.laneOf(Pid{0, 105}), first + 1);
+    EXPECT_EQ(data.laneOf(Pid{0, 106}), first + 2);
+    EXPECT_EQ(data.lanes[first + 2].restarts, 2);
+    // A dead incarnation keeps the name it died with.
+    EXPECT_EQ(data.lanes[first].process.title(), "MyApp.Cache");
+    // The name resolves to its holder at a moment, else to its last holder.
+    EXPECT_EQ(findProcess(model, "MyApp.Cache", 100'000), (Pid{0, 101}));
+    EXPECT_EQ(findProcess(model, "MyApp.Cache", 300'000), (Pid{0, 105}));
+    EXPECT_EQ(findProcess(model, "MyApp.Cache"), (Pid{0, 106}));
+    const TreeSnapshot tree = buildTreeSnapshot(model, 950'000);
+    bool restarted = false;
+    for (const auto& node : tree.nodes) restarted |= node.restarts == 2 && node.process.title() == "MyApp.Cache";
+    EXPECT_TRUE(restarted);
+}
+
 }  // namespace
 }  // namespace tasklens::ui
