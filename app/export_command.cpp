@@ -13,11 +13,12 @@ int runExportCommand(const QStringList& args) {
     QTextStream out(stdout);
     QTextStream err(stderr);
     QCommandLineParser parser;
-    parser.setApplicationDescription(
-        QStringLiteral("Render a recorded trace (JSON Lines) as images and data files, without a display."));
+    parser.setApplicationDescription(QStringLiteral(
+        "Render a recorded trace (JSON Lines) as images and data files, without a display."));
     parser.addHelpOption();
     parser.addPositionalArgument(QStringLiteral("export"), QStringLiteral("The subcommand."));
-    parser.addPositionalArgument(QStringLiteral("trace"), QStringLiteral("The trace file (.jsonl)."));
+    parser.addPositionalArgument(QStringLiteral("trace"),
+                                 QStringLiteral("The trace file (.jsonl)."));
     ui::addExportOptions(parser);
     if (!parser.parse(args)) {
         err << "tasklens export: " << parser.errorText() << "\n";
@@ -29,7 +30,8 @@ int runExportCommand(const QStringList& args) {
     }
     const QStringList positional = parser.positionalArguments();
     if (positional.size() != 2) {
-        err << "tasklens export: expected one trace file, e.g. tasklens export run.jsonl --timeline t.png\n";
+        err << "tasklens export: expected one trace file, e.g. tasklens export run.jsonl "
+               "--timeline t.png\n";
         return ui::kExitBadUsage;
     }
     ui::ExportOptions options;
@@ -39,7 +41,8 @@ int runExportCommand(const QStringList& args) {
         return ui::kExitBadUsage;
     }
     if (options.empty()) {
-        err << "tasklens export: nothing to write; give at least one of --timeline, --tree, --lineage, "
+        err << "tasklens export: nothing to write; give at least one of --timeline, --tree, "
+               "--lineage, "
                "--chrome, --dot\n";
         return ui::kExitBadUsage;
     }

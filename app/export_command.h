@@ -4,8 +4,8 @@
 
 namespace tasklens::app {
 
-/// `args` is the whole command line: the program, "export", then its arguments. Returns the process exit status (0 ok, 1 a file failed,
-/// 2 bad arguments or an unreadable trace).
+/// `args` is the whole command line: the program, "export", then its arguments. Returns the process
+/// exit status (0 ok, 1 a file failed, 2 bad arguments or an unreadable trace).
 int runExportCommand(const QStringList& args);
 
 }  // namespace tasklens::app

@@ -41,7 +41,8 @@ int main(int argc, char** argv) {
     QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/tasklens.svg")));
 
     const QStringList args = QApplication::arguments();
-    if (args.size() > 1 && args[1] == QLatin1String("export")) return tasklens::app::runExportCommand(args);
+    if (args.size() > 1 && args[1] == QLatin1String("export"))
+        return tasklens::app::runExportCommand(args);
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral(
@@ -51,16 +52,20 @@ int main(int argc, char** argv) {
         "  tasklens export TRACE.jsonl ... render a trace to images headless (see export --help)"));
     parser.addHelpOption();
     parser.addVersionOption();
-    parser.addPositionalArgument(QStringLiteral("trace"), QStringLiteral("A trace file (.jsonl) to open."),
+    parser.addPositionalArgument(QStringLiteral("trace"),
+                                 QStringLiteral("A trace file (.jsonl) to open."),
                                  QStringLiteral("[trace]"));
     const QCommandLineOption screenshot(
         QStringLiteral("screenshot"),
-        QStringLiteral("Lay out the main window, save it as a PNG and quit (for docs; works offscreen)."),
+        QStringLiteral(
+            "Lay out the main window, save it as a PNG and quit (for docs; works offscreen)."),
         QStringLiteral("file"));
-    const QCommandLineOption sample(QStringLiteral("sample"), QStringLiteral("Open the built-in sample trace."));
-    const QCommandLineOption select(QStringLiteral("select"),
-                                    QStringLiteral("Select a process (registered name or pid) at start."),
-                                    QStringLiteral("process"));
+    const QCommandLineOption sample(QStringLiteral("sample"),
+                                    QStringLiteral("Open the built-in sample trace."));
+    const QCommandLineOption select(
+        QStringLiteral("select"),
+        QStringLiteral("Select a process (registered name or pid) at start."),
+        QStringLiteral("process"));
     parser.addOptions({screenshot, sample, select});
     if (!parser.parse(args)) {
         QTextStream(stderr) << "tasklens: " << parser.errorText() << "\n";
@@ -75,16 +80,19 @@ int main(int argc, char** argv) {
         return 0;
     }
     const QStringList positional = parser.positionalArguments();
-    if (positional.size() > 1 || (positional.size() == 1 && !positional[0].endsWith(QLatin1String(".jsonl")))) {
+    if (positional.size() > 1 ||
+        (positional.size() == 1 && !positional[0].endsWith(QLatin1String(".jsonl")))) {
         QTextStream(stderr) << "tasklens: unknown command '" << positional.value(0)
                             << "' (try tasklens --help)\n";
         return tasklens::ui::kExitBadUsage;
     }
     tasklens::ui::MainWindow window;
-    if (positional.size() == 1 && !window.openTraceFile(positional[0])) return tasklens::ui::kExitBadUsage;
+    if (positional.size() == 1 && !window.openTraceFile(positional[0]))
+        return tasklens::ui::kExitBadUsage;
     if (parser.isSet(sample)) window.openSampleTrace();
     if (parser.isSet(select) && !window.selectProcess(parser.value(select))) {
-        QTextStream(stderr) << "tasklens: --select " << parser.value(select) << ": no such process\n";
+        QTextStream(stderr) << "tasklens: --select " << parser.value(select)
+                            << ": no such process\n";
         return tasklens::ui::kExitBadUsage;
     }
     window.show();

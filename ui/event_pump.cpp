@@ -2,7 +2,8 @@
 
 namespace tasklens::ui {
 
-EventPump::EventPump(QObject* parent) : QObject(parent), model_(std::make_shared<trace::TraceModel>()) {
+EventPump::EventPump(QObject* parent)
+    : QObject(parent), model_(std::make_shared<trace::TraceModel>()) {
     // One drain per frame: the view cost follows frames, not events.
     frame_timer_.setInterval(16);
     connect(&frame_timer_, &QTimer::timeout, this, &EventPump::drain);

@@ -13,7 +13,7 @@ namespace tasklens::ui {
 
 class EventPump : public QObject {
     Q_OBJECT
-public:
+  public:
     explicit EventPump(QObject* parent = nullptr);
     /// Give this to the engine as its EventSink; it is safe to call from the engine thread.
     trace::EventSink& sink() { return subscriber_; }
@@ -24,11 +24,11 @@ public:
     /// Drains whatever is pending now (also called by the frame timer).
     void drain();
 
-signals:
+  signals:
     /// A batch was appended; `count` events, the model now ends at `end_us`.
     void eventsAppended(int count, qint64 end_us);
 
-private:
+  private:
     trace::BatchingSubscriber subscriber_;
     std::shared_ptr<trace::TraceModel> model_;
     std::vector<trace::Event> batch_;

@@ -23,7 +23,8 @@ const QString kDot = QStringLiteral("dot");
 
 bool checkImagePath(const QString& option, const QString& path, QString* error) {
     if (imageFormatForPath(path)) return true;
-    *error = QStringLiteral("--%1 %2: the file name must end in .png, .svg or .pdf").arg(option, path);
+    *error =
+        QStringLiteral("--%1 %2: the file name must end in .png, .svg or .pdf").arg(option, path);
     return false;
 }
 
@@ -31,23 +32,27 @@ bool checkImagePath(const QString& option, const QString& path, QString* error) 
 
 void addExportOptions(QCommandLineParser& parser) {
     parser.addOptions({
-        {kTimeline, QStringLiteral("Write the timeline of the whole run to <file> (.png, .svg, .pdf)."),
+        {kTimeline,
+         QStringLiteral("Write the timeline of the whole run to <file> (.png, .svg, .pdf)."),
          QStringLiteral("file")},
         {kTree, QStringLiteral("Write the supervision tree at --at to <file> (.png, .svg, .pdf)."),
          QStringLiteral("file")},
         {kLineage,
-         QStringLiteral("Write the $callers/$ancestors lineage of a process (registered name or pid) "
-                        "to a file; repeatable."),
+         QStringLiteral(
+             "Write the $callers/$ancestors lineage of a process (registered name or pid) "
+             "to a file; repeatable."),
          QStringLiteral("process=file")},
-        {kAt, QStringLiteral("Moment for --tree, --lineage and --dot, e.g. 1.5s, 250ms, 40us "
-                             "(default: when the most processes were alive)."),
+        {kAt,
+         QStringLiteral("Moment for --tree, --lineage and --dot, e.g. 1.5s, 250ms, 40us "
+                        "(default: when the most processes were alive)."),
          QStringLiteral("time")},
         {kSize, QStringLiteral("Image size in pixels (default 1600x900)."), QStringLiteral("WxH")},
         {kScale, QStringLiteral("Device pixels per pixel for PNG, e.g. 2 for HiDPI (default 1)."),
          QStringLiteral("factor")},
         {kChrome, QStringLiteral("Write a Chrome Trace Event JSON file (opens in Perfetto)."),
          QStringLiteral("file")},
-        {kDot, QStringLiteral("Write the supervision tree at --at as Graphviz DOT."), QStringLiteral("file")},
+        {kDot, QStringLiteral("Write the supervision tree at --at as Graphviz DOT."),
+         QStringLiteral("file")},
     });
 }
 
@@ -59,15 +64,18 @@ std::optional<int64_t> parseTimeUs(const QString& text) {
     const double value = match.captured(1).toDouble();
     const QString unit = match.captured(2);
     double factor = 1;
-    if (unit == QLatin1String("s")) factor = 1e6;
-    else if (unit == QLatin1String("ms")) factor = 1e3;
+    if (unit == QLatin1String("s"))
+        factor = 1e6;
+    else if (unit == QLatin1String("ms"))
+        factor = 1e3;
     const double us = value * factor;
     if (!std::isfinite(us) || us > 9.2e18) return std::nullopt;
     return static_cast<int64_t>(std::llround(us));
 }
 
 std::optional<QSize> parseImageSize(const QString& text) {
-    static const QRegularExpression pattern(QStringLiteral("^\\s*([0-9]{1,5})\\s*[xX\u00d7]\\s*([0-9]{1,5})\\s*$"));
+    static const QRegularExpression pattern(
+        QStringLiteral("^\\s*([0-9]{1,5})\\s*[xX\u00d7]\\s*([0-9]{1,5})\\s*$"));
     const auto match = pattern.match(text);
     if (!match.hasMatch()) return std::nullopt;
     const QSize size(match.captured(1).toInt(), match.captured(2).toInt());
@@ -89,8 +97,10 @@ bool parseExportOptions(const QCommandLineParser& parser, ExportOptions* options
     for (const QString& value : parser.values(kLineage)) {
         const qsizetype equals = value.lastIndexOf(QLatin1Char('='));
         if (equals <= 0 || equals == value.size() - 1) {
-            *error = QStringLiteral("--lineage %1: expected PROCESS=FILE, e.g. --lineage MyApp.Worker=worker.png")
-                         .arg(value);
+            *error =
+                QStringLiteral(
+                    "--lineage %1: expected PROCESS=FILE, e.g. --lineage MyApp.Worker=worker.png")
+                    .arg(value);
             return false;
         }
         LineageRequest request{value.left(equals), value.mid(equals + 1)};
@@ -100,15 +110,18 @@ bool parseExportOptions(const QCommandLineParser& parser, ExportOptions* options
     if (parser.isSet(kAt)) {
         result.at_us = parseTimeUs(parser.value(kAt));
         if (!result.at_us) {
-            *error = QStringLiteral("--at %1: expected a time such as 1.5s, 250ms or 40us").arg(parser.value(kAt));
+            *error = QStringLiteral("--at %1: expected a time such as 1.5s, 250ms or 40us")
+                         .arg(parser.value(kAt));
             return false;
         }
     }
     if (parser.isSet(kSize)) {
         const auto size = parseImageSize(parser.value(kSize));
         if (!size) {
-            *error = QStringLiteral("--size %1: expected WIDTHxHEIGHT in pixels, each 16..20000, e.g. 1600x900")
-                         .arg(parser.value(kSize));
+            *error =
+                QStringLiteral(
+                    "--size %1: expected WIDTHxHEIGHT in pixels, each 16..20000, e.g. 1600x900")
+                    .arg(parser.value(kSize));
             return false;
         }
         result.size = *size;
@@ -117,7 +130,8 @@ bool parseExportOptions(const QCommandLineParser& parser, ExportOptions* options
         bool ok = false;
         result.scale = parser.value(kScale).toDouble(&ok);
         if (!ok || result.scale < 0.25 || result.scale > 8) {
-            *error = QStringLiteral("--scale %1: expected a factor between 0.25 and 8").arg(parser.value(kScale));
+            *error = QStringLiteral("--scale %1: expected a factor between 0.25 and 8")
+                         .arg(parser.value(kScale));
             return false;
         }
     }
@@ -139,15 +153,16 @@ int64_t busiestMoment(const trace::TraceModel& model) {
     return best_time;
 }
 
-int run_export_options(const trace::TraceModel& model, const ExportOptions& options, QTextStream& out,
-                       QTextStream& err) {
+int run_export_options(const trace::TraceModel& model, const ExportOptions& options,
+                       QTextStream& out, QTextStream& err) {
     const int64_t at = options.at_us.value_or(busiestMoment(model));
     // Resolve every process name first: a typo should not leave half the files written.
     std::vector<Pid> lineage_pids;
     for (const auto& request : options.lineages) {
         const auto pid = findProcess(model, request.process.toStdString(), at);
         if (!pid) {
-            err << "tasklens: --lineage " << request.process << ": no process has this name or pid\n";
+            err << "tasklens: --lineage " << request.process
+                << ": no process has this name or pid\n";
             return kExitBadUsage;
         }
         lineage_pids.push_back(*pid);
@@ -183,9 +198,11 @@ int run_export_options(const trace::TraceModel& model, const ExportOptions& opti
         report(file.good(), path, QStringLiteral("%1: cannot write").arg(path));
     };
     if (!options.chrome_path.isEmpty())
-        writeText(options.chrome_path, [&](std::ostream& stream) { trace::write_chrome_trace(stream, model); });
+        writeText(options.chrome_path,
+                  [&](std::ostream& stream) { trace::write_chrome_trace(stream, model); });
     if (!options.dot_path.isEmpty())
-        writeText(options.dot_path, [&](std::ostream& stream) { trace::write_supervision_dot(stream, model, at); });
+        writeText(options.dot_path,
+                  [&](std::ostream& stream) { trace::write_supervision_dot(stream, model, at); });
     return status;
 }
 

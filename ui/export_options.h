@@ -19,14 +19,14 @@ struct LineageRequest {
 };
 
 struct ExportOptions {
-    QString timeline_path;   ///< .png / .svg / .pdf
-    QString tree_path;       ///< .png / .svg / .pdf
+    QString timeline_path;  ///< .png / .svg / .pdf
+    QString tree_path;      ///< .png / .svg / .pdf
     std::vector<LineageRequest> lineages;
     std::optional<int64_t> at_us;  ///< tree and lineage moment; default: when most processes lived
     QSize size{1600, 900};
-    double scale = 1.0;            ///< PNG device pixel ratio
-    QString chrome_path;           ///< Chrome Trace Event JSON (Perfetto)
-    QString dot_path;              ///< Graphviz DOT of the tree at `at_us`
+    double scale = 1.0;   ///< PNG device pixel ratio
+    QString chrome_path;  ///< Chrome Trace Event JSON (Perfetto)
+    QString dot_path;     ///< Graphviz DOT of the tree at `at_us`
 
     bool empty() const {
         return timeline_path.isEmpty() && tree_path.isEmpty() && lineages.empty() &&
@@ -51,8 +51,8 @@ std::optional<QSize> parseImageSize(const QString& text);
 
 /// Writes every requested file from `model`. Reports each file written on `out` and each problem
 /// on `err`. Returns kExitOk, kExitFailed or kExitBadUsage (e.g. --lineage names no process).
-int run_export_options(const trace::TraceModel& model, const ExportOptions& options, QTextStream& out,
-                       QTextStream& err);
+int run_export_options(const trace::TraceModel& model, const ExportOptions& options,
+                       QTextStream& out, QTextStream& err);
 
 /// The default moment for the tree and lineage: the first time the most processes were alive.
 int64_t busiestMoment(const trace::TraceModel& model);

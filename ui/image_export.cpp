@@ -1,5 +1,6 @@
 #include "ui/image_export.h"
 
+#include <qcustomplot.h>
 #include <QFileInfo>
 #include <QImage>
 #include <QImageWriter>
@@ -7,7 +8,6 @@
 #include <QPdfWriter>
 #include <QSvgGenerator>
 #include <memory>
-#include <qcustomplot.h>
 
 #include "ui/lineage_view.h"
 #include "ui/timeline_plot.h"
@@ -30,7 +30,9 @@ bool writeImage(const ImageRequest& request, const PaintFunction& paint, QString
         return false;
     };
     const auto format = imageFormatForPath(request.path);
-    if (!format) return fail(QStringLiteral("%1: unknown image type (use .png, .svg or .pdf)").arg(request.path));
+    if (!format)
+        return fail(
+            QStringLiteral("%1: unknown image type (use .png, .svg or .pdf)").arg(request.path));
     if (request.size.width() < 16 || request.size.height() < 16 || request.size.width() > 20000 ||
         request.size.height() > 20000)
         return fail(QStringLiteral("image size %1x%2 is out of range (16..20000)")
@@ -41,7 +43,10 @@ bool writeImage(const ImageRequest& request, const PaintFunction& paint, QString
         case ImageFormat::Png: {
             const double scale = std::clamp(request.scale, 0.25, 8.0);
             QImage image(size * scale, QImage::Format_ARGB32_Premultiplied);
-            if (image.isNull()) return fail(QStringLiteral("cannot allocate a %1x%2 image").arg(size.width()).arg(size.height()));
+            if (image.isNull())
+                return fail(QStringLiteral("cannot allocate a %1x%2 image")
+                                .arg(size.width())
+                                .arg(size.height()));
             image.setDevicePixelRatio(scale);
             image.fill(Qt::white);
             {
@@ -50,7 +55,8 @@ bool writeImage(const ImageRequest& request, const PaintFunction& paint, QString
                 paint(painter, size);
             }
             QImageWriter writer(request.path, "png");
-            if (!writer.write(image)) return fail(QStringLiteral("%1: %2").arg(request.path, writer.errorString()));
+            if (!writer.write(image))
+                return fail(QStringLiteral("%1: %2").arg(request.path, writer.errorString()));
             return true;
         }
         case ImageFormat::Svg: {
@@ -59,31 +65,37 @@ bool writeImage(const ImageRequest& request, const PaintFunction& paint, QString
             generator.setSize(size);
             generator.setViewBox(QRect(QPoint(0, 0), size));
             generator.setResolution(96);
-            generator.setTitle(request.title.isEmpty() ? QStringLiteral("Tasklens") : request.title);
+            generator.setTitle(request.title.isEmpty() ? QStringLiteral("Tasklens")
+                                                       : request.title);
             generator.setDescription(QStringLiteral("Exported by Tasklens"));
             QCPPainter painter;
-            if (!painter.begin(&generator)) return fail(QStringLiteral("%1: cannot write").arg(request.path));
+            if (!painter.begin(&generator))
+                return fail(QStringLiteral("%1: cannot write").arg(request.path));
             painter.setMode(QCPPainter::pmVectorized);
             paint(painter, size);
             painter.end();
-            return QFileInfo(request.path).size() > 0 || fail(QStringLiteral("%1: nothing written").arg(request.path));
+            return QFileInfo(request.path).size() > 0 ||
+                   fail(QStringLiteral("%1: nothing written").arg(request.path));
         }
         case ImageFormat::Pdf: {
             QPdfWriter writer(request.path);
             // 96 dpi and a page of exactly the requested size: one painter unit is one pixel, so
             // the PDF has the same layout as the PNG.
             writer.setResolution(96);
-            writer.setPageSize(QPageSize(QSizeF(size.width() * 72.0 / 96, size.height() * 72.0 / 96),
-                                         QPageSize::Point, QString(), QPageSize::ExactMatch));
+            writer.setPageSize(
+                QPageSize(QSizeF(size.width() * 72.0 / 96, size.height() * 72.0 / 96),
+                          QPageSize::Point, QString(), QPageSize::ExactMatch));
             writer.setPageMargins(QMarginsF(0, 0, 0, 0));
             writer.setTitle(request.title.isEmpty() ? QStringLiteral("Tasklens") : request.title);
             writer.setCreator(QStringLiteral("Tasklens"));
             QCPPainter painter;
-            if (!painter.begin(&writer)) return fail(QStringLiteral("%1: cannot write").arg(request.path));
+            if (!painter.begin(&writer))
+                return fail(QStringLiteral("%1: cannot write").arg(request.path));
             painter.setMode(QCPPainter::pmVectorized);
             paint(painter, size);
             painter.end();
-            return QFileInfo(request.path).size() > 0 || fail(QStringLiteral("%1: nothing written").arg(request.path));
+            return QFileInfo(request.path).size() > 0 ||
+                   fail(QStringLiteral("%1: nothing written").arg(request.path));
         }
     }
     return fail(QStringLiteral("unreachable"));
@@ -99,9 +111,12 @@ bool exportTimeline(const TimelineData& data, const ImageRequest& request, QStri
     const TimeWindow shown = plot.viewState()->visibleWindow();
     QString title = request.title;
     if (title.isEmpty()) {
-        const double run = data.run_end_us > 0 ? double(data.run_end_us) - data.range.begin_us : shown.duration();
+        const double run =
+            data.run_end_us > 0 ? double(data.run_end_us) - data.range.begin_us : shown.duration();
         title = QStringLiteral("Timeline \u2014 %1%2 processes \u2014 %3 of virtual time")
-                    .arg(data.scenario.empty() ? QString() : QString::fromStdString(data.scenario) + QStringLiteral(" \u2014 "))
+                    .arg(data.scenario.empty()
+                             ? QString()
+                             : QString::fromStdString(data.scenario) + QStringLiteral(" \u2014 "))
                     .arg(data.laneCount())
                     .arg(QString::fromStdString(formatDuration(window ? shown.duration() : run)));
     }
@@ -109,22 +124,25 @@ bool exportTimeline(const TimelineData& data, const ImageRequest& request, QStri
     // No cursor line in a still image: it means "now" only in the live window.
     plot.setCursorVisible(false);
     plot.resize(request.size);
-    return writeImage(request, [&](QCPPainter& painter, QSize size) { plot.renderTo(painter, size); }, error);
+    return writeImage(
+        request, [&](QCPPainter& painter, QSize size) { plot.renderTo(painter, size); }, error);
 }
 
 bool exportTree(const TreeSnapshot& tree, const ImageRequest& request, QString* error) {
     TreePaintOptions options;
     options.title = request.title;
-    return writeImage(request, [&](QCPPainter& painter, QSize size) { paintTree(painter, size, tree, options); },
-                      error);
+    return writeImage(
+        request, [&](QCPPainter& painter, QSize size) { paintTree(painter, size, tree, options); },
+        error);
 }
 
 bool exportLineage(const LineageData& lineage, const ImageRequest& request, QString* error) {
     LineagePaintOptions options;
     options.title = request.title;
-    return writeImage(request,
-                      [&](QCPPainter& painter, QSize size) { paintLineage(painter, size, lineage, options); },
-                      error);
+    return writeImage(
+        request,
+        [&](QCPPainter& painter, QSize size) { paintLineage(painter, size, lineage, options); },
+        error);
 }
 
 }  // namespace tasklens::ui

@@ -33,7 +33,8 @@ struct LineageLayout {
 
 LineageLayout layoutLineage(const LineageData& lineage) {
     LineageLayout layout;
-    const int chain = static_cast<int>(std::max({lineage.callers.size(), lineage.ancestors.size(), size_t{1}}));
+    const int chain =
+        static_cast<int>(std::max({lineage.callers.size(), lineage.ancestors.size(), size_t{1}}));
     const double box_w = kBoxStyle.size.width();
     const double box_h = kBoxStyle.size.height();
     const double subject_x = kMargin + chain * (box_w + kGap);
@@ -46,9 +47,10 @@ LineageLayout layoutLineage(const LineageData& lineage) {
     };
     place(lineage.callers.size(), layout.callers_y, layout.callers);
     place(lineage.ancestors.size(), layout.ancestors_y, layout.ancestors);
-    layout.subject = QRectF(QPointF(subject_x, (layout.callers_y + layout.ancestors_y) / 2), kBoxStyle.size);
-    layout.natural_size = QSizeF(subject_x + box_w + kMargin,
-                                 layout.ancestors_y + box_h + kMargin + 64 + 40);
+    layout.subject =
+        QRectF(QPointF(subject_x, (layout.callers_y + layout.ancestors_y) / 2), kBoxStyle.size);
+    layout.natural_size =
+        QSizeF(subject_x + box_w + kMargin, layout.ancestors_y + box_h + kMargin + 64 + 40);
     return layout;
 }
 
@@ -110,9 +112,10 @@ QTransform paintLineage(QPainter& painter, QSizeF size, const LineageData& linea
                                  QString::fromStdString(formatPid(lineage.subject.process.pid));
     painter.setFont(uiFont(17, true));
     painter.setPen(kTextColor);
-    painter.drawText(QRectF(kMargin, kMargin - 10, layout.natural_size.width(), kHeader),
-                     Qt::AlignLeft | Qt::AlignVCenter,
-                     options.title.isEmpty() ? QStringLiteral("Lineage of ") + subject_name : options.title);
+    painter.drawText(
+        QRectF(kMargin, kMargin - 10, layout.natural_size.width(), kHeader),
+        Qt::AlignLeft | Qt::AlignVCenter,
+        options.title.isEmpty() ? QStringLiteral("Lineage of ") + subject_name : options.title);
 
     // Row headings say what each chain means, in the words of the Task docs.
     painter.setFont(uiFont(13, true));
@@ -134,13 +137,15 @@ QTransform paintLineage(QPainter& painter, QSizeF size, const LineageData& linea
         if (i == 0) {
             const QPointF from(box.right(), box.center().y());
             const QPointF to(layout.subject.left(), layout.subject.center().y() - 10);
-            drawVerbArrow(painter, from, to, subject_is_task ? QStringLiteral("awaits reply")
-                                                             : QStringLiteral("asked"),
-                          call_color, Qt::DashLine);
+            drawVerbArrow(
+                painter, from, to,
+                subject_is_task ? QStringLiteral("awaits reply") : QStringLiteral("asked"),
+                call_color, Qt::DashLine);
         } else {
             const QRectF& next = layout.callers[i - 1];
             drawVerbArrow(painter, QPointF(box.right(), box.center().y()),
-                          QPointF(next.left(), next.center().y()), QStringLiteral("calls"), call_color);
+                          QPointF(next.left(), next.center().y()), QStringLiteral("calls"),
+                          call_color);
         }
     }
     // Ancestors row: root -> ... -> parent -> process.
@@ -153,7 +158,8 @@ QTransform paintLineage(QPainter& painter, QSizeF size, const LineageData& linea
         } else {
             const QRectF& next = layout.ancestors[i - 1];
             drawVerbArrow(painter, QPointF(box.right(), box.center().y()),
-                          QPointF(next.left(), next.center().y()), QStringLiteral("started"), spawn_color);
+                          QPointF(next.left(), next.center().y()), QStringLiteral("started"),
+                          spawn_color);
         }
     }
     // The docs' picture: the caller asked a supervisor, which did the spawning.
@@ -162,13 +168,16 @@ QTransform paintLineage(QPainter& painter, QSizeF size, const LineageData& linea
         const QRectF& caller = layout.callers[0];
         const QRectF& parent = layout.ancestors[0];
         drawVerbArrow(painter, QPointF(caller.center().x(), caller.bottom()),
-                      QPointF(parent.center().x(), parent.top()), QStringLiteral("calls"), call_color);
+                      QPointF(parent.center().x(), parent.top()), QStringLiteral("calls"),
+                      call_color);
     }
 
     for (size_t i = 0; i < layout.callers.size(); ++i)
-        drawProcessBox(painter, layout.callers[i], boxFor(lineage.callers[i], options.selected), kBoxStyle);
+        drawProcessBox(painter, layout.callers[i], boxFor(lineage.callers[i], options.selected),
+                       kBoxStyle);
     for (size_t i = 0; i < layout.ancestors.size(); ++i)
-        drawProcessBox(painter, layout.ancestors[i], boxFor(lineage.ancestors[i], options.selected), kBoxStyle);
+        drawProcessBox(painter, layout.ancestors[i], boxFor(lineage.ancestors[i], options.selected),
+                       kBoxStyle);
     ProcessBox subject = boxFor(lineage.subject, {});
     subject.highlighted = true;
     drawProcessBox(painter, layout.subject, subject, kBoxStyle);
@@ -177,9 +186,11 @@ QTransform paintLineage(QPainter& painter, QSizeF size, const LineageData& linea
         painter.setFont(uiFont(12));
         painter.setPen(kDimTextColor);
         const double y = lineage.callers.empty() ? layout.callers_y : layout.ancestors_y;
-        painter.drawText(QRectF(kMargin, y, 600, kBoxStyle.size.height()), Qt::AlignLeft | Qt::AlignVCenter,
-                         lineage.callers.empty() ? QStringLiteral("(no $callers: not started on anyone's behalf)")
-                                                 : QStringLiteral("(no $ancestors)"));
+        painter.drawText(QRectF(kMargin, y, 600, kBoxStyle.size.height()),
+                         Qt::AlignLeft | Qt::AlignVCenter,
+                         lineage.callers.empty()
+                             ? QStringLiteral("(no $callers: not started on anyone's behalf)")
+                             : QStringLiteral("(no $ancestors)"));
     }
 
     // The raw dictionary values, as Process.info would print them.
@@ -192,8 +203,10 @@ QTransform paintLineage(QPainter& painter, QSizeF size, const LineageData& linea
                      dictionaryText("$ancestors", lineage.ancestors));
     std::vector<LegendEntry> legend{
         {LegendEntry::Kind::Line, call_color, Qt::SolidLine, true, QStringLiteral("calls (asked)")},
-        {LegendEntry::Kind::Line, call_color, Qt::DashLine, true, QStringLiteral("awaits the reply")},
-        {LegendEntry::Kind::Line, spawn_color, Qt::SolidLine, true, QStringLiteral("spawns / started")},
+        {LegendEntry::Kind::Line, call_color, Qt::DashLine, true,
+         QStringLiteral("awaits the reply")},
+        {LegendEntry::Kind::Line, spawn_color, Qt::SolidLine, true,
+         QStringLiteral("spawns / started")},
         {LegendEntry::Kind::Ghost, {}, Qt::SolidLine, false, QStringLiteral("dead (ghosted)")}};
     drawLegendRow(painter, QPointF(kMargin, dict_y + 50), layout.natural_size.width() - 2 * kMargin,
                   legend, 11);
@@ -240,9 +253,11 @@ void LineageView::paintEvent(QPaintEvent*) {
     hit_boxes_.clear();
     const LineageLayout layout = layoutLineage(lineage_);
     for (size_t i = 0; i < layout.callers.size(); ++i)
-        hit_boxes_.push_back({transform_.mapRect(layout.callers[i]), lineage_.callers[i].process.pid});
+        hit_boxes_.push_back(
+            {transform_.mapRect(layout.callers[i]), lineage_.callers[i].process.pid});
     for (size_t i = 0; i < layout.ancestors.size(); ++i)
-        hit_boxes_.push_back({transform_.mapRect(layout.ancestors[i]), lineage_.ancestors[i].process.pid});
+        hit_boxes_.push_back(
+            {transform_.mapRect(layout.ancestors[i]), lineage_.ancestors[i].process.pid});
 }
 
 void LineageView::mousePressEvent(QMouseEvent* event) {

@@ -23,18 +23,18 @@ QTransform paintLineage(QPainter& painter, QSizeF size, const LineageData& linea
 
 class LineageView : public QWidget {
     Q_OBJECT
-public:
+  public:
     using LineageProvider = std::function<LineageData(Pid pid, int64_t at_us)>;
     explicit LineageView(QWidget* parent = nullptr);
     void setViewState(ViewState* state);
     void setLineageProvider(LineageProvider provider);
     const LineageData& lineage() const { return lineage_; }
 
-protected:
+  protected:
     void paintEvent(QPaintEvent* event) override;
     void mousePressEvent(QMouseEvent* event) override;
 
-private:
+  private:
     void refresh();
 
     ViewState* state_ = nullptr;

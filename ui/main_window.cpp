@@ -85,13 +85,16 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), state_(new ViewSt
     connect(state_, &ViewState::selectedPidChanged, this, [this](Pid pid) {
         showInspector();
         const int row = process_model_->rowOf(pid);
-        if (row >= 0) process_table_->selectRow(process_proxy_->mapFromSource(process_model_->index(row, 0)).row());
+        if (row >= 0)
+            process_table_->selectRow(
+                process_proxy_->mapFromSource(process_model_->index(row, 0)).row());
     });
     connect(tree_, &SupervisionTreeView::processActivated, this, [this](Pid pid) {
         state_->setSelectedPid(pid);
         if (auto* dock = findChild<QDockWidget*>(QStringLiteral("inspector"))) dock->raise();
     });
-    statusBar()->showMessage(QStringLiteral("Open a trace (Ctrl+O) or the sample trace (Ctrl+Shift+O)."));
+    statusBar()->showMessage(
+        QStringLiteral("Open a trace (Ctrl+O) or the sample trace (Ctrl+Shift+O)."));
 }
 
 MainWindow::~MainWindow() = default;
@@ -111,10 +114,12 @@ void MainWindow::buildDocks() {
     connect(gallery_, &QListWidget::currentItemChanged, this, [this](QListWidgetItem* item) {
         if (!item) return;
         QFile file(item->data(Qt::UserRole).toString());
-        if (file.open(QIODevice::ReadOnly)) editor_->setPlainText(QString::fromUtf8(file.readAll()));
+        if (file.open(QIODevice::ReadOnly))
+            editor_->setPlainText(QString::fromUtf8(file.readAll()));
     });
     connect(run_button, &QPushButton::clicked, this, [this] {
-        const QString name = gallery_->currentItem() ? gallery_->currentItem()->text() : QStringLiteral("scratch.exs");
+        const QString name = gallery_->currentItem() ? gallery_->currentItem()->text()
+                                                     : QStringLiteral("scratch.exs");
         emit runScenarioRequested(editor_->toPlainText(), name);
     });
     auto* scenario_dock = new QDockWidget(QStringLiteral("Scenarios"), this);
@@ -142,7 +147,8 @@ void MainWindow::buildDocks() {
     auto* search = new QLineEdit;
     search->setPlaceholderText(QStringLiteral("Search pid, name or initial call"));
     search->setClearButtonEnabled(true);
-    connect(search, &QLineEdit::textChanged, process_proxy_, &QSortFilterProxyModel::setFilterFixedString);
+    connect(search, &QLineEdit::textChanged, process_proxy_,
+            &QSortFilterProxyModel::setFilterFixedString);
     auto* process_panel = new QWidget;
     auto* process_layout = new QVBoxLayout(process_panel);
     process_layout->setContentsMargins(0, 0, 0, 0);
@@ -157,7 +163,8 @@ void MainWindow::buildDocks() {
     inspector_ = new QTextBrowser;
     inspector_->setOpenLinks(false);
     connect(inspector_, &QTextBrowser::anchorClicked, this, [this](const QUrl& url) {
-        if (url.scheme() == QLatin1String("pid")) state_->setSelectedPid(Pid::from_packed(url.path().toULongLong()));
+        if (url.scheme() == QLatin1String("pid"))
+            state_->setSelectedPid(Pid::from_packed(url.path().toULongLong()));
     });
     auto* inspector_dock = new QDockWidget(QStringLiteral("Process inspector"), this);
     inspector_dock->setObjectName(QStringLiteral("inspector"));
@@ -197,20 +204,25 @@ void MainWindow::buildDocks() {
 void MainWindow::buildActions() {
     QMenu* file = menuBar()->addMenu(QStringLiteral("&File"));
     QAction* open = file->addAction(QStringLiteral("&Open trace\u2026"), this, [this] {
-        const QString path = QFileDialog::getOpenFileName(this, QStringLiteral("Open trace"), QString(),
-                                                          QStringLiteral("Tasklens traces (*.jsonl);;All files (*)"));
+        const QString path = QFileDialog::getOpenFileName(
+            this, QStringLiteral("Open trace"), QString(),
+            QStringLiteral("Tasklens traces (*.jsonl);;All files (*)"));
         if (!path.isEmpty()) openTraceFile(path);
     });
     open->setShortcut(QKeySequence::Open);
-    QAction* sample = file->addAction(QStringLiteral("Open &sample trace"), this, &MainWindow::openSampleTrace);
+    QAction* sample =
+        file->addAction(QStringLiteral("Open &sample trace"), this, &MainWindow::openSampleTrace);
     sample->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O));
-    file->addAction(QStringLiteral("&Export view as image\u2026"), this, &MainWindow::exportCurrentView)
+    file->addAction(QStringLiteral("&Export view as image\u2026"), this,
+                    &MainWindow::exportCurrentView)
         ->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
     file->addSeparator();
-    file->addAction(QStringLiteral("&Quit"), qApp, &QApplication::quit)->setShortcut(QKeySequence::Quit);
+    file->addAction(QStringLiteral("&Quit"), qApp, &QApplication::quit)
+        ->setShortcut(QKeySequence::Quit);
 
     QMenu* view = menuBar()->addMenu(QStringLiteral("&View"));
-    view->addAction(QStringLiteral("Show &whole run"), state_, &ViewState::showAll)->setShortcut(Qt::Key_Home);
+    view->addAction(QStringLiteral("Show &whole run"), state_, &ViewState::showAll)
+        ->setShortcut(Qt::Key_Home);
     for (auto* dock : findChildren<QDockWidget*>()) view->addAction(dock->toggleViewAction());
 
     // The time slider: the one time cursor, as a control.
@@ -232,14 +244,16 @@ void MainWindow::buildActions() {
 
 void MainWindow::loadGallery() {
     // Scenarios shipped in the resources, then any next to the executable (an installed tree).
-    QStringList dirs{QStringLiteral(":/scenarios"),
-                     QCoreApplication::applicationDirPath() + QStringLiteral("/../share/tasklens/scenarios")};
+    QStringList dirs{
+        QStringLiteral(":/scenarios"),
+        QCoreApplication::applicationDirPath() + QStringLiteral("/../share/tasklens/scenarios")};
 #ifdef TASKLENS_SOURCE_SCENARIOS
     dirs << QStringLiteral(TASKLENS_SOURCE_SCENARIOS);
 #endif
     QStringList seen;
     for (const QString& dir : dirs) {
-        for (const QFileInfo& info : QDir(dir).entryInfoList({QStringLiteral("*.exs")}, QDir::Files, QDir::Name)) {
+        for (const QFileInfo& info :
+             QDir(dir).entryInfoList({QStringLiteral("*.exs")}, QDir::Files, QDir::Name)) {
             if (seen.contains(info.fileName())) continue;
             seen << info.fileName();
             auto* item = new QListWidgetItem(info.fileName(), gallery_);
@@ -260,7 +274,8 @@ void MainWindow::setTrace(std::shared_ptr<const trace::TraceModel> model, const 
     state_->resetForTrace(timeline_data_->range);
     auto model_ref = model_;
     tree_->setSnapshotProvider([model_ref](int64_t t) { return buildTreeSnapshot(*model_ref, t); });
-    lineage_->setLineageProvider([model_ref](Pid pid, int64_t t) { return buildLineage(*model_ref, pid, t); });
+    lineage_->setLineageProvider(
+        [model_ref](Pid pid, int64_t t) { return buildLineage(*model_ref, pid, t); });
     console_->clear();
     for (trace::EventIndex i : model_->output_events()) {
         const auto& record = model_->record(i);
@@ -276,16 +291,19 @@ void MainWindow::setTrace(std::shared_ptr<const trace::TraceModel> model, const 
     statusBar()->showMessage(QStringLiteral("%1 events, %2 processes, %3 of virtual time")
                                  .arg(model_->event_count())
                                  .arg(model_->process_count())
-                                 .arg(QString::fromStdString(formatDuration(double(model_->end_time() - model_->start_time())))));
+                                 .arg(QString::fromStdString(formatDuration(
+                                     double(model_->end_time() - model_->start_time())))));
 }
 
 bool MainWindow::openTraceFile(const QString& path) {
     trace::TraceFile file = trace::read_trace_file(path.toStdString());
     if (!file.ok()) {
-        QMessageBox::warning(this, QStringLiteral("Cannot open trace"), QString::fromStdString(file.error->what()));
+        QMessageBox::warning(this, QStringLiteral("Cannot open trace"),
+                             QString::fromStdString(file.error->what()));
         if (file.events.empty()) return false;
     }
-    setTrace(std::make_shared<trace::TraceModel>(file.events, file.run), QFileInfo(path).fileName());
+    setTrace(std::make_shared<trace::TraceModel>(file.events, file.run),
+             QFileInfo(path).fileName());
     return true;
 }
 
@@ -313,7 +331,8 @@ void MainWindow::syncSliderFromState() {
 void MainWindow::showInspector() {
     const Pid pid = state_->selectedPid();
     if (!model_ || !pid.valid()) {
-        inspector_->setHtml(QStringLiteral("<p style='color:gray'>Select a process in the tree, the timeline or the list.</p>"));
+        inspector_->setHtml(QStringLiteral(
+            "<p style='color:gray'>Select a process in the tree, the timeline or the list.</p>"));
         return;
     }
     const trace::ProcessIndex p = model_->find(pid);
@@ -340,18 +359,21 @@ void MainWindow::showInspector() {
     text += QStringLiteral("<p><b>At %1:</b> %2</p>")
                 .arg(QString::fromStdString(formatDuration(double(t))),
                      alive ? stateName(stateAt(*model_, p, t))
-                           : (t < info.spawn_us ? QStringLiteral("not started yet")
-                                                : QStringLiteral("<span style='color:#b00'>dead</span>")));
+                           : (t < info.spawn_us
+                                  ? QStringLiteral("not started yet")
+                                  : QStringLiteral("<span style='color:#b00'>dead</span>")));
     text += QStringLiteral("<table cellspacing=4>");
     auto row = [&](const QString& key, const QString& value) {
         text += QStringLiteral("<tr><td><b>%1</b></td><td>%2</td></tr>").arg(key, value);
     };
     row(QStringLiteral("initial call"), html(model_->string(info.initial_call)));
-    row(QStringLiteral("spawned"), QString::fromStdString(formatDuration(double(info.spawn_us))) +
-                                       (info.spawned_linked ? QStringLiteral(" (linked)") : QString()));
+    row(QStringLiteral("spawned"),
+        QString::fromStdString(formatDuration(double(info.spawn_us))) +
+            (info.spawned_linked ? QStringLiteral(" (linked)") : QString()));
     if (info.exited())
         row(QStringLiteral("exited"), QString::fromStdString(formatDuration(double(info.exit_us))) +
-                                          QStringLiteral(": <tt>") + html(model_->string(info.exit_reason)) +
+                                          QStringLiteral(": <tt>") +
+                                          html(model_->string(info.exit_reason)) +
                                           QStringLiteral("</tt>"));
     row(QStringLiteral("$ancestors"), chain(model_->ancestors(p)));
     row(QStringLiteral("$callers"), chain(model_->callers(p)));
@@ -363,9 +385,12 @@ void MainWindow::showInspector() {
         const auto& relation = model_->relations()[r];
         if (!relation.active_at(t)) continue;
         const trace::ProcessIndex other = relation.from == p ? relation.to : relation.from;
-        if (relation.kind == trace::Relation::Kind::Link) links << link(other);
-        else if (relation.from == p) monitors << link(relation.to);
-        else monitored_by << link(relation.from);
+        if (relation.kind == trace::Relation::Kind::Link)
+            links << link(other);
+        else if (relation.from == p)
+            monitors << link(relation.to);
+        else
+            monitored_by << link(relation.from);
     }
     row(QStringLiteral("links"), links.join(QStringLiteral(", ")));
     row(QStringLiteral("monitors"), monitors.join(QStringLiteral(", ")));
@@ -391,7 +416,8 @@ void MainWindow::showInspector() {
 
 void MainWindow::exportCurrentView() {
     if (!timeline_data_) return;
-    const QString path = QFileDialog::getSaveFileName(this, QStringLiteral("Export timeline"), QStringLiteral("timeline.png"),
+    const QString path = QFileDialog::getSaveFileName(this, QStringLiteral("Export timeline"),
+                                                      QStringLiteral("timeline.png"),
                                                       QStringLiteral("Images (*.png *.svg *.pdf)"));
     if (path.isEmpty()) return;
     QString error;

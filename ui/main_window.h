@@ -27,7 +27,7 @@ class ViewState;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
-public:
+  public:
     explicit MainWindow(QWidget* parent = nullptr);
     ~MainWindow() override;
 
@@ -41,11 +41,11 @@ public:
     bool selectProcess(const QString& name_or_pid);
     ViewState* viewState() const { return state_; }
 
-signals:
+  signals:
     /// The user asked to run the scenario in the editor (the app wires this to the engine).
     void runScenarioRequested(const QString& source, const QString& name);
 
-private:
+  private:
     void buildActions();
     void buildDocks();
     void loadGallery();

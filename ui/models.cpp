@@ -14,7 +14,9 @@ using trace::kOpenEnd;
 
 namespace {
 
-QString durationText(int64_t us) { return QString::fromStdString(formatDuration(double(us))); }
+QString durationText(int64_t us) {
+    return QString::fromStdString(formatDuration(double(us)));
+}
 
 }  // namespace
 
@@ -28,7 +30,8 @@ void ProcessListModel::setTrace(std::shared_ptr<const trace::TraceModel> model) 
     labels_.clear();
     if (model_) {
         labels_.reserve(model_->process_count());
-        for (trace::ProcessIndex p = 0; p < model_->process_count(); ++p) labels_.push_back(labelOf(*model_, p));
+        for (trace::ProcessIndex p = 0; p < model_->process_count(); ++p)
+            labels_.push_back(labelOf(*model_, p));
         cursor_us_ = model_->end_time();
     }
     endResetModel();
@@ -50,59 +53,80 @@ int ProcessListModel::rowCount(const QModelIndex& parent) const {
     return parent.isValid() || !model_ ? 0 : int(model_->process_count());
 }
 
-int ProcessListModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : ColumnCount; }
+int ProcessListModel::columnCount(const QModelIndex& parent) const {
+    return parent.isValid() ? 0 : ColumnCount;
+}
 
 QVariant ProcessListModel::data(const QModelIndex& index, int role) const {
-    if (!model_ || !checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+    if (!model_ ||
+        !checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
         return {};
     const auto p = trace::ProcessIndex(index.row());
     const trace::ProcessInfo& info = model_->process(p);
     const ProcessLabel& label = labels_[p];
     const bool alive = info.alive_at(cursor_us_) || (!info.exited() && cursor_us_ >= info.spawn_us);
     switch (role) {
-        case PidRole: return QVariant::fromValue<qulonglong>(info.pid.packed());
-        case TimeRole: return QVariant::fromValue<qlonglong>(info.spawn_us);
-        case AliveRole: return alive;
+        case PidRole:
+            return QVariant::fromValue<qulonglong>(info.pid.packed());
+        case TimeRole:
+            return QVariant::fromValue<qlonglong>(info.spawn_us);
+        case AliveRole:
+            return alive;
         case Qt::ForegroundRole:
             return alive ? QVariant() : QVariant(QBrush(kDimTextColor));
         case Qt::DecorationRole:
             if (index.column() == StateColumn)
-                return alive ? stateColor(stateAt(*model_, p, cursor_us_)) : exitColor(info.reason_class);
+                return alive ? stateColor(stateAt(*model_, p, cursor_us_))
+                             : exitColor(info.reason_class);
             return {};
         case Qt::ToolTipRole:
-            return QStringLiteral("%1 %2\n%3").arg(QString::fromStdString(label.title()),
-                                                   QString::fromStdString(formatPid(info.pid)),
-                                                   QString::fromStdString(label.initial_call));
+            return QStringLiteral("%1 %2\n%3")
+                .arg(QString::fromStdString(label.title()),
+                     QString::fromStdString(formatPid(info.pid)),
+                     QString::fromStdString(label.initial_call));
         case SortRole:
             switch (index.column()) {
-                case PidColumn: return QVariant::fromValue<qulonglong>(info.pid.packed());
-                case SpawnColumn: return QVariant::fromValue<qlonglong>(info.spawn_us);
-                case ExitColumn: return QVariant::fromValue<qlonglong>(info.exited() ? info.exit_us : kOpenEnd);
-                default: break;
+                case PidColumn:
+                    return QVariant::fromValue<qulonglong>(info.pid.packed());
+                case SpawnColumn:
+                    return QVariant::fromValue<qlonglong>(info.spawn_us);
+                case ExitColumn:
+                    return QVariant::fromValue<qlonglong>(info.exited() ? info.exit_us : kOpenEnd);
+                default:
+                    break;
             }
             [[fallthrough]];
         case Qt::DisplayRole:
             switch (index.column()) {
-                case PidColumn: return QString::fromStdString(formatPid(info.pid));
-                case NameColumn: return QString::fromStdString(label.title());
-                case RoleColumn: return roleName(label.role);
+                case PidColumn:
+                    return QString::fromStdString(formatPid(info.pid));
+                case NameColumn:
+                    return QString::fromStdString(label.title());
+                case RoleColumn:
+                    return roleName(label.role);
                 case StateColumn:
                     return alive ? stateName(stateAt(*model_, p, cursor_us_))
                                  : (cursor_us_ < info.spawn_us ? QStringLiteral("not started")
                                                                : QStringLiteral("dead"));
-                case SpawnColumn: return durationText(info.spawn_us);
-                case ExitColumn: return info.exited() ? durationText(info.exit_us) : QString();
-                case ReasonColumn: return QString::fromUtf8(model_->string(info.exit_reason).data(),
-                                                            qsizetype(model_->string(info.exit_reason).size()));
-                default: return {};
+                case SpawnColumn:
+                    return durationText(info.spawn_us);
+                case ExitColumn:
+                    return info.exited() ? durationText(info.exit_us) : QString();
+                case ReasonColumn:
+                    return QString::fromUtf8(model_->string(info.exit_reason).data(),
+                                             qsizetype(model_->string(info.exit_reason).size()));
+                default:
+                    return {};
             }
-        default: return {};
+        default:
+            return {};
     }
 }
 
 QVariant ProcessListModel::headerData(int section, Qt::Orientation orientation, int role) const {
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole) return {};
-    static const char* names[] = {"Pid", "Name / initial call", "Role", "State", "Spawned", "Exited", "Exit reason"};
+    static const char* names[] = {"Pid",    "Name / initial call", "Role", "State", "Spawned",
+                                  "Exited", "Exit reason"};
     return section >= 0 && section < ColumnCount ? QString::fromLatin1(names[section]) : QVariant();
 }
 
@@ -119,8 +143,9 @@ void EventLogModel::setTrace(std::shared_ptr<const trace::TraceModel> model) {
 int EventLogModel::rowAtTime(int64_t t_us) const {
     if (!model_) return -1;
     const auto records = model_->records();
-    auto it = std::lower_bound(records.begin(), records.end(), t_us,
-                               [](const trace::EventRecord& r, int64_t t) { return r.time_us < t; });
+    auto it =
+        std::lower_bound(records.begin(), records.end(), t_us,
+                         [](const trace::EventRecord& r, int64_t t) { return r.time_us < t; });
     return it == records.end() ? int(records.size()) - 1 : int(it - records.begin());
 }
 
@@ -128,7 +153,9 @@ int EventLogModel::rowCount(const QModelIndex& parent) const {
     return parent.isValid() || !model_ ? 0 : int(model_->event_count());
 }
 
-int EventLogModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : ColumnCount; }
+int EventLogModel::columnCount(const QModelIndex& parent) const {
+    return parent.isValid() ? 0 : ColumnCount;
+}
 
 QString EventLogModel::processText(trace::ProcessIndex index) const {
     if (index == kNone || index >= model_->process_count()) return {};
@@ -137,39 +164,50 @@ QString EventLogModel::processText(trace::ProcessIndex index) const {
 }
 
 QVariant EventLogModel::data(const QModelIndex& index, int role) const {
-    if (!model_ || !checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+    if (!model_ ||
+        !checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
         return {};
     const auto i = trace::EventIndex(index.row());
     const trace::EventRecord& record = model_->record(i);
     switch (role) {
         case PidRole:
             return record.process == kNone ? QVariant()
-                                           : QVariant::fromValue<qulonglong>(model_->process(record.process).pid.packed());
-        case TimeRole: return QVariant::fromValue<qlonglong>(record.time_us);
-        case EventIndexRole: return QVariant::fromValue<uint>(i);
+                                           : QVariant::fromValue<qulonglong>(
+                                                 model_->process(record.process).pid.packed());
+        case TimeRole:
+            return QVariant::fromValue<qlonglong>(record.time_us);
+        case EventIndexRole:
+            return QVariant::fromValue<uint>(i);
         case SortRole:
             if (index.column() == SeqColumn) return QVariant::fromValue<qulonglong>(model_->seq(i));
             if (index.column() == TimeColumn) return QVariant::fromValue<qlonglong>(record.time_us);
             [[fallthrough]];
         case Qt::DisplayRole:
             switch (index.column()) {
-                case SeqColumn: return QVariant::fromValue<qulonglong>(model_->seq(i));
-                case TimeColumn: return durationText(record.time_us);
+                case SeqColumn:
+                    return QVariant::fromValue<qulonglong>(model_->seq(i));
+                case TimeColumn:
+                    return durationText(record.time_us);
                 case KindColumn: {
                     const auto name = trace::to_string(record.kind);
                     return QString::fromLatin1(name.data(), qsizetype(name.size()));
                 }
-                case ProcessColumn: return processText(record.process);
-                case PeerColumn: return processText(record.peer);
+                case ProcessColumn:
+                    return processText(record.process);
+                case PeerColumn:
+                    return processText(record.peer);
                 case TextColumn: {
                     const auto text = model_->string(record.text);
                     return QString::fromUtf8(text.data(), qsizetype(text.size()));
                 }
-                default: return {};
+                default:
+                    return {};
             }
         case Qt::TextAlignmentRole:
-            return index.column() <= TimeColumn ? QVariant(int(Qt::AlignRight | Qt::AlignVCenter)) : QVariant();
-        default: return {};
+            return index.column() <= TimeColumn ? QVariant(int(Qt::AlignRight | Qt::AlignVCenter))
+                                                : QVariant();
+        default:
+            return {};
     }
 }
 
@@ -217,16 +255,22 @@ int SupervisionTreeModel::rowCount(const QModelIndex& parent) const {
     return int(childrenOf(parent.isValid() ? int(parent.internalId()) : -1).size());
 }
 
-int SupervisionTreeModel::columnCount(const QModelIndex&) const { return ColumnCount; }
+int SupervisionTreeModel::columnCount(const QModelIndex&) const {
+    return ColumnCount;
+}
 
 QVariant SupervisionTreeModel::data(const QModelIndex& index, int role) const {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid)) return {};
     const TreeNode& node = snapshot_.nodes[index.internalId()];
     switch (role) {
-        case PidRole: return QVariant::fromValue<qulonglong>(node.process.pid.packed());
-        case AliveRole: return node.alive;
-        case TimeRole: return QVariant::fromValue<qlonglong>(snapshot_.at_us);
-        case Qt::ForegroundRole: return node.alive ? QVariant() : QVariant(QBrush(kDimTextColor));
+        case PidRole:
+            return QVariant::fromValue<qulonglong>(node.process.pid.packed());
+        case AliveRole:
+            return node.alive;
+        case TimeRole:
+            return QVariant::fromValue<qlonglong>(snapshot_.at_us);
+        case Qt::ForegroundRole:
+            return node.alive ? QVariant() : QVariant(QBrush(kDimTextColor));
         case Qt::FontRole:
             if (node.process.role == ProcessRole::Supervisor && index.column() == NameColumn) {
                 QFont font;
@@ -235,26 +279,34 @@ QVariant SupervisionTreeModel::data(const QModelIndex& index, int role) const {
             }
             return {};
         case Qt::DecorationRole:
-            if (index.column() == StateColumn) return node.alive ? stateColor(node.state) : exitColor(node.exit_class);
+            if (index.column() == StateColumn)
+                return node.alive ? stateColor(node.state) : exitColor(node.exit_class);
             return {};
         case SortRole:
             if (index.column() == RestartsColumn) return node.restarts;
             [[fallthrough]];
         case Qt::DisplayRole:
             switch (index.column()) {
-                case NameColumn: return QString::fromStdString(node.process.title());
-                case PidColumn: return QString::fromStdString(formatPid(node.process.pid));
+                case NameColumn:
+                    return QString::fromStdString(node.process.title());
+                case PidColumn:
+                    return QString::fromStdString(formatPid(node.process.pid));
                 case StateColumn:
                     return node.alive ? stateName(node.state)
-                                      : QStringLiteral("dead: ") + QString::fromStdString(node.exit_reason);
-                case RestartsColumn: return node.restarts;
-                default: return {};
+                                      : QStringLiteral("dead: ") +
+                                            QString::fromStdString(node.exit_reason);
+                case RestartsColumn:
+                    return node.restarts;
+                default:
+                    return {};
             }
-        default: return {};
+        default:
+            return {};
     }
 }
 
-QVariant SupervisionTreeModel::headerData(int section, Qt::Orientation orientation, int role) const {
+QVariant SupervisionTreeModel::headerData(int section, Qt::Orientation orientation,
+                                          int role) const {
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole) return {};
     static const char* names[] = {"Process", "Pid", "State", "Restarts"};
     return section >= 0 && section < ColumnCount ? QString::fromLatin1(names[section]) : QVariant();

@@ -22,9 +22,17 @@ enum ItemRole {
 /// One row per process: pid, name, role, state at the cursor, spawn, exit, exit reason.
 class ProcessListModel : public QAbstractTableModel {
     Q_OBJECT
-public:
-    enum Column { PidColumn, NameColumn, RoleColumn, StateColumn, SpawnColumn, ExitColumn,
-                  ReasonColumn, ColumnCount };
+  public:
+    enum Column {
+        PidColumn,
+        NameColumn,
+        RoleColumn,
+        StateColumn,
+        SpawnColumn,
+        ExitColumn,
+        ReasonColumn,
+        ColumnCount
+    };
     explicit ProcessListModel(QObject* parent = nullptr);
     void setTrace(std::shared_ptr<const trace::TraceModel> model);
     /// The State column shows the state at this moment.
@@ -35,9 +43,10 @@ public:
     int rowCount(const QModelIndex& parent = {}) const override;
     int columnCount(const QModelIndex& parent = {}) const override;
     QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
-    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation,
+                        int role = Qt::DisplayRole) const override;
 
-private:
+  private:
     std::shared_ptr<const trace::TraceModel> model_;
     std::vector<ProcessLabel> labels_;
     int64_t cursor_us_ = 0;
@@ -47,8 +56,16 @@ private:
 /// nothing until scrolled into view.
 class EventLogModel : public QAbstractTableModel {
     Q_OBJECT
-public:
-    enum Column { SeqColumn, TimeColumn, KindColumn, ProcessColumn, PeerColumn, TextColumn, ColumnCount };
+  public:
+    enum Column {
+        SeqColumn,
+        TimeColumn,
+        KindColumn,
+        ProcessColumn,
+        PeerColumn,
+        TextColumn,
+        ColumnCount
+    };
     explicit EventLogModel(QObject* parent = nullptr);
     void setTrace(std::shared_ptr<const trace::TraceModel> model);
     /// The first row at or after `t_us`, for following the cursor.
@@ -57,9 +74,10 @@ public:
     int rowCount(const QModelIndex& parent = {}) const override;
     int columnCount(const QModelIndex& parent = {}) const override;
     QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
-    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation,
+                        int role = Qt::DisplayRole) const override;
 
-private:
+  private:
     QString processText(trace::ProcessIndex index) const;
     std::shared_ptr<const trace::TraceModel> model_;
 };
@@ -67,7 +85,7 @@ private:
 /// The supervision tree at a moment as an item tree (searchable outline next to the picture).
 class SupervisionTreeModel : public QAbstractItemModel {
     Q_OBJECT
-public:
+  public:
     enum Column { NameColumn, PidColumn, StateColumn, RestartsColumn, ColumnCount };
     explicit SupervisionTreeModel(QObject* parent = nullptr);
     void setSnapshot(TreeSnapshot snapshot);
@@ -78,9 +96,10 @@ public:
     int rowCount(const QModelIndex& parent = {}) const override;
     int columnCount(const QModelIndex& parent = {}) const override;
     QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
-    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation,
+                        int role = Qt::DisplayRole) const override;
 
-private:
+  private:
     const std::vector<int>& childrenOf(int node) const;
     TreeSnapshot snapshot_;
     std::vector<int> row_in_parent_;

@@ -12,126 +12,181 @@ using trace::WaitOutcome;
 
 QColor stateColor(SpanState state) {
     switch (state) {
-        case SpanState::Running: return {46, 160, 67};
-        case SpanState::Runnable: return {187, 222, 120};
-        case SpanState::Waiting: return {170, 199, 228};
-        case SpanState::Sleeping: return {196, 181, 226};
-        case SpanState::Awaiting: return {245, 166, 35};
-        case SpanState::Exiting: return {140, 86, 75};
+        case SpanState::Running:
+            return {46, 160, 67};
+        case SpanState::Runnable:
+            return {187, 222, 120};
+        case SpanState::Waiting:
+            return {170, 199, 228};
+        case SpanState::Sleeping:
+            return {196, 181, 226};
+        case SpanState::Awaiting:
+            return {245, 166, 35};
+        case SpanState::Exiting:
+            return {140, 86, 75};
     }
     return Qt::gray;
 }
 
 QString stateName(SpanState state) {
     switch (state) {
-        case SpanState::Running: return QStringLiteral("running");
-        case SpanState::Runnable: return QStringLiteral("runnable");
-        case SpanState::Waiting: return QStringLiteral("waiting (receive)");
-        case SpanState::Sleeping: return QStringLiteral("sleeping");
-        case SpanState::Awaiting: return QStringLiteral("awaiting a task / call");
-        case SpanState::Exiting: return QStringLiteral("exiting");
+        case SpanState::Running:
+            return QStringLiteral("running");
+        case SpanState::Runnable:
+            return QStringLiteral("runnable");
+        case SpanState::Waiting:
+            return QStringLiteral("waiting (receive)");
+        case SpanState::Sleeping:
+            return QStringLiteral("sleeping");
+        case SpanState::Awaiting:
+            return QStringLiteral("awaiting a task / call");
+        case SpanState::Exiting:
+            return QStringLiteral("exiting");
     }
     return {};
 }
 
 QColor exitColor(ExitReasonClass reason) {
     switch (reason) {
-        case ExitReasonClass::Normal: return {120, 120, 120};
-        case ExitReasonClass::Shutdown: return {31, 119, 180};
-        case ExitReasonClass::Killed: return {20, 20, 20};
-        case ExitReasonClass::Crash: return {214, 39, 40};
+        case ExitReasonClass::Normal:
+            return {120, 120, 120};
+        case ExitReasonClass::Shutdown:
+            return {31, 119, 180};
+        case ExitReasonClass::Killed:
+            return {20, 20, 20};
+        case ExitReasonClass::Crash:
+            return {214, 39, 40};
     }
     return Qt::gray;
 }
 
 QString exitClassName(ExitReasonClass reason) {
     switch (reason) {
-        case ExitReasonClass::Normal: return QStringLiteral("exit :normal");
-        case ExitReasonClass::Shutdown: return QStringLiteral("exit :shutdown");
-        case ExitReasonClass::Killed: return QStringLiteral("exit :killed");
-        case ExitReasonClass::Crash: return QStringLiteral("crash");
+        case ExitReasonClass::Normal:
+            return QStringLiteral("exit :normal");
+        case ExitReasonClass::Shutdown:
+            return QStringLiteral("exit :shutdown");
+        case ExitReasonClass::Killed:
+            return QStringLiteral("exit :killed");
+        case ExitReasonClass::Crash:
+            return QStringLiteral("crash");
     }
     return {};
 }
 
 QColor arrowColor(ArrowKind kind) {
     switch (kind) {
-        case ArrowKind::Spawn: return {110, 110, 110};
-        case ArrowKind::Message: return {60, 90, 160};
-        case ArrowKind::Reply: return {30, 140, 60};
-        case ArrowKind::Down: return kMonitorColor;
-        case ArrowKind::ExitSignal: return {214, 39, 40};
+        case ArrowKind::Spawn:
+            return {110, 110, 110};
+        case ArrowKind::Message:
+            return {60, 90, 160};
+        case ArrowKind::Reply:
+            return {30, 140, 60};
+        case ArrowKind::Down:
+            return kMonitorColor;
+        case ArrowKind::ExitSignal:
+            return {214, 39, 40};
     }
     return Qt::black;
 }
 
 QString arrowName(ArrowKind kind) {
     switch (kind) {
-        case ArrowKind::Spawn: return QStringLiteral("spawn");
-        case ArrowKind::Message: return QStringLiteral("message");
-        case ArrowKind::Reply: return QStringLiteral("reply");
-        case ArrowKind::Down: return QStringLiteral(":DOWN");
-        case ArrowKind::ExitSignal: return QStringLiteral("exit signal");
+        case ArrowKind::Spawn:
+            return QStringLiteral("spawn");
+        case ArrowKind::Message:
+            return QStringLiteral("message");
+        case ArrowKind::Reply:
+            return QStringLiteral("reply");
+        case ArrowKind::Down:
+            return QStringLiteral(":DOWN");
+        case ArrowKind::ExitSignal:
+            return QStringLiteral("exit signal");
     }
     return {};
 }
 
 Qt::PenStyle arrowPenStyle(ArrowKind kind) {
     switch (kind) {
-        case ArrowKind::Spawn: return Qt::DotLine;
-        case ArrowKind::Down: return Qt::DashLine;
-        case ArrowKind::ExitSignal: return Qt::DashDotLine;
-        default: return Qt::SolidLine;
+        case ArrowKind::Spawn:
+            return Qt::DotLine;
+        case ArrowKind::Down:
+            return Qt::DashLine;
+        case ArrowKind::ExitSignal:
+            return Qt::DashDotLine;
+        default:
+            return Qt::SolidLine;
     }
 }
 
 QColor outcomeColor(WaitOutcome outcome) {
     switch (outcome) {
-        case WaitOutcome::Message: return {30, 140, 60};
-        case WaitOutcome::Timeout: return {214, 39, 40};
-        case WaitOutcome::Down: return kMonitorColor;
-        case WaitOutcome::Killed: return {20, 20, 20};
+        case WaitOutcome::Message:
+            return {30, 140, 60};
+        case WaitOutcome::Timeout:
+            return {214, 39, 40};
+        case WaitOutcome::Down:
+            return kMonitorColor;
+        case WaitOutcome::Killed:
+            return {20, 20, 20};
     }
     return Qt::black;
 }
 
 QString outcomeName(WaitOutcome outcome) {
     switch (outcome) {
-        case WaitOutcome::Message: return QStringLiteral("reply");
-        case WaitOutcome::Timeout: return QStringLiteral("timeout");
-        case WaitOutcome::Down: return QStringLiteral("DOWN");
-        case WaitOutcome::Killed: return QStringLiteral("killed while waiting");
+        case WaitOutcome::Message:
+            return QStringLiteral("reply");
+        case WaitOutcome::Timeout:
+            return QStringLiteral("timeout");
+        case WaitOutcome::Down:
+            return QStringLiteral("DOWN");
+        case WaitOutcome::Killed:
+            return QStringLiteral("killed while waiting");
     }
     return {};
 }
 
 QString waitKindName(WaitKind kind) {
     switch (kind) {
-        case WaitKind::Receive: return QStringLiteral("receive");
-        case WaitKind::TaskAwait: return QStringLiteral("Task.await");
-        case WaitKind::TaskYield: return QStringLiteral("Task.yield");
-        case WaitKind::Shutdown: return QStringLiteral("shutdown");
-        case WaitKind::GenServerCall: return QStringLiteral("GenServer.call");
+        case WaitKind::Receive:
+            return QStringLiteral("receive");
+        case WaitKind::TaskAwait:
+            return QStringLiteral("Task.await");
+        case WaitKind::TaskYield:
+            return QStringLiteral("Task.yield");
+        case WaitKind::Shutdown:
+            return QStringLiteral("shutdown");
+        case WaitKind::GenServerCall:
+            return QStringLiteral("GenServer.call");
     }
     return {};
 }
 
 QColor roleColor(ProcessRole role) {
     switch (role) {
-        case ProcessRole::Supervisor: return {31, 79, 140};
-        case ProcessRole::Server: return {90, 60, 140};
-        case ProcessRole::Task: return {160, 100, 0};
-        case ProcessRole::Process: return {40, 40, 40};
+        case ProcessRole::Supervisor:
+            return {31, 79, 140};
+        case ProcessRole::Server:
+            return {90, 60, 140};
+        case ProcessRole::Task:
+            return {160, 100, 0};
+        case ProcessRole::Process:
+            return {40, 40, 40};
     }
     return Qt::black;
 }
 
 QString roleName(ProcessRole role) {
     switch (role) {
-        case ProcessRole::Supervisor: return QStringLiteral("supervisor");
-        case ProcessRole::Server: return QStringLiteral("server");
-        case ProcessRole::Task: return QStringLiteral("task");
-        case ProcessRole::Process: return QStringLiteral("process");
+        case ProcessRole::Supervisor:
+            return QStringLiteral("supervisor");
+        case ProcessRole::Server:
+            return QStringLiteral("server");
+        case ProcessRole::Task:
+            return QStringLiteral("task");
+        case ProcessRole::Process:
+            return QStringLiteral("process");
     }
     return {};
 }
@@ -146,7 +201,8 @@ void drawOutcomeMark(QPainter& painter, QPointF c, double size, WaitOutcome outc
         case WaitOutcome::Message: {
             painter.setPen(pen);
             painter.setBrush(Qt::NoBrush);
-            const QPointF tick[] = {{c.x() - h * 0.8, c.y()}, {c.x() - h * 0.2, c.y() + h * 0.7},
+            const QPointF tick[] = {{c.x() - h * 0.8, c.y()},
+                                    {c.x() - h * 0.2, c.y() + h * 0.7},
                                     {c.x() + h * 0.9, c.y() - h * 0.8}};
             painter.drawPolyline(tick, 3);
             break;
@@ -155,8 +211,10 @@ void drawOutcomeMark(QPainter& painter, QPointF c, double size, WaitOutcome outc
             // An hourglass: the deadline ran out.
             painter.setPen(QPen(color.darker(130), 1));
             painter.setBrush(color);
-            const QPointF glass[] = {{c.x() - h * 0.7, c.y() - h}, {c.x() + h * 0.7, c.y() - h},
-                                     {c.x() - h * 0.7, c.y() + h}, {c.x() + h * 0.7, c.y() + h}};
+            const QPointF glass[] = {{c.x() - h * 0.7, c.y() - h},
+                                     {c.x() + h * 0.7, c.y() - h},
+                                     {c.x() - h * 0.7, c.y() + h},
+                                     {c.x() + h * 0.7, c.y() + h}};
             painter.drawPolygon(glass, 4);
             break;
         }
@@ -188,8 +246,8 @@ void drawExitMark(QPainter& painter, QPointF c, double size, ExitReasonClass rea
     const QColor color = exitColor(reason);
     painter.setPen(QPen(Qt::white, 1));
     painter.setBrush(color);
-    const QPointF diamond[] = {{c.x(), c.y() - h}, {c.x() + h, c.y()}, {c.x(), c.y() + h},
-                               {c.x() - h, c.y()}};
+    const QPointF diamond[] = {
+        {c.x(), c.y() - h}, {c.x() + h, c.y()}, {c.x(), c.y() + h}, {c.x() - h, c.y()}};
     painter.drawPolygon(diamond, 4);
     if (reason == ExitReasonClass::Crash || reason == ExitReasonClass::Killed) {
         // A white cross inside: abnormal, unlike the plain diamond of a normal or shutdown exit.
@@ -206,8 +264,10 @@ void drawArrow(QPainter& painter, QPointF from, QPointF to, double head_size) {
     painter.drawLine(from, to);
     const double angle = std::atan2(to.y() - from.y(), to.x() - from.x());
     const double spread = qDegreesToRadians(25.0);
-    const QPointF left = to - QPointF(std::cos(angle - spread), std::sin(angle - spread)) * head_size;
-    const QPointF right = to - QPointF(std::cos(angle + spread), std::sin(angle + spread)) * head_size;
+    const QPointF left =
+        to - QPointF(std::cos(angle - spread), std::sin(angle - spread)) * head_size;
+    const QPointF right =
+        to - QPointF(std::cos(angle + spread), std::sin(angle + spread)) * head_size;
     painter.save();
     QPen pen = painter.pen();
     pen.setStyle(Qt::SolidLine);

@@ -54,10 +54,11 @@ void drawProcessBox(QPainter& painter, const QRectF& rect, const ProcessBox& box
     painter.setFont(title_font);
     painter.setPen(box.alive ? roleColor(box.process.role).darker(110) : kDimTextColor);
     QFontMetricsF title_metrics(title_font);
-    painter.drawText(QRectF(text_rect.left(), text_rect.top(), text_rect.width() - badge_width, half),
-                     Qt::AlignLeft | Qt::AlignVCenter,
-                     title_metrics.elidedText(QString::fromStdString(box.process.title()),
-                                              Qt::ElideMiddle, text_rect.width() - badge_width));
+    painter.drawText(
+        QRectF(text_rect.left(), text_rect.top(), text_rect.width() - badge_width, half),
+        Qt::AlignLeft | Qt::AlignVCenter,
+        title_metrics.elidedText(QString::fromStdString(box.process.title()), Qt::ElideMiddle,
+                                 text_rect.width() - badge_width));
     const QString pid = QString::fromStdString(formatPid(box.process.pid));
     painter.setFont(pid_font);
     painter.setPen(kDimTextColor);
@@ -124,8 +125,8 @@ double drawLegendRow(QPainter& painter, QPointF origin, double max_width,
         }
         painter.setFont(font);
         painter.setPen(kTextColor);
-        painter.drawText(QRectF(icon.right() + 6, y, width, row_height), Qt::AlignLeft | Qt::AlignVCenter,
-                         entry.text);
+        painter.drawText(QRectF(icon.right() + 6, y, width, row_height),
+                         Qt::AlignLeft | Qt::AlignVCenter, entry.text);
         x += width;
     }
     painter.restore();

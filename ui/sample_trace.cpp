@@ -22,7 +22,8 @@ Event& EventScript::add(int64_t t_us, EventKind kind, Pid pid, Pid peer) {
     return events_.back();
 }
 
-void EventScript::spawn(int64_t t_us, Pid child, Pid parent, const char* initial_call, bool linked) {
+void EventScript::spawn(int64_t t_us, Pid child, Pid parent, const char* initial_call,
+                        bool linked) {
     Event& event = add(t_us, EventKind::Spawn, child, parent);
     event.text = initial_call;
     if (linked) event.flags = trace::FlagLinked;
@@ -60,7 +61,8 @@ void EventScript::exit(int64_t t_us, Pid pid, ExitReasonClass reason_class, cons
 
 std::vector<Event> sampleTaskSupervisorTrace() {
     constexpr int64_t ms = 1000;
-    const Pid main{0, 90}, sup{0, 101}, worker{0, 102}, t1{0, 110}, t2{0, 111}, t3{0, 112}, t4{0, 120};
+    const Pid main{0, 90}, sup{0, 101}, worker{0, 102}, t1{0, 110}, t2{0, 111}, t3{0, 112},
+        t4{0, 120};
     EventScript s;
     s.spawn(0, main, {}, "elixir scenario.exs", false);
     s.state(0, main, ProcessState::Running);
@@ -101,7 +103,8 @@ std::vector<Event> sampleTaskSupervisorTrace() {
     s.state(1 * ms + 200, t1, ProcessState::Sleeping);
     // :orders works for a while and raises.
     s.state(1 * ms + 400, t2, ProcessState::Running);
-    s.exit(150 * ms, t2, ExitReasonClass::Crash, "{%RuntimeError{message: \"orders db down\"}, [...]}");
+    s.exit(150 * ms, t2, ExitReasonClass::Crash,
+           "{%RuntimeError{message: \"orders db down\"}, [...]}");
     // :audit is far too slow: it sleeps 10 s.
     s.add(1 * ms + 600, EventKind::Sleep, t3).deadline_us = 10001 * ms;
     s.state(1 * ms + 600, t3, ProcessState::Sleeping);
@@ -140,7 +143,8 @@ std::vector<Event> sampleTaskSupervisorTrace() {
     s.waitEnd(1301 * ms + 200, worker, WaitOutcome::Down, t3);
     // The GenServer answers the script's call.
     s.add(1302 * ms, EventKind::Reply, worker, main).ref = Ref{900};
-    s.send(1302 * ms, worker, main, "{:ok, %{users: [...], orders: :error, audit: :timeout}}", 1302 * ms + 40);
+    s.send(1302 * ms, worker, main, "{:ok, %{users: [...], orders: :error, audit: :timeout}}",
+           1302 * ms + 40);
     s.waitEnd(1302 * ms + 40, main, WaitOutcome::Message, worker);
     s.state(1302 * ms + 100, worker, ProcessState::Waiting);
 
@@ -172,8 +176,8 @@ std::vector<Event> sampleTaskSupervisorTrace() {
 
 std::vector<Event> sampleRestartTrace() {
     constexpr int64_t ms = 1000;
-    const Pid main{0, 90}, sup{0, 100}, cache1{0, 101}, worker{0, 102}, registry{0, 103}, helper{0, 104},
-        cache2{0, 105}, cache3{0, 106};
+    const Pid main{0, 90}, sup{0, 100}, cache1{0, 101}, worker{0, 102}, registry{0, 103},
+        helper{0, 104}, cache2{0, 105}, cache3{0, 106};
     EventScript s;
     s.spawn(0, main, {}, "elixir scenario.exs", false);
     s.state(0, main, ProcessState::Running);
@@ -202,7 +206,8 @@ std::vector<Event> sampleRestartTrace() {
     for (int i = 0; i < 2; ++i) {
         const int64_t t = (200 + i * 300) * ms;
         s.state(t, caches[i], ProcessState::Running);
-        s.exit(t + 100, caches[i], ExitReasonClass::Crash, "{%ArgumentError{message: \"bad key\"}, [...]}");
+        s.exit(t + 100, caches[i], ExitReasonClass::Crash,
+               "{%ArgumentError{message: \"bad key\"}, [...]}");
         {
             Event& signal = s.add(t + 150, EventKind::ExitSignal, sup, caches[i]);
             signal.disposition = trace::SignalDisposition::Trapped;

@@ -21,7 +21,7 @@ std::vector<trace::Event> sampleRestartTrace();
 
 /// Appends events with consecutive sequence numbers; spells out the common patterns.
 class EventScript {
-public:
+  public:
     trace::Event& add(int64_t t_us, trace::EventKind kind, Pid pid, Pid peer = {});
     void spawn(int64_t t_us, Pid child, Pid parent, const char* initial_call, bool linked);
     void state(int64_t t_us, Pid pid, trace::ProcessState state);
@@ -31,7 +31,7 @@ public:
     void exit(int64_t t_us, Pid pid, trace::ExitReasonClass reason_class, const char* reason);
     std::vector<trace::Event> take() { return std::move(events_); }
 
-private:
+  private:
     std::vector<trace::Event> events_;
 };
 

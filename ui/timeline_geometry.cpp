@@ -14,7 +14,9 @@ double TimelineGeometry::mapXToTime(double x) const {
     return window_.begin_us + (x - x_left_) * window_.duration() / width_px_;
 }
 
-double TimelineGeometry::microsPerPixel() const { return window_.duration() / width_px_; }
+double TimelineGeometry::microsPerPixel() const {
+    return window_.duration() / width_px_;
+}
 
 void TimelineGeometry::zoomAroundX(double x, double factor, const TimeWindow& bounds) {
     window_ = zoomWindow(window_, mapXToTime(x), factor, bounds);
@@ -34,9 +36,8 @@ TimeWindow clampWindow(const TimeWindow& window, const TimeWindow& bounds) {
 TimeWindow zoomWindow(const TimeWindow& window, double anchor_us, double factor,
                       const TimeWindow& bounds) {
     if (factor <= 0) return window;
-    const double new_width =
-        std::clamp(window.duration() / factor, std::min(kMinWindowUs, bounds.duration()),
-                   bounds.duration());
+    const double new_width = std::clamp(
+        window.duration() / factor, std::min(kMinWindowUs, bounds.duration()), bounds.duration());
     // The anchor keeps its relative position, so the point under the mouse stays put.
     const double anchor_fraction = (anchor_us - window.begin_us) / window.duration();
     const double begin = anchor_us - anchor_fraction * new_width;
@@ -57,18 +58,24 @@ TimeUnit unitFor(double magnitude_us) {
 
 double microsPerUnit(TimeUnit unit) {
     switch (unit) {
-        case TimeUnit::Seconds: return 1e6;
-        case TimeUnit::Milliseconds: return 1e3;
-        case TimeUnit::Microseconds: return 1;
+        case TimeUnit::Seconds:
+            return 1e6;
+        case TimeUnit::Milliseconds:
+            return 1e3;
+        case TimeUnit::Microseconds:
+            return 1;
     }
     return 1;
 }
 
 const char* unitSuffix(TimeUnit unit) {
     switch (unit) {
-        case TimeUnit::Seconds: return "s";
-        case TimeUnit::Milliseconds: return "ms";
-        case TimeUnit::Microseconds: return "\u00b5s";
+        case TimeUnit::Seconds:
+            return "s";
+        case TimeUnit::Milliseconds:
+            return "ms";
+        case TimeUnit::Microseconds:
+            return "\u00b5s";
     }
     return "";
 }
@@ -98,7 +105,8 @@ TickStep niceTickStep(double window_us, double width_px, double min_px_per_tick,
     // needs: ticks 500 ms apart over three seconds print as 0.5 s, 1.0 s, ...
     result.unit = unitFor(std::max(std::abs(largest_label_us), static_cast<double>(step)));
     const double step_in_unit = static_cast<double>(step) / microsPerUnit(result.unit);
-    result.decimals = step_in_unit >= 1 ? 0 : static_cast<int>(std::ceil(-std::log10(step_in_unit) - 1e-9));
+    result.decimals =
+        step_in_unit >= 1 ? 0 : static_cast<int>(std::ceil(-std::log10(step_in_unit) - 1e-9));
     return result;
 }
 

@@ -24,7 +24,7 @@ inline constexpr double kMinWindowUs = 10.0;
 
 /// Maps a time window onto a horizontal pixel range [x_left, x_left + width_px].
 class TimelineGeometry {
-public:
+  public:
     TimelineGeometry() = default;
     TimelineGeometry(TimeWindow window, double x_left, double width_px)
         : window_(window), x_left_(x_left), width_px_(width_px) {}
@@ -48,7 +48,7 @@ public:
     /// Pans by `dx_px` pixels (positive moves the view later in time), staying inside bounds.
     void panByPixels(double dx_px, const TimeWindow& bounds);
 
-private:
+  private:
     TimeWindow window_{0, 1};
     double x_left_ = 0;
     double width_px_ = 1;

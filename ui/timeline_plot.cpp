@@ -19,7 +19,7 @@ constexpr double kMaxLaneHeightPx = 56;
 
 /// Where the parts of a lane sit inside its band, as fractions of the lane height.
 struct LaneBands {
-    double bracket_y;   ///< the timeout window's line
+    double bracket_y;  ///< the timeout window's line
     double span_top;
     double span_bottom;
 };
@@ -30,7 +30,9 @@ LaneBands bandsFor(double y_top, double height) {
     return {y_top + height * 0.22, y_top + height * 0.40, y_top + height * 0.92};
 }
 
-double labelFontPx(double lane_height) { return std::clamp(lane_height * 0.5, 9.0, 13.0); }
+double labelFontPx(double lane_height) {
+    return std::clamp(lane_height * 0.5, 9.0, 13.0);
+}
 
 }  // namespace
 
@@ -41,7 +43,8 @@ double TimeAxisTicker::getTickStep(const QCPRange& range) {
     // During layout the axis rect may not have its final width yet; the viewport minus the label
     // column is a close, stable estimate.
     double width_px = axis_->axisRect() ? axis_->axisRect()->width() : 0;
-    if (width_px < 50 && axis_->parentPlot()) width_px = axis_->parentPlot()->viewport().width() * 0.75;
+    if (width_px < 50 && axis_->parentPlot())
+        width_px = axis_->parentPlot()->viewport().width() * 0.75;
     const double largest = std::max(std::abs(range.lower), std::abs(range.upper));
     step_ = niceTickStep(range.size(), std::max(1.0, width_px), 90, largest);
     return static_cast<double>(step_.step_us);
@@ -83,8 +86,8 @@ void LanePlottable::draw(QCPPainter* painter) {
     const QRect clip = clipRect();
     const QCPRange lane_range = lane_axis->range();
     const int first = std::max(0, static_cast<int>(std::floor(lane_range.lower + 0.5)));
-    const int last = std::min(data_->laneCount() - 1,
-                              static_cast<int>(std::ceil(lane_range.upper - 0.5)));
+    const int last =
+        std::min(data_->laneCount() - 1, static_cast<int>(std::ceil(lane_range.upper - 0.5)));
 
     for (int lane = first; lane <= last; ++lane) {
         const double y_top = lane_axis->coordToPixel(lane - 0.5);
@@ -92,9 +95,11 @@ void LanePlottable::draw(QCPPainter* painter) {
         // Zebra stripes and the selection highlight span the whole width, so a lane can be
         // followed by eye across a wide chart.
         if (lane == selected_lane_)
-            painter->fillRect(QRectF(clip.left(), y_top, clip.width(), height), QColor(255, 243, 196));
+            painter->fillRect(QRectF(clip.left(), y_top, clip.width(), height),
+                              QColor(255, 243, 196));
         else if (lane % 2 == 1)
-            painter->fillRect(QRectF(clip.left(), y_top, clip.width(), height), QColor(246, 247, 249));
+            painter->fillRect(QRectF(clip.left(), y_top, clip.width(), height),
+                              QColor(246, 247, 249));
         drawSpans(painter, lane, y_top, height);
         drawWaits(painter, lane, y_top, height);
         drawExit(painter, lane, y_top, height);
@@ -124,7 +129,8 @@ void LanePlottable::drawSpans(QCPPainter* painter, int lane, double y_top, doubl
         const double x0 = axis->coordToPixel(static_cast<double>(it->begin_us));
         const double x1 = axis->coordToPixel(static_cast<double>(it->end_us));
         if (x1 - x0 >= kFoldPx) {
-            painter->fillRect(QRectF(x0, bands.span_top, x1 - x0, span_height), stateColor(it->state));
+            painter->fillRect(QRectF(x0, bands.span_top, x1 - x0, span_height),
+                              stateColor(it->state));
             ++stats_.spans_drawn;
             ++it;
             continue;
@@ -141,9 +147,10 @@ void LanePlottable::drawSpans(QCPPainter* painter, int lane, double y_top, doubl
             // Every span that begins within the next fold width is narrower than it, except
             // possibly the last one: jump there with one binary search.
             const double horizon = axis->pixelToCoord(nx0 + kFoldPx);
-            auto next = std::lower_bound(run_end + 1, end, horizon, [](const StateSpan& span, double t) {
-                return static_cast<double>(span.begin_us) < t;
-            });
+            auto next =
+                std::lower_bound(run_end + 1, end, horizon, [](const StateSpan& span, double t) {
+                    return static_cast<double>(span.begin_us) < t;
+                });
             const StateSpan& last = *(next - 1);
             const double lx0 = axis->coordToPixel(static_cast<double>(last.begin_us));
             const double lx1 = axis->coordToPixel(static_cast<double>(last.end_us));
@@ -199,7 +206,8 @@ void LanePlottable::drawWaits(QCPPainter* painter, int lane, double y_top, doubl
         const bool infinite = wait.deadline_us < 0;
         const double xd = axis->coordToPixel(
             static_cast<double>(infinite ? wait.reachUs(trace_end) : wait.deadline_us));
-        const double xe = axis->coordToPixel(static_cast<double>(wait.ended() ? wait.end_us : trace_end));
+        const double xe =
+            axis->coordToPixel(static_cast<double>(wait.ended() ? wait.end_us : trace_end));
         if (xd - xb < kFoldPx && std::abs(xe - last_mark_x) < kFoldPx) continue;  // folded
         ++stats_.waits_drawn;
         const QColor outcome = wait.ended() ? outcomeColor(wait.outcome) : kDimTextColor;
@@ -231,17 +239,20 @@ void LanePlottable::drawWaits(QCPPainter* painter, int lane, double y_top, doubl
             QString text = waitKindName(wait.kind);
             if (!infinite)
                 text += QStringLiteral("  ") +
-                        QString::fromStdString(formatDuration(
-                            static_cast<double>(wait.deadline_us - wait.begin_us)));
+                        QString::fromStdString(
+                            formatDuration(static_cast<double>(wait.deadline_us - wait.begin_us)));
             else
                 text += QStringLiteral("  \u221e");
             // Up to the next window, so consecutive yields do not write over each other.
             double label_right = xd;
-            if (it + 1 != end) label_right = std::min(label_right, axis->coordToPixel(static_cast<double>((it + 1)->begin_us)));
+            if (it + 1 != end)
+                label_right = std::min(label_right,
+                                       axis->coordToPixel(static_cast<double>((it + 1)->begin_us)));
             const QFontMetricsF metrics(font);
-            painter->drawText(QRectF(xb + 4, y_top, std::max(0.0, label_right - xb - 8), y - y_top - 1),
-                              Qt::AlignLeft | Qt::AlignBottom,
-                              metrics.elidedText(text, Qt::ElideRight, std::max(0.0, label_right - xb - 8)));
+            painter->drawText(
+                QRectF(xb + 4, y_top, std::max(0.0, label_right - xb - 8), y - y_top - 1),
+                Qt::AlignLeft | Qt::AlignBottom,
+                metrics.elidedText(text, Qt::ElideRight, std::max(0.0, label_right - xb - 8)));
         }
     }
 }
@@ -274,15 +285,19 @@ void LanePlottable::drawExit(QCPPainter* painter, int lane, double y_top, double
         const auto trace_end = static_cast<int64_t>(data_->range.end_us);
         for (uint32_t w = data_->wait_offsets[lane]; w < data_->wait_offsets[lane + 1]; ++w) {
             const WaitWindow& wait = data_->waits[w];
-            if (wait.begin_us <= info.exit_us && static_cast<double>(wait.reachUs(trace_end)) >= t_left)
+            if (wait.begin_us <= info.exit_us &&
+                static_cast<double>(wait.reachUs(trace_end)) >= t_left)
                 top_zone_free = false;
         }
         if (room_right >= wanted || height < 36 || !top_zone_free) {
             painter->drawText(QRectF(x + size * 0.7, y_top, std::max(0.0, room_right), height),
-                              Qt::AlignVCenter, metrics.elidedText(reason, Qt::ElideRight, room_right));
+                              Qt::AlignVCenter,
+                              metrics.elidedText(reason, Qt::ElideRight, room_right));
         } else {
-            painter->drawText(QRectF(x - wanted - size * 0.5, y_top, wanted, bands.bracket_y - y_top - 1),
-                              Qt::AlignRight | Qt::AlignBottom, metrics.elidedText(reason, Qt::ElideRight, wanted));
+            painter->drawText(
+                QRectF(x - wanted - size * 0.5, y_top, wanted, bands.bracket_y - y_top - 1),
+                Qt::AlignRight | Qt::AlignBottom,
+                metrics.elidedText(reason, Qt::ElideRight, wanted));
         }
     }
 }
@@ -311,10 +326,10 @@ void FlowArrowPlottable::draw(QCPPainter* painter) {
     const QCPRange lanes = lane_axis->range();
     auto& stats = lanes_->stats();
     const double earliest = window.lower - static_cast<double>(data_->longest_arrow_us);
-    auto it = std::lower_bound(data_->arrows.begin(), data_->arrows.end(), earliest,
-                               [](const FlowArrow& arrow, double t) {
-                                   return static_cast<double>(std::min(arrow.from_us, arrow.to_us)) < t;
-                               });
+    auto it = std::lower_bound(
+        data_->arrows.begin(), data_->arrows.end(), earliest, [](const FlowArrow& arrow, double t) {
+            return static_cast<double>(std::min(arrow.from_us, arrow.to_us)) < t;
+        });
     // Several arrows between the same lanes within a few pixels fold into one with a count, so
     // dense traffic stays readable and no arrow silently disappears.
     struct Folded {
@@ -341,9 +356,10 @@ void FlowArrowPlottable::draw(QCPPainter* painter) {
         const double to_y = lane_axis->coordToPixel(arrow.to_lane) + lane_px * 0.16;
         const QPointF from(time_axis->coordToPixel(static_cast<double>(arrow.from_us)), from_y);
         const QPointF to(time_axis->coordToPixel(static_cast<double>(arrow.to_us)), to_y);
-        const uint64_t pair = (uint64_t(uint32_t(arrow.from_lane)) << 32) ^ uint32_t(arrow.to_lane) ^
-                              (uint64_t(arrow.kind) << 60);
-        auto [slot, fresh] = last_by_pair.try_emplace(pair, Folded{from.x(), (from + to) / 2, 0, {}});
+        const uint64_t pair = (uint64_t(uint32_t(arrow.from_lane)) << 32) ^
+                              uint32_t(arrow.to_lane) ^ (uint64_t(arrow.kind) << 60);
+        auto [slot, fresh] =
+            last_by_pair.try_emplace(pair, Folded{from.x(), (from + to) / 2, 0, {}});
         if (!fresh && std::abs(slot->second.x - from.x()) < kFoldPx) {
             ++slot->second.count;
             ++stats.arrows_folded;
@@ -356,7 +372,8 @@ void FlowArrowPlottable::draw(QCPPainter* painter) {
         drawArrow(*painter, from, to, head);
         ++stats.arrows_drawn;
         // DOWN and exit-signal reasons are already written next to the exit mark.
-        if (!arrow.label.empty() && (arrow.kind == ArrowKind::Message || arrow.kind == ArrowKind::Reply))
+        if (!arrow.label.empty() &&
+            (arrow.kind == ArrowKind::Message || arrow.kind == ArrowKind::Reply))
             labelled.push_back({&arrow, {from, to}});
     }
     for (const auto& [pair, folded] : last_by_pair) {
@@ -384,10 +401,12 @@ void FlowArrowPlottable::draw(QCPPainter* painter) {
                 metrics.elidedText(QString::fromStdString(arrow->label), Qt::ElideRight, 220);
             QRectF box = metrics.boundingRect(text).adjusted(-2, 0, 2, 0);
             // Next to the arrowhead, on the side away from the line: the label names what arrived.
-            const double dy = ends.second.y() > ends.first.y() ? -box.height() / 2 - 2 : box.height() / 2 + 2;
+            const double dy =
+                ends.second.y() > ends.first.y() ? -box.height() / 2 - 2 : box.height() / 2 + 2;
             box.moveCenter(ends.second + QPointF(box.width() / 2 + 5, dy));
-            const bool overlaps = std::any_of(taken.begin(), taken.end(),
-                                              [&](const QRectF& other) { return other.intersects(box); });
+            const bool overlaps = std::any_of(taken.begin(), taken.end(), [&](const QRectF& other) {
+                return other.intersects(box);
+            });
             if (overlaps) continue;
             taken.push_back(box);
             painter->setPen(Qt::NoPen);
@@ -431,7 +450,8 @@ QRect LaneLabelLayer::clipRect() const {
 
 int LaneLabelLayer::laneAt(QPointF pos) const {
     if (!data_ || !clipRect().contains(pos.toPoint())) return -1;
-    const int lane = static_cast<int>(std::lround(rect_->axis(QCPAxis::atLeft)->pixelToCoord(pos.y())));
+    const int lane =
+        static_cast<int>(std::lround(rect_->axis(QCPAxis::atLeft)->pixelToCoord(pos.y())));
     return lane >= 0 && lane < data_->laneCount() ? lane : -1;
 }
 
@@ -440,7 +460,8 @@ void LaneLabelLayer::draw(QCPPainter* painter) {
     QCPAxis* lane_axis = rect_->axis(QCPAxis::atLeft);
     const QCPRange range = lane_axis->range();
     const int first = std::max(0, static_cast<int>(std::floor(range.lower + 0.5)));
-    const int last = std::min(data_->laneCount() - 1, static_cast<int>(std::ceil(range.upper - 0.5)));
+    const int last =
+        std::min(data_->laneCount() - 1, static_cast<int>(std::ceil(range.upper - 0.5)));
     const QRect column = clipRect();
     const double indent = 14;
     const double left = column.left() + 6;
@@ -450,9 +471,11 @@ void LaneLabelLayer::draw(QCPPainter* painter) {
         const double y_top = lane_axis->coordToPixel(lane - 0.5);
         const double height = lane_axis->coordToPixel(lane + 0.5) - y_top;
         if (lane == selected_lane_)
-            painter->fillRect(QRectF(column.left(), y_top, column.width(), height), QColor(255, 243, 196));
+            painter->fillRect(QRectF(column.left(), y_top, column.width(), height),
+                              QColor(255, 243, 196));
         else if (lane % 2 == 1)
-            painter->fillRect(QRectF(column.left(), y_top, column.width(), height), QColor(246, 247, 249));
+            painter->fillRect(QRectF(column.left(), y_top, column.width(), height),
+                              QColor(246, 247, 249));
         // Tree guides: one vertical line per open ancestor level, an elbow into this lane.
         painter->setPen(QPen(QColor(185, 185, 185), 1));
         const int depth = std::min(info.depth, 31);
@@ -461,7 +484,8 @@ void LaneLabelLayer::draw(QCPPainter* painter) {
             const double gx = left + (k - 1) * indent + indent / 2;
             const bool continues = (guide_masks_[lane] >> k) & 1u;
             if (k == depth) {
-                painter->drawLine(QPointF(gx, y_top), QPointF(gx, continues ? y_top + height : mid));
+                painter->drawLine(QPointF(gx, y_top),
+                                  QPointF(gx, continues ? y_top + height : mid));
                 painter->drawLine(QPointF(gx, mid), QPointF(gx + indent / 2, mid));
             } else if (continues) {
                 painter->drawLine(QPointF(gx, y_top), QPointF(gx, y_top + height));
@@ -484,7 +508,8 @@ void LaneLabelLayer::draw(QCPPainter* painter) {
             const double line = height * 0.42;
             painter->setFont(title_font);
             painter->setPen(title_color);
-            painter->drawText(QRectF(text_left, mid - line, room, line), Qt::AlignBottom | Qt::AlignLeft,
+            painter->drawText(QRectF(text_left, mid - line, room, line),
+                              Qt::AlignBottom | Qt::AlignLeft,
                               title_metrics.elidedText(title, Qt::ElideMiddle, room));
             painter->setFont(monoFont(font_px * 0.85));
             painter->setPen(kDimTextColor);
@@ -497,9 +522,10 @@ void LaneLabelLayer::draw(QCPPainter* painter) {
         const double title_room = right - pid_width - 8 - text_left;
         painter->setFont(title_font);
         painter->setPen(title_color);
-        painter->drawText(QRectF(text_left, y_top, std::max(0.0, title_room), height),
-                          Qt::AlignVCenter | Qt::AlignLeft,
-                          title_metrics.elidedText(title, Qt::ElideMiddle, std::max(0.0, title_room)));
+        painter->drawText(
+            QRectF(text_left, y_top, std::max(0.0, title_room), height),
+            Qt::AlignVCenter | Qt::AlignLeft,
+            title_metrics.elidedText(title, Qt::ElideMiddle, std::max(0.0, title_room)));
         painter->setFont(pid_font);
         painter->setPen(kDimTextColor);
         painter->drawText(QRectF(right - pid_width, y_top, pid_width, height),
@@ -516,11 +542,11 @@ enum class SwatchKind { State, Window, Outcome, Arrow, Exit };
 
 /// One legend entry: the same mark the chart draws, and its meaning.
 class SwatchLegendItem : public QCPAbstractLegendItem {
-public:
+  public:
     SwatchLegendItem(QCPLegend* legend, SwatchKind kind, int which, QString text)
         : QCPAbstractLegendItem(legend), kind_(kind), which_(which), text_(std::move(text)) {}
 
-protected:
+  protected:
     void draw(QCPPainter* painter) override {
         const QRectF r = mRect;
         const QRectF icon(r.left(), r.top() + (r.height() - 12) / 2, 22, 12);
@@ -533,15 +559,18 @@ protected:
                 painter->setPen(QPen(QColor(60, 60, 60), 1.5));
                 const double y = icon.top() + 3;
                 painter->drawLine(QPointF(icon.left() + 1, y), QPointF(icon.center().x(), y));
-                painter->drawLine(QPointF(icon.left() + 1, y), QPointF(icon.left() + 1, icon.bottom()));
+                painter->drawLine(QPointF(icon.left() + 1, y),
+                                  QPointF(icon.left() + 1, icon.bottom()));
                 painter->setPen(QPen(QColor(120, 120, 120), 1, Qt::DashLine));
                 painter->drawLine(QPointF(icon.center().x(), y), QPointF(icon.right() - 1, y));
                 painter->setPen(QPen(QColor(60, 60, 60), 1.5));
-                painter->drawLine(QPointF(icon.right() - 1, icon.top()), QPointF(icon.right() - 1, icon.bottom()));
+                painter->drawLine(QPointF(icon.right() - 1, icon.top()),
+                                  QPointF(icon.right() - 1, icon.bottom()));
                 break;
             }
             case SwatchKind::Outcome:
-                drawOutcomeMark(*painter, icon.center(), 11, static_cast<trace::WaitOutcome>(which_));
+                drawOutcomeMark(*painter, icon.center(), 11,
+                                static_cast<trace::WaitOutcome>(which_));
                 break;
             case SwatchKind::Arrow: {
                 const auto arrow = static_cast<ArrowKind>(which_);
@@ -551,21 +580,24 @@ protected:
                 break;
             }
             case SwatchKind::Exit:
-                drawExitMark(*painter, icon.center(), 12, static_cast<trace::ExitReasonClass>(which_));
+                drawExitMark(*painter, icon.center(), 12,
+                             static_cast<trace::ExitReasonClass>(which_));
                 break;
         }
         painter->setFont(mFont);
         painter->setPen(kTextColor);
-        painter->drawText(QRectF(icon.right() + 5, r.top(), r.width() - icon.width() - 5, r.height()),
-                          Qt::AlignVCenter | Qt::AlignLeft, text_);
+        painter->drawText(
+            QRectF(icon.right() + 5, r.top(), r.width() - icon.width() - 5, r.height()),
+            Qt::AlignVCenter | Qt::AlignLeft, text_);
     }
     QSize minimumOuterSizeHint() const override {
         QFontMetrics metrics(mFont);
-        return QSize(22 + 5 + metrics.horizontalAdvance(text_) + 10, std::max(14, metrics.height())) +
+        return QSize(22 + 5 + metrics.horizontalAdvance(text_) + 10,
+                     std::max(14, metrics.height())) +
                QSize(mMargins.left() + mMargins.right(), mMargins.top() + mMargins.bottom());
     }
 
-private:
+  private:
     SwatchKind kind_;
     int which_;
     QString text_;
@@ -689,16 +721,20 @@ void TimelinePlot::buildLegend() {
     legend_->addItem(new SwatchLegendItem(legend_, SwatchKind::Window, 0,
                                           QStringLiteral("wait window \u2192 deadline")));
     using trace::WaitOutcome;
-    for (auto outcome : {WaitOutcome::Message, WaitOutcome::Timeout, WaitOutcome::Down, WaitOutcome::Killed})
-        legend_->addItem(new SwatchLegendItem(legend_, SwatchKind::Outcome, int(outcome),
-                                              QStringLiteral("wait ended: ") + outcomeName(outcome)));
+    for (auto outcome :
+         {WaitOutcome::Message, WaitOutcome::Timeout, WaitOutcome::Down, WaitOutcome::Killed})
+        legend_->addItem(
+            new SwatchLegendItem(legend_, SwatchKind::Outcome, int(outcome),
+                                 QStringLiteral("wait ended: ") + outcomeName(outcome)));
     for (auto arrow : {ArrowKind::Spawn, ArrowKind::Message, ArrowKind::Reply, ArrowKind::Down,
                        ArrowKind::ExitSignal})
-        legend_->addItem(new SwatchLegendItem(legend_, SwatchKind::Arrow, int(arrow), arrowName(arrow)));
+        legend_->addItem(
+            new SwatchLegendItem(legend_, SwatchKind::Arrow, int(arrow), arrowName(arrow)));
     using trace::ExitReasonClass;
     for (auto reason : {ExitReasonClass::Normal, ExitReasonClass::Shutdown, ExitReasonClass::Killed,
                         ExitReasonClass::Crash})
-        legend_->addItem(new SwatchLegendItem(legend_, SwatchKind::Exit, int(reason), exitClassName(reason)));
+        legend_->addItem(
+            new SwatchLegendItem(legend_, SwatchKind::Exit, int(reason), exitClassName(reason)));
 }
 
 void TimelinePlot::applyFontSizes(QSize) {
@@ -767,7 +803,8 @@ void TimelinePlot::syncSeries() {
     fill(tasks_graph_, data_->tasks_in_flight);
     fill(busy_graph_, data_->busy_schedulers);
     double top = 1;
-    for (const auto* series : {&data_->processes_alive, &data_->tasks_in_flight, &data_->busy_schedulers})
+    for (const auto* series :
+         {&data_->processes_alive, &data_->tasks_in_flight, &data_->busy_schedulers})
         for (const auto& point : *series) top = std::max(top, point.value);
     load_rect_->axis(QCPAxis::atLeft)->setRange(0, top * 1.15 + 0.5);
     busy_graph_->setVisible(!data_->busy_schedulers.empty());
@@ -876,7 +913,8 @@ void TimelinePlot::mouseMoveEvent(QMouseEvent* event) {
     dragging_ = true;
     const double now_us = xAxis2->pixelToCoord(event->position().x());
     if (selecting_) {
-        state_->setSelection(TimeWindow{std::min(press_time_us_, now_us), std::max(press_time_us_, now_us)});
+        state_->setSelection(
+            TimeWindow{std::min(press_time_us_, now_us), std::max(press_time_us_, now_us)});
     } else {
         // Drag pans: the time under the press point follows the mouse.
         state_->pan(press_time_us_ - now_us);
@@ -890,7 +928,8 @@ void TimelinePlot::mouseReleaseEvent(QMouseEvent* event) {
         int lane = laneAtY(pos.y());
         if (pos.x() < lane_rect_->left()) lane = labels_->laneAt(pos);
         if (lane >= 0) state_->setSelectedPid(data_->lanes[lane].process.pid);
-        if (lane_rect_->rect().contains(pos.toPoint()) || load_rect_->rect().contains(pos.toPoint()))
+        if (lane_rect_->rect().contains(pos.toPoint()) ||
+            load_rect_->rect().contains(pos.toPoint()))
             state_->setCursorUs(xAxis2->pixelToCoord(pos.x()));
     }
     dragging_ = false;
@@ -914,17 +953,45 @@ void TimelinePlot::keyPressEvent(QKeyEvent* event) {
     const TimeWindow window = state_->visibleWindow();
     const double centre = (window.begin_us + window.end_us) / 2;
     switch (event->key()) {
-        case Qt::Key_W: case Qt::Key_Plus: case Qt::Key_Equal: state_->zoomAround(centre, 1.5); break;
-        case Qt::Key_S: case Qt::Key_Minus: state_->zoomAround(centre, 1 / 1.5); break;
-        case Qt::Key_A: case Qt::Key_Left: state_->pan(-window.duration() * 0.15); break;
-        case Qt::Key_D: case Qt::Key_Right: state_->pan(window.duration() * 0.15); break;
-        case Qt::Key_Up: setFirstLane(first_lane_ - 1); break;
-        case Qt::Key_Down: setFirstLane(first_lane_ + 1); break;
-        case Qt::Key_PageUp: setFirstLane(first_lane_ - visibleLaneCount()); break;
-        case Qt::Key_PageDown: setFirstLane(first_lane_ + visibleLaneCount()); break;
-        case Qt::Key_0: case Qt::Key_Home: state_->showAll(); break;
-        case Qt::Key_Escape: state_->setSelection(std::nullopt); break;
-        default: QCustomPlot::keyPressEvent(event); return;
+        case Qt::Key_W:
+        case Qt::Key_Plus:
+        case Qt::Key_Equal:
+            state_->zoomAround(centre, 1.5);
+            break;
+        case Qt::Key_S:
+        case Qt::Key_Minus:
+            state_->zoomAround(centre, 1 / 1.5);
+            break;
+        case Qt::Key_A:
+        case Qt::Key_Left:
+            state_->pan(-window.duration() * 0.15);
+            break;
+        case Qt::Key_D:
+        case Qt::Key_Right:
+            state_->pan(window.duration() * 0.15);
+            break;
+        case Qt::Key_Up:
+            setFirstLane(first_lane_ - 1);
+            break;
+        case Qt::Key_Down:
+            setFirstLane(first_lane_ + 1);
+            break;
+        case Qt::Key_PageUp:
+            setFirstLane(first_lane_ - visibleLaneCount());
+            break;
+        case Qt::Key_PageDown:
+            setFirstLane(first_lane_ + visibleLaneCount());
+            break;
+        case Qt::Key_0:
+        case Qt::Key_Home:
+            state_->showAll();
+            break;
+        case Qt::Key_Escape:
+            state_->setSelection(std::nullopt);
+            break;
+        default:
+            QCustomPlot::keyPressEvent(event);
+            return;
     }
     event->accept();
 }

@@ -3,8 +3,8 @@
 // under the lanes, a time axis in µs/ms/s and a legend. Lanes, waits and arrows are drawn by
 // custom plottables that binary-search the visible range and fold sub-pixel items into counted
 // marks (style.md 8): paint cost follows pixels, never one QCPItem per span.
-#include <memory>
 #include <qcustomplot.h>
+#include <memory>
 
 #include "ui/timeline_geometry.h"
 #include "ui/view_data.h"
@@ -25,16 +25,16 @@ struct TimelineDrawStats {
 
 /// A time axis ticker on the 1-2-5 series, labelled "250 µs", "1.5 ms", "2 s".
 class TimeAxisTicker : public QCPAxisTicker {
-public:
+  public:
     explicit TimeAxisTicker(const QCPAxis* axis) : axis_(axis) {}
 
-protected:
+  protected:
     double getTickStep(const QCPRange& range) override;
     int getSubTickCount(double tick_step) override;
     QString getTickLabel(double tick, const QLocale& locale, QChar format_char,
                          int precision) override;
 
-private:
+  private:
     const QCPAxis* axis_;
     TickStep step_;
 };
@@ -43,7 +43,7 @@ private:
 /// lane index (lane i covers [i - 0.5, i + 0.5]).
 class LanePlottable : public QCPAbstractPlottable {
     Q_OBJECT
-public:
+  public:
     LanePlottable(QCPAxis* time_axis, QCPAxis* lane_axis);
     void setTimelineData(std::shared_ptr<const TimelineData> data) { data_ = std::move(data); }
     void setSelectedLane(int lane) { selected_lane_ = lane; }
@@ -55,11 +55,11 @@ public:
     QCPRange getKeyRange(bool& found, QCP::SignDomain domain) const override;
     QCPRange getValueRange(bool& found, QCP::SignDomain domain, const QCPRange&) const override;
 
-protected:
+  protected:
     void draw(QCPPainter* painter) override;
     void drawLegendIcon(QCPPainter*, const QRectF&) const override {}
 
-private:
+  private:
     void drawSpans(QCPPainter* painter, int lane, double y_top, double height);
     void drawWaits(QCPPainter* painter, int lane, double y_top, double height);
     void drawExit(QCPPainter* painter, int lane, double y_top, double height);
@@ -74,7 +74,7 @@ private:
 /// Messages, replies, DOWN and exit signals between lanes, and spawns from parent to child.
 class FlowArrowPlottable : public QCPAbstractPlottable {
     Q_OBJECT
-public:
+  public:
     FlowArrowPlottable(QCPAxis* time_axis, QCPAxis* lane_axis, LanePlottable* lanes);
     void setTimelineData(std::shared_ptr<const TimelineData> data) { data_ = std::move(data); }
     void setShowSpawnArrows(bool show) { show_spawns_ = show; }
@@ -83,11 +83,11 @@ public:
     QCPRange getKeyRange(bool& found, QCP::SignDomain domain) const override;
     QCPRange getValueRange(bool& found, QCP::SignDomain domain, const QCPRange&) const override;
 
-protected:
+  protected:
     void draw(QCPPainter* painter) override;
     void drawLegendIcon(QCPPainter*, const QRectF&) const override {}
 
-private:
+  private:
     std::shared_ptr<const TimelineData> data_;
     LanePlottable* lanes_;
     bool show_spawns_ = true;
@@ -96,19 +96,19 @@ private:
 /// Lane names in the left margin, indented by supervision depth with tree guide lines.
 class LaneLabelLayer : public QCPLayerable {
     Q_OBJECT
-public:
+  public:
     LaneLabelLayer(QCustomPlot* plot, QCPAxisRect* lane_rect);
     void setTimelineData(std::shared_ptr<const TimelineData> data);
     void setSelectedLane(int lane) { selected_lane_ = lane; }
     /// Lane index under a viewport point inside the label column, or -1.
     int laneAt(QPointF pos) const;
 
-protected:
+  protected:
     void applyDefaultAntialiasingHint(QCPPainter* painter) const override;
     QRect clipRect() const override;
     void draw(QCPPainter* painter) override;
 
-private:
+  private:
     QCPAxisRect* rect_;
     std::shared_ptr<const TimelineData> data_;
     std::vector<uint32_t> guide_masks_;  ///< per lane: bit k = the guide at depth k continues below
@@ -121,7 +121,7 @@ private:
 /// the cursor, W/S zoom and A/D pan.
 class TimelinePlot : public QCustomPlot {
     Q_OBJECT
-public:
+  public:
     explicit TimelinePlot(QWidget* parent = nullptr);
 
     void setTimelineData(std::shared_ptr<const TimelineData> data);
@@ -143,7 +143,7 @@ public:
     void renderTo(QCPPainter& painter, QSize size);
     const TimelineDrawStats& lastDrawStats() const { return lanes_->stats(); }
 
-protected:
+  protected:
     void updateLayout() override;
     void wheelEvent(QWheelEvent* event) override;
     void mousePressEvent(QMouseEvent* event) override;
@@ -152,7 +152,7 @@ protected:
     void mouseDoubleClickEvent(QMouseEvent* event) override;
     void keyPressEvent(QKeyEvent* event) override;
 
-private:
+  private:
     void syncFromState();
     void syncLaneRange();
     void syncSeries();

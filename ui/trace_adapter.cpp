@@ -18,7 +18,8 @@ ProcessRole roleOf(const TraceModel& model, ProcessIndex index) {
     if (info.is_supervisor) return ProcessRole::Supervisor;
     if (info.is_task) return ProcessRole::Task;
     const std::string_view call = model.string(info.initial_call);
-    if (call.find("GenServer") != std::string_view::npos || call.find("Agent") != std::string_view::npos ||
+    if (call.find("GenServer") != std::string_view::npos ||
+        call.find("Agent") != std::string_view::npos ||
         call.find("init/1") != std::string_view::npos)
         return ProcessRole::Server;
     return ProcessRole::Process;
@@ -26,10 +27,14 @@ ProcessRole roleOf(const TraceModel& model, ProcessIndex index) {
 
 SpanState spanStateOf(const trace::StateInterval& interval) {
     switch (interval.state) {
-        case trace::ProcessState::Running: return SpanState::Running;
-        case trace::ProcessState::Runnable: return SpanState::Runnable;
-        case trace::ProcessState::Sleeping: return SpanState::Sleeping;
-        case trace::ProcessState::Exiting: return SpanState::Exiting;
+        case trace::ProcessState::Running:
+            return SpanState::Running;
+        case trace::ProcessState::Runnable:
+            return SpanState::Runnable;
+        case trace::ProcessState::Sleeping:
+            return SpanState::Sleeping;
+        case trace::ProcessState::Exiting:
+            return SpanState::Exiting;
         case trace::ProcessState::Waiting:
             if (interval.has_wait_kind && (interval.wait_kind == trace::WaitKind::TaskAwait ||
                                            interval.wait_kind == trace::WaitKind::TaskYield ||
@@ -60,14 +65,20 @@ namespace {
 
 std::optional<ArrowKind> arrowKindOf(trace::ArrowKind kind) {
     switch (kind) {
-        case trace::ArrowKind::Message: return ArrowKind::Message;
-        case trace::ArrowKind::Reply: return ArrowKind::Reply;
-        case trace::ArrowKind::Down: return ArrowKind::Down;
-        case trace::ArrowKind::ExitSignal: return ArrowKind::ExitSignal;
-        case trace::ArrowKind::Spawn: return ArrowKind::Spawn;
+        case trace::ArrowKind::Message:
+            return ArrowKind::Message;
+        case trace::ArrowKind::Reply:
+            return ArrowKind::Reply;
+        case trace::ArrowKind::Down:
+            return ArrowKind::Down;
+        case trace::ArrowKind::ExitSignal:
+            return ArrowKind::ExitSignal;
+        case trace::ArrowKind::Spawn:
+            return ArrowKind::Spawn;
         // Links and monitors are relations, not events in flight: the tree draws them.
         case trace::ArrowKind::Link:
-        case trace::ArrowKind::Monitor: return std::nullopt;
+        case trace::ArrowKind::Monitor:
+            return std::nullopt;
     }
     return std::nullopt;
 }
@@ -92,12 +103,14 @@ TimelineData buildTimelineData(const TraceModel& model) {
     // A little room after the last event, so exit marks and their reasons at the very end of the
     // run are not cut by the right edge.
     const double duration = double(std::max<int64_t>(t_end - model.start_time(), 1));
-    TimelineDataBuilder builder(TimeWindow{double(model.start_time()), double(t_end) + duration * 0.06});
+    TimelineDataBuilder builder(
+        TimeWindow{double(model.start_time()), double(t_end) + duration * 0.06});
 
     // Incarnation numbers: the k-th process to fill a child slot was restarted k times before it.
     std::vector<int> incarnation(model.process_count(), 0);
     for (const auto& slot : model.child_slots())
-        for (size_t k = 0; k < slot.incarnations.size(); ++k) incarnation[slot.incarnations[k]] = int(k);
+        for (size_t k = 0; k < slot.incarnations.size(); ++k)
+            incarnation[slot.incarnations[k]] = int(k);
 
     // Children by tree parent, in order of appearance (process indexes are in that order).
     const uint32_t count = model.process_count();
@@ -115,7 +128,8 @@ TimelineData buildTimelineData(const TraceModel& model) {
             if (p < count && !slot.incarnations.empty()) slot_anchor[p] = slot.incarnations.front();
     for (auto& kids : children)
         std::stable_sort(kids.begin(), kids.end(), [&](ProcessIndex a, ProcessIndex b) {
-            return std::pair(slot_anchor[a], incarnation[a]) < std::pair(slot_anchor[b], incarnation[b]);
+            return std::pair(slot_anchor[a], incarnation[a]) <
+                   std::pair(slot_anchor[b], incarnation[b]);
         });
     std::vector<int> lane_of(count, -1);
     // Depth-first, iteratively: a deep chain of spawns must not overflow the stack.
@@ -137,7 +151,8 @@ TimelineData buildTimelineData(const TraceModel& model) {
         lane_of[p] = builder.addLane(std::move(lane));
         for (const auto& interval : model.states(p)) {
             const int64_t end = model.end_of(interval, p);
-            if (end > interval.start_us) builder.addSpan({interval.start_us, end, spanStateOf(interval)});
+            if (end > interval.start_us)
+                builder.addSpan({interval.start_us, end, spanStateOf(interval)});
         }
         for (uint32_t w : model.wait_windows_of(p)) {
             const trace::WaitWindow& window = model.wait_windows()[w];
@@ -149,11 +164,20 @@ TimelineData buildTimelineData(const TraceModel& model) {
             wait.deadline_us = window.deadline_us;
             wait.kind = window.kind;
             switch (resolved.outcome) {
-                case trace::WindowOutcome::Message: wait.outcome = trace::WaitOutcome::Message; break;
-                case trace::WindowOutcome::Timeout: wait.outcome = trace::WaitOutcome::Timeout; break;
-                case trace::WindowOutcome::Down: wait.outcome = trace::WaitOutcome::Down; break;
-                case trace::WindowOutcome::Killed: wait.outcome = trace::WaitOutcome::Killed; break;
-                case trace::WindowOutcome::Open: break;
+                case trace::WindowOutcome::Message:
+                    wait.outcome = trace::WaitOutcome::Message;
+                    break;
+                case trace::WindowOutcome::Timeout:
+                    wait.outcome = trace::WaitOutcome::Timeout;
+                    break;
+                case trace::WindowOutcome::Down:
+                    wait.outcome = trace::WaitOutcome::Down;
+                    break;
+                case trace::WindowOutcome::Killed:
+                    wait.outcome = trace::WaitOutcome::Killed;
+                    break;
+                case trace::WindowOutcome::Open:
+                    break;
             }
             wait.end_us = resolved.outcome == trace::WindowOutcome::Open ? -1 : resolved.end_us;
             builder.addWait(wait);
@@ -172,7 +196,8 @@ TimelineData buildTimelineData(const TraceModel& model) {
         flow.to_lane = lane_of[arrow.to_process];
         flow.kind = *kind;
         // The message text, or for DOWN and exit signals the reason.
-        if (arrow.from_event != kNone) flow.label = std::string(model.string(model.record(arrow.from_event).text));
+        if (arrow.from_event != kNone)
+            flow.label = std::string(model.string(model.record(arrow.from_event).text));
         if (flow.label.empty() && arrow.to_event != kNone)
             flow.label = std::string(model.string(model.record(arrow.to_event).text));
         if (*kind == ArrowKind::Spawn) flow.label.clear();
@@ -181,7 +206,8 @@ TimelineData buildTimelineData(const TraceModel& model) {
 
     TimelineData& data = builder.data();
     auto copySeries = [&](trace::Series which, std::vector<SeriesPoint>& out) {
-        for (const auto& point : model.series(which)) out.push_back({point.time_us, double(point.value)});
+        for (const auto& point : model.series(which))
+            out.push_back({point.time_us, double(point.value)});
         // Extend the last step to the end of the run so the chart does not stop short.
         if (!out.empty() && out.back().t_us < t_end) out.push_back({t_end, out.back().value});
     };
@@ -206,7 +232,8 @@ TreeSnapshot buildTreeSnapshot(const TraceModel& model, int64_t t_us) {
         node.alive = source.alive;
         node.restarts = int(source.restarts);
         node.state = stateAt(model, source.process, t_us);
-        if (source.slot != kNone) node.child_id = std::string(model.string(model.child_slots()[source.slot].child_id));
+        if (source.slot != kNone)
+            node.child_id = std::string(model.string(model.child_slots()[source.slot].child_id));
         node.exit_class = info.reason_class;
         node.exit_reason = std::string(model.string(info.exit_reason));
         node.parent = source.parent_node == kNone ? -1 : int(source.parent_node);
@@ -220,8 +247,9 @@ TreeSnapshot buildTreeSnapshot(const TraceModel& model, int64_t t_us) {
         const uint32_t to = tree.node_of(relation.to);
         if (from == kNone || to == kNone || from == to) continue;
         snapshot.edges.push_back({int(from), int(to),
-                                  relation.kind == trace::Relation::Kind::Link ? TreeEdgeKind::Link
-                                                                               : TreeEdgeKind::Monitor});
+                                  relation.kind == trace::Relation::Kind::Link
+                                      ? TreeEdgeKind::Link
+                                      : TreeEdgeKind::Monitor});
     }
     return snapshot;
 }
@@ -258,15 +286,18 @@ std::optional<Pid> parsePid(std::string_view text) {
         if (ec != std::errc()) return std::nullopt;
         ++n;
         p = next;
-        if (p < end && *p == '.') ++p;
-        else break;
+        if (p < end && *p == '.')
+            ++p;
+        else
+            break;
     }
     if (p != end || n != 3) return std::nullopt;
     Pid pid{parts[0], parts[1]};
     return pid.valid() ? std::optional<Pid>(pid) : std::nullopt;
 }
 
-std::optional<Pid> findProcess(const TraceModel& model, std::string_view name_or_pid, int64_t t_us) {
+std::optional<Pid> findProcess(const TraceModel& model, std::string_view name_or_pid,
+                               int64_t t_us) {
     if (auto pid = parsePid(name_or_pid); pid && model.find(*pid) != kNone) return pid;
     // Elixir module names are often written with or without the "Elixir." prefix.
     std::string_view bare = name_or_pid;

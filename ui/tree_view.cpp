@@ -24,7 +24,8 @@ QString stateDetail(const TreeNode& node) {
     if (!node.alive) return QStringLiteral("\u2020 ") + QString::fromStdString(node.exit_reason);
     // The state first: it is what changes while scrubbing; the child id after it.
     QString text = stateName(node.state);
-    if (!node.child_id.empty()) text += QStringLiteral(" \u00b7 id ") + QString::fromStdString(node.child_id);
+    if (!node.child_id.empty())
+        text += QStringLiteral(" \u00b7 id ") + QString::fromStdString(node.child_id);
     return text;
 }
 
@@ -55,8 +56,8 @@ TreeLayout layoutTree(const TreeSnapshot& tree) {
             }
             y = (first + last) / 2;
         }
-        layout.node_rects[index] = QRectF(QPointF(kMargin + depth * column_width, kMargin + kHeader + y),
-                                          kBoxStyle.size);
+        layout.node_rects[index] =
+            QRectF(QPointF(kMargin + depth * column_width, kMargin + kHeader + y), kBoxStyle.size);
         return y;
     };
     for (int root : tree.roots) {
@@ -85,10 +86,11 @@ QTransform paintTree(QPainter& painter, QSizeF size, const TreeSnapshot& tree,
     painter.setRenderHint(QPainter::Antialiasing, true);
     painter.setRenderHint(QPainter::TextAntialiasing, true);
 
-    const QString title = !options.title.isEmpty()
-                              ? options.title
-                              : QStringLiteral("Supervision tree at %1")
-                                    .arg(QString::fromStdString(formatDuration(double(tree.at_us))));
+    const QString title =
+        !options.title.isEmpty()
+            ? options.title
+            : QStringLiteral("Supervision tree at %1")
+                  .arg(QString::fromStdString(formatDuration(double(tree.at_us))));
     painter.setFont(uiFont(17, true));
     painter.setPen(kTextColor);
     painter.drawText(QRectF(kMargin, kMargin - 8, layout.natural_size.width(), kHeader),
@@ -124,7 +126,8 @@ QTransform paintTree(QPainter& painter, QSizeF size, const TreeSnapshot& tree,
             continue;
         const TreeNode& a = tree.nodes[edge.from];
         const TreeNode& b = tree.nodes[edge.to];
-        if (edge.kind == TreeEdgeKind::Link && (a.parent == edge.to || b.parent == edge.from)) continue;
+        if (edge.kind == TreeEdgeKind::Link && (a.parent == edge.to || b.parent == edge.from))
+            continue;
         const QRectF& ra = layout.node_rects[edge.from];
         const QRectF& rb = layout.node_rects[edge.to];
         const bool link = edge.kind == TreeEdgeKind::Link;
@@ -135,7 +138,8 @@ QTransform paintTree(QPainter& painter, QSizeF size, const TreeSnapshot& tree,
         QPainterPath path(start);
         path.cubicTo(QPointF(bow_x, start.y()), QPointF(bow_x, end.y()), end);
         painter.setBrush(Qt::NoBrush);
-        painter.setPen(QPen(link ? kLinkColor : kMonitorColor, 1.6, link ? Qt::SolidLine : Qt::DashLine));
+        painter.setPen(
+            QPen(link ? kLinkColor : kMonitorColor, 1.6, link ? Qt::SolidLine : Qt::DashLine));
         painter.drawPath(path);
         if (link) {
             // Links are symmetric: a small dot at both ends.
@@ -152,8 +156,13 @@ QTransform paintTree(QPainter& painter, QSizeF size, const TreeSnapshot& tree,
 
     for (size_t i = 0; i < tree.nodes.size(); ++i) {
         const TreeNode& node = tree.nodes[i];
-        ProcessBox box{node.process, node.state, node.alive, node.restarts, stateDetail(node),
-                       node.exit_class, node.process.pid == options.selected && options.selected.valid()};
+        ProcessBox box{node.process,
+                       node.state,
+                       node.alive,
+                       node.restarts,
+                       stateDetail(node),
+                       node.exit_class,
+                       node.process.pid == options.selected && options.selected.valid()};
         drawProcessBox(painter, layout.node_rects[i], box, kBoxStyle);
     }
 
@@ -166,18 +175,22 @@ QTransform paintTree(QPainter& painter, QSizeF size, const TreeSnapshot& tree,
 
     if (options.legend) {
         std::vector<LegendEntry> entries;
-        for (auto s : {SpanState::Running, SpanState::Runnable, SpanState::Waiting, SpanState::Awaiting,
-                       SpanState::Sleeping})
-            entries.push_back({LegendEntry::Kind::State, stateColor(s), Qt::SolidLine, false, stateName(s)});
+        for (auto s : {SpanState::Running, SpanState::Runnable, SpanState::Waiting,
+                       SpanState::Awaiting, SpanState::Sleeping})
+            entries.push_back(
+                {LegendEntry::Kind::State, stateColor(s), Qt::SolidLine, false, stateName(s)});
         entries.push_back({LegendEntry::Kind::Line, QColor(110, 110, 110), Qt::SolidLine, false,
                            QStringLiteral("supervises")});
         entries.push_back({LegendEntry::Kind::Line, QColor(150, 150, 150), Qt::DotLine, false,
                            QStringLiteral("spawned (not supervised)")});
-        entries.push_back({LegendEntry::Kind::Line, kLinkColor, Qt::SolidLine, false, QStringLiteral("link")});
+        entries.push_back(
+            {LegendEntry::Kind::Line, kLinkColor, Qt::SolidLine, false, QStringLiteral("link")});
         entries.push_back({LegendEntry::Kind::Line, kMonitorColor, Qt::DashLine, true,
                            QStringLiteral("monitor (watcher \u2192 watched)")});
-        entries.push_back({LegendEntry::Kind::Ghost, {}, Qt::SolidLine, false, QStringLiteral("dead (ghosted)")});
-        entries.push_back({LegendEntry::Kind::Badge, {}, Qt::SolidLine, false, QStringLiteral("restarts")});
+        entries.push_back(
+            {LegendEntry::Kind::Ghost, {}, Qt::SolidLine, false, QStringLiteral("dead (ghosted)")});
+        entries.push_back(
+            {LegendEntry::Kind::Badge, {}, Qt::SolidLine, false, QStringLiteral("restarts")});
         drawLegendRow(painter, QPointF(kMargin, layout.natural_size.height() - kLegendHeight),
                       layout.natural_size.width() - 2 * kMargin, entries, 11);
     }

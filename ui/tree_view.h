@@ -23,8 +23,8 @@ struct TreeLayout {
 TreeLayout layoutTree(const TreeSnapshot& tree);
 
 struct TreePaintOptions {
-    QString title;     ///< empty: "Supervision tree at <t>"
-    Pid selected;      ///< drawn highlighted
+    QString title;  ///< empty: "Supervision tree at <t>"
+    Pid selected;   ///< drawn highlighted
     bool legend = true;
 };
 
@@ -36,23 +36,23 @@ QTransform paintTree(QPainter& painter, QSizeF size, const TreeSnapshot& tree,
 /// The widget: follows the shared time cursor and selection.
 class SupervisionTreeView : public QWidget {
     Q_OBJECT
-public:
+  public:
     using SnapshotProvider = std::function<TreeSnapshot(int64_t at_us)>;
     explicit SupervisionTreeView(QWidget* parent = nullptr);
     void setViewState(ViewState* state);
     void setSnapshotProvider(SnapshotProvider provider);
     const TreeSnapshot& snapshot() const { return snapshot_; }
 
-signals:
+  signals:
     /// Double-click on a node: open the process (inspector).
     void processActivated(tasklens::Pid pid);
 
-protected:
+  protected:
     void paintEvent(QPaintEvent* event) override;
     void mousePressEvent(QMouseEvent* event) override;
     void mouseDoubleClickEvent(QMouseEvent* event) override;
 
-private:
+  private:
     void refresh();
     Pid pidAt(QPointF pos) const;
 

@@ -45,12 +45,12 @@ struct ProcessLabel {
 
 struct Lane {
     ProcessLabel process;
-    int depth = 0;             ///< indentation: 0 for roots, +1 per supervision level
+    int depth = 0;  ///< indentation: 0 for roots, +1 per supervision level
     int64_t spawn_us = 0;
-    int64_t exit_us = -1;      ///< -1: still alive at the end of the trace
+    int64_t exit_us = -1;  ///< -1: still alive at the end of the trace
     trace::ExitReasonClass exit_class = trace::ExitReasonClass::Normal;
-    std::string exit_reason;   ///< inspected reason, e.g. ":normal", "{:timeout, ...}"
-    int restarts = 0;          ///< for supervised children: how often their slot was restarted
+    std::string exit_reason;  ///< inspected reason, e.g. ":normal", "{:timeout, ...}"
+    int restarts = 0;         ///< for supervised children: how often their slot was restarted
 };
 
 /// One interval of a lane in one state. Within a lane, spans are sorted and do not overlap, so
@@ -113,21 +113,21 @@ struct TimelineData {
     std::vector<SeriesPoint> tasks_in_flight;
     std::vector<SeriesPoint> busy_schedulers;
     int schedulers = 0;
-    std::string scenario;     ///< the run's name, for titles
-    int64_t run_end_us = 0;   ///< the last event (range.end_us adds a margin after it)
+    std::string scenario;    ///< the run's name, for titles
+    int64_t run_end_us = 0;  ///< the last event (range.end_us adds a margin after it)
 
     int laneCount() const { return static_cast<int>(lanes.size()); }
     int laneOf(Pid pid) const;
     /// Fills the lookup laneOf uses and the derived per-lane figures; call after filling lanes.
     void finish();
 
-private:
+  private:
     std::unordered_map<Pid, int> lane_of_pid_;
 };
 
 /// Appends lanes, spans and waits in lane order. Tests and benchmarks build data with this.
 class TimelineDataBuilder {
-public:
+  public:
     explicit TimelineDataBuilder(TimeWindow range) { data_.range = range; }
     /// Starts a new lane; following spans and waits belong to it. Returns its index.
     int addLane(Lane lane);
@@ -138,7 +138,7 @@ public:
     /// Closes the last lane, sorts arrows, derives lookups.
     TimelineData finish();
 
-private:
+  private:
     void closeLane();
     TimelineData data_;
     bool lane_open_ = false;

@@ -32,7 +32,9 @@ void ViewState::zoomAround(double anchor_us, double factor) {
     setVisibleWindow(zoomWindow(visible_, anchor_us, factor, trace_));
 }
 
-void ViewState::pan(double delta_us) { setVisibleWindow(panWindow(visible_, delta_us, trace_)); }
+void ViewState::pan(double delta_us) {
+    setVisibleWindow(panWindow(visible_, delta_us, trace_));
+}
 
 void ViewState::setSelection(std::optional<TimeWindow> selection) {
     if (selection && selection->duration() < 0) std::swap(selection->begin_us, selection->end_us);

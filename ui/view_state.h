@@ -12,7 +12,7 @@ namespace tasklens::ui {
 
 class ViewState : public QObject {
     Q_OBJECT
-public:
+  public:
     explicit ViewState(QObject* parent = nullptr);
 
     /// The whole run; every other interval lies inside it.
@@ -36,14 +36,14 @@ public:
     void setCursorUs(double t_us);
     void setSelectedPid(Pid pid);
 
-signals:
+  signals:
     void traceWindowChanged();
     void visibleWindowChanged();
     void selectionChanged();
     void cursorChanged(double t_us);
     void selectedPidChanged(tasklens::Pid pid);
 
-private:
+  private:
     TimeWindow trace_{0, 1};
     TimeWindow visible_{0, 1};
     std::optional<TimeWindow> selection_;

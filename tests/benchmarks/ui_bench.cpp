@@ -1,7 +1,7 @@
 // Painting the timeline offscreen: 1M spans over 10k lanes at 1600x900 (target: 50 ms a frame).
+#include <benchmark/benchmark.h>
 #include <QApplication>
 #include <QImage>
-#include <benchmark/benchmark.h>
 #include <memory>
 
 #include "ui/timeline_plot.h"
@@ -42,7 +42,8 @@ std::shared_ptr<TimelineData> millionSpans() {
             const int64_t length = 1 + int64_t(next() % 2000);
             builder.addSpan({t, t + length, SpanState(next() % kSpanStateCount)});
             if (s % 10 == 0)
-                builder.addWait({t, t + 5000, t + length, trace::WaitKind::TaskAwait, trace::WaitOutcome::Message});
+                builder.addWait({t, t + 5000, t + length, trace::WaitKind::TaskAwait,
+                                 trace::WaitOutcome::Message});
             if (s % 4 == 0 && lane + 1 < kLanes)
                 builder.addArrow({t, t + 100, lane, lane + 1, ArrowKind::Message, ":ping"});
             t += length + int64_t(next() % 1'000'000);
@@ -76,8 +77,12 @@ void paintTimeline(benchmark::State& state, bool zoomed) {
     state.counters["total_spans"] = double(data->spans.size());
 }
 
-void BM_TimelinePaint_1MSpans_10kLanes_WholeRun(benchmark::State& state) { paintTimeline(state, false); }
-void BM_TimelinePaint_1MSpans_10kLanes_Zoomed1ms(benchmark::State& state) { paintTimeline(state, true); }
+void BM_TimelinePaint_1MSpans_10kLanes_WholeRun(benchmark::State& state) {
+    paintTimeline(state, false);
+}
+void BM_TimelinePaint_1MSpans_10kLanes_Zoomed1ms(benchmark::State& state) {
+    paintTimeline(state, true);
+}
 BENCHMARK(BM_TimelinePaint_1MSpans_10kLanes_WholeRun)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_TimelinePaint_1MSpans_10kLanes_Zoomed1ms)->Unit(benchmark::kMillisecond);
 

@@ -1,10 +1,10 @@
 // `tasklens export` end to end: the real binary, a real trace file, offscreen.
+#include <gtest/gtest.h>
 #include <QFile>
 #include <QImage>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <fstream>
-#include <gtest/gtest.h>
 
 #include "engine/trace/trace_file.h"
 #include "ui/sample_trace.h"
@@ -13,7 +13,7 @@ namespace tasklens::ui {
 namespace {
 
 class ExportCommand : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
         ASSERT_TRUE(dir_.isValid());
         trace_path_ = dir_.filePath("sample.jsonl");
@@ -40,13 +40,16 @@ protected:
 };
 
 TEST_F(ExportCommand, WritesEveryImageAtTheRequestedSize) {
-    const Result r = run({"export", trace_path_, "--timeline", dir_.filePath("t.png"), "--tree", dir_.filePath("tree.svg"),
-                          "--lineage", "MyApp.Fetcher=" + dir_.filePath("f.png"), "--at", "1.5s", "--size", "1200x800",
-                          "--chrome", dir_.filePath("c.json"), "--dot", dir_.filePath("t.dot")});
+    const Result r =
+        run({"export", trace_path_, "--timeline", dir_.filePath("t.png"), "--tree",
+             dir_.filePath("tree.svg"), "--lineage", "MyApp.Fetcher=" + dir_.filePath("f.png"),
+             "--at", "1.5s", "--size", "1200x800", "--chrome", dir_.filePath("c.json"), "--dot",
+             dir_.filePath("t.dot")});
     ASSERT_EQ(r.status, 0) << r.err.toStdString();
     EXPECT_EQ(QImage(dir_.filePath("t.png")).size(), QSize(1200, 800));
     EXPECT_EQ(QImage(dir_.filePath("f.png")).size(), QSize(1200, 800));
-    for (const char* name : {"tree.svg", "c.json", "t.dot"}) EXPECT_GT(QFile(dir_.filePath(name)).size(), 0) << name;
+    for (const char* name : {"tree.svg", "c.json", "t.dot"})
+        EXPECT_GT(QFile(dir_.filePath(name)).size(), 0) << name;
 }
 
 TEST_F(ExportCommand, BadArgumentsExitWithStatusTwo) {

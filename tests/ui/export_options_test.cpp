@@ -1,10 +1,10 @@
 // The export options: parsing, clear errors, and running them on a model.
 #include "ui/export_options.h"
 
+#include <gtest/gtest.h>
 #include <QFile>
 #include <QImage>
 #include <QTemporaryDir>
-#include <gtest/gtest.h>
 
 #include "ui/sample_trace.h"
 
@@ -40,9 +40,10 @@ TEST(ExportOptions, ParsesTimesAndSizes) {
 }
 
 TEST(ExportOptions, ReadsEveryOption) {
-    const Parsed p = parse({"--timeline", "t.svg", "--tree", "tree.png", "--lineage", "MyApp.Fetcher=f.png",
-                            "--lineage", "#PID<0.112.0>=a.pdf", "--at", "1.5s", "--size", "800x600",
-                            "--scale", "2", "--chrome", "c.json", "--dot", "t.dot"});
+    const Parsed p =
+        parse({"--timeline", "t.svg", "--tree", "tree.png", "--lineage", "MyApp.Fetcher=f.png",
+               "--lineage", "#PID<0.112.0>=a.pdf", "--at", "1.5s", "--size", "800x600", "--scale",
+               "2", "--chrome", "c.json", "--dot", "t.dot"});
     ASSERT_TRUE(p.ok) << p.error.toStdString();
     EXPECT_EQ(p.options.timeline_path, "t.svg");
     EXPECT_EQ(p.options.tree_path, "tree.png");
@@ -81,7 +82,8 @@ TEST(ExportOptions, RunWritesEveryRequestedFile) {
     ExportOptions options;
     options.timeline_path = dir.filePath("timeline.png");
     options.tree_path = dir.filePath("tree.svg");
-    options.lineages = {{"MyApp.Fetcher", dir.filePath("fetcher.png")}, {"<0.112.0>", dir.filePath("audit.pdf")}};
+    options.lineages = {{"MyApp.Fetcher", dir.filePath("fetcher.png")},
+                        {"<0.112.0>", dir.filePath("audit.pdf")}};
     options.size = {1000, 600};
     options.chrome_path = dir.filePath("trace.json");
     options.dot_path = dir.filePath("tree.dot");
@@ -90,7 +92,8 @@ TEST(ExportOptions, RunWritesEveryRequestedFile) {
     EXPECT_EQ(run_export_options(model, options, out, err), kExitOk) << err_text.toStdString();
     EXPECT_EQ(QImage(options.timeline_path).size(), QSize(1000, 600));
     EXPECT_EQ(QImage(options.lineages[0].path).size(), QSize(1000, 600));
-    for (const QString& file : {options.tree_path, options.lineages[1].path, options.chrome_path, options.dot_path})
+    for (const QString& file :
+         {options.tree_path, options.lineages[1].path, options.chrome_path, options.dot_path})
         EXPECT_GT(QFile(file).size(), 0) << file.toStdString();
     EXPECT_TRUE(out_text.contains("wrote"));
 }

@@ -1,10 +1,10 @@
 // Each view exports to PNG, SVG and PDF at the requested size, offscreen.
 #include "ui/image_export.h"
 
+#include <gtest/gtest.h>
 #include <QFile>
 #include <QImage>
 #include <QTemporaryDir>
-#include <gtest/gtest.h>
 
 #include "ui/sample_trace.h"
 #include "ui/trace_adapter.h"
@@ -13,10 +13,11 @@ namespace tasklens::ui {
 namespace {
 
 class ImageExport : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
         ASSERT_TRUE(dir_.isValid());
-        model_ = std::make_unique<trace::TraceModel>(sampleTaskSupervisorTrace(), trace::RunInfo{"sample", 2});
+        model_ = std::make_unique<trace::TraceModel>(sampleTaskSupervisorTrace(),
+                                                     trace::RunInfo{"sample", 2});
     }
     QString path(const char* name) const { return dir_.filePath(QString::fromLatin1(name)); }
     static QByteArray head(const QString& file, int bytes) {
@@ -54,7 +55,8 @@ TEST_F(ImageExport, TimelineToPngSvgPdf) {
     QString error;
     ASSERT_TRUE(exportTimeline(data, {path("t.png"), {1600, 900}}, &error)) << error.toStdString();
     expectPng(path("t.png"), {1600, 900});
-    ASSERT_TRUE(exportTimeline(data, {path("small.png"), {800, 500}}, &error)) << error.toStdString();
+    ASSERT_TRUE(exportTimeline(data, {path("small.png"), {800, 500}}, &error))
+        << error.toStdString();
     expectPng(path("small.png"), {800, 500});
     ASSERT_TRUE(exportTimeline(data, {path("t.svg"), {1600, 900}}, &error)) << error.toStdString();
     expectSvg(path("t.svg"));
@@ -64,7 +66,8 @@ TEST_F(ImageExport, TimelineToPngSvgPdf) {
 
 TEST_F(ImageExport, HiDpiScaleMultipliesThePixels) {
     QString error;
-    ASSERT_TRUE(exportTree(buildTreeSnapshot(*model_, 1'500'000), {path("tree@2x.png"), {800, 450}, 2.0}, &error));
+    ASSERT_TRUE(exportTree(buildTreeSnapshot(*model_, 1'500'000),
+                           {path("tree@2x.png"), {800, 450}, 2.0}, &error));
     expectPng(path("tree@2x.png"), {1600, 900});
 }
 
@@ -75,7 +78,8 @@ TEST_F(ImageExport, TreeAndLineageToEveryFormat) {
     for (const char* name : {"tree.png", "tree.svg", "tree.pdf"})
         ASSERT_TRUE(exportTree(tree, {path(name), {1200, 700}}, &error)) << error.toStdString();
     for (const char* name : {"lineage.png", "lineage.svg", "lineage.pdf"})
-        ASSERT_TRUE(exportLineage(lineage, {path(name), {1200, 700}}, &error)) << error.toStdString();
+        ASSERT_TRUE(exportLineage(lineage, {path(name), {1200, 700}}, &error))
+            << error.toStdString();
     expectPng(path("tree.png"), {1200, 700});
     expectPng(path("lineage.png"), {1200, 700});
     expectSvg(path("tree.svg"));
@@ -86,10 +90,13 @@ TEST_F(ImageExport, TreeAndLineageToEveryFormat) {
 
 TEST_F(ImageExport, RefusesUnknownTypesAndSizes) {
     QString error;
-    EXPECT_FALSE(writeImage({path("x.gif"), {100, 100}}, [](QCPPainter&, QSize) {}, &error));
+    EXPECT_FALSE(writeImage(
+        {path("x.gif"), {100, 100}}, [](QCPPainter&, QSize) {}, &error));
     EXPECT_TRUE(error.contains(".png")) << error.toStdString();
-    EXPECT_FALSE(writeImage({path("x.png"), {0, 100}}, [](QCPPainter&, QSize) {}, &error));
-    EXPECT_FALSE(writeImage({QStringLiteral("/nonexistent-dir/x.png"), {100, 100}}, [](QCPPainter&, QSize) {}, &error));
+    EXPECT_FALSE(writeImage(
+        {path("x.png"), {0, 100}}, [](QCPPainter&, QSize) {}, &error));
+    EXPECT_FALSE(writeImage(
+        {QStringLiteral("/nonexistent-dir/x.png"), {100, 100}}, [](QCPPainter&, QSize) {}, &error));
     EXPECT_FALSE(error.isEmpty());
 }
 

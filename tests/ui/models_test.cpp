@@ -1,7 +1,7 @@
 // Every item model under QAbstractItemModelTester (style.md 9), on the sample trace.
+#include <gtest/gtest.h>
 #include <QAbstractItemModelTester>
 #include <QSortFilterProxyModel>
-#include <gtest/gtest.h>
 
 #include "ui/models.h"
 #include "ui/sample_trace.h"
@@ -11,7 +11,8 @@ namespace tasklens::ui {
 namespace {
 
 std::shared_ptr<const trace::TraceModel> sampleModel() {
-    return std::make_shared<trace::TraceModel>(sampleTaskSupervisorTrace(), trace::RunInfo{"sample", 2});
+    return std::make_shared<trace::TraceModel>(sampleTaskSupervisorTrace(),
+                                               trace::RunInfo{"sample", 2});
 }
 
 constexpr auto kFatal = QAbstractItemModelTester::FailureReportingMode::Fatal;
@@ -25,7 +26,8 @@ TEST(Models, ProcessListModelPassesTheTester) {
     model.setCursorUs(150'000);
     const int row = model.rowOf(Pid{0, 101});
     ASSERT_GE(row, 0);
-    EXPECT_EQ(model.index(row, ProcessListModel::NameColumn).data().toString(), "MyApp.TaskSupervisor");
+    EXPECT_EQ(model.index(row, ProcessListModel::NameColumn).data().toString(),
+              "MyApp.TaskSupervisor");
     EXPECT_EQ(Pid::from_packed(model.index(row, 0).data(PidRole).toULongLong()), (Pid{0, 101}));
     EXPECT_TRUE(model.index(row, 0).data(AliveRole).toBool());
     QSortFilterProxyModel proxy;

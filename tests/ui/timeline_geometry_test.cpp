@@ -17,10 +17,10 @@ TEST(TimelineGeometry, MapsTimeToXAndBack) {
         {{0, 1000}, 0, 1000, 0, 0},
         {{0, 1000}, 0, 1000, 500, 500},
         {{0, 1000}, 0, 1000, 1000, 1000},
-        {{0, 1000}, 100, 500, 500, 350},          // offset and 2 µs per pixel
+        {{0, 1000}, 100, 500, 500, 350},  // offset and 2 µs per pixel
         {{1'000'000, 3'000'000}, 0, 1600, 2'000'000, 800},
-        {{-50, 50}, 10, 100, 0, 60},             // windows may start before zero
-        {{0, 10}, 0, 1000, 2.5, 250},            // sub-microsecond positions when zoomed in
+        {{-50, 50}, 10, 100, 0, 60},   // windows may start before zero
+        {{0, 10}, 0, 1000, 2.5, 250},  // sub-microsecond positions when zoomed in
     };
     for (const auto& c : cases) {
         TimelineGeometry geometry(c.window, c.x_left, c.width);
@@ -42,12 +42,12 @@ struct ZoomCase {
 
 TEST(TimelineGeometry, ZoomKeepsTheAnchorAndStaysInBounds) {
     const ZoomCase cases[] = {
-        {{0, 1000}, 500, 2, {0, 1000}, {250, 750}},    // zoom in around the middle
-        {{0, 1000}, 0, 2, {0, 1000}, {0, 500}},        // around the left edge
-        {{0, 1000}, 1000, 4, {0, 1000}, {750, 1000}},  // around the right edge
-        {{250, 750}, 500, 0.5, {0, 1000}, {0, 1000}},  // zoom out back to everything
-        {{0, 1000}, 500, 0.1, {0, 1000}, {0, 1000}},   // never wider than the run
-        {{0, 1000}, 500, 1e6, {0, 1000}, {495, 505}},  // never narrower than kMinWindowUs
+        {{0, 1000}, 500, 2, {0, 1000}, {250, 750}},        // zoom in around the middle
+        {{0, 1000}, 0, 2, {0, 1000}, {0, 500}},            // around the left edge
+        {{0, 1000}, 1000, 4, {0, 1000}, {750, 1000}},      // around the right edge
+        {{250, 750}, 500, 0.5, {0, 1000}, {0, 1000}},      // zoom out back to everything
+        {{0, 1000}, 500, 0.1, {0, 1000}, {0, 1000}},       // never wider than the run
+        {{0, 1000}, 500, 1e6, {0, 1000}, {495, 505}},      // never narrower than kMinWindowUs
         {{800, 1000}, 900, 0.25, {0, 1000}, {200, 1000}},  // zooming out near an edge shifts in
     };
     for (const auto& c : cases) {
@@ -79,7 +79,8 @@ TEST(TimelineGeometry, PanStopsAtTheEdges) {
         {{800, 900}, 500, {900, 1000}},
         {{0, 1000}, 10, {0, 1000}},
     };
-    for (const auto& c : cases) EXPECT_EQ(panWindow(c.window, c.delta, bounds), c.expected) << c.delta;
+    for (const auto& c : cases)
+        EXPECT_EQ(panWindow(c.window, c.delta, bounds), c.expected) << c.delta;
     TimelineGeometry geometry({100, 200}, 0, 100);  // 1 µs per pixel
     geometry.panByPixels(30, bounds);
     EXPECT_EQ(geometry.window(), (TimeWindow{130, 230}));
@@ -92,14 +93,14 @@ struct TickCase {
 
 TEST(TimelineGeometry, NiceTickStepsIn125Series) {
     const TickCase cases[] = {
-        {1000, 1000, 1000, {100, TimeUnit::Milliseconds, 1}},        // 0.1 ms apart
+        {1000, 1000, 1000, {100, TimeUnit::Milliseconds, 1}},  // 0.1 ms apart
         {100, 1000, 100, {10, TimeUnit::Microseconds, 0}},
         {3'000'000, 1200, 3'000'000, {200'000, TimeUnit::Seconds, 1}},  // 0.2 s
         {2'000'000, 1600, 2'000'000, {100'000, TimeUnit::Seconds, 1}},
         {2'000'000, 400, 2'000'000, {500'000, TimeUnit::Seconds, 1}},
         {60'000'000, 1600, 60'000'000, {5'000'000, TimeUnit::Seconds, 0}},
-        {20'000, 1000, 1'520'000, {2000, TimeUnit::Seconds, 3}},     // zoomed in late in a run
-        {7, 1000, 7, {1, TimeUnit::Microseconds, 0}},                // never below 1 µs
+        {20'000, 1000, 1'520'000, {2000, TimeUnit::Seconds, 3}},  // zoomed in late in a run
+        {7, 1000, 7, {1, TimeUnit::Microseconds, 0}},             // never below 1 µs
     };
     for (const auto& c : cases)
         EXPECT_EQ(niceTickStep(c.window_us, c.width_px, 80, c.largest), c.expected) << c.window_us;
@@ -113,7 +114,8 @@ TEST(TimelineGeometry, TickPositionsAndLabels) {
     EXPECT_EQ(formatTick(ticks[3], step), "1.5 s");
     EXPECT_EQ(formatTick(250, {50, TimeUnit::Microseconds, 0}), "250 \u00b5s");
     EXPECT_EQ(formatTick(1500, {100, TimeUnit::Milliseconds, 1}), "1.5 ms");
-    EXPECT_EQ(tickPositions({150, 420}, {100, TimeUnit::Microseconds, 0}), (std::vector<int64_t>{200, 300, 400}));
+    EXPECT_EQ(tickPositions({150, 420}, {100, TimeUnit::Microseconds, 0}),
+              (std::vector<int64_t>{200, 300, 400}));
 }
 
 TEST(TimelineGeometry, FormatsDurationsInTheirNaturalUnit) {

@@ -1,8 +1,8 @@
 // The timeline's paint cost follows pixels: visible-range search and folding of sub-pixel spans.
 #include "ui/timeline_plot.h"
 
-#include <QImage>
 #include <gtest/gtest.h>
+#include <QImage>
 
 #include "ui/view_state.h"
 
@@ -20,7 +20,8 @@ std::shared_ptr<TimelineData> denseTimeline(int lanes, int spans_per_lane) {
         info.process.role = ProcessRole::Task;
         builder.addLane(info);
         for (int i = 0; i < spans_per_lane; ++i)
-            builder.addSpan({int64_t{i} * 10, int64_t{i} * 10 + 10, SpanState(i % kSpanStateCount)});
+            builder.addSpan(
+                {int64_t{i} * 10, int64_t{i} * 10 + 10, SpanState(i % kSpanStateCount)});
     }
     return std::make_shared<TimelineData>(builder.finish());
 }

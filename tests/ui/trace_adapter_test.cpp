@@ -9,7 +9,7 @@ namespace tasklens::ui {
 namespace {
 
 class TraceAdapter : public ::testing::Test {
-protected:
+  protected:
     trace::TraceModel model_{sampleTaskSupervisorTrace(), trace::RunInfo{"sample", 2}};
 };
 
@@ -40,8 +40,9 @@ TEST_F(TraceAdapter, WaitWindowsCarryTheirOutcome) {
     std::vector<trace::WaitOutcome> outcomes;
     for (uint32_t w = data.wait_offsets[fetcher]; w < data.wait_offsets[fetcher + 1]; ++w)
         outcomes.push_back(data.waits[w].outcome);
-    EXPECT_EQ(outcomes, (std::vector<trace::WaitOutcome>{trace::WaitOutcome::Down, trace::WaitOutcome::Message,
-                                                         trace::WaitOutcome::Timeout, trace::WaitOutcome::Down}));
+    EXPECT_EQ(outcomes, (std::vector<trace::WaitOutcome>{
+                            trace::WaitOutcome::Down, trace::WaitOutcome::Message,
+                            trace::WaitOutcome::Timeout, trace::WaitOutcome::Down}));
     const int script = data.laneOf(Pid{0, 90});
     const WaitWindow& await = data.waits[data.wait_offsets[script + 1] - 1];
     EXPECT_EQ(await.kind, trace::WaitKind::TaskAwait);
@@ -92,7 +93,8 @@ TEST(TraceAdapterRestarts, IncarnationsOfAChildSitTogether) {
     EXPECT_EQ(findProcess(model, "MyApp.Cache"), (Pid{0, 106}));
     const TreeSnapshot tree = buildTreeSnapshot(model, 950'000);
     bool restarted = false;
-    for (const auto& node : tree.nodes) restarted |= node.restarts == 2 && node.process.title() == "MyApp.Cache";
+    for (const auto& node : tree.nodes)
+        restarted |= node.restarts == 2 && node.process.title() == "MyApp.Cache";
     EXPECT_TRUE(restarted);
 }
 

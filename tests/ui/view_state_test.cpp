@@ -1,7 +1,7 @@
 #include "ui/view_state.h"
 
-#include <QSignalSpy>
 #include <gtest/gtest.h>
+#include <QSignalSpy>
 
 namespace tasklens::ui {
 namespace {
