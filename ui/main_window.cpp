@@ -71,6 +71,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), state_(new ViewSt
     central->addWidget(timeline_);
     central->setStretchFactor(0, 1);
     central->setStretchFactor(1, 1);
+    central->setSizes({360, 540});
     setCentralWidget(central);
 
     buildDocks();

@@ -866,14 +866,28 @@ void TimelinePlot::updateLayout() {
     const int label_width = std::clamp(static_cast<int>(viewport().width() * 0.22), 160, 380);
     lane_rect_->setMargins(QMargins(label_width, 0, 0, 0));
     load_rect_->setMargins(QMargins(label_width, 0, 0, 0));
+    // A short plot (a pane in the window) spends its height on lanes: the legend row goes, the
+    // load chart shrinks. Exports at normal sizes keep both.
+    const bool roomy = viewport().height() >= 600;
+    if (roomy != legend_shown_) {
+        if (roomy) {
+            plotLayout()->addElement(3, 0, legend_);
+        } else {
+            plotLayout()->take(legend_);
+            plotLayout()->simplify();
+        }
+        legend_->setVisible(roomy);
+        legend_shown_ = roomy;
+    }
+    load_rect_->setMinimumSize(0, roomy ? 110 : 70);
     // A few lanes need less than the default share: give the rest to the load chart, up to a
     // point, instead of drawing giant lanes.
-    const double body = std::max(100, viewport().height() - 170);
+    const double body = std::max(100, viewport().height() - (roomy ? 170 : 80));
     const int lanes = data_ ? std::max(1, data_->laneCount()) : 1;
     const double lanes_needed = lanes * kMaxLaneHeightPx + 8;
     const double load_share = std::clamp(body - lanes_needed, body * 0.22, body * 0.45);
     plotLayout()->setRowStretchFactor(1, body - load_share);
-    plotLayout()->setRowStretchFactor(2, load_share);
+    plotLayout()->setRowStretchFactor(2, roomy ? load_share : body * 0.22);
     QCustomPlot::updateLayout();
     // Lane heights follow the laid-out rect, so they are known only now.
     syncLaneRange();

@@ -176,6 +176,7 @@ class TimelinePlot : public QCustomPlot {
     QCPItemStraightLine* load_cursor_ = nullptr;
     QCPItemRect* lane_selection_ = nullptr;
     QCPItemRect* load_selection_ = nullptr;
+    bool legend_shown_ = true;
     double lane_height_px_ = 22;
     int first_lane_ = 0;
     QPoint press_pos_;

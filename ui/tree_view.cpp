@@ -31,7 +31,7 @@ QString stateDetail(const TreeNode& node) {
 
 }  // namespace
 
-TreeLayout layoutTree(const TreeSnapshot& tree) {
+TreeLayout layoutTree(const TreeSnapshot& tree, bool with_legend) {
     TreeLayout layout;
     layout.node_rects.resize(tree.nodes.size());
     layout.header_height = kHeader;
@@ -65,14 +65,15 @@ TreeLayout layoutTree(const TreeSnapshot& tree) {
         next_row += kRowGap;  // a little air between separate trees
     }
     const double width = 2 * kMargin + (max_depth + 1) * column_width - kColumnGap + 60;
-    const double height = 2 * kMargin + kHeader + std::max(next_row, row_height) + kLegendHeight;
+    const double height =
+        2 * kMargin + kHeader + std::max(next_row, row_height) + (with_legend ? kLegendHeight : 0);
     layout.natural_size = QSizeF(std::max(width, 760.0), height);
     return layout;
 }
 
 QTransform paintTree(QPainter& painter, QSizeF size, const TreeSnapshot& tree,
                      const TreePaintOptions& options) {
-    const TreeLayout layout = layoutTree(tree);
+    const TreeLayout layout = layoutTree(tree, options.legend);
     painter.save();
     painter.fillRect(QRectF(QPointF(0, 0), size), Qt::white);
     const double scale = std::min({size.width() / layout.natural_size.width(),
@@ -227,6 +228,8 @@ void SupervisionTreeView::paintEvent(QPaintEvent*) {
     QPainter painter(this);
     TreePaintOptions options;
     if (state_) options.selected = state_->selectedPid();
+    // A short pane spends its height on the tree; the legend is for exports and tall panes.
+    options.legend = height() >= 420;
     transform_ = paintTree(painter, size(), snapshot_, options);
 }
 

@@ -20,7 +20,8 @@ struct TreeLayout {
     double header_height = 0;
 };
 
-TreeLayout layoutTree(const TreeSnapshot& tree);
+/// Node rectangles do not depend on `with_legend`; only the natural height does.
+TreeLayout layoutTree(const TreeSnapshot& tree, bool with_legend = true);
 
 struct TreePaintOptions {
     QString title;  ///< empty: "Supervision tree at <t>"
