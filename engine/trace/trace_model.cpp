@@ -203,9 +203,12 @@ struct TraceModel::Impl {
     std::vector<EventRecord> records;
     /// (index, seq) wherever seq stops counting up by one from the previous entry.
     std::vector<std::pair<EventIndex, uint64_t>> seq_runs;
-    /// Payloads of the events with has_payload, in event order.
-    std::vector<EventIndex> payload_events;
-    std::vector<EventPayload> payloads;
+    /// The payloads of events with has_payload, in two sparse tables (event order): refs are
+    /// common (monitors, replies, DOWNs), deadlines and values rarer.
+    std::vector<EventIndex> ref_events;
+    std::vector<uint64_t> refs;
+    std::vector<EventIndex> number_events;
+    std::vector<std::pair<int64_t, int64_t>> numbers;  ///< (deadline_us, value)
     uint64_t clamped = 0;
 
     StringTable strings;
@@ -228,7 +231,7 @@ struct TraceModel::Impl {
 
     std::vector<ChildSlot> slots;
     std::vector<StepPoint> series[kSeriesCount];
-    int64_t series_now[kSeriesCount] = {};
+    int32_t series_now[kSeriesCount] = {};
     std::vector<EventIndex> output_events;
 
     // ---------------------------------------------------------------------------------------
@@ -275,9 +278,9 @@ struct TraceModel::Impl {
         return it == extras.end() ? nullptr : &it->second;
     }
 
-    void step(Series which, int64_t t, int64_t delta) {
+    void step(Series which, int64_t t, int32_t delta) {
         auto& points = series[static_cast<int>(which)];
-        int64_t& value = series_now[static_cast<int>(which)];
+        int32_t& value = series_now[static_cast<int>(which)];
         value += delta;
         if (!points.empty() && points.back().time_us == t) {
             points.back().value = value;
@@ -335,10 +338,26 @@ struct TraceModel::Impl {
         if (arrow.to_process != arrow.from_process) lanes[arrow.to_process].arrows.push_back(index);
     }
 
+    EventPayload payload_of(EventIndex index) const noexcept {
+        EventPayload payload;
+        if (!records[index].has_payload) return payload;
+        if (const auto it = std::lower_bound(ref_events.begin(), ref_events.end(), index);
+            it != ref_events.end() && *it == index)
+            payload.ref = refs[static_cast<size_t>(it - ref_events.begin())];
+        if (const auto it = std::lower_bound(number_events.begin(), number_events.end(), index);
+            it != number_events.end() && *it == index) {
+            const auto& [deadline, value] =
+                numbers[static_cast<size_t>(it - number_events.begin())];
+            payload.deadline_us = deadline;
+            payload.value = value;
+        }
+        return payload;
+    }
+
     uint32_t add_relation(Relation::Kind kind, ProcessIndex from, ProcessIndex to, uint64_t ref,
-                          int64_t t) {
+                          int64_t t, EventIndex event) {
         const auto index = static_cast<uint32_t>(relations.size());
-        relations.push_back(Relation{t, kOpenEnd, ref, from, to, kind});
+        relations.push_back(Relation{t, kOpenEnd, event, from, to, kind});
         lanes[from].relations.push_back(index);
         if (to != from) lanes[to].relations.push_back(index);
         if (kind == Relation::Kind::Monitor && ref != 0) active_monitors[ref] = index;
@@ -363,7 +382,9 @@ struct TraceModel::Impl {
         Relation& r = relations[index];
         if (r.end_us != kOpenEnd) return;
         r.end_us = t;
-        if (r.kind == Relation::Kind::Monitor && r.ref != 0) active_monitors.erase(r.ref);
+        if (r.kind != Relation::Kind::Monitor) return;
+        const auto it = active_monitors.find(payload_of(r.start_event).ref);
+        if (it != active_monitors.end() && it->second == index) active_monitors.erase(it);
     }
 
     void set_state(ProcessIndex p, ProcessState state, EventIndex event, int64_t t) {
@@ -470,7 +491,7 @@ struct TraceModel::Impl {
     }
 
     void apply(const Event& e, EventIndex index);
-    void receive(const Event& e, EventIndex index);
+    void receive(EventIndex index);
     void wait_end(const Event& e, EventIndex index);
 };
 
@@ -504,9 +525,9 @@ void TraceModel::Impl::apply(const Event& e, EventIndex index) {
             if (call.starts_with("Task.") && !info.is_supervisor) mark_task(p);
             if (peer != kNone) {
                 extras[peer].children.push_back(p);
-                if (info.spawned_linked) add_relation(Relation::Kind::Link, peer, p, 0, t);
+                if (info.spawned_linked) add_relation(Relation::Kind::Link, peer, p, 0, t, index);
                 if (info.spawned_monitored)
-                    add_relation(Relation::Kind::Monitor, peer, p, e.ref.id, t);
+                    add_relation(Relation::Kind::Monitor, peer, p, e.ref.id, t, index);
             }
             break;
         }
@@ -546,7 +567,8 @@ void TraceModel::Impl::apply(const Event& e, EventIndex index) {
         case EventKind::Link:
             if (peer == kNone) break;
             add_arrow(ArrowKind::Link, index, index);
-            if (active_link(p, peer) == kNone) add_relation(Relation::Kind::Link, p, peer, 0, t);
+            if (active_link(p, peer) == kNone)
+                add_relation(Relation::Kind::Link, p, peer, 0, t, index);
             break;
         case EventKind::Unlink:
             if (peer == kNone) break;
@@ -556,7 +578,7 @@ void TraceModel::Impl::apply(const Event& e, EventIndex index) {
             if (peer == kNone) break;
             add_arrow(ArrowKind::Monitor, index, index);
             if (e.ref.id == 0 || !active_monitors.contains(e.ref.id))
-                add_relation(Relation::Kind::Monitor, p, peer, e.ref.id, t);
+                add_relation(Relation::Kind::Monitor, p, peer, e.ref.id, t, index);
             break;
         case EventKind::Demonitor:
             if (const auto it = active_monitors.find(e.ref.id); it != active_monitors.end())
@@ -587,7 +609,7 @@ void TraceModel::Impl::apply(const Event& e, EventIndex index) {
                 extras[peer].pending_sends.push_back(index);
             break;
         case EventKind::Receive:
-            receive(e, index);
+            receive(index);
             break;
         case EventKind::WaitStart: {
             ProcessLanes& lane = lanes[p];
@@ -666,7 +688,7 @@ void TraceModel::Impl::apply(const Event& e, EventIndex index) {
     }
 }
 
-void TraceModel::Impl::receive(const Event& e, EventIndex index) {
+void TraceModel::Impl::receive(EventIndex index) {
     const EventRecord& rec = records[index];
     const ProcessIndex p = rec.process;
     const ProcessIndex sender = rec.peer;
@@ -742,6 +764,8 @@ TraceModel::TraceModel(std::span<const Event> events, RunInfo run)
     : impl_(std::make_unique<Impl>()), run_(std::move(run)) {
     impl_->records.reserve(events.size());
     append(events);
+    // A finished trace does not grow: give back the slack of every growing array.
+    shrink_to_fit();
 }
 TraceModel::~TraceModel() = default;
 TraceModel::TraceModel(TraceModel&&) noexcept = default;
@@ -769,10 +793,15 @@ void TraceModel::append(const Event& e) {
     rec.flags = e.flags;
     rec.detail = e.detail;
     rec.text = m.strings.intern(e.text);
-    if (e.ref.id != 0 || e.deadline_us != -1 || e.value != 0) {
+    if (e.ref.id != 0) {
         rec.has_payload = true;
-        m.payload_events.push_back(index);
-        m.payloads.push_back(EventPayload{e.ref.id, e.deadline_us, e.value});
+        m.ref_events.push_back(index);
+        m.refs.push_back(e.ref.id);
+    }
+    if (e.deadline_us != -1 || e.value != 0) {
+        rec.has_payload = true;
+        m.number_events.push_back(index);
+        m.numbers.emplace_back(e.deadline_us, e.value);
     }
     // Processes are created before the record is pushed so that a process first seen in the
     // very first event starts at that event's time.
@@ -802,10 +831,8 @@ uint64_t TraceModel::seq(EventIndex index) const noexcept {
 }
 
 EventPayload TraceModel::payload(EventIndex index) const noexcept {
-    const Impl& m = *impl_;
-    if (index >= m.records.size() || !m.records[index].has_payload) return {};
-    const auto it = std::lower_bound(m.payload_events.begin(), m.payload_events.end(), index);
-    return m.payloads[static_cast<size_t>(it - m.payload_events.begin())];
+    if (index >= impl_->records.size()) return {};
+    return impl_->payload_of(index);
 }
 
 Event TraceModel::event(EventIndex index) const {
@@ -1146,8 +1173,10 @@ void TraceModel::shrink_to_fit() {
     Impl& m = *impl_;
     m.records.shrink_to_fit();
     m.seq_runs.shrink_to_fit();
-    m.payload_events.shrink_to_fit();
-    m.payloads.shrink_to_fit();
+    m.ref_events.shrink_to_fit();
+    m.refs.shrink_to_fit();
+    m.number_events.shrink_to_fit();
+    m.numbers.shrink_to_fit();
     m.processes.shrink_to_fit();
     m.lanes.shrink_to_fit();
     for (auto& lane : m.lanes) lane.shrink_to_fit();
@@ -1164,12 +1193,13 @@ size_t TraceModel::memory_bytes() const noexcept {
     const Impl& m = *impl_;
     size_t bytes =
         sizeof(Impl) + capacity_bytes(m.records) + capacity_bytes(m.seq_runs) +
-        capacity_bytes(m.payload_events) + capacity_bytes(m.payloads) + m.strings.memory_bytes() +
-        capacity_bytes(m.lanes) + m.extras.bucket_count() * sizeof(void*) +
-        capacity_bytes(m.processes) + capacity_bytes(m.dense_pids) + m.other_pids.size() * 32 +
-        capacity_bytes(m.windows) + m.open_windows.size() * 40 + capacity_bytes(m.arrows) +
-        capacity_bytes(m.arrows_by_start) + capacity_bytes(m.relations) +
-        m.active_monitors.size() * 32 + capacity_bytes(m.output_events);
+        capacity_bytes(m.ref_events) + capacity_bytes(m.refs) + capacity_bytes(m.number_events) +
+        capacity_bytes(m.numbers) + m.strings.memory_bytes() + capacity_bytes(m.lanes) +
+        m.extras.bucket_count() * sizeof(void*) + capacity_bytes(m.processes) +
+        capacity_bytes(m.dense_pids) + m.other_pids.size() * 32 + capacity_bytes(m.windows) +
+        m.open_windows.size() * 40 + capacity_bytes(m.arrows) + capacity_bytes(m.arrows_by_start) +
+        capacity_bytes(m.relations) + m.active_monitors.size() * 32 +
+        capacity_bytes(m.output_events);
     // Each lane's own size is in capacity_bytes(m.lanes); add what its vectors hold.
     for (const auto& lane : m.lanes) bytes += lane.memory_bytes() - sizeof(ProcessLanes);
     for (const auto& [process, extra] : m.extras) bytes += extra.memory_bytes();

@@ -318,7 +318,7 @@ TEST(TraceModelArrows, SelectiveReceiveMatchesByTextAndDownFollowsExit) {
         found_monitor = true;
         EXPECT_EQ(r.start_us, 7);
         EXPECT_EQ(r.end_us, 9);
-        EXPECT_EQ(r.ref, 99u);
+        EXPECT_EQ(model.payload(r.start_event).ref, 99u);
     }
     EXPECT_TRUE(found_monitor);
 }
