@@ -1,9 +1,12 @@
 #include "engine/trace/trace_model.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <deque>
+#include <new>
 #include <set>
 #include <unordered_map>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -136,28 +139,79 @@ uint32_t TreeSnapshot::node_of(ProcessIndex process) const noexcept {
     return kNone;
 }
 
-/// A state as stored: it ends where the next one starts, or at the process's exit.
-struct StoredState {
-    int64_t start_us = 0;
-    EventIndex start_event = kNone;
-    ProcessState state = ProcessState::Runnable;
-    bool has_wait_kind = false;
-    WaitKind wait_kind = WaitKind::Receive;
+/// A growable list of 32-bit indexes in 16 bytes (a std::vector takes 24): every process has
+/// five of them, and most processes live for a few dozen events.
+class IndexList {
+  public:
+    IndexList() = default;
+    IndexList(const IndexList&) = delete;
+    IndexList& operator=(const IndexList&) = delete;
+    IndexList(IndexList&& other) noexcept
+        : data_(std::exchange(other.data_, nullptr)),
+          size_(std::exchange(other.size_, 0)),
+          capacity_(std::exchange(other.capacity_, 0)) {}
+    IndexList& operator=(IndexList&& other) noexcept {
+        if (this != &other) {
+            std::free(data_);
+            data_ = std::exchange(other.data_, nullptr);
+            size_ = std::exchange(other.size_, 0);
+            capacity_ = std::exchange(other.capacity_, 0);
+        }
+        return *this;
+    }
+    ~IndexList() { std::free(data_); }
+
+    void push_back(uint32_t value) {
+        if (size_ == capacity_) reallocate(capacity_ == 0 ? 2 : capacity_ * 2);
+        data_[size_++] = value;
+    }
+    void pop_back() noexcept { --size_; }
+    uint32_t back() const noexcept { return data_[size_ - 1]; }
+    uint32_t operator[](size_t i) const noexcept { return data_[i]; }
+    bool empty() const noexcept { return size_ == 0; }
+    uint32_t size() const noexcept { return size_; }
+    const uint32_t* begin() const noexcept { return data_; }
+    const uint32_t* end() const noexcept { return data_ + size_; }
+    std::span<const uint32_t> span() const noexcept { return {data_, size_}; }
+    size_t capacity_bytes() const noexcept { return size_t{capacity_} * sizeof(uint32_t); }
+    void shrink_to_fit() {
+        if (capacity_ > size_) reallocate(size_);
+    }
+
+  private:
+    void reallocate(uint32_t capacity) {
+        if (capacity == 0) {
+            std::free(data_);
+            data_ = nullptr;
+            capacity_ = 0;
+            return;
+        }
+        auto* grown = static_cast<uint32_t*>(std::realloc(data_, capacity * sizeof(uint32_t)));
+        if (grown == nullptr) throw std::bad_alloc();
+        data_ = grown;
+        capacity_ = capacity;
+    }
+
+    uint32_t* data_ = nullptr;
+    uint32_t size_ = 0;
+    uint32_t capacity_ = 0;
 };
 
 /// Per-process indexes every process has.
 struct ProcessLanes {
-    std::vector<EventIndex> events;
-    std::vector<StoredState> states;
-    std::vector<uint32_t> arrows;
-    std::vector<uint32_t> relations;
-    std::vector<uint32_t> windows;
+    IndexList events;
+    /// The StateChange events that began each state: a state ends where the next one starts,
+    /// or at the process's exit.
+    IndexList states;
+    IndexList arrows;
+    IndexList relations;
+    IndexList windows;
     uint32_t open_window = kNone;
     uint32_t slot = kNone;  ///< as a supervised child
 
     size_t memory_bytes() const noexcept {
-        return sizeof(*this) + capacity_bytes(events) + capacity_bytes(states) +
-               capacity_bytes(arrows) + capacity_bytes(relations) + capacity_bytes(windows);
+        return sizeof(*this) + events.capacity_bytes() + states.capacity_bytes() +
+               arrows.capacity_bytes() + relations.capacity_bytes() + windows.capacity_bytes();
     }
     void shrink_to_fit() {
         events.shrink_to_fit();
@@ -369,11 +423,11 @@ struct TraceModel::Impl {
         const auto& list = lanes[a].relations.size() <= lanes[b].relations.size()
                                ? lanes[a].relations
                                : lanes[b].relations;
-        for (auto it = list.rbegin(); it != list.rend(); ++it) {
-            const Relation& r = relations[*it];
+        for (uint32_t k = list.size(); k-- > 0;) {
+            const Relation& r = relations[list[k]];
             if (r.kind == Relation::Kind::Link && r.end_us == kOpenEnd &&
                 ((r.from == a && r.to == b) || (r.from == b && r.to == a)))
-                return *it;
+                return list[k];
         }
         return kNone;
     }
@@ -387,39 +441,38 @@ struct TraceModel::Impl {
         if (it != active_monitors.end() && it->second == index) active_monitors.erase(it);
     }
 
+    ProcessState state_of(EventIndex state_change) const noexcept {
+        return static_cast<ProcessState>(records[state_change].detail);
+    }
+
     void set_state(ProcessIndex p, ProcessState state, EventIndex event, int64_t t) {
         auto& states = lanes[p].states;
         if (!states.empty()) {
-            const StoredState& current = states.back();
-            if (current.state == state) return;
-            if (current.state == ProcessState::Running) step(Series::BusySchedulers, t, -1);
-            if (current.start_us == t) {
+            const EventIndex current = states.back();
+            if (state_of(current) == state) return;
+            if (state_of(current) == ProcessState::Running) step(Series::BusySchedulers, t, -1);
+            if (records[current].time_us == t) {
                 // A zero-length state is invisible; the newer state replaces it, or continues the
                 // state before it if that was the same.
                 states.pop_back();
-                if (!states.empty() && states.back().state == state &&
+                if (!states.empty() && state_of(states.back()) == state &&
                     !(state == ProcessState::Waiting && lanes[p].open_window != kNone)) {
                     if (state == ProcessState::Running) step(Series::BusySchedulers, t, +1);
                     return;
                 }
             }
         }
-        StoredState next;
-        next.start_us = t;
-        next.start_event = event;
-        next.state = state;
-        if (state == ProcessState::Waiting && lanes[p].open_window != kNone) {
-            next.has_wait_kind = true;
-            next.wait_kind = windows[lanes[p].open_window].kind;
-        }
+        if (state == ProcessState::Waiting && lanes[p].open_window != kNone)
+            records[event].wait_kind_plus_one =
+                static_cast<uint8_t>(windows[lanes[p].open_window].kind) + 1;
         if (state == ProcessState::Running) step(Series::BusySchedulers, t, +1);
-        states.push_back(next);
+        states.push_back(event);
     }
 
     /// At exit the last state ends (its end is the exit time): only the series need telling.
     void close_state(ProcessIndex p, int64_t t) {
         const auto& states = lanes[p].states;
-        if (!states.empty() && states.back().state == ProcessState::Running)
+        if (!states.empty() && state_of(states.back()) == ProcessState::Running)
             step(Series::BusySchedulers, t, -1);
     }
 
@@ -630,10 +683,9 @@ void TraceModel::Impl::apply(const Event& e, EventIndex index) {
             lane.open_window = w;
             // The engine may report the Waiting state before or after the WaitStart.
             if (!lane.states.empty() && !info.exited() &&
-                lane.states.back().state == ProcessState::Waiting) {
-                lane.states.back().has_wait_kind = true;
-                lane.states.back().wait_kind = e.wait_kind;
-            }
+                state_of(lane.states.back()) == ProcessState::Waiting)
+                records[lane.states.back()].wait_kind_plus_one =
+                    static_cast<uint8_t>(static_cast<uint8_t>(e.wait_kind) + 1);
             break;
         }
         case EventKind::WaitEnd:
@@ -948,21 +1000,23 @@ uint32_t TraceModel::state_count(ProcessIndex index) const noexcept {
 }
 
 StateInterval TraceModel::state(ProcessIndex index, uint32_t i) const noexcept {
-    const auto& states = impl_->lanes[index].states;
-    const StoredState& stored = states[i];
+    const Impl& m = *impl_;
+    const auto& states = m.lanes[index].states;
+    const EventRecord& start = m.records[states[i]];
     StateInterval interval;
-    interval.start_us = stored.start_us;
-    interval.start_event = stored.start_event;
-    interval.state = stored.state;
-    interval.has_wait_kind = stored.has_wait_kind;
-    interval.wait_kind = stored.wait_kind;
-    const ProcessInfo& info = impl_->processes[index];
+    interval.start_us = start.time_us;
+    interval.start_event = states[i];
+    interval.state = static_cast<ProcessState>(start.detail);
+    interval.has_wait_kind = start.wait_kind_plus_one != 0;
+    if (interval.has_wait_kind)
+        interval.wait_kind = static_cast<WaitKind>(start.wait_kind_plus_one - 1);
+    const ProcessInfo& info = m.processes[index];
     if (i + 1 < states.size()) {
-        interval.end_us = states[i + 1].start_us;
+        interval.end_us = m.records[states[i + 1]].time_us;
     } else if (info.exited()) {
         interval.end_us = info.exit_us;
     } else {
-        interval.end_us = std::max(end_time(), stored.start_us);
+        interval.end_us = std::max(end_time(), start.time_us);
         interval.open = true;
     }
     return interval;
@@ -972,11 +1026,12 @@ IndexRange TraceModel::states_in(ProcessIndex index, int64_t t0, int64_t t1) con
     const auto& states = impl_->lanes[index].states;
     if (states.empty() || t1 < t0) return {};
     // States follow each other, so the one in force at t0 is the last starting at or before it.
+    const auto& records = impl_->records;
     auto first = std::upper_bound(states.begin(), states.end(), t0,
-                                  [](int64_t t, const StoredState& s) { return t < s.start_us; });
+                                  [&](int64_t t, EventIndex s) { return t < records[s].time_us; });
     if (first != states.begin()) --first;
     const auto last = std::upper_bound(
-        first, states.end(), t1, [](int64_t t, const StoredState& s) { return t < s.start_us; });
+        first, states.end(), t1, [&](int64_t t, EventIndex s) { return t < records[s].time_us; });
     IndexRange range{static_cast<uint32_t>(first - states.begin()),
                      static_cast<uint32_t>(last - states.begin())};
     // The first may have ended before t0 (at the exit) or exactly at t0.

@@ -61,8 +61,11 @@ struct EventRecord {
     StringId text = 0;
     EventKind kind = EventKind::StateChange;
     uint8_t flags = 0;
-    uint8_t detail = 0;        ///< the raw union byte of Event
-    bool has_payload = false;  ///< ref, deadline_us or value is not at its default
+    uint8_t detail = 0;           ///< the raw union byte of Event
+    uint8_t has_payload : 1 = 0;  ///< ref, deadline_us or value is not at its default
+    /// The model's note on a StateChange to Waiting: 1 + the WaitKind of the wait it belongs to
+    /// (from the WaitStart), 0 if none. Not part of the event.
+    uint8_t wait_kind_plus_one : 3 = 0;
 };
 
 /// The rarely used fields of an event.
