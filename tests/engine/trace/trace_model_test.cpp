@@ -97,6 +97,38 @@ TEST(TraceModelStates, IntervalsWithAwaitingATaskAndAnInferredEnd) {
     EXPECT_TRUE(model.states_in(task, 31, 40).empty());  // dead by then
 }
 
+TEST(TraceModelStates, WaitKindWhicheverComesFirst) {
+    // The engine may report Waiting before the WaitStart; the state still says what it waits for.
+    TraceBuilder run;
+    run.state(0, 1, ProcessState::Running)
+        .state(5, 1, ProcessState::Waiting)
+        .wait_start(5, 1, WaitKind::GenServerCall, 5005)
+        .wait_end(7, 1, WaitOutcome::Message)
+        .state(7, 1, ProcessState::Running)
+        .state(8, 1, ProcessState::Waiting);  // a wait nobody announced
+    const TraceModel model(run.events());
+    const ProcessIndex main = model.find(pid(1));
+    ASSERT_EQ(model.state_count(main), 4u);
+    EXPECT_EQ(describe(model.state(main, 1)), "in GenServer.call");
+    EXPECT_EQ(describe(model.state(main, 3)), "waiting");
+    EXPECT_TRUE(model.state(main, 3).open);
+    // The note is the model's own: the event still reads back exactly.
+    EXPECT_EQ(model.event(model.state(main, 1).start_event), run.events()[1]);
+}
+
+TEST(TraceModelStates, ZeroLengthStatesAreDropped) {
+    TraceBuilder run;
+    run.state(0, 1, ProcessState::Running)
+        .state(4, 1, ProcessState::Runnable)
+        .state(4, 1, ProcessState::Running)  // preempted and rescheduled in the same microsecond
+        .state(9, 1, ProcessState::Waiting);
+    const TraceModel model(run.events());
+    const ProcessIndex main = model.find(pid(1));
+    ASSERT_EQ(model.state_count(main), 2u);
+    EXPECT_EQ(model.state(main, 0).end_us, 9);
+    EXPECT_EQ(model.series_value_at(Series::BusySchedulers, 4), 1);
+}
+
 TEST(TraceModelStates, RangeQueriesAreBinarySearches) {
     const TraceModel model(task_await_run().events());
     const ProcessIndex main = model.find(pid(1));
