@@ -68,6 +68,13 @@ WindowOutcome window_outcome(WaitOutcome outcome) noexcept {
     return WindowOutcome::Message;
 }
 
+/// The note a Waiting state's record carries: 1 + the wait kind, 0 for none or an unknown kind.
+uint8_t wait_kind_note(WaitKind kind) noexcept {
+    const auto value = static_cast<uint8_t>(kind);
+    return value <= static_cast<uint8_t>(WaitKind::GenServerCall) ? static_cast<uint8_t>(value + 1)
+                                                                  : 0;
+}
+
 }  // namespace
 
 std::string_view describe(const StateInterval& interval) noexcept {
@@ -463,8 +470,7 @@ struct TraceModel::Impl {
             }
         }
         if (state == ProcessState::Waiting && lanes[p].open_window != kNone)
-            records[event].wait_kind_plus_one =
-                static_cast<uint8_t>(windows[lanes[p].open_window].kind) + 1;
+            records[event].wait_kind_plus_one = wait_kind_note(windows[lanes[p].open_window].kind);
         if (state == ProcessState::Running) step(Series::BusySchedulers, t, +1);
         states.push_back(event);
     }
@@ -684,8 +690,7 @@ void TraceModel::Impl::apply(const Event& e, EventIndex index) {
             // The engine may report the Waiting state before or after the WaitStart.
             if (!lane.states.empty() && !info.exited() &&
                 state_of(lane.states.back()) == ProcessState::Waiting)
-                records[lane.states.back()].wait_kind_plus_one =
-                    static_cast<uint8_t>(static_cast<uint8_t>(e.wait_kind) + 1);
+                records[lane.states.back()].wait_kind_plus_one = wait_kind_note(e.wait_kind);
             break;
         }
         case EventKind::WaitEnd:

@@ -253,8 +253,9 @@ class TraceModel {
     TraceModel& operator=(TraceModel&&) noexcept;
 
     // --- building -------------------------------------------------------------------------
-    /// Appends events in seq order. Time must not go backwards; if it does, the event is kept at
-    /// the previous time (so the arrays stay sorted) and counted in clamped_events().
+    /// Appends events in seq order (at most 2^32 - 2; later ones are ignored). Time must not go
+    /// backwards; if it does, the event is kept at the previous time (so the arrays stay sorted)
+    /// and counted in clamped_events().
     void append(const Event& event);
     void append(std::span<const Event> events);
     void set_run_info(RunInfo run) { run_ = std::move(run); }

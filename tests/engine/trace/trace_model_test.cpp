@@ -1,5 +1,7 @@
 #include "engine/trace/trace_model.h"
 
+#include <optional>
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -319,14 +321,14 @@ TEST(TraceModelArrows, SelectiveReceiveMatchesByTextAndDownFollowsExit) {
         .down(9, 1, 2, 99, ":normal");
     const TraceModel model(run.events());
     std::vector<std::pair<int64_t, int64_t>> messages;
-    const Arrow* down = nullptr;
+    std::optional<Arrow> down;
     for (const Arrow& a : all_arrows(model)) {
         if (a.kind == ArrowKind::Message) messages.emplace_back(a.from_us, a.to_us);
-        if (a.kind == ArrowKind::Down) down = &a;
+        if (a.kind == ArrowKind::Down) down = a;
     }
     EXPECT_THAT(messages,
                 ElementsAre(std::pair<int64_t, int64_t>{2, 5}, std::pair<int64_t, int64_t>{1, 6}));
-    ASSERT_NE(down, nullptr);
+    ASSERT_TRUE(down.has_value());
     EXPECT_EQ(down->from_us, 8);
     EXPECT_EQ(down->to_us, 9);
 
