@@ -1,9 +1,12 @@
 #include "engine/trace/trace_model.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <deque>
+#include <new>
 #include <set>
 #include <unordered_map>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -63,6 +66,13 @@ WindowOutcome window_outcome(WaitOutcome outcome) noexcept {
             return WindowOutcome::Killed;
     }
     return WindowOutcome::Message;
+}
+
+/// The note a Waiting state's record carries: 1 + the wait kind, 0 for none or an unknown kind.
+uint8_t wait_kind_note(WaitKind kind) noexcept {
+    const auto value = static_cast<uint8_t>(kind);
+    return value <= static_cast<uint8_t>(WaitKind::GenServerCall) ? static_cast<uint8_t>(value + 1)
+                                                                  : 0;
 }
 
 }  // namespace
@@ -136,28 +146,79 @@ uint32_t TreeSnapshot::node_of(ProcessIndex process) const noexcept {
     return kNone;
 }
 
-/// A state as stored: it ends where the next one starts, or at the process's exit.
-struct StoredState {
-    int64_t start_us = 0;
-    EventIndex start_event = kNone;
-    ProcessState state = ProcessState::Runnable;
-    bool has_wait_kind = false;
-    WaitKind wait_kind = WaitKind::Receive;
+/// A growable list of 32-bit indexes in 16 bytes (a std::vector takes 24): every process has
+/// five of them, and most processes live for a few dozen events.
+class IndexList {
+  public:
+    IndexList() = default;
+    IndexList(const IndexList&) = delete;
+    IndexList& operator=(const IndexList&) = delete;
+    IndexList(IndexList&& other) noexcept
+        : data_(std::exchange(other.data_, nullptr)),
+          size_(std::exchange(other.size_, 0)),
+          capacity_(std::exchange(other.capacity_, 0)) {}
+    IndexList& operator=(IndexList&& other) noexcept {
+        if (this != &other) {
+            std::free(data_);
+            data_ = std::exchange(other.data_, nullptr);
+            size_ = std::exchange(other.size_, 0);
+            capacity_ = std::exchange(other.capacity_, 0);
+        }
+        return *this;
+    }
+    ~IndexList() { std::free(data_); }
+
+    void push_back(uint32_t value) {
+        if (size_ == capacity_) reallocate(capacity_ == 0 ? 2 : capacity_ * 2);
+        data_[size_++] = value;
+    }
+    void pop_back() noexcept { --size_; }
+    uint32_t back() const noexcept { return data_[size_ - 1]; }
+    uint32_t operator[](size_t i) const noexcept { return data_[i]; }
+    bool empty() const noexcept { return size_ == 0; }
+    uint32_t size() const noexcept { return size_; }
+    const uint32_t* begin() const noexcept { return data_; }
+    const uint32_t* end() const noexcept { return data_ + size_; }
+    std::span<const uint32_t> span() const noexcept { return {data_, size_}; }
+    size_t capacity_bytes() const noexcept { return size_t{capacity_} * sizeof(uint32_t); }
+    void shrink_to_fit() {
+        if (capacity_ > size_) reallocate(size_);
+    }
+
+  private:
+    void reallocate(uint32_t capacity) {
+        if (capacity == 0) {
+            std::free(data_);
+            data_ = nullptr;
+            capacity_ = 0;
+            return;
+        }
+        auto* grown = static_cast<uint32_t*>(std::realloc(data_, capacity * sizeof(uint32_t)));
+        if (grown == nullptr) throw std::bad_alloc();
+        data_ = grown;
+        capacity_ = capacity;
+    }
+
+    uint32_t* data_ = nullptr;
+    uint32_t size_ = 0;
+    uint32_t capacity_ = 0;
 };
 
 /// Per-process indexes every process has.
 struct ProcessLanes {
-    std::vector<EventIndex> events;
-    std::vector<StoredState> states;
-    std::vector<uint32_t> arrows;
-    std::vector<uint32_t> relations;
-    std::vector<uint32_t> windows;
+    IndexList events;
+    /// The StateChange events that began each state: a state ends where the next one starts,
+    /// or at the process's exit.
+    IndexList states;
+    IndexList arrows;
+    IndexList relations;
+    IndexList windows;
     uint32_t open_window = kNone;
     uint32_t slot = kNone;  ///< as a supervised child
 
     size_t memory_bytes() const noexcept {
-        return sizeof(*this) + capacity_bytes(events) + capacity_bytes(states) +
-               capacity_bytes(arrows) + capacity_bytes(relations) + capacity_bytes(windows);
+        return sizeof(*this) + events.capacity_bytes() + states.capacity_bytes() +
+               arrows.capacity_bytes() + relations.capacity_bytes() + windows.capacity_bytes();
     }
     void shrink_to_fit() {
         events.shrink_to_fit();
@@ -203,9 +264,12 @@ struct TraceModel::Impl {
     std::vector<EventRecord> records;
     /// (index, seq) wherever seq stops counting up by one from the previous entry.
     std::vector<std::pair<EventIndex, uint64_t>> seq_runs;
-    /// Payloads of the events with has_payload, in event order.
-    std::vector<EventIndex> payload_events;
-    std::vector<EventPayload> payloads;
+    /// The payloads of events with has_payload, in two sparse tables (event order): refs are
+    /// common (monitors, replies, DOWNs), deadlines and values rarer.
+    std::vector<EventIndex> ref_events;
+    std::vector<uint64_t> refs;
+    std::vector<EventIndex> number_events;
+    std::vector<std::pair<int64_t, int64_t>> numbers;  ///< (deadline_us, value)
     uint64_t clamped = 0;
 
     StringTable strings;
@@ -228,7 +292,7 @@ struct TraceModel::Impl {
 
     std::vector<ChildSlot> slots;
     std::vector<StepPoint> series[kSeriesCount];
-    int64_t series_now[kSeriesCount] = {};
+    int32_t series_now[kSeriesCount] = {};
     std::vector<EventIndex> output_events;
 
     // ---------------------------------------------------------------------------------------
@@ -275,9 +339,9 @@ struct TraceModel::Impl {
         return it == extras.end() ? nullptr : &it->second;
     }
 
-    void step(Series which, int64_t t, int64_t delta) {
+    void step(Series which, int64_t t, int32_t delta) {
         auto& points = series[static_cast<int>(which)];
-        int64_t& value = series_now[static_cast<int>(which)];
+        int32_t& value = series_now[static_cast<int>(which)];
         value += delta;
         if (!points.empty() && points.back().time_us == t) {
             points.back().value = value;
@@ -335,10 +399,26 @@ struct TraceModel::Impl {
         if (arrow.to_process != arrow.from_process) lanes[arrow.to_process].arrows.push_back(index);
     }
 
+    EventPayload payload_of(EventIndex index) const noexcept {
+        EventPayload payload;
+        if (!records[index].has_payload) return payload;
+        if (const auto it = std::lower_bound(ref_events.begin(), ref_events.end(), index);
+            it != ref_events.end() && *it == index)
+            payload.ref = refs[static_cast<size_t>(it - ref_events.begin())];
+        if (const auto it = std::lower_bound(number_events.begin(), number_events.end(), index);
+            it != number_events.end() && *it == index) {
+            const auto& [deadline, value] =
+                numbers[static_cast<size_t>(it - number_events.begin())];
+            payload.deadline_us = deadline;
+            payload.value = value;
+        }
+        return payload;
+    }
+
     uint32_t add_relation(Relation::Kind kind, ProcessIndex from, ProcessIndex to, uint64_t ref,
-                          int64_t t) {
+                          int64_t t, EventIndex event) {
         const auto index = static_cast<uint32_t>(relations.size());
-        relations.push_back(Relation{t, kOpenEnd, ref, from, to, kind});
+        relations.push_back(Relation{t, kOpenEnd, event, from, to, kind});
         lanes[from].relations.push_back(index);
         if (to != from) lanes[to].relations.push_back(index);
         if (kind == Relation::Kind::Monitor && ref != 0) active_monitors[ref] = index;
@@ -350,11 +430,11 @@ struct TraceModel::Impl {
         const auto& list = lanes[a].relations.size() <= lanes[b].relations.size()
                                ? lanes[a].relations
                                : lanes[b].relations;
-        for (auto it = list.rbegin(); it != list.rend(); ++it) {
-            const Relation& r = relations[*it];
+        for (uint32_t k = list.size(); k-- > 0;) {
+            const Relation& r = relations[list[k]];
             if (r.kind == Relation::Kind::Link && r.end_us == kOpenEnd &&
                 ((r.from == a && r.to == b) || (r.from == b && r.to == a)))
-                return *it;
+                return list[k];
         }
         return kNone;
     }
@@ -363,42 +443,42 @@ struct TraceModel::Impl {
         Relation& r = relations[index];
         if (r.end_us != kOpenEnd) return;
         r.end_us = t;
-        if (r.kind == Relation::Kind::Monitor && r.ref != 0) active_monitors.erase(r.ref);
+        if (r.kind != Relation::Kind::Monitor) return;
+        const auto it = active_monitors.find(payload_of(r.start_event).ref);
+        if (it != active_monitors.end() && it->second == index) active_monitors.erase(it);
+    }
+
+    ProcessState state_of(EventIndex state_change) const noexcept {
+        return static_cast<ProcessState>(records[state_change].detail);
     }
 
     void set_state(ProcessIndex p, ProcessState state, EventIndex event, int64_t t) {
         auto& states = lanes[p].states;
         if (!states.empty()) {
-            const StoredState& current = states.back();
-            if (current.state == state) return;
-            if (current.state == ProcessState::Running) step(Series::BusySchedulers, t, -1);
-            if (current.start_us == t) {
+            const EventIndex current = states.back();
+            if (state_of(current) == state) return;
+            if (state_of(current) == ProcessState::Running) step(Series::BusySchedulers, t, -1);
+            if (records[current].time_us == t) {
                 // A zero-length state is invisible; the newer state replaces it, or continues the
                 // state before it if that was the same.
                 states.pop_back();
-                if (!states.empty() && states.back().state == state &&
+                if (!states.empty() && state_of(states.back()) == state &&
                     !(state == ProcessState::Waiting && lanes[p].open_window != kNone)) {
                     if (state == ProcessState::Running) step(Series::BusySchedulers, t, +1);
                     return;
                 }
             }
         }
-        StoredState next;
-        next.start_us = t;
-        next.start_event = event;
-        next.state = state;
-        if (state == ProcessState::Waiting && lanes[p].open_window != kNone) {
-            next.has_wait_kind = true;
-            next.wait_kind = windows[lanes[p].open_window].kind;
-        }
+        if (state == ProcessState::Waiting && lanes[p].open_window != kNone)
+            records[event].wait_kind_plus_one = wait_kind_note(windows[lanes[p].open_window].kind);
         if (state == ProcessState::Running) step(Series::BusySchedulers, t, +1);
-        states.push_back(next);
+        states.push_back(event);
     }
 
     /// At exit the last state ends (its end is the exit time): only the series need telling.
     void close_state(ProcessIndex p, int64_t t) {
         const auto& states = lanes[p].states;
-        if (!states.empty() && states.back().state == ProcessState::Running)
+        if (!states.empty() && state_of(states.back()) == ProcessState::Running)
             step(Series::BusySchedulers, t, -1);
     }
 
@@ -470,7 +550,7 @@ struct TraceModel::Impl {
     }
 
     void apply(const Event& e, EventIndex index);
-    void receive(const Event& e, EventIndex index);
+    void receive(EventIndex index);
     void wait_end(const Event& e, EventIndex index);
 };
 
@@ -504,9 +584,9 @@ void TraceModel::Impl::apply(const Event& e, EventIndex index) {
             if (call.starts_with("Task.") && !info.is_supervisor) mark_task(p);
             if (peer != kNone) {
                 extras[peer].children.push_back(p);
-                if (info.spawned_linked) add_relation(Relation::Kind::Link, peer, p, 0, t);
+                if (info.spawned_linked) add_relation(Relation::Kind::Link, peer, p, 0, t, index);
                 if (info.spawned_monitored)
-                    add_relation(Relation::Kind::Monitor, peer, p, e.ref.id, t);
+                    add_relation(Relation::Kind::Monitor, peer, p, e.ref.id, t, index);
             }
             break;
         }
@@ -546,7 +626,8 @@ void TraceModel::Impl::apply(const Event& e, EventIndex index) {
         case EventKind::Link:
             if (peer == kNone) break;
             add_arrow(ArrowKind::Link, index, index);
-            if (active_link(p, peer) == kNone) add_relation(Relation::Kind::Link, p, peer, 0, t);
+            if (active_link(p, peer) == kNone)
+                add_relation(Relation::Kind::Link, p, peer, 0, t, index);
             break;
         case EventKind::Unlink:
             if (peer == kNone) break;
@@ -556,7 +637,7 @@ void TraceModel::Impl::apply(const Event& e, EventIndex index) {
             if (peer == kNone) break;
             add_arrow(ArrowKind::Monitor, index, index);
             if (e.ref.id == 0 || !active_monitors.contains(e.ref.id))
-                add_relation(Relation::Kind::Monitor, p, peer, e.ref.id, t);
+                add_relation(Relation::Kind::Monitor, p, peer, e.ref.id, t, index);
             break;
         case EventKind::Demonitor:
             if (const auto it = active_monitors.find(e.ref.id); it != active_monitors.end())
@@ -587,7 +668,7 @@ void TraceModel::Impl::apply(const Event& e, EventIndex index) {
                 extras[peer].pending_sends.push_back(index);
             break;
         case EventKind::Receive:
-            receive(e, index);
+            receive(index);
             break;
         case EventKind::WaitStart: {
             ProcessLanes& lane = lanes[p];
@@ -608,10 +689,8 @@ void TraceModel::Impl::apply(const Event& e, EventIndex index) {
             lane.open_window = w;
             // The engine may report the Waiting state before or after the WaitStart.
             if (!lane.states.empty() && !info.exited() &&
-                lane.states.back().state == ProcessState::Waiting) {
-                lane.states.back().has_wait_kind = true;
-                lane.states.back().wait_kind = e.wait_kind;
-            }
+                state_of(lane.states.back()) == ProcessState::Waiting)
+                records[lane.states.back()].wait_kind_plus_one = wait_kind_note(e.wait_kind);
             break;
         }
         case EventKind::WaitEnd:
@@ -666,7 +745,7 @@ void TraceModel::Impl::apply(const Event& e, EventIndex index) {
     }
 }
 
-void TraceModel::Impl::receive(const Event& e, EventIndex index) {
+void TraceModel::Impl::receive(EventIndex index) {
     const EventRecord& rec = records[index];
     const ProcessIndex p = rec.process;
     const ProcessIndex sender = rec.peer;
@@ -742,6 +821,8 @@ TraceModel::TraceModel(std::span<const Event> events, RunInfo run)
     : impl_(std::make_unique<Impl>()), run_(std::move(run)) {
     impl_->records.reserve(events.size());
     append(events);
+    // A finished trace does not grow: give back the slack of every growing array.
+    shrink_to_fit();
 }
 TraceModel::~TraceModel() = default;
 TraceModel::TraceModel(TraceModel&&) noexcept = default;
@@ -769,10 +850,15 @@ void TraceModel::append(const Event& e) {
     rec.flags = e.flags;
     rec.detail = e.detail;
     rec.text = m.strings.intern(e.text);
-    if (e.ref.id != 0 || e.deadline_us != -1 || e.value != 0) {
+    if (e.ref.id != 0) {
         rec.has_payload = true;
-        m.payload_events.push_back(index);
-        m.payloads.push_back(EventPayload{e.ref.id, e.deadline_us, e.value});
+        m.ref_events.push_back(index);
+        m.refs.push_back(e.ref.id);
+    }
+    if (e.deadline_us != -1 || e.value != 0) {
+        rec.has_payload = true;
+        m.number_events.push_back(index);
+        m.numbers.emplace_back(e.deadline_us, e.value);
     }
     // Processes are created before the record is pushed so that a process first seen in the
     // very first event starts at that event's time.
@@ -802,10 +888,8 @@ uint64_t TraceModel::seq(EventIndex index) const noexcept {
 }
 
 EventPayload TraceModel::payload(EventIndex index) const noexcept {
-    const Impl& m = *impl_;
-    if (index >= m.records.size() || !m.records[index].has_payload) return {};
-    const auto it = std::lower_bound(m.payload_events.begin(), m.payload_events.end(), index);
-    return m.payloads[static_cast<size_t>(it - m.payload_events.begin())];
+    if (index >= impl_->records.size()) return {};
+    return impl_->payload_of(index);
 }
 
 Event TraceModel::event(EventIndex index) const {
@@ -921,21 +1005,23 @@ uint32_t TraceModel::state_count(ProcessIndex index) const noexcept {
 }
 
 StateInterval TraceModel::state(ProcessIndex index, uint32_t i) const noexcept {
-    const auto& states = impl_->lanes[index].states;
-    const StoredState& stored = states[i];
+    const Impl& m = *impl_;
+    const auto& states = m.lanes[index].states;
+    const EventRecord& start = m.records[states[i]];
     StateInterval interval;
-    interval.start_us = stored.start_us;
-    interval.start_event = stored.start_event;
-    interval.state = stored.state;
-    interval.has_wait_kind = stored.has_wait_kind;
-    interval.wait_kind = stored.wait_kind;
-    const ProcessInfo& info = impl_->processes[index];
+    interval.start_us = start.time_us;
+    interval.start_event = states[i];
+    interval.state = static_cast<ProcessState>(start.detail);
+    interval.has_wait_kind = start.wait_kind_plus_one != 0;
+    if (interval.has_wait_kind)
+        interval.wait_kind = static_cast<WaitKind>(start.wait_kind_plus_one - 1);
+    const ProcessInfo& info = m.processes[index];
     if (i + 1 < states.size()) {
-        interval.end_us = states[i + 1].start_us;
+        interval.end_us = m.records[states[i + 1]].time_us;
     } else if (info.exited()) {
         interval.end_us = info.exit_us;
     } else {
-        interval.end_us = std::max(end_time(), stored.start_us);
+        interval.end_us = std::max(end_time(), start.time_us);
         interval.open = true;
     }
     return interval;
@@ -945,11 +1031,12 @@ IndexRange TraceModel::states_in(ProcessIndex index, int64_t t0, int64_t t1) con
     const auto& states = impl_->lanes[index].states;
     if (states.empty() || t1 < t0) return {};
     // States follow each other, so the one in force at t0 is the last starting at or before it.
+    const auto& records = impl_->records;
     auto first = std::upper_bound(states.begin(), states.end(), t0,
-                                  [](int64_t t, const StoredState& s) { return t < s.start_us; });
+                                  [&](int64_t t, EventIndex s) { return t < records[s].time_us; });
     if (first != states.begin()) --first;
     const auto last = std::upper_bound(
-        first, states.end(), t1, [](int64_t t, const StoredState& s) { return t < s.start_us; });
+        first, states.end(), t1, [&](int64_t t, EventIndex s) { return t < records[s].time_us; });
     IndexRange range{static_cast<uint32_t>(first - states.begin()),
                      static_cast<uint32_t>(last - states.begin())};
     // The first may have ended before t0 (at the exit) or exactly at t0.
@@ -1146,8 +1233,10 @@ void TraceModel::shrink_to_fit() {
     Impl& m = *impl_;
     m.records.shrink_to_fit();
     m.seq_runs.shrink_to_fit();
-    m.payload_events.shrink_to_fit();
-    m.payloads.shrink_to_fit();
+    m.ref_events.shrink_to_fit();
+    m.refs.shrink_to_fit();
+    m.number_events.shrink_to_fit();
+    m.numbers.shrink_to_fit();
     m.processes.shrink_to_fit();
     m.lanes.shrink_to_fit();
     for (auto& lane : m.lanes) lane.shrink_to_fit();
@@ -1164,12 +1253,13 @@ size_t TraceModel::memory_bytes() const noexcept {
     const Impl& m = *impl_;
     size_t bytes =
         sizeof(Impl) + capacity_bytes(m.records) + capacity_bytes(m.seq_runs) +
-        capacity_bytes(m.payload_events) + capacity_bytes(m.payloads) + m.strings.memory_bytes() +
-        capacity_bytes(m.lanes) + m.extras.bucket_count() * sizeof(void*) +
-        capacity_bytes(m.processes) + capacity_bytes(m.dense_pids) + m.other_pids.size() * 32 +
-        capacity_bytes(m.windows) + m.open_windows.size() * 40 + capacity_bytes(m.arrows) +
-        capacity_bytes(m.arrows_by_start) + capacity_bytes(m.relations) +
-        m.active_monitors.size() * 32 + capacity_bytes(m.output_events);
+        capacity_bytes(m.ref_events) + capacity_bytes(m.refs) + capacity_bytes(m.number_events) +
+        capacity_bytes(m.numbers) + m.strings.memory_bytes() + capacity_bytes(m.lanes) +
+        m.extras.bucket_count() * sizeof(void*) + capacity_bytes(m.processes) +
+        capacity_bytes(m.dense_pids) + m.other_pids.size() * 32 + capacity_bytes(m.windows) +
+        m.open_windows.size() * 40 + capacity_bytes(m.arrows) + capacity_bytes(m.arrows_by_start) +
+        capacity_bytes(m.relations) + m.active_monitors.size() * 32 +
+        capacity_bytes(m.output_events);
     // Each lane's own size is in capacity_bytes(m.lanes); add what its vectors hold.
     for (const auto& lane : m.lanes) bytes += lane.memory_bytes() - sizeof(ProcessLanes);
     for (const auto& [process, extra] : m.extras) bytes += extra.memory_bytes();

@@ -61,8 +61,11 @@ struct EventRecord {
     StringId text = 0;
     EventKind kind = EventKind::StateChange;
     uint8_t flags = 0;
-    uint8_t detail = 0;        ///< the raw union byte of Event
-    bool has_payload = false;  ///< ref, deadline_us or value is not at its default
+    uint8_t detail = 0;           ///< the raw union byte of Event
+    uint8_t has_payload : 1 = 0;  ///< ref, deadline_us or value is not at its default
+    /// The model's note on a StateChange to Waiting: 1 + the WaitKind of the wait it belongs to
+    /// (from the WaitStart), 0 if none. Not part of the event.
+    uint8_t wait_kind_plus_one : 3 = 0;
 };
 
 /// The rarely used fields of an event.
@@ -75,18 +78,17 @@ struct EventPayload {
 /// One process over its whole life.
 struct ProcessInfo {
     Pid pid;
-    ProcessIndex parent = kNone;  ///< spawn parent (head of $ancestors)
-    ProcessIndex caller = kNone;  ///< head of $callers (Caller event), kNone if not a task
-    ProcessIndex supervisor =
-        kNone;  ///< supervisor that started it as a child (ChildStart/Restart)
+    ProcessIndex parent = kNone;      ///< spawn parent (head of $ancestors)
+    ProcessIndex caller = kNone;      ///< head of $callers (Caller event), kNone if not a task
+    ProcessIndex supervisor = kNone;  ///< the supervisor that started it (ChildStart/Restart)
     StringId initial_call = 0;
-    StringId child_id = 0;       ///< its child id under `supervisor`
+    StringId child_id = 0;  ///< its child id under `supervisor`
+    StringId exit_reason = 0;
     int64_t spawn_us = 0;        ///< Spawn time (first appearance if no Spawn was seen)
     int64_t exit_us = kOpenEnd;  ///< Exit time, kOpenEnd while alive
-    StringId exit_reason = 0;
-    ExitReasonClass reason_class = ExitReasonClass::Normal;
     EventIndex spawn_event = kNone;
     EventIndex exit_event = kNone;
+    ExitReasonClass reason_class = ExitReasonClass::Normal;
     bool spawned_linked = false;  ///< spawn_link
     bool spawned_monitored = false;
     bool is_task = false;        ///< has a Caller event, or its initial call starts with "Task."
@@ -179,9 +181,9 @@ struct Relation {
     enum class Kind : uint8_t { Link, Monitor };
     int64_t start_us = 0;
     int64_t end_us = kOpenEnd;
-    uint64_t ref = 0;           ///< monitor reference
-    ProcessIndex from = kNone;  ///< Link: pid; Monitor: the monitoring process
-    ProcessIndex to = kNone;    ///< Link: peer; Monitor: the monitored process
+    EventIndex start_event = kNone;  ///< Link, Monitor or Spawn; a monitor's ref is its payload
+    ProcessIndex from = kNone;       ///< Link: pid; Monitor: the monitoring process
+    ProcessIndex to = kNone;         ///< Link: peer; Monitor: the monitored process
     Kind kind = Kind::Link;
     bool active_at(int64_t t) const noexcept { return start_us <= t && t < end_us; }
 };
@@ -225,11 +227,14 @@ struct ExitRecord {
     ExitReasonClass reason_class = ExitReasonClass::Normal;
 };
 
-/// A step function: value holds from point i's time until point i+1's time.
+/// A step function: value holds from point i's time until point i+1's time. Packed to 12 bytes:
+/// the busy-schedulers series has a point at nearly every scheduling change.
+#pragma pack(push, 4)
 struct StepPoint {
     int64_t time_us = 0;
-    int64_t value = 0;
+    int32_t value = 0;
 };
+#pragma pack(pop)
 
 enum class Series : uint8_t {
     ProcessesAlive,
@@ -241,14 +246,16 @@ inline constexpr int kSeriesCount = 3;
 class TraceModel {
   public:
     TraceModel();
+    /// The model of a finished trace (spare capacity released at the end).
     explicit TraceModel(std::span<const Event> events, RunInfo run = {});
     ~TraceModel();
     TraceModel(TraceModel&&) noexcept;
     TraceModel& operator=(TraceModel&&) noexcept;
 
     // --- building -------------------------------------------------------------------------
-    /// Appends events in seq order. Time must not go backwards; if it does, the event is kept at
-    /// the previous time (so the arrays stay sorted) and counted in clamped_events().
+    /// Appends events in seq order (at most 2^32 - 2; later ones are ignored). Time must not go
+    /// backwards; if it does, the event is kept at the previous time (so the arrays stay sorted)
+    /// and counted in clamped_events().
     void append(const Event& event);
     void append(std::span<const Event> events);
     void set_run_info(RunInfo run) { run_ = std::move(run); }

@@ -1,5 +1,7 @@
 #include "engine/trace/trace_file.h"
 
+#include <fstream>
+#include <iterator>
 #include <sstream>
 
 #include <gmock/gmock.h>
@@ -210,6 +212,28 @@ TEST(TraceFileErrors, GarbageNeverCrashes) {
         (void)read_trace(in, "t");
     }
     SUCCEED();
+}
+
+TEST(TraceFileDocs, TheDocumentedExampleIsAValidTrace) {
+    std::ifstream doc(TASKLENS_SOURCE_DIR "/docs/trace-format.md");
+    ASSERT_TRUE(doc) << "docs/trace-format.md not found";
+    const std::string text((std::istreambuf_iterator<char>(doc)), std::istreambuf_iterator<char>());
+    const auto begin = text.find("```jsonl\n");
+    ASSERT_NE(begin, std::string::npos);
+    const auto body = begin + std::string_view("```jsonl\n").size();
+    const auto end = text.find("```", body);
+    std::istringstream example(text.substr(body, end - body));
+    const TraceFile read = read_trace(example, "example.jsonl");
+    ASSERT_TRUE(read.ok()) << read.error->what();
+    EXPECT_EQ(read.run.scenario, "await_timeout.exs");
+    ASSERT_EQ(read.events.size(), 10u);
+    EXPECT_EQ(read.events[2].kind, EventKind::Caller);
+    EXPECT_EQ(read.events[3].wait_kind, WaitKind::TaskAwait);
+    EXPECT_EQ(read.events[3].deadline_us, 5010);
+    // Writing it back gives the same lines: the example is in the writer's canonical form.
+    for (size_t i = 0; i < read.events.size(); ++i)
+        EXPECT_NE(text.find(format_event_line(read.events[i]) + "\n", body), std::string::npos)
+            << format_event_line(read.events[i]);
 }
 
 TEST(TraceFileErrors, MissingFileIsAnError) {

@@ -1,5 +1,7 @@
 #include "engine/trace/trace_model.h"
 
+#include <optional>
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -95,6 +97,38 @@ TEST(TraceModelStates, IntervalsWithAwaitingATaskAndAnInferredEnd) {
     EXPECT_EQ(last.end_us, 30);
     EXPECT_FALSE(last.open);
     EXPECT_TRUE(model.states_in(task, 31, 40).empty());  // dead by then
+}
+
+TEST(TraceModelStates, WaitKindWhicheverComesFirst) {
+    // The engine may report Waiting before the WaitStart; the state still says what it waits for.
+    TraceBuilder run;
+    run.state(0, 1, ProcessState::Running)
+        .state(5, 1, ProcessState::Waiting)
+        .wait_start(5, 1, WaitKind::GenServerCall, 5005)
+        .wait_end(7, 1, WaitOutcome::Message)
+        .state(7, 1, ProcessState::Running)
+        .state(8, 1, ProcessState::Waiting);  // a wait nobody announced
+    const TraceModel model(run.events());
+    const ProcessIndex main = model.find(pid(1));
+    ASSERT_EQ(model.state_count(main), 4u);
+    EXPECT_EQ(describe(model.state(main, 1)), "in GenServer.call");
+    EXPECT_EQ(describe(model.state(main, 3)), "waiting");
+    EXPECT_TRUE(model.state(main, 3).open);
+    // The note is the model's own: the event still reads back exactly.
+    EXPECT_EQ(model.event(model.state(main, 1).start_event), run.events()[1]);
+}
+
+TEST(TraceModelStates, ZeroLengthStatesAreDropped) {
+    TraceBuilder run;
+    run.state(0, 1, ProcessState::Running)
+        .state(4, 1, ProcessState::Runnable)
+        .state(4, 1, ProcessState::Running)  // preempted and rescheduled in the same microsecond
+        .state(9, 1, ProcessState::Waiting);
+    const TraceModel model(run.events());
+    const ProcessIndex main = model.find(pid(1));
+    ASSERT_EQ(model.state_count(main), 2u);
+    EXPECT_EQ(model.state(main, 0).end_us, 9);
+    EXPECT_EQ(model.series_value_at(Series::BusySchedulers, 4), 1);
 }
 
 TEST(TraceModelStates, RangeQueriesAreBinarySearches) {
@@ -287,14 +321,14 @@ TEST(TraceModelArrows, SelectiveReceiveMatchesByTextAndDownFollowsExit) {
         .down(9, 1, 2, 99, ":normal");
     const TraceModel model(run.events());
     std::vector<std::pair<int64_t, int64_t>> messages;
-    const Arrow* down = nullptr;
+    std::optional<Arrow> down;
     for (const Arrow& a : all_arrows(model)) {
         if (a.kind == ArrowKind::Message) messages.emplace_back(a.from_us, a.to_us);
-        if (a.kind == ArrowKind::Down) down = &a;
+        if (a.kind == ArrowKind::Down) down = a;
     }
     EXPECT_THAT(messages,
                 ElementsAre(std::pair<int64_t, int64_t>{2, 5}, std::pair<int64_t, int64_t>{1, 6}));
-    ASSERT_NE(down, nullptr);
+    ASSERT_TRUE(down.has_value());
     EXPECT_EQ(down->from_us, 8);
     EXPECT_EQ(down->to_us, 9);
 
@@ -318,7 +352,7 @@ TEST(TraceModelArrows, SelectiveReceiveMatchesByTextAndDownFollowsExit) {
         found_monitor = true;
         EXPECT_EQ(r.start_us, 7);
         EXPECT_EQ(r.end_us, 9);
-        EXPECT_EQ(r.ref, 99u);
+        EXPECT_EQ(model.payload(r.start_event).ref, 99u);
     }
     EXPECT_TRUE(found_monitor);
 }
