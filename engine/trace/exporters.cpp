@@ -26,6 +26,22 @@ uint64_t tid_of(ProcessIndex process) {
     return uint64_t{process} + 1;
 }
 
+std::string_view wait_label(WaitKind kind) {
+    switch (kind) {
+        case WaitKind::Receive:
+            return "receive";
+        case WaitKind::TaskAwait:
+            return "Task.await";
+        case WaitKind::TaskYield:
+            return "Task.yield";
+        case WaitKind::Shutdown:
+            return "shutdown";
+        case WaitKind::GenServerCall:
+            return "GenServer.call";
+    }
+    return "wait";
+}
+
 struct TimedLine {
     int64_t ts = 0;
     std::string json;
@@ -89,6 +105,28 @@ void write_chrome_trace(std::ostream& out, const TraceModel& model) {
                  R"({{"name":"exit","cat":"exit","ph":"i","s":"t","ts":{},"pid":{},"tid":{},"args":{{"reason":{},"class":"{}"}}}})",
                  info.exit_us, kChromePid, tid_of(p), json_quoted(model.string(info.exit_reason)),
                  to_string(info.reason_class))});
+    }
+    // Timeout windows as async slices (their own tracks under the run), named by what waited and
+    // how it ended, so that a timeout reads at a glance.
+    uint64_t window_id = 0;
+    for (const WaitWindow& window : model.wait_windows()) {
+        const ResolvedWindow resolved = model.resolve(window);
+        const std::string name =
+            fmt::format("{} ({})", wait_label(window.kind), to_string(resolved.outcome));
+        const std::string deadline =
+            window.deadline_us < 0 ? "\"infinity\"" : fmt::format("{}", window.deadline_us);
+        ++window_id;
+        timed.push_back(
+            {window.start_us,
+             fmt::format(
+                 R"({{"name":"{}","cat":"wait","ph":"b","id":{},"ts":{},"pid":{},"tid":{},"args":{{"process":"{}","deadline_us":{},"inferred_end":{}}}}})",
+                 name, window_id, window.start_us, kChromePid, tid_of(window.process),
+                 format_pid(model.process(window.process).pid), deadline, resolved.inferred)});
+        timed.push_back(
+            {resolved.end_us,
+             fmt::format(
+                 R"({{"name":"{}","cat":"wait","ph":"e","id":{},"ts":{},"pid":{},"tid":{}}})", name,
+                 window_id, resolved.end_us, kChromePid, tid_of(window.process))});
     }
     constexpr std::pair<Series, std::string_view> kCounters[] = {
         {Series::ProcessesAlive, "processes alive"},

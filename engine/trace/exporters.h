@@ -10,8 +10,9 @@ namespace tasklens::trace {
 
 /// Writes {"traceEvents": [...]} with one thread track per process (named by its registered name
 /// or initial call), "X" slices for its states, a "reply"/"DOWN" marker slice plus an "s"/"f" flow
-/// pair for every Reply and Down arrow, an instant "i" for every exit, and counter tracks for the
-/// concurrency series. Timestamps are the virtual microseconds.
+/// pair for every Reply and Down arrow, an instant "i" for every exit, a "b"/"e" async slice for
+/// every wait window (named like "Task.await (timeout)", ending at its resolved end), and counter
+/// tracks for the concurrency series. Timestamps are the virtual microseconds.
 void write_chrome_trace(std::ostream& out, const TraceModel& model);
 
 /// Writes a `digraph` of the supervision tree at time t: tree edges solid, dead children dashed

@@ -66,6 +66,7 @@ TEST(ChromeTraceExport, IsValidTraceEventJsonWithATrackPerProcess) {
     std::map<uint64_t, std::vector<Json>> flows;
     std::map<int64_t, std::vector<std::pair<int64_t, int64_t>>> state_slices;
     std::set<std::pair<int64_t, int64_t>> markers;  // (tid, ts) of zero-length marker slices
+    std::map<uint64_t, std::vector<Json>> waits;
     int exits = 0;
     int64_t previous_ts = std::numeric_limits<int64_t>::min();
     for (const Json& e : events) {
@@ -89,6 +90,9 @@ TEST(ChromeTraceExport, IsValidTraceEventJsonWithATrackPerProcess) {
                 markers.emplace(e["tid"], ts);
         } else if (ph == "s" || ph == "f") {
             flows[e["id"]].push_back(e);
+        } else if (ph == "b" || ph == "e") {
+            EXPECT_EQ(e["cat"], "wait");
+            waits[e["id"]].push_back(e);
         } else if (ph == "i") {
             EXPECT_EQ(e["s"], "t");
             EXPECT_EQ(e["name"], "exit");
@@ -126,6 +130,17 @@ TEST(ChromeTraceExport, IsValidTraceEventJsonWithATrackPerProcess) {
     }
     EXPECT_THAT(flow_names, ::testing::ElementsAre("DOWN", "reply"));
     EXPECT_EQ(exits, 2);
+    // The await is one async slice, begun and ended under the same name.
+    ASSERT_EQ(waits.size(), 1u);
+    const auto& await = waits.begin()->second;
+    ASSERT_EQ(await.size(), 2u);
+    EXPECT_EQ(await[0]["ph"], "b");
+    EXPECT_EQ(await[1]["ph"], "e");
+    EXPECT_EQ(await[0]["name"], "Task.await (message)");
+    EXPECT_EQ(await[1]["name"], await[0]["name"]);
+    EXPECT_EQ(await[0]["ts"], 2);
+    EXPECT_EQ(await[1]["ts"], 6);
+    EXPECT_EQ(await[0]["args"]["deadline_us"], 5002);
     EXPECT_EQ(doc["otherData"]["scenario"], "observed.exs");
 }
 
