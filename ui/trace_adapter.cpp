@@ -55,10 +55,10 @@ ProcessIndex treeParent(const TraceModel& model, ProcessIndex index) {
 }  // namespace
 
 SpanState stateAt(const TraceModel& model, ProcessIndex index, int64_t t) {
-    const auto states = model.states(index);
+    const uint32_t count = model.state_count(index);
     const trace::IndexRange range = model.states_in(index, t, t);
-    if (range.empty()) return states.empty() ? SpanState::Waiting : spanStateOf(states.back());
-    return spanStateOf(states[range.last - 1]);
+    if (range.empty()) return count == 0 ? SpanState::Waiting : spanStateOf(model.state(index, count - 1));
+    return spanStateOf(model.state(index, range.last - 1));
 }
 
 namespace {
@@ -73,7 +73,6 @@ std::optional<ArrowKind> arrowKindOf(trace::ArrowKind kind) {
             return ArrowKind::Down;
         case trace::ArrowKind::ExitSignal:
             return ArrowKind::ExitSignal;
-        case trace::ArrowKind::Spawn:
             return ArrowKind::Spawn;
         // Links and monitors are relations, not events in flight: the tree draws them.
         case trace::ArrowKind::Link:
@@ -149,10 +148,10 @@ TimelineData buildTimelineData(const TraceModel& model) {
         lane.exit_reason = std::string(model.string(info.exit_reason));
         lane.restarts = incarnation[p];
         lane_of[p] = builder.addLane(std::move(lane));
-        for (const auto& interval : model.states(p)) {
-            const int64_t end = model.end_of(interval, p);
-            if (end > interval.start_us)
-                builder.addSpan({interval.start_us, end, spanStateOf(interval)});
+        for (uint32_t i = 0, n = model.state_count(p); i < n; ++i) {
+            const trace::StateInterval interval = model.state(p, i);
+            if (interval.end_us > interval.start_us)
+                builder.addSpan({interval.start_us, interval.end_us, spanStateOf(interval)});
         }
         for (uint32_t w : model.wait_windows_of(p)) {
             const trace::WaitWindow& window = model.wait_windows()[w];
@@ -186,7 +185,20 @@ TimelineData buildTimelineData(const TraceModel& model) {
         for (auto it = kids.rbegin(); it != kids.rend(); ++it) stack.push_back({*it, depth + 1});
     }
 
-    for (const trace::Arrow& arrow : model.arrows()) {
+    // Spawns are not model arrows: draw them from each process's parent and spawn time.
+    for (ProcessIndex p = 0; p < count; ++p) {
+        const auto& info = model.process(p);
+        if (!info.seen_spawn || info.parent == kNone || info.parent >= count) continue;
+        FlowArrow flow;
+        flow.from_us = info.spawn_us;
+        flow.to_us = info.spawn_us;
+        flow.from_lane = lane_of[info.parent];
+        flow.to_lane = lane_of[p];
+        flow.kind = ArrowKind::Spawn;
+        builder.addArrow(std::move(flow));
+    }
+    for (uint32_t a = 0, arrows = model.arrow_count(); a < arrows; ++a) {
+        const trace::Arrow arrow = model.arrow(a);
         const auto kind = arrowKindOf(arrow.kind);
         if (!kind || arrow.from_process >= count || arrow.to_process >= count) continue;
         FlowArrow flow;
