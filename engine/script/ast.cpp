@@ -214,7 +214,11 @@ class SexprPrinter {
                 out += fmt::format("{}", node.number);
                 break;
             case NodeKind::Atom:
-                print_atom(node.text);
+                if (node.text == "true" || node.text == "false" || node.text == "nil") {
+                    out += node.text;  // shown the way they are written
+                } else {
+                    print_atom(node.text);
+                }
                 break;
             case NodeKind::String:
                 print_quoted(node.text, '"');
@@ -407,7 +411,11 @@ class SexprPrinter {
 
     void print_keyword_key(const Node& key) {
         if (key.kind == NodeKind::Atom) {
-            out += key.text;
+            if (is_plain_atom(key.text)) {
+                out += key.text;
+            } else {
+                print_quoted(key.text, '"');
+            }
             out += ':';
         } else {
             print(key);

@@ -136,8 +136,12 @@ enum NodeFlags : std::uint8_t {
     kHasTail = 1 << 1,   // List whose last child is a `| tail`
     kKeyword = 1 << 2,   // keyword sugar: `[a: 1]` lists, their tuples, `k: v` pairs
     kDoBlock = 1 << 3,   // keyword list built from a `do ... end` block
-    kParens = 1 << 4,    // call written with parentheses
+    kParens = 1 << 4,    // call written f(...); also an operator or number written in (...)
     kHasGuard = 1 << 5,  // StabClause with a `when` guard
+    // LocalCall/RemoteCall written `x -1` (space before, none after the sign). Elixir's
+    // grammar reads it as the call x(-1); when `x` is a variable the compiler must read it as
+    // the subtraction `x - 1` instead, as Elixir does.
+    kAmbiguousOperator = 1 << 6,
 };
 
 struct Node {
