@@ -632,7 +632,11 @@ private:
             case NodeKind::Fn: return finish(fn_expr(n), tail);
             case NodeKind::Capture: return finish(capture(n), tail);
             case NodeKind::CaptureFunction: return finish(capture_function(n), tail);
-            case NodeKind::CaptureArg: fail_at(n, "capture argument &N outside of a capture");
+            case NodeKind::CaptureArg: {
+                uint32_t r = lookup("&" + std::to_string(n->integer));
+                if (r == kNoReg) fail_at(n, "capture argument &N outside of a capture");
+                return finish(r, tail);
+            }
             case NodeKind::Block: return block(n, tail);
             case NodeKind::Clauses:
             case NodeKind::StabClause: fail_at(n, "unexpected ->");

@@ -7,7 +7,10 @@
 #include <memory>
 #include <sstream>
 
+#include "engine/otp/otp.h"
 #include "engine/runtime/format_error.h"
+#include "engine/runtime/inspect.h"
+#include "engine/script/logger.h"
 #include "engine/script/compiler.h"
 #include "engine/script/vm.h"
 
@@ -32,6 +35,32 @@ Co<void> main_body(ProcessContext& ctx, const FunctionCode* main, std::shared_pt
         outcome->stacktrace = e.stacktrace();
         throw;
     }
+}
+
+Co<void> report_crash(ProcessContext& ctx, otp::CrashReport report) {
+    std::string text;
+    switch (report.kind) {
+        case otp::CrashReport::Kind::Task:
+            text = task_crash_report(report.pid, report.starter, report.function, report.args, report.reason);
+            break;
+        case otp::CrashReport::Kind::GenServer:
+        {
+            GenServerCrash crash;
+            crash.name = Term::pid(report.pid);
+            crash.reason = report.reason;
+            crash.last_message = report.function;
+            crash.state = report.args;
+            crash.client = report.starter;
+            text = genserver_crash_report(crash);
+        }
+            break;
+        default:
+            text = fmt::format("Child of Supervisor {} terminated\n** (exit) {}", inspect(Term::pid(report.pid)),
+                               inspect(report.reason));
+            break;
+    }
+    Term msg = Term::tuple({Term::atom("report"), report.report});
+    co_await log_event(ctx, "error", std::move(msg), report.metadata, std::move(text));
 }
 
 bool clean_exit(const Term& reason) {
@@ -71,6 +100,8 @@ int run_scenario_source(const std::string& path, const std::string& text, const 
     };
     Runtime runtime(ro);
     install_program(runtime, program);
+    otp::register_otp(runtime.code());
+    otp::set_crash_report_handler(runtime, report_crash);
     if (options.setup) options.setup(runtime);
 
     auto outcome = std::make_shared<MainOutcome>();
