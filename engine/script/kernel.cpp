@@ -634,7 +634,13 @@ Term s_otp_release(ProcessContext&, Args) { return Term::binary("25"); }
 
 Co<Term> timer_tc(ProcessContext& c, Term fun, std::vector<Term> args, std::optional<std::pair<Atom, Atom>> mf) {
     int64_t t0 = c.now_us();
-    Term v = mf ? co_await apply_mfa(c, mf->first, mf->second, std::move(args)) : co_await call_fun(c, fun, std::move(args));
+    // (no co_await inside ?: — GCC 12 mishandles the temporaries)
+    Term v;
+    if (mf) {
+        v = co_await apply_mfa(c, mf->first, mf->second, std::move(args));
+    } else {
+        v = co_await call_fun(c, fun, std::move(args));
+    }
     int64_t t1 = c.now_us();
     co_return Term::tuple({Term::integer(t1 - t0), v});
 }
@@ -852,7 +858,7 @@ void print_log(ProcessContext& ctx, std::string_view level, const std::string& f
 }
 }  // namespace
 
-Co<void> log_event(ProcessContext& ctx, std::string_view level, Term msg, Term meta, std::string formatted) {
+Co<void> log_event(ProcessContext& ctx, std::string_view level, Term msg, Term meta, std::string formatted, bool print) {
     auto& state = ctx.runtime().extension<LoggerState>();
     int l = logger_level(level);
     if (l < state.level) co_return;
@@ -872,7 +878,7 @@ Co<void> log_event(ProcessContext& ctx, std::string_view level, Term msg, Term m
         if (is_atom_named(r, "ignore")) continue;
         if (r.is_map()) event = r;
     }
-    print_log(ctx, level, formatted);
+    if (print) print_log(ctx, level, formatted);
 }
 
 void register_vm_support(BuiltinTable& t);

@@ -39,6 +39,9 @@ Co<void> main_body(ProcessContext& ctx, const FunctionCode* main, std::shared_pt
 
 Co<void> report_crash(ProcessContext& ctx, otp::CrashReport report) {
     std::string text;
+    // Supervisor reports are SASL reports: the primary filters see them, Elixir's console
+    // handler does not print them (handle_sasl_reports: false).
+    bool sasl = report.kind == otp::CrashReport::Kind::ChildTerminated || report.kind == otp::CrashReport::Kind::Shutdown;
     switch (report.kind) {
         case otp::CrashReport::Kind::Task:
             text = task_crash_report(report.pid, report.starter, report.function, report.args, report.reason);
@@ -60,7 +63,7 @@ Co<void> report_crash(ProcessContext& ctx, otp::CrashReport report) {
             break;
     }
     Term msg = Term::tuple({Term::atom("report"), report.report});
-    co_await log_event(ctx, "error", std::move(msg), report.metadata, std::move(text));
+    co_await log_event(ctx, "error", std::move(msg), report.metadata, std::move(text), !sasl);
 }
 
 bool clean_exit(const Term& reason) {

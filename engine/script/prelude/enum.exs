@@ -50,10 +50,12 @@ defmodule Enumerable do
   defp reduce_list(_list, {:halt, acc}, _fun), do: {:halted, acc}
   defp reduce_list([], {:cont, acc}, _fun), do: {:done, acc}
   defp reduce_list([h | t], {:cont, acc}, fun), do: reduce_list(t, fun.(h, acc), fun)
-  defp reduce_list(_list, {:suspend, acc}, _fun), do: {:halted, acc}
+  defp reduce_list(list, {:suspend, acc}, fun), do: {:suspended, acc, fn next -> reduce_list(list, next, fun) end}
 
   defp reduce_range(_first, _last, _step, {:halt, acc}, _fun), do: {:halted, acc}
-  defp reduce_range(_first, _last, _step, {:suspend, acc}, _fun), do: {:halted, acc}
+  defp reduce_range(first, last, step, {:suspend, acc}, fun) do
+    {:suspended, acc, fn next -> reduce_range(first, last, step, next, fun) end}
+  end
 
   defp reduce_range(first, last, step, {:cont, acc}, fun) do
     if (step > 0 and first > last) or (step < 0 and first < last) do
@@ -595,85 +597,77 @@ defmodule Stream do
     end
   end
 
+  # A stateful stage threads {outer_acc, state} through the inner reduction; `unwrap` turns the
+  # inner result back into the outer one (continuations included, for suspension).
+  defp stage(enum, {tag, acc}, state, reducer), do: unwrap(Enumerable.reduce(enum, {tag, {acc, state}}, reducer))
+
+  defp unwrap({:done, {acc, _}}), do: {:done, acc}
+  defp unwrap({:halted, {acc, _}}), do: {:halted, acc}
+  defp unwrap({:suspended, {acc, state}, cont}), do: {:suspended, acc, fn {tag, a} -> unwrap(cont.({tag, {a, state}})) end}
+
   def with_index(enum, offset \\ 0) do
-    fn {tag, acc}, r ->
-      case Enumerable.reduce(enum, {tag, {acc, offset}}, fn x, {a, i} ->
-             {tag, a} = r.({x, i}, a)
-             {tag, {a, i + 1}}
-           end) do
-        {done, {acc, _}} -> {done, acc}
-      end
+    fn acc, r ->
+      stage(enum, acc, offset, fn x, {a, i} ->
+        {tag, a} = r.({x, i}, a)
+        {tag, {a, i + 1}}
+      end)
     end
   end
 
   def take(_enum, 0), do: fn {_, acc}, _r -> {:done, acc} end
 
   def take(enum, n) when n > 0 do
-    fn {tag, acc}, r ->
-      result =
-        Enumerable.reduce(enum, {tag, {acc, n}}, fn x, {a, left} ->
+    fn acc, r ->
+      stage(enum, acc, n, fn
+        _x, {a, 0} ->
+          {:halt, {a, 0}}
+
+        x, {a, left} ->
           case r.(x, a) do
             {:cont, a} when left > 1 -> {:cont, {a, left - 1}}
             {:cont, a} -> {:halt, {a, 0}}
-            {other, a} -> {other, {a, left}}
+            {tag, a} -> {tag, {a, left - 1}}
           end
-        end)
-
-      case result do
-        {:halted, {acc, 0}} -> {:done, acc}
-        {done, {acc, _}} -> {done, acc}
-      end
+      end)
     end
   end
 
   def take_while(enum, fun) do
-    fn {tag, acc}, r ->
-      result =
-        Enumerable.reduce(enum, {tag, {acc, true}}, fn x, {a, _} ->
-          if fun.(x) do
-            {t, a} = r.(x, a)
-            {t, {a, true}}
-          else
-            {:halt, {a, false}}
-          end
-        end)
-
-      case result do
-        {:halted, {acc, false}} -> {:done, acc}
-        {done, {acc, _}} -> {done, acc}
-      end
+    fn acc, r ->
+      stage(enum, acc, true, fn x, {a, _} ->
+        if fun.(x) do
+          {tag, a} = r.(x, a)
+          {tag, {a, true}}
+        else
+          {:halt, {a, false}}
+        end
+      end)
     end
   end
 
   def drop(enum, n) do
-    fn {tag, acc}, r ->
-      {done, {acc, _}} =
-        Enumerable.reduce(enum, {tag, {acc, n}}, fn x, {a, left} ->
-          if left > 0 do
-            {:cont, {a, left - 1}}
-          else
-            {t, a} = r.(x, a)
-            {t, {a, 0}}
-          end
-        end)
-
-      {done, acc}
+    fn acc, r ->
+      stage(enum, acc, n, fn x, {a, left} ->
+        if left > 0 do
+          {:cont, {a, left - 1}}
+        else
+          {tag, a} = r.(x, a)
+          {tag, {a, 0}}
+        end
+      end)
     end
   end
 
   def uniq(enum) do
-    fn {tag, acc}, r ->
-      {done, {acc, _}} =
-        Enumerable.reduce(enum, {tag, {acc, %{}}}, fn x, {a, seen} ->
-          if Map.has_key?(seen, x) do
-            {:cont, {a, seen}}
-          else
-            {t, a} = r.(x, a)
-            {t, {a, Map.put(seen, x, true)}}
-          end
-        end)
-
-      {done, acc}
+    fn acc, r ->
+      stage(enum, acc, %{}, fn x, {a, seen} ->
+        if Map.has_key?(seen, x) do
+          {:cont, {a, seen}}
+        else
+          {tag, a} = r.(x, a)
+          {tag, {a, Map.put(seen, x, true)}}
+        end
+      end)
     end
   end
 
