@@ -14,6 +14,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "engine/runtime/inspect.h"
 #include "engine/runtime/term.h"
 #include "engine/script/builtins.h"
 
@@ -128,6 +129,7 @@ struct Program {
     std::unordered_map<uint32_t, int> modules;  ///< modules defined by script/prelude code
     std::vector<std::string> file_paths;        ///< FileId -> path (stacktraces)
     const FunctionCode* main = nullptr;         ///< the scenario's top-level code
+    StructRegistry structs;                     ///< defstruct field orders, for inspect
 
     const FunctionCode* find(Atom module, Atom function, uint32_t arity) const {
         auto it = exports.find(Key{module.id, function.id, arity});

@@ -1944,8 +1944,10 @@ private:
             entries.emplace_back(Term::atom(atom::struct_), Term::atom(name));
             if (is_exception) entries.emplace_back(Term::atom(atom::exception_), Term::boolean(true));
             bool has_message = false;
+            std::vector<Atom> order;
             for (ListIterator it(*fields); !it.done(); ++it) {
                 const Term& f = *it;
+                order.push_back(f.is_atom() ? f.as_atom() : (f.is_tuple(2) && f.element(0).is_atom() ? f.element(0).as_atom() : Atom{}));
                 if (f.is_atom()) {
                     entries.emplace_back(f, Term::nil());
                     if (f.as_atom().name() == "message") has_message = true;
@@ -1957,6 +1959,7 @@ private:
                 }
             }
             m->attrs["__struct_default__"] = Term::map(std::move(entries));
+            program_.structs.define(name, std::move(order), is_exception);
             std::string text = "def __struct__(), do: @__struct_default__\n"
                                "def __struct__(kv), do: Kernel.struct!(@__struct_default__, kv)\n";
             if (is_exception) {

@@ -114,7 +114,9 @@ int run_scenario_source(const std::string& path, const std::string& text, const 
     so.label = path;
     SpawnResult spawned =
         runtime.spawn([main, outcome](ProcessContext& ctx) { return main_body(ctx, main, outcome); }, so);
+    set_thread_struct_registry(&program->structs);
     RunResult result = runtime.run_until_exit(spawned.pid);
+    set_thread_struct_registry(nullptr);
     out.flush();
     if (result.reason != RunResult::Reason::TargetExited) {
         // Nothing can run any more but the script waits (a receive without after): elixir would
