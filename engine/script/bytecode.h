@@ -21,6 +21,8 @@
 namespace tasklens::script {
 
 inline constexpr uint32_t kNoReg = 0xffffffffu;
+/// Marks operand b/c of an arithmetic or comparison instruction as a constant index.
+inline constexpr uint32_t kConstOperand = 0x80000000u;
 
 enum class Op : uint8_t {
     LoadK,        // a=dst, b=const
@@ -42,7 +44,7 @@ enum class Op : uint8_t {
     Jump,         // d=target
     JumpIfFalsy,  // a=reg, d=target (nil or false)
     JumpIfNotTrue,// a=reg, d=target (anything but the atom true)
-    // --- arithmetic and comparison: a=dst, b, c ---
+    // --- arithmetic and comparison: a=dst, b, c (registers, or constants with kConstOperand) ---
     Add, Sub, Mul, FDiv, Lt, Gt, Le, Ge, Eq, Ne, StrictEq, StrictNe,
     Neg,          // a=dst, b=src
     Not,          // a=dst, b=src: strict boolean not

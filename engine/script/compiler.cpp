@@ -317,9 +317,9 @@ private:
                     return;
                 }
                 ps.bound.insert(name);
-                uint32_t r = reg();
-                emit(Op::Move, r, src);
-                f_->vars[name] = r;
+                // Registers are written once per evaluation of their expression, so a variable
+                // can simply name the register its value came from.
+                f_->vars[name] = src;
                 return;
             }
             case NodeKind::Integer:
@@ -646,6 +646,15 @@ private:
     }
 
     void into(const Node* n, uint32_t dst) {
+        at(n);
+        if (is_arith(n)) {
+            arith(arith_op(n->binary_op), n, false, dst);
+            return;
+        }
+        if (n->kind == NodeKind::Integer || n->kind == NodeKind::Atom || n->kind == NodeKind::String) {
+            emit(Op::LoadK, dst, konst(*const_eval(n)));
+            return;
+        }
         uint32_t r = expr(n);
         if (r != dst) emit(Op::Move, dst, r);
     }
@@ -725,12 +734,54 @@ private:
     }
 
     // ---------------------------------------------------------------- operators
-    uint32_t arith(Op op, const Node* n, bool tail) {
-        uint32_t a = expr(n->child(0));
-        uint32_t b = expr(n->child(1));
-        uint32_t r = reg();
+    /// An operand of an arithmetic/comparison instruction: a register, or a constant marked
+    /// with kConstOperand.
+    uint32_t operand(const Node* n) {
+        if (n->kind == NodeKind::Integer || n->kind == NodeKind::Atom || n->kind == NodeKind::Float) {
+            return konst(*const_eval(n)) | kConstOperand;
+        }
+        return expr(n);
+    }
+
+    uint32_t arith(Op op, const Node* n, bool tail, uint32_t dst = kNoReg) {
+        uint32_t a = operand(n->child(0));
+        uint32_t b = operand(n->child(1));
+        uint32_t r = dst == kNoReg ? reg() : dst;
         emit(op, r, a, b);
         return finish(r, tail);
+    }
+
+    static bool is_arith(const Node* n) {
+        if (n->kind != NodeKind::BinaryOp) return false;
+        switch (n->binary_op) {
+            case BinaryOperator::Add:
+            case BinaryOperator::Subtract:
+            case BinaryOperator::Multiply:
+            case BinaryOperator::Less:
+            case BinaryOperator::Greater:
+            case BinaryOperator::LessEqual:
+            case BinaryOperator::GreaterEqual:
+            case BinaryOperator::Equal:
+            case BinaryOperator::NotEqual:
+            case BinaryOperator::StrictEqual:
+            case BinaryOperator::StrictNotEqual: return true;
+            default: return false;
+        }
+    }
+    static Op arith_op(BinaryOperator op) {
+        switch (op) {
+            case BinaryOperator::Add: return Op::Add;
+            case BinaryOperator::Subtract: return Op::Sub;
+            case BinaryOperator::Multiply: return Op::Mul;
+            case BinaryOperator::Less: return Op::Lt;
+            case BinaryOperator::Greater: return Op::Gt;
+            case BinaryOperator::LessEqual: return Op::Le;
+            case BinaryOperator::GreaterEqual: return Op::Ge;
+            case BinaryOperator::Equal: return Op::Eq;
+            case BinaryOperator::NotEqual: return Op::Ne;
+            case BinaryOperator::StrictEqual: return Op::StrictEq;
+            default: return Op::StrictNe;
+        }
     }
 
     uint32_t binary_op(const Node* n, bool tail) {

@@ -244,6 +244,8 @@ Exec::Status Exec::dispatch() {
         pc = F->pc;                               \
     } while (0)
 #define SAVE_PC(v) (F->pc = (v))
+#define OPB ((I.b & kConstOperand) ? K[I.b & ~kConstOperand] : R[I.b])
+#define OPC ((I.c & kConstOperand) ? K[I.c & ~kConstOperand] : R[I.c])
 #define REDUCE(at_pc)                                                  \
     do {                                                               \
         if (++reductions_ >= kReductionBatch) {                        \
@@ -322,8 +324,8 @@ Exec::Status Exec::dispatch() {
             case Op::JumpIfFalsy: pc = R[I.a].truthy() ? pc + 1 : I.d; break;
             case Op::JumpIfNotTrue: pc = R[I.a].is_atom(atom::true_) ? pc + 1 : I.d; break;
             case Op::Add: {
-                const Term& a = R[I.b];
-                const Term& b = R[I.c];
+                const Term& a = OPB;
+                const Term& b = OPC;
                 if (a.is_integer() && b.is_integer()) {
                     int64_t r;
                     if (add_overflow(a.as_integer(), b.as_integer(), &r)) overflow();
@@ -338,8 +340,8 @@ Exec::Status Exec::dispatch() {
                 break;
             }
             case Op::Sub: {
-                const Term& a = R[I.b];
-                const Term& b = R[I.c];
+                const Term& a = OPB;
+                const Term& b = OPC;
                 if (a.is_integer() && b.is_integer()) {
                     int64_t r;
                     if (sub_overflow(a.as_integer(), b.as_integer(), &r)) overflow();
@@ -354,8 +356,8 @@ Exec::Status Exec::dispatch() {
                 break;
             }
             case Op::Mul: {
-                const Term& a = R[I.b];
-                const Term& b = R[I.c];
+                const Term& a = OPB;
+                const Term& b = OPC;
                 if (a.is_integer() && b.is_integer()) {
                     int64_t r;
                     if (mul_overflow(a.as_integer(), b.as_integer(), &r)) overflow();
@@ -370,8 +372,8 @@ Exec::Status Exec::dispatch() {
                 break;
             }
             case Op::FDiv: {
-                const Term& a = R[I.b];
-                const Term& b = R[I.c];
+                const Term& a = OPB;
+                const Term& b = OPC;
                 if (!a.is_number() || !b.is_number() || b.as_number() == 0.0) {
                     SAVE_PC(pc + 1);
                     raise_error(badarith());
@@ -381,27 +383,27 @@ Exec::Status Exec::dispatch() {
                 break;
             }
             case Op::Lt: {
-                const Term& a = R[I.b];
-                const Term& b = R[I.c];
+                const Term& a = OPB;
+                const Term& b = OPC;
                 bool r = (a.is_integer() && b.is_integer()) ? a.as_integer() < b.as_integer() : compare(a, b) < 0;
                 R[I.a] = Term::boolean(r);
                 ++pc;
                 break;
             }
             case Op::Gt: {
-                const Term& a = R[I.b];
-                const Term& b = R[I.c];
+                const Term& a = OPB;
+                const Term& b = OPC;
                 bool r = (a.is_integer() && b.is_integer()) ? a.as_integer() > b.as_integer() : compare(a, b) > 0;
                 R[I.a] = Term::boolean(r);
                 ++pc;
                 break;
             }
-            case Op::Le: R[I.a] = Term::boolean(compare(R[I.b], R[I.c]) <= 0); ++pc; break;
-            case Op::Ge: R[I.a] = Term::boolean(compare(R[I.b], R[I.c]) >= 0); ++pc; break;
-            case Op::Eq: R[I.a] = Term::boolean(compare(R[I.b], R[I.c]) == 0); ++pc; break;
-            case Op::Ne: R[I.a] = Term::boolean(compare(R[I.b], R[I.c]) != 0); ++pc; break;
-            case Op::StrictEq: R[I.a] = Term::boolean(compare_exact(R[I.b], R[I.c]) == 0); ++pc; break;
-            case Op::StrictNe: R[I.a] = Term::boolean(compare_exact(R[I.b], R[I.c]) != 0); ++pc; break;
+            case Op::Le: R[I.a] = Term::boolean(compare(OPB, OPC) <= 0); ++pc; break;
+            case Op::Ge: R[I.a] = Term::boolean(compare(OPB, OPC) >= 0); ++pc; break;
+            case Op::Eq: R[I.a] = Term::boolean(compare(OPB, OPC) == 0); ++pc; break;
+            case Op::Ne: R[I.a] = Term::boolean(compare(OPB, OPC) != 0); ++pc; break;
+            case Op::StrictEq: R[I.a] = Term::boolean(compare_exact(OPB, OPC) == 0); ++pc; break;
+            case Op::StrictNe: R[I.a] = Term::boolean(compare_exact(OPB, OPC) != 0); ++pc; break;
             case Op::Neg: {
                 const Term& a = R[I.b];
                 if (a.is_integer()) {
@@ -739,6 +741,8 @@ Exec::Status Exec::dispatch() {
         }
     }
 #undef RELOAD
+#undef OPB
+#undef OPC
 #undef SAVE_PC
 #undef REDUCE
 }

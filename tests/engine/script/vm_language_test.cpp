@@ -67,8 +67,10 @@ v = case {:ok, 3} do
   {:ok, n} -> {:small, n}
 end
 IO.inspect(v)
-IO.inspect(if false, do: 1, else: 2)
-IO.inspect(unless false, do: 3)
+x = if false, do: 1, else: 2
+IO.inspect(x)
+x = unless false, do: 3
+IO.inspect(x)
 IO.inspect(cond do
   1 > 2 -> :no
   true -> :yes
@@ -85,13 +87,18 @@ IO.inspect(r)
 
 TEST(VmLanguage, Comprehensions) {
     expect_output(R"(
-IO.inspect(for x <- 1..4, rem(x, 2) == 0, do: x * x)
-IO.inspect(for x <- [1, 2], y <- [:a, :b], do: {x, y})
-IO.inspect(for {k, v} <- %{a: 1, b: 2}, into: %{}, do: {k, v + 1})
-IO.inspect(for x <- [1, 2, 3], reduce: 0 do
+r = for x <- 1..4, rem(x, 2) == 0, do: x * x
+IO.inspect(r)
+r = for x <- [1, 2], y <- [:a, :b], do: {x, y}
+IO.inspect(r)
+r = for {k, v} <- %{a: 1, b: 2}, into: %{}, do: {k, v + 1}
+IO.inspect(r)
+r = for x <- [1, 2, 3], reduce: 0 do
   acc -> acc + x
-end)
-IO.inspect(for x <- [1, 1, 2], uniq: true, do: x)
+end
+IO.inspect(r)
+r = for x <- [1, 1, 2], uniq: true, do: x
+IO.inspect(r)
 )",
                   "[4, 16]\n[{1, :a}, {1, :b}, {2, :a}, {2, :b}]\n%{a: 2, b: 3}\n6\n[1, 2]\n");
 }
@@ -143,7 +150,7 @@ state = %{tasks: %{}}
 state = put_in(state.tasks[:r], 1)
 IO.inspect(state)
 )",
-                  "%P{age: 3, name: \"a\"}\na\n%{age: 3, name: \"a\"}\n%{tasks: %{r: 1}}\n");
+                  "%P{name: \"a\", age: 3}\na\n%{age: 3, name: \"a\"}\n%{tasks: %{r: 1}}\n");
 }
 
 TEST(VmLanguage, PipesAndEnum) {
@@ -159,7 +166,7 @@ IO.inspect(Enum.reduce([1, 2, 3], fn x, acc -> x + acc end))
 IO.inspect(Enum.with_index([:a, :b]))
 IO.inspect(Enum.zip([1, 2], [:x, :y]))
 )",
-                  "90\n[{:c, 1}, {:b, 2}, {:a, 3}]\n[2, 3]\n6\n[a: 0, b: 1]\n[{1, :x}, {2, :y}]\n");
+                  "90\n[c: 1, b: 2, a: 3]\n[2, 3]\n6\n[a: 0, b: 1]\n[{1, :x}, {2, :y}]\n");
 }
 
 TEST(VmLanguage, DeepRecursionUsesTheHeap) {
