@@ -19,7 +19,8 @@ namespace tasklens {
 
 /// An exception struct: `module` is the Elixir name without the prefix ("RuntimeError",
 /// "KeyError"); `fields` are the struct's fields (the caller gives all of them).
-Term make_exception(std::string_view module, std::initializer_list<std::pair<std::string_view, Term>> fields);
+Term make_exception(std::string_view module,
+                    std::initializer_list<std::pair<std::string_view, Term>> fields);
 /// %RuntimeError{message: message}, and likewise for ArgumentError.
 Term runtime_error(std::string_view message);
 Term argument_error(std::string_view message);
@@ -60,7 +61,8 @@ std::string format_exit(const Term& reason);
 /// Exception.format_banner(kind, reason, stacktrace), kind being :error, :exit, :throw or
 /// {:EXIT, pid}: "** (RuntimeError) boom", "** (exit) normal", "** (throw) 1",
 /// "** (EXIT from #PID<0.94.0>) ...".
-std::string format_banner(const Term& kind, const Term& reason, const Term& stacktrace = Term::empty_list());
+std::string format_banner(const Term& kind, const Term& reason,
+                          const Term& stacktrace = Term::empty_list());
 
 /// One stacktrace entry {module, function, arity_or_args, location} as Exception prints it,
 /// without indentation: "(elixir 1.14.0) lib/task.ex:830: Task.await/2",
@@ -82,7 +84,8 @@ Term blame_exception(const Term& exception, const Term& stacktrace);
 /// Exactly what `elixir scenario.exs` writes to stderr when the script's own process dies of an
 /// uncaught raise/throw/exit or of a linked process's exit signal (Kernel.CLI.format_error/3):
 /// the blamed banner, "\n", then the stacktrace lines ("\n" alone when there is none, hence the
-/// blank line after "** (EXIT from #PID<0.96.0>) ..."). kind: :error, :exit, :throw or {:EXIT, pid}.
+/// blank line after "** (EXIT from #PID<0.96.0>) ..."). kind: :error, :exit, :throw or {:EXIT,
+/// pid}.
 std::string format_uncaught(const Term& kind, const Term& reason, const Term& stacktrace);
 
 // --- Logger crash reports -------------------------------------------------------------------

@@ -21,10 +21,12 @@ namespace {
 struct BuiltinStructs {
     StructRegistry registry;
     BuiltinStructs() {
-        auto def = [&](std::string_view module, std::initializer_list<std::string_view> fields, bool exception) {
+        auto def = [&](std::string_view module, std::initializer_list<std::string_view> fields,
+                       bool exception) {
             std::vector<Atom> atoms;
             for (auto f : fields) atoms.push_back(Atom::intern(f));
-            registry.define(Atom::intern(std::string("Elixir.").append(module)), std::move(atoms), exception);
+            registry.define(Atom::intern(std::string("Elixir.").append(module)), std::move(atoms),
+                            exception);
         };
         // Field order is the definition order of Elixir 1.14's defstruct / defexception.
         def("Task", {"mfa", "owner", "pid", "ref"}, false);
@@ -46,7 +48,8 @@ struct BuiltinStructs {
         def("TryClauseError", {"term"}, true);
         def("BadArityError", {"function", "args"}, true);
         def("UndefinedFunctionError", {"module", "function", "arity", "reason", "message"}, true);
-        def("FunctionClauseError", {"module", "function", "arity", "kind", "args", "clauses"}, true);
+        def("FunctionClauseError", {"module", "function", "arity", "kind", "args", "clauses"},
+            true);
         def("Protocol.UndefinedError", {"protocol", "value", "description"}, true);
         def("KeyError", {"key", "term", "message"}, true);
         def("ErlangError", {"original", "reason"}, true);
@@ -78,8 +81,12 @@ std::optional<StructDefinition> StructRegistry::find(Atom module) const {
     return it->second;
 }
 
-void set_thread_struct_registry(const StructRegistry* registry) noexcept { thread_structs = registry; }
-const StructRegistry* thread_struct_registry() noexcept { return thread_structs; }
+void set_thread_struct_registry(const StructRegistry* registry) noexcept {
+    thread_structs = registry;
+}
+const StructRegistry* thread_struct_registry() noexcept {
+    return thread_structs;
+}
 
 std::optional<StructDefinition> find_struct_definition(Atom module) {
     if (thread_structs) {
@@ -99,8 +106,8 @@ using DocId = uint32_t;
 
 struct DocNode {
     enum class Kind : uint8_t { Nil, Text, Cons, Nest, Break, Group } kind = Kind::Nil;
-    bool flex = false;   // Break: flex break (re-evaluated on every occurrence)
-    int32_t indent = 0;  // Nest
+    bool flex = false;          // Break: flex break (re-evaluated on every occurrence)
+    int32_t indent = 0;         // Nest
     DocId left = 0, right = 0;  // Cons: both; Nest/Group: left
     std::string text;           // Text, Break
 };
@@ -108,7 +115,7 @@ struct DocNode {
 constexpr int64_t kInfinity = std::numeric_limits<int64_t>::max() / 4;
 
 class Docs {
-public:
+  public:
     Docs() { nodes_.push_back(DocNode{}); }  // id 0 is the empty document
 
     static constexpr DocId nil = 0;
@@ -155,8 +162,12 @@ public:
         n.left = d;
         return add(std::move(n));
     }
-    DocId glue(DocId a, std::string s, DocId b) { return cons(a, cons(brk(std::move(s), false), b)); }
-    DocId flex_glue(DocId a, std::string s, DocId b) { return cons(a, cons(brk(std::move(s), true), b)); }
+    DocId glue(DocId a, std::string s, DocId b) {
+        return cons(a, cons(brk(std::move(s), false), b));
+    }
+    DocId flex_glue(DocId a, std::string s, DocId b) {
+        return cons(a, cons(brk(std::move(s), true), b));
+    }
 
     /// Inspect.Algebra's simple?/1: only text (and the empty doc) joined by concatenation.
     bool simple(DocId d) const {
@@ -166,12 +177,14 @@ public:
             stack.pop_back();
             switch (n.kind) {
                 case DocNode::Kind::Nil:
-                case DocNode::Kind::Text: break;
+                case DocNode::Kind::Text:
+                    break;
                 case DocNode::Kind::Cons:
                     stack.push_back(n.left);
                     stack.push_back(n.right);
                     break;
-                default: return false;
+                default:
+                    return false;
             }
         }
         return true;
@@ -182,7 +195,7 @@ public:
     /// Inspect.Algebra.format/2, rendered to a string. width < 0 means :infinity.
     std::string format(DocId doc, int64_t width) const;
 
-private:
+  private:
     DocId add(DocNode n) {
         nodes_.push_back(std::move(n));
         return static_cast<DocId>(nodes_.size() - 1);
@@ -194,7 +207,8 @@ private:
         Mode mode;
         DocId doc;
     };
-    bool fits(int64_t width, int64_t column, bool seen_break, Entry first, const std::vector<Entry>* rest) const;
+    bool fits(int64_t width, int64_t column, bool seen_break, Entry first,
+              const std::vector<Entry>* rest) const;
 
     std::vector<DocNode> nodes_;
 };
@@ -202,7 +216,8 @@ private:
 // fits?/4 of Inspect.Algebra. A document only fails to fit once it overflows after a break
 // (without a break there is no better layout). Nested groups restore the "seen a break" flag when
 // they end, which the {:tail, b?, t} entries do in Elixir; here a marker entry does.
-bool Docs::fits(int64_t width, int64_t column, bool seen_break, Entry first, const std::vector<Entry>* rest) const {
+bool Docs::fits(int64_t width, int64_t column, bool seen_break, Entry first,
+                const std::vector<Entry>* rest) const {
     struct Item {
         Entry entry;
         bool is_tail;  // restores seen_break to `tail_value`
@@ -227,14 +242,19 @@ bool Docs::fits(int64_t width, int64_t column, bool seen_break, Entry first, con
         const Entry& e = item.entry;
         const DocNode& n = nodes_[e.doc];
         switch (n.kind) {
-            case DocNode::Kind::Nil: break;
-            case DocNode::Kind::Text: column += static_cast<int64_t>(n.text.size()); break;
+            case DocNode::Kind::Nil:
+                break;
+            case DocNode::Kind::Text:
+                column += static_cast<int64_t>(n.text.size());
+                break;
             case DocNode::Kind::Break:
                 if (e.mode == Mode::Break) return true;
                 column += static_cast<int64_t>(n.text.size());
                 seen_break = true;
                 break;
-            case DocNode::Kind::Nest: stack.push_back({{e.indent + n.indent, e.mode, n.left}, false, false}); break;
+            case DocNode::Kind::Nest:
+                stack.push_back({{e.indent + n.indent, e.mode, n.left}, false, false});
+                break;
             case DocNode::Kind::Cons:
                 stack.push_back({{e.indent, e.mode, n.right}, false, false});
                 stack.push_back({{e.indent, e.mode, n.left}, false, false});
@@ -264,7 +284,8 @@ std::string Docs::format(DocId doc, int64_t width) const {
         stack.pop_back();
         const DocNode& n = nodes_[e.doc];
         switch (n.kind) {
-            case DocNode::Kind::Nil: break;
+            case DocNode::Kind::Nil:
+                break;
             case DocNode::Kind::Text:
                 out += n.text;
                 column += static_cast<int64_t>(n.text.size());
@@ -273,11 +294,14 @@ std::string Docs::format(DocId doc, int64_t width) const {
                 stack.push_back({e.indent, e.mode, n.right});
                 stack.push_back({e.indent, e.mode, n.left});
                 break;
-            case DocNode::Kind::Nest: stack.push_back({e.indent + n.indent, e.mode, n.left}); break;
+            case DocNode::Kind::Nest:
+                stack.push_back({e.indent + n.indent, e.mode, n.left});
+                break;
             case DocNode::Kind::Break:
                 if (n.flex) {
                     int64_t after = column + static_cast<int64_t>(n.text.size());
-                    if (infinite || e.mode == Mode::Flat || fits(width, after, true, {0, Mode::Flat, Docs::nil}, &stack)) {
+                    if (infinite || e.mode == Mode::Flat ||
+                        fits(width, after, true, {0, Mode::Flat, Docs::nil}, &stack)) {
                         out += n.text;
                         column = after;
                     } else {
@@ -303,8 +327,12 @@ std::string Docs::format(DocId doc, int64_t width) const {
 
 // --- atoms -----------------------------------------------------------------------------------
 
-bool is_lower_start(unsigned char c) { return (c >= 'a' && c <= 'z') || c == '_'; }
-bool is_upper(unsigned char c) { return c >= 'A' && c <= 'Z'; }
+bool is_lower_start(unsigned char c) {
+    return (c >= 'a' && c <= 'z') || c == '_';
+}
+bool is_upper(unsigned char c) {
+    return c >= 'A' && c <= 'Z';
+}
 bool is_ident_continue(unsigned char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
 }
@@ -315,17 +343,19 @@ bool in_list(std::string_view s, std::initializer_list<std::string_view> list) {
 
 bool is_operator(std::string_view s) {
     // Code.Identifier.unary_op/1 and binary_op/1 of Elixir 1.14 (`//` is not a callable operator).
-    return in_list(s, {"&", "!", "^", "not", "+", "-", "~~~", "@", "<-", "\\\\", "when", "::", "|", "=", "||",
-                       "|||", "or", "&&", "&&&", "and", "==", "!=", "=~", "===", "!==", "<", "<=", ">=", ">",
-                       "|>", "<<<", ">>>", "<~", "~>", "<<~", "~>>", "<~>", "<|>", "in", "^^^", "++", "--",
-                       "..", "<>", "+++", "---", "*", "/", "**", "."});
+    return in_list(s, {"&",    "!",   "^",  "not", "+",   "-",   "~~~", "@",   "<-",  "\\\\",
+                       "when", "::",  "|",  "=",   "||",  "|||", "or",  "&&",  "&&&", "and",
+                       "==",   "!=",  "=~", "===", "!==", "<",   "<=",  ">=",  ">",   "|>",
+                       "<<<",  ">>>", "<~", "~>",  "<<~", "~>>", "<~>", "<|>", "in",  "^^^",
+                       "++",   "--",  "..", "<>",  "+++", "---", "*",   "/",   "**",  "."});
 }
 
 bool valid_alias(std::string_view s) {
     if (s.substr(0, 6) != "Elixir") return false;
     size_t i = 6;
     while (i < s.size()) {
-        if (s[i] != '.' || i + 1 >= s.size() || !is_upper(static_cast<unsigned char>(s[i + 1]))) return false;
+        if (s[i] != '.' || i + 1 >= s.size() || !is_upper(static_cast<unsigned char>(s[i + 1])))
+            return false;
         i += 2;
         while (i < s.size() && is_ident_continue(static_cast<unsigned char>(s[i]))) ++i;
     }
@@ -367,7 +397,8 @@ Tokenized tokenize_identifier(std::string_view s) {
 }
 
 AtomClass classify(std::string_view s) {
-    if (in_list(s, {"%", "%{}", "{}", "<<>>", "...", "..", ".", "..//", "->"})) return AtomClass::NotCallable;
+    if (in_list(s, {"%", "%{}", "{}", "<<>>", "...", "..", ".", "..//", "->"}))
+        return AtomClass::NotCallable;
     if (in_list(s, {"::", "^^^", "~~~", "<|>"})) return AtomClass::QuotedOperator;
     if (is_operator(s)) return AtomClass::UnquotedOperator;
     if (valid_alias(s)) return AtomClass::Alias;
@@ -426,14 +457,14 @@ void append_utf8(std::string& out, uint32_t cp) {
 }
 
 bool printable_codepoint(uint32_t cp) {
-    return (cp >= 0x20 && cp <= 0x7E) || (cp >= 0xA0 && cp <= 0xD7FF) || (cp >= 0xE000 && cp <= 0xFFFD) ||
-           (cp >= 0x10000 && cp <= 0x10FFFF);
+    return (cp >= 0x20 && cp <= 0x7E) || (cp >= 0xA0 && cp <= 0xD7FF) ||
+           (cp >= 0xE000 && cp <= 0xFFFD) || (cp >= 0x10000 && cp <= 0x10FFFF);
 }
 
 bool printable_control(uint32_t cp) {
     // \n \r \t \v \b \f \e \d \a
-    return cp == '\n' || cp == '\r' || cp == '\t' || cp == '\v' || cp == '\b' || cp == '\f' || cp == 27 ||
-           cp == 127 || cp == 7;
+    return cp == '\n' || cp == '\r' || cp == '\t' || cp == '\v' || cp == '\b' || cp == '\f' ||
+           cp == 27 || cp == 127 || cp == 7;
 }
 
 /// String.printable?(bytes, limit): only the first `limit` characters are checked.
@@ -489,17 +520,38 @@ bool escape_into(std::string& out, std::string_view s, char quote, int64_t limit
         }
         i += len;
         switch (cp) {
-            case 7: out += "\\a"; continue;
-            case '\b': out += "\\b"; continue;
-            case 127: out += "\\d"; continue;
-            case 27: out += "\\e"; continue;
-            case '\f': out += "\\f"; continue;
-            case '\n': out += "\\n"; continue;
-            case '\r': out += "\\r"; continue;
-            case '\t': out += "\\t"; continue;
-            case '\v': out += "\\v"; continue;
-            case '\\': out += "\\\\"; continue;
-            default: break;
+            case 7:
+                out += "\\a";
+                continue;
+            case '\b':
+                out += "\\b";
+                continue;
+            case 127:
+                out += "\\d";
+                continue;
+            case 27:
+                out += "\\e";
+                continue;
+            case '\f':
+                out += "\\f";
+                continue;
+            case '\n':
+                out += "\\n";
+                continue;
+            case '\r':
+                out += "\\r";
+                continue;
+            case '\t':
+                out += "\\t";
+                continue;
+            case '\v':
+                out += "\\v";
+                continue;
+            case '\\':
+                out += "\\\\";
+                continue;
+            default:
+                break;
         }
         if (cp == 0) {
             out += "\\0";
@@ -533,8 +585,12 @@ std::string quote_string(std::string_view s, char quote) {
 
 std::string integer_text(int64_t v, InspectOptions::Base base) {
     if (base == InspectOptions::Base::Decimal) return std::to_string(v);
-    int radix = base == InspectOptions::Base::Binary ? 2 : base == InspectOptions::Base::Octal ? 8 : 16;
-    const char* prefix = base == InspectOptions::Base::Binary ? "0b" : base == InspectOptions::Base::Octal ? "0o" : "0x";
+    int radix = base == InspectOptions::Base::Binary  ? 2
+                : base == InspectOptions::Base::Octal ? 8
+                                                      : 16;
+    const char* prefix = base == InspectOptions::Base::Binary  ? "0b"
+                         : base == InspectOptions::Base::Octal ? "0o"
+                                                               : "0x";
     uint64_t magnitude = v < 0 ? 0 - static_cast<uint64_t>(v) : static_cast<uint64_t>(v);
     std::string digits;
     do {
@@ -547,7 +603,9 @@ std::string integer_text(int64_t v, InspectOptions::Base base) {
 
 // --- the Inspect protocol ----------------------------------------------------------------------
 
-int64_t decrement(int64_t limit) { return limit < 0 ? limit : limit - 1; }
+int64_t decrement(int64_t limit) {
+    return limit < 0 ? limit : limit - 1;
+}
 
 bool is_keyword_pair(const Term& t) {
     if (!t.is_tuple(2) || !t.element(0).is_atom()) return false;
@@ -585,13 +643,13 @@ uint32_t module_hash(std::string_view name) {
 }
 
 class Inspector {
-public:
+  public:
     explicit Inspector(const InspectOptions& options) : opts_(options) {}
 
     DocId to_doc(const Term& t, int64_t limit);
     Docs& docs() { return docs_; }
 
-private:
+  private:
     struct ContainerItem {
         const Term* term;
         const Term* value = nullptr;  // struct fields: the value; `term` is then the field atom
@@ -599,8 +657,9 @@ private:
     enum class Break { Strict, Flex, Maybe };
     enum class ItemKind { Plain, Keyword, Assoc };
 
-    DocId container(std::string left, const std::vector<const Term*>& items, const Term* improper_tail,
-                    std::string right, int64_t limit, Break brk, ItemKind kind);
+    DocId container(std::string left, const std::vector<const Term*>& items,
+                    const Term* improper_tail, std::string right, int64_t limit, Break brk,
+                    ItemKind kind);
     DocId item_doc(const Term& item, int64_t limit, ItemKind kind);
     DocId keyword_doc(std::string_view key_text, const Term& value, int64_t limit);
     DocId list_doc(const Term& t, int64_t limit, InspectOptions::Charlists charlists);
@@ -614,14 +673,17 @@ private:
 };
 
 DocId Inspector::keyword_doc(std::string_view key_text, const Term& value, int64_t limit) {
-    return docs_.cons(docs_.text(std::string(key_text)), docs_.cons(docs_.text(" "), to_doc(value, limit)));
+    return docs_.cons(docs_.text(std::string(key_text)),
+                      docs_.cons(docs_.text(" "), to_doc(value, limit)));
 }
 
 DocId Inspector::item_doc(const Term& item, int64_t limit, ItemKind kind) {
     switch (kind) {
-        case ItemKind::Plain: return to_doc(item, limit);
+        case ItemKind::Plain:
+            return to_doc(item, limit);
         case ItemKind::Keyword:
-            return keyword_doc(inspect_atom_key(item.element(0).as_atom()) + ":", item.element(1), limit);
+            return keyword_doc(inspect_atom_key(item.element(0).as_atom()) + ":", item.element(1),
+                               limit);
         case ItemKind::Assoc:
             return docs_.cons(docs_.cons(to_doc(item.element(0), limit), docs_.text(" => ")),
                               to_doc(item.element(1), limit));
@@ -630,8 +692,9 @@ DocId Inspector::item_doc(const Term& item, int64_t limit, ItemKind kind) {
 }
 
 // Inspect.Algebra.container_doc/6.
-DocId Inspector::container(std::string left, const std::vector<const Term*>& items, const Term* improper_tail,
-                           std::string right, int64_t limit, Break brk, ItemKind kind) {
+DocId Inspector::container(std::string left, const std::vector<const Term*>& items,
+                           const Term* improper_tail, std::string right, int64_t limit, Break brk,
+                           ItemKind kind) {
     if (items.empty()) return docs_.text(left + right);
     std::vector<DocId> parts;
     bool simple = brk == Break::Maybe;
@@ -680,7 +743,8 @@ DocId Inspector::container(std::string left, const std::vector<const Term*>& ite
 DocId Inspector::binary_doc(std::string_view bytes, int64_t limit) {
     bool as_string = opts_.base == InspectOptions::Base::Decimal &&
                      (opts_.binaries == InspectOptions::Binaries::AsStrings ||
-                      (opts_.binaries == InspectOptions::Binaries::Infer && string_printable(bytes, opts_.printable_limit)));
+                      (opts_.binaries == InspectOptions::Binaries::Infer &&
+                       string_printable(bytes, opts_.printable_limit)));
     if (as_string) {
         std::string out = "\"";
         bool complete = escape_into(out, bytes, '"', opts_.printable_limit);
@@ -707,13 +771,15 @@ DocId Inspector::binary_doc(std::string_view bytes, int64_t limit) {
     }
     DocId inner = items.back();
     for (size_t k = items.size() - 1; k-- > 0;) inner = docs_.flex_glue(items[k], " ", inner);
-    return docs_.group(docs_.cons(docs_.cons(docs_.text("<<"), docs_.nest(inner, 2)), docs_.text(">>")));
+    return docs_.group(
+        docs_.cons(docs_.cons(docs_.text("<<"), docs_.nest(inner, 2)), docs_.text(">>")));
 }
 
 DocId Inspector::list_doc(const Term& t, int64_t limit, InspectOptions::Charlists charlists) {
     if (t.is_empty_list()) return docs_.text("[]");
     if (charlists == InspectOptions::Charlists::AsCharlists ||
-        (charlists == InspectOptions::Charlists::Infer && ascii_printable_list(t, opts_.printable_limit))) {
+        (charlists == InspectOptions::Charlists::Infer &&
+         ascii_printable_list(t, opts_.printable_limit))) {
         std::string chars;
         for (ListIterator it(t); !it.done(); ++it)
             if ((*it).is_integer()) append_utf8(chars, static_cast<uint32_t>((*it).as_integer()));
@@ -726,7 +792,8 @@ DocId Inspector::list_doc(const Term& t, int64_t limit, InspectOptions::Charlist
     ListIterator it(t);
     for (; !it.done(); ++it) items.push_back(&*it);
     const Term* tail = it.rest().is_empty_list() ? nullptr : &it.rest();
-    if (!tail && is_keyword_list(t)) return container("[", items, nullptr, "]", limit, Break::Strict, ItemKind::Keyword);
+    if (!tail && is_keyword_list(t))
+        return container("[", items, nullptr, "]", limit, Break::Strict, ItemKind::Keyword);
     return container("[", items, tail, "]", limit, Break::Maybe, ItemKind::Plain);
 }
 
@@ -755,16 +822,18 @@ DocId Inspector::struct_doc(const Term& t, int64_t limit) {
         const Term *first = field("first"), *last = field("last"), *step = field("step");
         if (first && last && step && t.map_size() == 4) {
             if (step->is_integer() && step->as_integer() == 1 && compare(*last, *first) >= 0)
-                return docs_.concat({to_doc(*first, limit), docs_.text(".."), to_doc(*last, limit)});
-            return docs_.concat({to_doc(*first, limit), docs_.text(".."), to_doc(*last, limit), docs_.text("//"),
-                                 to_doc(*step, limit)});
+                return docs_.concat(
+                    {to_doc(*first, limit), docs_.text(".."), to_doc(*last, limit)});
+            return docs_.concat({to_doc(*first, limit), docs_.text(".."), to_doc(*last, limit),
+                                 docs_.text("//"), to_doc(*step, limit)});
         }
     } else if (name == "Elixir.MapSet") {
         const Term* set = field("map");
         if (set && set->is_map()) {
             Term elements = Term::empty_list();
             const auto& entries = set->map_object().entries;
-            for (size_t k = entries.size(); k-- > 0;) elements = Term::cons(entries[k].first, elements);
+            for (size_t k = entries.size(); k-- > 0;)
+                elements = Term::cons(entries[k].first, elements);
             // MapSet's Inspect implementation forces charlists: :as_lists for its elements.
             auto saved = opts_.charlists;
             opts_.charlists = InspectOptions::Charlists::AsLists;
@@ -793,13 +862,27 @@ DocId Inspector::struct_doc(const Term& t, int64_t limit) {
             for (size_t k = 0; k < normalized.size(); ++k) {
                 char c = normalized[k];
                 switch (c) {
-                    case '/': out += "\\/"; break;
-                    case '\a': out += "\\a"; break;
-                    case '\f': out += "\\f"; break;
-                    case '\n': out += "\\n"; break;
-                    case '\r': out += "\\r"; break;
-                    case '\t': out += "\\t"; break;
-                    case '\v': out += "\\v"; break;
+                    case '/':
+                        out += "\\/";
+                        break;
+                    case '\a':
+                        out += "\\a";
+                        break;
+                    case '\f':
+                        out += "\\f";
+                        break;
+                    case '\n':
+                        out += "\\n";
+                        break;
+                    case '\r':
+                        out += "\\r";
+                        break;
+                    case '\t':
+                        out += "\\t";
+                        break;
+                    case '\v':
+                        out += "\\v";
+                        break;
                     case '#':
                         if (k + 1 < normalized.size() && normalized[k + 1] == '{') {
                             out += "\\#{";
@@ -808,7 +891,8 @@ DocId Inspector::struct_doc(const Term& t, int64_t limit) {
                             out += '#';
                         }
                         break;
-                    default: out += c;
+                    default:
+                        out += c;
                 }
             }
             out += "/";
@@ -838,32 +922,59 @@ DocId Inspector::struct_doc(const Term& t, int64_t limit) {
     if (!same_keys) return map_doc(t, limit, "");
     std::vector<const Term*> items;
     for (const auto& p : pairs) items.push_back(&p);
-    return container("%" + inspect_atom(module) + "{", items, nullptr, "}", limit, Break::Strict, ItemKind::Keyword);
+    return container("%" + inspect_atom(module) + "{", items, nullptr, "}", limit, Break::Strict,
+                     ItemKind::Keyword);
 }
 
 DocId Inspector::fun_doc(const FunObject& f) {
     std::string module = inspect_atom(f.module);
     if (f.kind == FunObject::Kind::External) {
-        return docs_.text("&" + module + "." + inspect_atom_remote(f.name) + "/" + std::to_string(f.arity));
+        return docs_.text("&" + module + "." + inspect_atom_remote(f.name) + "/" +
+                          std::to_string(f.arity));
     }
-    std::string uniq = std::to_string(f.unique) + "." + std::to_string(module_hash(f.module.name()));
+    std::string uniq =
+        std::to_string(f.unique) + "." + std::to_string(module_hash(f.module.name()));
     std::string text = "#Function<" + uniq + "/" + std::to_string(f.arity) + " in " + module;
-    if (!f.name.name().empty() && f.name.name() != "nil") text += "." + inspect_atom_remote(f.name);
+    // The enclosing function: Elixir shows "Mod.run/0" for a fun named "-run/0-fun-0-". We accept
+    // the BEAM name, "run/0", or a bare "run".
+    std::string_view name = f.name.name();
+    if (!name.empty() && name != "nil") {
+        if (name[0] == '-' && name.find("-fun-") != std::string_view::npos) {
+            std::string_view inner = name.substr(1, name.find("-fun-") - 1);
+            size_t slash = inner.rfind('/');
+            if (slash != std::string_view::npos)
+                text += "." + inspect_atom_remote(Atom::intern(inner.substr(0, slash))) +
+                        std::string(inner.substr(slash));
+            else
+                text += "." + std::string(inner);
+        } else if (size_t slash = name.rfind('/'); slash != std::string_view::npos && slash > 0) {
+            text += "." + inspect_atom_remote(Atom::intern(name.substr(0, slash))) +
+                    std::string(name.substr(slash));
+        } else {
+            text += "." + inspect_atom_remote(f.name);
+        }
+    }
     text += ">";
     return docs_.text(std::move(text));
 }
 
 DocId Inspector::to_doc(const Term& t, int64_t limit) {
     switch (t.type()) {
-        case TermType::Integer: return docs_.text(integer_text(t.as_integer(), opts_.base));
-        case TermType::Float: return docs_.text(format_float(t.as_float()));
-        case TermType::Atom: return docs_.text(inspect_atom(t.as_atom()));
-        case TermType::Reference: return docs_.text("#Reference<0.0.0." + std::to_string(t.as_reference().id) + ">");
+        case TermType::Integer:
+            return docs_.text(integer_text(t.as_integer(), opts_.base));
+        case TermType::Float:
+            return docs_.text(format_float(t.as_float()));
+        case TermType::Atom:
+            return docs_.text(inspect_atom(t.as_atom()));
+        case TermType::Reference:
+            return docs_.text("#Reference<0.0.0." + std::to_string(t.as_reference().id) + ">");
         case TermType::Pid: {
             Pid p = t.as_pid();
-            return docs_.text("#PID<" + std::to_string(p.node) + "." + std::to_string(p.serial) + ".0>");
+            return docs_.text("#PID<" + std::to_string(p.node) + "." + std::to_string(p.serial) +
+                              ".0>");
         }
-        case TermType::Fun: return fun_doc(t.fun());
+        case TermType::Fun:
+            return fun_doc(t.fun());
         case TermType::Tuple: {
             std::vector<const Term*> items;
             for (const Term& e : t.tuple_items()) items.push_back(&e);
@@ -875,8 +986,10 @@ DocId Inspector::to_doc(const Term& t, int64_t limit) {
             return map_doc(t, limit, "");
         }
         case TermType::Nil:
-        case TermType::List: return list_doc(t, limit, opts_.charlists);
-        case TermType::Binary: return binary_doc(t.binary_view(), limit);
+        case TermType::List:
+            return list_doc(t, limit, opts_.charlists);
+        case TermType::Binary:
+            return binary_doc(t.binary_view(), limit);
     }
     return Docs::nil;
 }
@@ -890,21 +1003,27 @@ std::string inspect_atom(Atom a) {
     if (s == "nil" || s == "true" || s == "false") return std::string(s);
     switch (classify(s)) {
         case AtomClass::Alias:
-            if (s == "Elixir" || s == "Elixir.Elixir" || s.substr(0, 14) == "Elixir.Elixir.") return std::string(s);
+            if (s == "Elixir" || s == "Elixir.Elixir" || s.substr(0, 14) == "Elixir.Elixir.")
+                return std::string(s);
             return std::string(s.substr(7));
         case AtomClass::QuotedOperator:
-        case AtomClass::Other: return ":\"" + quote_string(s, '"') + "\"";
-        default: return ":" + std::string(s);
+        case AtomClass::Other:
+            return ":\"" + quote_string(s, '"') + "\"";
+        default:
+            return ":" + std::string(s);
     }
 }
 
 std::string inspect_atom_key(Atom a) {
     std::string_view s = a.name();
     switch (classify(s)) {
-        case AtomClass::Alias: return "\"" + std::string(s) + "\"";
+        case AtomClass::Alias:
+            return "\"" + std::string(s) + "\"";
         case AtomClass::QuotedOperator:
-        case AtomClass::Other: return "\"" + quote_string(s, '"') + "\"";
-        default: return std::string(s);
+        case AtomClass::Other:
+            return "\"" + quote_string(s, '"') + "\"";
+        default:
+            return std::string(s);
     }
 }
 
@@ -913,15 +1032,20 @@ std::string inspect_atom_remote(Atom a) {
     switch (classify(s)) {
         case AtomClass::Identifier:
         case AtomClass::UnquotedOperator:
-        case AtomClass::QuotedOperator: return std::string(s);
+        case AtomClass::QuotedOperator:
+            return std::string(s);
         case AtomClass::NotCallable:
-        case AtomClass::Alias: return "\"" + std::string(s) + "\"";
-        case AtomClass::Other: return "\"" + quote_string(s, '"') + "\"";
+        case AtomClass::Alias:
+            return "\"" + std::string(s) + "\"";
+        case AtomClass::Other:
+            return "\"" + quote_string(s, '"') + "\"";
     }
     return std::string(s);
 }
 
-std::string inspect_module(Atom module) { return inspect_atom(module); }
+std::string inspect_module(Atom module) {
+    return inspect_atom(module);
+}
 
 std::string format_float(double value) {
     double magnitude = std::fabs(value);
@@ -948,20 +1072,24 @@ std::string format_float(double value) {
 
     const int n = static_cast<int>(digits.size());
     const int point = exponent + 1;  // digits are d.ddd × 10^exponent = 0.dddd × 10^point
-    std::string scientific = digits.substr(0, 1) + "." + (n > 1 ? digits.substr(1) : "0") + "e" + std::to_string(exponent);
+    std::string scientific = digits.substr(0, 1) + "." + (n > 1 ? digits.substr(1) : "0") + "e" +
+                             std::to_string(exponent);
     std::string decimal;
     if (point <= 0) {
         decimal = "0." + std::string(static_cast<size_t>(-point), '0') + digits;
     } else if (point >= n) {
         decimal = digits + std::string(static_cast<size_t>(point - n), '0') + ".0";
     } else {
-        decimal = digits.substr(0, static_cast<size_t>(point)) + "." + digits.substr(static_cast<size_t>(point));
+        decimal = digits.substr(0, static_cast<size_t>(point)) + "." +
+                  digits.substr(static_cast<size_t>(point));
     }
     std::string chosen = (point > 16 || scientific.size() < decimal.size()) ? scientific : decimal;
     return negative ? "-" + chosen : chosen;
 }
 
-bool is_printable_string(std::string_view bytes) { return string_printable(bytes, -1); }
+bool is_printable_string(std::string_view bytes) {
+    return string_printable(bytes, -1);
+}
 
 std::string inspect(const Term& term, const InspectOptions& options) {
     Inspector inspector(options);
@@ -969,7 +1097,8 @@ std::string inspect(const Term& term, const InspectOptions& options) {
     return inspector.docs().format(doc, options.pretty ? options.width : -1);
 }
 
-std::string io_inspect_text(const Term& term, std::string_view label, const InspectOptions& options) {
+std::string io_inspect_text(const Term& term, std::string_view label,
+                            const InspectOptions& options) {
     Inspector inspector(options);
     DocId doc = inspector.docs().group(inspector.to_doc(term, options.limit));
     std::string body = inspector.docs().format(doc, options.width);
@@ -1002,7 +1131,8 @@ InspectOptions inspect_options_from_keywords(const Term& keywords, InspectOption
             base.structs = v.truthy();
         } else if (key == "charlists" || key == "char_lists") {
             if (vname == "as_lists") base.charlists = InspectOptions::Charlists::AsLists;
-            if (vname == "as_charlists" || vname == "as_char_lists") base.charlists = InspectOptions::Charlists::AsCharlists;
+            if (vname == "as_charlists" || vname == "as_char_lists")
+                base.charlists = InspectOptions::Charlists::AsCharlists;
             if (vname == "infer") base.charlists = InspectOptions::Charlists::Infer;
         } else if (key == "binaries") {
             if (vname == "as_binaries") base.binaries = InspectOptions::Binaries::AsBinaries;
@@ -1052,12 +1182,15 @@ bool append_chardata(std::string& out, const Term& data) {
 
 std::optional<std::string> try_to_string(const Term& term) {
     switch (term.type()) {
-        case TermType::Integer: return std::to_string(term.as_integer());
-        case TermType::Float: return format_float(term.as_float());
+        case TermType::Integer:
+            return std::to_string(term.as_integer());
+        case TermType::Float:
+            return format_float(term.as_float());
         case TermType::Atom:
             if (term.is_nil()) return std::string();
             return std::string(term.as_atom().name());
-        case TermType::Binary: return std::string(term.binary_view());
+        case TermType::Binary:
+            return std::string(term.binary_view());
         case TermType::Nil:
         case TermType::List: {
             std::string out;
@@ -1073,7 +1206,8 @@ std::optional<std::string> try_to_string(const Term& term) {
             }
             return std::nullopt;
         }
-        default: return std::nullopt;
+        default:
+            return std::nullopt;
     }
 }
 
@@ -1089,12 +1223,14 @@ std::string to_string(const Term& term) {
                            "  * strings\n"
                            "  * integers representing Unicode code points\n"
                            "  * a list containing one of these three elements\n\n"
-                           "Please check the given list or call inspect/1 to get the list representation, got:\n\n" +
+                           "Please check the given list or call inspect/1 to get the list "
+                           "representation, got:\n\n" +
                            inspect(term, pretty_options()) + "\n"));
     }
-    Term error = make_exception("Protocol.UndefinedError", {{"protocol", Term::atom("Elixir.String.Chars")},
-                                                            {"value", term},
-                                                            {"description", Term::binary("")}});
+    Term error =
+        make_exception("Protocol.UndefinedError", {{"protocol", Term::atom("Elixir.String.Chars")},
+                                                   {"value", term},
+                                                   {"description", Term::binary("")}});
     throw ErlangException(atom::error, std::move(error));
 }
 

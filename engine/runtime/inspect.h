@@ -16,13 +16,13 @@
 
 namespace tasklens {
 
-/// Inspect.Opts. Defaults are Kernel.inspect/2's; IO.inspect turns `pretty` on.
+/// Inspect.Opts, with Elixir's defaults.
 struct InspectOptions {
-    /// Columns available to the pretty printer (only used when `pretty`).
+    /// Columns for the layout: used by inspect() only when `pretty`, by io_inspect_text() always.
     int width = 80;
     /// Items shown of lists, tuples, maps and binaries before `...`; negative = :infinity.
     int64_t limit = 50;
-    /// Bytes shown of printable strings and charlists before `...`; negative = :infinity.
+    /// Characters shown of printable strings and charlists before `...`; negative = :infinity.
     int64_t printable_limit = 4096;
     /// Break lines to fit `width`. Off, everything is printed on one line (Kernel.inspect/2).
     bool pretty = false;
@@ -52,7 +52,8 @@ std::string inspect(const Term& term, const InspectOptions& options = {});
 /// The text IO.inspect(term, opts) writes, without the trailing newline. IO.inspect always lays
 /// the document out at options.width (whatever `pretty` says) and writes `label: ` in front of the
 /// first line; the label does not count towards the width (as in Elixir 1.14).
-std::string io_inspect_text(const Term& term, std::string_view label = {}, const InspectOptions& options = {});
+std::string io_inspect_text(const Term& term, std::string_view label = {},
+                            const InspectOptions& options = {});
 
 // --- structs ---------------------------------------------------------------------------------
 
@@ -67,11 +68,11 @@ struct StructDefinition {
 
 /// Struct definitions by module. Thread-safe.
 class StructRegistry {
-public:
+  public:
     void define(Atom module, std::vector<Atom> fields, bool exception = false);
     std::optional<StructDefinition> find(Atom module) const;
 
-private:
+  private:
     mutable std::shared_mutex mutex_;
     std::unordered_map<uint32_t, StructDefinition> defs_;
 };

@@ -29,9 +29,10 @@ const OracleCase kOracle[] = {
 };
 
 class InspectOracle : public ::testing::TestWithParam<size_t> {
-protected:
+  protected:
     static void SetUpTestSuite() {
-        registry_.define(Atom::intern("Elixir.P"), {Atom::intern("zeta"), Atom::intern("alpha"), Atom::intern("m")});
+        registry_.define(Atom::intern("Elixir.P"),
+                         {Atom::intern("zeta"), Atom::intern("alpha"), Atom::intern("m")});
     }
     void SetUp() override { set_thread_struct_registry(&registry_); }
     void TearDown() override { set_thread_struct_registry(nullptr); }
@@ -42,7 +43,8 @@ TEST_P(InspectOracle, MatchesElixir) {
     const OracleCase& c = kOracle[GetParam()];
     Term term = c.term();
     InspectOptions options = c.options();
-    std::string actual = c.io_inspect ? io_inspect_text(term, c.label, options) : inspect(term, options);
+    std::string actual =
+        c.io_inspect ? io_inspect_text(term, c.label, options) : inspect(term, options);
     EXPECT_EQ(actual, c.expected) << "elixir: " << c.elixir;
 }
 
@@ -82,6 +84,13 @@ TEST(Inspect, ClosuresHaveTheFunctionShape) {
     EXPECT_EQ(text.rfind("#Function<3.", 0), 0u) << text;
     EXPECT_NE(text.find("/1 in M."), std::string::npos) << text;
     EXPECT_EQ(text.back(), '>');
+    EXPECT_NE(text.find(" in M.run/0>"), std::string::npos) << text;
+    auto* g = new FunObject(FunObject::Kind::Closure);
+    g->module = Atom::intern("Elixir.M");
+    g->name = Atom::intern("-loop/2-fun-1-");
+    g->arity = 0;
+    text = inspect(Term::adopt(g));
+    EXPECT_NE(text.find("/0 in M.loop/2>"), std::string::npos) << text;
 }
 
 TEST(Inspect, KernelInspectNeverBreaksLines) {
@@ -98,9 +107,9 @@ TEST(Inspect, DeepListsDoNotRecurseOnTheirLength) {
 
 TEST(Inspect, OptionsFromKeywords) {
     InspectOptions o = inspect_options_from_keywords(
-        L({KV("limit", A("infinity")), KV("width", I(40)), KV("pretty", A("true")), KV("label", S("x")),
-           KV("charlists", A("as_lists")), KV("structs", A("false")), KV("printable_limit", I(3)),
-           KV("base", A("hex")), KV("binaries", A("as_binaries"))}));
+        L({KV("limit", A("infinity")), KV("width", I(40)), KV("pretty", A("true")),
+           KV("label", S("x")), KV("charlists", A("as_lists")), KV("structs", A("false")),
+           KV("printable_limit", I(3)), KV("base", A("hex")), KV("binaries", A("as_binaries"))}));
     EXPECT_LT(o.limit, 0);
     EXPECT_EQ(o.width, 40);
     EXPECT_TRUE(o.pretty);
@@ -134,7 +143,8 @@ TEST(ToString, ScalarsAndChardata) {
     EXPECT_EQ(to_string(Charlist("abc")), "abc");
     EXPECT_EQ(to_string(L({})), "");
     EXPECT_EQ(to_string(L({S("a"), L({I(98), S("c")}), I(233)})), "abcé");
-    EXPECT_EQ(to_string(Improper({I(1), I(2)}, S("a"))), std::string("\x01\x02" "a"));
+    EXPECT_EQ(to_string(Improper({I(1), I(2)}, S("a"))), std::string("\x01\x02"
+                                                                     "a"));
 }
 
 std::string raised_message(const std::function<void()>& f) {
@@ -156,8 +166,9 @@ TEST(ToString, RaisesProtocolUndefinedError) {
         to_string(T({I(1)}));
         FAIL();
     } catch (const ErlangException& e) {
-        EXPECT_EQ(inspect(e.reason()),
-                  "%Protocol.UndefinedError{protocol: String.Chars, value: {1}, description: \"\"}");
+        EXPECT_EQ(
+            inspect(e.reason()),
+            "%Protocol.UndefinedError{protocol: String.Chars, value: {1}, description: \"\"}");
     }
     EXPECT_FALSE(try_to_string(M({})).has_value());
     EXPECT_FALSE(try_to_string(P(1)).has_value());
@@ -165,15 +176,18 @@ TEST(ToString, RaisesProtocolUndefinedError) {
 
 // elixir -e 'try do to_string([1, :a]) rescue e -> IO.write(e.message) end'
 TEST(ToString, RaisesArgumentErrorForNonChardata) {
-    EXPECT_EQ(raised_message([] { to_string(L({I(1), A("a")})); }),
-              "Elixir.ArgumentError: cannot convert the given list to a string.\n\n"
-              "To be converted to a string, a list must either be empty or only\n"
-              "contain the following elements:\n\n"
-              "  * strings\n"
-              "  * integers representing Unicode code points\n"
-              "  * a list containing one of these three elements\n\n"
-              "Please check the given list or call inspect/1 to get the list representation, got:\n\n"
-              "[1, :a]\n");
+    EXPECT_EQ(
+        raised_message([] {
+            to_string(L({I(1), A("a")}));
+        }),
+        "Elixir.ArgumentError: cannot convert the given list to a string.\n\n"
+        "To be converted to a string, a list must either be empty or only\n"
+        "contain the following elements:\n\n"
+        "  * strings\n"
+        "  * integers representing Unicode code points\n"
+        "  * a list containing one of these three elements\n\n"
+        "Please check the given list or call inspect/1 to get the list representation, got:\n\n"
+        "[1, :a]\n");
 }
 
 }  // namespace

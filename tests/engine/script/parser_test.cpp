@@ -1,7 +1,6 @@
 // Parser fixtures: source text -> S-expression of the AST (format documented in ast.cpp).
 #include <gtest/gtest.h>
 
-#include <chrono>
 #include <string>
 
 #include "engine/script/parser.h"
@@ -66,7 +65,8 @@ const Fixture kPrecedence[] = {
     {"WhenIsBelowMatch", "f(x) when x > 0", "(when (call f x) (> x 0))"},
     {"DefaultArgument", "def f(a \\\\ 1), do: a", "(call def (call f (\\\\ a 1)) (kw do: a))"},
 };
-INSTANTIATE_TEST_SUITE_P(scriptPrecedence, ParserFixture, ::testing::ValuesIn(kPrecedence), fixture_name);
+INSTANTIATE_TEST_SUITE_P(scriptPrecedence, ParserFixture, ::testing::ValuesIn(kPrecedence),
+                         fixture_name);
 
 // ---- literals ----
 const Fixture kLiterals[] = {
@@ -100,7 +100,8 @@ const Fixture kLiterals[] = {
     {"CurrentModule", "__MODULE__", "__MODULE__"},
     {"Underscore", "{_, _ignored}", "(tuple _ _ignored)"},
 };
-INSTANTIATE_TEST_SUITE_P(scriptLiterals, ParserFixture, ::testing::ValuesIn(kLiterals), fixture_name);
+INSTANTIATE_TEST_SUITE_P(scriptLiterals, ParserFixture, ::testing::ValuesIn(kLiterals),
+                         fixture_name);
 
 // ---- containers ----
 const Fixture kContainers[] = {
@@ -126,7 +127,8 @@ const Fixture kContainers[] = {
     {"Access", "a[:b][c]", "(access (access a :b) c)"},
     {"FieldAccess", "state.tasks[task.ref]", "(access (field state tasks) (field task ref))"},
 };
-INSTANTIATE_TEST_SUITE_P(scriptContainers, ParserFixture, ::testing::ValuesIn(kContainers), fixture_name);
+INSTANTIATE_TEST_SUITE_P(scriptContainers, ParserFixture, ::testing::ValuesIn(kContainers),
+                         fixture_name);
 
 // ---- calls ----
 const Fixture kCalls[] = {
@@ -230,7 +232,8 @@ const Fixture kFunctions[] = {
     {"CommentsAreIgnored", "# a comment\nx = 1 # trailing\n", "(= x 1)"},
     {"ParenthesizedBlock", "(a; b)", "(block a b)"},
 };
-INSTANTIATE_TEST_SUITE_P(scriptFunctions, ParserFixture, ::testing::ValuesIn(kFunctions), fixture_name);
+INSTANTIATE_TEST_SUITE_P(scriptFunctions, ParserFixture, ::testing::ValuesIn(kFunctions),
+                         fixture_name);
 
 TEST(scriptAst, NodesCarryLocations) {
     SourceFiles files;
@@ -278,7 +281,8 @@ TEST(scriptAst, DoBlockAndAmbiguousFlags) {
     EXPECT_TRUE(result.ast->root()->child(1)->has(kAmbiguousOperator));
 }
 
-TEST(scriptPerformance, TenThousandLinesParseQuickly) {
+// Parse time is measured in tasklens-bench (BM_ParseTenThousandLines), not asserted here.
+TEST(scriptParser, TenThousandLineFileParsesCompletely) {
     std::string source;
     for (int i = 0; i < 1000; ++i) {
         source += "defmodule M" + std::to_string(i) + " do\n";
@@ -291,16 +295,9 @@ TEST(scriptPerformance, TenThousandLinesParseQuickly) {
     SourceFiles files;
     const SourceFile& file = files.add("big.exs", source);
     ASSERT_GE(file.line_count(), 10000u);
-    auto start = std::chrono::steady_clock::now();
     ParseResult result = parse(file);
-    auto elapsed = std::chrono::steady_clock::now() - start;
     ASSERT_TRUE(result.ok());
     EXPECT_EQ(result.ast->root()->children.size(), 1000u);
-    // The budget is 50 ms; sanitizer builds get more room.
-    EXPECT_LT(std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count(), 250);
-    RecordProperty(
-        "parse_ms",
-        static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count()));
 }
 
 }  // namespace
