@@ -107,6 +107,12 @@ struct FunctionCode {
     bool is_private = false;
     uint32_t index = 0;   ///< in Program::functions
     std::string display;  ///< "MyMod.fun/2" or "anonymous fn/1 in MyMod.run/0" (stacktraces)
+    /// Stacktrace entry {stack_module, stack_name, arity}: Elixir's names, e.g.
+    /// {:elixir_compiler_0, :__FILE__, 1} for the script and :"-run/0-fun-0-" for a fn in run/0.
+    Atom stack_module;
+    Atom stack_name;
+    uint32_t stack_arity = 0;
+    uint32_t fun_index = 0;  ///< a fn's number within its module (#Function<N.hash/arity ...>)
     std::vector<Instr> code;
     std::vector<uint32_t> lines;  ///< source line per instruction
     std::vector<Term> consts;

@@ -1094,11 +1094,12 @@ private:
     /// Kernel macros that need the compiler (also reachable as Kernel.name).
     std::optional<uint32_t> kernel_special(const Node* n, const std::string& name,
                                            const std::vector<const Node*>& args, bool tail) {
+        // never a tail call: the raising function must stay in the stacktrace
         if (name == "raise" && (args.size() == 1 || args.size() == 2)) {
-            return remote(kVmModule, "raise", args, tail);
+            return finish(remote(kVmModule, "raise", args, false), tail);
         }
         if (name == "reraise" && (args.size() == 2 || args.size() == 3)) {
-            return remote(kVmModule, "reraise", args, tail);
+            return finish(remote(kVmModule, "reraise", args, false), tail);
         }
         if ((name == "put_in" || name == "update_in") && args.size() == 2) {
             return path_macro(n, name, args, tail);
@@ -1196,7 +1197,7 @@ private:
         if (name == "case") {
             if (argc != 2 || !is_do_block(args[1])) fail_at(n, "invalid arguments for case");
             uint32_t v = expr(args[0]);
-            return match_clauses(clauses_of(keyword_get(args[1], "do")), v, tail, FailKind::CaseClause);
+            return match_clauses(clauses_of(keyword_get(args[1], "do")), v, tail, FailKind::CaseClause, n);
         }
         if (name == "cond") {
             if (argc != 1 || !is_do_block(args[0])) fail_at(n, "invalid arguments for cond");
@@ -1242,7 +1243,8 @@ private:
     }
 
     /// case-like clause matching of register `v`; raises `failure` if nothing matches.
-    uint32_t match_clauses(std::span<Node* const> clauses, uint32_t v, bool tail, FailKind failure) {
+    uint32_t match_clauses(std::span<Node* const> clauses, uint32_t v, bool tail, FailKind failure,
+                           const Node* construct = nullptr) {
         uint32_t result = tail ? kNoReg : reg();
         Label end;
         for (const Node* clause : clauses) {
@@ -1257,6 +1259,7 @@ private:
             f_->vars = saved;
             bind(next);
         }
+        at(construct);
         emit(Op::Fail, static_cast<uint32_t>(failure), v);
         bind(end);
         return result;
@@ -1601,6 +1604,9 @@ private:
         fn->is_closure = closure;
         fn->file = file_->id();
         fn->index = static_cast<uint32_t>(program_.functions.size());
+        fn->stack_module = module;
+        fn->stack_name = name;
+        fn->stack_arity = arity;
         fn->num_regs = arity;
         program_.functions.push_back(std::move(fn));
         return program_.functions.back().get();
@@ -1650,6 +1656,25 @@ private:
         return dst;
     }
 
+    /// Elixir's name of a fn inside the current function: :"-run/0-fun-0-".
+    void name_closure(FunctionCode* fn) {
+        const FunctionCode* outer = f_->fn;
+        while (outer->is_closure && outer->stack_name.id != 0) {
+            // a fn inside a fn is named after the def, like Elixir
+            break;
+        }
+        std::string base(outer->stack_name.name());
+        uint32_t arity = outer->stack_arity;
+        if (outer->is_closure) {
+            fn->stack_name = outer->stack_name;
+        } else {
+            fn->stack_name = Atom::intern(fmt::format("-{}/{}-fun-0-", base, arity));
+        }
+        fn->stack_module = outer->stack_module;
+        fn->stack_arity = fn->arity;
+        fn->fun_index = fun_counter_[fn->stack_module.id]++;
+    }
+
     std::string enclosing_display() {
         const FunctionCode* def = f_->fn;
         return def->display;
@@ -1659,6 +1684,7 @@ private:
         uint32_t arity = n->child(0)->arity;
         FunctionCode* fn = new_function(module_ ? module_->name : atom::nil, f_->fn->name, arity, true);
         fn->display = fmt::format("anonymous fn/{} in {}", arity, enclosing_display());
+        name_closure(fn);
         compile_clauses(fn, f_, n->children, arity);
         auto captures = std::move(captures_out_);
         return make_closure(fn, captures);
@@ -1678,6 +1704,7 @@ private:
         if (arity == 0) fail_at(n, "invalid args for &, expected one of: &Mod.fun/arity, &fun/arity, or a capture containing at least one argument as &1");
         FunctionCode* fn = new_function(module_ ? module_->name : atom::nil, f_->fn->name, static_cast<uint32_t>(arity), true);
         fn->display = fmt::format("anonymous fn/{} in {}", arity, enclosing_display());
+        name_closure(fn);
         FnState state;
         state.fn = fn;
         state.parent = f_;
@@ -1701,6 +1728,9 @@ private:
                 // a local fun: a closure that calls the def
                 FunctionCode* fn = new_function(module_->name, def->fn->name, arity, true);
                 fn->display = def->fn->display;
+                fn->stack_module = def->fn->stack_module;
+                fn->stack_name = def->fn->stack_name;
+                fn->stack_arity = def->fn->stack_arity;
                 FnState state;
                 state.fn = fn;
                 state.next_reg = arity;
@@ -2099,6 +2129,7 @@ private:
     std::vector<Injected> injected_;
     uint32_t line_ = 0;
     int capture_depth_ = 0;
+    std::unordered_map<uint32_t, uint32_t> fun_counter_;
     bool in_module_body_ = false;
 };
 
@@ -2109,6 +2140,7 @@ void Compiler::compile_root(const Node* root) {
     module_ = &script;
     FunctionCode* main = new_function(Atom::intern("elixir_compiler_0"), Atom::intern("__FILE__"), 0, false);
     main->display = "(file)";
+    main->stack_arity = 1;
     FnState state;
     state.fn = main;
     f_ = &state;

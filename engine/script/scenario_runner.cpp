@@ -66,6 +66,12 @@ Co<void> report_crash(ProcessContext& ctx, otp::CrashReport report) {
     co_await log_event(ctx, "error", std::move(msg), report.metadata, std::move(text), !sasl);
 }
 
+std::vector<Term> charlist(std::string_view s) {
+    std::vector<Term> out;
+    for (unsigned char c : s) out.push_back(Term::integer(c));
+    return out;
+}
+
 bool clean_exit(const Term& reason) {
     if (reason.is_atom(atom::normal) || reason.is_atom(atom::shutdown)) return true;
     return reason.is_tuple(2) && reason.element(0).is_atom(atom::shutdown);
@@ -126,7 +132,13 @@ int run_scenario_source(const std::string& path, const std::string& text, const 
     }
     if (outcome->raised) {
         if (outcome->kind == atom::exit && clean_exit(outcome->reason)) return 0;
-        err << format_exception(Term::atom(outcome->kind), outcome->reason, outcome->stacktrace);
+        // elixir runs the script from Code.require_file/2: its frame ends every stacktrace
+        std::vector<Term> stack;
+        list_to_vector(outcome->stacktrace, stack);
+        stack.push_back(Term::tuple({Term::atom("Elixir.Code"), Term::atom("require_file"), Term::integer(2),
+                                     Term::list({Term::tuple({Term::atom("file"), Term::list(charlist("lib/code.ex"))}),
+                                                 Term::tuple({Term::atom("line"), Term::integer(1245)})})}));
+        err << format_exception(Term::atom(outcome->kind), outcome->reason, Term::list(stack));
         return 1;
     }
     Term reason = result.exit_reason ? *result.exit_reason : Term::atom(atom::normal);

@@ -36,9 +36,12 @@ Term badarith() { return Term::atom(atom::badarith); }
 Term make_fun_term(const FunctionCode* fn, std::span<const Term> env, uint64_t id) {
     auto* f = new FunObject(FunObject::Kind::Closure);
     f->arity = fn->arity;
-    f->module = fn->module;
-    f->name = fn->name;
-    f->unique = (uint64_t{fn->index} << 32) | (id & 0xffffffffu);
+    // Elixir's identity of a fun: its module, the BEAM name of the enclosing def
+    // (:"-run/0-fun-0-") and its index in the module
+    f->module = fn->stack_module;
+    f->name = fn->stack_name;
+    f->unique = fn->fun_index;
+    (void)id;
     f->code = fn;
     f->env.assign(env.begin(), env.end());
     return Term::adopt(f);
@@ -117,7 +120,7 @@ public:
 private:
     Status dispatch();
     bool unwind(ErlangException& e);
-    Term stacktrace() const;
+    Term stacktrace(bool with_args = false) const;
     void ensure_regs(size_t n) {
         if (n > regs_.size()) regs_.resize(std::max(n, regs_.size() * 2));
     }
@@ -151,11 +154,13 @@ private:
     bool recv_timed_out_ = false;
 };
 
-Term Exec::stacktrace() const {
+Term Exec::stacktrace(bool with_args) const {
     std::vector<Term> entries;
     for (size_t i = frames_.size(); i-- > 0 && entries.size() < 20;) {
         const Frame& f = frames_[i];
         const FunctionCode* fn = f.fn;
+        // the prelude is library code: Elixir's own frames would not show either
+        if (fn->file < program_.file_paths.size() && program_.file_paths[fn->file].starts_with("prelude/")) continue;
         uint32_t pc = f.pc > 0 ? f.pc - 1 : 0;
         uint32_t line = pc < fn->lines.size() ? fn->lines[pc] : 0;
         std::string path = fn->file < program_.file_paths.size() ? program_.file_paths[fn->file] : "nofile";
@@ -163,11 +168,12 @@ Term Exec::stacktrace() const {
         for (unsigned char c : path) chars.push_back(Term::integer(c));
         Term location = Term::list({Term::tuple({Term::atom("file"), Term::list(chars)}),
                                     Term::tuple({Term::atom("line"), Term::integer(line)})});
-        Term name = Term::atom(fn->name);
-        if (fn->is_closure) {
-            name = Term::atom(fmt::format("-{}/{}-fun-0-", fn->name.name(), 0));
+        Term arity = Term::integer(fn->stack_arity);
+        if (with_args && entries.empty()) {
+            // function_clause: Elixir shows the arguments given (the frame's first registers)
+            arity = Term::list(std::span<const Term>(regs_.data() + f.base, fn->arity));
         }
-        entries.push_back(Term::tuple({Term::atom(fn->module), name, Term::integer(fn->arity), location}));
+        entries.push_back(Term::tuple({Term::atom(fn->stack_module), Term::atom(fn->stack_name), arity, location}));
     }
     return Term::list(entries);
 }
@@ -482,7 +488,8 @@ Exec::Status Exec::dispatch() {
                     const Term& k = R[I.c + 2 * i];
                     if (!m.map_find(k)) {
                         SAVE_PC(pc + 1);
-                        raise_error(Term::tuple({Term::atom(atom::badkey), k, m}));
+                        // OTP 25's map update (`M#{K := V}`) raises {badkey, K} without the map
+                        raise_error(Term::tuple({Term::atom(atom::badkey), k}));
                     }
                     m = m.map_put(k, R[I.c + 2 * i + 1]);
                 }
@@ -733,7 +740,7 @@ Exec::Status Exec::dispatch() {
                 FailKind kind = static_cast<FailKind>(I.a);
                 if (kind == FailKind::FunctionClause) {
                     // Elixir reads module/function/arity from the top of the stacktrace
-                    ErlangException e(atom::error, Term::atom(atom::function_clause), stacktrace());
+                    ErlangException e(atom::error, Term::atom(atom::function_clause), stacktrace(true));
                     throw e;
                 }
                 fail_instr(kind, I.b == kNoReg ? nullptr : &R[I.b]);
