@@ -1077,6 +1077,9 @@ private:
             emit(Op::Call, r, def->fn->index, base, arity);
             return finish(r, tail);
         }
+        // a native function of the module itself (prelude modules pair Elixir and C++ code)
+        if (module_ && !module_->is_script && builtins().find(module_->name, Atom::intern(name), static_cast<int>(arity)))
+            return remote(module_->name, name, args, tail);
         for (Atom imported : module_ ? module_->imports : script_imports_) {
             Atom fun = Atom::intern(name);
             if (program_.find(imported, fun, arity) || builtins().find(imported, fun, static_cast<int>(arity)))
@@ -1740,6 +1743,8 @@ private:
                 f_ = outer;
                 return make_closure(fn, {});
             }
+            if (module_ && !module_->is_script && builtins().find(module_->name, Atom::intern(name), static_cast<int>(arity)))
+                return external_fun(module_->name, Atom::intern(name), arity);
             for (Atom imported : module_ ? module_->imports : script_imports_) {
                 Atom fun = Atom::intern(name);
                 if (program_.find(imported, fun, arity) || builtins().find(imported, fun, static_cast<int>(arity)))

@@ -89,7 +89,7 @@ public:
     Exec(ProcessContext& ctx, Program& program) : ctx_(ctx), program_(program) {}
 
     void start(const FunctionCode* fn, std::vector<Term> args, Term closure) {
-        regs_.resize(std::max<size_t>(64, fn->num_regs + args.size() + (closure.is_fun() ? closure.fun().env.size() : 0)));
+        regs_.resize(std::max<size_t>(fn->num_regs, args.size()) + 8);
         for (size_t i = 0; i < args.size(); ++i) regs_[i] = std::move(args[i]);
         frames_.push_back(Frame{fn, 0, 0, 0, std::move(closure)});
     }
