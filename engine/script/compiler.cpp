@@ -1969,6 +1969,7 @@ private:
         // pass 1: directives, attributes, def signatures
         std::vector<const Node*> nested;
         std::vector<std::pair<std::string, const Node*>> uses;
+        std::string delegates;
         const Node* struct_fields = nullptr;
         bool is_exception = false;
         for (const Node* s : stmts) {
@@ -1991,7 +1992,22 @@ private:
             if (what == "def" || what == "defp") {
                 collect_def(*m, s, what == "defp");
             } else if (what == "defdelegate") {
-                refuse(s, "defdelegate");
+                // defdelegate f(a, b), to: Mod [, as: :g]  ->  def f(a, b), do: Mod.g(a, b)
+                const Node* head = args.empty() ? nullptr : args[0];
+                const Node* to = args.size() > 1 ? keyword_get(args[1], "to") : nullptr;
+                const Node* as = args.size() > 1 ? keyword_get(args[1], "as") : nullptr;
+                if (!head || head->kind != NodeKind::LocalCall || !to || module_target(to).id == 0)
+                    refuse(s, "this form of defdelegate");
+                std::vector<std::string> params;
+                for (const Node* p : head->children) {
+                    if (p->kind != NodeKind::Variable) refuse(p, "defdelegate with a non-variable argument");
+                    params.emplace_back(p->text);
+                }
+                std::string target(module_target(to).name());
+                std::string fun = as && as->kind == NodeKind::Atom ? std::string(as->text) : std::string(head->text);
+                std::string list;
+                for (size_t i = 0; i < params.size(); ++i) list += (i ? ", " : "") + params[i];
+                delegates += fmt::format("def {}({}), do: :\"{}\".{}({})\n", head->text, list, target, fun, list);
             } else if (what == "defstruct" || what == "defexception") {
                 if (args.size() != 1) fail_at(s, fmt::format("invalid {}", what));
                 struct_fields = args[0];
@@ -2055,6 +2071,7 @@ private:
             }
             inject(*m, text, user_defs);
         }
+        if (!delegates.empty()) inject(*m, delegates, user_defs);
         for (auto& [used, s] : uses) {
             std::string text;
             if (used == "Elixir.GenServer" || used == "Elixir.Agent") {
