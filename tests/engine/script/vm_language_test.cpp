@@ -169,6 +169,44 @@ IO.inspect(Enum.zip([1, 2], [:x, :y]))
                   "90\n[c: 1, b: 2, a: 3]\n[2, 3]\n6\n[a: 0, b: 1]\n[{1, :x}, {2, :y}]\n");
 }
 
+TEST(VmLanguage, StreamsAreLazy) {
+    expect_output(R"(
+s = Stream.map([1, 2, 3], fn x -> IO.puts("map #{x}"); x * 2 end)
+IO.puts("built")
+IO.inspect(Enum.take(s, 2))
+IO.inspect(Stream.iterate(1, &(&1 * 3)) |> Stream.drop(1) |> Enum.take(3))
+)",
+                  "built\nmap 1\nmap 2\n[2, 4]\n[3, 9, 27]\n");
+}
+
+TEST(VmLanguage, UseGenServerInjectsDefaults) {
+    expect_output(R"(
+defmodule S do
+  use GenServer, restart: :transient
+  def init(x), do: {:ok, x}
+end
+IO.inspect(S.child_spec(:arg))
+{:ok, pid} = GenServer.start_link(S, 1)
+send(pid, :unexpected)
+IO.inspect(:sys.get_state(pid))
+)",
+                  "%{id: S, restart: :transient, start: {S, :start_link, [:arg]}}\n1\n");
+}
+
+TEST(VmLanguage, DefdelegateAndImport) {
+    expect_output(R"(
+defmodule L do
+  defdelegate total(list), to: Enum, as: :sum
+end
+defmodule U do
+  import L
+  def run, do: total([1, 2, 3])
+end
+IO.inspect(U.run())
+)",
+                  "6\n");
+}
+
 TEST(VmLanguage, DeepRecursionUsesTheHeap) {
     // 1,000,000 nested (non-tail) calls: frames live on the VM's heap stack.
     expect_output(R"(

@@ -76,6 +76,23 @@ end
                   ":quick\n");
 }
 
+TEST(VmProcess, ReceiveAfterZeroAndTrapExit) {
+    expect_output(R"(
+r = receive do
+  x -> x
+after
+  0 -> :empty
+end
+IO.inspect(r)
+Process.flag(:trap_exit, true)
+pid = spawn_link(fn -> exit(:bye) end)
+receive do
+  {:EXIT, ^pid, reason} -> IO.inspect(reason)
+end
+)",
+                  ":empty\n:bye\n");
+}
+
 TEST(VmProcess, TryCatchExitOfTaskAwait) {
     expect_output(R"(
 task = Task.async(fn -> Process.sleep(1000) end)
