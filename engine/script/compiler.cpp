@@ -2096,7 +2096,15 @@ private:
                         "  end\n"
                         "  raise RuntimeError, \"attempted to cast GenServer #{inspect(proc)} but no handle_cast/2 clause was provided\"\n"
                         "end\n"
-                        "def handle_info(_msg, state), do: {:noreply, state}\n"
+                        "def handle_info(msg, state) do\n"
+                        "  proc = case Process.info(self(), :registered_name) do\n"
+                        "    {_, []} -> self()\n"
+                        "    {_, name} -> name\n"
+                        "    _ -> self()\n"
+                        "  end\n"
+                        "  Logger.error(\"#{inspect(__MODULE__)} #{inspect(proc)} received unexpected message in handle_info/2: #{inspect(msg)}\")\n"
+                        "  {:noreply, state}\n"
+                        "end\n"
                         "def terminate(_reason, _state), do: :ok\n"
                         "def code_change(_old, state, _extra), do: {:ok, state}\n";
                 }
