@@ -181,6 +181,7 @@ IO.inspect(Stream.iterate(1, &(&1 * 3)) |> Stream.drop(1) |> Enum.take(3))
 
 TEST(VmLanguage, UseGenServerInjectsDefaults) {
     expect_output(R"(
+Logger.configure(level: :none)
 defmodule S do
   use GenServer, restart: :transient
   def init(x), do: {:ok, x}
