@@ -14,10 +14,9 @@ struct ScenarioOptions {
     trace::EventSink* events = nullptr;  ///< nullptr = event recording off
     std::ostream* out = nullptr;         ///< stdout (nullptr = std::cout)
     std::ostream* err = nullptr;         ///< stderr (nullptr = std::cerr)
-    /// Called once the runtime exists, before the scenario runs (e.g. to register natives).
+    /// Called once the runtime exists (OTP natives registered, program loaded), before the
+    /// scenario runs: e.g. to attach a GUI pacing driver.
     std::function<void(Runtime&)> setup;
-    /// Stops a run that would last longer than this much virtual time (0 = no limit).
-    int64_t max_virtual_us = 0;
 };
 
 /// Compiles and runs `path`. Exit status as elixir's: 0, or 1 when compilation fails (the
