@@ -2,7 +2,8 @@
 
 namespace tasklens::script {
 
-void BuiltinTable::add(std::string_view module, std::string_view function, int arity, SyncBuiltin fn) {
+void BuiltinTable::add(std::string_view module, std::string_view function, int arity,
+                       SyncBuiltin fn) {
     Atom m = Atom::intern(module);
     Key key{m.id, Atom::intern(function).id, arity};
     auto& e = entries_[key];
@@ -11,7 +12,8 @@ void BuiltinTable::add(std::string_view module, std::string_view function, int a
     e.async = nullptr;
 }
 
-void BuiltinTable::add_async(std::string_view module, std::string_view function, int arity, AsyncBuiltin fn) {
+void BuiltinTable::add_async(std::string_view module, std::string_view function, int arity,
+                             AsyncBuiltin fn) {
     Atom m = Atom::intern(module);
     Key key{m.id, Atom::intern(function).id, arity};
     auto& e = entries_[key];
@@ -20,12 +22,15 @@ void BuiltinTable::add_async(std::string_view module, std::string_view function,
     e.async = fn;
 }
 
-const BuiltinTable::Entry* BuiltinTable::find(Atom module, Atom function, int arity) const noexcept {
+const BuiltinTable::Entry* BuiltinTable::find(Atom module, Atom function,
+                                              int arity) const noexcept {
     auto it = entries_.find(Key{module.id, function.id, arity});
     return it == entries_.end() ? nullptr : &it->second;
 }
 
-bool BuiltinTable::has_module(Atom module) const noexcept { return modules_.count(module.id) > 0; }
+bool BuiltinTable::has_module(Atom module) const noexcept {
+    return modules_.count(module.id) > 0;
+}
 
 const BuiltinTable& builtins() {
     static const BuiltinTable table = [] {

@@ -25,39 +25,50 @@ inline constexpr uint32_t kNoReg = 0xffffffffu;
 inline constexpr uint32_t kConstOperand = 0x80000000u;
 
 enum class Op : uint8_t {
-    LoadK,        // a=dst, b=const
-    Move,         // a=dst, b=src
-    LoadEnv,      // a=dst, b=env index (closure frames only)
+    LoadK,    // a=dst, b=const
+    Move,     // a=dst, b=src
+    LoadEnv,  // a=dst, b=env index (closure frames only)
     // --- pattern tests (fail: jump to d) ---
-    TestExact,    // a=src, b=reg: a === b
-    TestExactK,   // a=src, b=const
-    IsTuple,      // a=src, b=arity
-    IsCons,       // a=src
-    IsNil,        // a=src
-    IsMap,        // a=src
-    GetElem,      // a=dst, b=src, c=index
-    GetHd,        // a=dst, b=src
-    GetTl,        // a=dst, b=src
-    MapGet,       // a=dst, b=map, c=key reg, d=fail
-    BinPrefix,    // a=dst (rest), b=src, c=const (prefix), d=fail
+    TestExact,   // a=src, b=reg: a === b
+    TestExactK,  // a=src, b=const
+    IsTuple,     // a=src, b=arity
+    IsCons,      // a=src
+    IsNil,       // a=src
+    IsMap,       // a=src
+    GetElem,     // a=dst, b=src, c=index
+    GetHd,       // a=dst, b=src
+    GetTl,       // a=dst, b=src
+    MapGet,      // a=dst, b=map, c=key reg, d=fail
+    BinPrefix,   // a=dst (rest), b=src, c=const (prefix), d=fail
     // --- control ---
-    Jump,         // d=target
-    JumpIfFalsy,  // a=reg, d=target (nil or false)
-    JumpIfNotTrue,// a=reg, d=target (anything but the atom true)
+    Jump,           // d=target
+    JumpIfFalsy,    // a=reg, d=target (nil or false)
+    JumpIfNotTrue,  // a=reg, d=target (anything but the atom true)
     // --- arithmetic and comparison: a=dst, b, c (registers, or constants with kConstOperand) ---
-    Add, Sub, Mul, FDiv, Lt, Gt, Le, Ge, Eq, Ne, StrictEq, StrictNe,
-    Neg,          // a=dst, b=src
-    Not,          // a=dst, b=src: strict boolean not
-    Bang,         // a=dst, b=src: !x
-    StrConcat,    // a=dst, b, c (<>)
-    Interp,       // a=dst, b=base, c=count: to_string of each, concatenated
+    Add,
+    Sub,
+    Mul,
+    FDiv,
+    Lt,
+    Gt,
+    Le,
+    Ge,
+    Eq,
+    Ne,
+    StrictEq,
+    StrictNe,
+    Neg,        // a=dst, b=src
+    Not,        // a=dst, b=src: strict boolean not
+    Bang,       // a=dst, b=src: !x
+    StrConcat,  // a=dst, b, c (<>)
+    Interp,     // a=dst, b=base, c=count: to_string of each, concatenated
     // --- construction ---
-    MakeTuple,    // a=dst, b=base, c=count
-    MakeList,     // a=dst, b=base, c=count, d=tail reg or kNoReg
-    MakeMap,      // a=dst, b=base, c=pairs (key, value interleaved)
-    MapUpdate,    // a=dst, b=map, c=base, d=pairs: existing keys only (KeyError otherwise)
-    MakeFun,      // a=dst, b=function index, c=env base, d=env count
-    FieldGet,     // a=dst, b=src, c=const atom: map.field
+    MakeTuple,  // a=dst, b=base, c=count
+    MakeList,   // a=dst, b=base, c=count, d=tail reg or kNoReg
+    MakeMap,    // a=dst, b=base, c=pairs (key, value interleaved)
+    MapUpdate,  // a=dst, b=map, c=base, d=pairs: existing keys only (KeyError otherwise)
+    MakeFun,    // a=dst, b=function index, c=env base, d=env count
+    FieldGet,   // a=dst, b=src, c=const atom: map.field
     // --- calls ---
     Call,         // a=dst, b=function index, c=argbase, d=argc
     TailCall,     // b=function index, c=argbase, d=argc
@@ -65,21 +76,30 @@ enum class Op : uint8_t {
     TailRemote,   // b=callsite, c=argbase, d=argc
     CallFun,      // a=dst, b=fun reg, c=argbase, d=argc
     TailFun,      // b=fun reg, c=argbase, d=argc
-    CallDynamic,  // a=dst, b=callsite (function name; module in register argbase-1), c=argbase, d=argc
+    CallDynamic,  // a=dst, b=callsite (function name; module in register argbase-1), c=argbase,
+                  // d=argc
     Return,       // a=src
     // --- receive ---
-    RecvInit,     // a=timeout reg or kNoReg (infinity)
-    RecvNext,     // a=dst, d=timeout target
-    RecvAccept,   // take the current message
-    RecvReject,   // move past the current message, d=loop target
+    RecvInit,    // a=timeout reg or kNoReg (infinity)
+    RecvNext,    // a=dst, d=timeout target
+    RecvAccept,  // take the current message
+    RecvReject,  // move past the current message, d=loop target
     // --- exceptions ---
-    TryBegin,     // a=first of 3 regs (kind, reason, stacktrace) or kNoReg for a guard, d=handler
+    TryBegin,  // a=first of 3 regs (kind, reason, stacktrace) or kNoReg for a guard, d=handler
     TryEnd,
-    Raise,        // a=kind reg, b=reason reg, c=stacktrace reg or kNoReg
-    Fail,         // a=FailKind, b=value reg (or kNoReg)
+    Raise,  // a=kind reg, b=reason reg, c=stacktrace reg or kNoReg
+    Fail,   // a=FailKind, b=value reg (or kNoReg)
 };
 
-enum class FailKind : uint32_t { Badmatch, CaseClause, FunctionClause, CondClause, WithClause, TryClause, BadBool };
+enum class FailKind : uint32_t {
+    Badmatch,
+    CaseClause,
+    FunctionClause,
+    CondClause,
+    WithClause,
+    TryClause,
+    BadBool
+};
 
 struct Instr {
     Op op;
@@ -100,7 +120,7 @@ struct CallSite {
 
 struct FunctionCode {
     Atom module;
-    Atom name;            ///< def name; for a fn, the enclosing def's name
+    Atom name;  ///< def name; for a fn, the enclosing def's name
     uint32_t arity = 0;
     uint32_t num_regs = 0;
     bool is_closure = false;
@@ -129,7 +149,8 @@ struct Program {
     };
     struct KeyHash {
         size_t operator()(const Key& k) const noexcept {
-            return (size_t{k.module} * 0x9e3779b97f4a7c15ULL) ^ (size_t{k.function} << 20) ^ k.arity;
+            return (size_t{k.module} * 0x9e3779b97f4a7c15ULL) ^ (size_t{k.function} << 20) ^
+                   k.arity;
         }
     };
     /// Public and private module functions by module/name/arity.

@@ -42,7 +42,9 @@ const Atom kVmModule = Atom::intern("Elixir.Tasklens.VM");
 bool is_keyword_list(const Node* n) {
     if (!n || n->kind != NodeKind::List || n->has(kHasTail)) return false;
     for (const Node* c : n->children) {
-        if (c->kind != NodeKind::Tuple || c->children.size() != 2 || c->child(0)->kind != NodeKind::Atom) return false;
+        if (c->kind != NodeKind::Tuple || c->children.size() != 2 ||
+            c->child(0)->kind != NodeKind::Atom)
+            return false;
     }
     return true;
 }
@@ -55,7 +57,9 @@ const Node* keyword_get(const Node* list, std::string_view key) {
     return nullptr;
 }
 
-bool is_do_block(const Node* n) { return n && is_keyword_list(n) && keyword_get(n, "do") != nullptr; }
+bool is_do_block(const Node* n) {
+    return n && is_keyword_list(n) && keyword_get(n, "do") != nullptr;
+}
 
 std::span<Node* const> clauses_of(const Node* n) {
     if (n && n->kind == NodeKind::Clauses) return n->children;
@@ -97,13 +101,14 @@ struct FnState {
 };
 
 class Compiler {
-public:
-    Compiler(Program& program, SourceFiles& files, const SourceFile& file, const CompileOptions& options)
+  public:
+    Compiler(Program& program, SourceFiles& files, const SourceFile& file,
+             const CompileOptions& options)
         : program_(program), files_(files), file_(&file), options_(options) {}
 
     void compile_root(const Node* root);
 
-private:
+  private:
     // ---------------------------------------------------------------- emission
     uint32_t emit(Op op, uint32_t a = 0, uint32_t b = 0, uint32_t c = 0, uint32_t d = 0) {
         auto& code = f_->fn->code;
@@ -126,7 +131,8 @@ private:
     uint32_t konst(Term t) {
         auto& consts = f_->fn->consts;
         for (size_t i = 0; i < consts.size() && i < 64; ++i) {
-            if (consts[i].type() == t.type() && exact_equal(consts[i], t)) return static_cast<uint32_t>(i);
+            if (consts[i].type() == t.type() && exact_equal(consts[i], t))
+                return static_cast<uint32_t>(i);
         }
         consts.push_back(std::move(t));
         return static_cast<uint32_t>(consts.size() - 1);
@@ -136,7 +142,9 @@ private:
         emit(Op::LoadK, r, konst(std::move(t)));
         return r;
     }
-    void jump_to(Label& l, Op op = Op::Jump, uint32_t a = 0) { l.refs.push_back(emit(op, a, 0, 0, 0)); }
+    void jump_to(Label& l, Op op = Op::Jump, uint32_t a = 0) {
+        l.refs.push_back(emit(op, a, 0, 0, 0));
+    }
     void fail_to(Label& l, uint32_t index) { l.refs.push_back(index); }
     void bind(Label& l) {
         l.target = here();
@@ -149,7 +157,8 @@ private:
     uint32_t callsite(Atom module, Atom function, uint32_t arity) {
         for (size_t i = 0; i < program_.callsites.size(); ++i) {
             const auto& c = program_.callsites[i];
-            if (c.module == module && c.function == function && c.arity == arity) return static_cast<uint32_t>(i);
+            if (c.module == module && c.function == function && c.arity == arity)
+                return static_cast<uint32_t>(i);
         }
         CallSite c;
         c.module = module;
@@ -176,27 +185,37 @@ private:
 
     Atom module_target(const Node* n) {
         switch (n->kind) {
-            case NodeKind::Alias: return resolve_alias(n);
-            case NodeKind::Atom: return Atom::intern(n->text);
-            case NodeKind::CurrentModule: return module_ ? module_->name : atom::nil;
-            default: return Atom{};
+            case NodeKind::Alias:
+                return resolve_alias(n);
+            case NodeKind::Atom:
+                return Atom::intern(n->text);
+            case NodeKind::CurrentModule:
+                return module_ ? module_->name : atom::nil;
+            default:
+                return Atom{};
         }
     }
 
     // ---------------------------------------------------------------- constants
     std::optional<Term> const_eval(const Node* n) {
         switch (n->kind) {
-            case NodeKind::Integer: return Term::integer(n->integer);
-            case NodeKind::Float: return Term::floating(n->number);
-            case NodeKind::Atom: return Term::atom(n->text);
-            case NodeKind::String: return Term::binary(n->text);
+            case NodeKind::Integer:
+                return Term::integer(n->integer);
+            case NodeKind::Float:
+                return Term::floating(n->number);
+            case NodeKind::Atom:
+                return Term::atom(n->text);
+            case NodeKind::String:
+                return Term::binary(n->text);
             case NodeKind::Charlist: {
                 std::vector<Term> items;
                 for (unsigned char c : n->text) items.push_back(Term::integer(c));
                 return Term::list(items);
             }
-            case NodeKind::Alias: return Term::atom(resolve_alias(n));
-            case NodeKind::CurrentModule: return Term::atom(module_ ? module_->name : atom::nil);
+            case NodeKind::Alias:
+                return Term::atom(resolve_alias(n));
+            case NodeKind::CurrentModule:
+                return Term::atom(module_ ? module_->name : atom::nil);
             case NodeKind::Attribute: {
                 if (!n->children.empty() || !module_) return std::nullopt;
                 auto it = module_->attrs.find(std::string(n->text));
@@ -246,7 +265,8 @@ private:
                 return Term::map(std::move(entries));
             }
             case NodeKind::Sigil: {
-                if (n->children.empty() || n->child(0)->kind != NodeKind::String) return std::nullopt;
+                if (n->children.empty() || n->child(0)->kind != NodeKind::String)
+                    return std::nullopt;
                 std::string_view s = n->child(0)->text;
                 if (n->sigil == 's') return Term::binary(s);
                 if (n->sigil == 'w') {
@@ -257,14 +277,17 @@ private:
                         while (i < s.size() && isspace(static_cast<unsigned char>(s[i]))) ++i;
                         size_t j = i;
                         while (j < s.size() && !isspace(static_cast<unsigned char>(s[j]))) ++j;
-                        if (j > i) words.push_back(atoms ? Term::atom(s.substr(i, j - i)) : Term::binary(s.substr(i, j - i)));
+                        if (j > i)
+                            words.push_back(atoms ? Term::atom(s.substr(i, j - i))
+                                                  : Term::binary(s.substr(i, j - i)));
                         i = j;
                     }
                     return Term::list(words);
                 }
                 return std::nullopt;
             }
-            default: return std::nullopt;
+            default:
+                return std::nullopt;
         }
     }
 
@@ -302,7 +325,8 @@ private:
     void pattern(const Node* p, uint32_t src, Label& fail, PatternState& ps) {
         at(p);
         switch (p->kind) {
-            case NodeKind::Underscore: return;
+            case NodeKind::Underscore:
+                return;
             case NodeKind::Variable: {
                 std::string name(p->text);
                 if (p->has(kPinned)) {
@@ -400,7 +424,8 @@ private:
                         return;
                     case BinaryOperator::StringConcat: {
                         auto prefix = const_eval(p->child(0));
-                        if (!prefix || !prefix->is_binary()) refuse(p, "<> in a pattern without a literal prefix");
+                        if (!prefix || !prefix->is_binary())
+                            refuse(p, "<> in a pattern without a literal prefix");
                         uint32_t rest = reg();
                         fail_to(fail, emit(Op::BinPrefix, rest, src, konst(*prefix), 0));
                         pattern(p->child(1), rest, fail, ps);
@@ -408,7 +433,8 @@ private:
                     }
                     case BinaryOperator::ListConcat: {
                         const Node* left = p->child(0);
-                        if (left->kind != NodeKind::List || left->has(kHasTail)) refuse(p, "++ in a pattern");
+                        if (left->kind != NodeKind::List || left->has(kHasTail))
+                            refuse(p, "++ in a pattern");
                         uint32_t cur = src;
                         for (const Node* c : left->children) {
                             fail_to(fail, emit(Op::IsCons, cur));
@@ -422,11 +448,13 @@ private:
                         pattern(p->child(1), cur, fail, ps);
                         return;
                     }
-                    default: break;
+                    default:
+                        break;
                 }
                 refuse(p, fmt::format("{} in a pattern", to_string(p->binary_op)));
             }
-            default: break;
+            default:
+                break;
         }
         refuse(p, fmt::format("{} in a pattern", to_string(p->kind)));
     }
@@ -458,7 +486,8 @@ private:
             case NodeKind::Atom:
             case NodeKind::String:
             case NodeKind::Alias:
-            case NodeKind::CurrentModule: return true;
+            case NodeKind::CurrentModule:
+                return true;
             case NodeKind::BinaryOp:
                 switch (g->binary_op) {
                     case BinaryOperator::Less:
@@ -470,12 +499,14 @@ private:
                     case BinaryOperator::StrictEqual:
                     case BinaryOperator::StrictNotEqual:
                         return safe_guard(g->child(0)) && safe_guard(g->child(1));
-                    default: return false;
+                    default:
+                        return false;
                 }
             case NodeKind::LocalCall:
-                return g->text.starts_with("is_") && g->text != "is_map_key" && g->children.size() == 1 &&
-                       safe_guard(g->child(0));
-            default: return false;
+                return g->text.starts_with("is_") && g->text != "is_map_key" &&
+                       g->children.size() == 1 && safe_guard(g->child(0));
+            default:
+                return false;
         }
     }
 
@@ -537,26 +568,31 @@ private:
                 if (!module_ || module_->is_script) refuse(n, "module attribute outside a module");
                 return finish(load(*const_eval(n)), tail);
             }
-            case NodeKind::Sigil: return finish(sigil(n), tail);
+            case NodeKind::Sigil:
+                return finish(sigil(n), tail);
             case NodeKind::InterpolatedString: {
                 uint32_t base = regs(static_cast<uint32_t>(n->children.size()));
-                for (size_t i = 0; i < n->children.size(); ++i) into(n->child(i), base + static_cast<uint32_t>(i));
+                for (size_t i = 0; i < n->children.size(); ++i)
+                    into(n->child(i), base + static_cast<uint32_t>(i));
                 uint32_t r = reg();
                 emit(Op::Interp, r, base, static_cast<uint32_t>(n->children.size()));
                 return finish(r, tail);
             }
             case NodeKind::InterpolatedCharlist: {
                 uint32_t base = regs(static_cast<uint32_t>(n->children.size()));
-                for (size_t i = 0; i < n->children.size(); ++i) into(n->child(i), base + static_cast<uint32_t>(i));
+                for (size_t i = 0; i < n->children.size(); ++i)
+                    into(n->child(i), base + static_cast<uint32_t>(i));
                 uint32_t s = reg();
                 emit(Op::Interp, s, base, static_cast<uint32_t>(n->children.size()));
                 return remote_with_regs(Atom::intern("Elixir.String"), "to_charlist", {s}, tail);
             }
             case NodeKind::Variable: {
                 std::string name(n->text);
-                if (n->has(kPinned)) fail_at(n, "misplaced operator ^ (the pin operator is only valid in patterns)");
+                if (n->has(kPinned))
+                    fail_at(n, "misplaced operator ^ (the pin operator is only valid in patterns)");
                 if (name == "__STACKTRACE__") {
-                    if (f_->stacktrace_reg == kNoReg) refuse(n, "__STACKTRACE__ outside rescue/catch");
+                    if (f_->stacktrace_reg == kNoReg)
+                        refuse(n, "__STACKTRACE__ outside rescue/catch");
                     return finish(f_->stacktrace_reg, tail);
                 }
                 if (name == "__ENV__" || name == "__CALLER__") refuse(n, name);
@@ -565,7 +601,8 @@ private:
                 // Elixir treats an unknown variable without parentheses as a zero-arity call.
                 return local_call(n, name, {}, tail);
             }
-            case NodeKind::Underscore: fail_at(n, "invalid use of _. _ can only be used inside patterns to ignore values");
+            case NodeKind::Underscore:
+                fail_at(n, "invalid use of _. _ can only be used inside patterns to ignore values");
             case NodeKind::List: {
                 if (auto v = const_eval(n)) return finish(load(*v), tail);
                 bool has_tail = n->has(kHasTail);
@@ -602,9 +639,12 @@ private:
                 uint32_t m = expr(n->child(0));
                 return finish(map_update(n, m), tail);
             }
-            case NodeKind::Struct: return finish(struct_expr(n), tail);
-            case NodeKind::BinaryOp: return binary_op(n, tail);
-            case NodeKind::UnaryOp: return unary_op(n, tail);
+            case NodeKind::Struct:
+                return finish(struct_expr(n), tail);
+            case NodeKind::BinaryOp:
+                return binary_op(n, tail);
+            case NodeKind::UnaryOp:
+                return unary_op(n, tail);
             case NodeKind::LocalCall: {
                 std::vector<const Node*> args(n->children.begin(), n->children.end());
                 return local_call(n, std::string(n->text), args, tail);
@@ -629,18 +669,24 @@ private:
                 std::vector<const Node*> args{n->child(0), n->child(1)};
                 return remote(Atom::intern("Elixir.Access"), "get", args, tail);
             }
-            case NodeKind::Fn: return finish(fn_expr(n), tail);
-            case NodeKind::Capture: return finish(capture(n), tail);
-            case NodeKind::CaptureFunction: return finish(capture_function(n), tail);
+            case NodeKind::Fn:
+                return finish(fn_expr(n), tail);
+            case NodeKind::Capture:
+                return finish(capture(n), tail);
+            case NodeKind::CaptureFunction:
+                return finish(capture_function(n), tail);
             case NodeKind::CaptureArg: {
                 uint32_t r = lookup("&" + std::to_string(n->integer));
                 if (r == kNoReg) fail_at(n, "capture argument &N outside of a capture");
                 return finish(r, tail);
             }
-            case NodeKind::Block: return block(n, tail);
+            case NodeKind::Block:
+                return block(n, tail);
             case NodeKind::Clauses:
-            case NodeKind::StabClause: fail_at(n, "unexpected ->");
-            case NodeKind::Pair: fail_at(n, "unexpected key-value pair");
+            case NodeKind::StabClause:
+                fail_at(n, "unexpected ->");
+            case NodeKind::Pair:
+                fail_at(n, "unexpected key-value pair");
         }
         refuse(n, std::string(to_string(n->kind)));
     }
@@ -651,7 +697,8 @@ private:
             arith(arith_op(n->binary_op), n, false, dst);
             return;
         }
-        if (n->kind == NodeKind::Integer || n->kind == NodeKind::Atom || n->kind == NodeKind::String) {
+        if (n->kind == NodeKind::Integer || n->kind == NodeKind::Atom ||
+            n->kind == NodeKind::String) {
             emit(Op::LoadK, dst, konst(*const_eval(n)));
             return;
         }
@@ -683,7 +730,8 @@ private:
         const Node* content = n->children.empty() ? nullptr : n->child(0);
         if (!content) refuse(n, "sigil");
         switch (n->sigil) {
-            case 's': return expr(content);
+            case 's':
+                return expr(content);
             case 'c': {
                 uint32_t s = expr(content);
                 return remote_with_regs(Atom::intern("Elixir.String"), "to_charlist", {s}, false);
@@ -693,7 +741,8 @@ private:
                 uint32_t opts = load(Term::binary(n->text));
                 return remote_with_regs(Atom::intern("Elixir.Regex"), "compile!", {s, opts}, false);
             }
-            default: refuse(n, fmt::format("sigil ~{}", n->sigil));
+            default:
+                refuse(n, fmt::format("sigil ~{}", n->sigil));
         }
     }
 
@@ -737,7 +786,8 @@ private:
     /// An operand of an arithmetic/comparison instruction: a register, or a constant marked
     /// with kConstOperand.
     uint32_t operand(const Node* n) {
-        if (n->kind == NodeKind::Integer || n->kind == NodeKind::Atom || n->kind == NodeKind::Float) {
+        if (n->kind == NodeKind::Integer || n->kind == NodeKind::Atom ||
+            n->kind == NodeKind::Float) {
             return konst(*const_eval(n)) | kConstOperand;
         }
         return expr(n);
@@ -764,56 +814,89 @@ private:
             case BinaryOperator::Equal:
             case BinaryOperator::NotEqual:
             case BinaryOperator::StrictEqual:
-            case BinaryOperator::StrictNotEqual: return true;
-            default: return false;
+            case BinaryOperator::StrictNotEqual:
+                return true;
+            default:
+                return false;
         }
     }
     static Op arith_op(BinaryOperator op) {
         switch (op) {
-            case BinaryOperator::Add: return Op::Add;
-            case BinaryOperator::Subtract: return Op::Sub;
-            case BinaryOperator::Multiply: return Op::Mul;
-            case BinaryOperator::Less: return Op::Lt;
-            case BinaryOperator::Greater: return Op::Gt;
-            case BinaryOperator::LessEqual: return Op::Le;
-            case BinaryOperator::GreaterEqual: return Op::Ge;
-            case BinaryOperator::Equal: return Op::Eq;
-            case BinaryOperator::NotEqual: return Op::Ne;
-            case BinaryOperator::StrictEqual: return Op::StrictEq;
-            default: return Op::StrictNe;
+            case BinaryOperator::Add:
+                return Op::Add;
+            case BinaryOperator::Subtract:
+                return Op::Sub;
+            case BinaryOperator::Multiply:
+                return Op::Mul;
+            case BinaryOperator::Less:
+                return Op::Lt;
+            case BinaryOperator::Greater:
+                return Op::Gt;
+            case BinaryOperator::LessEqual:
+                return Op::Le;
+            case BinaryOperator::GreaterEqual:
+                return Op::Ge;
+            case BinaryOperator::Equal:
+                return Op::Eq;
+            case BinaryOperator::NotEqual:
+                return Op::Ne;
+            case BinaryOperator::StrictEqual:
+                return Op::StrictEq;
+            default:
+                return Op::StrictNe;
         }
     }
 
     uint32_t binary_op(const Node* n, bool tail) {
         switch (n->binary_op) {
-            case BinaryOperator::Add: return arith(Op::Add, n, tail);
-            case BinaryOperator::Subtract: return arith(Op::Sub, n, tail);
-            case BinaryOperator::Multiply: return arith(Op::Mul, n, tail);
-            case BinaryOperator::Divide: return arith(Op::FDiv, n, tail);
-            case BinaryOperator::Less: return arith(Op::Lt, n, tail);
-            case BinaryOperator::Greater: return arith(Op::Gt, n, tail);
-            case BinaryOperator::LessEqual: return arith(Op::Le, n, tail);
-            case BinaryOperator::GreaterEqual: return arith(Op::Ge, n, tail);
-            case BinaryOperator::Equal: return arith(Op::Eq, n, tail);
-            case BinaryOperator::NotEqual: return arith(Op::Ne, n, tail);
-            case BinaryOperator::StrictEqual: return arith(Op::StrictEq, n, tail);
-            case BinaryOperator::StrictNotEqual: return arith(Op::StrictNe, n, tail);
-            case BinaryOperator::StringConcat: return arith(Op::StrConcat, n, tail);
-            case BinaryOperator::Power: return remote(kElixirKernel, "**", {n->child(0), n->child(1)}, tail);
-            case BinaryOperator::ListConcat: return remote(atom::erlang, "++", {n->child(0), n->child(1)}, tail);
-            case BinaryOperator::ListSubtract: return remote(atom::erlang, "--", {n->child(0), n->child(1)}, tail);
+            case BinaryOperator::Add:
+                return arith(Op::Add, n, tail);
+            case BinaryOperator::Subtract:
+                return arith(Op::Sub, n, tail);
+            case BinaryOperator::Multiply:
+                return arith(Op::Mul, n, tail);
+            case BinaryOperator::Divide:
+                return arith(Op::FDiv, n, tail);
+            case BinaryOperator::Less:
+                return arith(Op::Lt, n, tail);
+            case BinaryOperator::Greater:
+                return arith(Op::Gt, n, tail);
+            case BinaryOperator::LessEqual:
+                return arith(Op::Le, n, tail);
+            case BinaryOperator::GreaterEqual:
+                return arith(Op::Ge, n, tail);
+            case BinaryOperator::Equal:
+                return arith(Op::Eq, n, tail);
+            case BinaryOperator::NotEqual:
+                return arith(Op::Ne, n, tail);
+            case BinaryOperator::StrictEqual:
+                return arith(Op::StrictEq, n, tail);
+            case BinaryOperator::StrictNotEqual:
+                return arith(Op::StrictNe, n, tail);
+            case BinaryOperator::StringConcat:
+                return arith(Op::StrConcat, n, tail);
+            case BinaryOperator::Power:
+                return remote(kElixirKernel, "**", {n->child(0), n->child(1)}, tail);
+            case BinaryOperator::ListConcat:
+                return remote(atom::erlang, "++", {n->child(0), n->child(1)}, tail);
+            case BinaryOperator::ListSubtract:
+                return remote(atom::erlang, "--", {n->child(0), n->child(1)}, tail);
             case BinaryOperator::Range:
-                return remote(Atom::intern("Elixir.Range"), "new", {n->child(0), n->child(1)}, tail);
+                return remote(Atom::intern("Elixir.Range"), "new", {n->child(0), n->child(1)},
+                              tail);
             case BinaryOperator::RangeStep:
-                return remote(Atom::intern("Elixir.Range"), "new", {n->child(0), n->child(1), n->child(2)}, tail);
-            case BinaryOperator::In: return in_op(n, tail);
+                return remote(Atom::intern("Elixir.Range"), "new",
+                              {n->child(0), n->child(1), n->child(2)}, tail);
+            case BinaryOperator::In:
+                return in_op(n, tail);
             case BinaryOperator::NotIn: {
                 uint32_t v = in_op(n, false);
                 uint32_t r = reg();
                 emit(Op::Not, r, v);
                 return finish(r, tail);
             }
-            case BinaryOperator::RegexMatch: return remote(kVmModule, "match_op", {n->child(0), n->child(1)}, tail);
+            case BinaryOperator::RegexMatch:
+                return remote(kVmModule, "match_op", {n->child(0), n->child(1)}, tail);
             case BinaryOperator::Pipe: {
                 const Node* rhs = n->child(1);
                 std::vector<const Node*> args{n->child(0)};
@@ -833,9 +916,13 @@ private:
                         return anonymous_call(rhs->child(0), args, tail);
                     }
                     case NodeKind::Variable:
-                        if (lookup(std::string(rhs->text)) == kNoReg) return local_call(rhs, std::string(rhs->text), args, tail);
+                        if (lookup(std::string(rhs->text)) == kNoReg)
+                            return local_call(rhs, std::string(rhs->text), args, tail);
                         [[fallthrough]];
-                    default: fail_at(rhs, "cannot pipe into this expression (the right side of |> must be a call)");
+                    default:
+                        fail_at(rhs,
+                                "cannot pipe into this expression (the right side of |> must be a "
+                                "call)");
                 }
             }
             case BinaryOperator::And:
@@ -896,9 +983,12 @@ private:
                 }
                 return finish(v, tail);
             }
-            case BinaryOperator::When: fail_at(n, "invalid use of when outside of a clause head");
-            case BinaryOperator::LeftArrow: fail_at(n, "<- is only valid in for and with");
-            case BinaryOperator::Default: fail_at(n, "\\\\ is only valid in def heads");
+            case BinaryOperator::When:
+                fail_at(n, "invalid use of when outside of a clause head");
+            case BinaryOperator::LeftArrow:
+                fail_at(n, "<- is only valid in for and with");
+            case BinaryOperator::Default:
+                fail_at(n, "\\\\ is only valid in def heads");
         }
         refuse(n, std::string(to_string(n->binary_op)));
     }
@@ -953,10 +1043,17 @@ private:
         uint32_t x = expr(n->child(0));
         uint32_t r = reg();
         switch (n->unary_op) {
-            case UnaryOperator::Negate: emit(Op::Neg, r, x); break;
-            case UnaryOperator::Plus: return finish(x, tail);
-            case UnaryOperator::Not: emit(Op::Not, r, x); break;
-            case UnaryOperator::Bang: emit(Op::Bang, r, x); break;
+            case UnaryOperator::Negate:
+                emit(Op::Neg, r, x);
+                break;
+            case UnaryOperator::Plus:
+                return finish(x, tail);
+            case UnaryOperator::Not:
+                emit(Op::Not, r, x);
+                break;
+            case UnaryOperator::Bang:
+                emit(Op::Bang, r, x);
+                break;
         }
         return finish(r, tail);
     }
@@ -968,10 +1065,13 @@ private:
         return base;
     }
 
-    uint32_t remote_with_regs(Atom module, std::string_view fun, std::vector<uint32_t> values, bool tail) {
+    uint32_t remote_with_regs(Atom module, std::string_view fun, std::vector<uint32_t> values,
+                              bool tail) {
         uint32_t base = regs(static_cast<uint32_t>(values.size()));
-        for (size_t i = 0; i < values.size(); ++i) emit(Op::Move, base + static_cast<uint32_t>(i), values[i]);
-        return emit_remote(module, Atom::intern(fun), base, static_cast<uint32_t>(values.size()), tail);
+        for (size_t i = 0; i < values.size(); ++i)
+            emit(Op::Move, base + static_cast<uint32_t>(i), values[i]);
+        return emit_remote(module, Atom::intern(fun), base, static_cast<uint32_t>(values.size()),
+                           tail);
     }
 
     uint32_t emit_remote(Atom module, Atom fun, uint32_t base, uint32_t argc, bool tail) {
@@ -988,27 +1088,35 @@ private:
         return finish(r, tail);
     }
 
-    uint32_t remote(Atom module, std::string_view fun, const std::vector<const Node*>& args, bool tail) {
+    uint32_t remote(Atom module, std::string_view fun, const std::vector<const Node*>& args,
+                    bool tail) {
         uint32_t base = place_args(args);
-        return emit_remote(module, Atom::intern(fun), base, static_cast<uint32_t>(args.size()), tail);
+        return emit_remote(module, Atom::intern(fun), base, static_cast<uint32_t>(args.size()),
+                           tail);
     }
 
     void check_sandbox(const Node* n, Atom module, std::string_view fun, size_t arity) {
         std::string_view m = module.name();
         static const std::set<std::string_view> refused_modules = {
-            "Elixir.File", "Elixir.Code", "Elixir.Port", "Elixir.Path", "Elixir.IEx", "os", "file",
-            "Elixir.Mix", "gen_tcp", "gen_udp", "inet", "httpc", "Elixir.Module", "code", "erl_eval",
-            "Elixir.Macro", "Elixir.EEx", "Elixir.Application"};
+            "Elixir.File",  "Elixir.Code", "Elixir.Port",       "Elixir.Path", "Elixir.IEx",
+            "os",           "file",        "Elixir.Mix",        "gen_tcp",     "gen_udp",
+            "inet",         "httpc",       "Elixir.Module",     "code",        "erl_eval",
+            "Elixir.Macro", "Elixir.EEx",  "Elixir.Application"};
         bool refused = refused_modules.count(m) > 0;
-        if (m == "Elixir.System" && (fun == "cmd" || fun == "shell" || fun == "get_env" || fun == "put_env" ||
-                                     fun == "halt" || fun == "stop" || fun == "argv" || fun == "cwd" || fun == "tmp_dir"))
+        if (m == "Elixir.System" &&
+            (fun == "cmd" || fun == "shell" || fun == "get_env" || fun == "put_env" ||
+             fun == "halt" || fun == "stop" || fun == "argv" || fun == "cwd" || fun == "tmp_dir"))
             refused = true;
-        if (m == "erlang" && (fun == "open_port" || fun == "halt" || fun == "load_module" || fun == "purge_module"))
+        if (m == "erlang" &&
+            (fun == "open_port" || fun == "halt" || fun == "load_module" || fun == "purge_module"))
             refused = true;
-        if (m == "Elixir.IO" && (fun == "gets" || fun == "read" || fun == "getn" || fun == "binread")) refused = true;
+        if (m == "Elixir.IO" &&
+            (fun == "gets" || fun == "read" || fun == "getn" || fun == "binread"))
+            refused = true;
         if (refused) {
-            std::string name = (m.starts_with("Elixir.") ? std::string(m.substr(7)) : ":" + std::string(m)) + "." +
-                               std::string(fun) + "/" + std::to_string(arity);
+            std::string name =
+                (m.starts_with("Elixir.") ? std::string(m.substr(7)) : ":" + std::string(m)) + "." +
+                std::string(fun) + "/" + std::to_string(arity);
             refuse(n, name + " (scenarios are sandboxed: no file, network or OS access)");
         }
     }
@@ -1031,7 +1139,8 @@ private:
         uint32_t base = place_args(args);
         if (base != mod + 1) refuse(n, "internal: dynamic call layout");
         uint32_t r = reg();
-        emit(Op::CallDynamic, r, callsite(Atom{}, Atom::intern(fun), static_cast<uint32_t>(args.size())), base,
+        emit(Op::CallDynamic, r,
+             callsite(Atom{}, Atom::intern(fun), static_cast<uint32_t>(args.size())), base,
              static_cast<uint32_t>(args.size()));
         return finish(r, tail);
     }
@@ -1064,7 +1173,8 @@ private:
         return false;
     }
 
-    uint32_t local_call(const Node* n, const std::string& name, const std::vector<const Node*>& args, bool tail) {
+    uint32_t local_call(const Node* n, const std::string& name,
+                        const std::vector<const Node*>& args, bool tail) {
         if (auto special = special_form(n, name, args, tail)) return *special;
         uint32_t arity = static_cast<uint32_t>(args.size());
         if (const auto* def = find_local(name, arity)) {
@@ -1078,18 +1188,21 @@ private:
             return finish(r, tail);
         }
         // a native function of the module itself (prelude modules pair Elixir and C++ code)
-        if (module_ && !module_->is_script && builtins().find(module_->name, Atom::intern(name), static_cast<int>(arity)))
+        if (module_ && !module_->is_script &&
+            builtins().find(module_->name, Atom::intern(name), static_cast<int>(arity)))
             return remote(module_->name, name, args, tail);
         for (Atom imported : module_ ? module_->imports : script_imports_) {
             Atom fun = Atom::intern(name);
-            if (program_.find(imported, fun, arity) || builtins().find(imported, fun, static_cast<int>(arity)))
+            if (program_.find(imported, fun, arity) ||
+                builtins().find(imported, fun, static_cast<int>(arity)))
                 return remote(imported, name, args, tail);
         }
         if (auto special = kernel_special(n, name, args, tail)) return *special;
         if (options_.check_calls && !kernel_defines(name, arity)) {
             if (args.empty() && n->kind == NodeKind::Variable)
                 fail_at(n, fmt::format("undefined variable \"{}\"", name));
-            fail_at(n, fmt::format("undefined function {}/{} (there is no such import)", name, arity));
+            fail_at(n,
+                    fmt::format("undefined function {}/{} (there is no such import)", name, arity));
         }
         return remote(kElixirKernel, name, args, tail);
     }
@@ -1138,23 +1251,26 @@ private:
             emit(Op::StrictEq, r, v, nil);
             return finish(r, tail);
         }
-        if (name == "binding" || name == "dbg" || name == "defmacro" || name == "defmacrop" || name == "quote" ||
-            name == "unquote" || name == "defprotocol" || name == "defimpl" || name == "defguard" ||
-            name == "defoverridable" || name == "super" || name == "apply" && args.size() == 3 && false) {
+        if (name == "binding" || name == "dbg" || name == "defmacro" || name == "defmacrop" ||
+            name == "quote" || name == "unquote" || name == "defprotocol" || name == "defimpl" ||
+            name == "defguard" || name == "defoverridable" || name == "super" ||
+            name == "apply" && args.size() == 3 && false) {
             refuse(n, name);
         }
         return std::nullopt;
     }
 
     /// put_in(a.b[c], v), update_in(a.b[c], f), pop_in(a[b]), get_in(a.b): path macros.
-    uint32_t path_macro(const Node* n, const std::string& name, const std::vector<const Node*>& args, bool tail) {
+    uint32_t path_macro(const Node* n, const std::string& name,
+                        const std::vector<const Node*>& args, bool tail) {
         std::vector<const Node*> steps;
         const Node* cur = args[0];
         while (cur->kind == NodeKind::FieldAccess || cur->kind == NodeKind::Access) {
             steps.push_back(cur);
             cur = cur->child(0);
         }
-        if (steps.empty()) fail_at(n, fmt::format("{} expects a path such as data.field[key]", name));
+        if (steps.empty())
+            fail_at(n, fmt::format("{} expects a path such as data.field[key]", name));
         std::reverse(steps.begin(), steps.end());
         uint32_t root = expr(cur);
         // path: [{:field, atom} | {:key, value}]
@@ -1179,11 +1295,12 @@ private:
     }
 
     // ---------------------------------------------------------------- special forms
-    std::optional<uint32_t> special_form(const Node* n, const std::string& name, const std::vector<const Node*>& args,
-                                         bool tail) {
+    std::optional<uint32_t> special_form(const Node* n, const std::string& name,
+                                         const std::vector<const Node*>& args, bool tail) {
         size_t argc = args.size();
         if (name == "if" || name == "unless") {
-            if (argc != 2 || !is_keyword_list(args[1])) fail_at(n, fmt::format("invalid arguments for {}", name));
+            if (argc != 2 || !is_keyword_list(args[1]))
+                fail_at(n, fmt::format("invalid arguments for {}", name));
             const Node* yes = keyword_get(args[1], "do");
             const Node* no = keyword_get(args[1], "else");
             if (name == "unless") std::swap(yes, no);
@@ -1200,7 +1317,8 @@ private:
         if (name == "case") {
             if (argc != 2 || !is_do_block(args[1])) fail_at(n, "invalid arguments for case");
             uint32_t v = expr(args[0]);
-            return match_clauses(clauses_of(keyword_get(args[1], "do")), v, tail, FailKind::CaseClause, n);
+            return match_clauses(clauses_of(keyword_get(args[1], "do")), v, tail,
+                                 FailKind::CaseClause, n);
         }
         if (name == "cond") {
             if (argc != 1 || !is_do_block(args[0])) fail_at(n, "invalid arguments for cond");
@@ -1226,7 +1344,8 @@ private:
         if (name == "for") return for_expr(n, args, tail);
         if (name == "fn") refuse(n, "fn");
         if (name == "__block__") return std::nullopt;
-        if (name == "def" || name == "defp" || name == "defstruct" || name == "defexception" || name == "defdelegate")
+        if (name == "def" || name == "defp" || name == "defstruct" || name == "defexception" ||
+            name == "defdelegate")
             fail_at(n, fmt::format("cannot invoke {}/{} outside module", name, argc));
         if (name == "defmodule") {
             if (!module_ || !module_->is_script) refuse(n, "defmodule inside a function");
@@ -1238,9 +1357,10 @@ private:
             return finish(load(Term::nil()), tail);
         }
         if (name == "use") refuse(n, "use outside a module");
-        if (name == "super" || name == "quote" || name == "unquote" || name == "defmacro" || name == "defmacrop" ||
-            name == "defprotocol" || name == "defimpl" || name == "defguard" || name == "defguardp" ||
-            name == "binding" || name == "dbg" || name == "defoverridable" || name == "__ENV__")
+        if (name == "super" || name == "quote" || name == "unquote" || name == "defmacro" ||
+            name == "defmacrop" || name == "defprotocol" || name == "defimpl" ||
+            name == "defguard" || name == "defguardp" || name == "binding" || name == "dbg" ||
+            name == "defoverridable" || name == "__ENV__")
             refuse(n, name);
         return std::nullopt;
     }
@@ -1269,14 +1389,16 @@ private:
     }
 
     uint32_t receive(const Node* n, const std::vector<const Node*>& args, bool tail) {
-        if (args.size() != 1 || !is_keyword_list(args[0])) fail_at(n, "invalid arguments for receive");
+        if (args.size() != 1 || !is_keyword_list(args[0]))
+            fail_at(n, "invalid arguments for receive");
         const Node* body = keyword_get(args[0], "do");
         const Node* after = keyword_get(args[0], "after");
         uint32_t timeout = kNoReg;
         const Node* after_clause = nullptr;
         if (after) {
             auto cl = clauses_of(after);
-            if (cl.size() != 1 || cl[0]->arity != 1) fail_at(after, "expected a single clause in receive after");
+            if (cl.size() != 1 || cl[0]->arity != 1)
+                fail_at(after, "expected a single clause in receive after");
             after_clause = cl[0];
             timeout = expr(clause_patterns(*after_clause)[0]);
         }
@@ -1353,9 +1475,13 @@ private:
                 uint32_t saved_st = f_->stacktrace_reg;
                 f_->stacktrace_reg = stack;
                 uint32_t normalized = kNoReg;
-                if (rescue) normalized = remote_with_regs(kVmModule, "normalize", {kind, reason, stack}, false);
-                for (const Node* clause : clauses_of(rescue)) rescue_clause(clause, kind, normalized, result, done);
-                for (const Node* clause : clauses_of(catch_)) catch_clause(clause, kind, reason, result, done);
+                if (rescue)
+                    normalized =
+                        remote_with_regs(kVmModule, "normalize", {kind, reason, stack}, false);
+                for (const Node* clause : clauses_of(rescue))
+                    rescue_clause(clause, kind, normalized, result, done);
+                for (const Node* clause : clauses_of(catch_))
+                    catch_clause(clause, kind, reason, result, done);
                 f_->stacktrace_reg = saved_st;
                 emit(Op::Raise, kind, reason, stack);
             }
@@ -1377,7 +1503,8 @@ private:
         return finish(result, tail);
     }
 
-    void rescue_clause(const Node* clause, uint32_t kind, uint32_t normalized, uint32_t result, Label& done) {
+    void rescue_clause(const Node* clause, uint32_t kind, uint32_t normalized, uint32_t result,
+                       Label& done) {
         at(clause);
         if (clause->arity != 1) fail_at(clause, "expected one pattern in a rescue clause");
         const Node* p = clause_patterns(*clause)[0];
@@ -1391,7 +1518,8 @@ private:
                 modules.push_back(resolve_alias(m));
             } else if (m->kind == NodeKind::List) {
                 for (const Node* c : m->children) {
-                    if (c->kind != NodeKind::Alias) fail_at(c, "expected an exception module in rescue");
+                    if (c->kind != NodeKind::Alias)
+                        fail_at(c, "expected an exception module in rescue");
                     modules.push_back(resolve_alias(c));
                 }
             } else {
@@ -1406,7 +1534,9 @@ private:
         } else if (p->kind == NodeKind::Variable || p->kind == NodeKind::Underscore) {
             var = p;
         } else {
-            refuse(p, "this pattern in rescue (use a variable, an exception module or var in [modules])");
+            refuse(
+                p,
+                "this pattern in rescue (use a variable, an exception module or var in [modules])");
         }
         if (!modules.empty()) {
             uint32_t key = load(Term::atom(atom::struct_));
@@ -1415,7 +1545,8 @@ private:
             Label matched;
             for (size_t i = 0; i < modules.size(); ++i) {
                 Label try_next;
-                fail_to(i + 1 < modules.size() ? try_next : next, emit(Op::TestExactK, s, konst(Term::atom(modules[i])), 0, 0));
+                fail_to(i + 1 < modules.size() ? try_next : next,
+                        emit(Op::TestExactK, s, konst(Term::atom(modules[i])), 0, 0));
                 jump_to(matched);
                 bind(try_next);
             }
@@ -1433,7 +1564,8 @@ private:
         bind(next);
     }
 
-    void catch_clause(const Node* clause, uint32_t kind, uint32_t reason, uint32_t result, Label& done) {
+    void catch_clause(const Node* clause, uint32_t kind, uint32_t reason, uint32_t result,
+                      Label& done) {
         at(clause);
         auto saved = f_->vars;
         Label next;
@@ -1547,7 +1679,8 @@ private:
         return finish(r, tail);
     }
 
-    void for_level(const std::vector<const Node*>& quals, size_t i, const Node* body, uint32_t acc, bool reduce) {
+    void for_level(const std::vector<const Node*>& quals, size_t i, const Node* body, uint32_t acc,
+                   bool reduce) {
         if (i == quals.size()) {
             if (reduce) {
                 uint32_t r = match_clauses(clauses_of(body), acc, false, FailKind::CaseClause);
@@ -1622,7 +1755,8 @@ private:
     }
 
     /// Compiles fn clauses (patterns over registers 0..arity-1) into `fn`.
-    void compile_clauses(FunctionCode* fn, FnState* parent, std::span<Node* const> clauses, uint32_t arity) {
+    void compile_clauses(FunctionCode* fn, FnState* parent, std::span<Node* const> clauses,
+                         uint32_t arity) {
         FnState state;
         state.fn = fn;
         state.parent = parent;
@@ -1632,7 +1766,8 @@ private:
         f_ = &state;
         for (const Node* clause : clauses) {
             at(clause);
-            if (clause->arity != arity) fail_at(clause, "cannot mix clauses with different arities in anonymous functions");
+            if (clause->arity != arity)
+                fail_at(clause, "cannot mix clauses with different arities in anonymous functions");
             state.vars.clear();
             Label next;
             PatternState ps;
@@ -1685,7 +1820,8 @@ private:
 
     uint32_t fn_expr(const Node* n) {
         uint32_t arity = n->child(0)->arity;
-        FunctionCode* fn = new_function(module_ ? module_->name : atom::nil, f_->fn->name, arity, true);
+        FunctionCode* fn =
+            new_function(module_ ? module_->name : atom::nil, f_->fn->name, arity, true);
         fn->display = fmt::format("anonymous fn/{} in {}", arity, enclosing_display());
         name_closure(fn);
         compile_clauses(fn, f_, n->children, arity);
@@ -1704,15 +1840,20 @@ private:
     uint32_t capture(const Node* n) {
         const Node* body = n->child(0);
         int arity = max_capture_arg(body);
-        if (arity == 0) fail_at(n, "invalid args for &, expected one of: &Mod.fun/arity, &fun/arity, or a capture containing at least one argument as &1");
-        FunctionCode* fn = new_function(module_ ? module_->name : atom::nil, f_->fn->name, static_cast<uint32_t>(arity), true);
+        if (arity == 0)
+            fail_at(n,
+                    "invalid args for &, expected one of: &Mod.fun/arity, &fun/arity, or a capture "
+                    "containing at least one argument as &1");
+        FunctionCode* fn = new_function(module_ ? module_->name : atom::nil, f_->fn->name,
+                                        static_cast<uint32_t>(arity), true);
         fn->display = fmt::format("anonymous fn/{} in {}", arity, enclosing_display());
         name_closure(fn);
         FnState state;
         state.fn = fn;
         state.parent = f_;
         state.next_reg = static_cast<uint32_t>(arity);
-        for (int i = 1; i <= arity; ++i) state.vars["&" + std::to_string(i)] = static_cast<uint32_t>(i - 1);
+        for (int i = 1; i <= arity; ++i)
+            state.vars["&" + std::to_string(i)] = static_cast<uint32_t>(i - 1);
         FnState* outer = f_;
         f_ = &state;
         capture_depth_++;
@@ -1743,15 +1884,18 @@ private:
                 f_ = outer;
                 return make_closure(fn, {});
             }
-            if (module_ && !module_->is_script && builtins().find(module_->name, Atom::intern(name), static_cast<int>(arity)))
+            if (module_ && !module_->is_script &&
+                builtins().find(module_->name, Atom::intern(name), static_cast<int>(arity)))
                 return external_fun(module_->name, Atom::intern(name), arity);
             for (Atom imported : module_ ? module_->imports : script_imports_) {
                 Atom fun = Atom::intern(name);
-                if (program_.find(imported, fun, arity) || builtins().find(imported, fun, static_cast<int>(arity)))
+                if (program_.find(imported, fun, arity) ||
+                    builtins().find(imported, fun, static_cast<int>(arity)))
                     return external_fun(imported, fun, arity);
             }
             if (options_.check_calls && !kernel_defines(name, arity))
-                fail_at(n, fmt::format("undefined function {}/{} (there is no such import)", name, arity));
+                fail_at(n, fmt::format("undefined function {}/{} (there is no such import)", name,
+                                       arity));
             return external_fun(kElixirKernel, Atom::intern(name), arity);
         }
         const Node* target = n->child(0);
@@ -1799,7 +1943,7 @@ private:
         std::string name;
         std::vector<const Node*> params;  // may contain Default nodes
         const Node* guard = nullptr;
-        const Node* body = nullptr;       // the keyword list [do: ...] or null (bodiless head)
+        const Node* body = nullptr;  // the keyword list [do: ...] or null (bodiless head)
     };
 
     DefHead def_head(const Node* def) {
@@ -1840,7 +1984,8 @@ private:
         }
         size_t defaults = 0;
         for (const Node* p : h.params)
-            if (p->kind == NodeKind::BinaryOp && p->binary_op == BinaryOperator::Default) ++defaults;
+            if (p->kind == NodeKind::BinaryOp && p->binary_op == BinaryOperator::Default)
+                ++defaults;
         if (defaults > 0) {
             for (uint32_t a = arity - static_cast<uint32_t>(defaults); a < arity; ++a) {
                 auto& w = m.defs[{h.name, a}];
@@ -1869,14 +2014,18 @@ private:
             DefHead h = def_head(d.default_head);
             at(d.default_head);
             uint32_t full = static_cast<uint32_t>(h.params.size());
-            uint32_t optional_given = d.arity - static_cast<uint32_t>(std::count_if(h.params.begin(), h.params.end(), [](const Node* p) {
-                                          return !(p->kind == NodeKind::BinaryOp && p->binary_op == BinaryOperator::Default);
-                                      }));
+            uint32_t optional_given =
+                d.arity - static_cast<uint32_t>(
+                              std::count_if(h.params.begin(), h.params.end(), [](const Node* p) {
+                                  return !(p->kind == NodeKind::BinaryOp &&
+                                           p->binary_op == BinaryOperator::Default);
+                              }));
             uint32_t base = regs(full);
             uint32_t next_arg = 0;
             for (uint32_t i = 0; i < full; ++i) {
                 const Node* p = h.params[i];
-                bool is_default = p->kind == NodeKind::BinaryOp && p->binary_op == BinaryOperator::Default;
+                bool is_default =
+                    p->kind == NodeKind::BinaryOp && p->binary_op == BinaryOperator::Default;
                 if (!is_default || optional_given > 0) {
                     if (is_default) --optional_given;
                     emit(Op::Move, base + i, next_arg++);
@@ -1888,7 +2037,8 @@ private:
             f_ = nullptr;
             return;
         }
-        if (d.clauses.empty()) fail_at(nullptr, fmt::format("function {}/{} has no body", d.name, d.arity));
+        if (d.clauses.empty())
+            fail_at(nullptr, fmt::format("function {}/{} has no body", d.name, d.arity));
         for (const Node* def : d.clauses) {
             at(def);
             DefHead h = def_head(def);
@@ -1897,7 +2047,8 @@ private:
             PatternState ps;
             for (uint32_t i = 0; i < d.arity; ++i) {
                 const Node* p = h.params[i];
-                if (p->kind == NodeKind::BinaryOp && p->binary_op == BinaryOperator::Default) p = p->child(0);
+                if (p->kind == NodeKind::BinaryOp && p->binary_op == BinaryOperator::Default)
+                    p = p->child(0);
                 pattern(p, i, next, ps);
             }
             guard(h.guard, next);
@@ -1919,10 +2070,14 @@ private:
     }
 
     /// Parses `text` and adds its defs to module `m` unless `m` already defines them.
-    void inject(ModuleCtx& m, const std::string& text, const std::set<std::pair<std::string, uint32_t>>& user_defs) {
-        const SourceFile& snippet = files_.add(fmt::format("{} (generated)", module_display(m.name)), text);
+    void inject(ModuleCtx& m, const std::string& text,
+                const std::set<std::pair<std::string, uint32_t>>& user_defs) {
+        const SourceFile& snippet =
+            files_.add(fmt::format("{} (generated)", module_display(m.name)), text);
         ParseResult parsed = parse(snippet);
-        if (!parsed.ok()) throw std::runtime_error("internal error in generated code: " + parsed.diagnostics[0].message);
+        if (!parsed.ok())
+            throw std::runtime_error("internal error in generated code: " +
+                                     parsed.diagnostics[0].message);
         const SourceFile* saved_file = file_;
         file_ = &snippet;
         const Node* root = parsed.ast->root();
@@ -1945,7 +2100,8 @@ private:
         if (module_ && !module_->is_script) {
             name = Atom::intern(std::string(module_->name.name()) + "." + short_name);
             // the nested module is aliased by its short name inside the parent
-            if (short_name.find('.') == std::string::npos) aliases_[short_name] = std::string(name.name());
+            if (short_name.find('.') == std::string::npos)
+                aliases_[short_name] = std::string(name.name());
         } else {
             name = resolve_alias(name_node);
         }
@@ -1977,16 +2133,20 @@ private:
             if (s->kind == NodeKind::Attribute) {
                 if (s->children.empty()) fail_at(s, "module attribute read outside a function");
                 std::string attr(s->text);
-                static const std::set<std::string> ignored = {"moduledoc", "doc", "impl", "spec", "typedoc",
-                                                              "type", "typep", "opaque", "behaviour", "callback",
-                                                              "dialyzer", "compile", "derive", "enforce_keys"};
+                static const std::set<std::string> ignored = {
+                    "moduledoc", "doc",     "impl",   "spec",        "typedoc",
+                    "type",      "typep",   "opaque", "behaviour",   "callback",
+                    "dialyzer",  "compile", "derive", "enforce_keys"};
                 if (ignored.count(attr)) continue;
                 auto v = const_eval(s->child(0));
                 if (!v) refuse(s->child(0), "a module attribute whose value is not a literal");
                 m->attrs[attr] = *v;
                 continue;
             }
-            if (s->kind != NodeKind::LocalCall) refuse(s, "code in a module body (only def, defp, defstruct, use, alias, import and attributes)");
+            if (s->kind != NodeKind::LocalCall)
+                refuse(s,
+                       "code in a module body (only def, defp, defstruct, use, alias, import and "
+                       "attributes)");
             std::string_view what = s->text;
             std::vector<const Node*> args(s->children.begin(), s->children.end());
             if (what == "def" || what == "defp") {
@@ -2000,14 +2160,17 @@ private:
                     refuse(s, "this form of defdelegate");
                 std::vector<std::string> params;
                 for (const Node* p : head->children) {
-                    if (p->kind != NodeKind::Variable) refuse(p, "defdelegate with a non-variable argument");
+                    if (p->kind != NodeKind::Variable)
+                        refuse(p, "defdelegate with a non-variable argument");
                     params.emplace_back(p->text);
                 }
                 std::string target(module_target(to).name());
-                std::string fun = as && as->kind == NodeKind::Atom ? std::string(as->text) : std::string(head->text);
+                std::string fun = as && as->kind == NodeKind::Atom ? std::string(as->text)
+                                                                   : std::string(head->text);
                 std::string list;
                 for (size_t i = 0; i < params.size(); ++i) list += (i ? ", " : "") + params[i];
-                delegates += fmt::format("def {}({}), do: :\"{}\".{}({})\n", head->text, list, target, fun, list);
+                delegates += fmt::format("def {}({}), do: :\"{}\".{}({})\n", head->text, list,
+                                         target, fun, list);
             } else if (what == "defstruct" || what == "defexception") {
                 if (args.size() != 1) fail_at(s, fmt::format("invalid {}", what));
                 struct_fields = args[0];
@@ -2029,11 +2192,14 @@ private:
                 uses.emplace_back(used_name, s);
             } else if (what == "defmodule") {
                 nested.push_back(s);
-            } else if (what == "defmacro" || what == "defmacrop" || what == "defguard" || what == "defguardp" ||
-                       what == "defprotocol" || what == "defimpl" || what == "defoverridable") {
+            } else if (what == "defmacro" || what == "defmacrop" || what == "defguard" ||
+                       what == "defguardp" || what == "defprotocol" || what == "defimpl" ||
+                       what == "defoverridable") {
                 refuse(s, std::string(what));
             } else {
-                refuse(s, "code in a module body (only def, defp, defstruct, use, alias, import and attributes)");
+                refuse(s,
+                       "code in a module body (only def, defp, defstruct, use, alias, import and "
+                       "attributes)");
             }
         }
         std::set<std::pair<std::string, uint32_t>> user_defs;
@@ -2041,15 +2207,20 @@ private:
         if (struct_fields) {
             // __struct__/0 builds the default struct; exceptions get exception/1 and message/1
             auto fields = const_eval(struct_fields);
-            if (!fields || !fields->is_list()) refuse(struct_fields, "defstruct with non-literal defaults");
+            if (!fields || !fields->is_list())
+                refuse(struct_fields, "defstruct with non-literal defaults");
             std::vector<std::pair<Term, Term>> entries;
             entries.emplace_back(Term::atom(atom::struct_), Term::atom(name));
-            if (is_exception) entries.emplace_back(Term::atom(atom::exception_), Term::boolean(true));
+            if (is_exception)
+                entries.emplace_back(Term::atom(atom::exception_), Term::boolean(true));
             bool has_message = false;
             std::vector<Atom> order;
             for (ListIterator it(*fields); !it.done(); ++it) {
                 const Term& f = *it;
-                order.push_back(f.is_atom() ? f.as_atom() : (f.is_tuple(2) && f.element(0).is_atom() ? f.element(0).as_atom() : Atom{}));
+                order.push_back(f.is_atom() ? f.as_atom()
+                                            : (f.is_tuple(2) && f.element(0).is_atom()
+                                                   ? f.element(0).as_atom()
+                                                   : Atom{}));
                 if (f.is_atom()) {
                     entries.emplace_back(f, Term::nil());
                     if (f.as_atom().name() == "message") has_message = true;
@@ -2062,11 +2233,15 @@ private:
             }
             m->attrs["__struct_default__"] = Term::map(std::move(entries));
             program_.structs.define(name, std::move(order), is_exception);
-            std::string text = "def __struct__(), do: @__struct_default__\n"
-                               "def __struct__(kv), do: Kernel.struct!(@__struct_default__, kv)\n";
+            std::string text =
+                "def __struct__(), do: @__struct_default__\n"
+                "def __struct__(kv), do: Kernel.struct!(@__struct_default__, kv)\n";
             if (is_exception) {
-                if (has_message) text += "def exception(msg) when is_binary(msg), do: exception(message: msg)\n";
-                text += "def exception(args) when is_list(args), do: Kernel.struct!(@__struct_default__, args)\n";
+                if (has_message)
+                    text += "def exception(msg) when is_binary(msg), do: exception(message: msg)\n";
+                text +=
+                    "def exception(args) when is_list(args), do: "
+                    "Kernel.struct!(@__struct_default__, args)\n";
                 if (has_message) text += "def message(exception), do: exception.message\n";
             }
             inject(*m, text, user_defs);
@@ -2075,9 +2250,11 @@ private:
         for (auto& [used, s] : uses) {
             std::string text;
             if (used == "Elixir.GenServer" || used == "Elixir.Agent") {
-                text = "def child_spec(init_arg) do\n"
-                       "  Map.merge(%{id: __MODULE__, start: {__MODULE__, :start_link, [init_arg]}}, Map.new(@__use_opts__))\n"
-                       "end\n";
+                text =
+                    "def child_spec(init_arg) do\n"
+                    "  Map.merge(%{id: __MODULE__, start: {__MODULE__, :start_link, [init_arg]}}, "
+                    "Map.new(@__use_opts__))\n"
+                    "end\n";
                 if (used == "Elixir.GenServer") {
                     text +=
                         "def handle_call(msg, _from, state) do\n"
@@ -2086,7 +2263,8 @@ private:
                         "    {_, name} -> name\n"
                         "    _ -> self()\n"
                         "  end\n"
-                        "  raise RuntimeError, \"attempted to call GenServer #{inspect(proc)} but no handle_call/3 clause was provided\"\n"
+                        "  raise RuntimeError, \"attempted to call GenServer #{inspect(proc)} but "
+                        "no handle_call/3 clause was provided\"\n"
                         "end\n"
                         "def handle_cast(msg, state) do\n"
                         "  proc = case Process.info(self(), :registered_name) do\n"
@@ -2094,7 +2272,8 @@ private:
                         "    {_, name} -> name\n"
                         "    _ -> self()\n"
                         "  end\n"
-                        "  raise RuntimeError, \"attempted to cast GenServer #{inspect(proc)} but no handle_cast/2 clause was provided\"\n"
+                        "  raise RuntimeError, \"attempted to cast GenServer #{inspect(proc)} but "
+                        "no handle_cast/2 clause was provided\"\n"
                         "end\n"
                         "def handle_info(msg, state) do\n"
                         "  proc = case Process.info(self(), :registered_name) do\n"
@@ -2102,20 +2281,25 @@ private:
                         "    {_, name} -> name\n"
                         "    _ -> self()\n"
                         "  end\n"
-                        "  Logger.error(\"#{inspect(__MODULE__)} #{inspect(proc)} received unexpected message in handle_info/2: #{inspect(msg)}\")\n"
+                        "  Logger.error(\"#{inspect(__MODULE__)} #{inspect(proc)} received "
+                        "unexpected message in handle_info/2: #{inspect(msg)}\")\n"
                         "  {:noreply, state}\n"
                         "end\n"
                         "def terminate(_reason, _state), do: :ok\n"
                         "def code_change(_old, state, _extra), do: {:ok, state}\n";
                 }
             } else if (used == "Elixir.Task") {
-                text = "def child_spec(arg) do\n"
-                       "  Map.merge(%{id: __MODULE__, start: {__MODULE__, :start_link, [arg]}, restart: :temporary}, Map.new(@__use_opts__))\n"
-                       "end\n";
+                text =
+                    "def child_spec(arg) do\n"
+                    "  Map.merge(%{id: __MODULE__, start: {__MODULE__, :start_link, [arg]}, "
+                    "restart: :temporary}, Map.new(@__use_opts__))\n"
+                    "end\n";
             } else if (used == "Elixir.Supervisor" || used == "Elixir.DynamicSupervisor") {
-                text = "def child_spec(init_arg) do\n"
-                       "  Map.merge(%{id: __MODULE__, start: {__MODULE__, :start_link, [init_arg]}, type: :supervisor}, Map.new(@__use_opts__))\n"
-                       "end\n";
+                text =
+                    "def child_spec(init_arg) do\n"
+                    "  Map.merge(%{id: __MODULE__, start: {__MODULE__, :start_link, [init_arg]}, "
+                    "type: :supervisor}, Map.new(@__use_opts__))\n"
+                    "end\n";
             } else {
                 refuse(s, fmt::format("use {}", module_display(Atom::intern(used))));
             }
@@ -2168,7 +2352,8 @@ void Compiler::compile_root(const Node* root) {
     script.name = atom::nil;
     script.is_script = true;
     module_ = &script;
-    FunctionCode* main = new_function(Atom::intern("elixir_compiler_0"), Atom::intern("__FILE__"), 0, false);
+    FunctionCode* main =
+        new_function(Atom::intern("elixir_compiler_0"), Atom::intern("__FILE__"), 0, false);
     main->display = "(file)";
     main->stack_arity = 1;
     FnState state;
@@ -2213,7 +2398,8 @@ bool compile_file(Program& program, SourceFiles& files, const SourceFile& file, 
     }
     for (size_t i = 0; i < files.size(); ++i) {
         if (program.file_paths.size() <= i) program.file_paths.resize(i + 1);
-        if (program.file_paths[i].empty()) program.file_paths[i] = files.get(static_cast<FileId>(i)).path();
+        if (program.file_paths[i].empty())
+            program.file_paths[i] = files.get(static_cast<FileId>(i)).path();
     }
     return true;
 }
@@ -2225,7 +2411,8 @@ namespace tasklens::script {
 
 void load_prelude(Program& program, SourceFiles& files) {
     for (size_t i = 0; i < kPreludeSourceCount; ++i) {
-        const SourceFile& file = files.add(std::string("prelude/") + kPreludeSources[i].name, kPreludeSources[i].text);
+        const SourceFile& file =
+            files.add(std::string("prelude/") + kPreludeSources[i].name, kPreludeSources[i].text);
         ParseResult parsed = parse(file);
         std::vector<Diagnostic> diagnostics = parsed.diagnostics;
         if (parsed.ok()) {
@@ -2236,7 +2423,8 @@ void load_prelude(Program& program, SourceFiles& files) {
         }
         if (!diagnostics.empty()) {
             std::string text;
-            for (const auto& d : diagnostics) text += format_diagnostic(d, files.get(d.location.file));
+            for (const auto& d : diagnostics)
+                text += format_diagnostic(d, files.get(d.location.file));
             throw std::runtime_error("the scenario prelude does not compile:\n" + text);
         }
     }

@@ -18,8 +18,12 @@ namespace {
 
 using Args = std::span<const Term>;
 
-[[noreturn]] void badarg() { throw ErlangException::badarg(); }
-[[noreturn]] void argument_error_msg(std::string_view m) { throw ErlangException::error(argument_error(m)); }
+[[noreturn]] void badarg() {
+    throw ErlangException::badarg();
+}
+[[noreturn]] void argument_error_msg(std::string_view m) {
+    throw ErlangException::error(argument_error(m));
+}
 
 int64_t int_arg(const Term& t) {
     if (!t.is_integer()) badarg();
@@ -34,35 +38,68 @@ Pid pid_arg(const Term& t) {
     return t.as_pid();
 }
 
-Term ok_atom() { return Term::atom(atom::ok); }
-Term bool_term(bool b) { return Term::boolean(b); }
+Term ok_atom() {
+    return Term::atom(atom::ok);
+}
+Term bool_term(bool b) {
+    return Term::boolean(b);
+}
 
 const Term* keyword_find(const Term& list, std::string_view key) {
     for (ListIterator it(list); !it.done(); ++it) {
         const Term& e = *it;
-        if (e.is_tuple(2) && e.element(0).is_atom() && e.element(0).as_atom().name() == key) return &e.element(1);
+        if (e.is_tuple(2) && e.element(0).is_atom() && e.element(0).as_atom().name() == key)
+            return &e.element(1);
     }
     return nullptr;
 }
 
 // ------------------------------------------------------------------ type checks and data
-Term k_is_atom(ProcessContext&, Args a) { return bool_term(a[0].is_atom()); }
-Term k_is_binary(ProcessContext&, Args a) { return bool_term(a[0].is_binary()); }
-Term k_is_boolean(ProcessContext&, Args a) { return bool_term(a[0].is_boolean()); }
-Term k_is_float(ProcessContext&, Args a) { return bool_term(a[0].is_float()); }
-Term k_is_function(ProcessContext&, Args a) { return bool_term(a[0].is_fun()); }
+Term k_is_atom(ProcessContext&, Args a) {
+    return bool_term(a[0].is_atom());
+}
+Term k_is_binary(ProcessContext&, Args a) {
+    return bool_term(a[0].is_binary());
+}
+Term k_is_boolean(ProcessContext&, Args a) {
+    return bool_term(a[0].is_boolean());
+}
+Term k_is_float(ProcessContext&, Args a) {
+    return bool_term(a[0].is_float());
+}
+Term k_is_function(ProcessContext&, Args a) {
+    return bool_term(a[0].is_fun());
+}
 Term k_is_function2(ProcessContext&, Args a) {
     return bool_term(a[0].is_fun() && a[1].is_integer() && a[0].fun().arity == a[1].as_integer());
 }
-Term k_is_integer(ProcessContext&, Args a) { return bool_term(a[0].is_integer()); }
-Term k_is_list(ProcessContext&, Args a) { return bool_term(a[0].is_list()); }
-Term k_is_map(ProcessContext&, Args a) { return bool_term(a[0].is_map()); }
-Term k_is_number(ProcessContext&, Args a) { return bool_term(a[0].is_number()); }
-Term k_is_pid(ProcessContext&, Args a) { return bool_term(a[0].is_pid()); }
-Term k_is_port(ProcessContext&, Args) { return bool_term(false); }
-Term k_is_reference(ProcessContext&, Args a) { return bool_term(a[0].is_reference()); }
-Term k_is_tuple(ProcessContext&, Args a) { return bool_term(a[0].is_tuple()); }
-Term k_is_nil(ProcessContext&, Args a) { return bool_term(a[0].is_nil()); }
+Term k_is_integer(ProcessContext&, Args a) {
+    return bool_term(a[0].is_integer());
+}
+Term k_is_list(ProcessContext&, Args a) {
+    return bool_term(a[0].is_list());
+}
+Term k_is_map(ProcessContext&, Args a) {
+    return bool_term(a[0].is_map());
+}
+Term k_is_number(ProcessContext&, Args a) {
+    return bool_term(a[0].is_number());
+}
+Term k_is_pid(ProcessContext&, Args a) {
+    return bool_term(a[0].is_pid());
+}
+Term k_is_port(ProcessContext&, Args) {
+    return bool_term(false);
+}
+Term k_is_reference(ProcessContext&, Args a) {
+    return bool_term(a[0].is_reference());
+}
+Term k_is_tuple(ProcessContext&, Args a) {
+    return bool_term(a[0].is_tuple());
+}
+Term k_is_nil(ProcessContext&, Args a) {
+    return bool_term(a[0].is_nil());
+}
 Term k_is_map_key(ProcessContext&, Args a) {
     if (!a[0].is_map()) throw ErlangException::error(Term::tuple({Term::atom(atom::badmap), a[0]}));
     return bool_term(a[0].map_find(a[1]) != nullptr);
@@ -81,7 +118,9 @@ Term k_is_struct2(ProcessContext&, Args a) {
     const Term* s = a[0].map_find(Term::atom(atom::struct_));
     return bool_term(s && exact_equal(*s, a[1]));
 }
-Term k_is_exception(ProcessContext&, Args a) { return bool_term(is_exception(a[0])); }
+Term k_is_exception(ProcessContext&, Args a) {
+    return bool_term(is_exception(a[0]));
+}
 Term k_is_exception2(ProcessContext&, Args a) {
     if (!is_exception(a[0])) return bool_term(false);
     return bool_term(exact_equal(*a[0].map_find(Term::atom(atom::struct_)), a[1]));
@@ -118,8 +157,12 @@ Term put_elem_impl(const Term& t, int64_t i, const Term& v) {
     items[static_cast<size_t>(i)] = v;
     return Term::tuple(items);
 }
-Term k_put_elem(ProcessContext&, Args a) { return put_elem_impl(a[0], int_arg(a[1]), a[2]); }
-Term e_setelement(ProcessContext&, Args a) { return put_elem_impl(a[1], int_arg(a[0]) - 1, a[2]); }
+Term k_put_elem(ProcessContext&, Args a) {
+    return put_elem_impl(a[0], int_arg(a[1]), a[2]);
+}
+Term e_setelement(ProcessContext&, Args a) {
+    return put_elem_impl(a[1], int_arg(a[0]) - 1, a[2]);
+}
 Term k_tuple_size(ProcessContext&, Args a) {
     if (!a[0].is_tuple()) badarg();
     return Term::integer(static_cast<int64_t>(a[0].tuple_size()));
@@ -141,17 +184,24 @@ Term e_list_to_tuple(ProcessContext&, Args a) {
     if (!list_to_vector(a[0], items)) badarg();
     return Term::tuple(items);
 }
-Term e_atom_to_binary(ProcessContext&, Args a) { return Term::binary(atom_arg(a[0]).name()); }
+Term e_atom_to_binary(ProcessContext&, Args a) {
+    return Term::binary(atom_arg(a[0]).name());
+}
 Term e_binary_to_atom(ProcessContext&, Args a) {
     if (!a[0].is_binary()) badarg();
     return Term::atom(a[0].binary_view());
 }
-Term e_integer_to_binary(ProcessContext&, Args a) { return Term::binary(std::to_string(int_arg(a[0]))); }
+Term e_integer_to_binary(ProcessContext&, Args a) {
+    return Term::binary(std::to_string(int_arg(a[0])));
+}
 
 // ------------------------------------------------------------------ arithmetic
-[[noreturn]] void badarith() { throw ErlangException::error(Term::atom(atom::badarith)); }
+[[noreturn]] void badarith() {
+    throw ErlangException::error(Term::atom(atom::badarith));
+}
 [[noreturn]] void overflow() {
-    throw ErlangException::error(make_exception("ArithmeticError", {{"message", Term::binary("integer overflow")}}));
+    throw ErlangException::error(
+        make_exception("ArithmeticError", {{"message", Term::binary("integer overflow")}}));
 }
 Term k_add(ProcessContext&, Args a) {
     if (a[0].is_integer() && a[1].is_integer()) {
@@ -189,14 +239,30 @@ Term k_neg(ProcessContext&, Args a) {
     if (a[0].is_float()) return Term::floating(-a[0].as_float());
     badarith();
 }
-Term k_lt(ProcessContext&, Args a) { return bool_term(compare(a[0], a[1]) < 0); }
-Term k_gt(ProcessContext&, Args a) { return bool_term(compare(a[0], a[1]) > 0); }
-Term k_le(ProcessContext&, Args a) { return bool_term(compare(a[0], a[1]) <= 0); }
-Term k_ge(ProcessContext&, Args a) { return bool_term(compare(a[0], a[1]) >= 0); }
-Term k_eq(ProcessContext&, Args a) { return bool_term(compare(a[0], a[1]) == 0); }
-Term k_ne(ProcessContext&, Args a) { return bool_term(compare(a[0], a[1]) != 0); }
-Term k_seq(ProcessContext&, Args a) { return bool_term(compare_exact(a[0], a[1]) == 0); }
-Term k_sne(ProcessContext&, Args a) { return bool_term(compare_exact(a[0], a[1]) != 0); }
+Term k_lt(ProcessContext&, Args a) {
+    return bool_term(compare(a[0], a[1]) < 0);
+}
+Term k_gt(ProcessContext&, Args a) {
+    return bool_term(compare(a[0], a[1]) > 0);
+}
+Term k_le(ProcessContext&, Args a) {
+    return bool_term(compare(a[0], a[1]) <= 0);
+}
+Term k_ge(ProcessContext&, Args a) {
+    return bool_term(compare(a[0], a[1]) >= 0);
+}
+Term k_eq(ProcessContext&, Args a) {
+    return bool_term(compare(a[0], a[1]) == 0);
+}
+Term k_ne(ProcessContext&, Args a) {
+    return bool_term(compare(a[0], a[1]) != 0);
+}
+Term k_seq(ProcessContext&, Args a) {
+    return bool_term(compare_exact(a[0], a[1]) == 0);
+}
+Term k_sne(ProcessContext&, Args a) {
+    return bool_term(compare_exact(a[0], a[1]) != 0);
+}
 Term k_not(ProcessContext&, Args a) {
     if (!a[0].is_boolean()) badarg();
     return bool_term(a[0].is_atom(atom::false_));
@@ -240,8 +306,12 @@ Term k_floor(ProcessContext&, Args a) {
     if (!a[0].is_float()) badarg();
     return Term::integer(static_cast<int64_t>(std::floor(a[0].as_float())));
 }
-Term k_max(ProcessContext&, Args a) { return compare(a[0], a[1]) >= 0 ? a[0] : a[1]; }
-Term k_min(ProcessContext&, Args a) { return compare(a[0], a[1]) <= 0 ? a[0] : a[1]; }
+Term k_max(ProcessContext&, Args a) {
+    return compare(a[0], a[1]) >= 0 ? a[0] : a[1];
+}
+Term k_min(ProcessContext&, Args a) {
+    return compare(a[0], a[1]) <= 0 ? a[0] : a[1];
+}
 Term k_pow(ProcessContext&, Args a) {
     if (a[0].is_integer() && a[1].is_integer() && a[1].as_integer() >= 0) {
         int64_t base = a[0].as_integer(), e = a[1].as_integer(), r = 1;
@@ -268,21 +338,30 @@ Term e_subtract(ProcessContext&, Args a) {
     std::vector<Term> items, remove;
     if (!list_to_vector(a[0], items) || !list_to_vector(a[1], remove)) badarg();
     for (const Term& r : remove) {
-        auto it = std::find_if(items.begin(), items.end(), [&](const Term& x) { return exact_equal(x, r); });
+        auto it = std::find_if(items.begin(), items.end(),
+                               [&](const Term& x) { return exact_equal(x, r); });
         if (it != items.end()) items.erase(it);
     }
     return Term::list(items);
 }
 
 // ------------------------------------------------------------------ processes
-Term k_self(ProcessContext& c, Args) { return Term::pid(c.self()); }
-Term k_node(ProcessContext& c, Args) { return Term::atom(c.runtime().node_name(c.self().node)); }
+Term k_self(ProcessContext& c, Args) {
+    return Term::pid(c.self());
+}
+Term k_node(ProcessContext& c, Args) {
+    return Term::atom(c.runtime().node_name(c.self().node));
+}
 Term k_node1(ProcessContext& c, Args a) {
     if (a[0].is_pid()) return Term::atom(c.runtime().node_name(a[0].as_pid().node));
     return Term::atom(atom::nonode_nohost);
 }
-Term k_make_ref(ProcessContext& c, Args) { return Term::reference(c.make_ref()); }
-Term k_send(ProcessContext& c, Args a) { return c.send(a[0], a[1]); }
+Term k_make_ref(ProcessContext& c, Args) {
+    return Term::reference(c.make_ref());
+}
+Term k_send(ProcessContext& c, Args a) {
+    return c.send(a[0], a[1]);
+}
 Term p_send3(ProcessContext& c, Args a) {
     c.send(a[0], a[1]);
     return ok_atom();
@@ -292,7 +371,8 @@ SpawnOptions spawn_options(bool link, bool monitor) {
     SpawnOptions o;
     o.link = link;
     o.monitor = monitor;
-    o.initial_call = Term::tuple({Term::atom(atom::erlang), Term::atom(atom::apply), Term::integer(2)});
+    o.initial_call =
+        Term::tuple({Term::atom(atom::erlang), Term::atom(atom::apply), Term::integer(2)});
     return o;
 }
 Term spawn_result(const SpawnResult& r, bool monitor) {
@@ -312,19 +392,41 @@ Term spawn_mfa(ProcessContext& c, Args a, bool link, bool monitor) {
     o.initial_call = Term::tuple({a[0], a[1], Term::integer(static_cast<int64_t>(args.size()))});
     return spawn_result(c.spawn(mfa_body(atom_arg(a[0]), atom_arg(a[1]), args), o), monitor);
 }
-Term k_spawn(ProcessContext& c, Args a) { return spawn_fun(c, a[0], false, false); }
-Term k_spawn_link(ProcessContext& c, Args a) { return spawn_fun(c, a[0], true, false); }
-Term k_spawn_monitor(ProcessContext& c, Args a) { return spawn_fun(c, a[0], false, true); }
-Term k_spawn3(ProcessContext& c, Args a) { return spawn_mfa(c, a, false, false); }
-Term k_spawn_link3(ProcessContext& c, Args a) { return spawn_mfa(c, a, true, false); }
-Term k_spawn_monitor3(ProcessContext& c, Args a) { return spawn_mfa(c, a, false, true); }
+Term k_spawn(ProcessContext& c, Args a) {
+    return spawn_fun(c, a[0], false, false);
+}
+Term k_spawn_link(ProcessContext& c, Args a) {
+    return spawn_fun(c, a[0], true, false);
+}
+Term k_spawn_monitor(ProcessContext& c, Args a) {
+    return spawn_fun(c, a[0], false, true);
+}
+Term k_spawn3(ProcessContext& c, Args a) {
+    return spawn_mfa(c, a, false, false);
+}
+Term k_spawn_link3(ProcessContext& c, Args a) {
+    return spawn_mfa(c, a, true, false);
+}
+Term k_spawn_monitor3(ProcessContext& c, Args a) {
+    return spawn_mfa(c, a, false, true);
+}
 
-Term k_exit(ProcessContext&, Args a) { throw ErlangException::exit(a[0]); }
-Term k_throw(ProcessContext&, Args a) { throw ErlangException(atom::throw_, a[0]); }
-Term e_error(ProcessContext&, Args a) { throw ErlangException::error(a[0]); }
-Term e_raise3(ProcessContext&, Args a) { throw ErlangException(atom_arg(a[0]), a[1], a[2]); }
+Term k_exit(ProcessContext&, Args a) {
+    throw ErlangException::exit(a[0]);
+}
+Term k_throw(ProcessContext&, Args a) {
+    throw ErlangException(atom::throw_, a[0]);
+}
+Term e_error(ProcessContext&, Args a) {
+    throw ErlangException::error(a[0]);
+}
+Term e_raise3(ProcessContext&, Args a) {
+    throw ErlangException(atom_arg(a[0]), a[1], a[2]);
+}
 
-Term p_alive(ProcessContext& c, Args a) { return bool_term(c.alive(pid_arg(a[0]))); }
+Term p_alive(ProcessContext& c, Args a) {
+    return bool_term(c.alive(pid_arg(a[0])));
+}
 Term p_flag(ProcessContext& c, Args a) {
     Atom flag = atom_arg(a[0]);
     if (flag == atom::trap_exit) {
@@ -333,8 +435,12 @@ Term p_flag(ProcessContext& c, Args a) {
     }
     return bool_term(false);
 }
-Term p_monitor(ProcessContext& c, Args a) { return Term::reference(c.monitor(a[0])); }
-Term e_monitor2(ProcessContext& c, Args a) { return Term::reference(c.monitor(a[1])); }
+Term p_monitor(ProcessContext& c, Args a) {
+    return Term::reference(c.monitor(a[0]));
+}
+Term e_monitor2(ProcessContext& c, Args a) {
+    return Term::reference(c.monitor(a[1]));
+}
 Term p_demonitor(ProcessContext& c, Args a) {
     if (!a[0].is_reference()) badarg();
     c.demonitor(a[0].as_reference(), false);
@@ -367,7 +473,9 @@ Term p_get0(ProcessContext& c, Args) {
     for (auto& [k, v] : c.dict_all()) items.push_back(Term::tuple({k, v}));
     return Term::list(items);
 }
-Term p_get(ProcessContext& c, Args a) { return c.dict_get(a[0]); }
+Term p_get(ProcessContext& c, Args a) {
+    return c.dict_get(a[0]);
+}
 Term p_get2(ProcessContext& c, Args a) {
     for (auto& [k, v] : c.dict_all())
         if (exact_equal(k, a[0])) return v;
@@ -378,7 +486,9 @@ Term e_get(ProcessContext& c, Args a) {
         if (exact_equal(k, a[0])) return v;
     return Term::atom(atom::undefined);
 }
-Term p_put(ProcessContext& c, Args a) { return c.dict_put(a[0], a[1]); }
+Term p_put(ProcessContext& c, Args a) {
+    return c.dict_put(a[0], a[1]);
+}
 Term e_put(ProcessContext& c, Args a) {
     bool had = false;
     for (auto& [k, v] : c.dict_all())
@@ -386,7 +496,9 @@ Term e_put(ProcessContext& c, Args a) {
     Term old = c.dict_put(a[0], a[1]);
     return had ? old : Term::atom(atom::undefined);
 }
-Term p_delete(ProcessContext& c, Args a) { return c.dict_erase(a[0]); }
+Term p_delete(ProcessContext& c, Args a) {
+    return c.dict_erase(a[0]);
+}
 
 Term list_of_pids(const std::vector<Pid>& pids) {
     std::vector<Term> items;
@@ -400,16 +512,23 @@ Term info_item(ProcessContext& c, const ProcessInfo& info, Atom item) {
     if (item == atom::status) {
         const char* s = "waiting";
         switch (info.state) {
-            case trace::ProcessState::Running: s = "running"; break;
-            case trace::ProcessState::Runnable: s = "runnable"; break;
-            default: s = "waiting"; break;
+            case trace::ProcessState::Running:
+                s = "running";
+                break;
+            case trace::ProcessState::Runnable:
+                s = "runnable";
+                break;
+            default:
+                s = "waiting";
+                break;
         }
         return pair(Term::atom(s));
     }
     if (item == atom::links) return pair(list_of_pids(info.links));
     if (item == atom::monitors) {
         std::vector<Term> items;
-        for (auto& [ref, pid] : info.monitors) items.push_back(Term::tuple({Term::atom(atom::process), Term::pid(pid)}));
+        for (auto& [ref, pid] : info.monitors)
+            items.push_back(Term::tuple({Term::atom(atom::process), Term::pid(pid)}));
         return pair(Term::list(items));
     }
     if (item == atom::monitored_by) {
@@ -417,7 +536,8 @@ Term info_item(ProcessContext& c, const ProcessInfo& info, Atom item) {
         for (auto& [ref, pid] : info.monitored_by) items.push_back(Term::pid(pid));
         return pair(Term::list(items));
     }
-    if (item == atom::message_queue_len) return pair(Term::integer(static_cast<int64_t>(info.message_queue_len)));
+    if (item == atom::message_queue_len)
+        return pair(Term::integer(static_cast<int64_t>(info.message_queue_len)));
     if (item == atom::messages) return pair(Term::list(info.messages));
     if (item == atom::dictionary) {
         std::vector<Term> items;
@@ -443,11 +563,13 @@ Term p_info(ProcessContext& c, Args a) {
     auto info = c.info(pid_arg(a[0]));
     if (!info) return Term::nil();
     std::vector<Term> items;
-    for (Atom item : {atom::current_function, atom::initial_call, atom::status, atom::message_queue_len, atom::links,
-                      atom::dictionary, atom::trap_exit, atom::reductions}) {
+    for (Atom item :
+         {atom::current_function, atom::initial_call, atom::status, atom::message_queue_len,
+          atom::links, atom::dictionary, atom::trap_exit, atom::reductions}) {
         items.push_back(info_item(c, *info, item));
     }
-    if (info->registered_name) items.insert(items.begin(), info_item(c, *info, atom::registered_name));
+    if (info->registered_name)
+        items.insert(items.begin(), info_item(c, *info, atom::registered_name));
     return Term::list(items);
 }
 Term p_info2(ProcessContext& c, Args a) {
@@ -455,7 +577,8 @@ Term p_info2(ProcessContext& c, Args a) {
     if (!info) return Term::nil();
     if (a[1].is_list()) {
         std::vector<Term> items;
-        for (ListIterator it(a[1]); !it.done(); ++it) items.push_back(info_item(c, *info, atom_arg(*it)));
+        for (ListIterator it(a[1]); !it.done(); ++it)
+            items.push_back(info_item(c, *info, atom_arg(*it)));
         return Term::list(items);
     }
     return info_item(c, *info, atom_arg(a[1]));
@@ -464,7 +587,9 @@ Term e_process_info2(ProcessContext& c, Args a) {
     Term r = p_info2(c, a);
     return r.is_nil() ? Term::atom(atom::undefined) : r;
 }
-Term p_send_after(ProcessContext& c, Args a) { return Term::reference(c.send_after(a[0], a[1], int_arg(a[2]))); }
+Term p_send_after(ProcessContext& c, Args a) {
+    return Term::reference(c.send_after(a[0], a[1], int_arg(a[2])));
+}
 Term p_cancel_timer(ProcessContext& c, Args a) {
     if (!a[0].is_reference()) badarg();
     auto left = c.cancel_timer(a[0].as_reference());
@@ -491,7 +616,9 @@ Term e_whereis(ProcessContext& c, Args a) {
     auto p = c.whereis(atom_arg(a[0]));
     return p ? Term::pid(*p) : Term::atom(atom::undefined);
 }
-Term p_list(ProcessContext& c, Args) { return list_of_pids(c.runtime().processes()); }
+Term p_list(ProcessContext& c, Args) {
+    return list_of_pids(c.runtime().processes());
+}
 Term p_registered(ProcessContext& c, Args) {
     std::vector<Term> names;
     for (Pid p : c.runtime().processes()) {
@@ -521,7 +648,8 @@ Term k_function_exported(ProcessContext& c, Args a) {
     Atom m = atom_arg(a[0]);
     Atom f = atom_arg(a[1]);
     uint32_t arity = static_cast<uint32_t>(int_arg(a[2]));
-    return bool_term(vm_defines(c.runtime(), m, f, arity) || c.runtime().code().is_defined(m, f, static_cast<int>(arity)));
+    return bool_term(vm_defines(c.runtime(), m, f, arity) ||
+                     c.runtime().code().is_defined(m, f, static_cast<int>(arity)));
 }
 
 // ------------------------------------------------------------------ IO
@@ -552,11 +680,21 @@ Term inspect_to(ProcessContext& c, const Term& device, const Term& value, const 
     write_out(c, device, io_inspect_text(value, label, o) + "\n");
     return value;
 }
-Term io_inspect(ProcessContext& c, Args a) { return inspect_to(c, Term::atom("stdio"), a[0], Term::empty_list()); }
-Term io_inspect2(ProcessContext& c, Args a) { return inspect_to(c, Term::atom("stdio"), a[0], a[1]); }
-Term io_inspect3(ProcessContext& c, Args a) { return inspect_to(c, a[0], a[1], a[2]); }
-Term k_inspect(ProcessContext&, Args a) { return Term::binary(inspect(a[0])); }
-Term k_inspect2(ProcessContext&, Args a) { return Term::binary(inspect(a[0], inspect_options_from_keywords(a[1]))); }
+Term io_inspect(ProcessContext& c, Args a) {
+    return inspect_to(c, Term::atom("stdio"), a[0], Term::empty_list());
+}
+Term io_inspect2(ProcessContext& c, Args a) {
+    return inspect_to(c, Term::atom("stdio"), a[0], a[1]);
+}
+Term io_inspect3(ProcessContext& c, Args a) {
+    return inspect_to(c, a[0], a[1], a[2]);
+}
+Term k_inspect(ProcessContext&, Args a) {
+    return Term::binary(inspect(a[0]));
+}
+Term k_inspect2(ProcessContext&, Args a) {
+    return Term::binary(inspect(a[0], inspect_options_from_keywords(a[1])));
+}
 Term k_to_string(ProcessContext&, Args a) {
     if (a[0].is_binary()) return a[0];
     return Term::binary(to_string(a[0]));
@@ -570,11 +708,21 @@ Term k_to_charlist(ProcessContext&, Args a) {
         unsigned char ch = static_cast<unsigned char>(s[i]);
         uint32_t cp;
         int len;
-        if (ch < 0x80) { cp = ch; len = 1; }
-        else if ((ch >> 5) == 6) { cp = ch & 0x1f; len = 2; }
-        else if ((ch >> 4) == 14) { cp = ch & 0x0f; len = 3; }
-        else { cp = ch & 0x07; len = 4; }
-        for (int k = 1; k < len && i + k < s.size(); ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3f);
+        if (ch < 0x80) {
+            cp = ch;
+            len = 1;
+        } else if ((ch >> 5) == 6) {
+            cp = ch & 0x1f;
+            len = 2;
+        } else if ((ch >> 4) == 14) {
+            cp = ch & 0x0f;
+            len = 3;
+        } else {
+            cp = ch & 0x07;
+            len = 4;
+        }
+        for (int k = 1; k < len && i + k < s.size(); ++k)
+            cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3f);
         items.push_back(Term::integer(cp));
         i += len;
     }
@@ -600,27 +748,34 @@ int64_t convert(int64_t value, int64_t from, int64_t to) {
     if ((v % from != 0) && ((v < 0) != (from < 0))) --q;
     return static_cast<int64_t>(q);
 }
-Term s_monotonic(ProcessContext& c, Args) { return Term::integer(c.now_us() * 1000); }
+Term s_monotonic(ProcessContext& c, Args) {
+    return Term::integer(c.now_us() * 1000);
+}
 Term s_monotonic1(ProcessContext& c, Args a) {
     return Term::integer(convert(c.now_us(), 1000000, unit_per_second(a[0])));
 }
 // System time: the virtual clock counted from 2024-01-01T00:00:00Z, so that it is deterministic.
 constexpr int64_t kEpochUs = 1704067200LL * 1000000;
-Term s_system_time(ProcessContext& c, Args) { return Term::integer((kEpochUs + c.now_us()) * 1000); }
+Term s_system_time(ProcessContext& c, Args) {
+    return Term::integer((kEpochUs + c.now_us()) * 1000);
+}
 Term s_system_time1(ProcessContext& c, Args a) {
     return Term::integer(convert(kEpochUs + c.now_us(), 1000000, unit_per_second(a[0])));
 }
 Term s_convert(ProcessContext&, Args a) {
     return Term::integer(convert(int_arg(a[0]), unit_per_second(a[1]), unit_per_second(a[2])));
 }
-Term s_schedulers(ProcessContext& c, Args) { return Term::integer(c.runtime().schedulers()); }
+Term s_schedulers(ProcessContext& c, Args) {
+    return Term::integer(c.runtime().schedulers());
+}
 Term e_system_info(ProcessContext& c, Args a) {
     std::string_view what = atom_arg(a[0]).name();
     if (what == "schedulers_online" || what == "schedulers" || what == "logical_processors" ||
         what == "dirty_cpu_schedulers")
         return Term::integer(c.runtime().schedulers());
     if (what == "process_limit") return Term::integer(c.runtime().options().process_limit);
-    if (what == "process_count") return Term::integer(static_cast<int64_t>(c.runtime().process_count()));
+    if (what == "process_count")
+        return Term::integer(static_cast<int64_t>(c.runtime().process_count()));
     if (what == "otp_release") return Term::list({Term::integer('2'), Term::integer('5')});
     badarg();
 }
@@ -629,10 +784,15 @@ Term s_unique_integer(ProcessContext& c, Args) {
     (void)c;
     return Term::integer(++counter);
 }
-Term s_version(ProcessContext&, Args) { return Term::binary("1.14.0"); }
-Term s_otp_release(ProcessContext&, Args) { return Term::binary("25"); }
+Term s_version(ProcessContext&, Args) {
+    return Term::binary("1.14.0");
+}
+Term s_otp_release(ProcessContext&, Args) {
+    return Term::binary("25");
+}
 
-Co<Term> timer_tc(ProcessContext& c, Term fun, std::vector<Term> args, std::optional<std::pair<Atom, Atom>> mf) {
+Co<Term> timer_tc(ProcessContext& c, Term fun, std::vector<Term> args,
+                  std::optional<std::pair<Atom, Atom>> mf) {
     int64_t t0 = c.now_us();
     // (no co_await inside ?: — GCC 12 mishandles the temporaries)
     Term v;
@@ -644,7 +804,9 @@ Co<Term> timer_tc(ProcessContext& c, Term fun, std::vector<Term> args, std::opti
     int64_t t1 = c.now_us();
     co_return Term::tuple({Term::integer(t1 - t0), v});
 }
-Co<Term> t_tc1(ProcessContext& c, Args a) { co_return co_await timer_tc(c, a[0], {}, std::nullopt); }
+Co<Term> t_tc1(ProcessContext& c, Args a) {
+    co_return co_await timer_tc(c, a[0], {}, std::nullopt);
+}
 Co<Term> t_tc2(ProcessContext& c, Args a) {
     std::vector<Term> args;
     if (!list_to_vector(a[1], args)) badarg();
@@ -653,11 +815,18 @@ Co<Term> t_tc2(ProcessContext& c, Args a) {
 Co<Term> t_tc3(ProcessContext& c, Args a) {
     std::vector<Term> args;
     if (!list_to_vector(a[2], args)) badarg();
-    co_return co_await timer_tc(c, Term(), std::move(args), std::make_pair(atom_arg(a[0]), atom_arg(a[1])));
+    co_return co_await timer_tc(c, Term(), std::move(args),
+                                std::make_pair(atom_arg(a[0]), atom_arg(a[1])));
 }
-Term t_seconds(ProcessContext&, Args a) { return Term::integer(int_arg(a[0]) * 1000); }
-Term t_minutes(ProcessContext&, Args a) { return Term::integer(int_arg(a[0]) * 60000); }
-Term t_hours(ProcessContext&, Args a) { return Term::integer(int_arg(a[0]) * 3600000); }
+Term t_seconds(ProcessContext&, Args a) {
+    return Term::integer(int_arg(a[0]) * 1000);
+}
+Term t_minutes(ProcessContext&, Args a) {
+    return Term::integer(int_arg(a[0]) * 60000);
+}
+Term t_hours(ProcessContext&, Args a) {
+    return Term::integer(int_arg(a[0]) * 3600000);
+}
 
 // ------------------------------------------------------------------ Logger
 Term l_configure(ProcessContext& c, Args a) {
@@ -670,12 +839,15 @@ Term l_configure(ProcessContext& c, Args a) {
     return ok_atom();
 }
 Term l_level(ProcessContext& c, Args) {
-    static const char* names[] = {"all", "info", "notice", "warning", "error", "critical", "alert", "emergency", "none"};
+    static const char* names[] = {"all",      "info",  "notice",    "warning", "error",
+                                  "critical", "alert", "emergency", "none"};
     int l = c.runtime().extension<LoggerState>().level;
     if (l == 0) return Term::atom("debug");
     return Term::atom(names[std::clamp(l, 0, 8)]);
 }
-Term string_message(const std::string& text) { return Term::tuple({Term::atom("string"), Term::binary(text)}); }
+Term string_message(const std::string& text) {
+    return Term::tuple({Term::atom("string"), Term::binary(text)});
+}
 Co<Term> log_with_level(ProcessContext& c, const char* level, Term message) {
     std::string text;
     if (message.is_fun()) message = co_await call_fun(c, message, {});
@@ -684,23 +856,38 @@ Co<Term> log_with_level(ProcessContext& c, const char* level, Term message) {
     co_await log_event(c, level, std::move(msg), Term::empty_map(), text);
     co_return ok_atom();
 }
-Co<Term> l_debug(ProcessContext& c, Args a) { co_return co_await log_with_level(c, "debug", a[0]); }
-Co<Term> l_info(ProcessContext& c, Args a) { co_return co_await log_with_level(c, "info", a[0]); }
-Co<Term> l_notice(ProcessContext& c, Args a) { co_return co_await log_with_level(c, "notice", a[0]); }
-Co<Term> l_warning(ProcessContext& c, Args a) { co_return co_await log_with_level(c, "warning", a[0]); }
-Co<Term> l_error(ProcessContext& c, Args a) { co_return co_await log_with_level(c, "error", a[0]); }
-Co<Term> l_log(ProcessContext& c, Args a) { co_return co_await log_with_level(c, atom_arg(a[0]).name().data(), a[1]); }
+Co<Term> l_debug(ProcessContext& c, Args a) {
+    co_return co_await log_with_level(c, "debug", a[0]);
+}
+Co<Term> l_info(ProcessContext& c, Args a) {
+    co_return co_await log_with_level(c, "info", a[0]);
+}
+Co<Term> l_notice(ProcessContext& c, Args a) {
+    co_return co_await log_with_level(c, "notice", a[0]);
+}
+Co<Term> l_warning(ProcessContext& c, Args a) {
+    co_return co_await log_with_level(c, "warning", a[0]);
+}
+Co<Term> l_error(ProcessContext& c, Args a) {
+    co_return co_await log_with_level(c, "error", a[0]);
+}
+Co<Term> l_log(ProcessContext& c, Args a) {
+    co_return co_await log_with_level(c, atom_arg(a[0]).name().data(), a[1]);
+}
 Term l_add_primary_filter(ProcessContext& c, Args a) {
     auto& state = c.runtime().extension<LoggerState>();
     for (auto& [id, f] : state.primary_filters)
-        if (exact_equal(id, a[0])) return error_tuple(Term::tuple({Term::atom("already_exist"), a[0]}));
-    if (!a[1].is_tuple(2) || !a[1].element(0).is_fun()) return error_tuple(Term::tuple({Term::atom("invalid_filter"), a[1]}));
+        if (exact_equal(id, a[0]))
+            return error_tuple(Term::tuple({Term::atom("already_exist"), a[0]}));
+    if (!a[1].is_tuple(2) || !a[1].element(0).is_fun())
+        return error_tuple(Term::tuple({Term::atom("invalid_filter"), a[1]}));
     state.primary_filters.emplace_back(a[0], a[1]);
     return ok_atom();
 }
 Term l_remove_primary_filter(ProcessContext& c, Args a) {
     auto& filters = c.runtime().extension<LoggerState>().primary_filters;
-    auto it = std::find_if(filters.begin(), filters.end(), [&](auto& p) { return exact_equal(p.first, a[0]); });
+    auto it = std::find_if(filters.begin(), filters.end(),
+                           [&](auto& p) { return exact_equal(p.first, a[0]); });
     if (it == filters.end()) return error_tuple(Term::tuple({Term::atom("unknown_filter"), a[0]}));
     filters.erase(it);
     return ok_atom();
@@ -724,8 +911,7 @@ Co<Term> x_message(ProcessContext& c, Args a) {
         const Term* s = e.map_find(Term::atom(atom::struct_));
         if (s && s->is_atom() && vm_defines(c.runtime(), s->as_atom(), kMessageAtom, 1)) {
             auto& vm = c.runtime().extension<VmState>();
-            if (vm.program && vm.program->find(s->as_atom(), kMessageAtom, 1))
-            {
+            if (vm.program && vm.program->find(s->as_atom(), kMessageAtom, 1)) {
                 std::vector<Term> args;
                 args.push_back(e);
                 co_return co_await apply_mfa(c, s->as_atom(), kMessageAtom, std::move(args));
@@ -734,13 +920,27 @@ Co<Term> x_message(ProcessContext& c, Args a) {
     }
     co_return Term::binary(exception_message(e));
 }
-Term x_format_exit(ProcessContext&, Args a) { return Term::binary(format_exit(a[0])); }
-Term x_format2(ProcessContext&, Args a) { return Term::binary(format_exception(a[0], a[1], Term::empty_list())); }
-Term x_format3(ProcessContext&, Args a) { return Term::binary(format_exception(a[0], a[1], a[2])); }
-Term x_format_banner2(ProcessContext&, Args a) { return Term::binary(format_banner(a[0], a[1])); }
-Term x_format_banner3(ProcessContext&, Args a) { return Term::binary(format_banner(a[0], a[1], a[2])); }
-Term x_normalize(ProcessContext&, Args a) { return normalize(atom_arg(a[0]), a[1], a[2]); }
-Term x_format_stacktrace(ProcessContext&, Args a) { return Term::binary(format_stacktrace(a[0])); }
+Term x_format_exit(ProcessContext&, Args a) {
+    return Term::binary(format_exit(a[0]));
+}
+Term x_format2(ProcessContext&, Args a) {
+    return Term::binary(format_exception(a[0], a[1], Term::empty_list()));
+}
+Term x_format3(ProcessContext&, Args a) {
+    return Term::binary(format_exception(a[0], a[1], a[2]));
+}
+Term x_format_banner2(ProcessContext&, Args a) {
+    return Term::binary(format_banner(a[0], a[1]));
+}
+Term x_format_banner3(ProcessContext&, Args a) {
+    return Term::binary(format_banner(a[0], a[1], a[2]));
+}
+Term x_normalize(ProcessContext&, Args a) {
+    return normalize(atom_arg(a[0]), a[1], a[2]);
+}
+Term x_format_stacktrace(ProcessContext&, Args a) {
+    return Term::binary(format_stacktrace(a[0]));
+}
 Term vm_reraise2(ProcessContext&, Args a) {
     Term e = a[0];
     if (e.is_binary()) e = runtime_error(e.binary_view());
@@ -756,14 +956,17 @@ Term make_range(Term first, Term last, Term step) {
 }
 Term r_new2(ProcessContext&, Args a) {
     if (!a[0].is_integer() || !a[1].is_integer())
-        argument_error_msg(fmt::format("ranges (first..last) expect both sides to be integers, got: {}..{}",
-                                       inspect(a[0]), inspect(a[1])));
+        argument_error_msg(
+            fmt::format("ranges (first..last) expect both sides to be integers, got: {}..{}",
+                        inspect(a[0]), inspect(a[1])));
     int64_t step = a[0].as_integer() <= a[1].as_integer() ? 1 : -1;
     return make_range(a[0], a[1], Term::integer(step));
 }
 Term r_new3(ProcessContext&, Args a) {
     if (!a[0].is_integer() || !a[1].is_integer() || !a[2].is_integer() || a[2].as_integer() == 0)
-        argument_error_msg("ranges (first..last//step) expect both sides to be integers and the step to be a non-zero integer");
+        argument_error_msg(
+            "ranges (first..last//step) expect both sides to be integers and the step to be a "
+            "non-zero integer");
     return make_range(a[0], a[1], a[2]);
 }
 Term access_get(const Term& data, const Term& key, const Term& dflt) {
@@ -779,10 +982,15 @@ Term access_get(const Term& data, const Term& key, const Term& dflt) {
         return dflt;
     }
     if (data.is_nil()) return dflt;
-    argument_error_msg(fmt::format("the Access calls for keywords expect the key to be an atom, got: {}", inspect(key)));
+    argument_error_msg(fmt::format(
+        "the Access calls for keywords expect the key to be an atom, got: {}", inspect(key)));
 }
-Term a_get(ProcessContext&, Args a) { return access_get(a[0], a[1], Term::nil()); }
-Term a_get3(ProcessContext&, Args a) { return access_get(a[0], a[1], a[2]); }
+Term a_get(ProcessContext&, Args a) {
+    return access_get(a[0], a[1], Term::nil());
+}
+Term a_get3(ProcessContext&, Args a) {
+    return access_get(a[0], a[1], a[2]);
+}
 
 /// Kernel.struct!(default_map_or_module_struct, kv): keys must exist.
 Term k_struct_bang_map(ProcessContext&, Args a) {
@@ -799,7 +1007,8 @@ Term k_struct_bang_map(ProcessContext&, Args a) {
     }
     for (auto& [k, v] : kv) {
         if (k.is_atom(atom::struct_)) continue;
-        if (!m.map_find(k)) throw ErlangException::error(Term::tuple({Term::atom(atom::badkey), k, m}));
+        if (!m.map_find(k))
+            throw ErlangException::error(Term::tuple({Term::atom(atom::badkey), k, m}));
         m = m.map_put(k, v);
     }
     return m;
@@ -827,9 +1036,15 @@ Co<Term> k_struct_bang(ProcessContext& c, Args a) {
     co_return k_struct_bang_map(c, Args(args, 2));
 }
 
-Term n_self(ProcessContext& c, Args) { return k_node(c, {}); }
-Term n_list(ProcessContext&, Args) { return Term::empty_list(); }
-Term n_alive(ProcessContext&, Args) { return bool_term(false); }
+Term n_self(ProcessContext& c, Args) {
+    return k_node(c, {});
+}
+Term n_list(ProcessContext&, Args) {
+    return Term::empty_list();
+}
+Term n_alive(ProcessContext&, Args) {
+    return bool_term(false);
+}
 
 }  // namespace
 
@@ -848,9 +1063,13 @@ int logger_level(std::string_view name) {
 
 namespace {
 Term log_event_term(std::string_view level, const Term& msg, const Term& meta) {
-    return Term::map({{Term::atom("level"), Term::atom(level)}, {Term::atom("msg"), msg}, {Term::atom("meta"), meta}});
+    return Term::map({{Term::atom("level"), Term::atom(level)},
+                      {Term::atom("msg"), msg},
+                      {Term::atom("meta"), meta}});
 }
-bool is_atom_named(const Term& t, std::string_view name) { return t.is_atom() && t.as_atom().name() == name; }
+bool is_atom_named(const Term& t, std::string_view name) {
+    return t.is_atom() && t.as_atom().name() == name;
+}
 void print_log(ProcessContext& ctx, std::string_view level, const std::string& formatted) {
     std::string label(level == "warn" ? "warning" : level);
     std::string prefix = logger_prefix(ctx.now_us(), label);
@@ -858,7 +1077,8 @@ void print_log(ProcessContext& ctx, std::string_view level, const std::string& f
 }
 }  // namespace
 
-Co<void> log_event(ProcessContext& ctx, std::string_view level, Term msg, Term meta, std::string formatted, bool print) {
+Co<void> log_event(ProcessContext& ctx, std::string_view level, Term msg, Term meta,
+                   std::string formatted, bool print) {
     auto& state = ctx.runtime().extension<LoggerState>();
     int l = logger_level(level);
     if (l < state.level) co_return;

@@ -25,7 +25,7 @@ int logger_level(std::string_view name);
 /// Logs one event: runs the primary filters (scenario funs: fn %{level:, msg:, meta:}, extra ->
 /// :stop | :ignore | event), then prints `formatted` unless the level is below the configured one.
 /// `msg` is {:string, text} or {:report, map}; `meta` a map (e.g. %{callers: [...]}).
-Co<void> log_event(ProcessContext& ctx, std::string_view level, Term msg, Term meta, std::string formatted,
-                   bool print = true);
+Co<void> log_event(ProcessContext& ctx, std::string_view level, Term msg, Term meta,
+                   std::string formatted, bool print = true);
 
 }  // namespace tasklens::script

@@ -10,8 +10,8 @@
 #include "engine/otp/otp.h"
 #include "engine/runtime/format_error.h"
 #include "engine/runtime/inspect.h"
-#include "engine/script/logger.h"
 #include "engine/script/compiler.h"
+#include "engine/script/logger.h"
 #include "engine/script/vm.h"
 
 namespace tasklens::script {
@@ -25,7 +25,8 @@ struct MainOutcome {
     Term stacktrace;
 };
 
-Co<void> main_body(ProcessContext& ctx, const FunctionCode* main, std::shared_ptr<MainOutcome> outcome) {
+Co<void> main_body(ProcessContext& ctx, const FunctionCode* main,
+                   std::shared_ptr<MainOutcome> outcome) {
     try {
         (void)co_await run_function(ctx, main, {});
     } catch (ErlangException& e) {
@@ -41,13 +42,14 @@ Co<void> report_crash(ProcessContext& ctx, otp::CrashReport report) {
     std::string text;
     // Supervisor reports are SASL reports: the primary filters see them, Elixir's console
     // handler does not print them (handle_sasl_reports: false).
-    bool sasl = report.kind == otp::CrashReport::Kind::ChildTerminated || report.kind == otp::CrashReport::Kind::Shutdown;
+    bool sasl = report.kind == otp::CrashReport::Kind::ChildTerminated ||
+                report.kind == otp::CrashReport::Kind::Shutdown;
     switch (report.kind) {
         case otp::CrashReport::Kind::Task:
-            text = task_crash_report(report.pid, report.starter, report.function, report.args, report.reason);
+            text = task_crash_report(report.pid, report.starter, report.function, report.args,
+                                     report.reason);
             break;
-        case otp::CrashReport::Kind::GenServer:
-        {
+        case otp::CrashReport::Kind::GenServer: {
             GenServerCrash crash;
             crash.name = Term::pid(report.pid);
             crash.reason = report.reason;
@@ -55,11 +57,10 @@ Co<void> report_crash(ProcessContext& ctx, otp::CrashReport report) {
             crash.state = report.args;
             crash.client = report.starter;
             text = genserver_crash_report(crash);
-        }
-            break;
+        } break;
         default:
-            text = fmt::format("Child of Supervisor {} terminated\n** (exit) {}", inspect(Term::pid(report.pid)),
-                               inspect(report.reason));
+            text = fmt::format("Child of Supervisor {} terminated\n** (exit) {}",
+                               inspect(Term::pid(report.pid)), inspect(report.reason));
             break;
     }
     Term msg = Term::tuple({Term::atom("report"), report.report});
@@ -79,7 +80,8 @@ bool clean_exit(const Term& reason) {
 
 }  // namespace
 
-int run_scenario_source(const std::string& path, const std::string& text, const ScenarioOptions& options) {
+int run_scenario_source(const std::string& path, const std::string& text,
+                        const ScenarioOptions& options) {
     std::ostream& out = options.out ? *options.out : std::cout;
     std::ostream& err = options.err ? *options.err : std::cerr;
     SourceFiles files;
@@ -116,10 +118,11 @@ int run_scenario_source(const std::string& path, const std::string& text, const 
     auto outcome = std::make_shared<MainOutcome>();
     const FunctionCode* main = program->main;
     SpawnOptions so;
-    so.initial_call = Term::tuple({Term::atom("elixir_compiler_0"), Term::atom("__FILE__"), Term::integer(1)});
+    so.initial_call =
+        Term::tuple({Term::atom("elixir_compiler_0"), Term::atom("__FILE__"), Term::integer(1)});
     so.label = path;
-    SpawnResult spawned =
-        runtime.spawn([main, outcome](ProcessContext& ctx) { return main_body(ctx, main, outcome); }, so);
+    SpawnResult spawned = runtime.spawn(
+        [main, outcome](ProcessContext& ctx) { return main_body(ctx, main, outcome); }, so);
     set_thread_struct_registry(&program->structs);
     RunResult result = runtime.run_until_exit(spawned.pid);
     set_thread_struct_registry(nullptr);
@@ -127,7 +130,8 @@ int run_scenario_source(const std::string& path, const std::string& text, const 
     if (result.reason != RunResult::Reason::TargetExited) {
         // Nothing can run any more but the script waits (a receive without after): elixir would
         // hang; we report it instead of hanging.
-        err << "tasklens: the script is blocked forever (no process can run and no timer is pending)\n";
+        err << "tasklens: the script is blocked forever (no process can run and no timer is "
+               "pending)\n";
         return 1;
     }
     if (outcome->raised) {
@@ -135,16 +139,18 @@ int run_scenario_source(const std::string& path, const std::string& text, const 
         // elixir runs the script from Code.require_file/2: its frame ends every stacktrace
         std::vector<Term> stack;
         list_to_vector(outcome->stacktrace, stack);
-        stack.push_back(Term::tuple({Term::atom("Elixir.Code"), Term::atom("require_file"), Term::integer(2),
-                                     Term::list({Term::tuple({Term::atom("file"), Term::list(charlist("lib/code.ex"))}),
-                                                 Term::tuple({Term::atom("line"), Term::integer(1245)})})}));
+        stack.push_back(Term::tuple(
+            {Term::atom("Elixir.Code"), Term::atom("require_file"), Term::integer(2),
+             Term::list({Term::tuple({Term::atom("file"), Term::list(charlist("lib/code.ex"))}),
+                         Term::tuple({Term::atom("line"), Term::integer(1245)})})}));
         err << format_exception(Term::atom(outcome->kind), outcome->reason, Term::list(stack));
         return 1;
     }
     Term reason = result.exit_reason ? *result.exit_reason : Term::atom(atom::normal);
     if (clean_exit(reason)) return 0;
     // killed by an exit signal from a linked process
-    err << format_banner(Term::tuple({Term::atom(atom::EXIT), Term::atom("unknown")}), reason) << "\n";
+    err << format_banner(Term::tuple({Term::atom(atom::EXIT), Term::atom("unknown")}), reason)
+        << "\n";
     return 1;
 }
 

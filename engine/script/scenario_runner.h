@@ -24,6 +24,7 @@ struct ScenarioOptions {
 /// stacktrace on err). The run ends when the script's process ends; other processes are dropped.
 int run_scenario(const std::string& path, const ScenarioOptions& options = {});
 /// The same for source text already in memory (`path` names it in diagnostics).
-int run_scenario_source(const std::string& path, const std::string& text, const ScenarioOptions& options = {});
+int run_scenario_source(const std::string& path, const std::string& text,
+                        const ScenarioOptions& options = {});
 
 }  // namespace tasklens::script

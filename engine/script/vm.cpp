@@ -29,9 +29,13 @@ struct Handler {
     uint32_t regs;  ///< kind/reason/stacktrace registers (relative), kNoReg for guards
 };
 
-Term badarith() { return Term::atom(atom::badarith); }
+Term badarith() {
+    return Term::atom(atom::badarith);
+}
 
-[[noreturn]] void raise_error(Term reason) { throw ErlangException::error(std::move(reason)); }
+[[noreturn]] void raise_error(Term reason) {
+    throw ErlangException::error(std::move(reason));
+}
 
 Term make_fun_term(const FunctionCode* fn, std::span<const Term> env, uint64_t id) {
     auto* f = new FunObject(FunObject::Kind::Closure);
@@ -83,7 +87,7 @@ Co<Term> native_fun_call(ProcessContext& ctx, Term fun, std::vector<Term> args) 
 }
 
 class Exec {
-public:
+  public:
     enum class Status { Done, Await, Yield, WaitMessage };
 
     Exec(ProcessContext& ctx, Program& program) : ctx_(ctx), program_(program) {}
@@ -117,7 +121,7 @@ public:
     int64_t deadline() const { return recv_deadline_; }
     Term take_result() { return std::move(result_); }
 
-private:
+  private:
     Status dispatch();
     bool unwind(ErlangException& e);
     Term stacktrace(bool with_args = false) const;
@@ -160,10 +164,13 @@ Term Exec::stacktrace(bool with_args) const {
         const Frame& f = frames_[i];
         const FunctionCode* fn = f.fn;
         // the prelude is library code: Elixir's own frames would not show either
-        if (fn->file < program_.file_paths.size() && program_.file_paths[fn->file].starts_with("prelude/")) continue;
+        if (fn->file < program_.file_paths.size() &&
+            program_.file_paths[fn->file].starts_with("prelude/"))
+            continue;
         uint32_t pc = f.pc > 0 ? f.pc - 1 : 0;
         uint32_t line = pc < fn->lines.size() ? fn->lines[pc] : 0;
-        std::string path = fn->file < program_.file_paths.size() ? program_.file_paths[fn->file] : "nofile";
+        std::string path =
+            fn->file < program_.file_paths.size() ? program_.file_paths[fn->file] : "nofile";
         std::vector<Term> chars;
         for (unsigned char c : path) chars.push_back(Term::integer(c));
         Term location = Term::list({Term::tuple({Term::atom("file"), Term::list(chars)}),
@@ -173,7 +180,8 @@ Term Exec::stacktrace(bool with_args) const {
             // function_clause: Elixir shows the arguments given (the frame's first registers)
             arity = Term::list(std::span<const Term>(regs_.data() + f.base, fn->arity));
         }
-        entries.push_back(Term::tuple({Term::atom(fn->stack_module), Term::atom(fn->stack_name), arity, location}));
+        entries.push_back(Term::tuple(
+            {Term::atom(fn->stack_module), Term::atom(fn->stack_name), arity, location}));
     }
     return Term::list(entries);
 }
@@ -197,14 +205,21 @@ bool Exec::unwind(ErlangException& e) {
 void Exec::fail_instr(FailKind kind, const Term* value) {
     Term v = value ? *value : Term::nil();
     switch (kind) {
-        case FailKind::Badmatch: raise_error(Term::tuple({Term::atom(atom::badmatch), v}));
-        case FailKind::CaseClause: raise_error(Term::tuple({Term::atom(atom::case_clause), v}));
-        case FailKind::FunctionClause: raise_error(Term::atom(atom::function_clause));
-        case FailKind::CondClause: raise_error(make_exception("CondClauseError", {}));
-        case FailKind::WithClause: raise_error(Term::tuple({Term::atom("with_clause"), v}));
-        case FailKind::TryClause: raise_error(Term::tuple({Term::atom("try_clause"), v}));
+        case FailKind::Badmatch:
+            raise_error(Term::tuple({Term::atom(atom::badmatch), v}));
+        case FailKind::CaseClause:
+            raise_error(Term::tuple({Term::atom(atom::case_clause), v}));
+        case FailKind::FunctionClause:
+            raise_error(Term::atom(atom::function_clause));
+        case FailKind::CondClause:
+            raise_error(make_exception("CondClauseError", {}));
+        case FailKind::WithClause:
+            raise_error(Term::tuple({Term::atom("with_clause"), v}));
+        case FailKind::TryClause:
+            raise_error(Term::tuple({Term::atom("try_clause"), v}));
         case FailKind::BadBool:
-            raise_error(make_exception("BadBooleanError", {{"term", v}, {"operator", Term::atom("and")}}));
+            raise_error(
+                make_exception("BadBooleanError", {{"term", v}, {"operator", Term::atom("and")}}));
     }
     raise_error(Term::atom(atom::badarg));
 }
@@ -215,20 +230,29 @@ Exec::Status Exec::run() {
             if (raised_) {
                 ErlangException e = std::move(*raised_);
                 raised_.reset();
-                if (e.stacktrace().is_empty_list()) e = ErlangException(e.kind(), e.reason(), stacktrace());
+                if (e.stacktrace().is_empty_list())
+                    e = ErlangException(e.kind(), e.reason(), stacktrace());
                 if (!unwind(e)) throw e;
             }
             return dispatch();
         } catch (ErlangException& e) {
-            ErlangException full = e.stacktrace().is_empty_list() ? ErlangException(e.kind(), e.reason(), stacktrace()) : e;
+            ErlangException full = e.stacktrace().is_empty_list()
+                                       ? ErlangException(e.kind(), e.reason(), stacktrace())
+                                       : e;
             if (!unwind(full)) throw full;
         }
     }
 }
 
-inline bool add_overflow(int64_t a, int64_t b, int64_t* r) { return __builtin_add_overflow(a, b, r); }
-inline bool sub_overflow(int64_t a, int64_t b, int64_t* r) { return __builtin_sub_overflow(a, b, r); }
-inline bool mul_overflow(int64_t a, int64_t b, int64_t* r) { return __builtin_mul_overflow(a, b, r); }
+inline bool add_overflow(int64_t a, int64_t b, int64_t* r) {
+    return __builtin_add_overflow(a, b, r);
+}
+inline bool sub_overflow(int64_t a, int64_t b, int64_t* r) {
+    return __builtin_sub_overflow(a, b, r);
+}
+inline bool mul_overflow(int64_t a, int64_t b, int64_t* r) {
+    return __builtin_mul_overflow(a, b, r);
+}
 
 [[noreturn]] void overflow() {
     raise_error(make_exception("ArithmeticError", {{"message", Term::binary("integer overflow")}}));
@@ -241,34 +265,43 @@ Exec::Status Exec::dispatch() {
     Term* R = regs_.data() + F->base;
     uint32_t pc = F->pc;
 
-#define RELOAD()                                  \
-    do {                                          \
-        F = &frames_.back();                      \
-        code = F->fn->code.data();                \
-        K = F->fn->consts.data();                 \
-        R = regs_.data() + F->base;               \
-        pc = F->pc;                               \
+#define RELOAD()                    \
+    do {                            \
+        F = &frames_.back();        \
+        code = F->fn->code.data();  \
+        K = F->fn->consts.data();   \
+        R = regs_.data() + F->base; \
+        pc = F->pc;                 \
     } while (0)
 #define SAVE_PC(v) (F->pc = (v))
 #define OPB ((I.b & kConstOperand) ? K[I.b & ~kConstOperand] : R[I.b])
 #define OPC ((I.c & kConstOperand) ? K[I.c & ~kConstOperand] : R[I.c])
-#define REDUCE(at_pc)                                                  \
-    do {                                                               \
-        if (++reductions_ >= kReductionBatch) {                        \
-            reductions_ = 0;                                           \
-            if (ctx_.consume_reductions(kReductionBatch)) {            \
-                SAVE_PC(at_pc);                                        \
-                return Status::Yield;                                  \
-            }                                                          \
-        }                                                              \
+#define REDUCE(at_pc)                                       \
+    do {                                                    \
+        if (++reductions_ >= kReductionBatch) {             \
+            reductions_ = 0;                                \
+            if (ctx_.consume_reductions(kReductionBatch)) { \
+                SAVE_PC(at_pc);                             \
+                return Status::Yield;                       \
+            }                                               \
+        }                                                   \
     } while (0)
 
     for (;;) {
         const Instr& I = code[pc];
         switch (I.op) {
-            case Op::LoadK: R[I.a] = K[I.b]; ++pc; break;
-            case Op::Move: R[I.a] = R[I.b]; ++pc; break;
-            case Op::LoadEnv: R[I.a] = F->closure.fun().env[I.b]; ++pc; break;
+            case Op::LoadK:
+                R[I.a] = K[I.b];
+                ++pc;
+                break;
+            case Op::Move:
+                R[I.a] = R[I.b];
+                ++pc;
+                break;
+            case Op::LoadEnv:
+                R[I.a] = F->closure.fun().env[I.b];
+                ++pc;
+                break;
             case Op::TestExact:
                 pc = exact_equal(R[I.a], R[I.b]) ? pc + 1 : I.d;
                 break;
@@ -288,12 +321,26 @@ Exec::Status Exec::dispatch() {
                 pc = same ? pc + 1 : I.d;
                 break;
             }
-            case Op::IsTuple: pc = R[I.a].is_tuple(I.b) ? pc + 1 : I.d; break;
-            case Op::IsCons: pc = R[I.a].is_cons() ? pc + 1 : I.d; break;
-            case Op::IsNil: pc = R[I.a].is_empty_list() ? pc + 1 : I.d; break;
-            case Op::IsMap: pc = R[I.a].is_map() ? pc + 1 : I.d; break;
-            case Op::GetElem: R[I.a] = R[I.b].element(I.c); ++pc; break;
-            case Op::GetHd: R[I.a] = R[I.b].head(); ++pc; break;
+            case Op::IsTuple:
+                pc = R[I.a].is_tuple(I.b) ? pc + 1 : I.d;
+                break;
+            case Op::IsCons:
+                pc = R[I.a].is_cons() ? pc + 1 : I.d;
+                break;
+            case Op::IsNil:
+                pc = R[I.a].is_empty_list() ? pc + 1 : I.d;
+                break;
+            case Op::IsMap:
+                pc = R[I.a].is_map() ? pc + 1 : I.d;
+                break;
+            case Op::GetElem:
+                R[I.a] = R[I.b].element(I.c);
+                ++pc;
+                break;
+            case Op::GetHd:
+                R[I.a] = R[I.b].head();
+                ++pc;
+                break;
             case Op::GetTl: {
                 Term t = R[I.b].tail();
                 R[I.a] = std::move(t);
@@ -327,8 +374,12 @@ Exec::Status Exec::dispatch() {
                 if (I.d <= pc) REDUCE(I.d);
                 pc = I.d;
                 break;
-            case Op::JumpIfFalsy: pc = R[I.a].truthy() ? pc + 1 : I.d; break;
-            case Op::JumpIfNotTrue: pc = R[I.a].is_atom(atom::true_) ? pc + 1 : I.d; break;
+            case Op::JumpIfFalsy:
+                pc = R[I.a].truthy() ? pc + 1 : I.d;
+                break;
+            case Op::JumpIfNotTrue:
+                pc = R[I.a].is_atom(atom::true_) ? pc + 1 : I.d;
+                break;
             case Op::Add: {
                 const Term& a = OPB;
                 const Term& b = OPC;
@@ -391,7 +442,8 @@ Exec::Status Exec::dispatch() {
             case Op::Lt: {
                 const Term& a = OPB;
                 const Term& b = OPC;
-                bool r = (a.is_integer() && b.is_integer()) ? a.as_integer() < b.as_integer() : compare(a, b) < 0;
+                bool r = (a.is_integer() && b.is_integer()) ? a.as_integer() < b.as_integer()
+                                                            : compare(a, b) < 0;
                 R[I.a] = Term::boolean(r);
                 ++pc;
                 break;
@@ -399,17 +451,36 @@ Exec::Status Exec::dispatch() {
             case Op::Gt: {
                 const Term& a = OPB;
                 const Term& b = OPC;
-                bool r = (a.is_integer() && b.is_integer()) ? a.as_integer() > b.as_integer() : compare(a, b) > 0;
+                bool r = (a.is_integer() && b.is_integer()) ? a.as_integer() > b.as_integer()
+                                                            : compare(a, b) > 0;
                 R[I.a] = Term::boolean(r);
                 ++pc;
                 break;
             }
-            case Op::Le: R[I.a] = Term::boolean(compare(OPB, OPC) <= 0); ++pc; break;
-            case Op::Ge: R[I.a] = Term::boolean(compare(OPB, OPC) >= 0); ++pc; break;
-            case Op::Eq: R[I.a] = Term::boolean(compare(OPB, OPC) == 0); ++pc; break;
-            case Op::Ne: R[I.a] = Term::boolean(compare(OPB, OPC) != 0); ++pc; break;
-            case Op::StrictEq: R[I.a] = Term::boolean(compare_exact(OPB, OPC) == 0); ++pc; break;
-            case Op::StrictNe: R[I.a] = Term::boolean(compare_exact(OPB, OPC) != 0); ++pc; break;
+            case Op::Le:
+                R[I.a] = Term::boolean(compare(OPB, OPC) <= 0);
+                ++pc;
+                break;
+            case Op::Ge:
+                R[I.a] = Term::boolean(compare(OPB, OPC) >= 0);
+                ++pc;
+                break;
+            case Op::Eq:
+                R[I.a] = Term::boolean(compare(OPB, OPC) == 0);
+                ++pc;
+                break;
+            case Op::Ne:
+                R[I.a] = Term::boolean(compare(OPB, OPC) != 0);
+                ++pc;
+                break;
+            case Op::StrictEq:
+                R[I.a] = Term::boolean(compare_exact(OPB, OPC) == 0);
+                ++pc;
+                break;
+            case Op::StrictNe:
+                R[I.a] = Term::boolean(compare_exact(OPB, OPC) != 0);
+                ++pc;
+                break;
             case Op::Neg: {
                 const Term& a = R[I.b];
                 if (a.is_integer()) {
@@ -434,7 +505,10 @@ Exec::Status Exec::dispatch() {
                 ++pc;
                 break;
             }
-            case Op::Bang: R[I.a] = Term::boolean(!R[I.b].truthy()); ++pc; break;
+            case Op::Bang:
+                R[I.a] = Term::boolean(!R[I.b].truthy());
+                ++pc;
+                break;
             case Op::StrConcat: {
                 const Term& a = R[I.b];
                 const Term& b = R[I.c];
@@ -463,7 +537,10 @@ Exec::Status Exec::dispatch() {
                 ++pc;
                 break;
             }
-            case Op::MakeTuple: R[I.a] = Term::tuple(std::span<const Term>(R + I.b, I.c)); ++pc; break;
+            case Op::MakeTuple:
+                R[I.a] = Term::tuple(std::span<const Term>(R + I.b, I.c));
+                ++pc;
+                break;
             case Op::MakeList: {
                 Term tail = I.d == kNoReg ? Term::empty_list() : R[I.d];
                 R[I.a] = Term::list(std::span<const Term>(R + I.b, I.c), std::move(tail));
@@ -473,7 +550,8 @@ Exec::Status Exec::dispatch() {
             case Op::MakeMap: {
                 std::vector<std::pair<Term, Term>> entries;
                 entries.reserve(I.c);
-                for (uint32_t i = 0; i < I.c; ++i) entries.emplace_back(R[I.b + 2 * i], R[I.b + 2 * i + 1]);
+                for (uint32_t i = 0; i < I.c; ++i)
+                    entries.emplace_back(R[I.b + 2 * i], R[I.b + 2 * i + 1]);
                 R[I.a] = Term::map(std::move(entries));
                 ++pc;
                 break;
@@ -499,7 +577,8 @@ Exec::Status Exec::dispatch() {
             }
             case Op::MakeFun: {
                 auto& vm = ctx_.runtime().extension<VmState>();
-                R[I.a] = make_fun_term(program_.functions[I.b].get(), std::span<const Term>(R + I.c, I.d), vm.next_fun_id++);
+                R[I.a] = make_fun_term(program_.functions[I.b].get(),
+                                       std::span<const Term>(R + I.c, I.d), vm.next_fun_id++);
                 ++pc;
                 break;
             }
@@ -605,7 +684,8 @@ Exec::Status Exec::dispatch() {
                     default: {
                         pending_dst_ = F->base + I.a;
                         std::vector<Term> args(R + I.c, R + I.c + I.d);
-                        pending_ = ctx_.runtime().code().apply(ctx_, module, site.function, std::move(args));
+                        pending_ = ctx_.runtime().code().apply(ctx_, module, site.function,
+                                                               std::move(args));
                         return Status::Await;
                     }
                 }
@@ -620,7 +700,8 @@ Exec::Status Exec::dispatch() {
                 const FunObject& f = fun.fun();
                 if (f.arity != I.d) {
                     std::vector<Term> args(R + I.c, R + I.c + I.d);
-                    raise_error(Term::tuple({Term::atom(atom::badarity), Term::tuple({fun, Term::list(args)})}));
+                    raise_error(Term::tuple(
+                        {Term::atom(atom::badarity), Term::tuple({fun, Term::list(args)})}));
                 }
                 if (f.kind == FunObject::Kind::Closure) {
                     const auto* fn = static_cast<const FunctionCode*>(f.code);
@@ -655,7 +736,8 @@ Exec::Status Exec::dispatch() {
                     if (t.kind == CallSite::Kind::Async) {
                         pending_ = async_call(ctx_, t.builtin->async, std::move(args));
                     } else {
-                        pending_ = ctx_.runtime().code().apply(ctx_, f.module, f.name, std::move(args));
+                        pending_ =
+                            ctx_.runtime().code().apply(ctx_, f.module, f.name, std::move(args));
                     }
                     return Status::Await;
                 }
@@ -740,7 +822,8 @@ Exec::Status Exec::dispatch() {
                 FailKind kind = static_cast<FailKind>(I.a);
                 if (kind == FailKind::FunctionClause) {
                     // Elixir reads module/function/arity from the top of the stacktrace
-                    ErlangException e(atom::error, Term::atom(atom::function_clause), stacktrace(true));
+                    ErlangException e(atom::error, Term::atom(atom::function_clause),
+                                      stacktrace(true));
                     throw e;
                 }
                 fail_instr(kind, I.b == kNoReg ? nullptr : &R[I.b]);
@@ -758,8 +841,11 @@ Co<Term> drive(ProcessContext& ctx, std::unique_ptr<Exec> ex) {
     for (;;) {
         Exec::Status s = ex->run();
         switch (s) {
-            case Exec::Status::Done: co_return ex->take_result();
-            case Exec::Status::Yield: co_await ctx.yield(); break;
+            case Exec::Status::Done:
+                co_return ex->take_result();
+            case Exec::Status::Yield:
+                co_await ctx.yield();
+                break;
             case Exec::Status::WaitMessage: {
                 bool got = co_await ctx.wait_for_message(ex->deadline());
                 ex->woke(got);
@@ -784,15 +870,21 @@ Co<Term> drive(ProcessContext& ctx, std::unique_ptr<Exec> ex) {
     }
 }
 
-Program& program_of(ProcessContext& ctx) { return *ctx.runtime().extension<VmState>().program; }
+Program& program_of(ProcessContext& ctx) {
+    return *ctx.runtime().extension<VmState>().program;
+}
 
-Co<Term> process_fun(ProcessContext& ctx, Term fun) { co_return co_await call_fun(ctx, std::move(fun), {}); }
+Co<Term> process_fun(ProcessContext& ctx, Term fun) {
+    co_return co_await call_fun(ctx, std::move(fun), {});
+}
 
 Co<Term> process_mfa(ProcessContext& ctx, Atom m, Atom f, std::vector<Term> args) {
     co_return co_await apply_mfa(ctx, m, f, std::move(args));
 }
 
-Co<void> discard(Co<Term> co) { (void)co_await co; }
+Co<void> discard(Co<Term> co) {
+    (void)co_await co;
+}
 
 }  // namespace
 
@@ -815,8 +907,10 @@ Co<Term> call_fun(ProcessContext& ctx, Term fun, std::vector<Term> args) {
             ex->start(static_cast<const FunctionCode*>(f.code), std::move(args), fun);
             return drive(ctx, std::move(ex));
         }
-        case FunObject::Kind::External: return apply_mfa(ctx, f.module, f.name, std::move(args));
-        case FunObject::Kind::Native: return native_fun_call(ctx, fun, std::move(args));
+        case FunObject::Kind::External:
+            return apply_mfa(ctx, f.module, f.name, std::move(args));
+        case FunObject::Kind::Native:
+            return native_fun_call(ctx, fun, std::move(args));
     }
     throw ErlangException::error(Term::tuple({Term::atom(atom::badfun), fun}));
 }
@@ -825,19 +919,27 @@ Co<Term> apply_mfa(ProcessContext& ctx, Atom module, Atom function, std::vector<
     Program& program = program_of(ctx);
     Target t = resolve(program, module, function, static_cast<uint32_t>(args.size()));
     switch (t.kind) {
-        case CallSite::Kind::Script: return run_function(ctx, t.script, std::move(args));
-        case CallSite::Kind::Sync: return sync_call(ctx, t.builtin->sync, std::move(args));
-        case CallSite::Kind::Async: return async_call(ctx, t.builtin->async, std::move(args));
-        default: return ctx.runtime().code().apply(ctx, module, function, std::move(args));
+        case CallSite::Kind::Script:
+            return run_function(ctx, t.script, std::move(args));
+        case CallSite::Kind::Sync:
+            return sync_call(ctx, t.builtin->sync, std::move(args));
+        case CallSite::Kind::Async:
+            return async_call(ctx, t.builtin->async, std::move(args));
+        default:
+            return ctx.runtime().code().apply(ctx, module, function, std::move(args));
     }
 }
 
 ProcessBody fun_body(Term fun) {
-    return [fun = std::move(fun)](ProcessContext& ctx) -> Co<void> { return discard(process_fun(ctx, fun)); };
+    return [fun = std::move(fun)](ProcessContext& ctx) -> Co<void> {
+        return discard(process_fun(ctx, fun));
+    };
 }
 
 ProcessBody mfa_body(Atom module, Atom function, std::vector<Term> args) {
-    return [=](ProcessContext& ctx) -> Co<void> { return discard(process_mfa(ctx, module, function, args)); };
+    return [=](ProcessContext& ctx) -> Co<void> {
+        return discard(process_mfa(ctx, module, function, args));
+    };
 }
 
 bool vm_defines(Runtime& runtime, Atom module, Atom function, uint32_t arity) {
@@ -858,10 +960,14 @@ void install_program(Runtime& runtime, std::shared_ptr<Program> program) {
         Target t = resolve(program, module, function, static_cast<uint32_t>(args.size()));
         std::vector<Term> a(args.begin(), args.end());
         switch (t.kind) {
-            case CallSite::Kind::Script: return run_function(ctx, t.script, std::move(a));
-            case CallSite::Kind::Sync: return sync_call(ctx, t.builtin->sync, std::move(a));
-            case CallSite::Kind::Async: return async_call(ctx, t.builtin->async, std::move(a));
-            default: return std::nullopt;
+            case CallSite::Kind::Script:
+                return run_function(ctx, t.script, std::move(a));
+            case CallSite::Kind::Sync:
+                return sync_call(ctx, t.builtin->sync, std::move(a));
+            case CallSite::Kind::Async:
+                return async_call(ctx, t.builtin->async, std::move(a));
+            default:
+                return std::nullopt;
         }
     });
 }

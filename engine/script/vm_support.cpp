@@ -11,7 +11,9 @@ namespace tasklens::script {
 namespace {
 
 using Args = std::span<const Term>;
-[[noreturn]] void badarg() { throw ErlangException::badarg(); }
+[[noreturn]] void badarg() {
+    throw ErlangException::badarg();
+}
 
 std::vector<Term> vec(const Term& list) {
     std::vector<Term> out;
@@ -36,7 +38,8 @@ int64_t range_field(const Term& r, const char* f) {
     return v->as_integer();
 }
 Term range_size(ProcessContext&, Args a) {
-    int64_t first = range_field(a[0], "first"), last = range_field(a[0], "last"), step = range_field(a[0], "step");
+    int64_t first = range_field(a[0], "first"), last = range_field(a[0], "last"),
+            step = range_field(a[0], "step");
     if ((step > 0 && first > last) || (step < 0 && first < last)) return Term::integer(0);
     return Term::integer((last - first) / step + 1);
 }
@@ -53,24 +56,28 @@ Term range_to_list(ProcessContext&, Args a) {
 }
 Term sort(ProcessContext&, Args a) {
     auto items = vec(a[0]);
-    std::stable_sort(items.begin(), items.end(), [](const Term& x, const Term& y) { return compare(x, y) < 0; });
+    std::stable_sort(items.begin(), items.end(),
+                     [](const Term& x, const Term& y) { return compare(x, y) < 0; });
     return Term::list(items);
 }
 Term sort_desc(ProcessContext&, Args a) {
     auto items = vec(a[0]);
-    std::stable_sort(items.begin(), items.end(), [](const Term& x, const Term& y) { return compare(x, y) > 0; });
+    std::stable_sort(items.begin(), items.end(),
+                     [](const Term& x, const Term& y) { return compare(x, y) > 0; });
     return Term::list(items);
 }
 Term keysort(ProcessContext&, Args a) {
     auto items = vec(a[0]);
-    std::stable_sort(items.begin(), items.end(),
-                     [](const Term& x, const Term& y) { return compare(x.element(0), y.element(0)) < 0; });
+    std::stable_sort(items.begin(), items.end(), [](const Term& x, const Term& y) {
+        return compare(x.element(0), y.element(0)) < 0;
+    });
     return Term::list(items);
 }
 Term keysort_desc(ProcessContext&, Args a) {
     auto items = vec(a[0]);
-    std::stable_sort(items.begin(), items.end(),
-                     [](const Term& x, const Term& y) { return compare(x.element(0), y.element(0)) > 0; });
+    std::stable_sort(items.begin(), items.end(), [](const Term& x, const Term& y) {
+        return compare(x.element(0), y.element(0)) > 0;
+    });
     return Term::list(items);
 }
 Term chardata_to_string(ProcessContext&, Args a) {
@@ -93,10 +100,13 @@ Term join(ProcessContext&, Args a) {
     }
     return Term::binary(out);
 }
-Term exception_message_fn(ProcessContext&, Args a) { return Term::binary(exception_message(a[0])); }
+Term exception_message_fn(ProcessContext&, Args a) {
+    return Term::binary(exception_message(a[0]));
+}
 Term undefined_protocol(ProcessContext&, Args a) {
-    throw ErlangException::error(make_exception(
-        "Protocol.UndefinedError", {{"protocol", a[0]}, {"value", a[1]}, {"description", Term::binary("")}}));
+    throw ErlangException::error(
+        make_exception("Protocol.UndefinedError",
+                       {{"protocol", a[0]}, {"value", a[1]}, {"description", Term::binary("")}}));
 }
 Term lists_reverse(ProcessContext&, Args a) {
     Term out = Term::empty_list();

@@ -18,7 +18,9 @@ std::shared_ptr<Program> compile_or_die(SourceFiles& files, const std::string& s
     return program;
 }
 
-Co<void> run_main(ProcessContext& ctx, const FunctionCode* main) { (void)co_await run_function(ctx, main, {}); }
+Co<void> run_main(ProcessContext& ctx, const FunctionCode* main) {
+    (void)co_await run_function(ctx, main, {});
+}
 
 /// Runs the program's main code in a fresh runtime; returns the reductions it spent.
 uint64_t run_program(const std::shared_ptr<Program>& program) {
@@ -45,8 +47,8 @@ end
 75025 = Fib.fib(25)
 )");
     for (auto _ : state) run_program(program);
-    state.counters["calls/s"] = benchmark::Counter(242785.0 * static_cast<double>(state.iterations()),
-                                                  benchmark::Counter::kIsRate);
+    state.counters["calls/s"] = benchmark::Counter(
+        242785.0 * static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
 }
 BENCHMARK(BM_ScriptFib25)->Unit(benchmark::kMillisecond);
 
@@ -61,8 +63,8 @@ end
 1_000_000 = Loop.count(1_000_000, 0)
 )");
     for (auto _ : state) run_program(program);
-    state.counters["calls/s"] =
-        benchmark::Counter(1e6 * static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+    state.counters["calls/s"] = benchmark::Counter(1e6 * static_cast<double>(state.iterations()),
+                                                   benchmark::Counter::kIsRate);
 }
 BENCHMARK(BM_ScriptLoop1M)->Unit(benchmark::kMillisecond);
 

@@ -19,7 +19,8 @@ TEST(VmCompiler, RefusesSandboxedCallsBeforeRunning) {
 TEST(VmCompiler, RefusesMacros) {
     RunOutput r = run_source("defmodule M do\n  defmacro m(x), do: x\nend\n");
     EXPECT_EQ(r.status, 1);
-    EXPECT_NE(r.err.find("test.exs:2:3: error: unsupported construct: defmacro"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("test.exs:2:3: error: unsupported construct: defmacro"), std::string::npos)
+        << r.err;
 }
 
 TEST(VmCompiler, UndefinedFunction) {
