@@ -1695,16 +1695,21 @@ class Compiler {
         const Node* q = quals[i];
         at(q);
         if (q->kind == NodeKind::BinaryOp && q->binary_op == BinaryOperator::LeftArrow) {
-            uint32_t list = reg();
+            // Elements are pulled one at a time (Enumerable.reduce suspended after each one), so
+            // the body runs as a stream produces, like Elixir's reduce-based comprehension.
+            uint32_t state = reg();  // :done | {element, rest}
             uint32_t e = expr(q->child(1));
-            uint32_t l = remote_with_regs(Atom::intern("Elixir.Enum"), "to_list", {e}, false);
-            emit(Op::Move, list, l);
+            uint32_t first = remote_with_regs(kVmModule, "iter_start", {e}, false);
+            emit(Op::Move, state, first);
             uint32_t loop = here();
-            Label end;
-            fail_to(end, emit(Op::IsCons, list, 0, 0, 0));
+            Label end, more;
+            fail_to(more, emit(Op::TestExactK, state, konst(Term::atom("done")), 0, 0));
+            jump_to(end);
+            bind(more);
             uint32_t x = reg();
-            emit(Op::GetHd, x, list);
-            emit(Op::GetTl, list, list);
+            emit(Op::GetElem, x, state, 0);
+            uint32_t rest = reg();
+            emit(Op::GetElem, rest, state, 1);
             auto saved = f_->vars;
             Label next;
             const Node* p = q->child(0);
@@ -1719,6 +1724,8 @@ class Compiler {
             for_level(quals, i + 1, body, acc, reduce);
             f_->vars = saved;
             bind(next);
+            uint32_t following = remote_with_regs(kVmModule, "iter_next", {rest}, false);
+            emit(Op::Move, state, following);
             emit(Op::Jump, 0, 0, 0, loop);
             bind(end);
             return;

@@ -74,6 +74,21 @@ defmodule Tasklens.VM do
 
   def delay_first(stream, _ms), do: stream
 
+  # for comprehensions pull one element at a time: :done | {element, rest}
+  def iter_start(list) when is_list(list), do: iter_next(list)
+  def iter_start(%{__struct__: Range} = range), do: iter_next(Enum.to_list(range))
+  def iter_start(%{__struct__: MapSet} = set), do: iter_next(MapSet.to_list(set))
+  def iter_start(map) when is_map(map) and not is_map_key(map, :__struct__), do: iter_next(map_to_list(map))
+  def iter_start(enum), do: iter_result(Enumerable.reduce(enum, {:cont, nil}, fn x, _ -> {:suspend, x} end))
+
+  def iter_next([h | t]), do: {h, t}
+  def iter_next([]), do: :done
+  def iter_next(cont) when is_function(cont, 1), do: iter_result(cont.({:cont, nil}))
+
+  defp iter_result({:suspended, x, cont}), do: {x, cont}
+  defp iter_result({:done, _}), do: :done
+  defp iter_result({:halted, _}), do: :done
+
   def match_op(left, right) when is_binary(right), do: String.contains?(left, right)
   def match_op(left, right), do: Regex.match?(right, left)
 end
