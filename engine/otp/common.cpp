@@ -7,7 +7,9 @@
 namespace tasklens::otp::detail {
 
 namespace {
-Atom I(std::string_view s) { return Atom::intern(s); }
+Atom I(std::string_view s) {
+    return Atom::intern(s);
+}
 }  // namespace
 
 const Atoms& at() {
@@ -189,9 +191,15 @@ const Term* map_find(const Term& map, Atom key) {
     return map.map_find(Term::atom(key));
 }
 
-void exit_with(Term reason) { throw ErlangException::exit(std::move(reason)); }
-void raise_runtime(std::string_view message) { throw ErlangException::error(runtime_error(message)); }
-void raise_argument(std::string_view message) { throw ErlangException::error(argument_error(message)); }
+void exit_with(Term reason) {
+    throw ErlangException::exit(std::move(reason));
+}
+void raise_runtime(std::string_view message) {
+    throw ErlangException::error(runtime_error(message));
+}
+void raise_argument(std::string_view message) {
+    throw ErlangException::error(argument_error(message));
+}
 
 Timeout to_timeout(const Term& t) {
     if (t.is_atom(atom::infinity)) return Timeout::infinity();
@@ -199,7 +207,9 @@ Timeout to_timeout(const Term& t) {
     raise_argument("timeout must be a non-negative integer or :infinity, got: " + inspect(t));
 }
 
-Term timeout_term(Timeout t) { return t.is_infinity() ? A(atom::infinity) : Term::integer(t.ms); }
+Term timeout_term(Timeout t) {
+    return t.is_infinity() ? A(atom::infinity) : Term::integer(t.ms);
+}
 
 std::optional<Shutdown> to_shutdown(const Term& t) {
     if (t.is_atom(at().brutal_kill)) return Shutdown::brutal_kill();
@@ -210,19 +220,27 @@ std::optional<Shutdown> to_shutdown(const Term& t) {
 
 Term shutdown_term(Shutdown s) {
     switch (s.kind) {
-        case ShutdownKind::BrutalKill: return A(at().brutal_kill);
-        case ShutdownKind::Infinity: return A(atom::infinity);
-        case ShutdownKind::Timeout: break;
+        case ShutdownKind::BrutalKill:
+            return A(at().brutal_kill);
+        case ShutdownKind::Infinity:
+            return A(atom::infinity);
+        case ShutdownKind::Timeout:
+            break;
     }
     return Term::integer(s.timeout_ms);
 }
 
 bool is_shutdown_reason(const Term& reason) {
-    return reason.is_atom(atom::shutdown) || (reason.is_tuple(2) && reason.element(0).is_atom(atom::shutdown));
+    return reason.is_atom(atom::shutdown) ||
+           (reason.is_tuple(2) && reason.element(0).is_atom(atom::shutdown));
 }
-bool is_normal_exit(const Term& reason) { return reason.is_atom(atom::normal) || is_shutdown_reason(reason); }
+bool is_normal_exit(const Term& reason) {
+    return reason.is_atom(atom::normal) || is_shutdown_reason(reason);
+}
 
-OtpState& state(Runtime& rt) { return rt.extension<OtpState>(); }
+OtpState& state(Runtime& rt) {
+    return rt.extension<OtpState>();
+}
 
 // --- names -------------------------------------------------------------------------------------
 
@@ -230,13 +248,15 @@ void validate_name(const Term& name) {
     if (name.is_atom()) return;
     if (name.is_tuple(2) && name.element(0).is_atom(at().global)) return;
     if (name.is_tuple(3) && name.element(0).is_atom(at().via) && name.element(1).is_atom()) return;
-    raise_argument("expected :name option to be one of the following:\n\n"
-                   "  * nil\n  * atom\n  * {:global, term}\n  * {:via, module, term}\n\nGot: " +
-                   inspect(name));
+    raise_argument(
+        "expected :name option to be one of the following:\n\n"
+        "  * nil\n  * atom\n  * {:global, term}\n  * {:via, module, term}\n\nGot: " +
+        inspect(name));
 }
 
 namespace {
-std::vector<std::pair<Term, std::pair<Pid, Term>>>& registry_table(ProcessContext& ctx, const Term& reg) {
+std::vector<std::pair<Term, std::pair<Pid, Term>>>& registry_table(ProcessContext& ctx,
+                                                                   const Term& reg) {
     return state(ctx).registries[reg.is_atom() ? reg.as_atom().id : 0];
 }
 void prune_dead(ProcessContext& ctx, std::vector<std::pair<Term, std::pair<Pid, Term>>>& table) {
@@ -252,7 +272,8 @@ std::optional<Pid> registry_whereis(ProcessContext& ctx, const Term& reg, const 
     return std::nullopt;
 }
 
-/// Registry.register/3 semantics for unique keys: {:ok, owner} or {:error, {:already_registered, pid}}.
+/// Registry.register/3 semantics for unique keys: {:ok, owner} or {:error, {:already_registered,
+/// pid}}.
 Term registry_register(ProcessContext& ctx, const Term& reg, const Term& key, Pid pid, Term value) {
     if (auto existing = registry_whereis(ctx, reg, key))
         return error_tuple(tup({A(at().already_registered), Term::pid(*existing)}));
@@ -261,8 +282,9 @@ Term registry_register(ProcessContext& ctx, const Term& reg, const Term& key, Pi
 }
 
 void registry_unregister(ProcessContext& ctx, const Term& reg, const Term& key, Pid pid) {
-    std::erase_if(registry_table(ctx, reg),
-                  [&](const auto& e) { return e.second.first == pid && exact_equal(e.first, key); });
+    std::erase_if(registry_table(ctx, reg), [&](const auto& e) {
+        return e.second.first == pid && exact_equal(e.first, key);
+    });
 }
 
 std::optional<Pid> global_whereis(ProcessContext& ctx, const Term& name) {
@@ -299,10 +321,12 @@ Co<std::optional<Pid>> register_self(ProcessContext& ctx, Term name) {
             co_return std::nullopt;
         }
         std::vector<Term> register_args{key, Term::pid(self)};
-        Term answer = co_await ctx.runtime().code().apply(ctx, mod, at().register_name, std::move(register_args));
+        Term answer = co_await ctx.runtime().code().apply(ctx, mod, at().register_name,
+                                                          std::move(register_args));
         if (answer.is_atom(I("yes"))) co_return std::nullopt;
         std::vector<Term> whereis_args{key};
-        Term existing = co_await ctx.runtime().code().apply(ctx, mod, at().whereis_name, std::move(whereis_args));
+        Term existing = co_await ctx.runtime().code().apply(ctx, mod, at().whereis_name,
+                                                            std::move(whereis_args));
         if (existing.is_pid()) co_return existing.as_pid();
         co_return Pid{};  // taken, but by nobody we can name
     }
@@ -314,8 +338,9 @@ Co<void> unregister_self(ProcessContext& ctx, Term name) {
     if (name.is_atom()) {
         if (ctx.whereis(name.as_atom()) == ctx.self()) ctx.unregister_name(name.as_atom());
     } else if (name.is_tuple(2) && name.element(0).is_atom(at().global)) {
-        std::erase_if(state(ctx).global_names,
-                      [&](const auto& e) { return e.second == ctx.self() && exact_equal(e.first, name.element(1)); });
+        std::erase_if(state(ctx).global_names, [&](const auto& e) {
+            return e.second == ctx.self() && exact_equal(e.first, name.element(1));
+        });
     } else if (name.is_tuple(3) && name.element(0).is_atom(at().via)) {
         const Atom mod = name.element(1).as_atom();
         const Term& key = name.element(2);
@@ -334,16 +359,19 @@ std::optional<Pid> partition_whereis(ProcessContext& ctx, const Term& name, cons
 Co<std::optional<Pid>> whereis_impl(ProcessContext& ctx, Term server) {
     if (server.is_pid()) co_return server.as_pid();
     if (server.is_atom()) co_return ctx.whereis(server.as_atom());
-    if (server.is_tuple(2) && server.element(0).is_atom(at().global)) co_return global_whereis(ctx, server.element(1));
+    if (server.is_tuple(2) && server.element(0).is_atom(at().global))
+        co_return global_whereis(ctx, server.element(1));
     if (server.is_tuple(3) && server.element(0).is_atom(at().via)) {
         const Atom mod = server.element(1).as_atom();
         const Term& key = server.element(2);
-        if (mod == at().Registry && key.is_tuple(2)) co_return registry_whereis(ctx, key.element(0), key.element(1));
+        if (mod == at().Registry && key.is_tuple(2))
+            co_return registry_whereis(ctx, key.element(0), key.element(1));
         if (mod == at().PartitionSupervisor && key.is_tuple(2))
             co_return partition_whereis(ctx, key.element(0), key.element(1));
         if (mod == at().global) co_return global_whereis(ctx, key);
         std::vector<Term> args{key};
-        Term pid = co_await ctx.runtime().code().apply(ctx, mod, at().whereis_name, std::move(args));
+        Term pid =
+            co_await ctx.runtime().code().apply(ctx, mod, at().whereis_name, std::move(args));
         if (pid.is_pid()) co_return pid.as_pid();
         co_return std::nullopt;
     }
@@ -356,15 +384,18 @@ Co<std::optional<Pid>> whereis_impl(ProcessContext& ctx, Term server) {
     co_return std::nullopt;
 }
 
-// --- start handshake -------------------------------------------------------------------------------
+// --- start handshake
+// -------------------------------------------------------------------------------
 
 Co<Term> await_start_ack(ProcessContext& ctx, Pid child, Ref monitor, Ref ack, Timeout timeout) {
     const Term ack_term = Term::reference(ack);
     const Term mon_term = Term::reference(monitor);
     auto msg = co_await ctx.receive(
         [&](const Term& m) {
-            if (m.is_tuple(2) && m.element(0).is_reference() && exact_equal(m.element(0), ack_term)) return true;
-            return m.is_tuple(5) && m.element(0).is_atom(atom::DOWN) && exact_equal(m.element(1), mon_term);
+            if (m.is_tuple(2) && m.element(0).is_reference() && exact_equal(m.element(0), ack_term))
+                return true;
+            return m.is_tuple(5) && m.element(0).is_atom(atom::DOWN) &&
+                   exact_equal(m.element(1), mon_term);
         },
         timeout, trace::WaitKind::Receive, child, monitor);
     if (!msg) {
@@ -383,14 +414,16 @@ Co<Term> await_start_ack(ProcessContext& ctx, Pid child, Ref monitor, Ref ack, T
 Term child_ancestors(ProcessContext& ctx, bool use_registered_name) {
     Term me = Term::pid(ctx.self());
     if (use_registered_name) {
-        if (auto info = ctx.info(ctx.self()); info && info->registered_name) me = A(*info->registered_name);
+        if (auto info = ctx.info(ctx.self()); info && info->registered_name)
+            me = A(*info->registered_name);
     }
     Term mine = ctx.dict_get(A(atom::dollar_ancestors));
     if (mine.is_list()) return Term::cons(me, mine);
     return lst({me});
 }
 
-// --- gen calls -------------------------------------------------------------------------------------
+// --- gen calls
+// -------------------------------------------------------------------------------------
 
 bool is_gen_call(const Term& message, Term& from, Term& request) {
     if (!message.is_tuple(3) || !message.element(0).is_atom(at().gen_call)) return false;
@@ -423,17 +456,20 @@ Co<Term> gen_call(ProcessContext& ctx, Term server, Term request, Timeout timeou
     } else {
         pid = co_await whereis_impl(ctx, server);
     }
-    if (!pid || !pid->valid()) exit_with(tup({A(atom::noproc), tup({A(exit_module), A(exit_function), exit_args()})}));
+    if (!pid || !pid->valid())
+        exit_with(tup({A(atom::noproc), tup({A(exit_module), A(exit_function), exit_args()})}));
     if (*pid == ctx.self())
-        exit_with(tup({A(at().calling_self), tup({A(exit_module), A(exit_function), exit_args()})}));
+        exit_with(
+            tup({A(at().calling_self), tup({A(exit_module), A(exit_function), exit_args()})}));
     const Ref ref = ctx.monitor(Term::pid(*pid));
     const Term ref_term = Term::reference(ref);
     ctx.send(*pid, tup({A(at().gen_call), tup({Term::pid(ctx.self()), ref_term}), request}));
     auto msg = co_await ctx.receive(
         [&](const Term& m) {
-            if (m.is_tuple(2)) return m.element(0).is_reference() && m.element(0).as_reference() == ref;
-            return m.is_tuple(5) && m.element(0).is_atom(atom::DOWN) && m.element(1).is_reference() &&
-                   m.element(1).as_reference() == ref;
+            if (m.is_tuple(2))
+                return m.element(0).is_reference() && m.element(0).as_reference() == ref;
+            return m.is_tuple(5) && m.element(0).is_atom(atom::DOWN) &&
+                   m.element(1).is_reference() && m.element(1).as_reference() == ref;
         },
         timeout, trace::WaitKind::GenServerCall, *pid, ref);
     if (!msg) {
@@ -450,7 +486,8 @@ Co<Term> gen_call(ProcessContext& ctx, Term server, Term request, Timeout timeou
     exit_with(tup({reason, tup({A(exit_module), A(exit_function), exit_args()})}));
 }
 
-// --- reports and events -----------------------------------------------------------------------------
+// --- reports and events
+// -----------------------------------------------------------------------------
 
 Co<void> report_crash(ProcessContext& ctx, CrashReport report) {
     auto& handler = state(ctx).crash_handler;
@@ -466,7 +503,8 @@ std::string short_text(const Term& t) {
     return inspect(t, options);
 }
 
-void emit_child_event(ProcessContext& ctx, trace::EventKind kind, Pid child, const Term& id, int64_t value) {
+void emit_child_event(ProcessContext& ctx, trace::EventKind kind, Pid child, const Term& id,
+                      int64_t value) {
     if (!ctx.recording()) return;
     trace::Event e;
     e.kind = kind;
@@ -484,8 +522,9 @@ Term Caught::exit_reason() const {
 
 Term mfa_arity(const Term& mfa) {
     const Term& args = mfa.element(2);
-    if (mfa.element(0).is_atom(atom::erlang) && mfa.element(1).is_atom(atom::apply) && args.is_cons() &&
-        args.head().is_fun() && args.tail().is_cons() && args.tail().head().is_empty_list()) {
+    if (mfa.element(0).is_atom(atom::erlang) && mfa.element(1).is_atom(atom::apply) &&
+        args.is_cons() && args.head().is_fun() && args.tail().is_cons() &&
+        args.tail().head().is_empty_list()) {
         const FunObject& f = args.head().fun();
         return tup({A(f.module), A(f.name), Term::integer(f.arity)});
     }
@@ -494,25 +533,27 @@ Term mfa_arity(const Term& mfa) {
 
 Co<Term> invoke_mfa(ProcessContext& ctx, Term mfa) {
     const Term& args = mfa.element(2);
-    if (mfa.element(0).is_atom(atom::erlang) && mfa.element(1).is_atom(atom::apply) && args.is_cons() &&
-        args.head().is_fun() && args.tail().is_cons()) {
+    if (mfa.element(0).is_atom(atom::erlang) && mfa.element(1).is_atom(atom::apply) &&
+        args.is_cons() && args.head().is_fun() && args.tail().is_cons()) {
         std::vector<Term> fun_args;
         list_to_vector(args.tail().head(), fun_args);
         co_return co_await ctx.runtime().code().call_fun(ctx, args.head(), std::move(fun_args));
     }
     std::vector<Term> argv;
     list_to_vector(args, argv);
-    co_return co_await ctx.runtime().code().apply(ctx, mfa.element(0).as_atom(), mfa.element(1).as_atom(),
-                                                  std::move(argv));
+    co_return co_await ctx.runtime().code().apply(ctx, mfa.element(0).as_atom(),
+                                                  mfa.element(1).as_atom(), std::move(argv));
 }
 
 Term mfa_with_arg(const Term& fun_or_mfa, Term value) {
     if (fun_or_mfa.is_tuple(3))
-        return tup({fun_or_mfa.element(0), fun_or_mfa.element(1), Term::cons(std::move(value), fun_or_mfa.element(2))});
+        return tup({fun_or_mfa.element(0), fun_or_mfa.element(1),
+                    Term::cons(std::move(value), fun_or_mfa.element(2))});
     return tup({A(atom::erlang), A(atom::apply), lst({fun_or_mfa, lst({std::move(value)})})});
 }
 
-Term make_native_fun(FunObject::NativeFn fn, uint32_t arity, std::vector<Term> env, Atom module, Atom name) {
+Term make_native_fun(FunObject::NativeFn fn, uint32_t arity, std::vector<Term> env, Atom module,
+                     Atom name) {
     static uint64_t unique = 0x4f545000;  // per-program counter; identity only
     auto* f = new FunObject(FunObject::Kind::Native);
     f->arity = arity;

@@ -17,8 +17,8 @@ namespace tasklens::otp::detail {
 /// Atoms the OTP layer needs, interned once.
 struct Atoms {
     Atom Task, TaskSupervisor, TaskSupervised, Supervisor, DynamicSupervisor, PartitionSupervisor,
-        GenServer, Agent, AgentServer, Registry, Enumerable, Range, Node, Stream, Kernel, supervisor,
-        gen_server, global, sys, erlang_atom;
+        GenServer, Agent, AgentServer, Registry, Enumerable, Range, Node, Stream, Kernel,
+        supervisor, gen_server, global, sys, erlang_atom;
     Atom mfa, owner, pid, ref, id, start, restart, shutdown, type, modules, worker, permanent,
         transient, temporary, brutal_kill, await, await_many, yield, yield_many, ignore, call,
         stream, start_link, start_child, child_spec, init, handle_call, handle_cast, handle_info,
@@ -27,22 +27,30 @@ struct Atoms {
         one_for_one, max_restarts, max_seconds, extra_arguments, timeout, on_timeout, ordered,
         max_concurrency, zip_input_on_exit, kill_task, nothing, limit, already_started,
         bad_return_value, calling_self, nodedown, restarting, not_found, running, already_present,
-        specs, active, supervisors, workers, first, last, step, keys, unique, partitions,
-        partition, child_spec_key, with_arguments, significant, label, report, callers, domain,
-        otp, elixir, starter, function, args, reason, terminating, child_terminated, error_logger,
-        last_message, state, client, start_task, which_children, count_children, terminate_child,
-        restart_child, delete_child, whereis_name, register_name, unregister_name, send,
-        already_registered, lookup, register_, apply, completed, noconnection, ok, exit_, cont,
-        halt, suspend, done, halted, suspended, reduce, links, monitor, nomonitor, link, nolink,
-        undefined, shutdown_label, get_and_update, get, update, cast, struct_, timeout_kill,
-        restart_atom, lazy;
+        specs, active, supervisors, workers, first, last, step, keys, unique, partitions, partition,
+        child_spec_key, with_arguments, significant, label, report, callers, domain, otp, elixir,
+        starter, function, args, reason, terminating, child_terminated, error_logger, last_message,
+        state, client, start_task, which_children, count_children, terminate_child, restart_child,
+        delete_child, whereis_name, register_name, unregister_name, send, already_registered,
+        lookup, register_, apply, completed, noconnection, ok, exit_, cont, halt, suspend, done,
+        halted, suspended, reduce, links, monitor, nomonitor, link, nolink, undefined,
+        shutdown_label, get_and_update, get, update, cast, struct_, timeout_kill, restart_atom,
+        lazy;
 };
 const Atoms& at();
 
-inline Term A(Atom a) { return Term::atom(a); }
-inline Term tup(std::initializer_list<Term> items) { return Term::tuple(items); }
-inline Term lst(std::initializer_list<Term> items) { return Term::list(items); }
-inline Term lst(const std::vector<Term>& items) { return Term::list(std::span(items)); }
+inline Term A(Atom a) {
+    return Term::atom(a);
+}
+inline Term tup(std::initializer_list<Term> items) {
+    return Term::tuple(items);
+}
+inline Term lst(std::initializer_list<Term> items) {
+    return Term::list(items);
+}
+inline Term lst(const std::vector<Term>& items) {
+    return Term::list(std::span(items));
+}
 
 /// Keyword.get/2: a pointer into `list` (nullptr when absent or not a keyword list).
 const Term* kw_find(const Term& list, Atom key);
@@ -68,7 +76,7 @@ bool is_normal_exit(const Term& reason);      ///< :normal, :shutdown or {:shutd
 /// Per-runtime state of the OTP layer.
 struct OtpState {
     CrashReportHandler crash_handler;
-    std::unordered_set<uint64_t> active_aliases;  ///< Task refs whose replies are still wanted
+    std::unordered_set<uint64_t> active_aliases;     ///< Task refs whose replies are still wanted
     std::vector<std::pair<Term, Pid>> global_names;  ///< {:global, name} table
     /// Registry tables by registry name: key -> (pid, value).
     std::unordered_map<uint32_t, std::vector<std::pair<Term, std::pair<Pid, Term>>>> registries;
@@ -79,7 +87,9 @@ struct OtpState {
     std::unordered_map<uint64_t, std::shared_ptr<void>> suspended_streams;
 };
 OtpState& state(Runtime& rt);
-inline OtpState& state(ProcessContext& ctx) { return state(ctx.runtime()); }
+inline OtpState& state(ProcessContext& ctx) {
+    return state(ctx.runtime());
+}
 
 // --- names -------------------------------------------------------------------------------------
 
@@ -94,7 +104,8 @@ Co<std::optional<Pid>> whereis_impl(ProcessContext& ctx, Term server);
 std::optional<Pid> global_whereis(ProcessContext& ctx, const Term& name);
 std::optional<Pid> registry_whereis(ProcessContext& ctx, const Term& registry, const Term& key);
 /// Registry.register/3 for unique keys: {:ok, owner} | {:error, {:already_registered, pid}}.
-Term registry_register(ProcessContext& ctx, const Term& registry, const Term& key, Pid pid, Term value);
+Term registry_register(ProcessContext& ctx, const Term& registry, const Term& key, Pid pid,
+                       Term value);
 void registry_unregister(ProcessContext& ctx, const Term& registry, const Term& key, Pid pid);
 /// {:via, PartitionSupervisor, {name, key}} routing (defined with PartitionSupervisor).
 std::optional<Pid> partition_whereis(ProcessContext& ctx, const Term& name, const Term& key);
@@ -116,8 +127,8 @@ Term child_ancestors(ProcessContext& ctx, bool use_registered_name);
 /// The gen call protocol to a resolved pid: monitor, send {:"$gen_call", {self, ref}, request},
 /// wait for {ref, reply} or DOWN. `mfa_args` is the [server, request(, timeout)] of the exit reason
 /// {reason, {module, function, mfa_args}}.
-Co<Term> gen_call(ProcessContext& ctx, Term server, Term request, Timeout timeout, Atom exit_module = {},
-                  Atom exit_function = {});
+Co<Term> gen_call(ProcessContext& ctx, Term server, Term request, Timeout timeout,
+                  Atom exit_module = {}, Atom exit_function = {});
 /// Parses a {:"$gen_call", from, request} message: true and sets from/request if it is one.
 bool is_gen_call(const Term& message, Term& from, Term& request);
 void reply_to(ProcessContext& ctx, const Term& from, Term reply);
@@ -125,7 +136,8 @@ void reply_to(ProcessContext& ctx, const Term& from, Term reply);
 // --- reports and events --------------------------------------------------------------------------
 
 Co<void> report_crash(ProcessContext& ctx, CrashReport report);
-void emit_child_event(ProcessContext& ctx, trace::EventKind kind, Pid child, const Term& id, int64_t value = 0);
+void emit_child_event(ProcessContext& ctx, trace::EventKind kind, Pid child, const Term& id,
+                      int64_t value = 0);
 std::string short_text(const Term& t);
 
 // --- ErlangException helpers ---------------------------------------------------------------------
@@ -155,6 +167,7 @@ Co<Term> invoke_mfa(ProcessContext& ctx, Term mfa);
 /// {:erlang, :apply, [fun, [value]]} for a fun.
 Term mfa_with_arg(const Term& fun_or_mfa, Term value);
 
-Term make_native_fun(FunObject::NativeFn fn, uint32_t arity, std::vector<Term> env, Atom module, Atom name);
+Term make_native_fun(FunObject::NativeFn fn, uint32_t arity, std::vector<Term> env, Atom module,
+                     Atom name);
 
 }  // namespace tasklens::otp::detail

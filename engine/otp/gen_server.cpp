@@ -20,13 +20,14 @@ bool is_undef_of(const Caught& c, Atom module, Atom function) {
         const Term* s = map_find(c.reason, atom::struct_);
         const Term* m = map_find(c.reason, Atom::intern("module"));
         const Term* f = map_find(c.reason, Atom::intern("function"));
-        return s && s->is_atom(Atom::intern("Elixir.UndefinedFunctionError")) && m && m->is_atom(module) && f &&
-               f->is_atom(function);
+        return s && s->is_atom(Atom::intern("Elixir.UndefinedFunctionError")) && m &&
+               m->is_atom(module) && f && f->is_atom(function);
     }
     return false;
 }
 
-Co<CallbackResult> run_callback(ProcessContext& ctx, Atom module, Atom function, std::vector<Term> args) {
+Co<CallbackResult> run_callback(ProcessContext& ctx, Atom module, Atom function,
+                                std::vector<Term> args) {
     CallbackResult r;
     try {
         r.value = co_await ctx.runtime().code().apply(ctx, module, function, std::move(args));
@@ -46,15 +47,19 @@ Co<CallbackResult> run_callback(ProcessContext& ctx, Atom module, Atom function,
 
 Co<Term> sys_call(ProcessContext& ctx, Term server, Term request, Timeout timeout) {
     std::optional<Pid> pid = co_await whereis_impl(ctx, server);
-    auto exit_args = [&] { return tup({A(at().sys), A(at().get_state), lst({server, timeout_term(timeout)})}); };
+    auto exit_args = [&] {
+        return tup({A(at().sys), A(at().get_state), lst({server, timeout_term(timeout)})});
+    };
     if (!pid) exit_with(tup({A(atom::noproc), exit_args()}));
     const Ref ref = ctx.monitor(Term::pid(*pid));
-    ctx.send(*pid, tup({A(at().system), tup({Term::pid(ctx.self()), Term::reference(ref)}), request}));
+    ctx.send(*pid,
+             tup({A(at().system), tup({Term::pid(ctx.self()), Term::reference(ref)}), request}));
     auto msg = co_await ctx.receive(
         [ref](const Term& m) {
-            if (m.is_tuple(2)) return m.element(0).is_reference() && m.element(0).as_reference() == ref;
-            return m.is_tuple(5) && m.element(0).is_atom(atom::DOWN) && m.element(1).is_reference() &&
-                   m.element(1).as_reference() == ref;
+            if (m.is_tuple(2))
+                return m.element(0).is_reference() && m.element(0).as_reference() == ref;
+            return m.is_tuple(5) && m.element(0).is_atom(atom::DOWN) &&
+                   m.element(1).is_reference() && m.element(1).as_reference() == ref;
         },
         timeout, trace::WaitKind::GenServerCall, *pid, ref);
     if (!msg) {
@@ -83,9 +88,12 @@ Term self_name(ProcessContext& ctx, const Server& s) {
 }
 
 /// gen_server:terminate: runs terminate/2 (if defined), reports abnormal exits, then exits.
-[[noreturn]] void exit_server(Term reason) { exit_with(std::move(reason)); }
+[[noreturn]] void exit_server(Term reason) {
+    exit_with(std::move(reason));
+}
 
-Co<Term> terminate_server(ProcessContext& ctx, Server& s, Term reason, Term last_message, Term from) {
+Co<Term> terminate_server(ProcessContext& ctx, Server& s, Term reason, Term last_message,
+                          Term from) {
     std::vector<Term> args{reason, s.state};
     CallbackResult r = co_await run_callback(ctx, s.module, at().terminate, std::move(args));
     if (r.error.caught && !r.undefined) reason = r.error.exit_reason();
@@ -131,14 +139,15 @@ bool read_extra(const Term& extra, Next& next) {
     return false;
 }
 
-Co<void> gen_server_body(ProcessContext& ctx, Pid starter, Atom module, Term init_arg, Term name, Ref ack,
-                         Term ancestors) {
+Co<void> gen_server_body(ProcessContext& ctx, Pid starter, Atom module, Term init_arg, Term name,
+                         Ref ack, Term ancestors) {
     ctx.dict_put(A(atom::dollar_ancestors), ancestors);
     ctx.dict_put(A(atom::dollar_initial_call), tup({A(module), A(at().init), Term::integer(1)}));
     if (!name.is_nil()) {
         std::optional<Pid> taken = co_await register_self(ctx, name);
         if (taken) {
-            send_start_ack(ctx, starter, ack, error_tuple(tup({A(at().already_started), Term::pid(*taken)})));
+            send_start_ack(ctx, starter, ack,
+                           error_tuple(tup({A(at().already_started), Term::pid(*taken)})));
             co_return;
         }
     }
@@ -155,8 +164,8 @@ Co<void> gen_server_body(ProcessContext& ctx, Pid starter, Atom module, Term ini
     }
     const Term& r = init.value;
     Next next;
-    if (r.is_tuple() && r.tuple_size() >= 2 && r.tuple_size() <= 3 && r.element(0).is_atom(atom::ok) &&
-        (r.tuple_size() == 2 || read_extra(r.element(2), next))) {
+    if (r.is_tuple() && r.tuple_size() >= 2 && r.tuple_size() <= 3 &&
+        r.element(0).is_atom(atom::ok) && (r.tuple_size() == 2 || read_extra(r.element(2), next))) {
         s.state = r.element(1);
         send_start_ack(ctx, starter, ack, ok_tuple(Term::pid(ctx.self())));
     } else if (r.is_atom(at().ignore)) {
@@ -196,21 +205,22 @@ Co<void> gen_server_body(ProcessContext& ctx, Pid starter, Atom module, Term ini
                 result = co_await run_callback(ctx, module, at().handle_call, std::move(args));
                 if (result.undefined) {
                     Caught c;
-                    c.set(ErlangException::error(runtime_error("attempted to call GenServer " +
-                                                               inspect(self_name(ctx, s)) +
-                                                               " but no handle_call/3 clause was provided")));
+                    c.set(ErlangException::error(
+                        runtime_error("attempted to call GenServer " + inspect(self_name(ctx, s)) +
+                                      " but no handle_call/3 clause was provided")));
                     result = {};
                     result.error = c;
                 }
-            } else if (received && message.is_tuple(2) && message.element(0).is_atom(at().gen_cast)) {
+            } else if (received && message.is_tuple(2) &&
+                       message.element(0).is_atom(at().gen_cast)) {
                 kind = Kind::Cast;
                 std::vector<Term> args{message.element(1), s.state};
                 result = co_await run_callback(ctx, module, at().handle_cast, std::move(args));
                 if (result.undefined) {
                     Caught c;
-                    c.set(ErlangException::error(runtime_error("attempted to cast GenServer " +
-                                                               inspect(self_name(ctx, s)) +
-                                                               " but no handle_cast/2 clause was provided")));
+                    c.set(ErlangException::error(
+                        runtime_error("attempted to cast GenServer " + inspect(self_name(ctx, s)) +
+                                      " but no handle_cast/2 clause was provided")));
                     result = {};
                     result.error = c;
                 }
@@ -220,19 +230,24 @@ Co<void> gen_server_body(ProcessContext& ctx, Pid starter, Atom module, Term ini
                 if (req.is_atom(at().get_state)) {
                     reply_to(ctx, sys_from, s.state);
                 } else if (req.is_tuple(2) && req.element(0).is_atom(at().terminate)) {
-                    Term reason = co_await terminate_server(ctx, s, req.element(1), message, Term::nil());
+                    Term reason =
+                        co_await terminate_server(ctx, s, req.element(1), message, Term::nil());
                     exit_server(reason);
-                } else if (req.is_tuple(2) && req.element(0).is_atom(Atom::intern("replace_state"))) {
+                } else if (req.is_tuple(2) &&
+                           req.element(0).is_atom(Atom::intern("replace_state"))) {
                     std::vector<Term> args{s.state};
-                    s.state = co_await ctx.runtime().code().call_fun(ctx, req.element(1), std::move(args));
+                    s.state = co_await ctx.runtime().code().call_fun(ctx, req.element(1),
+                                                                     std::move(args));
                     reply_to(ctx, sys_from, s.state);
                 } else {
                     reply_to(ctx, sys_from, A(atom::ok));
                 }
                 continue;
             } else if (received && message.is_tuple(3) && message.element(0).is_atom(atom::EXIT) &&
-                       message.element(1).is_pid() && message.element(1).as_pid() == s.parent && ctx.trap_exit()) {
-                Term reason = co_await terminate_server(ctx, s, message.element(2), message, Term::nil());
+                       message.element(1).is_pid() && message.element(1).as_pid() == s.parent &&
+                       ctx.trap_exit()) {
+                Term reason =
+                    co_await terminate_server(ctx, s, message.element(2), message, Term::nil());
                 exit_server(reason);
             } else {
                 std::vector<Term> args{message, s.state};
@@ -244,13 +259,15 @@ Co<void> gen_server_body(ProcessContext& ctx, Pid starter, Atom module, Term ini
             }
         }
         if (result.error.caught) {
-            Term reason = co_await terminate_server(ctx, s, result.error.exit_reason(), message, from);
+            Term reason =
+                co_await terminate_server(ctx, s, result.error.exit_reason(), message, from);
             exit_server(reason);
         }
         const Term& v = result.value;
         const size_t n = v.is_tuple() ? v.tuple_size() : 0;
         const Atom tag = n > 0 && v.element(0).is_atom() ? v.element(0).as_atom() : Atom{};
-        if (kind == Kind::Call && tag == at().reply && (n == 3 || (n == 4 && read_extra(v.element(3), next)))) {
+        if (kind == Kind::Call && tag == at().reply &&
+            (n == 3 || (n == 4 && read_extra(v.element(3), next)))) {
             s.state = v.element(2);
             reply_to(ctx, from, v.element(1));
         } else if (tag == at().noreply && (n == 2 || (n == 3 && read_extra(v.element(2), next)))) {
@@ -274,7 +291,8 @@ Co<void> gen_server_body(ProcessContext& ctx, Pid starter, Atom module, Term ini
 
 }  // namespace
 
-Co<Term> start_gen_server(ProcessContext& ctx, Atom module, Term init_arg, Term name, Timeout timeout, bool link) {
+Co<Term> start_gen_server(ProcessContext& ctx, Atom module, Term init_arg, Term name,
+                          Timeout timeout, bool link) {
     if (!name.is_nil()) validate_name(name);
     const Ref ack = ctx.make_ref();
     const Pid starter = ctx.self();
@@ -284,19 +302,23 @@ Co<Term> start_gen_server(ProcessContext& ctx, Atom module, Term init_arg, Term 
     o.monitor = true;
     o.initial_call = tup({A(module), A(at().init), Term::integer(1)});
     if (ctx.recording()) o.label = inspect_module(module);
-    SpawnResult r = ctx.spawn([starter, module, init_arg, name, ack, ancestors](ProcessContext& c) {
-        return gen_server_body(c, starter, module, init_arg, name, ack, ancestors);
-    }, o);
+    SpawnResult r = ctx.spawn(
+        [starter, module, init_arg, name, ack, ancestors](ProcessContext& c) {
+            return gen_server_body(c, starter, module, init_arg, name, ack, ancestors);
+        },
+        o);
     co_return co_await await_start_ack(ctx, r.pid, r.monitor, ack, timeout);
 }
 
 }  // namespace detail
 
-Co<Term> gen_server_start(ProcessContext& ctx, Atom module, Term init_arg, Term options, bool link) {
+Co<Term> gen_server_start(ProcessContext& ctx, Atom module, Term init_arg, Term options,
+                          bool link) {
     Term name = kw_get(options, at().name);
     Timeout timeout = Timeout::infinity();
     if (const Term* t = kw_find(options, at().timeout)) timeout = to_timeout(*t);
-    co_return co_await start_gen_server(ctx, module, std::move(init_arg), std::move(name), timeout, link);
+    co_return co_await start_gen_server(ctx, module, std::move(init_arg), std::move(name), timeout,
+                                        link);
 }
 
 Co<Term> gen_server_call(ProcessContext& ctx, Term server, Term request, Timeout timeout) {
@@ -322,10 +344,14 @@ Co<Term> gen_server_cast(ProcessContext& ctx, Term server, Term request) {
     co_return A(atom::ok);
 }
 
-void gen_server_reply(ProcessContext& ctx, const Term& from, Term reply) { reply_to(ctx, from, std::move(reply)); }
+void gen_server_reply(ProcessContext& ctx, const Term& from, Term reply) {
+    reply_to(ctx, from, std::move(reply));
+}
 
 Co<Term> gen_server_stop(ProcessContext& ctx, Term server, Term reason, Timeout timeout) {
-    auto exit_args = [&] { return tup({A(at().GenServer), A(at().stop), lst({server, reason, timeout_term(timeout)})}); };
+    auto exit_args = [&] {
+        return tup({A(at().GenServer), A(at().stop), lst({server, reason, timeout_term(timeout)})});
+    };
     std::optional<Pid> pid = co_await whereis_impl(ctx, server);
     if (!pid || !ctx.alive(*pid)) exit_with(tup({A(atom::noproc), exit_args()}));
     if (*pid == ctx.self()) exit_with(tup({A(at().calling_self), exit_args()}));
@@ -334,8 +360,8 @@ Co<Term> gen_server_stop(ProcessContext& ctx, Term server, Term reason, Timeout 
                         tup({A(at().terminate), reason})}));
     auto msg = co_await ctx.receive(
         [mon](const Term& m) {
-            return m.is_tuple(5) && m.element(0).is_atom(atom::DOWN) && m.element(1).is_reference() &&
-                   m.element(1).as_reference() == mon;
+            return m.is_tuple(5) && m.element(0).is_atom(atom::DOWN) &&
+                   m.element(1).is_reference() && m.element(1).as_reference() == mon;
         },
         timeout, trace::WaitKind::GenServerCall, *pid, mon);
     if (!msg) {

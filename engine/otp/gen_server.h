@@ -11,13 +11,15 @@ struct CallbackResult {
     Caught error;
     bool undefined = false;
 };
-Co<CallbackResult> run_callback(ProcessContext& ctx, Atom module, Atom function, std::vector<Term> args);
+Co<CallbackResult> run_callback(ProcessContext& ctx, Atom module, Atom function,
+                                std::vector<Term> args);
 /// Is the exception an UndefinedFunctionError for module.function itself?
 bool is_undef_of(const Caught& c, Atom module, Atom function);
 
 /// gen:start — spawns the server, registers `name` inside it, runs init/1, returns the ack'ed
 /// {:ok, pid} | :ignore | {:error, reason}.
-Co<Term> start_gen_server(ProcessContext& ctx, Atom module, Term init_arg, Term name, Timeout timeout, bool link);
+Co<Term> start_gen_server(ProcessContext& ctx, Atom module, Term init_arg, Term name,
+                          Timeout timeout, bool link);
 /// A {:system, from, request} call (:sys.get_state and friends).
 Co<Term> sys_call(ProcessContext& ctx, Term server, Term request, Timeout timeout);
 

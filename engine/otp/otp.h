@@ -20,7 +20,8 @@
 // function of arity 2 — here a FunObject of kind Native — implementing Enumerable's reduce:
 //
 //     stream.(acc, reducer)   acc     = {:cont, a} | {:halt, a} | {:suspend, a}
-//                              reducer = fn element, a -> {:cont, a} | {:halt, a} | {:suspend, a} end
+//                              reducer = fn element, a -> {:cont, a} | {:halt, a} | {:suspend, a}
+//                              end
 //     returns {:done, a} | {:halted, a} | {:suspended, a, continuation}
 //
 // continuation is again a Native fun of arity 1 taking the next {:cont | :halt | :suspend, a}.
@@ -65,8 +66,8 @@ struct CrashReport {
         ChildTerminated,  ///< label {:supervisor, :child_terminated}
         Shutdown,         ///< label {:supervisor, :shutdown} (max restart intensity reached)
     } kind = Kind::Task;
-    Pid pid;          ///< the process that crashed (or the supervisor, for supervisor reports)
-    Term label;       ///< {Task.Supervisor, :terminating}, {:gen_server, :terminate}, ...
+    Pid pid;     ///< the process that crashed (or the supervisor, for supervisor reports)
+    Term label;  ///< {Task.Supervisor, :terminating}, {:gen_server, :terminate}, ...
     /// The Erlang-style report map, e.g. for a task
     /// %{label: {Task.Supervisor, :terminating}, report: %{name: pid, starter: owner,
     ///   function: fun, args: args, reason: {reason, stacktrace}}}
@@ -74,10 +75,16 @@ struct CrashReport {
     Term report;
     /// Logger metadata: %{callers: [...], domain: [:otp, :elixir]} (callers only for tasks).
     Term metadata;
-    Term reason;    ///< the exit reason the process dies with
-    Term starter;   ///< task: the owner (pid or registered name); GenServer: the client of a call or nil
+    Term reason;   ///< the exit reason the process dies with
+    Term starter;  ///< task: the owner (pid or registered name); GenServer: the client of a call or
+                   ///< nil
     Term function;  ///< task: the fun or a capture {m, f, arity}; GenServer: the last message
     Term args;      ///< task: the argument list; GenServer: the state
+    /// A SASL-domain report (supervisor child_terminated / shutdown, metadata domain
+    /// [:otp, :sasl]). Elixir's default Logger drops these (handle_sasl_reports: false), so a
+    /// logger that mimics `elixir script.exs` prints nothing for them; :logger filters still see
+    /// them.
+    bool sasl = false;
 };
 /// Runs in the crashing process before it exits (it may call back into scenario code).
 using CrashReportHandler = std::function<Co<void>(ProcessContext&, CrashReport)>;

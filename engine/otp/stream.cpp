@@ -38,7 +38,8 @@ StreamConfig read_config(const FunObject& f) {
     return c;
 }
 
-// --- pulling the input one element at a time ---------------------------------------------------------
+// --- pulling the input one element at a time
+// ---------------------------------------------------------
 
 Co<Term> suspend_one(ProcessContext&, std::span<const Term> args, const FunObject&) {
     co_return tup({A(at().suspend), Term::cons(args[0], args[1])});
@@ -46,10 +47,10 @@ Co<Term> suspend_one(ProcessContext&, std::span<const Term> args, const FunObjec
 
 struct Input {
     enum class Kind { List, Range, Reducer } kind = Kind::List;
-    Term list;                       ///< List: what is left
+    Term list;                                ///< List: what is left
     int64_t current = 0, last = 0, step = 1;  ///< Range
-    Term enumerable;                 ///< Reducer: before the first pull
-    Term continuation;               ///< Reducer: the suspended reduction, nil before/after
+    Term enumerable;                          ///< Reducer: before the first pull
+    Term continuation;  ///< Reducer: the suspended reduction, nil before/after
     bool started = false;
     bool done = false;
 };
@@ -105,7 +106,8 @@ Co<std::optional<Term>> pull(ProcessContext& ctx, Input& in) {
                 in.current += in.step;
                 co_return v;
             }
-        case Input::Kind::Reducer: break;
+        case Input::Kind::Reducer:
+            break;
     }
     Term result;
     Term cont_acc = tup({A(at().cont), Term::empty_list()});
@@ -121,7 +123,8 @@ Co<std::optional<Term>> pull(ProcessContext& ctx, Input& in) {
             args.push_back(in.enumerable);
             args.push_back(cont_acc);
             args.push_back(suspender);
-            result = co_await ctx.runtime().code().apply(ctx, at().Enumerable, at().reduce, std::move(args));
+            result = co_await ctx.runtime().code().apply(ctx, at().Enumerable, at().reduce,
+                                                         std::move(args));
         }
     } else {
         std::vector<Term> args;
@@ -150,7 +153,8 @@ Co<void> halt_input(ProcessContext& ctx, Input& in) {
     co_await ctx.runtime().code().call_fun(ctx, cont, std::move(args));
 }
 
-// --- the monitor process --------------------------------------------------------------------------------
+// --- the monitor process
+// --------------------------------------------------------------------------------
 
 struct RunningTask {
     int64_t position;
@@ -160,15 +164,16 @@ struct RunningTask {
     bool timed_out = false;
 };
 
-Co<void> stream_monitor_body(ProcessContext& ctx, Pid parent, bool trap, Term timeout, Term owner, Term supervisor,
-                             bool link, Term shutdown) {
+Co<void> stream_monitor_body(ProcessContext& ctx, Pid parent, bool trap, Term timeout, Term owner,
+                             Term supervisor, bool link, Term shutdown) {
     ctx.set_trap_exit(trap);
     const Ref parent_ref = ctx.monitor(Term::pid(parent));
     auto first = co_await ctx.receive(
         [&](const Term& m) {
-            if (m.is_tuple(2) && m.element(0).is_pid() && m.element(0).as_pid() == parent) return true;
-            return m.is_tuple(5) && m.element(0).is_atom(atom::DOWN) && m.element(1).is_reference() &&
-                   m.element(1).as_reference() == parent_ref;
+            if (m.is_tuple(2) && m.element(0).is_pid() && m.element(0).as_pid() == parent)
+                return true;
+            return m.is_tuple(5) && m.element(0).is_atom(atom::DOWN) &&
+                   m.element(1).is_reference() && m.element(1).as_reference() == parent_ref;
         },
         Timeout::infinity());
     if (first->is_tuple(5)) exit_with(first->element(4));
@@ -203,9 +208,10 @@ Co<void> stream_monitor_body(ProcessContext& ctx, Pid parent, bool trap, Term ti
             const Ref ref = ctx.monitor(Term::pid(*pid));
             Ref timer;
             if (timeout.is_integer())
-                timer = ctx.send_after(Term::pid(ctx.self()),
-                                       tup({A(atom::timeout), tup({monitor_ref, Term::reference(ref)})}),
-                                       timeout.as_integer());
+                timer = ctx.send_after(
+                    Term::pid(ctx.self()),
+                    tup({A(atom::timeout), tup({monitor_ref, Term::reference(ref)})}),
+                    timeout.as_integer());
             ctx.send(parent, tup({A(at().spawned), tup({monitor_ref, position}), Term::pid(*pid)}));
             running.emplace(ref.id, RunningTask{position.as_integer(), linked, *pid, timer});
             continue;
@@ -226,8 +232,8 @@ Co<void> stream_monitor_body(ProcessContext& ctx, Pid parent, bool trap, Term ti
                                   tup({monitor_ref, Term::integer(t.position)}), m.element(4)}));
             continue;
         }
-        if (accepting && m.is_tuple(2) && m.element(0).is_atom(atom::timeout) && m.element(1).is_tuple(2) &&
-            exact_equal(m.element(1).element(0), monitor_ref)) {
+        if (accepting && m.is_tuple(2) && m.element(0).is_atom(atom::timeout) &&
+            m.element(1).is_tuple(2) && exact_equal(m.element(1).element(0), monitor_ref)) {
             auto it = running.find(m.element(1).element(1).as_reference().id);
             if (it != running.end() && !it->second.timed_out) {
                 ctx.unlink(it->second.pid);
@@ -236,14 +242,16 @@ Co<void> stream_monitor_body(ProcessContext& ctx, Pid parent, bool trap, Term ti
             }
             continue;
         }
-        if (m.is_tuple(2) && m.element(0).is_atom(at().stop) && exact_equal(m.element(1), monitor_ref)) {
+        if (m.is_tuple(2) && m.element(0).is_atom(at().stop) &&
+            exact_equal(m.element(1), monitor_ref)) {
             ctx.set_trap_exit(true);
             for (auto& [id, t] : running) ctx.exit(t.pid, A(atom::kill));
             for (auto& [id, t] : running) {
                 const uint64_t want = id;
                 co_await ctx.receive(
                     [want](const Term& d) {
-                        return d.is_tuple(5) && d.element(0).is_atom(atom::DOWN) && d.element(1).is_reference() &&
+                        return d.is_tuple(5) && d.element(0).is_atom(atom::DOWN) &&
+                               d.element(1).is_reference() &&
                                d.element(1).as_reference().id == want;
                     },
                     Timeout::infinity());
@@ -254,7 +262,8 @@ Co<void> stream_monitor_body(ProcessContext& ctx, Pid parent, bool trap, Term ti
     }
 }
 
-// --- the caller side ------------------------------------------------------------------------------------
+// --- the caller side
+// ------------------------------------------------------------------------------------
 
 struct Waiting {
     Pid pid;
@@ -290,10 +299,13 @@ void cleanup_inbox(ProcessContext& ctx, const StreamRun& r) {
         if (t.is_tuple(3) && t.element(0).is_atom(atom::EXIT) && t.element(1).is_pid() &&
             t.element(1).as_pid() == r.monitor_pid)
             drop = true;
-        else if (t.is_tuple(2) && t.element(0).is_tuple(2) && exact_equal(t.element(0).element(0), r.monitor_ref_term))
+        else if (t.is_tuple(2) && t.element(0).is_tuple(2) &&
+                 exact_equal(t.element(0).element(0), r.monitor_ref_term))
             drop = true;
-        else if (t.is_tuple(3) && (t.element(0).is_atom(at().down) || t.element(0).is_atom(at().timed_out)) &&
-                 t.element(1).is_tuple(2) && exact_equal(t.element(1).element(0), r.monitor_ref_term))
+        else if (t.is_tuple(3) &&
+                 (t.element(0).is_atom(at().down) || t.element(0).is_atom(at().timed_out)) &&
+                 t.element(1).is_tuple(2) &&
+                 exact_equal(t.element(1).element(0), r.monitor_ref_term))
             drop = true;
         if (drop) ctx.take_message(m);
         m = next;
@@ -305,19 +317,24 @@ Co<void> stream_close(ProcessContext& ctx, StreamRun& r) {
     const Ref mon = r.monitor_ref;
     auto down = co_await ctx.receive(
         [mon](const Term& m) {
-            return m.is_tuple(5) && m.element(0).is_atom(atom::DOWN) && m.element(1).is_reference() &&
-                   m.element(1).as_reference() == mon;
+            return m.is_tuple(5) && m.element(0).is_atom(atom::DOWN) &&
+                   m.element(1).is_reference() && m.element(1).as_reference() == mon;
         },
         Timeout::infinity());
     cleanup_inbox(ctx, r);
-    if (!down->element(4).is_atom(atom::normal)) exit_with(tup({down->element(4), stream_exit_info(r)}));
+    if (!down->element(4).is_atom(atom::normal))
+        exit_with(tup({down->element(4), stream_exit_info(r)}));
 }
 
 const char* kMaxChildrenStream =
-    "reached the maximum number of tasks for this task supervisor. The maximum number of tasks that are allowed to "
-    "run at the same time under this supervisor can be configured with the :max_children option passed to "
-    "Task.Supervisor.start_link/1. When using async_stream or async_stream_nolink, make sure to configure "
-    ":max_concurrency to be lower or equal to :max_children and pay attention to whether other tasks are also "
+    "reached the maximum number of tasks for this task supervisor. The maximum number of tasks "
+    "that are allowed to "
+    "run at the same time under this supervisor can be configured with the :max_children option "
+    "passed to "
+    "Task.Supervisor.start_link/1. When using async_stream or async_stream_nolink, make sure to "
+    "configure "
+    ":max_concurrency to be lower or equal to :max_children and pay attention to whether other "
+    "tasks are also "
     "spawned under the same task supervisor.";
 
 Co<void> stream_spawn(ProcessContext& ctx, StreamRun& r, Term value) {
@@ -328,18 +345,20 @@ Co<void> stream_spawn(ProcessContext& ctx, StreamRun& r, Term value) {
     auto msg = co_await ctx.receive(
         [&](const Term& m) {
             if (m.is_tuple(3) && m.element(0).is_atom(at().spawned) && m.element(1).is_tuple(2))
-                return exact_equal(m.element(1).element(0), mref) && m.element(1).element(1).is_integer() &&
+                return exact_equal(m.element(1).element(0), mref) &&
+                       m.element(1).element(1).is_integer() &&
                        m.element(1).element(1).as_integer() == position;
-            if (m.is_tuple(2) && m.element(0).is_atom(at().max_children)) return exact_equal(m.element(1), mref);
-            return m.is_tuple(5) && m.element(0).is_atom(atom::DOWN) && m.element(1).is_reference() &&
-                   m.element(1).as_reference() == mon;
+            if (m.is_tuple(2) && m.element(0).is_atom(at().max_children))
+                return exact_equal(m.element(1), mref);
+            return m.is_tuple(5) && m.element(0).is_atom(atom::DOWN) &&
+                   m.element(1).is_reference() && m.element(1).as_reference() == mon;
         },
         Timeout::infinity());
     if (msg->is_tuple(3)) {
         const Pid pid = msg->element(2).as_pid();
         Term mfa = mfa_with_arg(r.config.fun_or_mfa, value);
-        ctx.send(pid, tup({Term::pid(ctx.self()), tup({mref, Term::integer(position)}), Term::pid(ctx.self()),
-                           r.callers, mfa}));
+        ctx.send(pid, tup({Term::pid(ctx.self()), tup({mref, Term::integer(position)}),
+                           Term::pid(ctx.self()), r.callers, mfa}));
         Waiting w;
         w.pid = pid;
         if (r.config.zip_input_on_exit) w.element = value;
@@ -374,14 +393,15 @@ Co<Term> call_reducer(ProcessContext& ctx, StreamRun& r, Term item, Term acc) {
     co_return result;
 }
 
-Co<Term> suspended_continuation(ProcessContext& ctx, std::span<const Term> args, const FunObject& self);
+Co<Term> suspended_continuation(ProcessContext& ctx, std::span<const Term> args,
+                                const FunObject& self);
 
 Term suspend_run(ProcessContext& ctx, std::shared_ptr<StreamRun> run, Term acc) {
     auto& st = state(ctx);
     const uint64_t id = st.next_stream_run++;
     st.suspended_streams[id] = run;
-    Term cont = make_native_fun(&suspended_continuation, 1, {Term::integer(static_cast<int64_t>(id))}, at().Task,
-                                at().stream);
+    Term cont = make_native_fun(&suspended_continuation, 1,
+                                {Term::integer(static_cast<int64_t>(id))}, at().Task, at().stream);
     return tup({A(at().suspended), std::move(acc), std::move(cont)});
 }
 
@@ -421,12 +441,14 @@ Co<Term> run_stream(ProcessContext& ctx, std::shared_ptr<StreamRun> run, Term co
             const Ref mon = r.monitor_ref;
             auto msg = co_await ctx.receive(
                 [&](const Term& m) {
-                    if (m.is_tuple(2) && m.element(0).is_tuple(2)) return exact_equal(m.element(0).element(0), mref);
-                    if (m.is_tuple(3) && (m.element(0).is_atom(at().down) || m.element(0).is_atom(at().timed_out)) &&
+                    if (m.is_tuple(2) && m.element(0).is_tuple(2))
+                        return exact_equal(m.element(0).element(0), mref);
+                    if (m.is_tuple(3) &&
+                        (m.element(0).is_atom(at().down) || m.element(0).is_atom(at().timed_out)) &&
                         m.element(1).is_tuple(2))
                         return exact_equal(m.element(1).element(0), mref);
-                    return m.is_tuple(5) && m.element(0).is_atom(atom::DOWN) && m.element(1).is_reference() &&
-                           m.element(1).as_reference() == mon;
+                    return m.is_tuple(5) && m.element(0).is_atom(atom::DOWN) &&
+                           m.element(1).is_reference() && m.element(1).as_reference() == mon;
                 },
                 Timeout::infinity(), trace::WaitKind::TaskAwait);
             if (msg->is_tuple(2)) {
@@ -448,13 +470,15 @@ Co<Term> run_stream(ProcessContext& ctx, std::shared_ptr<StreamRun> run, Term co
             if (w.state == Waiting::State::Replied) {
                 result = w.value;
             } else if (!timed_out) {
-                result = tup({A(atom::exit), r.config.zip_input_on_exit ? tup({w.element, reason}) : reason});
+                result = tup({A(atom::exit),
+                              r.config.zip_input_on_exit ? tup({w.element, reason}) : reason});
             } else if (!r.config.kill_task) {
                 cleanup_inbox(ctx, r);
                 exit_with(tup({A(atom::timeout), stream_exit_info(r)}));
             } else {
-                result = tup({A(atom::exit), r.config.zip_input_on_exit ? tup({w.element, A(atom::timeout)})
-                                                                        : A(atom::timeout)});
+                result = tup({A(atom::exit), r.config.zip_input_on_exit
+                                                 ? tup({w.element, A(atom::timeout)})
+                                                 : A(atom::timeout)});
             }
             ++r.max;
             if (r.config.ordered) {
@@ -487,7 +511,8 @@ Co<Term> run_stream(ProcessContext& ctx, std::shared_ptr<StreamRun> run, Term co
     }
 }
 
-Co<Term> suspended_continuation(ProcessContext& ctx, std::span<const Term> args, const FunObject& self) {
+Co<Term> suspended_continuation(ProcessContext& ctx, std::span<const Term> args,
+                                const FunObject& self) {
     const uint64_t id = static_cast<uint64_t>(self.env[0].as_integer());
     Term command = args[0];
     auto& runs = state(ctx).suspended_streams;
@@ -513,14 +538,17 @@ Co<Term> stream_reduce_fun(ProcessContext& ctx, std::span<const Term> args, cons
     SpawnOptions o;
     o.link = true;
     o.monitor = true;
-    o.initial_call = tup({A(at().TaskSupervised), A(Atom::intern("stream_monitor")), Term::integer(4)});
+    o.initial_call =
+        tup({A(at().TaskSupervised), A(Atom::intern("stream_monitor")), Term::integer(4)});
     if (ctx.recording()) o.label = "async_stream monitor";
     const StreamConfig& cfg = run->config;
     Term timeout = cfg.timeout, supervisor = cfg.supervisor, shutdown = cfg.shutdown;
     const bool link = cfg.link;
-    SpawnResult m = ctx.spawn([parent, trap, timeout, owner, supervisor, link, shutdown](ProcessContext& c) {
-        return stream_monitor_body(c, parent, trap, timeout, owner, supervisor, link, shutdown);
-    }, o);
+    SpawnResult m = ctx.spawn(
+        [parent, trap, timeout, owner, supervisor, link, shutdown](ProcessContext& c) {
+            return stream_monitor_body(c, parent, trap, timeout, owner, supervisor, link, shutdown);
+        },
+        o);
     run->monitor_pid = m.pid;
     run->monitor_ref = m.monitor;
     run->monitor_ref_term = Term::reference(m.monitor);
@@ -530,14 +558,16 @@ Co<Term> stream_reduce_fun(ProcessContext& ctx, std::span<const Term> args, cons
 
 }  // namespace
 
-Term build_stream(ProcessContext& ctx, Term supervisor, bool link, Term enumerable, Term fun_or_mfa, Term options) {
+Term build_stream(ProcessContext& ctx, Term supervisor, bool link, Term enumerable, Term fun_or_mfa,
+                  Term options) {
     Term shutdown = Term::integer(5000);
     if (!supervisor.is_nil()) {
         shutdown = kw_get(options, at().shutdown, Term::integer(5000));
         if (!to_shutdown(shutdown) || shutdown.is_atom(atom::infinity))
             raise_argument(":shutdown must be either a positive integer or :brutal_kill");
     }
-    const Term max = kw_get(options, at().max_concurrency, Term::integer(ctx.runtime().schedulers()));
+    const Term max =
+        kw_get(options, at().max_concurrency, Term::integer(ctx.runtime().schedulers()));
     const Term on_timeout = kw_get(options, at().on_timeout, A(atom::exit));
     const Term timeout = kw_get(options, at().timeout, Term::integer(5000));
     const Term ordered = kw_get(options, at().ordered, Term::boolean(true));
@@ -548,8 +578,8 @@ Term build_stream(ProcessContext& ctx, Term supervisor, bool link, Term enumerab
         raise_argument(":on_timeout must be either :exit or :kill_task");
     if (!((timeout.is_integer() && timeout.as_integer() >= 0) || timeout.is_atom(atom::infinity)))
         raise_argument(":timeout must be either a positive integer or :infinity");
-    std::vector<Term> env{enumerable, fun_or_mfa, max, on_timeout, timeout, ordered, zip, supervisor,
-                          Term::boolean(link), shutdown};
+    std::vector<Term> env{enumerable, fun_or_mfa, max,        on_timeout,          timeout,
+                          ordered,    zip,        supervisor, Term::boolean(link), shutdown};
     return make_native_fun(&stream_reduce_fun, 2, std::move(env), at().Task, at().stream);
 }
 
@@ -558,8 +588,8 @@ Term build_stream(ProcessContext& ctx, Term supervisor, bool link, Term enumerab
 namespace tasklens::otp {
 
 Term task_async_stream(ProcessContext& ctx, Term enumerable, Term fun_or_mfa, Term options) {
-    return detail::build_stream(ctx, Term::nil(), true, std::move(enumerable), std::move(fun_or_mfa),
-                                std::move(options));
+    return detail::build_stream(ctx, Term::nil(), true, std::move(enumerable),
+                                std::move(fun_or_mfa), std::move(options));
 }
 
 }  // namespace tasklens::otp

@@ -18,13 +18,18 @@ struct SupervisorRegistry {
 
 Term restart_term(RestartType r) {
     switch (r) {
-        case RestartType::Permanent: return A(at().permanent);
-        case RestartType::Transient: return A(at().transient);
-        case RestartType::Temporary: return A(at().temporary);
+        case RestartType::Permanent:
+            return A(at().permanent);
+        case RestartType::Transient:
+            return A(at().transient);
+        case RestartType::Temporary:
+            return A(at().temporary);
     }
     return A(at().permanent);
 }
-Term type_term(ChildType t) { return A(t == ChildType::Worker ? at().worker : at().supervisor); }
+Term type_term(ChildType t) {
+    return A(t == ChildType::Worker ? at().worker : at().supervisor);
+}
 
 bool is_down_for(const Term& m, Ref ref) {
     return m.is_tuple(5) && m.element(0).is_atom(atom::DOWN) && m.element(1).is_reference() &&
@@ -36,7 +41,8 @@ Term unlink_flush(ProcessContext& ctx, Pid pid, Term fallback) {
     ctx.unlink(pid);
     for (Message* m = ctx.first_message(); m; m = ctx.next_message(m)) {
         const Term& t = ctx.message_term(m);
-        if (t.is_tuple(3) && t.element(0).is_atom(atom::EXIT) && t.element(1).is_pid() && t.element(1).as_pid() == pid) {
+        if (t.is_tuple(3) && t.element(0).is_atom(atom::EXIT) && t.element(1).is_pid() &&
+            t.element(1).as_pid() == pid) {
             Term exit = ctx.take_message(m);
             return exit.element(2);
         }
@@ -44,7 +50,9 @@ Term unlink_flush(ProcessContext& ctx, Pid pid, Term fallback) {
     return fallback;
 }
 
-int64_t now_seconds(ProcessContext& ctx) { return ctx.now_us() / 1'000'000; }
+int64_t now_seconds(ProcessContext& ctx) {
+    return ctx.now_us() / 1'000'000;
+}
 
 void emit_give_up(ProcessContext& ctx) {
     if (!ctx.recording()) return;
@@ -54,18 +62,20 @@ void emit_give_up(ProcessContext& ctx) {
     ctx.emit(std::move(e));
 }
 
-Term supervisor_report_map(ProcessContext& ctx, const Term& name, Atom context, const Term& reason, Pid child,
-                           const Term& id, const Term& mfa) {
+Term supervisor_report_map(ProcessContext& ctx, const Term& name, Atom context, const Term& reason,
+                           Pid child, const Term& id, const Term& mfa) {
     Term sup_name = name.is_nil() ? tup({Term::pid(ctx.self()), A(at().Supervisor)}) : name;
     Term offender = lst({tup({A(at().pid), child.valid() ? Term::pid(child) : A(atom::undefined)}),
                          tup({A(at().id), id}), tup({A(Atom::intern("mfargs")), mfa})});
-    Term inner = lst({tup({A(at().supervisor), sup_name}), tup({A(Atom::intern("errorContext")), A(context)}),
+    Term inner = lst({tup({A(at().supervisor), sup_name}),
+                      tup({A(Atom::intern("errorContext")), A(context)}),
                       tup({A(at().reason), reason}), tup({A(Atom::intern("offender")), offender})});
-    return Term::map({{A(at().label), tup({A(at().supervisor), A(context)})}, {A(at().report), inner}});
+    return Term::map(
+        {{A(at().label), tup({A(at().supervisor), A(context)})}, {A(at().report), inner}});
 }
 
-Co<void> report_supervisor(ProcessContext& ctx, CrashReport::Kind kind, const Term& name, Atom context, Term reason,
-                           Pid child, Term id, Term mfa) {
+Co<void> report_supervisor(ProcessContext& ctx, CrashReport::Kind kind, const Term& name,
+                           Atom context, Term reason, Pid child, Term id, Term mfa) {
     if (!state(ctx).crash_handler) co_return;
     CrashReport report;
     report.kind = kind;
@@ -76,14 +86,18 @@ Co<void> report_supervisor(ProcessContext& ctx, CrashReport::Kind kind, const Te
     report.starter = id;
     report.report = supervisor_report_map(ctx, name, context, reason, child, id, mfa);
     report.metadata = Term::map({{A(at().domain), lst({A(at().otp), A(Atom::intern("sasl"))})}});
+    report.sasl = true;
     co_await report_crash(ctx, std::move(report));
 }
 
 bool should_restart(RestartType r, const Term& reason) {
     switch (r) {
-        case RestartType::Permanent: return true;
-        case RestartType::Transient: return !is_normal_exit(reason);
-        case RestartType::Temporary: return false;
+        case RestartType::Permanent:
+            return true;
+        case RestartType::Transient:
+            return !is_normal_exit(reason);
+        case RestartType::Temporary:
+            return false;
     }
     return false;
 }
@@ -94,7 +108,8 @@ std::unordered_map<uint64_t, std::weak_ptr<StaticSupervisor>>& static_supervisor
     return rt.extension<SupervisorRegistry>().by_pid;
 }
 
-// --- child specs -----------------------------------------------------------------------------------
+// --- child specs
+// -----------------------------------------------------------------------------------
 
 Co<Term> normalize_child_spec(ProcessContext& ctx, Term child) {
     Term spec;
@@ -103,17 +118,21 @@ Co<Term> normalize_child_spec(ProcessContext& ctx, Term child) {
     } else if (child.is_tuple(2) && child.element(0).is_atom()) {
         std::vector<Term> args;
         args.push_back(child.element(1));
-        spec = co_await ctx.runtime().code().apply(ctx, child.element(0).as_atom(), at().child_spec, std::move(args));
+        spec = co_await ctx.runtime().code().apply(ctx, child.element(0).as_atom(), at().child_spec,
+                                                   std::move(args));
     } else if (child.is_atom() && !child.is_nil()) {
         std::vector<Term> args;
         args.push_back(Term::empty_list());
-        spec = co_await ctx.runtime().code().apply(ctx, child.as_atom(), at().child_spec, std::move(args));
+        spec = co_await ctx.runtime().code().apply(ctx, child.as_atom(), at().child_spec,
+                                                   std::move(args));
     } else {
-        raise_argument("supervisors expect each child to be one of the following:\n\n"
-                       "  * a module\n  * a {module, arg} tuple\n  * a child specification as a map with at least "
-                       "the :id and :start fields\n  * or a tuple with 6 elements generated by "
-                       "Supervisor.Spec (deprecated)\n\nGot: " +
-                       inspect(child));
+        raise_argument(
+            "supervisors expect each child to be one of the following:\n\n"
+            "  * a module\n  * a {module, arg} tuple\n  * a child specification as a map with at "
+            "least "
+            "the :id and :start fields\n  * or a tuple with 6 elements generated by "
+            "Supervisor.Spec (deprecated)\n\nGot: " +
+            inspect(child));
     }
     if (!spec.is_map() || !map_find(spec, at().id) || !map_find(spec, at().start))
         raise_argument("invalid child specification: " + inspect(spec));
@@ -123,11 +142,13 @@ Co<Term> normalize_child_spec(ProcessContext& ctx, Term child) {
 Term override_child_spec(Term spec, const Term& overrides) {
     for (ListIterator it(overrides); !it.done(); ++it) {
         const Term& kv = *it;
-        if (!kv.is_tuple(2) || !kv.element(0).is_atom()) raise_argument("invalid child specification override");
+        if (!kv.is_tuple(2) || !kv.element(0).is_atom())
+            raise_argument("invalid child specification override");
         const Atom key = kv.element(0).as_atom();
-        if (key != at().id && key != at().start && key != at().restart && key != at().shutdown && key != at().type &&
-            key != at().modules && key != at().significant)
-            raise_argument("unknown key " + inspect(kv.element(0)) + " in child specification override");
+        if (key != at().id && key != at().start && key != at().restart && key != at().shutdown &&
+            key != at().type && key != at().modules && key != at().significant)
+            raise_argument("unknown key " + inspect(kv.element(0)) +
+                           " in child specification override");
         spec = spec.map_put(kv.element(0), kv.element(1));
     }
     return spec;
@@ -140,8 +161,8 @@ bool child_record_from_spec(const Term& spec, ChildRecord& out, Term& error) {
         error = A(Atom::intern("missing_id"));
         return false;
     }
-    if (!start || !start->is_tuple(3) || !start->element(0).is_atom() || !start->element(1).is_atom() ||
-        !start->element(2).is_list()) {
+    if (!start || !start->is_tuple(3) || !start->element(0).is_atom() ||
+        !start->element(1).is_atom() || !start->element(2).is_list()) {
         error = tup({A(Atom::intern("invalid_mfa")), start ? *start : Term::nil()});
         return false;
     }
@@ -158,7 +179,8 @@ bool child_record_from_spec(const Term& spec, ChildRecord& out, Term& error) {
     }
     out.type = ChildType::Worker;
     if (const Term* t = map_find(spec, at().type)) {
-        if (t->is_atom(at().supervisor)) out.type = ChildType::Supervisor;
+        if (t->is_atom(at().supervisor))
+            out.type = ChildType::Supervisor;
         else if (!t->is_atom(at().worker)) {
             error = tup({A(Atom::intern("invalid_child_type")), *t});
             return false;
@@ -173,8 +195,10 @@ bool child_record_from_spec(const Term& spec, ChildRecord& out, Term& error) {
         }
         out.shutdown = *sd;
     }
-    if (const Term* m = map_find(spec, at().modules)) out.modules = *m;
-    else out.modules = lst({start->element(0)});
+    if (const Term* m = map_find(spec, at().modules))
+        out.modules = *m;
+    else
+        out.modules = lst({start->element(0)});
     return true;
 }
 
@@ -187,7 +211,8 @@ Term full_child_spec(const ChildRecord& c) {
                       {A(at().modules), c.modules}});
 }
 
-// --- starting and stopping children ---------------------------------------------------------------
+// --- starting and stopping children
+// ---------------------------------------------------------------
 
 Co<Term> start_child_mfa(ProcessContext& ctx, Term mfa) {
     Term result;
@@ -198,8 +223,10 @@ Co<Term> start_child_mfa(ProcessContext& ctx, Term mfa) {
         c.set(e);
     }
     if (c.caught) co_return error_tuple(c.exit_reason());
-    if (result.is_tuple(2) && result.element(0).is_atom(atom::ok) && result.element(1).is_pid()) co_return result;
-    if (result.is_tuple(3) && result.element(0).is_atom(atom::ok) && result.element(1).is_pid()) co_return result;
+    if (result.is_tuple(2) && result.element(0).is_atom(atom::ok) && result.element(1).is_pid())
+        co_return result;
+    if (result.is_tuple(3) && result.element(0).is_atom(atom::ok) && result.element(1).is_pid())
+        co_return result;
     if (result.is_atom(at().ignore)) co_return result;
     if (result.is_tuple(2) && result.element(0).is_atom(atom::error)) co_return result;
     co_return error_tuple(result);
@@ -211,15 +238,18 @@ Co<Term> shutdown_child(ProcessContext& ctx, Pid child, Shutdown shutdown, const
     std::optional<Term> msg;
     if (shutdown.kind == ShutdownKind::BrutalKill) {
         ctx.exit(child, A(atom::kill));
-        msg = co_await ctx.receive(down, Timeout::infinity(), trace::WaitKind::Shutdown, child, mon);
+        msg =
+            co_await ctx.receive(down, Timeout::infinity(), trace::WaitKind::Shutdown, child, mon);
     } else {
         ctx.exit(child, A(atom::shutdown));
-        const Timeout t = shutdown.kind == ShutdownKind::Infinity ? Timeout::infinity()
-                                                                   : Timeout::millis(shutdown.timeout_ms);
+        const Timeout t = shutdown.kind == ShutdownKind::Infinity
+                              ? Timeout::infinity()
+                              : Timeout::millis(shutdown.timeout_ms);
         msg = co_await ctx.receive(down, t, trace::WaitKind::Shutdown, child, mon);
         if (!msg) {
             ctx.exit(child, A(atom::kill));
-            msg = co_await ctx.receive(down, Timeout::infinity(), trace::WaitKind::Shutdown, child, mon);
+            msg = co_await ctx.receive(down, Timeout::infinity(), trace::WaitKind::Shutdown, child,
+                                       mon);
         }
     }
     Term reason = unlink_flush(ctx, child, msg ? msg->element(4) : A(atom::killed));
@@ -227,7 +257,8 @@ Co<Term> shutdown_child(ProcessContext& ctx, Pid child, Shutdown shutdown, const
     co_return reason;
 }
 
-// --- static supervisor --------------------------------------------------------------------------------
+// --- static supervisor
+// --------------------------------------------------------------------------------
 
 namespace {
 
@@ -236,16 +267,20 @@ struct StaticRun {
     Pid parent;
 };
 
-/// Starts child i; records the pid. Returns nullopt on success (or ignore), the error reason otherwise.
-Co<std::optional<Term>> start_static_child(ProcessContext& ctx, StaticSupervisor& s, size_t i, bool restart) {
+/// Starts child i; records the pid. Returns nullopt on success (or ignore), the error reason
+/// otherwise.
+Co<std::optional<Term>> start_static_child(ProcessContext& ctx, StaticSupervisor& s, size_t i,
+                                           bool restart) {
     Term mfa = s.children[i].mfa;
     Term r = co_await start_child_mfa(ctx, mfa);
     ChildRecord& c = s.children[i];
     if (r.is_tuple() && r.element(0).is_atom(atom::ok)) {
         c.pid = r.element(1).as_pid();
         c.restarting = false;
-        if (restart) emit_child_event(ctx, trace::EventKind::ChildRestart, c.pid, c.id, ++s.restart_count);
-        else emit_child_event(ctx, trace::EventKind::ChildStart, c.pid, c.id);
+        if (restart)
+            emit_child_event(ctx, trace::EventKind::ChildRestart, c.pid, c.id, ++s.restart_count);
+        else
+            emit_child_event(ctx, trace::EventKind::ChildStart, c.pid, c.id);
         co_return std::nullopt;
     }
     if (r.is_atom(at().ignore)) {
@@ -257,7 +292,8 @@ Co<std::optional<Term>> start_static_child(ProcessContext& ctx, StaticSupervisor
 }
 
 /// Terminates children [from, end) in reverse start order; temporary ones are removed.
-Co<void> terminate_static_children(ProcessContext& ctx, StaticSupervisor& s, size_t from, std::optional<size_t> skip = {}) {
+Co<void> terminate_static_children(ProcessContext& ctx, StaticSupervisor& s, size_t from,
+                                   std::optional<size_t> skip = {}) {
     for (size_t k = s.children.size(); k-- > from;) {
         if (skip && *skip == k) continue;
         if (s.children[k].pid.valid()) {
@@ -272,8 +308,8 @@ Co<void> terminate_static_children(ProcessContext& ctx, StaticSupervisor& s, siz
     // Temporary children are gone for good once terminated.
     size_t index = 0;
     std::erase_if(s.children, [&](const ChildRecord& c) {
-        const bool drop = index++ >= from && c.restart == RestartType::Temporary && !c.pid.valid() &&
-                          !(skip && index - 1 == *skip);
+        const bool drop = index++ >= from && c.restart == RestartType::Temporary &&
+                          !c.pid.valid() && !(skip && index - 1 == *skip);
         return drop;
     });
 }
@@ -294,7 +330,8 @@ bool add_restart_otp(ProcessContext& ctx, StaticSupervisor& s) {
     const int64_t now = now_seconds(ctx);
     const int64_t threshold = now - s.max_seconds;
     while (!s.restarts.empty() && s.restarts.back() < threshold) s.restarts.pop_back();
-    // takewhile from the newest: everything older than the first out-of-period entry is dropped too.
+    // takewhile from the newest: everything older than the first out-of-period entry is dropped
+    // too.
     std::deque<int64_t> kept;
     for (int64_t r : s.restarts) {
         if (r < threshold) break;
@@ -323,7 +360,8 @@ Co<bool> restart_static(ProcessContext& ctx, StaticSupervisor& s, size_t i) {
         case Strategy::RestForOne: {
             const size_t from = s.strategy == Strategy::OneForAll ? 0 : i;
             co_await terminate_static_children(ctx, s, from, i);
-            const size_t first = find_by_id(s, id) == SIZE_MAX ? from : std::min(from, find_by_id(s, id));
+            const size_t first =
+                find_by_id(s, id) == SIZE_MAX ? from : std::min(from, find_by_id(s, id));
             for (size_t k = first; k < s.children.size(); ++k) {
                 auto err = co_await start_static_child(ctx, s, k, true);
                 if (err) {
@@ -343,7 +381,9 @@ Term which_children_static(const StaticSupervisor& s) {
     std::vector<Term> out;
     for (size_t k = s.children.size(); k-- > 0;) {
         const ChildRecord& c = s.children[k];
-        Term pid = c.restarting ? A(at().restarting) : c.pid.valid() ? Term::pid(c.pid) : A(atom::undefined);
+        Term pid = c.restarting    ? A(at().restarting)
+                   : c.pid.valid() ? Term::pid(c.pid)
+                                   : A(atom::undefined);
         out.push_back(tup({c.id, pid, type_term(c.type), c.modules}));
     }
     return lst(out);
@@ -356,7 +396,9 @@ Term count_children_term(int64_t specs, int64_t active, int64_t supervisors, int
                       {A(at().workers), Term::integer(workers)}});
 }
 
-[[noreturn]] void exit_supervisor(Term reason) { exit_with(std::move(reason)); }
+[[noreturn]] void exit_supervisor(Term reason) {
+    exit_with(std::move(reason));
+}
 
 /// Parses init/1's {:ok, {flags, specs}} into the state. {:error, reason} in `error` on failure.
 bool read_static_init(const Term& r, StaticSupervisor& s, Term& specs, Term& error) {
@@ -379,12 +421,14 @@ bool read_static_init(const Term& r, StaticSupervisor& s, Term& specs, Term& err
         intensity = flags.element(1);
         period = flags.element(2);
     } else {
-        error = tup({A(Atom::intern("supervisor_data")), tup({A(Atom::intern("invalid_type")), flags})});
+        error = tup(
+            {A(Atom::intern("supervisor_data")), tup({A(Atom::intern("invalid_type")), flags})});
         return false;
     }
     auto strat = strategy.is_atom() ? strategy_from(strategy.as_atom().name()) : std::nullopt;
     if (!strat) {
-        error = tup({A(Atom::intern("supervisor_data")), tup({A(Atom::intern("invalid_strategy")), strategy})});
+        error = tup({A(Atom::intern("supervisor_data")),
+                     tup({A(Atom::intern("invalid_strategy")), strategy})});
         return false;
     }
     s.strategy = *strat;
@@ -393,15 +437,17 @@ bool read_static_init(const Term& r, StaticSupervisor& s, Term& specs, Term& err
     return true;
 }
 
-Co<void> static_sup_body(ProcessContext& ctx, Pid starter, Ref ack, Atom module, Term init_arg, Term preset,
-                         Term name, Term ancestors) {
+Co<void> static_sup_body(ProcessContext& ctx, Pid starter, Ref ack, Atom module, Term init_arg,
+                         Term preset, Term name, Term ancestors) {
     ctx.dict_put(A(atom::dollar_ancestors), ancestors);
-    ctx.dict_put(A(atom::dollar_initial_call), tup({A(at().supervisor), A(module), Term::integer(1)}));
+    ctx.dict_put(A(atom::dollar_initial_call),
+                 tup({A(at().supervisor), A(module), Term::integer(1)}));
     ctx.set_trap_exit(true);
     if (!name.is_nil()) {
         std::optional<Pid> taken = co_await register_self(ctx, name);
         if (taken) {
-            send_start_ack(ctx, starter, ack, error_tuple(tup({A(at().already_started), Term::pid(*taken)})));
+            send_start_ack(ctx, starter, ack,
+                           error_tuple(tup({A(at().already_started), Term::pid(*taken)})));
             co_return;
         }
     }
@@ -436,7 +482,8 @@ Co<void> static_sup_body(ProcessContext& ctx, Pid starter, Ref ack, Atom module,
                 break;
             }
             if (find_by_id(s, c.id) != SIZE_MAX) {
-                error = tup({A(Atom::intern("start_spec")), tup({A(Atom::intern("duplicate_child_name")), c.id})});
+                error = tup({A(Atom::intern("start_spec")),
+                             tup({A(Atom::intern("duplicate_child_name")), c.id})});
                 ok = false;
                 break;
             }
@@ -451,8 +498,9 @@ Co<void> static_sup_body(ProcessContext& ctx, Pid starter, Ref ack, Atom module,
     for (size_t i = 0; i < s.children.size(); ++i) {
         auto err = co_await start_static_child(ctx, s, i, false);
         if (err) {
-            const Term failed = tup({A(atom::shutdown),
-                                     tup({A(Atom::intern("failed_to_start_child")), s.children[i].id, *err})});
+            const Term failed =
+                tup({A(atom::shutdown),
+                     tup({A(Atom::intern("failed_to_start_child")), s.children[i].id, *err})});
             co_await terminate_static_children(ctx, s, 0);
             if (!name.is_nil()) co_await unregister_self(ctx, name);
             send_start_ack(ctx, starter, ack, error_tuple(failed));
@@ -472,7 +520,8 @@ Co<void> static_sup_body(ProcessContext& ctx, Pid starter, Ref ack, Atom module,
         if (!received) continue;
         const Term message = *received;
         Term from, request;
-        if (message.is_tuple(3) && message.element(0).is_atom(atom::EXIT) && message.element(1).is_pid()) {
+        if (message.is_tuple(3) && message.element(0).is_atom(atom::EXIT) &&
+            message.element(1).is_pid()) {
             const Pid pid = message.element(1).as_pid();
             const Term reason = message.element(2);
             if (pid == starter) {
@@ -486,21 +535,22 @@ Co<void> static_sup_body(ProcessContext& ctx, Pid starter, Ref ack, Atom module,
             const bool restart = should_restart(c.restart, reason);
             if (!is_normal_exit(reason) || c.restart == RestartType::Permanent) {
                 const Term id = c.id, mfa = c.mfa;
-                co_await report_supervisor(ctx, CrashReport::Kind::ChildTerminated, name, at().child_terminated,
-                                           reason, pid, id, mfa);
+                co_await report_supervisor(ctx, CrashReport::Kind::ChildTerminated, name,
+                                           at().child_terminated, reason, pid, id, mfa);
             }
             ChildRecord& child = s.children[i];
             child.pid = Pid{};
             if (!restart) {
-                if (child.restart == RestartType::Temporary) s.children.erase(s.children.begin() + static_cast<ptrdiff_t>(i));
+                if (child.restart == RestartType::Temporary)
+                    s.children.erase(s.children.begin() + static_cast<ptrdiff_t>(i));
                 continue;
             }
             const bool within = co_await restart_static(ctx, s, i);
             if (!within) {
                 const Term id = s.children[i].id, mfa = s.children[i].mfa;
                 const Term intensity = A(Atom::intern("reached_max_restart_intensity"));
-                co_await report_supervisor(ctx, CrashReport::Kind::Shutdown, name, atom::shutdown, intensity, pid,
-                                           id, mfa);
+                co_await report_supervisor(ctx, CrashReport::Kind::Shutdown, name, atom::shutdown,
+                                           intensity, pid, id, mfa);
                 emit_give_up(ctx);
                 co_await terminate_static_children(ctx, s, 0);
                 if (!name.is_nil()) co_await unregister_self(ctx, name);
@@ -515,7 +565,9 @@ Co<void> static_sup_body(ProcessContext& ctx, Pid starter, Ref ack, Atom module,
                     if (c.pid.valid()) ++active;
                     (c.type == ChildType::Supervisor ? sups : workers)++;
                 }
-                reply_to(ctx, from, count_children_term(static_cast<int64_t>(s.children.size()), active, sups, workers));
+                reply_to(ctx, from,
+                         count_children_term(static_cast<int64_t>(s.children.size()), active, sups,
+                                             workers));
             } else if (request.is_tuple(2) && request.element(0).is_atom(at().terminate_child)) {
                 const Term& key = request.element(1);
                 size_t i = key.is_pid() ? find_by_pid(s, key.as_pid()) : find_by_id(s, key);
@@ -548,7 +600,8 @@ Co<void> static_sup_body(ProcessContext& ctx, Pid starter, Ref ack, Atom module,
                     Term r = co_await start_child_mfa(ctx, mfa);
                     if (r.is_tuple() && r.element(0).is_atom(atom::ok)) {
                         s.children[i].pid = r.element(1).as_pid();
-                        emit_child_event(ctx, trace::EventKind::ChildStart, s.children[i].pid, s.children[i].id);
+                        emit_child_event(ctx, trace::EventKind::ChildStart, s.children[i].pid,
+                                         s.children[i].id);
                     } else if (r.is_atom(at().ignore)) {
                         r = ok_tuple(A(atom::undefined));
                     }
@@ -556,9 +609,12 @@ Co<void> static_sup_body(ProcessContext& ctx, Pid starter, Ref ack, Atom module,
                 }
             } else if (request.is_tuple(2) && request.element(0).is_atom(at().delete_child)) {
                 const size_t i = find_by_id(s, request.element(1));
-                if (i == SIZE_MAX) reply_to(ctx, from, error_tuple(A(at().not_found)));
-                else if (s.children[i].restarting) reply_to(ctx, from, error_tuple(A(at().restarting)));
-                else if (s.children[i].pid.valid()) reply_to(ctx, from, error_tuple(A(at().running)));
+                if (i == SIZE_MAX)
+                    reply_to(ctx, from, error_tuple(A(at().not_found)));
+                else if (s.children[i].restarting)
+                    reply_to(ctx, from, error_tuple(A(at().restarting)));
+                else if (s.children[i].pid.valid())
+                    reply_to(ctx, from, error_tuple(A(at().running)));
                 else {
                     s.children.erase(s.children.begin() + static_cast<ptrdiff_t>(i));
                     reply_to(ctx, from, A(atom::ok));
@@ -573,9 +629,10 @@ Co<void> static_sup_body(ProcessContext& ctx, Pid starter, Ref ack, Atom module,
                 const size_t existing = find_by_id(s, c.id);
                 if (existing != SIZE_MAX) {
                     const ChildRecord& e = s.children[existing];
-                    reply_to(ctx, from,
-                             error_tuple(e.pid.valid() ? tup({A(at().already_started), Term::pid(e.pid)})
-                                                       : A(at().already_present)));
+                    reply_to(
+                        ctx, from,
+                        error_tuple(e.pid.valid() ? tup({A(at().already_started), Term::pid(e.pid)})
+                                                  : A(at().already_present)));
                     continue;
                 }
                 s.children.push_back(std::move(c));
@@ -584,7 +641,8 @@ Co<void> static_sup_body(ProcessContext& ctx, Pid starter, Ref ack, Atom module,
                 Term r = co_await start_child_mfa(ctx, mfa);
                 if (r.is_tuple() && r.element(0).is_atom(atom::ok)) {
                     s.children[i].pid = r.element(1).as_pid();
-                    emit_child_event(ctx, trace::EventKind::ChildStart, s.children[i].pid, s.children[i].id);
+                    emit_child_event(ctx, trace::EventKind::ChildStart, s.children[i].pid,
+                                     s.children[i].id);
                 } else if (r.is_atom(at().ignore)) {
                     if (s.children[i].restart == RestartType::Temporary) s.children.pop_back();
                     r = ok_tuple(A(atom::undefined));
@@ -592,11 +650,15 @@ Co<void> static_sup_body(ProcessContext& ctx, Pid starter, Ref ack, Atom module,
                     s.children.pop_back();
                 }
                 reply_to(ctx, from, r);
-            } else if (request.is_tuple(2) && request.element(0).is_atom(Atom::intern("get_childspec"))) {
+            } else if (request.is_tuple(2) &&
+                       request.element(0).is_atom(Atom::intern("get_childspec"))) {
                 const size_t i = find_by_id(s, request.element(1));
-                reply_to(ctx, from, i == SIZE_MAX ? error_tuple(A(at().not_found)) : ok_tuple(full_child_spec(s.children[i])));
+                reply_to(ctx, from,
+                         i == SIZE_MAX ? error_tuple(A(at().not_found))
+                                       : ok_tuple(full_child_spec(s.children[i])));
             } else {
-                reply_to(ctx, from, error_tuple(tup({A(Atom::intern("unexpected_call")), request})));
+                reply_to(ctx, from,
+                         error_tuple(tup({A(Atom::intern("unexpected_call")), request})));
             }
         } else if (message.is_tuple(3) && message.element(0).is_atom(at().system)) {
             const Term& req = message.element(2);
@@ -626,7 +688,8 @@ Co<void> static_sup_body(ProcessContext& ctx, Pid starter, Ref ack, Atom module,
 
 }  // namespace
 
-Co<Term> spawn_static_supervisor(ProcessContext& ctx, Atom module, Term init_arg, Term preset, Term name, bool link) {
+Co<Term> spawn_static_supervisor(ProcessContext& ctx, Atom module, Term init_arg, Term preset,
+                                 Term name, bool link) {
     if (!name.is_nil()) validate_name(name);
     const Ref ack = ctx.make_ref();
     const Pid starter = ctx.self();
@@ -635,15 +698,20 @@ Co<Term> spawn_static_supervisor(ProcessContext& ctx, Atom module, Term init_arg
     o.link = link;
     o.monitor = true;
     o.initial_call = tup({A(at().supervisor), A(module), Term::integer(1)});
-    if (ctx.recording()) o.label = "Supervisor " + (name.is_nil() ? inspect_module(module) : inspect(name));
-    SpawnResult r = ctx.spawn([starter, ack, module, init_arg, preset, name, ancestors](ProcessContext& c) {
-        return static_sup_body(c, starter, ack, module, init_arg, preset, name, ancestors);
-    }, o);
+    if (ctx.recording())
+        o.label = "Supervisor " + (name.is_nil() ? inspect_module(module) : inspect(name));
+    SpawnResult r = ctx.spawn(
+        [starter, ack, module, init_arg, preset, name, ancestors](ProcessContext& c) {
+            return static_sup_body(c, starter, ack, module, init_arg, preset, name, ancestors);
+        },
+        o);
     co_return co_await await_start_ack(ctx, r.pid, r.monitor, ack, Timeout::infinity());
 }
 
-Co<Term> start_static_supervisor(ProcessContext& ctx, Atom module, Term init_arg, Term name, bool link) {
-    co_return co_await spawn_static_supervisor(ctx, module, std::move(init_arg), Term::nil(), std::move(name), link);
+Co<Term> start_static_supervisor(ProcessContext& ctx, Atom module, Term init_arg, Term name,
+                                 bool link) {
+    co_return co_await spawn_static_supervisor(ctx, module, std::move(init_arg), Term::nil(),
+                                               std::move(name), link);
 }
 
 Co<Term> supervisor_init(ProcessContext& ctx, Term children, Term options) {
@@ -667,11 +735,12 @@ Co<Term> supervisor_init(ProcessContext& ctx, Term children, Term options) {
 Co<Term> start_static_supervisor_with(ProcessContext& ctx, Term children, Term options) {
     Term name = kw_get(options, at().name);
     Term init = co_await supervisor_init(ctx, std::move(children), options);
-    co_return co_await spawn_static_supervisor(ctx, Atom::intern("Elixir.Supervisor.Default"), Term::nil(), init,
-                                               name, true);
+    co_return co_await spawn_static_supervisor(ctx, Atom::intern("Elixir.Supervisor.Default"),
+                                               Term::nil(), init, name, true);
 }
 
-// --- dynamic supervisor -----------------------------------------------------------------------------
+// --- dynamic supervisor
+// -----------------------------------------------------------------------------
 
 namespace {
 
@@ -698,10 +767,14 @@ struct DynamicState {
 
 bool read_dynamic_flags(const Term& flags, DynamicState& s) {
     if (!flags.is_map()) return false;
-    if (const Term* v = map_find(flags, Atom::intern("intensity")); v && v->is_integer()) s.max_restarts = v->as_integer();
-    if (const Term* v = map_find(flags, Atom::intern("period")); v && v->is_integer()) s.max_seconds = v->as_integer();
-    if (const Term* v = map_find(flags, at().max_children); v && v->is_integer()) s.max_children = v->as_integer();
-    if (const Term* v = map_find(flags, at().extra_arguments); v && v->is_list()) s.extra_arguments = *v;
+    if (const Term* v = map_find(flags, Atom::intern("intensity")); v && v->is_integer())
+        s.max_restarts = v->as_integer();
+    if (const Term* v = map_find(flags, Atom::intern("period")); v && v->is_integer())
+        s.max_seconds = v->as_integer();
+    if (const Term* v = map_find(flags, at().max_children); v && v->is_integer())
+        s.max_children = v->as_integer();
+    if (const Term* v = map_find(flags, at().extra_arguments); v && v->is_list())
+        s.extra_arguments = *v;
     return true;
 }
 
@@ -739,7 +812,8 @@ Co<void> terminate_dynamic_children(ProcessContext& ctx, DynamicState& s) {
             ctx.exit(pid, A(atom::kill));
         } else {
             ctx.exit(pid, A(atom::shutdown));
-            if (c.shutdown.kind == ShutdownKind::Timeout) deadline = ctx.now_us() + c.shutdown.timeout_ms * 1000;
+            if (c.shutdown.kind == ShutdownKind::Timeout)
+                deadline = ctx.now_us() + c.shutdown.timeout_ms * 1000;
         }
         pending.push_back({pid, mon, deadline});
     }
@@ -747,10 +821,14 @@ Co<void> terminate_dynamic_children(ProcessContext& ctx, DynamicState& s) {
         int64_t next = -1;
         for (auto& p : pending)
             if (p.deadline_us >= 0 && (next < 0 || p.deadline_us < next)) next = p.deadline_us;
-        Timeout t = next < 0 ? Timeout::infinity() : Timeout::millis(std::max<int64_t>(0, (next - ctx.now_us() + 999) / 1000));
+        Timeout t = next < 0
+                        ? Timeout::infinity()
+                        : Timeout::millis(std::max<int64_t>(0, (next - ctx.now_us() + 999) / 1000));
         auto msg = co_await ctx.receive(
             [&](const Term& m) {
-                if (!(m.is_tuple(5) && m.element(0).is_atom(atom::DOWN) && m.element(1).is_reference())) return false;
+                if (!(m.is_tuple(5) && m.element(0).is_atom(atom::DOWN) &&
+                      m.element(1).is_reference()))
+                    return false;
                 const Ref r = m.element(1).as_reference();
                 for (auto& p : pending)
                     if (p.mon == r) return true;
@@ -767,7 +845,8 @@ Co<void> terminate_dynamic_children(ProcessContext& ctx, DynamicState& s) {
             continue;
         }
         const Ref r = msg->element(1).as_reference();
-        auto it = std::find_if(pending.begin(), pending.end(), [&](const Pending& p) { return p.mon == r; });
+        auto it = std::find_if(pending.begin(), pending.end(),
+                               [&](const Pending& p) { return p.mon == r; });
         const Pid pid = it->pid;
         pending.erase(it);
         unlink_flush(ctx, pid, msg->element(4));
@@ -776,8 +855,8 @@ Co<void> terminate_dynamic_children(ProcessContext& ctx, DynamicState& s) {
     s.children.clear();
 }
 
-Co<Term> dynamic_start(ProcessContext& ctx, DynamicState& s, Term mfa, RestartType restart, Shutdown shutdown,
-                       ChildType type, Term modules) {
+Co<Term> dynamic_start(ProcessContext& ctx, DynamicState& s, Term mfa, RestartType restart,
+                       Shutdown shutdown, ChildType type, Term modules) {
     if (s.max_children >= 0 && static_cast<int64_t>(s.children.size()) >= s.max_children)
         co_return error_tuple(A(at().max_children));
     Term full = prepend_extra(s.extra_arguments, mfa);
@@ -785,7 +864,9 @@ Co<Term> dynamic_start(ProcessContext& ctx, DynamicState& s, Term mfa, RestartTy
     if (r.is_tuple() && r.element(0).is_atom(atom::ok)) {
         const Pid pid = r.element(1).as_pid();
         DynChild c;
-        c.mfa = restart == RestartType::Temporary ? tup({full.element(0), full.element(1), A(atom::undefined)}) : full;
+        c.mfa = restart == RestartType::Temporary
+                    ? tup({full.element(0), full.element(1), A(atom::undefined)})
+                    : full;
         c.restart = restart;
         c.shutdown = shutdown;
         c.type = type;
@@ -808,7 +889,8 @@ Co<bool> dynamic_restart(ProcessContext& ctx, DynamicState& s, Pid old) {
         const Pid pid = r.element(1).as_pid();
         child.restarting = false;
         s.children.emplace(pid, child);
-        emit_child_event(ctx, trace::EventKind::ChildRestart, pid, A(atom::undefined), ++s.restart_count);
+        emit_child_event(ctx, trace::EventKind::ChildRestart, pid, A(atom::undefined),
+                         ++s.restart_count);
     } else if (r.is_atom(at().ignore)) {
         s.children.erase(old);
     } else {
@@ -818,15 +900,17 @@ Co<bool> dynamic_restart(ProcessContext& ctx, DynamicState& s, Pid old) {
     co_return true;
 }
 
-Co<void> dynamic_sup_body(ProcessContext& ctx, Pid starter, Ref ack, Atom module, Term init_arg, Term preset_flags,
-                          Term name, Term ancestors, bool task_supervisor) {
+Co<void> dynamic_sup_body(ProcessContext& ctx, Pid starter, Ref ack, Atom module, Term init_arg,
+                          Term preset_flags, Term name, Term ancestors, bool task_supervisor) {
     ctx.dict_put(A(atom::dollar_ancestors), ancestors);
-    ctx.dict_put(A(atom::dollar_initial_call), tup({A(at().DynamicSupervisor), A(at().init), Term::integer(1)}));
+    ctx.dict_put(A(atom::dollar_initial_call),
+                 tup({A(at().DynamicSupervisor), A(at().init), Term::integer(1)}));
     ctx.set_trap_exit(true);
     if (!name.is_nil()) {
         std::optional<Pid> taken = co_await register_self(ctx, name);
         if (taken) {
-            send_start_ack(ctx, starter, ack, error_tuple(tup({A(at().already_started), Term::pid(*taken)})));
+            send_start_ack(ctx, starter, ack,
+                           error_tuple(tup({A(at().already_started), Term::pid(*taken)})));
             co_return;
         }
     }
@@ -863,7 +947,8 @@ Co<void> dynamic_sup_body(ProcessContext& ctx, Pid starter, Ref ack, Atom module
         if (!received) continue;
         const Term message = *received;
         Term from, request;
-        if (message.is_tuple(3) && message.element(0).is_atom(atom::EXIT) && message.element(1).is_pid()) {
+        if (message.is_tuple(3) && message.element(0).is_atom(atom::EXIT) &&
+            message.element(1).is_pid()) {
             const Pid pid = message.element(1).as_pid();
             const Term reason = message.element(2);
             if (pid == starter) {
@@ -876,8 +961,9 @@ Co<void> dynamic_sup_body(ProcessContext& ctx, Pid starter, Ref ack, Atom module
             const RestartType restart = it->second.restart;
             const Term mfa = it->second.mfa;
             if (restart == RestartType::Permanent || !is_normal_exit(reason))
-                co_await report_supervisor(ctx, CrashReport::Kind::ChildTerminated, name, at().child_terminated, reason,
-                                           pid, A(atom::undefined), mfa);
+                co_await report_supervisor(ctx, CrashReport::Kind::ChildTerminated, name,
+                                           at().child_terminated, reason, pid, A(atom::undefined),
+                                           mfa);
             if (!should_restart(restart, reason)) {
                 s.children.erase(pid);
                 continue;
@@ -885,8 +971,8 @@ Co<void> dynamic_sup_body(ProcessContext& ctx, Pid starter, Ref ack, Atom module
             const bool within = co_await dynamic_restart(ctx, s, pid);
             if (!within) {
                 const Term intensity = A(Atom::intern("reached_max_restart_intensity"));
-                co_await report_supervisor(ctx, CrashReport::Kind::Shutdown, name, atom::shutdown, intensity, pid,
-                                           A(atom::undefined), mfa);
+                co_await report_supervisor(ctx, CrashReport::Kind::Shutdown, name, atom::shutdown,
+                                           intensity, pid, A(atom::undefined), mfa);
                 emit_give_up(ctx);
                 s.children.erase(pid);
                 co_await terminate_dynamic_children(ctx, s);
@@ -894,23 +980,30 @@ Co<void> dynamic_sup_body(ProcessContext& ctx, Pid starter, Ref ack, Atom module
                 exit_with(A(atom::shutdown));
             }
         } else if (is_gen_call(message, from, request)) {
-            if (request.is_tuple(4) && request.element(0).is_atom(at().start_task) && s.task_supervisor) {
+            if (request.is_tuple(4) && request.element(0).is_atom(at().start_task) &&
+                s.task_supervisor) {
                 const Term& args = request.element(1);
                 RestartType restart = RestartType::Temporary;
                 if (request.element(2).is_atom() && !request.element(2).is_nil())
-                    restart = restart_type_from(request.element(2).as_atom().name()).value_or(RestartType::Temporary);
-                Shutdown shutdown = to_shutdown(request.element(3)).value_or(Shutdown::millis(5000));
+                    restart = restart_type_from(request.element(2).as_atom().name())
+                                  .value_or(RestartType::Temporary);
+                Shutdown shutdown =
+                    to_shutdown(request.element(3)).value_or(Shutdown::millis(5000));
                 Term mfa = tup({A(at().TaskSupervised), A(at().start_link), args});
                 Term modules = lst({A(at().TaskSupervised)});
-                Term r = co_await dynamic_start(ctx, s, mfa, restart, shutdown, ChildType::Worker, modules);
+                Term r = co_await dynamic_start(ctx, s, mfa, restart, shutdown, ChildType::Worker,
+                                                modules);
                 reply_to(ctx, from, r);
             } else if (request.is_tuple(2) && request.element(0).is_atom(at().start_child) &&
                        request.element(1).is_tuple(5)) {
                 const Term& c = request.element(1);
-                RestartType restart = restart_type_from(c.element(1).as_atom().name()).value_or(RestartType::Permanent);
+                RestartType restart = restart_type_from(c.element(1).as_atom().name())
+                                          .value_or(RestartType::Permanent);
                 Shutdown shutdown = to_shutdown(c.element(2)).value_or(Shutdown::millis(5000));
-                ChildType type = c.element(3).is_atom(at().supervisor) ? ChildType::Supervisor : ChildType::Worker;
-                Term r = co_await dynamic_start(ctx, s, c.element(0), restart, shutdown, type, c.element(4));
+                ChildType type = c.element(3).is_atom(at().supervisor) ? ChildType::Supervisor
+                                                                       : ChildType::Worker;
+                Term r = co_await dynamic_start(ctx, s, c.element(0), restart, shutdown, type,
+                                                c.element(4));
                 reply_to(ctx, from, r);
             } else if (request.is_tuple(2) && request.element(0).is_atom(at().terminate_child) &&
                        request.element(1).is_pid()) {
@@ -928,8 +1021,9 @@ Co<void> dynamic_sup_body(ProcessContext& ctx, Pid starter, Ref ack, Atom module
             } else if (request.is_atom(at().which_children)) {
                 std::vector<Term> out;
                 for (auto& [pid, c] : s.children)
-                    out.push_back(tup({A(atom::undefined), c.restarting ? A(at().restarting) : Term::pid(pid),
-                                       type_term(c.type), c.modules}));
+                    out.push_back(
+                        tup({A(atom::undefined), c.restarting ? A(at().restarting) : Term::pid(pid),
+                             type_term(c.type), c.modules}));
                 reply_to(ctx, from, lst(out));
             } else if (request.is_atom(at().count_children)) {
                 int64_t active = 0, sups = 0, workers = 0;
@@ -937,9 +1031,12 @@ Co<void> dynamic_sup_body(ProcessContext& ctx, Pid starter, Ref ack, Atom module
                     if (!c.restarting) ++active;
                     (c.type == ChildType::Supervisor ? sups : workers)++;
                 }
-                reply_to(ctx, from, count_children_term(static_cast<int64_t>(s.children.size()), active, sups, workers));
+                reply_to(ctx, from,
+                         count_children_term(static_cast<int64_t>(s.children.size()), active, sups,
+                                             workers));
             } else {
-                reply_to(ctx, from, error_tuple(tup({A(Atom::intern("unexpected_call")), request})));
+                reply_to(ctx, from,
+                         error_tuple(tup({A(Atom::intern("unexpected_call")), request})));
             }
         } else if (message.is_tuple(3) && message.element(0).is_atom(at().system)) {
             const Term& req = message.element(2);
@@ -948,8 +1045,10 @@ Co<void> dynamic_sup_body(ProcessContext& ctx, Pid starter, Ref ack, Atom module
                 if (!name.is_nil()) co_await unregister_self(ctx, name);
                 exit_with(req.element(1));
             }
-            reply_to(ctx, message.element(1), Term::integer(static_cast<int64_t>(s.children.size())));
-        } else if (message.is_tuple(2) && message.element(0).is_atom(gen_restart) && message.element(1).is_pid()) {
+            reply_to(ctx, message.element(1),
+                     Term::integer(static_cast<int64_t>(s.children.size())));
+        } else if (message.is_tuple(2) && message.element(0).is_atom(gen_restart) &&
+                   message.element(1).is_pid()) {
             const Pid old = message.element(1).as_pid();
             auto it = s.children.find(old);
             if (it == s.children.end() || !it->second.restarting) continue;
@@ -970,16 +1069,18 @@ Co<void> dynamic_sup_body(ProcessContext& ctx, Pid starter, Ref ack, Atom module
 Term dynamic_supervisor_init(const Term& options) {
     const Term strategy = kw_get(options, at().strategy, A(at().one_for_one));
     if (!strategy.is_atom(at().one_for_one))
-        raise_argument("unknown :strategy " + inspect(strategy) + ", only :one_for_one is supported");
-    return ok_tuple(Term::map({{A(at().strategy), strategy},
-                               {A(Atom::intern("intensity")), kw_get(options, at().max_restarts, Term::integer(3))},
-                               {A(Atom::intern("period")), kw_get(options, at().max_seconds, Term::integer(5))},
-                               {A(at().max_children), kw_get(options, at().max_children, A(atom::infinity))},
-                               {A(at().extra_arguments), kw_get(options, at().extra_arguments, Term::empty_list())}}));
+        raise_argument("unknown :strategy " + inspect(strategy) +
+                       ", only :one_for_one is supported");
+    return ok_tuple(Term::map(
+        {{A(at().strategy), strategy},
+         {A(Atom::intern("intensity")), kw_get(options, at().max_restarts, Term::integer(3))},
+         {A(Atom::intern("period")), kw_get(options, at().max_seconds, Term::integer(5))},
+         {A(at().max_children), kw_get(options, at().max_children, A(atom::infinity))},
+         {A(at().extra_arguments), kw_get(options, at().extra_arguments, Term::empty_list())}}));
 }
 
-Co<Term> start_dynamic_supervisor(ProcessContext& ctx, Atom module, Term init_arg, Term name, bool link,
-                                  bool task_supervisor) {
+Co<Term> start_dynamic_supervisor(ProcessContext& ctx, Atom module, Term init_arg, Term name,
+                                  bool link, bool task_supervisor) {
     if (!name.is_nil()) validate_name(name);
     Term preset = Term::nil();
     if (module.id == 0) {
@@ -993,18 +1094,25 @@ Co<Term> start_dynamic_supervisor(ProcessContext& ctx, Atom module, Term init_ar
     o.link = link;
     o.monitor = true;
     o.initial_call = tup({A(at().DynamicSupervisor), A(at().init), Term::integer(1)});
-    if (ctx.recording()) o.label = inspect_module(module) + (name.is_nil() ? "" : " " + inspect(name));
-    SpawnResult r = ctx.spawn([starter, ack, module, init_arg, preset, name, ancestors, task_supervisor](ProcessContext& c) {
-        return dynamic_sup_body(c, starter, ack, module, init_arg, preset, name, ancestors, task_supervisor);
-    }, o);
+    if (ctx.recording())
+        o.label = inspect_module(module) + (name.is_nil() ? "" : " " + inspect(name));
+    SpawnResult r = ctx.spawn(
+        [starter, ack, module, init_arg, preset, name, ancestors,
+         task_supervisor](ProcessContext& c) {
+            return dynamic_sup_body(c, starter, ack, module, init_arg, preset, name, ancestors,
+                                    task_supervisor);
+        },
+        o);
     co_return co_await await_start_ack(ctx, r.pid, r.monitor, ack, Timeout::infinity());
 }
 
-// --- PartitionSupervisor ----------------------------------------------------------------------------------
+// --- PartitionSupervisor
+// ----------------------------------------------------------------------------------
 
 std::optional<Pid> partition_whereis(ProcessContext& ctx, const Term& name, const Term& key) {
-    std::optional<Pid> sup_pid = name.is_pid() ? std::optional<Pid>(name.as_pid())
-                                               : name.is_atom() ? ctx.whereis(name.as_atom()) : std::nullopt;
+    std::optional<Pid> sup_pid = name.is_pid()    ? std::optional<Pid>(name.as_pid())
+                                 : name.is_atom() ? ctx.whereis(name.as_atom())
+                                                  : std::nullopt;
     if (!sup_pid) return std::nullopt;
     auto& sups = static_supervisors(ctx.runtime());
     auto it = sups.find(sup_pid->packed());
@@ -1013,8 +1121,10 @@ std::optional<Pid> partition_whereis(ProcessContext& ctx, const Term& name, cons
     if (!sup || sup->children.empty()) return std::nullopt;
     const int64_t partitions = static_cast<int64_t>(sup->children.size());
     int64_t partition;
-    if (key.is_integer()) partition = std::abs(key.as_integer()) % partitions;
-    else partition = static_cast<int64_t>(hash(key) % static_cast<size_t>(partitions));
+    if (key.is_integer())
+        partition = std::abs(key.as_integer()) % partitions;
+    else
+        partition = static_cast<int64_t>(hash(key) % static_cast<size_t>(partitions));
     for (auto& c : sup->children)
         if (c.id.is_integer() && c.id.as_integer() == partition) {
             if (c.pid.valid()) return c.pid;
@@ -1031,7 +1141,8 @@ Co<Term> start_partition_supervisor(ProcessContext& ctx, Term options) {
     int64_t partitions = ctx.runtime().schedulers();
     if (const Term* p = kw_find(options, at().partitions)) {
         if (!p->is_integer() || p->as_integer() < 1)
-            raise_argument("the :partitions option must be a positive integer, got: " + inspect(*p));
+            raise_argument("the :partitions option must be a positive integer, got: " +
+                           inspect(*p));
         partitions = p->as_integer();
     }
     const Term with_arguments = kw_get(options, at().with_arguments);
@@ -1050,11 +1161,13 @@ Co<Term> start_partition_supervisor(ProcessContext& ctx, Term options) {
         part = part.map_put(A(at().start), tup({start.element(0), start.element(1), args}));
         specs.push_back(std::move(part));
     }
-    Term flags = Term::map({{A(at().strategy), kw_get(options, at().strategy, A(at().one_for_one))},
-                            {A(Atom::intern("intensity")), kw_get(options, at().max_restarts, Term::integer(3))},
-                            {A(Atom::intern("period")), kw_get(options, at().max_seconds, Term::integer(5))}});
+    Term flags = Term::map(
+        {{A(at().strategy), kw_get(options, at().strategy, A(at().one_for_one))},
+         {A(Atom::intern("intensity")), kw_get(options, at().max_restarts, Term::integer(3))},
+         {A(Atom::intern("period")), kw_get(options, at().max_seconds, Term::integer(5))}});
     Term init = ok_tuple(tup({flags, lst(specs)}));
-    co_return co_await spawn_static_supervisor(ctx, at().PartitionSupervisor, Term::nil(), init, *name, true);
+    co_return co_await spawn_static_supervisor(ctx, at().PartitionSupervisor, Term::nil(), init,
+                                               *name, true);
 }
 
 }  // namespace tasklens::otp::detail
@@ -1062,17 +1175,20 @@ Co<Term> start_partition_supervisor(ProcessContext& ctx, Term options) {
 namespace tasklens::otp {
 
 Co<Term> supervisor_start_link(ProcessContext& ctx, Term children, Term options) {
-    co_return co_await detail::start_static_supervisor_with(ctx, std::move(children), std::move(options));
+    co_return co_await detail::start_static_supervisor_with(ctx, std::move(children),
+                                                            std::move(options));
 }
 
 Co<Term> dynamic_supervisor_start_link(ProcessContext& ctx, Term options) {
     Term name = detail::kw_get(options, detail::at().name);
-    co_return co_await detail::start_dynamic_supervisor(ctx, Atom{}, std::move(options), std::move(name), true, false);
+    co_return co_await detail::start_dynamic_supervisor(ctx, Atom{}, std::move(options),
+                                                        std::move(name), true, false);
 }
 
 Co<Term> task_supervisor_start_link(ProcessContext& ctx, Term options) {
     Term name = detail::kw_get(options, detail::at().name);
-    co_return co_await detail::start_dynamic_supervisor(ctx, Atom{}, std::move(options), std::move(name), true, true);
+    co_return co_await detail::start_dynamic_supervisor(ctx, Atom{}, std::move(options),
+                                                        std::move(name), true, true);
 }
 
 }  // namespace tasklens::otp

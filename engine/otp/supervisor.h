@@ -28,7 +28,7 @@ struct StaticSupervisor {
     Strategy strategy = Strategy::OneForOne;
     int64_t max_restarts = 3;
     int64_t max_seconds = 5;
-    std::deque<int64_t> restarts;  ///< restart times in seconds, newest first
+    std::deque<int64_t> restarts;       ///< restart times in seconds, newest first
     std::vector<ChildRecord> children;  ///< in start order
     int64_t restart_count = 0;
 };
@@ -53,7 +53,8 @@ Co<Term> shutdown_child(ProcessContext& ctx, Pid child, Shutdown shutdown, const
 Co<Term> start_child_mfa(ProcessContext& ctx, Term mfa);
 
 /// Supervisor.start_link/3 for a module: module.init(arg) → {:ok, {flags, children}} | :ignore.
-Co<Term> start_static_supervisor(ProcessContext& ctx, Atom module, Term init_arg, Term name, bool link);
+Co<Term> start_static_supervisor(ProcessContext& ctx, Atom module, Term init_arg, Term name,
+                                 bool link);
 /// Supervisor.start_link(children, options) (Supervisor.Default).
 Co<Term> start_static_supervisor_with(ProcessContext& ctx, Term children, Term options);
 /// Supervisor.init/2: {:ok, {flags, normalized specs}}.
@@ -61,8 +62,8 @@ Co<Term> supervisor_init(ProcessContext& ctx, Term children, Term options);
 
 /// DynamicSupervisor.start_link/3 (module nil = DynamicSupervisor.Default with `init_options`).
 /// task_supervisor: answers {:start_task, ...} with Task.Supervised children.
-Co<Term> start_dynamic_supervisor(ProcessContext& ctx, Atom module, Term init_arg, Term name, bool link,
-                                  bool task_supervisor);
+Co<Term> start_dynamic_supervisor(ProcessContext& ctx, Atom module, Term init_arg, Term name,
+                                  bool link, bool task_supervisor);
 /// DynamicSupervisor.init/1: {:ok, flags map}.
 Term dynamic_supervisor_init(const Term& options);
 

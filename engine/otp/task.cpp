@@ -25,12 +25,14 @@ TaskFields task_fields(const Term& task) {
     const Term* pid = map_find(task, at().pid);
     if (!ref || !owner || !pid || !ref->is_reference() || !owner->is_pid())
         throw ErlangException::error(tup({A(atom::function_clause), task}));
-    return {ref->as_reference(), owner->as_pid(), pid->is_pid() ? std::optional<Pid>(pid->as_pid()) : std::nullopt};
+    return {ref->as_reference(), owner->as_pid(),
+            pid->is_pid() ? std::optional<Pid>(pid->as_pid()) : std::nullopt};
 }
 
 void check_owner(ProcessContext& ctx, const Term& task, const TaskFields& f) {
     if (f.owner != ctx.self())
-        raise_argument("task " + inspect(task) + " must be queried from the owner but was queried from " +
+        raise_argument("task " + inspect(task) +
+                       " must be queried from the owner but was queried from " +
                        inspect(Term::pid(ctx.self())));
 }
 
@@ -54,7 +56,8 @@ Term down_reason(ProcessContext& ctx, const Term& reason, const Term& proc) {
     if (!reason.is_atom(atom::noconnection)) return reason;
     uint32_t node = 0;
     if (proc.is_pid()) node = proc.as_pid().node;
-    if (proc.is_tuple(2) && proc.element(1).is_atom()) return tup({A(at().nodedown), proc.element(1)});
+    if (proc.is_tuple(2) && proc.element(1).is_atom())
+        return tup({A(at().nodedown), proc.element(1)});
     return tup({A(at().nodedown), A(ctx.runtime().node_name(node))});
 }
 
@@ -67,7 +70,8 @@ Term starter_of(ProcessContext& ctx, const Term& owner) {
     const Term& pid = owner.element(2);
     Term name_or_pid = owner.element(1);
     if (name_or_pid.is_pid() && pid.is_pid()) {
-        if (auto info = ctx.info(pid.as_pid()); info && info->registered_name) name_or_pid = A(*info->registered_name);
+        if (auto info = ctx.info(pid.as_pid()); info && info->registered_name)
+            name_or_pid = A(*info->registered_name);
     }
     if (node.is_atom(ctx.runtime().node_name(ctx.self().node))) return name_or_pid;
     if (name_or_pid.is_atom()) return tup({node, name_or_pid});
@@ -98,8 +102,8 @@ Co<Term> run_task_mfa(ProcessContext& ctx, Term owner, Term mfa) {
     report.label = tup({A(at().TaskSupervisor), A(at().terminating)});
     report.starter = starter_of(ctx, owner);
     const Term& args = mfa.element(2);
-    if (mfa.element(0).is_atom(atom::erlang) && mfa.element(1).is_atom(atom::apply) && args.is_cons() &&
-        args.head().is_fun()) {
+    if (mfa.element(0).is_atom(atom::erlang) && mfa.element(1).is_atom(atom::apply) &&
+        args.is_cons() && args.head().is_fun()) {
         report.function = args.head();
         report.args = args.tail().is_cons() ? args.tail().head() : Term::empty_list();
     } else {
@@ -107,7 +111,8 @@ Co<Term> run_task_mfa(ProcessContext& ctx, Term owner, Term mfa) {
                                        static_cast<uint32_t>(list_length(args)));
         report.args = args;
     }
-    const Term log_value = c.kind == atom::throw_ ? tup({A(Atom::intern("nocatch")), c.reason}) : c.reason;
+    const Term log_value =
+        c.kind == atom::throw_ ? tup({A(Atom::intern("nocatch")), c.reason}) : c.reason;
     report.reason = c.exit_reason();
     Term inner = Term::map({{A(at().name), Term::pid(ctx.self())},
                             {A(at().starter), report.starter},
@@ -121,13 +126,15 @@ Co<Term> run_task_mfa(ProcessContext& ctx, Term owner, Term mfa) {
     throw ErlangException(atom::exit, c.exit_reason(), c.stacktrace);
 }
 
-void put_task_dictionary(ProcessContext& ctx, const Term& ancestors, const Term& callers, const Term& mfa) {
+void put_task_dictionary(ProcessContext& ctx, const Term& ancestors, const Term& callers,
+                         const Term& mfa) {
     ctx.dict_put(A(atom::dollar_ancestors), ancestors);
     ctx.dict_put(A(atom::dollar_callers), callers);
     ctx.dict_put(A(atom::dollar_initial_call), mfa_arity(mfa));
 }
 
-void send_task_reply(ProcessContext& ctx, Pid owner, const Term& reply_to, const Term& ref, Term result) {
+void send_task_reply(ProcessContext& ctx, Pid owner, const Term& reply_to, const Term& ref,
+                     Term result) {
     Pid to = owner;
     if (reply_to.is_reference()) {
         // An alias: dropped once the owner demonitored (await timeout, ignore, shutdown).
@@ -152,7 +159,8 @@ namespace {
 Co<void> async_task_body(ProcessContext& ctx, Pid owner, Term ancestors, Term callers, Term mfa,
                          std::shared_ptr<Ref> ref) {
     put_task_dictionary(ctx, ancestors, callers, mfa);
-    const Term owner_info = tup({A(ctx.runtime().node_name(owner.node)), Term::pid(owner), Term::pid(owner)});
+    const Term owner_info =
+        tup({A(ctx.runtime().node_name(owner.node)), Term::pid(owner), Term::pid(owner)});
     Term result = co_await run_task_mfa(ctx, owner_info, mfa);
     const Term ref_term = Term::reference(*ref);
     send_task_reply(ctx, owner, ref_term, ref_term, std::move(result));
@@ -172,8 +180,8 @@ Co<void> reply_task_body(ProcessContext& ctx, Term owner, Term ancestors, bool m
         [&](const Term& m) {
             if (m.is_tuple(5)) {
                 if (m.element(0).is_pid() && m.element(0).as_pid() == owner_pid) return true;
-                return mref.valid() && m.element(0).is_atom(atom::DOWN) && m.element(1).is_reference() &&
-                       m.element(1).as_reference() == mref;
+                return mref.valid() && m.element(0).is_atom(atom::DOWN) &&
+                       m.element(1).is_reference() && m.element(1).as_reference() == mref;
             }
             return false;
         },
@@ -192,17 +200,33 @@ Co<void> reply_task_body(ProcessContext& ctx, Term owner, Term ancestors, bool m
 }
 
 /// Task.Supervised.noreply/4.
-Co<void> noreply_task_body(ProcessContext& ctx, Term owner, Term ancestors, Term callers, Term mfa) {
+Co<void> noreply_task_body(ProcessContext& ctx, Term owner, Term ancestors, Term callers,
+                           Term mfa) {
     put_task_dictionary(ctx, ancestors, callers, mfa);
     co_await run_task_mfa(ctx, owner, mfa);
 }
 
-SpawnOptions task_spawn_options(ProcessContext& ctx, bool link, const Term& mfa, Atom function, int arity) {
+/// "Task MyMod.fun/1" — built by hand: it is made for every task spawned while recording.
+std::string task_label(const Term& mfa) {
+    const Term m = mfa_arity(mfa);
+    std::string label = "Task ";
+    std::string_view module = m.element(0).as_atom().name();
+    if (module.starts_with("Elixir.")) module.remove_prefix(7);
+    label += module;
+    label += '.';
+    label += m.element(1).as_atom().name();
+    label += '/';
+    label += std::to_string(m.element(2).as_integer());
+    return label;
+}
+
+SpawnOptions task_spawn_options(ProcessContext& ctx, bool link, const Term& mfa, Atom function,
+                                int arity) {
     SpawnOptions o;
     o.link = link;
     o.initial_call = tup({A(at().TaskSupervised), A(function), Term::integer(arity)});
     // The label only feeds the trace; skip building it when nothing is recorded.
-    if (ctx.recording()) o.label = "Task " + short_text(mfa_arity(mfa));
+    if (ctx.recording()) o.label = task_label(mfa);
     return o;
 }
 
@@ -214,9 +238,11 @@ Pid spawn_reply_task(ProcessContext& ctx, Term owner, bool monitor_owner, bool l
     o.link = link;
     o.initial_call = tup({A(at().TaskSupervised), A(at().reply), Term::integer(3)});
     return ctx
-        .spawn([owner, ancestors, monitor_owner](ProcessContext& c) {
-            return reply_task_body(c, owner, ancestors, monitor_owner);
-        }, o)
+        .spawn(
+            [owner, ancestors, monitor_owner](ProcessContext& c) {
+                return reply_task_body(c, owner, ancestors, monitor_owner);
+            },
+            o)
         .pid;
 }
 
@@ -224,9 +250,11 @@ Pid spawn_noreply_task(ProcessContext& ctx, Term owner, Term callers, Term mfa, 
     Term ancestors = child_ancestors(ctx, false);
     SpawnOptions o = task_spawn_options(ctx, link, mfa, Atom::intern("noreply"), 4);
     return ctx
-        .spawn([owner, ancestors, callers, mfa](ProcessContext& c) {
-            return noreply_task_body(c, owner, ancestors, callers, mfa);
-        }, o)
+        .spawn(
+            [owner, ancestors, callers, mfa](ProcessContext& c) {
+                return noreply_task_body(c, owner, ancestors, callers, mfa);
+            },
+            o)
         .pid;
 }
 
@@ -237,9 +265,11 @@ Term task_async_mfa(ProcessContext& ctx, Term mfa) {
     auto ref = std::make_shared<Ref>();
     SpawnOptions o = task_spawn_options(ctx, true, mfa, at().reply, 3);
     o.monitor = true;
-    SpawnResult r = ctx.spawn([owner, ancestors, callers, mfa, ref](ProcessContext& c) {
-        return async_task_body(c, owner, ancestors, callers, mfa, ref);
-    }, o);
+    SpawnResult r = ctx.spawn(
+        [owner, ancestors, callers, mfa, ref](ProcessContext& c) {
+            return async_task_body(c, owner, ancestors, callers, mfa, ref);
+        },
+        o);
     *ref = r.monitor;
     state(ctx).active_aliases.insert(r.monitor.id);
     Term arity = tup({mfa.element(0), mfa.element(1), Term::integer(list_length(mfa.element(2)))});
@@ -268,15 +298,17 @@ struct ShutdownResult {
 };
 
 Co<std::optional<Term>> flush_reply(ProcessContext& ctx, Ref ref) {
-    auto m = co_await ctx.receive([ref](const Term& t) { return is_reply_for(t, ref); }, Timeout::millis(0));
+    auto m = co_await ctx.receive([ref](const Term& t) { return is_reply_for(t, ref); },
+                                  Timeout::millis(0));
     if (!m) co_return std::nullopt;
     co_return ok_tuple(m->element(1));
 }
 
-Co<ShutdownResult> shutdown_receive(ProcessContext& ctx, Ref ref, Ref mon, Pid pid, Atom type, Timeout timeout) {
+Co<ShutdownResult> shutdown_receive(ProcessContext& ctx, Ref ref, Ref mon, Pid pid, Atom type,
+                                    Timeout timeout) {
     for (;;) {
-        auto msg = co_await ctx.receive([mon](const Term& t) { return is_down_for(t, mon); }, timeout,
-                                        trace::WaitKind::Shutdown, pid, ref);
+        auto msg = co_await ctx.receive([mon](const Term& t) { return is_down_for(t, mon); },
+                                        timeout, trace::WaitKind::Shutdown, pid, mon);
         if (!msg) {
             ctx.exit(pid, A(atom::kill));
             type = at().timeout_kill;
@@ -295,7 +327,8 @@ Co<ShutdownResult> shutdown_receive(ProcessContext& ctx, Ref ref, Ref mon, Pid p
         if (reason.is_atom(atom::noproc)) {
             // flush_noproc: the task may have died before our monitor; its DOWN tells why.
             ShutdownResult result;
-            auto down = co_await ctx.receive([ref](const Term& t) { return is_down_for(t, ref); }, Timeout::millis(0));
+            auto down = co_await ctx.receive([ref](const Term& t) { return is_down_for(t, ref); },
+                                             Timeout::millis(0));
             if (down) {
                 const Term& r = down->element(4);
                 const bool quiet = (r.is_atom(atom::shutdown) && type != at().brutal_kill) ||
@@ -321,7 +354,8 @@ Co<void> shutdown_enforcer(ProcessContext& ctx, Pid task, Term reason, Pid calle
     const Ref mon = ctx.monitor(Term::pid(caller));
     auto msg = co_await ctx.receive(
         [&](const Term& m) {
-            if (m.is_tuple(2) && m.element(1).is_reference() && m.element(1).as_reference() == done) return true;
+            if (m.is_tuple(2) && m.element(1).is_reference() && m.element(1).as_reference() == done)
+                return true;
             return is_down_for(m, mon);
         },
         Timeout::infinity());
@@ -333,9 +367,11 @@ void shutdown_send(ProcessContext& ctx, Pid pid, Term reason) {
     const Ref done = ctx.make_ref();
     SpawnOptions o;
     o.label = "Task.shutdown enforcer";
-    const Pid enforcer = ctx.spawn([pid, reason, caller, done](ProcessContext& c) {
-                               return shutdown_enforcer(c, pid, reason, caller, done);
-                           }, o)
+    const Pid enforcer = ctx.spawn(
+                                [pid, reason, caller, done](ProcessContext& c) {
+                                    return shutdown_enforcer(c, pid, reason, caller, done);
+                                },
+                                o)
                              .pid;
     ctx.unlink(pid);
     ctx.exit(pid, reason);
@@ -346,10 +382,12 @@ void shutdown_send(ProcessContext& ctx, Pid pid, Term reason) {
 
 }  // namespace detail
 
-// --- public Task API -------------------------------------------------------------------------------
+// --- public Task API
+// -------------------------------------------------------------------------------
 
 Term task_async(ProcessContext& ctx, Term fun) {
-    return task_async_mfa(ctx, tup({A(atom::erlang), A(atom::apply), lst({std::move(fun), Term::empty_list()})}));
+    return task_async_mfa(
+        ctx, tup({A(atom::erlang), A(atom::apply), lst({std::move(fun), Term::empty_list()})}));
 }
 
 Term task_async(ProcessContext& ctx, Atom module, Atom function, Term args) {
@@ -360,8 +398,9 @@ Co<Term> task_await(ProcessContext& ctx, Term task, Timeout timeout) {
     const TaskFields f = task_fields(task);
     check_owner(ctx, task, f);
     const Ref ref = f.ref;
-    auto msg = co_await ctx.receive([ref](const Term& m) { return is_reply_for(m, ref) || is_down_for(m, ref); },
-                                    timeout, trace::WaitKind::TaskAwait, f.pid.value_or(Pid{}), ref);
+    auto msg = co_await ctx.receive(
+        [ref](const Term& m) { return is_reply_for(m, ref) || is_down_for(m, ref); }, timeout,
+        trace::WaitKind::TaskAwait, f.pid.value_or(Pid{}), ref);
     if (!msg) {
         task_demonitor(ctx, ref);
         exit_with(tup({A(atom::timeout), exit_info(at().await, {task, timeout_term(timeout)})}));
@@ -397,14 +436,16 @@ Co<Term> task_await_many(ProcessContext& ctx, Term tasks, Timeout timeout) {
     };
     while (pending > 0) {
         Timeout left = Timeout::infinity();
-        if (deadline >= 0) left = Timeout::millis(std::max<int64_t>(0, (deadline - ctx.now_us() + 999) / 1000));
+        if (deadline >= 0)
+            left = Timeout::millis(std::max<int64_t>(0, (deadline - ctx.now_us() + 999) / 1000));
         auto msg = co_await ctx.receive(
             [&](const Term& m) {
                 if (m.is_tuple(2) && m.element(0).is_reference()) {
                     auto it = awaiting.find(m.element(0).as_reference().id);
                     return it != awaiting.end() && !have[it->second];
                 }
-                if (m.is_tuple(5) && m.element(0).is_atom(atom::DOWN) && m.element(1).is_reference()) {
+                if (m.is_tuple(5) && m.element(0).is_atom(atom::DOWN) &&
+                    m.element(1).is_reference()) {
                     auto it = awaiting.find(m.element(1).as_reference().id);
                     return it != awaiting.end() && !have[it->second];
                 }
@@ -413,7 +454,8 @@ Co<Term> task_await_many(ProcessContext& ctx, Term tasks, Timeout timeout) {
             left, trace::WaitKind::TaskAwait);
         if (!msg) {
             demonitor_pending();
-            exit_with(tup({A(atom::timeout), exit_info(at().await_many, {tasks, timeout_term(timeout)})}));
+            exit_with(tup(
+                {A(atom::timeout), exit_info(at().await_many, {tasks, timeout_term(timeout)})}));
         }
         if (msg->is_tuple(2)) {
             const size_t i = awaiting[msg->element(0).as_reference().id];
@@ -437,8 +479,9 @@ Co<Term> task_yield(ProcessContext& ctx, Term task, Timeout timeout) {
     const TaskFields f = task_fields(task);
     check_owner(ctx, task, f);
     const Ref ref = f.ref;
-    auto msg = co_await ctx.receive([ref](const Term& m) { return is_reply_for(m, ref) || is_down_for(m, ref); },
-                                    timeout, trace::WaitKind::TaskYield, f.pid.value_or(Pid{}), ref);
+    auto msg = co_await ctx.receive(
+        [ref](const Term& m) { return is_reply_for(m, ref) || is_down_for(m, ref); }, timeout,
+        trace::WaitKind::TaskYield, f.pid.value_or(Pid{}), ref);
     if (!msg) co_return Term::nil();
     if (msg->is_tuple(2)) {
         task_demonitor(ctx, ref);
@@ -447,7 +490,8 @@ Co<Term> task_yield(ProcessContext& ctx, Term task, Timeout timeout) {
     state(ctx).active_aliases.erase(ref.id);
     const Term& reason = msg->element(4);
     if (reason.is_atom(atom::noconnection))
-        exit_with(tup({down_reason(ctx, reason, msg->element(3)), exit_info(at().yield, {task, timeout_term(timeout)})}));
+        exit_with(tup({down_reason(ctx, reason, msg->element(3)),
+                       exit_info(at().yield, {task, timeout_term(timeout)})}));
     co_return tup({A(atom::exit), reason});
 }
 
@@ -469,7 +513,8 @@ Term task_ignore(ProcessContext& ctx, Term task) {
             Term down = ctx.take_message(m);
             state(ctx).active_aliases.erase(ref.id);
             if (down.element(4).is_atom(atom::noconnection))
-                exit_with(tup({down_reason(ctx, down.element(4), down.element(3)), exit_info(at().ignore, {task})}));
+                exit_with(tup({down_reason(ctx, down.element(4), down.element(3)),
+                               exit_info(at().ignore, {task})}));
             return tup({A(atom::exit), down.element(4)});
         }
     }
@@ -489,7 +534,8 @@ Co<Term> task_yield_many(ProcessContext& ctx, Term tasks, Term options) {
     } else {
         if (const Term* t = kw_find(options, at().timeout)) timeout = to_timeout(*t);
         if (const Term* o = kw_find(options, at().on_timeout)) on_timeout = o->as_atom();
-        if (const Term* l = kw_find(options, at().limit); l && l->is_integer()) limit = std::min(limit, l->as_integer());
+        if (const Term* l = kw_find(options, at().limit); l && l->is_integer())
+            limit = std::min(limit, l->as_integer());
     }
     std::unordered_map<uint64_t, size_t> index;
     std::vector<Ref> refs(list.size());
@@ -506,12 +552,15 @@ Co<Term> task_yield_many(ProcessContext& ctx, Term tasks, Term options) {
     bool timed_out = false;
     while (limit > 0) {
         Timeout left = Timeout::infinity();
-        if (deadline >= 0) left = Timeout::millis(std::max<int64_t>(0, (deadline - ctx.now_us() + 999) / 1000));
+        if (deadline >= 0)
+            left = Timeout::millis(std::max<int64_t>(0, (deadline - ctx.now_us() + 999) / 1000));
         auto msg = co_await ctx.receive(
             [&](const Term& m) {
                 const Term* key = nullptr;
-                if (m.is_tuple(2) && m.element(0).is_reference()) key = &m.element(0);
-                else if (m.is_tuple(5) && m.element(0).is_atom(atom::DOWN) && m.element(1).is_reference())
+                if (m.is_tuple(2) && m.element(0).is_reference())
+                    key = &m.element(0);
+                else if (m.is_tuple(5) && m.element(0).is_atom(atom::DOWN) &&
+                         m.element(1).is_reference())
                     key = &m.element(1);
                 if (!key) return false;
                 auto it = index.find(key->as_reference().id);
@@ -544,8 +593,10 @@ Co<Term> task_yield_many(ProcessContext& ctx, Term tasks, Term options) {
     for (size_t i = 0; i < list.size(); ++i) {
         Term value = results[i];
         if (!have[i] && timed_out) {
-            if (on_timeout == at().kill_task) value = co_await task_shutdown(ctx, list[i], Shutdown::brutal_kill());
-            else if (on_timeout == at().ignore) value = task_ignore(ctx, list[i]);
+            if (on_timeout == at().kill_task)
+                value = co_await task_shutdown(ctx, list[i], Shutdown::brutal_kill());
+            else if (on_timeout == at().ignore)
+                value = task_ignore(ctx, list[i]);
         }
         out.push_back(tup({list[i], std::move(value)}));
     }
@@ -560,15 +611,20 @@ Co<Term> task_shutdown(ProcessContext& ctx, Term task, Shutdown shutdown) {
     const Ref mon = ctx.monitor(Term::pid(pid));
     const bool brutal = shutdown.kind == ShutdownKind::BrutalKill;
     shutdown_send(ctx, pid, A(brutal ? atom::kill : atom::shutdown));
-    const Timeout timeout = shutdown.kind == ShutdownKind::Timeout ? Timeout::millis(shutdown.timeout_ms)
-                                                                    : Timeout::infinity();
-    ShutdownResult r = co_await shutdown_receive(ctx, f.ref, mon, pid, brutal ? at().brutal_kill : at().shutdown, timeout);
+    const Timeout timeout = shutdown.kind == ShutdownKind::Timeout
+                                ? Timeout::millis(shutdown.timeout_ms)
+                                : Timeout::infinity();
+    ShutdownResult r = co_await shutdown_receive(
+        ctx, f.ref, mon, pid, brutal ? at().brutal_kill : at().shutdown, timeout);
     switch (r.kind) {
-        case ShutdownResult::Kind::Reply: co_return r.value;
-        case ShutdownResult::Kind::Nil: co_return Term::nil();
+        case ShutdownResult::Kind::Reply:
+            co_return r.value;
+        case ShutdownResult::Kind::Nil:
+            co_return Term::nil();
         case ShutdownResult::Kind::Down:
             if (r.value.is_atom(atom::noconnection))
-                exit_with(tup({down_reason(ctx, r.value, r.proc), exit_info(at().shutdown, {task, shutdown_term(shutdown)})}));
+                exit_with(tup({down_reason(ctx, r.value, r.proc),
+                               exit_info(at().shutdown, {task, shutdown_term(shutdown)})}));
             co_return tup({A(atom::exit), r.value});
     }
     co_return Term::nil();
@@ -577,12 +633,14 @@ Co<Term> task_shutdown(ProcessContext& ctx, Term task, Shutdown shutdown) {
 Term task_completed(ProcessContext& ctx, Term value) {
     const Ref ref = ctx.make_ref();
     ctx.send(ctx.self(), tup({Term::reference(ref), std::move(value)}));
-    return make_task(tup({A(at().Task), A(at().completed), Term::integer(1)}), ctx.self(), Term::nil(), ref);
+    return make_task(tup({A(at().Task), A(at().completed), Term::integer(1)}), ctx.self(),
+                     Term::nil(), ref);
 }
 
 Term task_start(ProcessContext& ctx, Term fun, bool link) {
     Term mfa = tup({A(atom::erlang), A(atom::apply), lst({std::move(fun), Term::empty_list()})});
-    return ok_tuple(Term::pid(spawn_noreply_task(ctx, owner_tuple(ctx), get_callers(ctx), mfa, link)));
+    return ok_tuple(
+        Term::pid(spawn_noreply_task(ctx, owner_tuple(ctx), get_callers(ctx), mfa, link)));
 }
 
 }  // namespace tasklens::otp

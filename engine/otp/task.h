@@ -28,9 +28,11 @@ Term down_reason(ProcessContext& ctx, const Term& reason, const Term& proc);
 /// Runs the task's MFA; on a crash hands a {Task.Supervisor, :terminating} report to the crash
 /// hook and exits with the task's exit reason (normal/shutdown exits pass through silently).
 Co<Term> run_task_mfa(ProcessContext& ctx, Term owner, Term mfa);
-void put_task_dictionary(ProcessContext& ctx, const Term& ancestors, const Term& callers, const Term& mfa);
+void put_task_dictionary(ProcessContext& ctx, const Term& ancestors, const Term& callers,
+                         const Term& mfa);
 /// Sends {ref, result}: to reply_to if it is a pid, to the owner if reply_to is a live alias.
-void send_task_reply(ProcessContext& ctx, Pid owner, const Term& reply_to, const Term& ref, Term result);
+void send_task_reply(ProcessContext& ctx, Pid owner, const Term& reply_to, const Term& ref,
+                     Term result);
 
 /// Task.Supervised.start_link(owner, :monitor | :nomonitor): a task waiting for its MFA message.
 Pid spawn_reply_task(ProcessContext& ctx, Term owner, bool monitor_owner, bool link);
@@ -41,6 +43,7 @@ Term task_async_mfa(ProcessContext& ctx, Term mfa);
 
 /// The stream of Task.async_stream / Task.Supervisor.async_stream(_nolink).
 /// supervisor: nil for Task.async_stream; link: whether tasks are linked to the caller.
-Term build_stream(ProcessContext& ctx, Term supervisor, bool link, Term enumerable, Term fun_or_mfa, Term options);
+Term build_stream(ProcessContext& ctx, Term supervisor, bool link, Term enumerable, Term fun_or_mfa,
+                  Term options);
 
 }  // namespace tasklens::otp::detail

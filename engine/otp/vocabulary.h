@@ -33,7 +33,8 @@ struct Shutdown {
 /// Which children a static supervisor restarts when one of them exits.
 enum class Strategy : uint8_t {
     OneForOne,   ///< only the child that exited
-    OneForAll,   ///< all children: the others are terminated (reverse start order), then all restarted
+    OneForAll,   ///< all children: the others are terminated (reverse start order), then all
+                 ///< restarted
     RestForOne,  ///< the child and every child started after it
 };
 
@@ -42,25 +43,34 @@ enum class ChildType : uint8_t { Worker, Supervisor };
 
 constexpr std::string_view to_string(RestartType r) noexcept {
     switch (r) {
-        case RestartType::Permanent: return "permanent";
-        case RestartType::Transient: return "transient";
-        case RestartType::Temporary: return "temporary";
+        case RestartType::Permanent:
+            return "permanent";
+        case RestartType::Transient:
+            return "transient";
+        case RestartType::Temporary:
+            return "temporary";
     }
     return "?";
 }
 constexpr std::string_view to_string(ShutdownKind s) noexcept {
     switch (s) {
-        case ShutdownKind::BrutalKill: return "brutal_kill";
-        case ShutdownKind::Timeout: return "timeout";
-        case ShutdownKind::Infinity: return "infinity";
+        case ShutdownKind::BrutalKill:
+            return "brutal_kill";
+        case ShutdownKind::Timeout:
+            return "timeout";
+        case ShutdownKind::Infinity:
+            return "infinity";
     }
     return "?";
 }
 constexpr std::string_view to_string(Strategy s) noexcept {
     switch (s) {
-        case Strategy::OneForOne: return "one_for_one";
-        case Strategy::OneForAll: return "one_for_all";
-        case Strategy::RestForOne: return "rest_for_one";
+        case Strategy::OneForOne:
+            return "one_for_one";
+        case Strategy::OneForAll:
+            return "one_for_all";
+        case Strategy::RestForOne:
+            return "rest_for_one";
     }
     return "?";
 }
