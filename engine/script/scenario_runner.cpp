@@ -42,8 +42,7 @@ Co<void> report_crash(ProcessContext& ctx, otp::CrashReport report) {
     std::string text;
     // Supervisor reports are SASL reports: the primary filters see them, Elixir's console
     // handler does not print them (handle_sasl_reports: false).
-    bool sasl = report.kind == otp::CrashReport::Kind::ChildTerminated ||
-                report.kind == otp::CrashReport::Kind::Shutdown;
+    bool sasl = report.sasl;
     switch (report.kind) {
         case otp::CrashReport::Kind::Task:
             text = task_crash_report(report.pid, report.starter, report.function, report.args,
