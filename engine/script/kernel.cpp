@@ -1036,9 +1036,6 @@ Co<Term> k_struct_bang(ProcessContext& c, Args a) {
     co_return k_struct_bang_map(c, Args(args, 2));
 }
 
-Term n_self(ProcessContext& c, Args) {
-    return k_node(c, {});
-}
 Term n_list(ProcessContext&, Args) {
     return Term::empty_list();
 }
@@ -1331,7 +1328,6 @@ void register_vm_builtins(BuiltinTable& t) {
     t.add("Elixir.Access", "get", 2, a_get);
     t.add("Elixir.Access", "get", 3, a_get3);
 
-    t.add("Elixir.Node", "self", 0, n_self);
     t.add("Elixir.Node", "list", 0, n_list);
     t.add("Elixir.Node", "alive?", 0, n_alive);
 }
