@@ -35,9 +35,10 @@ bool BuiltinTable::has_module(Atom module) const noexcept {
 const BuiltinTable& builtins() {
     static const BuiltinTable table = [] {
         BuiltinTable t;
-        register_pure_stdlib(t);
-        // The VM's own functions win over a pure function of the same name.
         register_vm_builtins(t);
+        // Where both define a pure function (:erlang BIFs, Access), the standard library's
+        // version wins: it raises Elixir's exact error messages.
+        register_pure_stdlib(t);
         return t;
     }();
     return table;
