@@ -1,0 +1,716 @@
+# Prelude: Enumerable, Enum and Stream, written in the scenario language so that callbacks run
+# on the VM's heap stack and may block (Enum.map(tasks, &Task.await/1)).
+#
+# A stream is any function of arity 2 following Enumerable.reduce/3's contract:
+#   fn {:cont, acc} | {:halt, acc}, reducer -> {:done, acc} | {:halted, acc} end
+# (Task.async_stream returns one, as in Elixir). Suspension is not supported.
+
+defmodule Enumerable do
+  def reduce(list, acc, fun) when is_list(list), do: reduce_list(list, acc, fun)
+
+  def reduce(%{__struct__: Range, first: first, last: last, step: step}, acc, fun) do
+    reduce_range(first, last, step, acc, fun)
+  end
+
+  def reduce(%{__struct__: MapSet} = set, acc, fun), do: reduce_list(MapSet.to_list(set), acc, fun)
+  def reduce(%{__struct__: Stream, enum: enum, funs: funs}, acc, fun), do: Tasklens.VM.stream_reduce(enum, funs, acc, fun)
+  def reduce(%{__struct__: _} = other, _acc, _fun), do: Tasklens.VM.undefined_protocol(Enumerable, other)
+  def reduce(map, acc, fun) when is_map(map), do: reduce_list(Tasklens.VM.map_to_list(map), acc, fun)
+  def reduce(stream, acc, fun) when is_function(stream, 2), do: stream.(acc, fun)
+  def reduce(other, _acc, _fun), do: Tasklens.VM.undefined_protocol(Enumerable, other)
+
+  def member?(list, x) when is_list(list), do: {:ok, Tasklens.VM.list_member(x, list)}
+
+  def member?(%{__struct__: Range, first: first, last: last, step: step}, x) do
+    cond do
+      not is_integer(x) -> {:ok, false}
+      step > 0 -> {:ok, x >= first and x <= last and rem(x - first, step) == 0}
+      true -> {:ok, x <= first and x >= last and rem(first - x, -step) == 0}
+    end
+  end
+
+  def member?(%{__struct__: MapSet} = set, x), do: {:ok, MapSet.member?(set, x)}
+
+  def member?(map, {k, v}) when is_map(map) and not is_map_key(map, :__struct__) do
+    case map do
+      %{^k => ^v} -> {:ok, true}
+      _ -> {:ok, false}
+    end
+  end
+
+  def member?(map, _) when is_map(map) and not is_map_key(map, :__struct__), do: {:ok, false}
+  def member?(_, _), do: {:error, __MODULE__}
+
+  def count(list) when is_list(list), do: {:ok, length(list)}
+  def count(%{__struct__: Range} = range), do: {:ok, Tasklens.VM.range_size(range)}
+  def count(%{__struct__: MapSet} = set), do: {:ok, MapSet.size(set)}
+  def count(map) when is_map(map) and not is_map_key(map, :__struct__), do: {:ok, map_size(map)}
+  def count(_), do: {:error, __MODULE__}
+
+  defp reduce_list(_list, {:halt, acc}, _fun), do: {:halted, acc}
+  defp reduce_list([], {:cont, acc}, _fun), do: {:done, acc}
+  defp reduce_list([h | t], {:cont, acc}, fun), do: reduce_list(t, fun.(h, acc), fun)
+  defp reduce_list(list, {:suspend, acc}, fun), do: {:suspended, acc, fn next -> reduce_list(list, next, fun) end}
+
+  defp reduce_range(_first, _last, _step, {:halt, acc}, _fun), do: {:halted, acc}
+  defp reduce_range(first, last, step, {:suspend, acc}, fun) do
+    {:suspended, acc, fn next -> reduce_range(first, last, step, next, fun) end}
+  end
+
+  defp reduce_range(first, last, step, {:cont, acc}, fun) do
+    if (step > 0 and first > last) or (step < 0 and first < last) do
+      {:done, acc}
+    else
+      reduce_range(first + step, last, step, fun.(first, acc), fun)
+    end
+  end
+end
+
+defmodule Enum do
+  # ---- the core: reductions that may stop early
+  def reduce(list, acc, fun) when is_list(list), do: reduce_list(list, acc, fun)
+
+  def reduce(enum, acc, fun) do
+    {_, result} = Enumerable.reduce(enum, {:cont, acc}, fn x, a -> {:cont, fun.(x, a)} end)
+    result
+  end
+
+  def reduce(enum, fun) do
+    result =
+      reduce(enum, :__tasklens_empty__, fn
+        x, :__tasklens_empty__ -> {:value, x}
+        x, {:value, acc} -> {:value, fun.(x, acc)}
+      end)
+
+    case result do
+      {:value, v} -> v
+      :__tasklens_empty__ -> raise Enum.EmptyError
+    end
+  end
+
+  defp reduce_list([h | t], acc, fun), do: reduce_list(t, fun.(h, acc), fun)
+  defp reduce_list([], acc, _fun), do: acc
+
+  def reduce_while(enum, acc, fun) do
+    {_, result} = Enumerable.reduce(enum, {:cont, acc}, fun)
+    result
+  end
+
+  def to_list(list) when is_list(list), do: list
+  def to_list(%{__struct__: Range, first: first, last: last, step: step}), do: Tasklens.VM.range_to_list(first, last, step)
+  def to_list(enum), do: :lists.reverse(reduce(enum, [], fn x, acc -> [x | acc] end))
+
+  # ---- mapping and filtering
+  def map(list, fun) when is_list(list), do: map_list(list, fun)
+  def map(enum, fun), do: map_list(to_list(enum), fun)
+
+  defp map_list([h | t], fun) do
+    v = fun.(h)
+    [v | map_list(t, fun)]
+  end
+
+  defp map_list([], _fun), do: []
+
+  def each(list, fun) when is_list(list) do
+    each_list(list, fun)
+    :ok
+  end
+
+  def each(enum, fun) do
+    reduce(enum, nil, fn x, _ ->
+      fun.(x)
+      nil
+    end)
+
+    :ok
+  end
+
+  defp each_list([h | t], fun) do
+    fun.(h)
+    each_list(t, fun)
+  end
+
+  defp each_list([], _fun), do: :ok
+
+  def filter(enum, fun), do: :lists.reverse(reduce(enum, [], fn x, acc -> if fun.(x), do: [x | acc], else: acc end))
+  def reject(enum, fun), do: :lists.reverse(reduce(enum, [], fn x, acc -> if fun.(x), do: acc, else: [x | acc] end))
+
+  def flat_map(enum, fun) do
+    :lists.reverse(reduce(enum, [], fn x, acc -> :lists.reverse(to_list(fun.(x)), acc) end))
+  end
+
+  def map_reduce(enum, acc, fun) do
+    {list, acc} =
+      reduce(enum, {[], acc}, fn x, {list, acc} ->
+        {v, acc} = fun.(x, acc)
+        {[v | list], acc}
+      end)
+
+    {:lists.reverse(list), acc}
+  end
+
+  def scan(enum, fun) do
+    {list, _} =
+      reduce(enum, {[], :__tasklens_empty__}, fn
+        x, {list, :__tasklens_empty__} -> {[x | list], {:value, x}}
+        x, {list, {:value, acc}} ->
+          v = fun.(x, acc)
+          {[v | list], {:value, v}}
+      end)
+
+    :lists.reverse(list)
+  end
+
+  def scan(enum, acc, fun) do
+    {list, _} =
+      reduce(enum, {[], acc}, fn x, {list, acc} ->
+        v = fun.(x, acc)
+        {[v | list], v}
+      end)
+
+    :lists.reverse(list)
+  end
+
+  def with_index(enum, offset \\ 0)
+
+  def with_index(enum, fun) when is_function(fun, 2) do
+    {list, _} = map_reduce(enum, 0, fn x, i -> {fun.(x, i), i + 1} end)
+    list
+  end
+
+  def with_index(enum, offset) do
+    {list, _} = map_reduce(enum, offset, fn x, i -> {{x, i}, i + 1} end)
+    list
+  end
+
+  def each_with_index(enum, fun), do: each(with_index(enum), fn {x, i} -> fun.(x, i) end)
+
+  def zip(a, b), do: zip_lists(to_list(a), to_list(b))
+  def zip([]), do: []
+
+  def zip(enums) do
+    lists = map(enums, &to_list/1)
+    zip_many(lists)
+  end
+
+  defp zip_many(lists) do
+    if any?(lists, fn l -> l == [] end) do
+      []
+    else
+      [List.to_tuple(map(lists, &hd/1)) | zip_many(map(lists, &tl/1))]
+    end
+  end
+
+  defp zip_lists([a | as], [b | bs]), do: [{a, b} | zip_lists(as, bs)]
+  defp zip_lists(_, _), do: []
+
+  def zip_with(a, b, fun), do: map(zip(a, b), fn {x, y} -> fun.(x, y) end)
+
+  def unzip(enum) do
+    {as, bs} = reduce(enum, {[], []}, fn {a, b}, {as, bs} -> {[a | as], [b | bs]} end)
+    {:lists.reverse(as), :lists.reverse(bs)}
+  end
+
+  # ---- taking and dropping
+  def take(_enum, 0), do: []
+
+  def take(list, n) when is_list(list) and n > 0, do: take_list(list, n)
+
+  def take(enum, n) when n > 0 do
+    {_, {list, _}} =
+      Enumerable.reduce(enum, {:cont, {[], n}}, fn x, {list, left} ->
+        if left > 1, do: {:cont, {[x | list], left - 1}}, else: {:halt, {[x | list], 0}}
+      end)
+
+    :lists.reverse(list)
+  end
+
+  def take(enum, n) when n < 0 do
+    list = to_list(enum)
+    drop(list, max(length(list) + n, 0))
+  end
+
+  defp take_list([h | t], n) when n > 0, do: [h | take_list(t, n - 1)]
+  defp take_list(_, _), do: []
+
+  def drop(enum, n) when n >= 0, do: drop_list(to_list(enum), n)
+
+  def drop(enum, n) when n < 0 do
+    list = to_list(enum)
+    take_list(list, max(length(list) + n, 0))
+  end
+
+  defp drop_list([_ | t], n) when n > 0, do: drop_list(t, n - 1)
+  defp drop_list(list, _), do: list
+
+  def take_while(enum, fun) do
+    {_, list} =
+      Enumerable.reduce(enum, {:cont, []}, fn x, acc ->
+        if fun.(x), do: {:cont, [x | acc]}, else: {:halt, acc}
+      end)
+
+    :lists.reverse(list)
+  end
+
+  def drop_while(enum, fun), do: drop_while_list(to_list(enum), fun)
+  defp drop_while_list([h | t] = list, fun), do: if(fun.(h), do: drop_while_list(t, fun), else: list)
+  defp drop_while_list([], _fun), do: []
+
+  def split(enum, n) when n >= 0 do
+    list = to_list(enum)
+    {take_list(list, n), drop_list(list, n)}
+  end
+
+  def split(enum, n) do
+    list = to_list(enum)
+    split(list, max(length(list) + n, 0))
+  end
+
+  def split_while(enum, fun) do
+    list = to_list(enum)
+    {take_while(list, fun), drop_while(list, fun)}
+  end
+
+  def split_with(enum, fun) do
+    {yes, no} = reduce(enum, {[], []}, fn x, {yes, no} -> if fun.(x), do: {[x | yes], no}, else: {yes, [x | no]} end)
+    {:lists.reverse(yes), :lists.reverse(no)}
+  end
+
+  def chunk_every(enum, count), do: chunk_every(enum, count, count, [])
+  def chunk_every(enum, count, step), do: chunk_every(enum, count, step, [])
+
+  def chunk_every(enum, count, step, leftover) do
+    chunk_list(to_list(enum), count, step, leftover)
+  end
+
+  defp chunk_list([], _count, _step, _leftover), do: []
+
+  defp chunk_list(list, count, step, leftover) do
+    chunk = take_list(list, count)
+    len = length(chunk)
+
+    cond do
+      len == count ->
+        rest = drop_list(list, step)
+        if rest == [] or length(list) <= count and step >= count, do: [chunk], else: [chunk | chunk_list(rest, count, step, leftover)]
+
+      leftover == :discard ->
+        []
+
+      true ->
+        [chunk ++ take_list(to_list(leftover), count - len)]
+    end
+  end
+
+  def chunk_by(enum, fun) do
+    list = to_list(enum)
+
+    case list do
+      [] -> []
+      [h | t] -> chunk_by_list(t, fun, fun.(h), [h], [])
+    end
+  end
+
+  defp chunk_by_list([], _fun, _key, current, acc), do: :lists.reverse([:lists.reverse(current) | acc])
+
+  defp chunk_by_list([h | t], fun, key, current, acc) do
+    k = fun.(h)
+    if k == key, do: chunk_by_list(t, fun, key, [h | current], acc), else: chunk_by_list(t, fun, k, [h], [:lists.reverse(current) | acc])
+  end
+
+  # ---- searching
+  def find(enum, default \\ nil, fun) do
+    {_, result} =
+      Enumerable.reduce(enum, {:cont, default}, fn x, acc ->
+        if fun.(x), do: {:halt, x}, else: {:cont, acc}
+      end)
+
+    result
+  end
+
+  def find_value(enum, default \\ nil, fun) do
+    {_, result} =
+      Enumerable.reduce(enum, {:cont, default}, fn x, acc ->
+        v = fun.(x)
+        if v, do: {:halt, v}, else: {:cont, acc}
+      end)
+
+    result
+  end
+
+  def find_index(enum, fun) do
+    {_, {result, _}} =
+      Enumerable.reduce(enum, {:cont, {nil, 0}}, fn x, {_, i} ->
+        if fun.(x), do: {:halt, {i, i}}, else: {:cont, {nil, i + 1}}
+      end)
+
+    result
+  end
+
+  def any?(enum), do: any?(enum, fn x -> x end)
+
+  def any?(enum, fun) do
+    {_, result} = Enumerable.reduce(enum, {:cont, false}, fn x, _ -> if fun.(x), do: {:halt, true}, else: {:cont, false} end)
+    result
+  end
+
+  def all?(enum), do: all?(enum, fn x -> x end)
+
+  def all?(enum, fun) do
+    {_, result} = Enumerable.reduce(enum, {:cont, true}, fn x, _ -> if fun.(x), do: {:cont, true}, else: {:halt, false} end)
+    result
+  end
+
+  def member?(enum, x) do
+    case Enumerable.member?(enum, x) do
+      {:ok, result} -> result
+      _ -> any?(enum, fn y -> y === x end)
+    end
+  end
+
+  def empty?(enum) do
+    case Enumerable.count(enum) do
+      {:ok, n} -> n == 0
+      _ -> not any?(enum, fn _ -> true end)
+    end
+  end
+
+  def count(enum) do
+    case Enumerable.count(enum) do
+      {:ok, n} -> n
+      _ -> reduce(enum, 0, fn _, n -> n + 1 end)
+    end
+  end
+
+  def count(enum, fun), do: reduce(enum, 0, fn x, n -> if fun.(x), do: n + 1, else: n end)
+
+  def at(enum, index, default \\ nil) do
+    list = to_list(enum)
+    index = if index < 0, do: length(list) + index, else: index
+    if index < 0, do: default, else: at_list(list, index, default)
+  end
+
+  defp at_list([h | _], 0, _default), do: h
+  defp at_list([_ | t], i, default), do: at_list(t, i - 1, default)
+  defp at_list([], _, default), do: default
+
+  def fetch(enum, index) do
+    list = to_list(enum)
+    index = if index < 0, do: length(list) + index, else: index
+
+    if index >= 0 and index < length(list) do
+      {:ok, at_list(list, index, nil)}
+    else
+      :error
+    end
+  end
+
+  def fetch!(enum, index) do
+    case fetch(enum, index) do
+      {:ok, v} -> v
+      :error -> raise Enum.OutOfBoundsError, "out of bounds error"
+    end
+  end
+
+  # ---- aggregates
+  def sum(enum), do: reduce(enum, 0, fn x, acc -> acc + x end)
+  def product(enum), do: reduce(enum, 1, fn x, acc -> acc * x end)
+
+  def min(enum, empty_fallback \\ fn -> raise Enum.EmptyError end) do
+    case to_list(enum) do
+      [] -> empty_fallback.()
+      [h | t] -> reduce_list(t, h, fn x, acc -> if x < acc, do: x, else: acc end)
+    end
+  end
+
+  def max(enum, empty_fallback \\ fn -> raise Enum.EmptyError end) do
+    case to_list(enum) do
+      [] -> empty_fallback.()
+      [h | t] -> reduce_list(t, h, fn x, acc -> if x > acc, do: x, else: acc end)
+    end
+  end
+
+  def min_by(enum, fun, empty_fallback \\ fn -> raise Enum.EmptyError end) do
+    case to_list(enum) do
+      [] ->
+        empty_fallback.()
+
+      [h | t] ->
+        {v, _} = reduce_list(t, {h, fun.(h)}, fn x, {_, k} = acc -> kx = fun.(x); if kx < k, do: {x, kx}, else: acc end)
+        v
+    end
+  end
+
+  def max_by(enum, fun, empty_fallback \\ fn -> raise Enum.EmptyError end) do
+    case to_list(enum) do
+      [] ->
+        empty_fallback.()
+
+      [h | t] ->
+        {v, _} = reduce_list(t, {h, fun.(h)}, fn x, {_, k} = acc -> kx = fun.(x); if kx > k, do: {x, kx}, else: acc end)
+        v
+    end
+  end
+
+  def min_max(enum), do: {min(enum), max(enum)}
+
+  def frequencies(enum) do
+    reduce(enum, %{}, fn x, acc -> Map.put(acc, x, Map.get(acc, x, 0) + 1) end)
+  end
+
+  def frequencies_by(enum, fun) do
+    reduce(enum, %{}, fn x, acc ->
+      k = fun.(x)
+      Map.put(acc, k, Map.get(acc, k, 0) + 1)
+    end)
+  end
+
+  def group_by(enum, key_fun, value_fun \\ fn x -> x end) do
+    enum
+    |> to_list()
+    |> :lists.reverse()
+    |> reduce_list(%{}, fn x, acc ->
+      k = key_fun.(x)
+      Map.put(acc, k, [value_fun.(x) | Map.get(acc, k, [])])
+    end)
+  end
+
+  def uniq(enum), do: uniq_by(enum, fn x -> x end)
+
+  def uniq_by(enum, fun) do
+    {list, _} =
+      reduce(enum, {[], %{}}, fn x, {list, seen} ->
+        k = fun.(x)
+        if Map.has_key?(seen, k), do: {list, seen}, else: {[x | list], Map.put(seen, k, true)}
+      end)
+
+    :lists.reverse(list)
+  end
+
+  def dedup(enum) do
+    enum
+    |> to_list()
+    |> reduce_list([], fn
+      x, [x | _] = acc -> acc
+      x, acc -> [x | acc]
+    end)
+    |> :lists.reverse()
+  end
+
+  def reverse(enum), do: :lists.reverse(to_list(enum))
+  def reverse(enum, tail), do: :lists.reverse(to_list(enum), to_list(tail))
+
+  def concat(enums), do: flat_map(enums, &to_list/1)
+  def concat(a, b), do: to_list(a) ++ to_list(b)
+
+  def intersperse(enum, sep) do
+    case to_list(enum) do
+      [] -> []
+      [h | t] -> [h | flat_map(t, fn x -> [sep, x] end)]
+    end
+  end
+
+  # ---- sorting
+  def sort(enum), do: Tasklens.VM.sort(to_list(enum))
+  def sort(enum, :asc), do: Tasklens.VM.sort(to_list(enum))
+  def sort(enum, :desc), do: Tasklens.VM.sort_desc(to_list(enum))
+  def sort(enum, fun) when is_function(fun, 2), do: merge_sort(to_list(enum), fun)
+
+  def sort_by(enum, mapper, sorter \\ :asc) do
+    pairs = map(to_list(enum), fn x -> {mapper.(x), x} end)
+
+    sorted =
+      case sorter do
+        :asc -> Tasklens.VM.keysort(pairs)
+        :desc -> Tasklens.VM.keysort_desc(pairs)
+        fun -> merge_sort(pairs, fn {a, _}, {b, _} -> fun.(a, b) end)
+      end
+
+    map(sorted, fn {_, x} -> x end)
+  end
+
+  defp merge_sort([], _fun), do: []
+  defp merge_sort([x], _fun), do: [x]
+
+  defp merge_sort(list, fun) do
+    {left, right} = :lists.split(div(length(list), 2), list)
+    merge(merge_sort(left, fun), merge_sort(right, fun), fun)
+  end
+
+  defp merge([], right, _fun), do: right
+  defp merge(left, [], _fun), do: left
+
+  defp merge([l | ls] = left, [r | rs] = right, fun) do
+    if fun.(l, r), do: [l | merge(ls, right, fun)], else: [r | merge(left, rs, fun)]
+  end
+
+  # ---- strings and collections
+  def join(enum, joiner \\ "") do
+    enum |> to_list() |> map_list(&Tasklens.VM.chardata_to_string/1) |> Tasklens.VM.join(joiner)
+  end
+
+  def map_join(enum, joiner \\ "", mapper) do
+    enum |> to_list() |> map_list(fn x -> Tasklens.VM.chardata_to_string(mapper.(x)) end) |> Tasklens.VM.join(joiner)
+  end
+
+  def into(enum, collectable), do: Tasklens.VM.into(to_list(enum), collectable)
+  def into(enum, collectable, transform), do: Tasklens.VM.into(map(enum, transform), collectable)
+
+  def random(enum) do
+    list = to_list(enum)
+    if list == [], do: raise(Enum.EmptyError), else: hd(list)
+  end
+
+  def slice(enum, %{__struct__: Range, first: first, last: last}) do
+    list = to_list(enum)
+    len = length(list)
+    first = if first < 0, do: len + first, else: first
+    last = if last < 0, do: len + last, else: last
+    if first > last or first >= len, do: [], else: take_list(drop_list(list, first), last - first + 1)
+  end
+
+  def slice(enum, start, amount), do: take_list(drop_list(to_list(enum), start), amount)
+end
+
+defmodule Stream do
+  def map(enum, fun), do: fn acc, r -> Enumerable.reduce(enum, acc, fn x, a -> r.(fun.(x), a) end) end
+  def filter(enum, fun), do: fn acc, r -> Enumerable.reduce(enum, acc, fn x, a -> if fun.(x), do: r.(x, a), else: {:cont, a} end) end
+  def reject(enum, fun), do: fn acc, r -> Enumerable.reduce(enum, acc, fn x, a -> if fun.(x), do: {:cont, a}, else: r.(x, a) end) end
+
+  def each(enum, fun) do
+    fn acc, r ->
+      Enumerable.reduce(enum, acc, fn x, a ->
+        fun.(x)
+        r.(x, a)
+      end)
+    end
+  end
+
+  def flat_map(enum, fun) do
+    fn acc, r ->
+      Enumerable.reduce(enum, acc, fn x, a ->
+        case Enumerable.reduce(fun.(x), {:cont, a}, r) do
+          {:halted, a} -> {:halt, a}
+          {_, a} -> {:cont, a}
+        end
+      end)
+    end
+  end
+
+  # A stateful stage threads {outer_acc, state} through the inner reduction; `unwrap` turns the
+  # inner result back into the outer one (continuations included, for suspension).
+  defp stage(enum, {tag, acc}, state, reducer), do: unwrap(Enumerable.reduce(enum, {tag, {acc, state}}, reducer))
+
+  defp unwrap({:done, {acc, _}}), do: {:done, acc}
+  defp unwrap({:halted, {acc, _}}), do: {:halted, acc}
+  defp unwrap({:suspended, {acc, state}, cont}), do: {:suspended, acc, fn {tag, a} -> unwrap(cont.({tag, {a, state}})) end}
+
+  def with_index(enum, offset \\ 0) do
+    fn acc, r ->
+      stage(enum, acc, offset, fn x, {a, i} ->
+        {tag, a} = r.({x, i}, a)
+        {tag, {a, i + 1}}
+      end)
+    end
+  end
+
+  def take(_enum, 0), do: fn {_, acc}, _r -> {:done, acc} end
+
+  def take(enum, n) when n > 0 do
+    fn acc, r ->
+      stage(enum, acc, n, fn
+        _x, {a, 0} ->
+          {:halt, {a, 0}}
+
+        x, {a, left} ->
+          case r.(x, a) do
+            {:cont, a} when left > 1 -> {:cont, {a, left - 1}}
+            {:cont, a} -> {:halt, {a, 0}}
+            {tag, a} -> {tag, {a, left - 1}}
+          end
+      end)
+    end
+  end
+
+  def take_while(enum, fun) do
+    fn acc, r ->
+      stage(enum, acc, true, fn x, {a, _} ->
+        if fun.(x) do
+          {tag, a} = r.(x, a)
+          {tag, {a, true}}
+        else
+          {:halt, {a, false}}
+        end
+      end)
+    end
+  end
+
+  def drop(enum, n) do
+    fn acc, r ->
+      stage(enum, acc, n, fn x, {a, left} ->
+        if left > 0 do
+          {:cont, {a, left - 1}}
+        else
+          {tag, a} = r.(x, a)
+          {tag, {a, 0}}
+        end
+      end)
+    end
+  end
+
+  def uniq(enum) do
+    fn acc, r ->
+      stage(enum, acc, %{}, fn x, {a, seen} ->
+        if Map.has_key?(seen, x) do
+          {:cont, {a, seen}}
+        else
+          {tag, a} = r.(x, a)
+          {tag, {a, Map.put(seen, x, true)}}
+        end
+      end)
+    end
+  end
+
+  def concat(a, b), do: concat([a, b])
+  def concat(enums), do: flat_map(enums, fn e -> e end)
+
+  def run(enum) do
+    Enumerable.reduce(enum, {:cont, nil}, fn _, _ -> {:cont, nil} end)
+    :ok
+  end
+
+  def cycle(enum) do
+    list = Enum.to_list(enum)
+    fn acc, r -> cycle_reduce(list, list, acc, r) end
+  end
+
+  defp cycle_reduce(_list, _all, {:halt, acc}, _r), do: {:halted, acc}
+  defp cycle_reduce([], all, acc, r), do: cycle_reduce(all, all, acc, r)
+  defp cycle_reduce([h | t], all, {:cont, acc}, r), do: cycle_reduce(t, all, r.(h, acc), r)
+
+  def iterate(start, next), do: fn acc, r -> iterate_reduce(start, next, acc, r) end
+
+  defp iterate_reduce(_x, _next, {:halt, acc}, _r), do: {:halted, acc}
+  defp iterate_reduce(x, next, {:cont, acc}, r), do: iterate_reduce_next(x, next, r.(x, acc), r)
+  defp iterate_reduce_next(_x, _next, {:halt, acc}, _r), do: {:halted, acc}
+  defp iterate_reduce_next(x, next, acc, r), do: iterate_reduce(next.(x), next, acc, r)
+
+  def repeatedly(fun), do: fn acc, r -> repeatedly_reduce(fun, acc, r) end
+  defp repeatedly_reduce(_fun, {:halt, acc}, _r), do: {:halted, acc}
+  defp repeatedly_reduce(fun, {:cont, acc}, r), do: repeatedly_reduce(fun, r.(fun.(), acc), r)
+
+  def unfold(acc0, fun), do: fn acc, r -> unfold_reduce(acc0, fun, acc, r) end
+  defp unfold_reduce(_s, _fun, {:halt, acc}, _r), do: {:halted, acc}
+
+  defp unfold_reduce(s, fun, {:cont, acc}, r) do
+    case fun.(s) do
+      nil -> {:done, acc}
+      {x, s} -> unfold_reduce(s, fun, r.(x, acc), r)
+    end
+  end
+
+  def interval(ms), do: iterate(0, fn i -> Process.sleep(ms); i + 1 end) |> map(fn i -> i end) |> Tasklens.VM.delay_first(ms)
+  def timer(ms), do: repeatedly(fn -> Process.sleep(ms); 0 end) |> take(1)
+
+  def into(enum, _collectable), do: enum
+end

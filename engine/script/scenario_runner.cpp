@@ -1,0 +1,168 @@
+#include "engine/script/scenario_runner.h"
+
+#include <fmt/format.h>
+
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <sstream>
+
+#include "engine/otp/otp.h"
+#include "engine/runtime/format_error.h"
+#include "engine/runtime/inspect.h"
+#include "engine/script/compiler.h"
+#include "engine/script/logger.h"
+#include "engine/script/vm.h"
+
+namespace tasklens::script {
+namespace {
+
+/// How the script's own process ended, recorded before the exception leaves its body.
+struct MainOutcome {
+    bool raised = false;
+    Atom kind;
+    Term reason;
+    Term stacktrace;
+};
+
+Co<void> main_body(ProcessContext& ctx, const FunctionCode* main,
+                   std::shared_ptr<MainOutcome> outcome) {
+    try {
+        (void)co_await run_function(ctx, main, {});
+    } catch (ErlangException& e) {
+        outcome->raised = true;
+        outcome->kind = e.kind();
+        outcome->reason = e.reason();
+        outcome->stacktrace = e.stacktrace();
+        throw;
+    }
+}
+
+Co<void> report_crash(ProcessContext& ctx, otp::CrashReport report) {
+    std::string text;
+    // Supervisor reports are SASL reports: the primary filters see them, Elixir's console
+    // handler does not print them (handle_sasl_reports: false).
+    bool sasl = report.sasl;
+    switch (report.kind) {
+        case otp::CrashReport::Kind::Task:
+            text = task_crash_report(report.pid, report.starter, report.function, report.args,
+                                     report.reason);
+            break;
+        case otp::CrashReport::Kind::GenServer: {
+            GenServerCrash crash;
+            crash.name = Term::pid(report.pid);
+            crash.reason = report.reason;
+            crash.last_message = report.function;
+            crash.state = report.args;
+            crash.client = report.starter;
+            text = genserver_crash_report(crash);
+        } break;
+        default:
+            text = fmt::format("Child of Supervisor {} terminated\n** (exit) {}",
+                               inspect(Term::pid(report.pid)), inspect(report.reason));
+            break;
+    }
+    Term msg = Term::tuple({Term::atom("report"), report.report});
+    co_await log_event(ctx, "error", std::move(msg), report.metadata, std::move(text), !sasl);
+}
+
+std::vector<Term> charlist(std::string_view s) {
+    std::vector<Term> out;
+    for (unsigned char c : s) out.push_back(Term::integer(c));
+    return out;
+}
+
+bool clean_exit(const Term& reason) {
+    if (reason.is_atom(atom::normal) || reason.is_atom(atom::shutdown)) return true;
+    return reason.is_tuple(2) && reason.element(0).is_atom(atom::shutdown);
+}
+
+}  // namespace
+
+int run_scenario_source(const std::string& path, const std::string& text,
+                        const ScenarioOptions& options) {
+    std::ostream& out = options.out ? *options.out : std::cout;
+    std::ostream& err = options.err ? *options.err : std::cerr;
+    SourceFiles files;
+    const SourceFile& file = files.add(path, text);
+    std::vector<Diagnostic> diagnostics;
+    std::shared_ptr<Program> program;
+    try {
+        program = compile_scenario(files, file, diagnostics);
+    } catch (std::exception& e) {
+        err << "tasklens: internal error: " << e.what() << "\n";
+        return 1;
+    }
+    if (!program) {
+        for (const auto& d : diagnostics) err << format_diagnostic(d, files.get(d.location.file));
+        return 1;
+    }
+
+    RuntimeOptions ro;
+    ro.schedulers = options.schedulers;
+    ro.events = options.events;
+    ro.console = [&out, &err](std::string_view s, bool to_stderr) {
+        if (to_stderr) {
+            err << s;
+        } else {
+            out << s;
+        }
+    };
+    Runtime runtime(ro);
+    install_program(runtime, program);
+    otp::register_otp(runtime.code());
+    otp::set_crash_report_handler(runtime, report_crash);
+    if (options.setup) options.setup(runtime);
+
+    auto outcome = std::make_shared<MainOutcome>();
+    const FunctionCode* main = program->main;
+    SpawnOptions so;
+    so.initial_call =
+        Term::tuple({Term::atom("elixir_compiler_0"), Term::atom("__FILE__"), Term::integer(1)});
+    so.label = path;
+    SpawnResult spawned = runtime.spawn(
+        [main, outcome](ProcessContext& ctx) { return main_body(ctx, main, outcome); }, so);
+    set_thread_struct_registry(&program->structs);
+    RunResult result = runtime.run_until_exit(spawned.pid);
+    set_thread_struct_registry(nullptr);
+    out.flush();
+    if (result.reason != RunResult::Reason::TargetExited) {
+        // Nothing can run any more but the script waits (a receive without after): elixir would
+        // hang; we report it instead of hanging.
+        err << "tasklens: the script is blocked forever (no process can run and no timer is "
+               "pending)\n";
+        return 1;
+    }
+    if (outcome->raised) {
+        if (outcome->kind == atom::exit && clean_exit(outcome->reason)) return 0;
+        // elixir runs the script from Code.require_file/2: its frame ends every stacktrace
+        std::vector<Term> stack;
+        list_to_vector(outcome->stacktrace, stack);
+        stack.push_back(Term::tuple(
+            {Term::atom("Elixir.Code"), Term::atom("require_file"), Term::integer(2),
+             Term::list({Term::tuple({Term::atom("file"), Term::list(charlist("lib/code.ex"))}),
+                         Term::tuple({Term::atom("line"), Term::integer(1245)})})}));
+        err << format_exception(Term::atom(outcome->kind), outcome->reason, Term::list(stack));
+        return 1;
+    }
+    Term reason = result.exit_reason ? *result.exit_reason : Term::atom(atom::normal);
+    if (clean_exit(reason)) return 0;
+    // killed by an exit signal from a linked process
+    err << format_banner(Term::tuple({Term::atom(atom::EXIT), Term::atom("unknown")}), reason)
+        << "\n";
+    return 1;
+}
+
+int run_scenario(const std::string& path, const ScenarioOptions& options) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        (options.err ? *options.err : std::cerr) << "** (File.Error) could not read file \"" << path
+                                                 << "\": no such file or directory\n";
+        return 1;
+    }
+    std::stringstream buffer;
+    buffer << in.rdbuf();
+    return run_scenario_source(path, buffer.str(), options);
+}
+
+}  // namespace tasklens::script

@@ -1,0 +1,975 @@
+#include "engine/script/vm.h"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <optional>
+#include <string>
+
+#include "engine/runtime/format_error.h"
+#include "engine/runtime/inspect.h"
+#include "engine/script/builtins.h"
+
+namespace tasklens::script {
+namespace {
+
+constexpr uint32_t kReductionBatch = 50;
+
+struct Frame {
+    const FunctionCode* fn;
+    uint32_t pc;
+    uint32_t base;
+    uint32_t ret;  ///< absolute register receiving the result in the caller
+    Term closure;  ///< the fun of a closure frame (LoadEnv reads its env)
+};
+
+struct Handler {
+    uint32_t frame;
+    uint32_t pc;
+    uint32_t regs;  ///< kind/reason/stacktrace registers (relative), kNoReg for guards
+};
+
+Term badarith() {
+    return Term::atom(atom::badarith);
+}
+
+[[noreturn]] void raise_error(Term reason) {
+    throw ErlangException::error(std::move(reason));
+}
+
+Term make_fun_term(const FunctionCode* fn, std::span<const Term> env, uint64_t id) {
+    auto* f = new FunObject(FunObject::Kind::Closure);
+    f->arity = fn->arity;
+    // Elixir's identity of a fun: its module, the BEAM name of the enclosing def
+    // (:"-run/0-fun-0-") and its index in the module
+    f->module = fn->stack_module;
+    f->name = fn->stack_name;
+    f->unique = fn->fun_index;
+    (void)id;
+    f->code = fn;
+    f->env.assign(env.begin(), env.end());
+    return Term::adopt(f);
+}
+
+struct Target {
+    CallSite::Kind kind = CallSite::Kind::Unresolved;
+    const FunctionCode* script = nullptr;
+    const BuiltinTable::Entry* builtin = nullptr;
+};
+
+Target resolve(const Program& program, Atom module, Atom function, uint32_t arity) {
+    Target t;
+    if (const FunctionCode* fn = program.find(module, function, arity)) {
+        t.kind = CallSite::Kind::Script;
+        t.script = fn;
+        return t;
+    }
+    if (const auto* e = builtins().find(module, function, static_cast<int>(arity))) {
+        t.kind = e->sync ? CallSite::Kind::Sync : CallSite::Kind::Async;
+        t.builtin = e;
+        return t;
+    }
+    t.kind = CallSite::Kind::Registry;
+    return t;
+}
+
+Co<Term> sync_call(ProcessContext& ctx, SyncBuiltin fn, std::vector<Term> args) {
+    co_return fn(ctx, std::span<const Term>(args));
+}
+
+Co<Term> async_call(ProcessContext& ctx, AsyncBuiltin fn, std::vector<Term> args) {
+    co_return co_await fn(ctx, std::span<const Term>(args));
+}
+
+Co<Term> native_fun_call(ProcessContext& ctx, Term fun, std::vector<Term> args) {
+    const FunObject& f = fun.fun();
+    co_return co_await f.native(ctx, std::span<const Term>(args), f);
+}
+
+class Exec {
+  public:
+    enum class Status { Done, Await, Yield, WaitMessage };
+
+    Exec(ProcessContext& ctx, Program& program) : ctx_(ctx), program_(program) {}
+
+    void start(const FunctionCode* fn, std::vector<Term> args, Term closure) {
+        regs_.resize(std::max<size_t>(fn->num_regs, args.size()) + 8);
+        for (size_t i = 0; i < args.size(); ++i) regs_[i] = std::move(args[i]);
+        frames_.push_back(Frame{fn, 0, 0, 0, std::move(closure)});
+    }
+
+    Status run();
+    void deliver(Term value) {
+        regs_[pending_dst_] = std::move(value);
+        pending_ = Co<Term>();
+        pending_args_.clear();
+    }
+    void fail(ErlangException e) {
+        pending_ = Co<Term>();
+        pending_args_.clear();
+        raised_.emplace(std::move(e));
+    }
+    void woke(bool got_message) {
+        if (got_message) {
+            recv_cursor_ = recv_last_ ? ctx_.next_message(recv_last_) : ctx_.first_message();
+        } else {
+            recv_timed_out_ = true;
+        }
+    }
+
+    Co<Term> take_pending() { return std::move(pending_); }
+    int64_t deadline() const { return recv_deadline_; }
+    Term take_result() { return std::move(result_); }
+
+  private:
+    Status dispatch();
+    bool unwind(ErlangException& e);
+    Term stacktrace(bool with_args = false) const;
+    void ensure_regs(size_t n) {
+        if (n > regs_.size()) regs_.resize(std::max(n, regs_.size() * 2));
+    }
+    /// Pushes a frame for `fn` whose arguments are at absolute register `base`.
+    void push_frame(const FunctionCode* fn, uint32_t base, uint32_t ret, Term closure) {
+        if (frames_.size() >= kMaxFrames) {
+            raise_error(Term::atom(atom::system_limit));
+        }
+        size_t env = closure.is_fun() ? closure.fun().env.size() : 0;
+        (void)env;
+        ensure_regs(size_t{base} + fn->num_regs + 8);
+        frames_.push_back(Frame{fn, 0, base, ret, std::move(closure)});
+    }
+    [[noreturn]] void fail_instr(FailKind kind, const Term* value);
+
+    ProcessContext& ctx_;
+    Program& program_;
+    std::vector<Term> regs_;
+    std::vector<Frame> frames_;
+    std::vector<Handler> handlers_;
+    Co<Term> pending_;
+    std::vector<Term> pending_args_;
+    uint32_t pending_dst_ = 0;
+    std::optional<ErlangException> raised_;
+    Term result_;
+    uint32_t reductions_ = 0;
+    // receive state: one receive is active at a time per execution
+    Message* recv_cursor_ = nullptr;
+    Message* recv_last_ = nullptr;
+    int64_t recv_deadline_ = -1;
+    bool recv_timed_out_ = false;
+};
+
+Term Exec::stacktrace(bool with_args) const {
+    std::vector<Term> entries;
+    for (size_t i = frames_.size(); i-- > 0 && entries.size() < 20;) {
+        const Frame& f = frames_[i];
+        const FunctionCode* fn = f.fn;
+        // the prelude is library code: Elixir's own frames would not show either
+        if (fn->file < program_.file_paths.size() &&
+            program_.file_paths[fn->file].starts_with("prelude/"))
+            continue;
+        uint32_t pc = f.pc > 0 ? f.pc - 1 : 0;
+        uint32_t line = pc < fn->lines.size() ? fn->lines[pc] : 0;
+        std::string path =
+            fn->file < program_.file_paths.size() ? program_.file_paths[fn->file] : "nofile";
+        std::vector<Term> chars;
+        for (unsigned char c : path) chars.push_back(Term::integer(c));
+        Term location = Term::list({Term::tuple({Term::atom("file"), Term::list(chars)}),
+                                    Term::tuple({Term::atom("line"), Term::integer(line)})});
+        Term arity = Term::integer(fn->stack_arity);
+        if (with_args && entries.empty()) {
+            // function_clause: Elixir shows the arguments given (the frame's first registers)
+            arity = Term::list(std::span<const Term>(regs_.data() + f.base, fn->arity));
+        }
+        entries.push_back(Term::tuple(
+            {Term::atom(fn->stack_module), Term::atom(fn->stack_name), arity, location}));
+    }
+    return Term::list(entries);
+}
+
+bool Exec::unwind(ErlangException& e) {
+    if (handlers_.empty()) return false;
+    Handler h = handlers_.back();
+    handlers_.pop_back();
+    frames_.resize(h.frame + 1);
+    Frame& f = frames_.back();
+    f.pc = h.pc;
+    if (h.regs != kNoReg) {
+        Term* r = regs_.data() + f.base + h.regs;
+        r[0] = Term::atom(e.kind());
+        r[1] = e.reason();
+        r[2] = e.stacktrace();
+    }
+    return true;
+}
+
+void Exec::fail_instr(FailKind kind, const Term* value) {
+    Term v = value ? *value : Term::nil();
+    switch (kind) {
+        case FailKind::Badmatch:
+            raise_error(Term::tuple({Term::atom(atom::badmatch), v}));
+        case FailKind::CaseClause:
+            raise_error(Term::tuple({Term::atom(atom::case_clause), v}));
+        case FailKind::FunctionClause:
+            raise_error(Term::atom(atom::function_clause));
+        case FailKind::CondClause:
+            raise_error(make_exception("CondClauseError", {}));
+        case FailKind::WithClause:
+            raise_error(Term::tuple({Term::atom("with_clause"), v}));
+        case FailKind::TryClause:
+            raise_error(Term::tuple({Term::atom("try_clause"), v}));
+        case FailKind::BadBool:
+            raise_error(
+                make_exception("BadBooleanError", {{"term", v}, {"operator", Term::atom("and")}}));
+    }
+    raise_error(Term::atom(atom::badarg));
+}
+
+Exec::Status Exec::run() {
+    for (;;) {
+        try {
+            if (raised_) {
+                ErlangException e = std::move(*raised_);
+                raised_.reset();
+                if (e.stacktrace().is_empty_list())
+                    e = ErlangException(e.kind(), e.reason(), stacktrace());
+                if (!unwind(e)) throw e;
+            }
+            return dispatch();
+        } catch (ErlangException& e) {
+            ErlangException full = e.stacktrace().is_empty_list()
+                                       ? ErlangException(e.kind(), e.reason(), stacktrace())
+                                       : e;
+            if (!unwind(full)) throw full;
+        }
+    }
+}
+
+inline bool add_overflow(int64_t a, int64_t b, int64_t* r) {
+    return __builtin_add_overflow(a, b, r);
+}
+inline bool sub_overflow(int64_t a, int64_t b, int64_t* r) {
+    return __builtin_sub_overflow(a, b, r);
+}
+inline bool mul_overflow(int64_t a, int64_t b, int64_t* r) {
+    return __builtin_mul_overflow(a, b, r);
+}
+
+[[noreturn]] void overflow() {
+    raise_error(make_exception("ArithmeticError", {{"message", Term::binary("integer overflow")}}));
+}
+
+Exec::Status Exec::dispatch() {
+    Frame* F = &frames_.back();
+    const Instr* code = F->fn->code.data();
+    const Term* K = F->fn->consts.data();
+    Term* R = regs_.data() + F->base;
+    uint32_t pc = F->pc;
+
+#define RELOAD()                    \
+    do {                            \
+        F = &frames_.back();        \
+        code = F->fn->code.data();  \
+        K = F->fn->consts.data();   \
+        R = regs_.data() + F->base; \
+        pc = F->pc;                 \
+    } while (0)
+#define SAVE_PC(v) (F->pc = (v))
+#define OPB ((I.b & kConstOperand) ? K[I.b & ~kConstOperand] : R[I.b])
+#define OPC ((I.c & kConstOperand) ? K[I.c & ~kConstOperand] : R[I.c])
+#define REDUCE(at_pc)                                       \
+    do {                                                    \
+        if (++reductions_ >= kReductionBatch) {             \
+            reductions_ = 0;                                \
+            if (ctx_.consume_reductions(kReductionBatch)) { \
+                SAVE_PC(at_pc);                             \
+                return Status::Yield;                       \
+            }                                               \
+        }                                                   \
+    } while (0)
+
+    for (;;) {
+        const Instr& I = code[pc];
+        switch (I.op) {
+            case Op::LoadK:
+                R[I.a] = K[I.b];
+                ++pc;
+                break;
+            case Op::Move:
+                R[I.a] = R[I.b];
+                ++pc;
+                break;
+            case Op::LoadEnv:
+                R[I.a] = F->closure.fun().env[I.b];
+                ++pc;
+                break;
+            case Op::TestExact:
+                pc = exact_equal(R[I.a], R[I.b]) ? pc + 1 : I.d;
+                break;
+            case Op::TestExactK: {
+                const Term& x = R[I.a];
+                const Term& k = K[I.b];
+                bool same;
+                if (x.type() != k.type()) {
+                    same = false;
+                } else if (x.is_atom()) {
+                    same = x.as_atom() == k.as_atom();
+                } else if (x.is_integer()) {
+                    same = x.as_integer() == k.as_integer();
+                } else {
+                    same = exact_equal(x, k);
+                }
+                pc = same ? pc + 1 : I.d;
+                break;
+            }
+            case Op::IsTuple:
+                pc = R[I.a].is_tuple(I.b) ? pc + 1 : I.d;
+                break;
+            case Op::IsCons:
+                pc = R[I.a].is_cons() ? pc + 1 : I.d;
+                break;
+            case Op::IsNil:
+                pc = R[I.a].is_empty_list() ? pc + 1 : I.d;
+                break;
+            case Op::IsMap:
+                pc = R[I.a].is_map() ? pc + 1 : I.d;
+                break;
+            case Op::GetElem:
+                R[I.a] = R[I.b].element(I.c);
+                ++pc;
+                break;
+            case Op::GetHd:
+                R[I.a] = R[I.b].head();
+                ++pc;
+                break;
+            case Op::GetTl: {
+                Term t = R[I.b].tail();
+                R[I.a] = std::move(t);
+                ++pc;
+                break;
+            }
+            case Op::MapGet: {
+                const Term& m = R[I.b];
+                const Term* v = m.is_map() ? m.map_find(R[I.c]) : nullptr;
+                if (!v) {
+                    pc = I.d;
+                } else {
+                    Term copy = *v;
+                    R[I.a] = std::move(copy);
+                    ++pc;
+                }
+                break;
+            }
+            case Op::BinPrefix: {
+                const Term& s = R[I.b];
+                std::string_view prefix = K[I.c].binary_view();
+                if (s.is_binary() && s.binary_view().starts_with(prefix)) {
+                    R[I.a] = Term::binary(s.binary_view().substr(prefix.size()));
+                    ++pc;
+                } else {
+                    pc = I.d;
+                }
+                break;
+            }
+            case Op::Jump:
+                if (I.d <= pc) REDUCE(I.d);
+                pc = I.d;
+                break;
+            case Op::JumpIfFalsy:
+                pc = R[I.a].truthy() ? pc + 1 : I.d;
+                break;
+            case Op::JumpIfNotTrue:
+                pc = R[I.a].is_atom(atom::true_) ? pc + 1 : I.d;
+                break;
+            case Op::Add: {
+                const Term& a = OPB;
+                const Term& b = OPC;
+                if (a.is_integer() && b.is_integer()) {
+                    int64_t r;
+                    if (add_overflow(a.as_integer(), b.as_integer(), &r)) overflow();
+                    R[I.a] = Term::integer(r);
+                } else if (a.is_number() && b.is_number()) {
+                    R[I.a] = Term::floating(a.as_number() + b.as_number());
+                } else {
+                    SAVE_PC(pc + 1);
+                    raise_error(badarith());
+                }
+                ++pc;
+                break;
+            }
+            case Op::Sub: {
+                const Term& a = OPB;
+                const Term& b = OPC;
+                if (a.is_integer() && b.is_integer()) {
+                    int64_t r;
+                    if (sub_overflow(a.as_integer(), b.as_integer(), &r)) overflow();
+                    R[I.a] = Term::integer(r);
+                } else if (a.is_number() && b.is_number()) {
+                    R[I.a] = Term::floating(a.as_number() - b.as_number());
+                } else {
+                    SAVE_PC(pc + 1);
+                    raise_error(badarith());
+                }
+                ++pc;
+                break;
+            }
+            case Op::Mul: {
+                const Term& a = OPB;
+                const Term& b = OPC;
+                if (a.is_integer() && b.is_integer()) {
+                    int64_t r;
+                    if (mul_overflow(a.as_integer(), b.as_integer(), &r)) overflow();
+                    R[I.a] = Term::integer(r);
+                } else if (a.is_number() && b.is_number()) {
+                    R[I.a] = Term::floating(a.as_number() * b.as_number());
+                } else {
+                    SAVE_PC(pc + 1);
+                    raise_error(badarith());
+                }
+                ++pc;
+                break;
+            }
+            case Op::FDiv: {
+                const Term& a = OPB;
+                const Term& b = OPC;
+                if (!a.is_number() || !b.is_number() || b.as_number() == 0.0) {
+                    SAVE_PC(pc + 1);
+                    raise_error(badarith());
+                }
+                R[I.a] = Term::floating(a.as_number() / b.as_number());
+                ++pc;
+                break;
+            }
+            case Op::Lt: {
+                const Term& a = OPB;
+                const Term& b = OPC;
+                bool r = (a.is_integer() && b.is_integer()) ? a.as_integer() < b.as_integer()
+                                                            : compare(a, b) < 0;
+                R[I.a] = Term::boolean(r);
+                ++pc;
+                break;
+            }
+            case Op::Gt: {
+                const Term& a = OPB;
+                const Term& b = OPC;
+                bool r = (a.is_integer() && b.is_integer()) ? a.as_integer() > b.as_integer()
+                                                            : compare(a, b) > 0;
+                R[I.a] = Term::boolean(r);
+                ++pc;
+                break;
+            }
+            case Op::Le:
+                R[I.a] = Term::boolean(compare(OPB, OPC) <= 0);
+                ++pc;
+                break;
+            case Op::Ge:
+                R[I.a] = Term::boolean(compare(OPB, OPC) >= 0);
+                ++pc;
+                break;
+            case Op::Eq:
+                R[I.a] = Term::boolean(compare(OPB, OPC) == 0);
+                ++pc;
+                break;
+            case Op::Ne:
+                R[I.a] = Term::boolean(compare(OPB, OPC) != 0);
+                ++pc;
+                break;
+            case Op::StrictEq:
+                R[I.a] = Term::boolean(compare_exact(OPB, OPC) == 0);
+                ++pc;
+                break;
+            case Op::StrictNe:
+                R[I.a] = Term::boolean(compare_exact(OPB, OPC) != 0);
+                ++pc;
+                break;
+            case Op::Neg: {
+                const Term& a = R[I.b];
+                if (a.is_integer()) {
+                    if (a.as_integer() == INT64_MIN) overflow();
+                    R[I.a] = Term::integer(-a.as_integer());
+                } else if (a.is_float()) {
+                    R[I.a] = Term::floating(-a.as_float());
+                } else {
+                    SAVE_PC(pc + 1);
+                    raise_error(badarith());
+                }
+                ++pc;
+                break;
+            }
+            case Op::Not: {
+                const Term& a = R[I.b];
+                if (!a.is_boolean()) {
+                    SAVE_PC(pc + 1);
+                    raise_error(Term::atom(atom::badarg));
+                }
+                R[I.a] = Term::boolean(a.is_atom(atom::false_));
+                ++pc;
+                break;
+            }
+            case Op::Bang:
+                R[I.a] = Term::boolean(!R[I.b].truthy());
+                ++pc;
+                break;
+            case Op::StrConcat: {
+                const Term& a = R[I.b];
+                const Term& b = R[I.c];
+                if (!a.is_binary() || !b.is_binary()) {
+                    SAVE_PC(pc + 1);
+                    raise_error(Term::atom(atom::badarg));
+                }
+                std::string s(a.binary_view());
+                s += b.binary_view();
+                R[I.a] = Term::binary(s);
+                ++pc;
+                break;
+            }
+            case Op::Interp: {
+                SAVE_PC(pc + 1);
+                std::string s;
+                for (uint32_t i = 0; i < I.c; ++i) {
+                    const Term& part = R[I.b + i];
+                    if (part.is_binary()) {
+                        s += part.binary_view();
+                    } else {
+                        s += to_string(part);
+                    }
+                }
+                R[I.a] = Term::binary(s);
+                ++pc;
+                break;
+            }
+            case Op::MakeTuple:
+                R[I.a] = Term::tuple(std::span<const Term>(R + I.b, I.c));
+                ++pc;
+                break;
+            case Op::MakeList: {
+                Term tail = I.d == kNoReg ? Term::empty_list() : R[I.d];
+                R[I.a] = Term::list(std::span<const Term>(R + I.b, I.c), std::move(tail));
+                ++pc;
+                break;
+            }
+            case Op::MakeMap: {
+                std::vector<std::pair<Term, Term>> entries;
+                entries.reserve(I.c);
+                for (uint32_t i = 0; i < I.c; ++i)
+                    entries.emplace_back(R[I.b + 2 * i], R[I.b + 2 * i + 1]);
+                R[I.a] = Term::map(std::move(entries));
+                ++pc;
+                break;
+            }
+            case Op::MapUpdate: {
+                Term m = R[I.b];
+                if (!m.is_map()) {
+                    SAVE_PC(pc + 1);
+                    raise_error(Term::tuple({Term::atom(atom::badmap), m}));
+                }
+                for (uint32_t i = 0; i < I.d; ++i) {
+                    const Term& k = R[I.c + 2 * i];
+                    if (!m.map_find(k)) {
+                        SAVE_PC(pc + 1);
+                        // OTP 25's map update (`M#{K := V}`) raises {badkey, K} without the map
+                        raise_error(Term::tuple({Term::atom(atom::badkey), k}));
+                    }
+                    m = m.map_put(k, R[I.c + 2 * i + 1]);
+                }
+                R[I.a] = std::move(m);
+                ++pc;
+                break;
+            }
+            case Op::MakeFun: {
+                auto& vm = ctx_.runtime().extension<VmState>();
+                R[I.a] = make_fun_term(program_.functions[I.b].get(),
+                                       std::span<const Term>(R + I.c, I.d), vm.next_fun_id++);
+                ++pc;
+                break;
+            }
+            case Op::FieldGet: {
+                const Term& m = R[I.b];
+                const Term& key = K[I.c];
+                if (m.is_map()) {
+                    const Term* v = m.map_find(key);
+                    if (!v) {
+                        SAVE_PC(pc + 1);
+                        raise_error(Term::tuple({Term::atom(atom::badkey), key, m}));
+                    }
+                    Term copy = *v;
+                    R[I.a] = std::move(copy);
+                    ++pc;
+                    break;
+                }
+                if (m.is_atom()) {
+                    // Mod.fun without parentheses on a module held in a variable: a call
+                    SAVE_PC(pc + 1);
+                    Target t = resolve(program_, m.as_atom(), key.as_atom(), 0);
+                    if (t.kind == CallSite::Kind::Script) {
+                        REDUCE(pc);
+                        push_frame(t.script, F->base + I.a + 1, F->base + I.a, Term());
+                        RELOAD();
+                        break;
+                    }
+                    pending_dst_ = F->base + I.a;
+                    pending_ = apply_mfa(ctx_, m.as_atom(), key.as_atom(), {});
+                    return Status::Await;
+                }
+                SAVE_PC(pc + 1);
+                raise_error(Term::tuple({Term::atom(atom::badmap), m}));
+            }
+            case Op::Call: {
+                REDUCE(pc);
+                SAVE_PC(pc + 1);
+                const FunctionCode* fn = program_.functions[I.b].get();
+                push_frame(fn, F->base + I.c, F->base + I.a, Term());
+                RELOAD();
+                break;
+            }
+            case Op::TailCall: {
+                REDUCE(pc);
+                const FunctionCode* fn = program_.functions[I.b].get();
+                for (uint32_t i = 0; i < I.d; ++i) R[i] = std::move(R[I.c + i]);
+                F->fn = fn;
+                F->pc = 0;
+                F->closure = Term();
+                ensure_regs(size_t{F->base} + fn->num_regs + 8);
+                RELOAD();
+                break;
+            }
+            case Op::CallRemote:
+            case Op::TailRemote:
+            case Op::CallDynamic: {
+                REDUCE(pc);
+                SAVE_PC(pc + 1);
+                CallSite& site = program_.callsites[I.b];
+                Target t;
+                Atom module = site.module;
+                if (I.op == Op::CallDynamic) {
+                    const Term& m = R[I.c - 1];
+                    if (!m.is_atom()) raise_error(Term::tuple({Term::atom(atom::badarg), m}));
+                    module = m.as_atom();
+                    t = resolve(program_, module, site.function, site.arity);
+                } else {
+                    if (site.kind == CallSite::Kind::Unresolved) {
+                        Target r = resolve(program_, site.module, site.function, site.arity);
+                        site.kind = r.kind;
+                        site.script = r.script;
+                        site.builtin = r.builtin;
+                    }
+                    t.kind = site.kind;
+                    t.script = site.script;
+                    t.builtin = site.builtin;
+                }
+                switch (t.kind) {
+                    case CallSite::Kind::Script:
+                        if (I.op == Op::TailRemote) {
+                            for (uint32_t i = 0; i < I.d; ++i) R[i] = std::move(R[I.c + i]);
+                            F->fn = t.script;
+                            F->pc = 0;
+                            F->closure = Term();
+                            ensure_regs(size_t{F->base} + t.script->num_regs + 8);
+                        } else {
+                            push_frame(t.script, F->base + I.c, F->base + I.a, Term());
+                        }
+                        RELOAD();
+                        break;
+                    case CallSite::Kind::Sync: {
+                        Term r = t.builtin->sync(ctx_, std::span<const Term>(R + I.c, I.d));
+                        R = regs_.data() + F->base;
+                        R[I.a] = std::move(r);
+                        ++pc;
+                        break;
+                    }
+                    case CallSite::Kind::Async:
+                        pending_args_.assign(R + I.c, R + I.c + I.d);
+                        pending_dst_ = F->base + I.a;
+                        pending_ = t.builtin->async(ctx_, std::span<const Term>(pending_args_));
+                        return Status::Await;
+                    default: {
+                        pending_dst_ = F->base + I.a;
+                        std::vector<Term> args(R + I.c, R + I.c + I.d);
+                        pending_ = ctx_.runtime().code().apply(ctx_, module, site.function,
+                                                               std::move(args));
+                        return Status::Await;
+                    }
+                }
+                break;
+            }
+            case Op::CallFun:
+            case Op::TailFun: {
+                REDUCE(pc);
+                SAVE_PC(pc + 1);
+                Term fun = R[I.b];
+                if (!fun.is_fun()) raise_error(Term::tuple({Term::atom(atom::badfun), fun}));
+                const FunObject& f = fun.fun();
+                if (f.arity != I.d) {
+                    std::vector<Term> args(R + I.c, R + I.c + I.d);
+                    raise_error(Term::tuple(
+                        {Term::atom(atom::badarity), Term::tuple({fun, Term::list(args)})}));
+                }
+                if (f.kind == FunObject::Kind::Closure) {
+                    const auto* fn = static_cast<const FunctionCode*>(f.code);
+                    if (I.op == Op::TailFun) {
+                        for (uint32_t i = 0; i < I.d; ++i) R[i] = std::move(R[I.c + i]);
+                        F->fn = fn;
+                        F->pc = 0;
+                        F->closure = std::move(fun);
+                        ensure_regs(size_t{F->base} + fn->num_regs + 8);
+                    } else {
+                        push_frame(fn, F->base + I.c, F->base + I.a, std::move(fun));
+                    }
+                    RELOAD();
+                    break;
+                }
+                if (f.kind == FunObject::Kind::External) {
+                    Target t = resolve(program_, f.module, f.name, f.arity);
+                    if (t.kind == CallSite::Kind::Script) {
+                        push_frame(t.script, F->base + I.c, F->base + I.a, Term());
+                        RELOAD();
+                        break;
+                    }
+                    if (t.kind == CallSite::Kind::Sync) {
+                        Term r = t.builtin->sync(ctx_, std::span<const Term>(R + I.c, I.d));
+                        R = regs_.data() + F->base;
+                        R[I.a] = std::move(r);
+                        ++pc;
+                        break;
+                    }
+                    pending_dst_ = F->base + I.a;
+                    std::vector<Term> args(R + I.c, R + I.c + I.d);
+                    if (t.kind == CallSite::Kind::Async) {
+                        pending_ = async_call(ctx_, t.builtin->async, std::move(args));
+                    } else {
+                        pending_ =
+                            ctx_.runtime().code().apply(ctx_, f.module, f.name, std::move(args));
+                    }
+                    return Status::Await;
+                }
+                pending_dst_ = F->base + I.a;
+                pending_ = native_fun_call(ctx_, fun, std::vector<Term>(R + I.c, R + I.c + I.d));
+                return Status::Await;
+            }
+            case Op::Return: {
+                Term v = std::move(R[I.a]);
+                if (frames_.size() == 1) {
+                    result_ = std::move(v);
+                    frames_.clear();
+                    return Status::Done;
+                }
+                uint32_t ret = F->ret;
+                frames_.pop_back();
+                regs_[ret] = std::move(v);
+                RELOAD();
+                break;
+            }
+            case Op::RecvInit: {
+                recv_cursor_ = ctx_.first_message();
+                recv_last_ = nullptr;
+                recv_timed_out_ = false;
+                recv_deadline_ = -1;
+                if (I.a != kNoReg) {
+                    const Term& t = R[I.a];
+                    if (t.is_integer() && t.as_integer() >= 0) {
+                        recv_deadline_ = ctx_.now_us() + t.as_integer() * 1000;
+                    } else if (!t.is_atom(atom::infinity)) {
+                        SAVE_PC(pc + 1);
+                        raise_error(Term::tuple({Term::atom("timeout_value")}));
+                    }
+                }
+                ++pc;
+                break;
+            }
+            case Op::RecvNext: {
+                if (recv_cursor_) {
+                    R[I.a] = ctx_.message_term(recv_cursor_);
+                    ++pc;
+                    break;
+                }
+                if (recv_timed_out_ || (recv_deadline_ >= 0 && ctx_.now_us() >= recv_deadline_)) {
+                    recv_timed_out_ = false;
+                    pc = I.d;
+                    break;
+                }
+                SAVE_PC(pc);
+                return Status::WaitMessage;
+            }
+            case Op::RecvAccept: {
+                Term m = ctx_.take_message(recv_cursor_);
+                recv_cursor_ = nullptr;
+                recv_last_ = nullptr;
+                ++pc;
+                break;
+            }
+            case Op::RecvReject: {
+                recv_last_ = recv_cursor_;
+                recv_cursor_ = ctx_.next_message(recv_cursor_);
+                REDUCE(I.d);
+                pc = I.d;
+                break;
+            }
+            case Op::TryBegin:
+                handlers_.push_back(Handler{static_cast<uint32_t>(frames_.size() - 1), I.d, I.a});
+                ++pc;
+                break;
+            case Op::TryEnd:
+                handlers_.pop_back();
+                ++pc;
+                break;
+            case Op::Raise: {
+                SAVE_PC(pc + 1);
+                const Term& kind = R[I.a];
+                Term stack = I.c == kNoReg ? Term::empty_list() : R[I.c];
+                throw ErlangException(kind.as_atom(), R[I.b], std::move(stack));
+            }
+            case Op::Fail: {
+                SAVE_PC(pc + 1);
+                FailKind kind = static_cast<FailKind>(I.a);
+                if (kind == FailKind::FunctionClause) {
+                    // Elixir reads module/function/arity from the top of the stacktrace
+                    ErlangException e(atom::error, Term::atom(atom::function_clause),
+                                      stacktrace(true));
+                    throw e;
+                }
+                fail_instr(kind, I.b == kNoReg ? nullptr : &R[I.b]);
+            }
+        }
+    }
+#undef RELOAD
+#undef OPB
+#undef OPC
+#undef SAVE_PC
+#undef REDUCE
+}
+
+Co<Term> drive(ProcessContext& ctx, std::unique_ptr<Exec> ex) {
+    for (;;) {
+        Exec::Status s = ex->run();
+        switch (s) {
+            case Exec::Status::Done:
+                co_return ex->take_result();
+            case Exec::Status::Yield:
+                co_await ctx.yield();
+                break;
+            case Exec::Status::WaitMessage: {
+                bool got = co_await ctx.wait_for_message(ex->deadline());
+                ex->woke(got);
+                break;
+            }
+            case Exec::Status::Await: {
+                std::optional<ErlangException> failure;
+                Term value;
+                try {
+                    value = co_await ex->take_pending();
+                } catch (ErlangException& e) {
+                    failure.emplace(e);
+                }
+                if (failure) {
+                    ex->fail(std::move(*failure));
+                } else {
+                    ex->deliver(std::move(value));
+                }
+                break;
+            }
+        }
+    }
+}
+
+Program& program_of(ProcessContext& ctx) {
+    return *ctx.runtime().extension<VmState>().program;
+}
+
+Co<Term> process_fun(ProcessContext& ctx, Term fun) {
+    co_return co_await call_fun(ctx, std::move(fun), {});
+}
+
+Co<Term> process_mfa(ProcessContext& ctx, Atom m, Atom f, std::vector<Term> args) {
+    co_return co_await apply_mfa(ctx, m, f, std::move(args));
+}
+
+Co<void> discard(Co<Term> co) {
+    (void)co_await co;
+}
+
+}  // namespace
+
+Co<Term> run_function(ProcessContext& ctx, const FunctionCode* fn, std::vector<Term> args) {
+    auto ex = std::make_unique<Exec>(ctx, program_of(ctx));
+    ex->start(fn, std::move(args), Term());
+    return drive(ctx, std::move(ex));
+}
+
+Co<Term> call_fun(ProcessContext& ctx, Term fun, std::vector<Term> args) {
+    if (!fun.is_fun()) throw ErlangException::error(Term::tuple({Term::atom(atom::badfun), fun}));
+    const FunObject& f = fun.fun();
+    if (f.arity != args.size()) {
+        throw ErlangException::error(
+            Term::tuple({Term::atom(atom::badarity), Term::tuple({fun, Term::list(args)})}));
+    }
+    switch (f.kind) {
+        case FunObject::Kind::Closure: {
+            auto ex = std::make_unique<Exec>(ctx, program_of(ctx));
+            ex->start(static_cast<const FunctionCode*>(f.code), std::move(args), fun);
+            return drive(ctx, std::move(ex));
+        }
+        case FunObject::Kind::External:
+            return apply_mfa(ctx, f.module, f.name, std::move(args));
+        case FunObject::Kind::Native:
+            return native_fun_call(ctx, fun, std::move(args));
+    }
+    throw ErlangException::error(Term::tuple({Term::atom(atom::badfun), fun}));
+}
+
+Co<Term> apply_mfa(ProcessContext& ctx, Atom module, Atom function, std::vector<Term> args) {
+    Program& program = program_of(ctx);
+    Target t = resolve(program, module, function, static_cast<uint32_t>(args.size()));
+    switch (t.kind) {
+        case CallSite::Kind::Script:
+            return run_function(ctx, t.script, std::move(args));
+        case CallSite::Kind::Sync:
+            return sync_call(ctx, t.builtin->sync, std::move(args));
+        case CallSite::Kind::Async:
+            return async_call(ctx, t.builtin->async, std::move(args));
+        default:
+            return ctx.runtime().code().apply(ctx, module, function, std::move(args));
+    }
+}
+
+ProcessBody fun_body(Term fun) {
+    return [fun = std::move(fun)](ProcessContext& ctx) -> Co<void> {
+        return discard(process_fun(ctx, fun));
+    };
+}
+
+ProcessBody mfa_body(Atom module, Atom function, std::vector<Term> args) {
+    return [=](ProcessContext& ctx) -> Co<void> {
+        return discard(process_mfa(ctx, module, function, args));
+    };
+}
+
+bool vm_defines(Runtime& runtime, Atom module, Atom function, uint32_t arity) {
+    auto& vm = runtime.extension<VmState>();
+    if (vm.program && vm.program->find(module, function, arity)) return true;
+    return builtins().find(module, function, static_cast<int>(arity)) != nullptr;
+}
+
+void install_program(Runtime& runtime, std::shared_ptr<Program> program) {
+    runtime.extension<VmState>().program = std::move(program);
+    runtime.code().set_closure_runner(
+        [](ProcessContext& ctx, const Term& fun, std::span<const Term> args) -> Co<Term> {
+            return call_fun(ctx, fun, std::vector<Term>(args.begin(), args.end()));
+        });
+    runtime.code().set_module_resolver([](ProcessContext& ctx, Atom module, Atom function,
+                                          std::span<const Term> args) -> std::optional<Co<Term>> {
+        Program& program = program_of(ctx);
+        Target t = resolve(program, module, function, static_cast<uint32_t>(args.size()));
+        std::vector<Term> a(args.begin(), args.end());
+        switch (t.kind) {
+            case CallSite::Kind::Script:
+                return run_function(ctx, t.script, std::move(a));
+            case CallSite::Kind::Sync:
+                return sync_call(ctx, t.builtin->sync, std::move(a));
+            case CallSite::Kind::Async:
+                return async_call(ctx, t.builtin->async, std::move(a));
+            default:
+                return std::nullopt;
+        }
+    });
+}
+
+}  // namespace tasklens::script
