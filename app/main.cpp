@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "app/export_command.h"
+#include "app/run_command.h"
 #include "ui/export_options.h"
 #include "ui/main_window.h"
 
@@ -28,6 +29,9 @@ bool isUnknownCommand(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    // run and demo build their own (core or offscreen) application: a plain run needs no display.
+    if (argc > 1 && std::strcmp(argv[1], "run") == 0) return tasklens::app::runRunCommand(argc, argv);
+    if (argc > 1 && std::strcmp(argv[1], "demo") == 0) return tasklens::app::runDemoCommand(argc, argv);
     if (isUnknownCommand(argc, argv)) {
         std::fprintf(stderr, "tasklens: unknown command '%s' (try tasklens --help)\n", argv[1]);
         return tasklens::ui::kExitBadUsage;
@@ -49,6 +53,8 @@ int main(int argc, char** argv) {
         "A process observer for Elixir's Task/Supervisor model.\n\n"
         "Commands:\n"
         "  tasklens [TRACE.jsonl]          open the main window (optionally with a trace)\n"
+        "  tasklens run SCENARIO.exs ...   run a scenario headless, like `elixir SCENARIO.exs` (see run --help)\n"
+        "  tasklens demo [NAME] [--out DIR] run a built-in demo headless and write its images\n"
         "  tasklens export TRACE.jsonl ... render a trace to images headless (see export --help)"));
     parser.addHelpOption();
     parser.addVersionOption();

@@ -1,5 +1,12 @@
 #include "app/run_command.h"
 
+// Engine headers come before Qt's: Qt defines `emit` as a macro, which would rewrite
+// ProcessContext::emit in runtime.h.
+#include "engine/script/scenario_runner.h"
+#include "engine/trace/event_log.h"
+#include "engine/trace/trace_file.h"
+#include "engine/trace/trace_model.h"
+
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QDir>
@@ -13,10 +20,6 @@
 #include <optional>
 #include <vector>
 
-#include "engine/script/scenario_runner.h"
-#include "engine/trace/event_log.h"
-#include "engine/trace/trace_file.h"
-#include "engine/trace/trace_model.h"
 #include "ui/export_options.h"
 
 namespace tasklens::app {
