@@ -12,7 +12,7 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
-#include <QGuiApplication>
+#include <QApplication>
 #include <QTextStream>
 #include <fstream>
 #include <iostream>
@@ -50,9 +50,9 @@ bool argumentsRequestImages(int argc, char** argv) {
 
 std::unique_ptr<QCoreApplication> makeApplication(int& argc, char** argv, bool needs_painting) {
     if (!needs_painting) return std::make_unique<QCoreApplication>(argc, argv);
-    // Painting text needs a QGuiApplication; offscreen keeps it headless.
+    // The timeline is a QCustomPlot widget, so painting needs a QApplication; offscreen keeps it headless.
     if (!qEnvironmentVariableIsSet("QT_QPA_PLATFORM")) qputenv("QT_QPA_PLATFORM", "offscreen");
-    return std::make_unique<QGuiApplication>(argc, argv);
+    return std::make_unique<QApplication>(argc, argv);
 }
 
 struct RunRequest {
@@ -178,7 +178,7 @@ int runRunCommand(int argc, char** argv) {
 
 int runDemoCommand(int argc, char** argv) {
     if (!qEnvironmentVariableIsSet("QT_QPA_PLATFORM")) qputenv("QT_QPA_PLATFORM", "offscreen");
-    QGuiApplication app(argc, argv);
+    QApplication app(argc, argv);
     QTextStream out(stdout);
     QTextStream err(stderr);
     QCommandLineParser parser;

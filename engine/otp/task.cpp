@@ -126,11 +126,56 @@ Co<Term> run_task_mfa(ProcessContext& ctx, Term owner, Term mfa) {
     throw ErlangException(atom::exit, c.exit_reason(), c.stacktrace);
 }
 
+/// What a task runs, for its lane label: "Demo.Worker.run/1", or "fn in Demo.Fetcher.handle_call"
+/// for an anonymous function (async/1 runs {:erlang, :apply, [fun, []]}).
+std::string task_description(const Term& mfa) {
+    auto module_name = [](Atom module) {
+        std::string_view name = module.name();
+        if (name.starts_with("Elixir.")) name.remove_prefix(7);
+        return std::string(name);
+    };
+    if (!mfa.is_tuple(3) || !mfa.element(0).is_atom() || !mfa.element(1).is_atom()) return "task";
+    const Term& args = mfa.element(2);
+    if (mfa.element(0).is_atom(atom::erlang) && mfa.element(1).is_atom(atom::apply) && args.is_cons() &&
+        args.head().is_fun()) {
+        const FunObject& fun = args.head().fun();
+        if (fun.kind == FunObject::Kind::External)
+            return module_name(fun.module) + "." + std::string(fun.name.name()) + "/" + std::to_string(fun.arity);
+        if (fun.module.id != atom::nil.id && !fun.module.name().empty()) {
+            // Closures are named like Erlang's: "-handle_call/3-fun-0-" reads as handle_call/3.
+            std::string_view def = fun.name.id == atom::nil.id ? std::string_view{} : fun.name.name();
+            if (def.starts_with('-')) {
+                def.remove_prefix(1);
+                if (auto cut = def.find("-fun-"); cut != std::string_view::npos) def = def.substr(0, cut);
+            }
+            return "fn in " + module_name(fun.module) + (def.empty() ? "" : "." + std::string(def));
+        }
+        return "fn";
+    }
+    const int64_t arity = args.is_list() ? list_length(args) : (args.is_integer() ? args.as_integer() : 0);
+    return module_name(mfa.element(0).as_atom()) + "." + std::string(mfa.element(1).as_atom().name()) + "/" +
+           std::to_string(arity);
+}
+
+/// Sets $callers and $initial_call, and tells the trace who asked for the task.
+void put_task_caller(ProcessContext& ctx, const Term& callers, const Term& mfa) {
+    ctx.dict_put(A(atom::dollar_callers), callers);
+    ctx.dict_put(A(atom::dollar_initial_call), mfa_arity(mfa));
+    if (ctx.recording()) {
+        // The trace follows $callers through Caller events (peer = the process that asked); the
+        // text says what the task runs, which a supervised task only learns after its spawn.
+        trace::Event e;
+        e.kind = trace::EventKind::Caller;
+        if (callers.is_cons() && callers.head().is_pid()) e.peer = callers.head().as_pid();
+        e.text = "Task " + task_description(mfa);
+        ctx.emit(std::move(e));
+    }
+}
+
 void put_task_dictionary(ProcessContext& ctx, const Term& ancestors, const Term& callers,
                          const Term& mfa) {
     ctx.dict_put(A(atom::dollar_ancestors), ancestors);
-    ctx.dict_put(A(atom::dollar_callers), callers);
-    ctx.dict_put(A(atom::dollar_initial_call), mfa_arity(mfa));
+    put_task_caller(ctx, callers, mfa);
 }
 
 void send_task_reply(ProcessContext& ctx, Pid owner, const Term& reply_to, const Term& ref,
@@ -192,8 +237,7 @@ Co<void> reply_task_body(ProcessContext& ctx, Term owner, Term ancestors, bool m
     const Term reply_to = msg->element(2);
     const Term callers = msg->element(3);
     const Term mfa = msg->element(4);
-    ctx.dict_put(A(atom::dollar_initial_call), mfa_arity(mfa));
-    ctx.dict_put(A(atom::dollar_callers), callers);
+    put_task_caller(ctx, callers, mfa);
     if (mref.valid()) ctx.demonitor(mref, true);
     Term result = co_await run_task_mfa(ctx, owner, mfa);
     send_task_reply(ctx, owner_pid, reply_to, ref, std::move(result));

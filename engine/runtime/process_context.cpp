@@ -391,7 +391,10 @@ void ProcessContext::register_name(Atom name, Pid pid) {
     target->registered_name = name;
     if (rt.sink) {
         trace::Event e = process_event(trace::EventKind::Register, pid);
-        e.text = std::string(name.name());
+        // Aliases read as Elixir writes them: Demo.Worker, not Elixir.Demo.Worker.
+        std::string_view text = name.name();
+        if (text.starts_with("Elixir.")) text.remove_prefix(7);
+        e.text = std::string(text);
         rt.emit(e);
     }
 }

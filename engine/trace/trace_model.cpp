@@ -592,6 +592,9 @@ void TraceModel::Impl::apply(const Event& e, EventIndex index) {
         }
         case EventKind::Caller:
             info.caller = peer;
+            // The engine names what the task runs here; a supervised task's spawn only knew
+            // the generic Task.Supervised entry point.
+            if (!e.text.empty()) info.initial_call = rec.text;
             mark_task(p);
             break;
         case EventKind::Exit: {
