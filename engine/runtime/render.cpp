@@ -9,6 +9,17 @@
 namespace tasklens {
 namespace {
 
+// Atom::name() takes the atom table's lock; event texts name atoms constantly, and an atom's
+// text never changes, so each thread remembers the ones it has seen.
+std::string_view atom_text(Atom a) {
+    static thread_local std::vector<std::string_view> cache;
+    if (a.id < cache.size() && !cache[a.id].empty()) return cache[a.id];
+    std::string_view name = a.name();
+    if (a.id >= cache.size()) cache.resize(a.id + 64);
+    cache[a.id] = name;
+    return name;
+}
+
 bool is_identifier_atom(std::string_view name) {
     if (name.empty()) return false;
     auto lower_or_underscore = [](char c) { return (c >= 'a' && c <= 'z') || c == '_'; };
@@ -99,7 +110,7 @@ class Renderer {
     }
 
     void atom(Atom a) {
-        std::string_view name = a.name();
+        std::string_view name = atom_text(a);
         if (a == atom::nil || a == atom::true_ || a == atom::false_) {
             out_ += name;
         } else if (name.starts_with("Elixir.")) {
@@ -127,7 +138,7 @@ class Renderer {
             out_ += '&';
             atom(f.module);
             out_ += '.';
-            out_ += f.name.name();
+            out_ += atom_text(f.name);
             out_ += '/';
             out_ += std::to_string(f.arity);
         } else {
@@ -169,8 +180,8 @@ class Renderer {
             if (is_struct && key.is_atom(atom::struct_)) continue;
             if (!first) out_ += ", ";
             first = false;
-            if (key.is_atom() && is_identifier_atom(key.as_atom().name())) {
-                out_ += key.as_atom().name();
+            if (key.is_atom() && is_identifier_atom(atom_text(key.as_atom()))) {
+                out_ += atom_text(key.as_atom());
                 out_ += ": ";
             } else {
                 term(key);
@@ -235,7 +246,7 @@ std::string render_mfa(const Term& mfa) {
         mfa.element(2).is_integer()) {
         std::string text = render_term(mfa.element(0));
         text += '.';
-        text += mfa.element(1).as_atom().name();
+        text += atom_text(mfa.element(1).as_atom());
         text += '/';
         text += std::to_string(mfa.element(2).as_integer());
         return text;

@@ -156,6 +156,9 @@ struct Runtime::Impl {
     // --- nodes ---------------------------------------------------------------------------
     std::vector<NodeRecord> nodes;
 
+    /// {:erlang, :apply, 2}, shared by every process spawned without an initial call.
+    Term default_initial_call;
+
     // --- run control ---------------------------------------------------------------------
     Pid watched;
     bool watched_exited = false;
@@ -168,6 +171,11 @@ struct Runtime::Impl {
         sink->on_event(event);
     }
     void emit_state(Process* p, trace::ProcessState state);
+    // receive()'s wait events, kept out of its coroutine frame.
+    void start_wait(Process& p, trace::WaitKind kind, Pid about, Ref ref, int64_t deadline);
+    void end_wait(Process& p, const Term& matched, Pid about, Ref ref);
+    void time_out_wait(Process& p, bool waited, trace::WaitKind kind, Pid about, Ref ref,
+                       int64_t deadline);
     void emit_exit_signal(Pid to, Pid from, const Term& reason, trace::SignalDisposition d);
 
     ProcessInfo info(const Process& p) const;
