@@ -9,8 +9,8 @@
 //
 //   Co<Term> ask(ProcessContext& ctx, Pid server) {
 //       ctx.send(server, Term::tuple({Term::pid(ctx.self()), Term::atom("ping")}));
-//       auto reply = co_await ctx.receive([](const Term& m) { return m.is_atom(); },
-//       Timeout::ms(1000)); co_return reply ? *reply : Term::atom("timeout");
+//       auto reply = co_await ctx.receive([](const Term& m) { return m.is_atom(); }, Timeout::millis(1000));
+//       co_return reply ? *reply : Term::atom("timeout");
 //   }
 #include <coroutine>
 #include <cstddef>
@@ -29,9 +29,9 @@ namespace detail {
 /// Coroutine frames are allocated at every receive and freed when it returns; a per-thread free
 /// list per 16-byte size class (up to 1 KiB) keeps that off malloc. Blocks are plain
 /// ::operator new blocks, so a frame freed on another thread just joins that thread's lists.
-/// Cached blocks are returned to the heap when the thread ends (or by release_frame_cache()).
+/// Cached blocks are returned to the heap when the thread ends (or by release()).
 class FrameCache {
-  public:
+public:
     static constexpr size_t kGranule = 16;
     static constexpr size_t kClasses = 64;  // frames up to 1 KiB are cached
 
@@ -43,7 +43,7 @@ class FrameCache {
             head = block->next;
             return block;
         }
-        return ::operator new(cls* kGranule);
+        return ::operator new(kGranule * cls);
     }
     static void deallocate(void* pointer, size_t size) noexcept {
         size_t cls = (size + kGranule - 1) / kGranule;
@@ -51,20 +51,26 @@ class FrameCache {
             ::operator delete(pointer);
             return;
         }
+        Lists& cache = lists();
+        if (cache.finished) {  // the thread's cache is gone (frames freed during thread exit)
+            ::operator delete(pointer);
+            return;
+        }
         auto* block = static_cast<Block*>(pointer);
-        Block*& head = lists().heads[cls - 1];
+        Block*& head = cache.heads[cls - 1];
         block->next = head;
         head = block;
     }
     /// Frees this thread's cached blocks (benchmarks measuring heap use call it first).
     static void release() noexcept { lists().clear(); }
 
-  private:
+private:
     struct Block {
         Block* next;
     };
     struct Lists {
         Block* heads[kClasses] = {};
+        bool finished = false;
         void clear() noexcept {
             for (Block*& head : heads) {
                 while (Block* block = head) {
@@ -73,7 +79,10 @@ class FrameCache {
                 }
             }
         }
-        ~Lists() { clear(); }
+        ~Lists() {
+            clear();
+            finished = true;
+        }
     };
     static Lists& lists() noexcept {
         static thread_local Lists instance;
@@ -132,7 +141,7 @@ struct CoPromise<void> : CoPromiseBase {
 
 template <typename T = void>
 class [[nodiscard]] Co {
-  public:
+public:
     using promise_type = detail::CoPromise<T>;
     using Handle = std::coroutine_handle<promise_type>;
 
@@ -165,7 +174,7 @@ class [[nodiscard]] Co {
     }
     T await_resume() { return handle_.promise().take(); }
 
-  private:
+private:
     void reset() noexcept {
         if (handle_) handle_.destroy();
         handle_ = {};

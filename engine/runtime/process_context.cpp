@@ -85,7 +85,7 @@ Term ProcessContext::take_message(Message* m) {
     if (rt.sink) {
         trace::Event e = process_event(trace::EventKind::Receive, process_.pid);
         e.peer = m->from;
-        e.text = render_term(term);
+        e.text = m->rendered.empty() ? render_term(term) : std::move(m->rendered);
         rt.emit(e);
     }
     rt.free_message(m);
@@ -185,7 +185,11 @@ void ProcessContext::Yield::await_resume() {}
 // --- processes -----------------------------------------------------------------------------
 
 SpawnResult ProcessContext::spawn(ProcessBody body, SpawnOptions options) {
-    unwind_if_killed(process_);
+    if (process_.dead) {
+        // Running: unwind. Being torn down (a destructor in its frames): spawn nothing, quietly.
+        if (process_.rt.current == &process_) unwind_if_killed(process_);
+        return {};
+    }
     SpawnResult result = process_.rt.spawn(&process_, std::move(body), std::move(options));
     unwind_if_killed(process_);
     return result;

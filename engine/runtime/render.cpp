@@ -38,7 +38,7 @@ bool is_identifier_atom(std::string_view name) {
 
 class Renderer {
   public:
-    explicit Renderer(size_t limit) : limit_(limit) {}
+    explicit Renderer(size_t limit) : limit_(limit) { out_.reserve(48); }
 
     void term(const Term& t) {
         if (full()) return;
@@ -54,7 +54,7 @@ class Renderer {
                 break;
             case TermType::Reference:
                 out_ += "#Reference<0.0.0.";
-                out_ += std::to_string(t.as_reference().id);
+                number(t.as_reference().id);
                 out_ += '>';
                 break;
             case TermType::Pid:
@@ -101,6 +101,13 @@ class Renderer {
   private:
     bool full() const noexcept { return out_.size() > limit_; }
 
+    template <typename Integer>
+    void number(Integer v) {
+        char buffer[24];
+        auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, v);
+        out_.append(buffer, end);
+    }
+
     void floating(double v) {
         char buffer[64];
         auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, v);
@@ -127,9 +134,9 @@ class Renderer {
 
     void pid(Pid p) {
         out_ += "#PID<";
-        out_ += std::to_string(p.node);
+        number(p.node);
         out_ += '.';
-        out_ += std::to_string(p.serial);
+        number(p.serial);
         out_ += ".0>";
     }
 
@@ -140,12 +147,12 @@ class Renderer {
             out_ += '.';
             out_ += atom_text(f.name);
             out_ += '/';
-            out_ += std::to_string(f.arity);
+            number(f.arity);
         } else {
             out_ += "#Function<";
-            out_ += std::to_string(f.unique);
+            number(f.unique);
             out_ += '/';
-            out_ += std::to_string(f.arity);
+            number(f.arity);
             out_ += '>';
         }
     }
@@ -201,7 +208,7 @@ class Renderer {
             out_ += "<<";
             for (size_t i = 0; i < bytes.size() && !full(); ++i) {
                 if (i) out_ += ", ";
-                out_ += std::to_string(static_cast<unsigned char>(bytes[i]));
+                number(static_cast<unsigned>(static_cast<unsigned char>(bytes[i])));
             }
             out_ += ">>";
             return;

@@ -261,6 +261,8 @@ void Runtime::Impl::fire(const TimerEntry& entry) {
         e.peer = *to;
         e.text = render_term(timer.message);
         emit(e);
+        deliver(target, std::move(timer.message), timer.owner, std::move(e.text));
+        return;
     }
     deliver(target, std::move(timer.message), timer.owner);
 }
@@ -282,14 +284,16 @@ Message* Runtime::Impl::new_message(Term term, Pid from) {
 
 void Runtime::Impl::free_message(Message* m) noexcept {
     m->term = Term();
+    m->rendered.clear();
     m->prev = nullptr;
     m->next = free_messages;
     free_messages = m;
 }
 
-void Runtime::Impl::deliver(Process* to, Term message, Pid from) {
+void Runtime::Impl::deliver(Process* to, Term message, Pid from, std::string rendered) {
     if (to->dead || to->exiting) return;
     Message* m = new_message(std::move(message), from);
+    if (!rendered.empty()) m->rendered = std::move(rendered);
     m->prev = to->mailbox_tail;
     if (to->mailbox_tail)
         to->mailbox_tail->next = m;
@@ -322,6 +326,7 @@ void Runtime::Impl::send_from(Process* sender, Pid from, Pid to, Term message) {
         charge(1);
     }
     Process* target = lookup(to);
+    std::string rendered;
     if (sink) {
         trace::Event e;
         e.kind = trace::EventKind::Send;
@@ -329,8 +334,10 @@ void Runtime::Impl::send_from(Process* sender, Pid from, Pid to, Term message) {
         e.peer = to;
         e.text = render_term(message);
         emit(e);
+        rendered = std::move(e.text);
     }
-    if (target && connected(from.node, to.node)) deliver(target, std::move(message), from);
+    if (target && connected(from.node, to.node))
+        deliver(target, std::move(message), from, std::move(rendered));
 }
 
 // --- exits -----------------------------------------------------------------------------------

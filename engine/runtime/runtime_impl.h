@@ -115,7 +115,7 @@ struct Runtime::Impl {
     Message* new_message(Term term, Pid from);
     void free_message(Message* m) noexcept;
     /// Appends to the mailbox and wakes the receiver. No event: callers record Send/Down/EXIT.
-    void deliver(Process* to, Term message, Pid from);
+    void deliver(Process* to, Term message, Pid from, std::string rendered = {});
     void unlink_message(Process* p, Message* m) noexcept;
     void send_from(Process* sender, Pid from, Pid to, Term message);
 
