@@ -74,17 +74,26 @@ int64_t Runtime::Impl::now_us() const noexcept {
                    std::chrono::steady_clock::now() - wall_start)
             .count();
     }
-    return clock_ticks / ticks_per_us;
+    return clock_us;
 }
 
 void Runtime::Impl::advance_to(int64_t us) noexcept {
-    if (options.clock == ClockMode::Virtual) clock_ticks = std::max(clock_ticks, us * ticks_per_us);
+    if (options.clock == ClockMode::Virtual && us > clock_us) {
+        clock_us = us;
+        clock_remainder_ticks = 0;
+    }
 }
 
 void Runtime::Impl::charge(uint32_t reductions) noexcept {
     slice_used += reductions;
     if (current) current->reductions += reductions;
-    if (options.clock == ClockMode::Virtual) clock_ticks += reductions * ticks_per_reduction;
+    if (options.clock == ClockMode::Virtual) {
+        clock_remainder_ticks += int64_t{reductions} * ticks_per_reduction;
+        if (clock_remainder_ticks >= ticks_per_us) {
+            clock_us += clock_remainder_ticks / ticks_per_us;
+            clock_remainder_ticks %= ticks_per_us;
+        }
+    }
 }
 
 // --- process table ---------------------------------------------------------------------------

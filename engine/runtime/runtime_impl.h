@@ -51,9 +51,11 @@ struct Runtime::Impl {
     uint64_t next_seq = 0;
 
     // --- clock ---------------------------------------------------------------------------
-    // Virtual time is kept in ticks of 1/scheduler_count ns, so that a reduction costing
-    // ns_per_reduction / schedulers ns accumulates exactly, without rounding drift.
-    int64_t clock_ticks = 0;
+    // Virtual time is whole microseconds plus a remainder in ticks of 1/scheduler_count ns, so
+    // that a reduction costing ns_per_reduction / schedulers ns accumulates exactly, without
+    // rounding drift, and reading the clock (every event) needs no division.
+    int64_t clock_us = 0;
+    int64_t clock_remainder_ticks = 0;
     int64_t ticks_per_reduction;
     int64_t ticks_per_us;
     std::chrono::steady_clock::time_point wall_start;
