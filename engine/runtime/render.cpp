@@ -38,7 +38,7 @@ bool is_identifier_atom(std::string_view name) {
 
 class Renderer {
   public:
-    explicit Renderer(size_t limit) : limit_(limit) { out_.reserve(48); }
+    explicit Renderer(size_t limit) : limit_(limit) {}  // short texts stay in the SSO buffer
 
     void term(const Term& t) {
         if (full()) return;
