@@ -4,6 +4,7 @@
 //
 // Lazily started; awaiting a Co<T> transfers control to it symmetrically and resumes the awaiter
 // when it finishes, so chains of any depth use O(1) C++ stack — the frames live on the heap.
+// (In GCC -O0 builds, only loops of awaits are flat; see Co::await_suspend.)
 // An exception thrown inside is rethrown at the co_await. Destroying a Co destroys its frame and,
 // through the frame's locals, every Co it is awaiting: that is how a killed process is torn down.
 //
@@ -101,11 +102,21 @@ struct CoPromiseBase {
 
     std::suspend_always initial_suspend() noexcept { return {}; }
 
+    /// True while the awaiter's await_suspend is running this coroutine as a plain call; if it
+    /// finishes then, it returns to that call instead of resuming the awaiter (see Co).
+    bool running_inline = false;
+    bool finished_inline = false;
+
     struct FinalAwaiter {
         bool await_ready() noexcept { return false; }
         template <typename P>
         std::coroutine_handle<> await_suspend(std::coroutine_handle<P> h) noexcept {
-            auto next = h.promise().continuation;
+            auto& promise = h.promise();
+            if (promise.running_inline) {
+                promise.finished_inline = true;
+                return std::noop_coroutine();
+            }
+            auto next = promise.continuation;
             return next ? next : std::noop_coroutine();
         }
         void await_resume() noexcept {}
@@ -166,12 +177,32 @@ public:
     /// For the scheduler driving a root coroutine: the result or the exception once done().
     T result() { return handle_.promise().take(); }
 
-    // Awaiting: start the child with symmetric transfer, continue here when it finishes.
+    // Awaiting starts the child and continues the awaiter when the child finishes.
+    //
+    // Optimised builds use symmetric transfer both ways (await_suspend returns the child, the
+    // child's final suspend returns the awaiter); GCC and Clang compile those transfers to tail
+    // calls, so the C++ stack stays flat however deep the chain and however many awaits a loop
+    // performs. GCC at -O0 (Debug and sanitizer builds) makes them ordinary calls, and a loop of
+    // awaits would then grow the stack until it overflows; there the child runs as a plain call
+    // from await_suspend and, if it finishes without suspending, the awaiter continues right here
+    // (await_suspend returns false), so loops stay flat and the stack grows only with the depth
+    // of the await chain.
     bool await_ready() const noexcept { return false; }
+#if defined(__OPTIMIZE__) || defined(__clang__)
     std::coroutine_handle<> await_suspend(std::coroutine_handle<> awaiting) noexcept {
         handle_.promise().continuation = awaiting;
         return handle_;
     }
+#else
+    bool await_suspend(std::coroutine_handle<> awaiting) noexcept {
+        auto& promise = handle_.promise();
+        promise.continuation = awaiting;
+        promise.running_inline = true;
+        handle_.resume();
+        promise.running_inline = false;
+        return !promise.finished_inline;
+    }
+#endif
     T await_resume() { return handle_.promise().take(); }
 
 private:
