@@ -2,6 +2,7 @@
 // The vocabulary of everything that happens in a run. Every state change in the engine becomes one
 // Event; the trace model, the trace files and every view are built from these and nothing else.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -36,7 +37,17 @@ enum class EventKind : uint8_t {
     StateChange,    ///< pid's scheduling state became `state`.
     Console,        ///< pid printed text (IO.puts/IO.inspect) to stdout (or stderr if flags has Stderr).
     Log,            ///< pid logged text at log_level.
+    /// pid's `$callers` starts with peer: the process that asked for this task. Emitted right
+    /// after the task's Spawn, at the same time. Under a Task.Supervisor the spawn parent (the
+    /// Spawn's peer, head of `$ancestors`) is the supervisor, while the caller is the process that
+    /// called Task.Supervisor.async; for a plain Task.async both are the same process, and the
+    /// event is still emitted so that every task has one. The rest of `$callers` is the caller's
+    /// own chain, so the model follows Caller events transitively.
+    Caller,
 };
+
+/// Number of EventKind enumerators (keep in step when appending one).
+inline constexpr int kEventKindCount = static_cast<int>(EventKind::Caller) + 1;
 
 /// Scheduling state of a process. Exactly one at a time.
 enum class ProcessState : uint8_t {
@@ -112,6 +123,21 @@ std::string_view to_string(WaitOutcome) noexcept;
 std::string_view to_string(SignalDisposition) noexcept;
 std::string_view to_string(ExitReasonClass) noexcept;
 std::string_view to_string(LogLevel) noexcept;
+
+/// The inverse of to_string: the enumerator whose name is exactly `name`, or nullopt.
+std::optional<EventKind> parse_event_kind(std::string_view name) noexcept;
+std::optional<ProcessState> parse_process_state(std::string_view name) noexcept;
+std::optional<WaitKind> parse_wait_kind(std::string_view name) noexcept;
+std::optional<WaitOutcome> parse_wait_outcome(std::string_view name) noexcept;
+std::optional<SignalDisposition> parse_signal_disposition(std::string_view name) noexcept;
+std::optional<ExitReasonClass> parse_exit_reason_class(std::string_view name) noexcept;
+std::optional<LogLevel> parse_log_level(std::string_view name) noexcept;
+
+/// `#PID<node.serial.0>`, as Elixir prints a local pid.
+std::string format_pid(Pid pid);
+
+/// Field-by-field equality (the detail byte compared raw), for tests and round trips.
+bool operator==(const Event& a, const Event& b) noexcept;
 
 /// Receives events as the engine produces them, on the engine's thread. Must not block.
 class EventSink {

@@ -1,0 +1,73 @@
+#pragma once
+// Supervisor internals shared by Supervisor, DynamicSupervisor, Task.Supervisor and
+// PartitionSupervisor.
+#include <deque>
+#include <map>
+#include <memory>
+
+#include "engine/otp/common.h"
+
+namespace tasklens::otp::detail {
+
+/// One child as supervisor.erl's #child record keeps it.
+struct ChildRecord {
+    Term id;
+    Pid pid;                  ///< invalid = :undefined (not running)
+    bool restarting = false;  ///< a restart failed and is being retried
+    Term mfa;                 ///< {module, function, args}
+    RestartType restart = RestartType::Permanent;
+    Shutdown shutdown = Shutdown::millis(5000);
+    ChildType type = ChildType::Worker;
+    Term modules;
+};
+
+/// A static supervisor's state; kept in a shared_ptr so PartitionSupervisor can route by it.
+struct StaticSupervisor {
+    Term name;  ///< registered name or nil
+    Atom module;
+    Strategy strategy = Strategy::OneForOne;
+    int64_t max_restarts = 3;
+    int64_t max_seconds = 5;
+    std::deque<int64_t> restarts;       ///< restart times in seconds, newest first
+    std::vector<ChildRecord> children;  ///< in start order
+    int64_t restart_count = 0;
+};
+
+/// Supervisor (static) state by supervisor pid, for routing and introspection.
+std::unordered_map<uint64_t, std::weak_ptr<StaticSupervisor>>& static_supervisors(Runtime& rt);
+
+/// Child spec (map, {Module, arg} or Module) → full map with every key; raises ArgumentError
+/// like Supervisor for anything else.
+Co<Term> normalize_child_spec(ProcessContext& ctx, Term child);
+/// Supervisor.child_spec/2's override step on an already normalized map.
+Term override_child_spec(Term spec, const Term& overrides);
+/// Reads a normalized child spec map into a record; {:error, reason} via `error` on a bad spec.
+bool child_record_from_spec(const Term& spec, ChildRecord& out, Term& error);
+
+/// supervisor.erl's shutdown/1: monitor, unlink, exit(:shutdown) then :kill after the timeout (or
+/// :kill at once). Returns the reason the child died with.
+Co<Term> shutdown_child(ProcessContext& ctx, Pid child, Shutdown shutdown, const Term& id);
+
+/// Starts a child by applying its MFA in the supervisor's process:
+/// {:ok, pid} | {:ok, pid, info} | :ignore | {:error, reason}, exceptions turned into errors.
+Co<Term> start_child_mfa(ProcessContext& ctx, Term mfa);
+
+/// Supervisor.start_link/3 for a module: module.init(arg) → {:ok, {flags, children}} | :ignore.
+Co<Term> start_static_supervisor(ProcessContext& ctx, Atom module, Term init_arg, Term name,
+                                 bool link);
+/// Supervisor.start_link(children, options) (Supervisor.Default).
+Co<Term> start_static_supervisor_with(ProcessContext& ctx, Term children, Term options);
+/// Supervisor.init/2: {:ok, {flags, normalized specs}}.
+Co<Term> supervisor_init(ProcessContext& ctx, Term children, Term options);
+
+/// DynamicSupervisor.start_link/3 (module nil = DynamicSupervisor.Default with `init_options`).
+/// task_supervisor: answers {:start_task, ...} with Task.Supervised children.
+Co<Term> start_dynamic_supervisor(ProcessContext& ctx, Atom module, Term init_arg, Term name,
+                                  bool link, bool task_supervisor);
+/// DynamicSupervisor.init/1: {:ok, flags map}.
+Term dynamic_supervisor_init(const Term& options);
+
+/// PartitionSupervisor.start_link/1.
+Co<Term> start_partition_supervisor(ProcessContext& ctx, Term options);
+
+}  // namespace tasklens::otp::detail

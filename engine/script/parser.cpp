@@ -1,0 +1,1268 @@
+#include "engine/script/parser.h"
+
+#include <algorithm>
+#include <array>
+#include <limits>
+#include <optional>
+
+#include <fmt/format.h>
+
+#include "engine/script/lexer.h"
+
+namespace tasklens::script {
+
+namespace {
+
+struct ParseError {
+    SourceLocation location;
+    std::string message;
+    std::string construct;
+};
+
+// Elixir's precedence table (lib/elixir/pages/references/operators.md), higher binds tighter.
+// Operators handled structurally elsewhere (`->`, `|`, `=>`, `&`, unary ones) are absent.
+constexpr int kPrecCapture = 90;
+constexpr int kPrecAssocKey = 81;  // map keys stop before `=>` (80) and `|` (70)
+
+struct BinaryInfo {
+    int precedence = -1;
+    bool right_assoc = false;
+    BinaryOperator op = BinaryOperator::Add;
+};
+
+BinaryInfo binary_info(TokenKind kind) {
+    using B = BinaryOperator;
+    switch (kind) {
+        case TokenKind::LeftArrow:
+            return {40, false, B::LeftArrow};
+        case TokenKind::Backslashes:
+            return {40, false, B::Default};
+        case TokenKind::When:
+            return {50, true, B::When};
+        case TokenKind::DoubleColon:
+            return {60, true, B::Match};  // refused when met
+        case TokenKind::Match:
+            return {100, true, B::Match};
+        case TokenKind::OrOr:
+            return {120, false, B::RelaxedOr};
+        case TokenKind::Or:
+            return {120, false, B::Or};
+        case TokenKind::AndAnd:
+            return {130, false, B::RelaxedAnd};
+        case TokenKind::And:
+            return {130, false, B::And};
+        case TokenKind::EqualEqual:
+            return {140, false, B::Equal};
+        case TokenKind::NotEqual:
+            return {140, false, B::NotEqual};
+        case TokenKind::StrictEqual:
+            return {140, false, B::StrictEqual};
+        case TokenKind::StrictNotEqual:
+            return {140, false, B::StrictNotEqual};
+        case TokenKind::RegexMatch:
+            return {140, false, B::RegexMatch};
+        case TokenKind::Less:
+            return {150, false, B::Less};
+        case TokenKind::Greater:
+            return {150, false, B::Greater};
+        case TokenKind::LessEqual:
+            return {150, false, B::LessEqual};
+        case TokenKind::GreaterEqual:
+            return {150, false, B::GreaterEqual};
+        case TokenKind::Pipe:
+            return {160, false, B::Pipe};
+        case TokenKind::UnsupportedOperator:
+            return {160, false, B::Pipe};  // refused when met
+        case TokenKind::In:
+            return {170, false, B::In};
+        case TokenKind::NotIn:
+            return {170, false, B::NotIn};
+        case TokenKind::StepSlash:
+            return {190, true, B::RangeStep};
+        case TokenKind::PlusPlus:
+            return {200, true, B::ListConcat};
+        case TokenKind::MinusMinus:
+            return {200, true, B::ListSubtract};
+        case TokenKind::Concat:
+            return {200, true, B::StringConcat};
+        case TokenKind::Range:
+            return {200, true, B::Range};
+        case TokenKind::Plus:
+            return {210, false, B::Add};
+        case TokenKind::Minus:
+            return {210, false, B::Subtract};
+        case TokenKind::Star:
+            return {220, false, B::Multiply};
+        case TokenKind::Slash:
+            return {220, false, B::Divide};
+        case TokenKind::Power:
+            return {230, false, B::Power};
+        default:
+            return {};
+    }
+}
+
+bool is_block_keyword(TokenKind kind) {
+    return kind == TokenKind::Else || kind == TokenKind::After || kind == TokenKind::Rescue ||
+           kind == TokenKind::Catch;
+}
+
+// Calls the scenario language refuses by name.
+constexpr std::array<std::string_view, 10> kRefusedCalls{
+    "quote",    "unquote",   "unquote_splicing", "defmacro", "defmacrop",
+    "defguard", "defguardp", "defprotocol",      "defimpl",  "defoverridable"};
+
+// Parsing context that Elixir's grammar encodes in its matched/no_parens/unmatched split.
+struct Context {
+    // A call without parentheses may take several comma-separated arguments (statement level).
+    // Elsewhere (inside brackets, later arguments, keyword values) it takes one.
+    bool many = true;
+    // `do` belongs to an enclosing call without parentheses (we are in its arguments).
+    bool no_do = false;
+};
+
+constexpr Context kStatement{true, false};
+constexpr Context kContainer{false, false};
+
+class Parser {
+  public:
+    Parser(std::vector<Token> tokens, Ast& ast, const ParseOptions& options)
+        : tokens_(std::move(tokens)), ast_(ast) {
+        max_depth_ = std::clamp<std::uint32_t>(options.max_depth, 8, 60000);
+    }
+
+    Node* parse_file() {
+        Token start = peek();
+        Node* body =
+            parse_block_body(TokenKind::EndOfFile, TokenKind::EndOfFile, false, start, "file");
+        return body;
+    }
+
+  private:
+    std::vector<Token> tokens_;
+    std::size_t pos_ = 0;
+    Ast& ast_;
+    std::uint32_t depth_ = 0;
+    std::uint32_t max_depth_ = 1000;
+    int capture_depth_ = 0;
+    int guard_depth_ = 0;
+    std::vector<Node*> scratch_;  // reused child buffer (see collect())
+
+    // ---- tokens ----
+    const Token& peek(std::size_t ahead = 0) const {
+        std::size_t index = std::min(pos_ + ahead, tokens_.size() - 1);
+        return tokens_[index];
+    }
+    TokenKind kind() const { return peek().kind; }
+    bool at(TokenKind k) const { return kind() == k; }
+    const Token& advance() {
+        const Token& token = tokens_[pos_];
+        if (pos_ + 1 < tokens_.size()) ++pos_;
+        return token;
+    }
+    void skip_eols() {
+        while (at(TokenKind::Eol)) advance();
+    }
+
+    [[noreturn]] void fail(SourceLocation at, std::string message, std::string construct = {}) {
+        throw ParseError{at, std::move(message), std::move(construct)};
+    }
+    [[noreturn]] void unsupported(SourceLocation at, std::string construct,
+                                  std::string_view detail = {}) {
+        std::string message = "unsupported construct: " + construct;
+        if (!detail.empty()) {
+            message += " (";
+            message += detail;
+            message += ")";
+        }
+        fail(at, std::move(message), std::move(construct));
+    }
+    [[noreturn]] void unexpected(const Token& token) {
+        if (token.kind == TokenKind::EndOfFile) fail(token.location, "unexpected end of file");
+        std::string shown = describe(token);
+        fail(token.location, fmt::format("syntax error before: {}", shown));
+    }
+    static std::string describe(const Token& token) {
+        switch (token.kind) {
+            case TokenKind::Identifier:
+            case TokenKind::Alias:
+            case TokenKind::Integer:
+            case TokenKind::Float:
+                return std::string(token.text);
+            case TokenKind::KwIdentifier:
+                return fmt::format("{}:", token.text);
+            case TokenKind::Eol:
+                return token.text == ";" ? "';'" : "end of line";
+            case TokenKind::Atom:
+                return fmt::format(":{}", token.text);
+            case TokenKind::StringStart:
+                return "string";
+            default:
+                return std::string(to_string(token.kind));
+        }
+    }
+    void expect(TokenKind k, const Token& opener, std::string_view closer) {
+        if (at(k)) {
+            advance();
+            return;
+        }
+        if (at(TokenKind::EndOfFile)) {
+            fail(peek().location, fmt::format("missing terminator: {} (for {} starting at line {})",
+                                              closer, describe(opener), opener.location.line));
+        }
+        unexpected(peek());
+    }
+
+    // ---- nodes ----
+    struct DepthGuard {
+        Parser& parser;
+        explicit DepthGuard(Parser& p, SourceLocation at) : parser(p) {
+            if (++parser.depth_ > parser.max_depth_) {
+                parser.fail(at, fmt::format("expression nested too deeply (the limit is {} levels)",
+                                            parser.max_depth_));
+            }
+        }
+        ~DepthGuard() { --parser.depth_; }
+        DepthGuard(const DepthGuard&) = delete;
+        DepthGuard& operator=(const DepthGuard&) = delete;
+    };
+
+    Node* leaf(NodeKind kind, SourceLocation at) { return ast_.make(kind, at); }
+
+    Node* branch(NodeKind kind, SourceLocation at, std::span<Node* const> children) {
+        Node* node = ast_.make(kind, at);
+        set_children(node, children);
+        return node;
+    }
+    Node* branch(NodeKind kind, SourceLocation at, std::initializer_list<Node*> children) {
+        return branch(kind, at, std::span<Node* const>(children.begin(), children.size()));
+    }
+
+    void set_children(Node* node, std::span<Node* const> children) {
+        node->children = ast_.copy_children(children);
+        std::uint32_t height = 0;
+        for (const Node* child : children) height = std::max<std::uint32_t>(height, child->height);
+        if (height + 1 > max_depth_) {
+            fail(node->location,
+                 fmt::format("expression nested too deeply (the limit is {} levels)", max_depth_));
+        }
+        node->height = static_cast<std::uint16_t>(height + 1);
+    }
+
+    Node* atom(SourceLocation at, std::string_view name) {
+        Node* node = leaf(NodeKind::Atom, at);
+        node->text = ast_.intern(name);
+        return node;
+    }
+
+    Node* keyword_tuple(SourceLocation at, Node* key, Node* value) {
+        Node* tuple = branch(NodeKind::Tuple, at, {key, value});
+        tuple->flags |= kKeyword;
+        return tuple;
+    }
+
+    // ---- blocks and stab clauses ----
+
+    bool at_terminator(TokenKind a, TokenKind b) const {
+        TokenKind k = kind();
+        if (k == a || k == b) return true;
+        if (a == TokenKind::End && is_block_keyword(k)) return true;
+        return false;
+    }
+
+    // Parses statements (or stab clauses when allowed) until a terminator; returns a Block or a
+    // Clauses node. `end` as terminator also stops at else/after/rescue/catch.
+    Node* parse_block_body(TokenKind terminator, TokenKind terminator2, bool allow_stab,
+                           const Token& opener, std::string_view what) {
+        std::vector<Node*> statements;
+        std::vector<Node*> clauses;
+        // The clause being filled: its head, guard and body statements.
+        struct OpenClause {
+            SourceLocation location;
+            std::vector<Node*> patterns;
+            Node* guard = nullptr;
+            std::vector<Node*> body;
+        };
+        std::optional<OpenClause> open;
+
+        auto close_clause = [&] {
+            if (!open) return;
+            std::vector<Node*> children = open->patterns;
+            if (open->guard) children.push_back(open->guard);
+            Node* body = branch(NodeKind::Block, open->location, open->body);
+            children.push_back(body);
+            Node* clause = branch(NodeKind::StabClause, open->location, children);
+            clause->arity = static_cast<std::uint32_t>(open->patterns.size());
+            if (open->guard) clause->flags |= kHasGuard;
+            clauses.push_back(clause);
+            open.reset();
+        };
+
+        SourceLocation block_location = peek().location;
+        skip_eols();
+        while (!at_terminator(terminator, terminator2)) {
+            if (at(TokenKind::EndOfFile)) {
+                fail(peek().location,
+                     fmt::format("missing terminator: {} (for {} starting at line {})",
+                                 terminator == TokenKind::End      ? "end"
+                                 : terminator == TokenKind::RParen ? ")"
+                                                                   : "}",
+                                 what, opener.location.line));
+            }
+            std::vector<Node*> head;
+            SourceLocation item_location = peek().location;
+            if (!at(TokenKind::Arrow)) {
+                head.push_back(parse_expr(kStatement));
+                while (at(TokenKind::Comma)) {
+                    const Token& comma = advance();
+                    skip_eols();
+                    if (!allow_stab) unexpected(comma);
+                    head.push_back(parse_expr(kContainer));
+                }
+            }
+            if (at(TokenKind::Arrow)) {
+                const Token& arrow = advance();
+                if (!allow_stab) unexpected(arrow);
+                if (!statements.empty()) {
+                    fail(arrow.location,
+                         "unexpected ->: a block cannot mix expressions and clauses "
+                         "(pattern -> body)");
+                }
+                close_clause();
+                open.emplace();
+                open->location = item_location;
+                if (!head.empty() && head.back()->kind == NodeKind::BinaryOp &&
+                    head.back()->binary_op == BinaryOperator::When && !head.back()->has(kParens)) {
+                    Node* when = head.back();
+                    head.back() = when->child(0);
+                    open->guard = when->child(1);
+                }
+                open->patterns = std::move(head);
+                skip_eols();
+                continue;
+            }
+            if (head.size() > 1) fail(item_location, "unexpected comma");
+            if (open) {
+                open->body.push_back(head.front());
+            } else {
+                statements.push_back(head.front());
+            }
+            if (at_terminator(terminator, terminator2)) break;
+            if (!at(TokenKind::Eol)) unexpected(peek());
+            skip_eols();
+        }
+        if (open || !clauses.empty()) {
+            close_clause();
+            return branch(NodeKind::Clauses, clauses.front()->location, clauses);
+        }
+        return branch(NodeKind::Block, block_location, statements);
+    }
+
+    // `do ... [else/after/rescue/catch ...] end` -> keyword list [do: ..., else: ...].
+    Node* parse_do_block() {
+        const Token& do_token = advance();
+        Token opener = do_token;
+        std::vector<Node*> items;
+        Node* body = parse_block_body(TokenKind::End, TokenKind::End, true, opener, "\"do\"");
+        items.push_back(keyword_tuple(opener.location, atom(opener.location, "do"), body));
+        while (is_block_keyword(kind())) {
+            const Token& keyword = advance();
+            SourceLocation at = keyword.location;
+            std::string_view name = keyword.text;
+            Node* value = parse_block_body(TokenKind::End, TokenKind::End, true, opener, "\"do\"");
+            items.push_back(keyword_tuple(at, atom(at, name), value));
+        }
+        expect(TokenKind::End, opener, "end");
+        Node* list = branch(NodeKind::List, opener.location, items);
+        list->flags |= kKeyword | kDoBlock;
+        return list;
+    }
+
+    // ---- expressions ----
+
+    Node* parse_expr(Context ctx, int min_prec = 0) {
+        DepthGuard guard(*this, peek().location);
+        Node* left = parse_unary(ctx);
+        return parse_binary_rest(left, ctx, min_prec);
+    }
+
+    Node* parse_binary_rest(Node* left, Context ctx, int min_prec) {
+        while (true) {
+            const Token& op_token = peek();
+            BinaryInfo info = binary_info(op_token.kind);
+            if (info.precedence < 0 || info.precedence < min_prec) return left;
+            if (op_token.kind == TokenKind::DoubleColon) {
+                unsupported(op_token.location, "type operator ::");
+            }
+            if (op_token.kind == TokenKind::UnsupportedOperator) {
+                unsupported(op_token.location, fmt::format("operator {}", op_token.text));
+            }
+            advance();
+            int next_min = info.right_assoc ? info.precedence : info.precedence + 1;
+            bool guard = op_token.kind == TokenKind::When;
+            if (guard) ++guard_depth_;
+            Node* right = parse_expr(ctx, next_min);
+            if (guard) --guard_depth_;
+            left = make_binary(op_token, info.op, left, right);
+        }
+    }
+
+    Node* make_binary(const Token& op_token, BinaryOperator op, Node* left, Node* right) {
+        SourceLocation at = op_token.location;
+        // `not a in b` means `not(a in b)` (Elixir rewrites it the same way).
+        if (op == BinaryOperator::In && left->kind == NodeKind::UnaryOp &&
+            (left->unary_op == UnaryOperator::Not || left->unary_op == UnaryOperator::Bang) &&
+            !left->has(kParens)) {
+            Node* in = branch(NodeKind::BinaryOp, at, {left->child(0), right});
+            in->binary_op = BinaryOperator::In;
+            Node* negated = branch(NodeKind::UnaryOp, left->location, {in});
+            negated->unary_op = left->unary_op;
+            return negated;
+        }
+        if (op == BinaryOperator::RangeStep) {
+            if (left->kind != NodeKind::BinaryOp || left->binary_op != BinaryOperator::Range ||
+                left->has(kParens)) {
+                unsupported(at, "operator //", "only valid as first..last//step");
+            }
+            Node* node =
+                branch(NodeKind::BinaryOp, left->location, {left->child(0), left->child(1), right});
+            node->binary_op = BinaryOperator::RangeStep;
+            return node;
+        }
+        Node* node = branch(NodeKind::BinaryOp, at, {left, right});
+        node->binary_op = op;
+        return node;
+    }
+
+    Node* parse_unary(Context ctx) {
+        DepthGuard guard(*this, peek().location);
+        const Token& token = peek();
+        switch (token.kind) {
+            case TokenKind::Minus:
+            case TokenKind::Plus: {
+                advance();
+                skip_eols();
+                Node* operand = parse_unary(ctx);
+                bool negate = token.kind == TokenKind::Minus;
+                if (operand->kind == NodeKind::Integer && !operand->has(kParens)) {
+                    // Literal folding; the lexer left the magnitude unsigned, see parse_primary.
+                    if (negate) {
+                        // unsigned negation: -9223372036854775808 arrives as INT64_MIN
+                        operand->integer = static_cast<std::int64_t>(
+                            std::uint64_t{0} - static_cast<std::uint64_t>(operand->integer));
+                    }
+                    operand->location = token.location;
+                    return operand;
+                }
+                if (operand->kind == NodeKind::Float && !operand->has(kParens)) {
+                    if (negate) operand->number = -operand->number;
+                    operand->location = token.location;
+                    return operand;
+                }
+                Node* node = branch(NodeKind::UnaryOp, token.location, {operand});
+                node->unary_op = negate ? UnaryOperator::Negate : UnaryOperator::Plus;
+                return node;
+            }
+            case TokenKind::Not:
+            case TokenKind::Bang: {
+                advance();
+                skip_eols();
+                Node* operand = parse_unary(ctx);
+                Node* node = branch(NodeKind::UnaryOp, token.location, {operand});
+                node->unary_op =
+                    token.kind == TokenKind::Not ? UnaryOperator::Not : UnaryOperator::Bang;
+                return node;
+            }
+            case TokenKind::Caret: {
+                advance();
+                Node* operand = parse_unary(ctx);
+                if (operand->kind != NodeKind::Variable) {
+                    unsupported(token.location, "pin ^ on a non-variable",
+                                "only ^name is supported");
+                }
+                operand->flags |= kPinned;
+                operand->location = token.location;
+                return operand;
+            }
+            case TokenKind::Ampersand:
+                return parse_capture(ctx);
+            case TokenKind::At:
+                return parse_postfix(parse_attribute(ctx), ctx);
+            default:
+                return parse_postfix(parse_primary(ctx), ctx);
+        }
+    }
+
+    Node* parse_capture(Context ctx) {
+        const Token& amp = advance();
+        skip_eols();
+        if (capture_depth_ > 0) {
+            fail(amp.location, "nested captures are not allowed (use fn ... end inside &)");
+        }
+        ++capture_depth_;
+        Node* body = parse_expr(Context{ctx.many, ctx.no_do}, kPrecCapture + 1);
+        --capture_depth_;
+        // &name/arity and &Mod.name/arity
+        if (body->kind == NodeKind::BinaryOp && body->binary_op == BinaryOperator::Divide &&
+            body->child(1)->kind == NodeKind::Integer && !body->has(kParens)) {
+            Node* target = body->child(0);
+            Node* arity = body->child(1);
+            if (arity->integer < 0 || arity->integer > 255) {
+                fail(arity->location, "invalid arity in function capture");
+            }
+            if (target->kind == NodeKind::Variable && !target->has(kPinned)) {
+                Node* node = leaf(NodeKind::CaptureFunction, amp.location);
+                node->text = target->text;
+                node->arity = static_cast<std::uint32_t>(arity->integer);
+                return node;
+            }
+            if (target->kind == NodeKind::RemoteCall && target->children.size() == 1 &&
+                !target->has(kParens)) {
+                Node* node = branch(NodeKind::CaptureFunction, amp.location, {target->child(0)});
+                node->text = target->text;
+                node->arity = static_cast<std::uint32_t>(arity->integer);
+                return node;
+            }
+        }
+        return branch(NodeKind::Capture, amp.location, {body});
+    }
+
+    Node* parse_attribute(Context ctx) {
+        const Token& at_token = advance();
+        if (!at(TokenKind::Identifier) || peek().space_before) {
+            unsupported(at_token.location, "@ on something other than a name",
+                        "module attributes are written @name");
+        }
+        const Token& name = advance();
+        Node* node = leaf(NodeKind::Attribute, at_token.location);
+        node->text = ast_.intern(name.text);
+        if (at(TokenKind::LParen) && !peek().space_before) {
+            Token open = advance();
+            skip_eols();
+            Node* value = parse_expr(kContainer);
+            skip_eols();
+            expect(TokenKind::RParen, open, ")");
+            set_children(node, std::span<Node* const>(&value, 1));
+        } else if (starts_no_parens_argument(peek())) {
+            Node* value = parse_expr(Context{false, ctx.no_do});
+            set_children(node, std::span<Node* const>(&value, 1));
+        }
+        return node;
+    }
+
+    // Whether `token`, right after a name, starts the arguments of a call without parentheses
+    // (`IO.puts "x"`, `foo -1`, `foo [1]`), as opposed to a binary operator or an access.
+    static bool starts_no_parens_argument(const Token& token) {
+        switch (token.kind) {
+            case TokenKind::Identifier:
+            case TokenKind::Alias:
+            case TokenKind::KwIdentifier:
+            case TokenKind::Atom:
+            case TokenKind::Integer:
+            case TokenKind::Float:
+            case TokenKind::Char:
+            case TokenKind::CaptureArg:
+            case TokenKind::StringStart:
+            case TokenKind::True:
+            case TokenKind::False:
+            case TokenKind::Nil:
+            case TokenKind::CurrentModule:
+            case TokenKind::LBrace:
+            case TokenKind::Percent:
+            case TokenKind::Fn:
+            case TokenKind::Ampersand:
+            case TokenKind::At:
+            case TokenKind::Not:
+            case TokenKind::Bang:
+            case TokenKind::Caret:
+            case TokenKind::BitOpen:
+                return true;
+            case TokenKind::LBracket:
+            case TokenKind::LParen:
+                return token.space_before;
+            case TokenKind::Minus:
+            case TokenKind::Plus:
+                return token.space_before && !token.space_after;
+            default:
+                return false;
+        }
+    }
+
+    static bool starts_keyword(const Token& token) {
+        return token.kind == TokenKind::KwIdentifier ||
+               (token.kind == TokenKind::StringStart && token.kw_key);
+    }
+
+    // Keyword pairs `a: 1, "b c": 2` -> keyword tuples appended to `out`. Stops before a comma
+    // that is not followed by another keyword, and after a trailing comma before `closer`.
+    void parse_keyword_pairs(Context value_ctx, std::vector<Node*>& out,
+                             std::optional<TokenKind> closer) {
+        while (true) {
+            const Token& key_token = peek();
+            Node* key = nullptr;
+            if (key_token.kind == TokenKind::KwIdentifier) {
+                advance();
+                key = atom(key_token.location, key_token.text);
+            } else {
+                Node* text = parse_string();
+                if (text->kind != NodeKind::String) {
+                    unsupported(key_token.location, "interpolated keyword key");
+                }
+                key = atom(key_token.location, text->text);
+            }
+            skip_eols();
+            Node* value = parse_expr(value_ctx);
+            out.push_back(keyword_tuple(key_token.location, key, value));
+            if (!at(TokenKind::Comma)) return;
+            if (starts_keyword(peek(1))) {
+                advance();
+                continue;
+            }
+            if (closer && peek(1).kind == *closer) {
+                advance();
+                return;
+            }
+            if (closer) {
+                advance();
+                fail(peek().location,
+                     "syntax error: keyword pairs must come last (write [a, b, k: v])");
+            }
+            return;
+        }
+    }
+
+    Node* keyword_list(SourceLocation at, std::vector<Node*>& pairs) {
+        Node* list = branch(NodeKind::List, at, pairs);
+        list->flags |= kKeyword;
+        return list;
+    }
+
+    // Arguments of a call without parentheses, up to the end of the expression.
+    void parse_no_parens_arguments(Context ctx, std::vector<Node*>& args) {
+        bool first = true;
+        while (true) {
+            if (starts_keyword(peek())) {
+                std::vector<Node*> pairs;
+                SourceLocation where = peek().location;
+                parse_keyword_pairs(Context{false, true}, pairs, std::nullopt);
+                args.push_back(keyword_list(where, pairs));
+                if (at(TokenKind::Comma) && !ctx.many) return;
+                if (at(TokenKind::Comma)) {
+                    advance();
+                    fail(peek().location,
+                         "syntax error: keyword arguments must come last in a call");
+                }
+                return;
+            }
+            Context arg_ctx{first ? ctx.many : false, true};
+            args.push_back(parse_expr(arg_ctx));
+            if (!at(TokenKind::Comma)) return;
+            if (!ctx.many) {
+                // The comma belongs to the enclosing list/call unless it is ambiguous.
+                if (starts_keyword(peek(1))) return;
+                fail(peek().location,
+                     "unexpected comma. Parentheses are required to solve ambiguity in nested "
+                     "calls");
+            }
+            advance();
+            skip_eols();
+            first = false;
+        }
+    }
+
+    // `(args)` of a call; the current token is the opening parenthesis.
+    void parse_parens_arguments(std::vector<Node*>& args) {
+        Token open = advance();
+        skip_eols();
+        while (!at(TokenKind::RParen)) {
+            if (at(TokenKind::EndOfFile)) expect(TokenKind::RParen, open, ")");
+            if (starts_keyword(peek())) {
+                std::vector<Node*> pairs;
+                SourceLocation where = peek().location;
+                parse_keyword_pairs(kContainer, pairs, TokenKind::RParen);
+                args.push_back(keyword_list(where, pairs));
+                skip_eols();
+                break;
+            }
+            args.push_back(parse_expr(kContainer));
+            skip_eols();
+            if (at(TokenKind::Comma)) {
+                advance();
+                skip_eols();
+                continue;
+            }
+            break;
+        }
+        skip_eols();
+        expect(TokenKind::RParen, open, ")");
+    }
+
+    // Finishes a call: arguments are in `args`; adds a do-block when one follows.
+    Node* finish_call(Node* call, std::vector<Node*>& args, Context ctx) {
+        if (!ctx.no_do && at(TokenKind::Do)) {
+            if (guard_depth_ > 0) {
+                std::string name =
+                    call->kind == NodeKind::LocalCall ? std::string(call->text) : "do-block";
+                unsupported(call->location, name + " in guard");
+            }
+            args.push_back(parse_do_block());
+        }
+        set_children(call, args);
+        return call;
+    }
+
+    void check_refused(const Token& name) {
+        for (std::string_view refused : kRefusedCalls) {
+            if (name.text == refused) unsupported(name.location, std::string(refused));
+        }
+    }
+
+    Node* parse_identifier(Context ctx) {
+        const Token& name = advance();
+        const Token& next = peek();
+        if (next.kind == TokenKind::LParen && !next.space_before) {
+            check_refused(name);
+            Node* call = leaf(NodeKind::LocalCall, name.location);
+            call->text = ast_.intern(name.text);
+            call->flags |= kParens;
+            std::vector<Node*> args;
+            parse_parens_arguments(args);
+            if (at(TokenKind::LParen) && !peek().space_before) {
+                unsupported(peek().location, "nested call f(a)(b)");
+            }
+            return finish_call(call, args, ctx);
+        }
+        bool has_args = starts_no_parens_argument(next);
+        if (has_args || (!ctx.no_do && next.kind == TokenKind::Do)) {
+            check_refused(name);
+            Node* call = leaf(NodeKind::LocalCall, name.location);
+            call->text = ast_.intern(name.text);
+            // `x -1`: a call of x in Elixir's grammar, but `x - 1` when x is a variable.
+            if (next.kind == TokenKind::Minus || next.kind == TokenKind::Plus) {
+                call->flags |= kAmbiguousOperator;
+            }
+            std::vector<Node*> args;
+            if (has_args) parse_no_parens_arguments(ctx, args);
+            return finish_call(call, args, ctx);
+        }
+        if (name.text == "_") return leaf(NodeKind::Underscore, name.location);
+        Node* variable = leaf(NodeKind::Variable, name.location);
+        variable->text = ast_.intern(name.text);
+        return variable;
+    }
+
+    Node* parse_primary(Context ctx) {
+        const Token& token = peek();
+        switch (token.kind) {
+            case TokenKind::Identifier:
+                return parse_identifier(ctx);
+            case TokenKind::Integer: {
+                advance();
+                if (token.overflow || token.integer > std::uint64_t{1} << 63) {
+                    unsupported(token.location, "integer larger than 64 bits");
+                }
+                Node* node = leaf(NodeKind::Integer, token.location);
+                // 2^63 only makes sense negated; the unary minus folds it back.
+                node->integer = static_cast<std::int64_t>(token.integer);
+                if (token.integer == std::uint64_t{1} << 63 &&
+                    !(pos_ >= 2 && tokens_[pos_ - 2].kind == TokenKind::Minus)) {
+                    unsupported(token.location, "integer larger than 64 bits");
+                }
+                return node;
+            }
+            case TokenKind::Float: {
+                advance();
+                Node* node = leaf(NodeKind::Float, token.location);
+                node->number = token.number;
+                return node;
+            }
+            case TokenKind::Char: {
+                advance();
+                Node* node = leaf(NodeKind::Integer, token.location);
+                node->integer = static_cast<std::int64_t>(token.integer);
+                return node;
+            }
+            case TokenKind::CaptureArg: {
+                advance();
+                if (capture_depth_ == 0) {
+                    fail(token.location,
+                         fmt::format("capture argument &{} must be used within the capture "
+                                     "operator &",
+                                     token.integer));
+                }
+                if (token.integer == 0 || token.integer > 255) {
+                    fail(token.location, "capture argument must be between &1 and &255");
+                }
+                Node* node = leaf(NodeKind::CaptureArg, token.location);
+                node->integer = static_cast<std::int64_t>(token.integer);
+                return node;
+            }
+            case TokenKind::Atom:
+                advance();
+                return atom(token.location, token.text);
+            case TokenKind::True:
+                advance();
+                return atom(token.location, "true");
+            case TokenKind::False:
+                advance();
+                return atom(token.location, "false");
+            case TokenKind::Nil:
+                advance();
+                return atom(token.location, "nil");
+            case TokenKind::CurrentModule:
+                advance();
+                return leaf(NodeKind::CurrentModule, token.location);
+            case TokenKind::Alias: {
+                advance();
+                Node* node = leaf(NodeKind::Alias, token.location);
+                node->text = ast_.intern(fmt::format("Elixir.{}", token.text));
+                return node;
+            }
+            case TokenKind::StringStart:
+                if (token.kw_key) {
+                    fail(token.location,
+                         "syntax error: keyword list outside of brackets or call arguments");
+                }
+                return parse_string();
+            case TokenKind::LBracket:
+                return parse_list();
+            case TokenKind::LBrace:
+                return parse_tuple();
+            case TokenKind::Percent:
+                return parse_map_or_struct();
+            case TokenKind::LParen:
+                return parse_parenthesized();
+            case TokenKind::Fn:
+                return parse_fn();
+            case TokenKind::BitOpen:
+                unsupported(token.location, "bitstring <<>>", "use strings and <> instead");
+            case TokenKind::Ellipsis:
+                unsupported(token.location, "...");
+            case TokenKind::KwIdentifier:
+                fail(token.location,
+                     "syntax error: keyword list outside of brackets or call arguments");
+            case TokenKind::Bar:
+                fail(token.location,
+                     "unexpected '|' (valid only in [head | tail] and %{map | key: value})");
+            case TokenKind::FatArrow:
+                fail(token.location, "unexpected '=>' (valid only inside %{...})");
+            case TokenKind::DoubleColon:
+                unsupported(token.location, "type operator ::");
+            case TokenKind::UnsupportedOperator:
+                unsupported(token.location, fmt::format("operator {}", token.text));
+            default:
+                unexpected(token);
+        }
+    }
+
+    Node* parse_postfix(Node* node, Context ctx) {
+        while (true) {
+            const Token& token = peek();
+            if (token.kind == TokenKind::Dot) {
+                advance();
+                skip_eols();
+                node = parse_dot(node, token, ctx);
+                if (node->kind == NodeKind::RemoteCall && !node->has(kParens) &&
+                    node->children.size() > 1) {
+                    return node;  // a call without parentheses took the rest of the expression
+                }
+                continue;
+            }
+            if (token.kind == TokenKind::LBracket && !token.space_before) {
+                Token open = advance();
+                skip_eols();
+                Node* key = parse_expr(kContainer);
+                skip_eols();
+                expect(TokenKind::RBracket, open, "]");
+                node = branch(NodeKind::Access, open.location, {node, key});
+                continue;
+            }
+            return node;
+        }
+    }
+
+    Node* parse_dot(Node* target, const Token& dot, Context ctx) {
+        const Token& token = peek();
+        if (token.kind == TokenKind::LParen) {
+            Node* call = leaf(NodeKind::AnonymousCall, dot.location);
+            call->flags |= kParens;
+            std::vector<Node*> args{target};
+            parse_parens_arguments(args);
+            set_children(call, args);
+            return call;
+        }
+        if (token.kind == TokenKind::Alias) {
+            advance();
+            if (target->kind != NodeKind::Alias) {
+                unsupported(token.location, "dynamic alias",
+                            "only Literal.Alias.Names are supported");
+            }
+            target->text = ast_.intern(fmt::format("{}.{}", target->text, token.text));
+            return target;
+        }
+        if (token.kind != TokenKind::Identifier) {
+            if (token.kind == TokenKind::StringStart) {
+                unsupported(token.location, "quoted function name", "Mod.\"name\"()");
+            }
+            unexpected(token);
+        }
+        const Token& name = advance();
+        const Token& next = peek();
+        bool module_target = target->kind == NodeKind::Alias || target->kind == NodeKind::Atom ||
+                             target->kind == NodeKind::CurrentModule;
+        Node* call = leaf(NodeKind::RemoteCall, name.location);
+        call->text = ast_.intern(name.text);
+        std::vector<Node*> args{target};
+        if (next.kind == TokenKind::LParen && !next.space_before) {
+            call->flags |= kParens;
+            parse_parens_arguments(args);
+            return finish_call(call, args, ctx);
+        }
+        if (starts_no_parens_argument(next)) {
+            if (next.kind == TokenKind::Minus || next.kind == TokenKind::Plus) {
+                call->flags |= kAmbiguousOperator;
+            }
+            parse_no_parens_arguments(ctx, args);
+            return finish_call(call, args, ctx);
+        }
+        if (!ctx.no_do && next.kind == TokenKind::Do) return finish_call(call, args, ctx);
+        if (module_target) return finish_call(call, args, ctx);
+        Node* field = branch(NodeKind::FieldAccess, name.location, {target});
+        field->text = call->text;
+        return field;
+    }
+
+    Node* parse_parenthesized() {
+        Token open = advance();
+        Node* body = parse_block_body(TokenKind::RParen, TokenKind::RParen, true, open, "\"(\"");
+        expect(TokenKind::RParen, open, ")");
+        if (body->kind == NodeKind::Block && body->children.size() == 1) {
+            Node* inner = body->child(0);
+            // Remembered so that `(not a) in b` and `(a..b)//c` are not rearranged.
+            if (inner->kind == NodeKind::UnaryOp || inner->kind == NodeKind::BinaryOp ||
+                inner->kind == NodeKind::Integer || inner->kind == NodeKind::Float) {
+                inner->flags |= kParens;
+            }
+            return inner;
+        }
+        body->location = open.location;
+        return body;
+    }
+
+    Node* parse_fn() {
+        Token fn = advance();
+        Node* body = parse_block_body(TokenKind::End, TokenKind::End, true, fn, "fn");
+        if (is_block_keyword(kind())) unexpected(peek());
+        expect(TokenKind::End, fn, "end");
+        if (body->kind != NodeKind::Clauses) {
+            fail(fn.location, "expected clauses (args -> body) in fn ... end");
+        }
+        std::uint32_t arity = body->child(0)->arity;
+        for (const Node* clause : body->children) {
+            if (clause->arity != arity) {
+                fail(clause->location, "cannot mix clauses with different arities in fn");
+            }
+        }
+        Node* node = leaf(NodeKind::Fn, fn.location);
+        set_children(node, body->children);
+        return node;
+    }
+
+    Node* parse_list() {
+        Token open = advance();
+        skip_eols();
+        std::vector<Node*> items;
+        bool keyword_only = true;
+        bool tail = false;
+        while (!at(TokenKind::RBracket)) {
+            if (at(TokenKind::EndOfFile)) expect(TokenKind::RBracket, open, "]");
+            if (starts_keyword(peek())) {
+                parse_keyword_pairs(kContainer, items, TokenKind::RBracket);
+                skip_eols();
+                break;
+            }
+            keyword_only = false;
+            items.push_back(parse_expr(kContainer));
+            skip_eols();
+            if (at(TokenKind::Bar)) {
+                advance();
+                skip_eols();
+                items.push_back(parse_expr(kContainer));
+                skip_eols();
+                tail = true;
+                break;
+            }
+            if (!at(TokenKind::Comma)) break;
+            advance();
+            skip_eols();
+        }
+        expect(TokenKind::RBracket, open, "]");
+        Node* list = branch(NodeKind::List, open.location, items);
+        if (tail) list->flags |= kHasTail;
+        if (keyword_only && !items.empty()) list->flags |= kKeyword;
+        return list;
+    }
+
+    Node* parse_tuple() {
+        Token open = advance();
+        skip_eols();
+        std::vector<Node*> items;
+        while (!at(TokenKind::RBrace)) {
+            if (at(TokenKind::EndOfFile)) expect(TokenKind::RBrace, open, "}");
+            if (starts_keyword(peek())) {
+                std::vector<Node*> pairs;
+                SourceLocation where = peek().location;
+                parse_keyword_pairs(kContainer, pairs, TokenKind::RBrace);
+                items.push_back(keyword_list(where, pairs));
+                skip_eols();
+                break;
+            }
+            items.push_back(parse_expr(kContainer));
+            skip_eols();
+            if (!at(TokenKind::Comma)) break;
+            advance();
+            skip_eols();
+        }
+        expect(TokenKind::RBrace, open, "}");
+        return branch(NodeKind::Tuple, open.location, items);
+    }
+
+    Node* parse_map_or_struct() {
+        Token percent = advance();
+        if (at(TokenKind::LBrace) && !peek().space_before) return parse_map_body(percent);
+        // %Name{...}, %__MODULE__{...}, %name{...} (pattern on the struct name)
+        Node* name = nullptr;
+        const Token& token = peek();
+        switch (token.kind) {
+            case TokenKind::Alias: {
+                advance();
+                name = leaf(NodeKind::Alias, token.location);
+                std::string text = fmt::format("Elixir.{}", token.text);
+                while (at(TokenKind::Dot) && peek(1).kind == TokenKind::Alias) {
+                    advance();
+                    text += '.';
+                    text += advance().text;
+                }
+                name->text = ast_.intern(text);
+                break;
+            }
+            case TokenKind::CurrentModule:
+                advance();
+                name = leaf(NodeKind::CurrentModule, token.location);
+                break;
+            case TokenKind::Identifier:
+                advance();
+                if (token.text == "_") {
+                    name = leaf(NodeKind::Underscore, token.location);
+                } else {
+                    name = leaf(NodeKind::Variable, token.location);
+                    name->text = ast_.intern(token.text);
+                }
+                break;
+            case TokenKind::Caret: {
+                advance();
+                if (!at(TokenKind::Identifier)) unexpected(peek());
+                const Token& var = advance();
+                name = leaf(NodeKind::Variable, token.location);
+                name->text = ast_.intern(var.text);
+                name->flags |= kPinned;
+                break;
+            }
+            default:
+                unexpected(token);
+        }
+        if (!at(TokenKind::LBrace)) unexpected(peek());
+        Node* body = parse_map_body(percent);
+        return branch(NodeKind::Struct, percent.location, {name, body});
+    }
+
+    // `{...}` after `%` or `%Name`: pairs or an update.
+    Node* parse_map_body(const Token& percent) {
+        Token open = advance();
+        skip_eols();
+        std::vector<Node*> items;
+        Node* base = nullptr;
+        auto keyword_pairs = [&] {
+            std::vector<Node*> tuples;
+            parse_keyword_pairs(kContainer, tuples, TokenKind::RBrace);
+            for (Node* tuple : tuples) {
+                Node* pair = branch(NodeKind::Pair, tuple->location, tuple->children);
+                pair->flags |= kKeyword;
+                items.push_back(pair);
+            }
+        };
+        while (!at(TokenKind::RBrace)) {
+            if (at(TokenKind::EndOfFile)) expect(TokenKind::RBrace, open, "}");
+            if (starts_keyword(peek())) {
+                keyword_pairs();
+                skip_eols();
+                break;
+            }
+            Node* key = parse_expr(kContainer, kPrecAssocKey);
+            skip_eols();
+            if (at(TokenKind::Bar) && items.empty() && base == nullptr) {
+                advance();
+                skip_eols();
+                base = key;
+                continue;
+            }
+            if (!at(TokenKind::FatArrow)) {
+                if (at(TokenKind::EndOfFile)) expect(TokenKind::RBrace, open, "}");
+                fail(peek().location, "syntax error: expected => or key: value in map");
+            }
+            const Token& arrow = advance();
+            skip_eols();
+            Node* value = parse_expr(kContainer);
+            skip_eols();
+            items.push_back(branch(NodeKind::Pair, arrow.location, {key, value}));
+            if (!at(TokenKind::Comma)) break;
+            advance();
+            skip_eols();
+        }
+        expect(TokenKind::RBrace, open, "}");
+        if (base != nullptr) {
+            if (items.empty()) fail(open.location, "syntax error: map update without pairs");
+            items.insert(items.begin(), base);
+            return branch(NodeKind::MapUpdate, percent.location, items);
+        }
+        return branch(NodeKind::Map, percent.location, items);
+    }
+
+    // StringStart ... StringEnd -> String, InterpolatedString, Charlist, Atom or Sigil.
+    Node* parse_string() {
+        const Token& start = advance();
+        SourceLocation at = start.location;
+        StringKind string_kind = start.string_kind;
+        const Token& end = tokens_[start.match];
+        bool heredoc = string_kind == StringKind::StringHeredoc ||
+                       string_kind == StringKind::CharlistHeredoc ||
+                       (string_kind == StringKind::Sigil && start.text.size() > 3 &&
+                        (start.text[3] == start.text[2]));
+        EscapeMode mode = EscapeMode::Standard;
+        char delimiter = 0;
+        if (string_kind == StringKind::Sigil) {
+            char letter = start.sigil;
+            switch (letter) {
+                case 's':
+                case 'c':
+                case 'w':
+                    break;
+                case 'r':
+                    mode = EscapeMode::Regex;
+                    break;
+                case 'S':
+                case 'C':
+                case 'W':
+                case 'R':
+                    mode = EscapeMode::Raw;
+                    break;
+                default:
+                    unsupported(at, fmt::format("sigil ~{}", letter), "supported: ~r ~s ~w ~c");
+            }
+            char open = start.text.size() > 2 ? start.text[2] : '/';
+            delimiter = open == '('   ? ')'
+                        : open == '[' ? ']'
+                        : open == '{' ? '}'
+                        : open == '<' ? '>'
+                                      : open;
+        }
+        std::vector<Node*> parts;
+        std::string literal;
+        SourceLocation literal_at = at;
+        bool first_fragment = true;
+        auto flush = [&] {
+            if (literal.empty()) return;
+            Node* text = leaf(NodeKind::String, literal_at);
+            text->text = ast_.intern(literal);
+            parts.push_back(text);
+            literal.clear();
+        };
+        while (kind() != TokenKind::StringEnd) {
+            const Token& token = peek();
+            if (token.kind == TokenKind::StringFragment) {
+                advance();
+                if (literal.empty()) literal_at = token.location;
+                decode_fragment(token.text, mode, delimiter, heredoc ? end.heredoc_indent : 0,
+                                first_fragment, literal);
+            } else if (token.kind == TokenKind::InterpStart) {
+                Token open = advance();
+                flush();
+                Node* body = parse_block_body(TokenKind::InterpEnd, TokenKind::InterpEnd, false,
+                                              open, "\"#{\"");
+                expect(TokenKind::InterpEnd, open, "}");
+                if (body->kind == NodeKind::Block && body->children.size() == 1) {
+                    body = body->child(0);
+                }
+                parts.push_back(body);
+            } else {
+                unexpected(token);  // unreachable: the lexer balances strings
+            }
+            first_fragment = false;
+        }
+        advance();  // StringEnd
+        flush();
+        bool interpolated = false;
+        for (const Node* part : parts) {
+            if (part->kind != NodeKind::String) interpolated = true;
+        }
+        // Without interpolation there is at most one literal part.
+        std::string_view text = parts.empty() ? std::string_view{} : parts.front()->text;
+        switch (string_kind) {
+            case StringKind::QuotedAtom:
+                if (interpolated) unsupported(at, "interpolated atom");
+                return atom(at, text);
+            case StringKind::String:
+            case StringKind::StringHeredoc:
+            case StringKind::Charlist:
+            case StringKind::CharlistHeredoc: {
+                bool charlist = string_kind == StringKind::Charlist ||
+                                string_kind == StringKind::CharlistHeredoc;
+                if (!interpolated) {
+                    Node* node = leaf(charlist ? NodeKind::Charlist : NodeKind::String, at);
+                    node->text = text;
+                    return node;
+                }
+                return branch(
+                    charlist ? NodeKind::InterpolatedCharlist : NodeKind::InterpolatedString, at,
+                    parts);
+            }
+            case StringKind::Sigil: {
+                Node* content = nullptr;
+                if (!interpolated) {
+                    content = leaf(NodeKind::String, at);
+                    content->text = text;
+                } else {
+                    content = branch(NodeKind::InterpolatedString, at, parts);
+                }
+                Node* node = branch(NodeKind::Sigil, at, {content});
+                node->sigil = start.sigil;
+                node->text = ast_.intern(end.text);
+                return node;
+            }
+        }
+        unexpected(start);
+    }
+};
+
+}  // namespace
+
+ParseResult parse(const SourceFile& file, const ParseOptions& options) {
+    ParseResult result;
+    LexResult lexed = lex(file);
+    if (lexed.error) {
+        result.diagnostics.push_back(std::move(*lexed.error));
+        return result;
+    }
+    auto ast = std::make_unique<Ast>();
+    try {
+        Parser parser(std::move(lexed.tokens), *ast, options);
+        ast->set_root(parser.parse_file());
+    } catch (const ParseError& error) {
+        result.diagnostics.push_back(Diagnostic{error.location, error.message, error.construct});
+        return result;
+    }
+    result.ast = std::move(ast);
+    return result;
+}
+
+}  // namespace tasklens::script

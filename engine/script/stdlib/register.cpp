@@ -1,0 +1,22 @@
+// register_pure_stdlib: every pure module's functions into the VM's builtin table.
+#include "engine/script/builtins.h"
+#include "engine/script/stdlib/support.h"
+
+namespace tasklens::script {
+
+void register_pure_stdlib(BuiltinTable& table) {
+    stdlib::register_string(table);
+    stdlib::register_map(table);
+    stdlib::register_keyword(table);
+    stdlib::register_list(table);
+    stdlib::register_integer(table);
+    stdlib::register_float(table);
+    stdlib::register_tuple(table);
+    stdlib::register_atom(table);
+    stdlib::register_regex(table);
+    stdlib::register_map_set(table);
+    stdlib::register_access(table);
+    stdlib::register_erlang(table);
+}
+
+}  // namespace tasklens::script

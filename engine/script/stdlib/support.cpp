@@ -1,0 +1,307 @@
+#include "engine/script/stdlib/support.h"
+
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+
+namespace tasklens::script::stdlib {
+
+std::string_view need_binary(const Term& t, const Clause& clause) {
+    if (!t.is_binary()) clause.fail();
+    return t.binary_view();
+}
+
+int64_t need_integer(const Term& t, const Clause& clause) {
+    if (!t.is_integer()) clause.fail();
+    return t.as_integer();
+}
+
+Atom need_atom(const Term& t, const Clause& clause) {
+    if (!t.is_atom()) clause.fail();
+    return t.as_atom();
+}
+
+std::vector<Term> need_list(const Term& t, const Clause& clause) {
+    std::vector<Term> items;
+    if (!t.is_list() || !list_to_vector(t, items)) clause.fail();
+    return items;
+}
+
+void need_map(const Term& t) {
+    if (!t.is_map()) raise_bad_map(t);
+}
+
+Term make_list(const std::vector<Term>& items, Term tail) {
+    return Term::list(items, std::move(tail));
+}
+Term make_binary(std::string_view s) {
+    return Term::binary(s);
+}
+Term atom_term(std::string_view name) {
+    return Term::atom(name);
+}
+Term alias_term(std::string_view name) {
+    return Term::atom("Elixir." + std::string(name));
+}
+
+std::optional<Term> keyword_option(const Term& opts, std::string_view name) {
+    Atom key = Atom::intern(name);
+    for (ListIterator it(opts); !it.done(); ++it) {
+        const Term& pair = *it;
+        if (pair.is_tuple(2) && pair.element(0).is_atom(key)) return pair.element(1);
+    }
+    return std::nullopt;
+}
+
+bool is_struct(const Term& t, std::string_view module) {
+    if (!t.is_map()) return false;
+    const Term* name = t.map_find(Term::atom(atom::struct_));
+    return name && name->is_atom() && name->as_atom().name() == "Elixir." + std::string(module);
+}
+
+const Term* struct_field(const Term& t, std::string_view field) {
+    if (!t.is_map()) return nullptr;
+    return t.map_find(Term::atom(field));
+}
+
+// --- UTF-8 -----------------------------------------------------------------------------------
+
+size_t utf8_decode(std::string_view s, size_t i, char32_t& cp, bool& valid) {
+    auto byte = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
+    unsigned char b0 = byte(i);
+    valid = true;
+    if (b0 < 0x80) {
+        cp = b0;
+        return 1;
+    }
+    size_t len = 0;
+    char32_t min = 0;
+    if ((b0 & 0xE0) == 0xC0)
+        len = 2, cp = b0 & 0x1F, min = 0x80;
+    else if ((b0 & 0xF0) == 0xE0)
+        len = 3, cp = b0 & 0x0F, min = 0x800;
+    else if ((b0 & 0xF8) == 0xF0)
+        len = 4, cp = b0 & 0x07, min = 0x10000;
+    if (len == 0 || i + len > s.size()) {
+        valid = false;
+        cp = b0;
+        return 1;
+    }
+    for (size_t k = 1; k < len; ++k) {
+        if ((byte(i + k) & 0xC0) != 0x80) {
+            valid = false;
+            cp = b0;
+            return 1;
+        }
+        cp = (cp << 6) | (byte(i + k) & 0x3F);
+    }
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+        valid = false;
+        cp = b0;
+        return 1;
+    }
+    return len;
+}
+
+void utf8_append(std::string& out, char32_t cp) {
+    if (cp < 0x80) {
+        out += static_cast<char>(cp);
+    } else if (cp < 0x800) {
+        out += static_cast<char>(0xC0 | (cp >> 6));
+        out += static_cast<char>(0x80 | (cp & 0x3F));
+    } else if (cp < 0x10000) {
+        out += static_cast<char>(0xE0 | (cp >> 12));
+        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+        out += static_cast<char>(0x80 | (cp & 0x3F));
+    } else {
+        out += static_cast<char>(0xF0 | (cp >> 18));
+        out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+        out += static_cast<char>(0x80 | (cp & 0x3F));
+    }
+}
+
+bool utf8_valid(std::string_view s) {
+    for (size_t i = 0; i < s.size();) {
+        char32_t cp;
+        bool valid;
+        i += utf8_decode(s, i, cp, valid);
+        if (!valid) return false;
+    }
+    return true;
+}
+
+std::vector<std::string_view> utf8_codepoints(std::string_view s) {
+    std::vector<std::string_view> out;
+    for (size_t i = 0; i < s.size();) {
+        char32_t cp;
+        bool valid;
+        size_t n = utf8_decode(s, i, cp, valid);
+        out.push_back(s.substr(i, n));
+        i += n;
+    }
+    return out;
+}
+
+namespace {
+bool is_grapheme_extend(char32_t cp) {
+    return (cp >= 0x0300 && cp <= 0x036F) || (cp >= 0x0483 && cp <= 0x0489) ||
+           (cp >= 0x0591 && cp <= 0x05BD) || (cp >= 0x0610 && cp <= 0x061A) ||
+           (cp >= 0x064B && cp <= 0x065F) || (cp >= 0x1AB0 && cp <= 0x1AFF) ||
+           (cp >= 0x1DC0 && cp <= 0x1DFF) || (cp >= 0x20D0 && cp <= 0x20FF) ||
+           (cp >= 0xFE00 && cp <= 0xFE0F) || (cp >= 0xFE20 && cp <= 0xFE2F) ||
+           (cp >= 0x1F3FB && cp <= 0x1F3FF) || (cp >= 0xE0020 && cp <= 0xE007F) ||
+           (cp >= 0xE0100 && cp <= 0xE01EF) || cp == 0x200C || cp == 0x200D;
+}
+bool is_regional_indicator(char32_t cp) {
+    return cp >= 0x1F1E6 && cp <= 0x1F1FF;
+}
+}  // namespace
+
+std::vector<std::string_view> utf8_graphemes(std::string_view s) {
+    std::vector<std::string_view> out;
+    size_t i = 0;
+    while (i < s.size()) {
+        size_t start = i;
+        char32_t cp;
+        bool valid;
+        i += utf8_decode(s, i, cp, valid);
+        if (cp == '\r' && i < s.size() && s[i] == '\n') {
+            ++i;
+        } else if (valid) {
+            bool first_is_ri = is_regional_indicator(cp);
+            bool joined_ri = false;
+            char32_t prev = cp;
+            while (i < s.size()) {
+                char32_t next;
+                bool next_valid;
+                size_t n = utf8_decode(s, i, next, next_valid);
+                if (!next_valid) break;
+                bool take = is_grapheme_extend(next) || (prev == 0x200D && next >= 0x2000) ||
+                            (first_is_ri && !joined_ri && is_regional_indicator(next));
+                if (!take) break;
+                if (is_regional_indicator(next)) joined_ri = true;
+                prev = next;
+                i += n;
+            }
+        }
+        out.push_back(s.substr(start, i - start));
+    }
+    return out;
+}
+
+bool is_unicode_whitespace(char32_t cp) {
+    return (cp >= 0x09 && cp <= 0x0D) || cp == 0x20 || cp == 0x85 || cp == 0xA0 || cp == 0x1680 ||
+           (cp >= 0x2000 && cp <= 0x200A) || cp == 0x2028 || cp == 0x2029 || cp == 0x202F ||
+           cp == 0x205F || cp == 0x3000;
+}
+
+// --- integers --------------------------------------------------------------------------------
+
+int64_t checked_add(int64_t a, int64_t b) {
+    int64_t r;
+    if (__builtin_add_overflow(a, b, &r)) raise_integer_overflow();
+    return r;
+}
+int64_t checked_sub(int64_t a, int64_t b) {
+    int64_t r;
+    if (__builtin_sub_overflow(a, b, &r)) raise_integer_overflow();
+    return r;
+}
+int64_t checked_mul(int64_t a, int64_t b) {
+    int64_t r;
+    if (__builtin_mul_overflow(a, b, &r)) raise_integer_overflow();
+    return r;
+}
+
+std::string integer_to_text(int64_t value, int base) {
+    // Work on the magnitude as unsigned so INT64_MIN has a representation.
+    uint64_t magnitude =
+        value < 0 ? 0 - static_cast<uint64_t>(value) : static_cast<uint64_t>(value);
+    std::string digits;
+    do {
+        int d = static_cast<int>(magnitude % static_cast<uint64_t>(base));
+        digits += static_cast<char>(d < 10 ? '0' + d : 'A' + d - 10);
+        magnitude /= static_cast<uint64_t>(base);
+    } while (magnitude);
+    if (value < 0) digits += '-';
+    return {digits.rbegin(), digits.rend()};
+}
+
+size_t parse_integer_prefix(std::string_view s, int base, int64_t& out) {
+    size_t i = 0;
+    bool negative = false;
+    if (i < s.size() && (s[i] == '+' || s[i] == '-')) negative = s[i++] == '-';
+    size_t digits_start = i;
+    int64_t value = 0;  // accumulated negatively: INT64_MIN is reachable
+    for (; i < s.size(); ++i) {
+        char c = s[i];
+        int d = c >= '0' && c <= '9'   ? c - '0'
+                : c >= 'a' && c <= 'z' ? c - 'a' + 10
+                : c >= 'A' && c <= 'Z' ? c - 'A' + 10
+                                       : 99;
+        if (d >= base) break;
+        value = checked_sub(checked_mul(value, base), d);
+    }
+    if (i == digits_start) return 0;
+    out = negative ? value : checked_sub(0, value);
+    return i;
+}
+
+// --- floats ----------------------------------------------------------------------------------
+
+std::string format_float(double value) {
+    if (value == 0) return std::signbit(value) ? "-0.0" : "0.0";
+    char buffer[64];
+    auto result =
+        std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::scientific);
+    std::string_view sci(buffer, static_cast<size_t>(result.ptr - buffer));
+    std::string sign;
+    if (sci.front() == '-') {
+        sign = "-";
+        sci.remove_prefix(1);
+    }
+    // sci is "d[.ddd]e±XX": collect the digits and the exponent of 0.DDD × 10^exponent.
+    size_t e_pos = sci.find('e');
+    std::string digits;
+    for (char c : sci.substr(0, e_pos))
+        if (c != '.') digits += c;
+    int exponent = std::stoi(std::string(sci.substr(e_pos + 1))) + 1;
+    while (digits.size() > 1 && digits.back() == '0') digits.pop_back();
+    auto n = static_cast<int>(digits.size());
+
+    std::string fixed;
+    if (exponent <= 0) {
+        fixed = "0." + std::string(static_cast<size_t>(-exponent), '0') + digits;
+    } else if (exponent < n) {
+        fixed = digits.substr(0, static_cast<size_t>(exponent)) + "." +
+                digits.substr(static_cast<size_t>(exponent));
+    } else {
+        fixed = digits + std::string(static_cast<size_t>(exponent - n), '0') + ".0";
+    }
+    std::string scientific = digits.substr(0, 1) + "." + (n > 1 ? digits.substr(1) : "0") + "e" +
+                             std::to_string(exponent - 1);
+    return sign + (fixed.size() <= scientific.size() ? fixed : scientific);
+}
+
+// --- ranges ----------------------------------------------------------------------------------
+
+std::optional<RangeValue> as_range(const Term& t) {
+    if (!is_struct(t, "Range")) return std::nullopt;
+    const Term* first = struct_field(t, "first");
+    const Term* last = struct_field(t, "last");
+    const Term* step = struct_field(t, "step");
+    if (!first || !last || !first->is_integer() || !last->is_integer()) return std::nullopt;
+    int64_t s = step && step->is_integer() ? step->as_integer()
+                                           : (first->as_integer() <= last->as_integer() ? 1 : -1);
+    return RangeValue{first->as_integer(), last->as_integer(), s};
+}
+
+Term make_range(int64_t first, int64_t last, int64_t step) {
+    return Term::map({{Term::atom(atom::struct_), alias_term("Range")},
+                      {Term::atom("first"), Term::integer(first)},
+                      {Term::atom("last"), Term::integer(last)},
+                      {Term::atom("step"), Term::integer(step)}});
+}
+
+}  // namespace tasklens::script::stdlib

@@ -1,0 +1,102 @@
+#pragma once
+// Helpers shared by the pure standard library modules: argument checks that raise Elixir's
+// errors, UTF-8, list building, checked 64-bit arithmetic.
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/script/builtins.h"
+#include "engine/script/stdlib/errors.h"
+
+namespace tasklens::script::stdlib {
+
+using Args = std::span<const Term>;
+
+/// The Elixir clause a builtin stands for, to raise its FunctionClauseError.
+struct Clause {
+    std::string_view module;  ///< "String"
+    std::string_view function;
+    int arity;
+    [[noreturn]] void fail() const { raise_function_clause(module, function, arity); }
+};
+
+std::string_view need_binary(const Term& t, const Clause& clause);
+int64_t need_integer(const Term& t, const Clause& clause);
+Atom need_atom(const Term& t, const Clause& clause);
+/// Elements of a proper list, or the clause's FunctionClauseError.
+std::vector<Term> need_list(const Term& t, const Clause& clause);
+void need_map(const Term& t);  ///< BadMapError unless a map
+
+Term make_list(const std::vector<Term>& items, Term tail = Term::empty_list());
+Term make_binary(std::string_view s);
+Term atom_term(std::string_view name);  ///< Term::atom(name)
+/// Atom of an Elixir module given without prefix: "ArgumentError" -> Elixir.ArgumentError.
+Term alias_term(std::string_view name);
+
+/// A keyword option `name` from a list (the last binding wins, as Keyword.get over the list
+/// uses the first; we use the first too). nullopt if absent or `opts` is not a list.
+std::optional<Term> keyword_option(const Term& opts, std::string_view name);
+
+/// Whether `t` is a struct of `module` (e.g. "Regex", "MapSet", "Range").
+bool is_struct(const Term& t, std::string_view module);
+const Term* struct_field(const Term& t, std::string_view field);
+
+// --- UTF-8 -----------------------------------------------------------------------------------
+
+/// Decodes the codepoint at s[i]; returns the byte length (1 for an invalid byte, with
+/// `cp` = the byte value and `valid` = false).
+size_t utf8_decode(std::string_view s, size_t i, char32_t& cp, bool& valid);
+void utf8_append(std::string& out, char32_t cp);
+bool utf8_valid(std::string_view s);
+/// Each codepoint as a slice of `s` (invalid bytes as their own slices).
+std::vector<std::string_view> utf8_codepoints(std::string_view s);
+/// Extended grapheme clusters, approximated: a codepoint followed by combining marks, variation
+/// selectors, emoji modifiers, ZWJ-joined codepoints; CRLF and regional-indicator pairs are one
+/// cluster. Hangul syllable composition and Indic conjuncts are not handled.
+std::vector<std::string_view> utf8_graphemes(std::string_view s);
+bool is_unicode_whitespace(char32_t cp);
+
+// --- integers --------------------------------------------------------------------------------
+
+int64_t checked_add(int64_t a, int64_t b);
+int64_t checked_sub(int64_t a, int64_t b);
+int64_t checked_mul(int64_t a, int64_t b);
+/// Digits of `value` in `base` (2..36), uppercase letters, with "-" for negatives.
+std::string integer_to_text(int64_t value, int base);
+/// Parses an optional sign and digits of `base` (case-insensitive) from the start of `s`;
+/// returns the number of bytes used (0 if no digit). Overflow raises ArithmeticError.
+size_t parse_integer_prefix(std::string_view s, int base, int64_t& out);
+
+// --- floats ----------------------------------------------------------------------------------
+
+/// Float.to_string / inspect of a float: the shortest digits that round-trip, printed fixed or
+/// with an exponent whichever is shorter (io_lib_format:fwrite_g), e.g. "1.0e20", "0.0001".
+std::string format_float(double value);
+
+// --- ranges ----------------------------------------------------------------------------------
+
+struct RangeValue {
+    int64_t first, last, step;
+};
+std::optional<RangeValue> as_range(const Term& t);
+Term make_range(int64_t first, int64_t last, int64_t step);
+
+// --- registration ----------------------------------------------------------------------------
+
+void register_string(BuiltinTable& table);
+void register_map(BuiltinTable& table);
+void register_keyword(BuiltinTable& table);
+void register_list(BuiltinTable& table);
+void register_integer(BuiltinTable& table);
+void register_float(BuiltinTable& table);
+void register_tuple(BuiltinTable& table);
+void register_atom(BuiltinTable& table);
+void register_regex(BuiltinTable& table);
+void register_map_set(BuiltinTable& table);
+void register_access(BuiltinTable& table);
+void register_erlang(BuiltinTable& table);
+
+}  // namespace tasklens::script::stdlib

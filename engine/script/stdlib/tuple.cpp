@@ -1,0 +1,91 @@
+// Tuple: conversions and positional edits. Indices are 0-based; errors are those of the
+// underlying BIFs (erlang:insert_element/3 etc.), which Elixir reports as ArgumentErrors.
+#include "engine/script/stdlib/support.h"
+
+namespace tasklens::script::stdlib {
+namespace {
+
+void def(BuiltinTable& table, std::string_view name, int arity, SyncBuiltin fn) {
+    table.add("Elixir.Tuple", name, arity, fn);
+}
+
+std::vector<Term> need_tuple(const Term& t, const Clause& clause) {
+    if (!t.is_tuple()) clause.fail();
+    auto items = t.tuple_items();
+    return {items.begin(), items.end()};
+}
+
+}  // namespace
+
+void register_tuple(BuiltinTable& t) {
+    def(
+        t, "to_list", 1, +[](ProcessContext&, Args a) -> Term {
+            if (!a[0].is_tuple()) raise_bif_argument_error(1, "not a tuple");
+            auto items = a[0].tuple_items();
+            return Term::list(items);
+        });
+    def(
+        t, "append", 2, +[](ProcessContext&, Args a) -> Term {
+            auto items = need_tuple(a[0], {"Tuple", "append", 2});
+            items.push_back(a[1]);
+            return Term::tuple(items);
+        });
+    def(
+        t, "insert_at", 3, +[](ProcessContext&, Args a) -> Term {
+            auto items = need_tuple(a[0], {"Tuple", "insert_at", 3});
+            if (!a[1].is_integer()) raise_function_clause("Tuple", "insert_at", 3);
+            int64_t index = a[1].as_integer();
+            if (index < 0 || index > static_cast<int64_t>(items.size()))
+                raise_bif_argument_error(1, "out of range");
+            items.insert(items.begin() + index, a[2]);
+            return Term::tuple(items);
+        });
+    def(
+        t, "delete_at", 2, +[](ProcessContext&, Args a) -> Term {
+            auto items = need_tuple(a[0], {"Tuple", "delete_at", 2});
+            if (!a[1].is_integer()) raise_function_clause("Tuple", "delete_at", 2);
+            int64_t index = a[1].as_integer();
+            if (index < 0 || index >= static_cast<int64_t>(items.size()))
+                raise_bif_argument_error(1, "out of range");
+            items.erase(items.begin() + index);
+            return Term::tuple(items);
+        });
+    def(
+        t, "duplicate", 2, +[](ProcessContext&, Args a) -> Term {
+            if (!a[1].is_integer() || a[1].as_integer() < 0)
+                raise_function_clause("Tuple", "duplicate", 2);
+            return Term::tuple(std::vector<Term>(static_cast<size_t>(a[1].as_integer()), a[0]));
+        });
+    def(
+        t, "sum", 1, +[](ProcessContext&, Args a) -> Term {
+            bool is_float = false;
+            int64_t i = 0;
+            double f = 0;
+            for (const Term& item : need_tuple(a[0], {"Tuple", "sum", 1})) {
+                if (!item.is_number()) raise_arithmetic_error();
+                if (item.is_float() && !is_float) is_float = true, f = static_cast<double>(i);
+                if (is_float)
+                    f += item.as_number();
+                else
+                    i = checked_add(i, item.as_integer());
+            }
+            return is_float ? Term::floating(f) : Term::integer(i);
+        });
+    def(
+        t, "product", 1, +[](ProcessContext&, Args a) -> Term {
+            bool is_float = false;
+            int64_t i = 1;
+            double f = 1;
+            for (const Term& item : need_tuple(a[0], {"Tuple", "product", 1})) {
+                if (!item.is_number()) raise_arithmetic_error();
+                if (item.is_float() && !is_float) is_float = true, f = static_cast<double>(i);
+                if (is_float)
+                    f *= item.as_number();
+                else
+                    i = checked_mul(i, item.as_integer());
+            }
+            return is_float ? Term::floating(f) : Term::integer(i);
+        });
+}
+
+}  // namespace tasklens::script::stdlib

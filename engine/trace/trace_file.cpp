@@ -1,0 +1,468 @@
+#include "engine/trace/trace_file.h"
+
+#include <array>
+#include <charconv>
+#include <fstream>
+#include <istream>
+#include <ostream>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "engine/trace/text_util.h"
+
+namespace tasklens::trace {
+namespace {
+
+using Json = nlohmann::json;
+
+constexpr std::string_view kBase64Alphabet =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+std::string base64_encode(std::string_view bytes) {
+    std::string out;
+    out.reserve((bytes.size() + 2) / 3 * 4);
+    size_t i = 0;
+    for (; i + 3 <= bytes.size(); i += 3) {
+        const uint32_t v = (uint32_t{static_cast<unsigned char>(bytes[i])} << 16) |
+                           (uint32_t{static_cast<unsigned char>(bytes[i + 1])} << 8) |
+                           static_cast<unsigned char>(bytes[i + 2]);
+        for (int shift = 18; shift >= 0; shift -= 6)
+            out.push_back(kBase64Alphabet[(v >> shift) & 63]);
+    }
+    const size_t rest = bytes.size() - i;
+    if (rest > 0) {
+        uint32_t v = uint32_t{static_cast<unsigned char>(bytes[i])} << 16;
+        if (rest == 2) v |= uint32_t{static_cast<unsigned char>(bytes[i + 1])} << 8;
+        out.push_back(kBase64Alphabet[(v >> 18) & 63]);
+        out.push_back(kBase64Alphabet[(v >> 12) & 63]);
+        out.push_back(rest == 2 ? kBase64Alphabet[(v >> 6) & 63] : '=');
+        out.push_back('=');
+    }
+    return out;
+}
+
+std::optional<std::string> base64_decode(std::string_view text) {
+    if (text.size() % 4 != 0) return std::nullopt;
+    std::string out;
+    out.reserve(text.size() / 4 * 3);
+    for (size_t i = 0; i < text.size(); i += 4) {
+        uint32_t v = 0;
+        int padding = 0;
+        for (size_t k = 0; k < 4; ++k) {
+            const char c = text[i + k];
+            uint32_t digit = 0;
+            if (c == '=' && i + 4 == text.size() && k >= 2) {
+                ++padding;
+            } else {
+                if (padding > 0) return std::nullopt;
+                const auto pos = kBase64Alphabet.find(c);
+                if (pos == std::string_view::npos) return std::nullopt;
+                digit = static_cast<uint32_t>(pos);
+            }
+            v = (v << 6) | digit;
+        }
+        out.push_back(static_cast<char>(v >> 16));
+        if (padding < 2) out.push_back(static_cast<char>((v >> 8) & 0xFF));
+        if (padding < 1) out.push_back(static_cast<char>(v & 0xFF));
+    }
+    return out;
+}
+
+/// The key under which a kind stores its detail byte by name, or empty if the kind has none.
+std::string_view detail_key(EventKind kind) noexcept {
+    switch (kind) {
+        case EventKind::StateChange:
+            return "state";
+        case EventKind::WaitStart:
+            return "wait_kind";
+        case EventKind::WaitEnd:
+            return "outcome";
+        case EventKind::ExitSignal:
+            return "disposition";
+        case EventKind::Exit:
+            return "reason_class";
+        case EventKind::Log:
+            return "level";
+        default:
+            return {};
+    }
+}
+
+/// The name of the detail byte under `kind`'s enum, or empty if out of range.
+std::string_view detail_name(EventKind kind, uint8_t detail) noexcept {
+    auto named = [&](auto enumerator, size_t count) -> std::string_view {
+        return detail < count ? to_string(enumerator) : std::string_view{};
+    };
+    switch (kind) {
+        case EventKind::StateChange:
+            return named(static_cast<ProcessState>(detail), 5);
+        case EventKind::WaitStart:
+            return named(static_cast<WaitKind>(detail), 5);
+        case EventKind::WaitEnd:
+            return named(static_cast<WaitOutcome>(detail), 4);
+        case EventKind::ExitSignal:
+            return named(static_cast<SignalDisposition>(detail), 3);
+        case EventKind::Exit:
+            return named(static_cast<ExitReasonClass>(detail), 4);
+        case EventKind::Log:
+            return named(static_cast<LogLevel>(detail), 5);
+        default:
+            return {};
+    }
+}
+
+std::optional<uint8_t> parse_detail(EventKind kind, std::string_view name) noexcept {
+    auto raw = [](auto parsed) -> std::optional<uint8_t> {
+        if (!parsed) return std::nullopt;
+        return static_cast<uint8_t>(*parsed);
+    };
+    switch (kind) {
+        case EventKind::StateChange:
+            return raw(parse_process_state(name));
+        case EventKind::WaitStart:
+            return raw(parse_wait_kind(name));
+        case EventKind::WaitEnd:
+            return raw(parse_wait_outcome(name));
+        case EventKind::ExitSignal:
+            return raw(parse_signal_disposition(name));
+        case EventKind::Exit:
+            return raw(parse_exit_reason_class(name));
+        case EventKind::Log:
+            return raw(parse_log_level(name));
+        default:
+            return std::nullopt;
+    }
+}
+
+void append_pid(std::string& out, Pid pid) {
+    fmt::format_to(std::back_inserter(out), "\"<{}.{}.0>\"", pid.node, pid.serial);
+}
+
+std::optional<Pid> parse_pid(std::string_view s) noexcept {
+    // "<node.serial.0>"
+    if (s.size() < 7 || s.front() != '<' || !s.ends_with(".0>")) return std::nullopt;
+    s = s.substr(1, s.size() - 4);
+    const auto dot = s.find('.');
+    if (dot == std::string_view::npos) return std::nullopt;
+    Pid pid;
+    const auto node = s.substr(0, dot);
+    const auto serial = s.substr(dot + 1);
+    auto parse_u32 = [](std::string_view digits, uint32_t& value) {
+        if (digits.empty()) return false;
+        const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
+        return ec == std::errc{} && end == digits.data() + digits.size();
+    };
+    if (!parse_u32(node, pid.node) || !parse_u32(serial, pid.serial)) return std::nullopt;
+    return pid;
+}
+
+std::string_view json_type_name(const Json& value) {
+    return value.type_name();
+}
+
+}  // namespace
+
+std::string format_header_line(const RunInfo& run) {
+    Json header = Json::object();
+    header["format"] = kTraceFormatName;
+    header["version"] = kTraceFormatVersion;
+    header["scenario"] = run.scenario;
+    header["schedulers"] = run.schedulers;
+    header["started_at"] = run.started_at;
+    header["tasklens"] = run.tasklens_version;
+    header["seed"] = run.seed;
+    header["time_unit"] = "us";
+    // Header strings come from file names and settings; replace bytes that are not UTF-8 rather
+    // than fail the whole recording.
+    return header.dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
+static void append_event_line(std::string& out, const Event& e) {
+    auto it = std::back_inserter(out);
+    fmt::format_to(it, "{{\"seq\":{},\"t\":{},\"kind\":\"{}\",\"pid\":", e.seq, e.time_us,
+                   to_string(e.kind));
+    append_pid(out, e.pid);
+    if (const auto key = detail_key(e.kind); !key.empty()) {
+        if (const auto name = detail_name(e.kind, e.detail); !name.empty())
+            fmt::format_to(it, ",\"{}\":\"{}\"", key, name);
+        else
+            fmt::format_to(it, ",\"detail\":{}", e.detail);
+    } else if (e.detail != 0) {
+        fmt::format_to(it, ",\"detail\":{}", e.detail);
+    }
+    if (e.peer != Pid{}) {
+        out += ",\"peer\":";
+        append_pid(out, e.peer);
+    }
+    if (e.ref.id != 0) fmt::format_to(it, ",\"ref\":{}", e.ref.id);
+    if (e.deadline_us != -1) fmt::format_to(it, ",\"deadline\":{}", e.deadline_us);
+    if (e.value != 0) fmt::format_to(it, ",\"value\":{}", e.value);
+    if (e.flags != 0) fmt::format_to(it, ",\"flags\":{}", e.flags);
+    if (!e.text.empty()) {
+        if (is_valid_utf8(e.text)) {
+            out += ",\"text\":";
+            append_json_string(out, e.text);
+        } else {
+            out += ",\"text_base64\":\"";
+            out += base64_encode(e.text);
+            out += '"';
+        }
+    }
+    out += '}';
+}
+
+std::string format_event_line(const Event& event) {
+    std::string line;
+    append_event_line(line, event);
+    return line;
+}
+
+TraceWriter::TraceWriter(std::ostream& out, const RunInfo& run) : out_(out) {
+    line_ = format_header_line(run);
+    line_ += '\n';
+    out_.write(line_.data(), static_cast<std::streamsize>(line_.size()));
+}
+
+void TraceWriter::on_event(const Event& event) {
+    line_.clear();
+    append_event_line(line_, event);
+    line_ += '\n';
+    out_.write(line_.data(), static_cast<std::streamsize>(line_.size()));
+    ++written_;
+}
+
+void write_trace(std::ostream& out, const RunInfo& run, std::span<const Event> events) {
+    TraceWriter writer(out, run);
+    for (const auto& event : events) writer.on_event(event);
+}
+
+std::string TraceError::what() const {
+    return fmt::format("{}:{}: {}", source, line, message);
+}
+
+TraceReader::TraceReader(std::istream& in, std::string source_name)
+    : in_(in), source_(std::move(source_name)) {}
+
+bool TraceReader::fail(std::string message) {
+    if (!error_) error_ = TraceError{source_, line_number_, std::move(message)};
+    return false;
+}
+
+TraceReader::LineStatus TraceReader::read_line() {
+    line_.clear();
+    if (!std::getline(in_, line_)) {
+        if (line_.empty()) return LineStatus::End;
+    }
+    ++line_number_;
+    if (!line_.empty() && line_.back() == '\r') line_.pop_back();
+    // getline stops at EOF without '\n' only on the last line of the file.
+    return in_.eof() ? LineStatus::Truncated : LineStatus::Ok;
+}
+
+namespace {
+
+/// Parses a line into an object; on failure writes a readable reason.
+std::optional<Json> parse_object(const std::string& line, std::string& reason) {
+    try {
+        Json value = Json::parse(line);
+        if (!value.is_object()) {
+            reason = fmt::format("expected a JSON object, found {}", json_type_name(value));
+            return std::nullopt;
+        }
+        return value;
+    } catch (const Json::parse_error& error) {
+        // nlohmann's message starts with "[json.exception.parse_error.101] parse error at ...";
+        // keep the part after the bracketed id.
+        std::string_view what = error.what();
+        if (const auto close = what.find("] "); close != std::string_view::npos)
+            what.remove_prefix(close + 2);
+        reason = fmt::format("not valid JSON ({})", what);
+        return std::nullopt;
+    }
+}
+
+}  // namespace
+
+bool TraceReader::read_header() {
+    if (error_) return false;
+    const auto status = read_line();
+    if (status == LineStatus::End) {
+        line_number_ = 1;
+        return fail("empty file: expected a tasklens-trace header");
+    }
+    std::string reason;
+    const auto header = parse_object(line_, reason);
+    if (!header) return fail(fmt::format("not a tasklens trace header: {}", reason));
+    const auto format = header->find("format");
+    if (format == header->end() || !format->is_string() || *format != kTraceFormatName)
+        return fail(fmt::format("not a tasklens trace: the header's \"format\" must be \"{}\"",
+                                kTraceFormatName));
+    const auto version = header->find("version");
+    if (version == header->end() || !version->is_number_integer())
+        return fail("the header has no integer \"version\"");
+    if (version->get<int64_t>() != kTraceFormatVersion)
+        return fail(fmt::format("unsupported trace version {} (this build reads version {})",
+                                version->get<int64_t>(), kTraceFormatVersion));
+    auto string_field = [&](const char* key, std::string& to) {
+        if (const auto it = header->find(key); it != header->end() && it->is_string())
+            to = it->get<std::string>();
+    };
+    string_field("scenario", run_.scenario);
+    string_field("started_at", run_.started_at);
+    string_field("tasklens", run_.tasklens_version);
+    if (const auto it = header->find("schedulers"); it != header->end() && it->is_number_integer())
+        run_.schedulers = it->get<int>();
+    if (const auto it = header->find("seed"); it != header->end() && it->is_number_integer())
+        run_.seed = it->get<int64_t>();
+    header_read_ = true;
+    return true;
+}
+
+bool TraceReader::next(Event& event) {
+    if (error_) return false;
+    if (!header_read_ && !read_header()) return false;
+    LineStatus status;
+    do {
+        status = read_line();
+        if (status == LineStatus::End) return false;
+    } while (line_.find_first_not_of(" \t") == std::string::npos && status == LineStatus::Ok);
+    if (status == LineStatus::Truncated && line_.find_first_not_of(" \t") == std::string::npos)
+        return false;
+
+    std::string reason;
+    const auto object = parse_object(line_, reason);
+    if (!object) {
+        if (status == LineStatus::Truncated)
+            return fail(fmt::format("truncated last line (no newline at the end, {})", reason));
+        return fail(reason);
+    }
+    const Json& o = *object;
+    event = Event{};
+
+    auto find = [&](const char* key) -> const Json* {
+        const auto it = o.find(key);
+        return it == o.end() ? nullptr : &*it;
+    };
+    auto wrong_type = [&](const char* key, const char* expected, const Json& value) {
+        return fail(
+            fmt::format("field \"{}\" must be {}, found {}", key, expected, json_type_name(value)));
+    };
+    auto missing = [&](const char* key) { return fail(fmt::format("missing field \"{}\"", key)); };
+
+    const Json* seq = find("seq");
+    if (!seq) return missing("seq");
+    if (!seq->is_number_unsigned()) return wrong_type("seq", "a non-negative integer", *seq);
+    event.seq = seq->get<uint64_t>();
+
+    const Json* time = find("t");
+    if (!time) return missing("t");
+    if (!time->is_number_integer()) return wrong_type("t", "an integer (microseconds)", *time);
+    event.time_us = time->get<int64_t>();
+
+    const Json* kind = find("kind");
+    if (!kind) return missing("kind");
+    if (!kind->is_string()) return wrong_type("kind", "a string", *kind);
+    const auto& kind_name = kind->get_ref<const std::string&>();
+    const auto parsed_kind = parse_event_kind(kind_name);
+    if (!parsed_kind) return fail(fmt::format("unknown event kind \"{}\"", kind_name));
+    event.kind = *parsed_kind;
+
+    auto pid_field = [&](const char* key, Pid& to, bool required) {
+        const Json* value = find(key);
+        if (!value) return required ? missing(key) : true;
+        if (!value->is_string()) return wrong_type(key, "a pid string \"<node.serial.0>\"", *value);
+        const auto pid = parse_pid(value->get_ref<const std::string&>());
+        if (!pid)
+            return fail(fmt::format("field \"{}\": \"{}\" is not a pid \"<node.serial.0>\"", key,
+                                    value->get_ref<const std::string&>()));
+        to = *pid;
+        return true;
+    };
+    if (!pid_field("pid", event.pid, true)) return false;
+    if (!pid_field("peer", event.peer, false)) return false;
+
+    if (const auto key = detail_key(event.kind); !key.empty()) {
+        const Json* named = find(std::string(key).c_str());
+        const Json* raw = find("detail");
+        if (named) {
+            if (!named->is_string())
+                return wrong_type(std::string(key).c_str(), "a string", *named);
+            const auto& name = named->get_ref<const std::string&>();
+            const auto detail = parse_detail(event.kind, name);
+            if (!detail) return fail(fmt::format("unknown {} \"{}\"", key, name));
+            event.detail = *detail;
+        } else if (!raw) {
+            return missing(std::string(key).c_str());
+        }
+    }
+    if (const Json* raw = find("detail")) {
+        if (!raw->is_number_unsigned() || raw->get<uint64_t>() > 255)
+            return wrong_type("detail", "an integer 0..255", *raw);
+        event.detail = static_cast<uint8_t>(raw->get<uint64_t>());
+    }
+
+    auto int_field = [&](const char* key, int64_t& to) {
+        const Json* value = find(key);
+        if (!value) return true;
+        if (!value->is_number_integer()) return wrong_type(key, "an integer", *value);
+        to = value->get<int64_t>();
+        return true;
+    };
+    if (const Json* ref = find("ref")) {
+        if (!ref->is_number_unsigned()) return wrong_type("ref", "a non-negative integer", *ref);
+        event.ref.id = ref->get<uint64_t>();
+    }
+    if (!int_field("deadline", event.deadline_us) || !int_field("value", event.value)) return false;
+    if (const Json* flags = find("flags")) {
+        if (!flags->is_number_unsigned() || flags->get<uint64_t>() > 255)
+            return wrong_type("flags", "an integer 0..255", *flags);
+        event.flags = static_cast<uint8_t>(flags->get<uint64_t>());
+    }
+    if (const Json* text = find("text")) {
+        if (!text->is_string()) return wrong_type("text", "a string", *text);
+        event.text = text->get<std::string>();
+    } else if (const Json* encoded = find("text_base64")) {
+        if (!encoded->is_string()) return wrong_type("text_base64", "a string", *encoded);
+        auto decoded = base64_decode(encoded->get_ref<const std::string&>());
+        if (!decoded) return fail("field \"text_base64\" is not valid base64");
+        event.text = std::move(*decoded);
+    }
+
+    if (have_previous_) {
+        if (event.seq <= previous_seq_)
+            return fail(fmt::format("seq {} does not follow the previous seq {}", event.seq,
+                                    previous_seq_));
+        if (event.time_us < previous_time_)
+            return fail(fmt::format("time {} us goes back before the previous event's {} us",
+                                    event.time_us, previous_time_));
+    }
+    have_previous_ = true;
+    previous_seq_ = event.seq;
+    previous_time_ = event.time_us;
+    return true;
+}
+
+TraceFile read_trace(std::istream& in, std::string_view source_name) {
+    TraceFile file;
+    TraceReader reader(in, std::string(source_name));
+    if (reader.read_header()) {
+        Event event;
+        while (reader.next(event)) file.events.push_back(std::move(event));
+    }
+    file.run = reader.run();
+    file.error = reader.error();
+    return file;
+}
+
+TraceFile read_trace_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        TraceFile file;
+        file.error = TraceError{path, 0, "cannot open the file"};
+        return file;
+    }
+    return read_trace(in, path);
+}
+
+}  // namespace tasklens::trace

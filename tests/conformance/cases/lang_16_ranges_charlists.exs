@@ -1,0 +1,16 @@
+# Language: ranges (steps, membership, Enum over them) and charlists
+r = 1..10//3
+IO.inspect(Enum.to_list(r))
+IO.inspect(5 in 1..10)
+IO.inspect(Enum.to_list(10..1//-2))
+IO.inspect(Enum.count(1..1000))
+IO.inspect(Range.new(1, 3) |> Enum.map(&(&1 * 2)))
+IO.inspect('abc' ++ 'def')
+IO.inspect(to_string('chars'))
+IO.inspect(String.to_charlist("xyz"))
+IO.inspect(Enum.map('abc', &(&1 + 1)))
+IO.inspect([?h, ?i] == 'hi')
+IO.inspect([1, 2, 3] -- [2])
+IO.inspect([1, 2] ++ [3])
+IO.inspect(hd([:first, :second]))
+IO.inspect(tl([:first, :second]))

@@ -1,0 +1,12 @@
+# Agent: get, update, get_and_update, cast and stop
+{:ok, agent} = Agent.start_link(fn -> %{} end)
+Agent.update(agent, &Map.put(&1, :a, 1))
+Agent.cast(agent, &Map.put(&1, :b, 2))
+IO.inspect(Agent.get(agent, & &1))
+IO.inspect(Agent.get_and_update(agent, fn s -> {Map.get(s, :a), Map.delete(s, :a)} end))
+IO.inspect(Agent.get(agent, &map_size/1))
+IO.inspect(Agent.stop(agent))
+IO.inspect(Process.alive?(agent))
+{:ok, _} = Agent.start_link(fn -> 0 end, name: Counter)
+for _ <- 1..10, do: Agent.update(Counter, &(&1 + 1))
+IO.inspect(Agent.get(Counter, & &1), label: "counter")

@@ -1,0 +1,74 @@
+// `tasklens export` end to end: the real binary, a real trace file, offscreen.
+#include <gtest/gtest.h>
+#include <QFile>
+#include <QImage>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <fstream>
+
+#include "engine/trace/trace_file.h"
+#include "ui/sample_trace.h"
+
+namespace tasklens::ui {
+namespace {
+
+class ExportCommand : public ::testing::Test {
+  protected:
+    void SetUp() override {
+        ASSERT_TRUE(dir_.isValid());
+        trace_path_ = dir_.filePath("sample.jsonl");
+        std::ofstream out(trace_path_.toStdString());
+        trace::write_trace(out, trace::RunInfo{"sample", 2}, sampleTaskSupervisorTrace());
+    }
+    struct Result {
+        int status;
+        QString out, err;
+    };
+    Result run(const QStringList& args) {
+        QProcess process;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.remove(QStringLiteral("DISPLAY"));  // must work without a display
+        env.remove(QStringLiteral("QT_QPA_PLATFORM"));
+        process.setProcessEnvironment(env);
+        process.start(QStringLiteral(TASKLENS_BINARY), args);
+        EXPECT_TRUE(process.waitForFinished(60'000));
+        return {process.exitCode(), QString::fromUtf8(process.readAllStandardOutput()),
+                QString::fromUtf8(process.readAllStandardError())};
+    }
+    QTemporaryDir dir_;
+    QString trace_path_;
+};
+
+TEST_F(ExportCommand, WritesEveryImageAtTheRequestedSize) {
+    const Result r =
+        run({"export", trace_path_, "--timeline", dir_.filePath("t.png"), "--tree",
+             dir_.filePath("tree.svg"), "--lineage", "MyApp.Fetcher=" + dir_.filePath("f.png"),
+             "--at", "1.5s", "--size", "1200x800", "--chrome", dir_.filePath("c.json"), "--dot",
+             dir_.filePath("t.dot")});
+    ASSERT_EQ(r.status, 0) << r.err.toStdString();
+    EXPECT_EQ(QImage(dir_.filePath("t.png")).size(), QSize(1200, 800));
+    EXPECT_EQ(QImage(dir_.filePath("f.png")).size(), QSize(1200, 800));
+    for (const char* name : {"tree.svg", "c.json", "t.dot"})
+        EXPECT_GT(QFile(dir_.filePath(name)).size(), 0) << name;
+}
+
+TEST_F(ExportCommand, BadArgumentsExitWithStatusTwo) {
+    const QStringList bad[] = {
+        {"export"},
+        {"export", trace_path_},
+        {"export", trace_path_, "--timeline", "x.gif"},
+        {"export", trace_path_, "--timeline", "x.png", "--size", "big"},
+        {"export", trace_path_, "--lineage", "Nobody=x.png"},
+        {"export", dir_.filePath("missing.jsonl"), "--timeline", "x.png"},
+        {"export", trace_path_, "--no-such-option"},
+        {"frobnicate"},
+    };
+    for (const auto& args : bad) {
+        const Result r = run(args);
+        EXPECT_EQ(r.status, 2) << args.join(' ').toStdString();
+        EXPECT_TRUE(r.err.contains("tasklens")) << r.err.toStdString();
+    }
+}
+
+}  // namespace
+}  // namespace tasklens::ui

@@ -1,0 +1,38 @@
+#pragma once
+// The one adapter that moves engine events onto the GUI thread (architecture §1, style.md 2).
+// The engine thread writes into a BatchingSubscriber; a timer on the GUI thread drains it once per
+// frame into the trace model and announces the batch. No widget is ever called from the engine.
+#include <QObject>
+#include <QTimer>
+#include <memory>
+
+#include "engine/trace/event_log.h"
+#include "engine/trace/trace_model.h"
+
+namespace tasklens::ui {
+
+class EventPump : public QObject {
+    Q_OBJECT
+  public:
+    explicit EventPump(QObject* parent = nullptr);
+    /// Give this to the engine as its EventSink; it is safe to call from the engine thread.
+    trace::EventSink& sink() { return subscriber_; }
+    /// The model the batches are appended to (GUI thread only).
+    std::shared_ptr<trace::TraceModel> model() const { return model_; }
+    /// Starts over with an empty model.
+    void reset(trace::RunInfo run = {});
+    /// Drains whatever is pending now (also called by the frame timer).
+    void drain();
+
+  signals:
+    /// A batch was appended; `count` events, the model now ends at `end_us`.
+    void eventsAppended(int count, qint64 end_us);
+
+  private:
+    trace::BatchingSubscriber subscriber_;
+    std::shared_ptr<trace::TraceModel> model_;
+    std::vector<trace::Event> batch_;
+    QTimer frame_timer_;
+};
+
+}  // namespace tasklens::ui

@@ -1,0 +1,315 @@
+#include "ui/models.h"
+
+#include <QBrush>
+#include <QFont>
+#include <algorithm>
+
+#include "ui/palette.h"
+#include "ui/trace_adapter.h"
+
+namespace tasklens::ui {
+
+using trace::kNone;
+using trace::kOpenEnd;
+
+namespace {
+
+QString durationText(int64_t us) {
+    return QString::fromStdString(formatDuration(double(us)));
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------
+
+ProcessListModel::ProcessListModel(QObject* parent) : QAbstractTableModel(parent) {}
+
+void ProcessListModel::setTrace(std::shared_ptr<const trace::TraceModel> model) {
+    beginResetModel();
+    model_ = std::move(model);
+    labels_.clear();
+    if (model_) {
+        labels_.reserve(model_->process_count());
+        for (trace::ProcessIndex p = 0; p < model_->process_count(); ++p)
+            labels_.push_back(labelOf(*model_, p));
+        cursor_us_ = model_->end_time();
+    }
+    endResetModel();
+}
+
+void ProcessListModel::setCursorUs(int64_t t_us) {
+    if (t_us == cursor_us_) return;
+    cursor_us_ = t_us;
+    if (rowCount() > 0) emit dataChanged(index(0, StateColumn), index(rowCount() - 1, StateColumn));
+}
+
+int ProcessListModel::rowOf(Pid pid) const {
+    if (!model_) return -1;
+    const trace::ProcessIndex p = model_->find(pid);
+    return p == kNone ? -1 : int(p);
+}
+
+int ProcessListModel::rowCount(const QModelIndex& parent) const {
+    return parent.isValid() || !model_ ? 0 : int(model_->process_count());
+}
+
+int ProcessListModel::columnCount(const QModelIndex& parent) const {
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+QVariant ProcessListModel::data(const QModelIndex& index, int role) const {
+    if (!model_ ||
+        !checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+        return {};
+    const auto p = trace::ProcessIndex(index.row());
+    const trace::ProcessInfo& info = model_->process(p);
+    const ProcessLabel& label = labels_[p];
+    const bool alive = info.alive_at(cursor_us_) || (!info.exited() && cursor_us_ >= info.spawn_us);
+    switch (role) {
+        case PidRole:
+            return QVariant::fromValue<qulonglong>(info.pid.packed());
+        case TimeRole:
+            return QVariant::fromValue<qlonglong>(info.spawn_us);
+        case AliveRole:
+            return alive;
+        case Qt::ForegroundRole:
+            return alive ? QVariant() : QVariant(QBrush(kDimTextColor));
+        case Qt::DecorationRole:
+            if (index.column() == StateColumn)
+                return alive ? stateColor(stateAt(*model_, p, cursor_us_))
+                             : exitColor(info.reason_class);
+            return {};
+        case Qt::ToolTipRole:
+            return QStringLiteral("%1 %2\n%3")
+                .arg(QString::fromStdString(label.title()),
+                     QString::fromStdString(formatPid(info.pid)),
+                     QString::fromStdString(label.initial_call));
+        case SortRole:
+            switch (index.column()) {
+                case PidColumn:
+                    return QVariant::fromValue<qulonglong>(info.pid.packed());
+                case SpawnColumn:
+                    return QVariant::fromValue<qlonglong>(info.spawn_us);
+                case ExitColumn:
+                    return QVariant::fromValue<qlonglong>(info.exited() ? info.exit_us : kOpenEnd);
+                default:
+                    break;
+            }
+            [[fallthrough]];
+        case Qt::DisplayRole:
+            switch (index.column()) {
+                case PidColumn:
+                    return QString::fromStdString(formatPid(info.pid));
+                case NameColumn:
+                    return QString::fromStdString(label.title());
+                case RoleColumn:
+                    return roleName(label.role);
+                case StateColumn:
+                    return alive ? stateName(stateAt(*model_, p, cursor_us_))
+                                 : (cursor_us_ < info.spawn_us ? QStringLiteral("not started")
+                                                               : QStringLiteral("dead"));
+                case SpawnColumn:
+                    return durationText(info.spawn_us);
+                case ExitColumn:
+                    return info.exited() ? durationText(info.exit_us) : QString();
+                case ReasonColumn:
+                    return QString::fromUtf8(model_->string(info.exit_reason).data(),
+                                             qsizetype(model_->string(info.exit_reason).size()));
+                default:
+                    return {};
+            }
+        default:
+            return {};
+    }
+}
+
+QVariant ProcessListModel::headerData(int section, Qt::Orientation orientation, int role) const {
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole) return {};
+    static const char* names[] = {"Pid",    "Name / initial call", "Role", "State", "Spawned",
+                                  "Exited", "Exit reason"};
+    return section >= 0 && section < ColumnCount ? QString::fromLatin1(names[section]) : QVariant();
+}
+
+// ---------------------------------------------------------------------------------------------
+
+EventLogModel::EventLogModel(QObject* parent) : QAbstractTableModel(parent) {}
+
+void EventLogModel::setTrace(std::shared_ptr<const trace::TraceModel> model) {
+    beginResetModel();
+    model_ = std::move(model);
+    endResetModel();
+}
+
+int EventLogModel::rowAtTime(int64_t t_us) const {
+    if (!model_) return -1;
+    const auto records = model_->records();
+    auto it =
+        std::lower_bound(records.begin(), records.end(), t_us,
+                         [](const trace::EventRecord& r, int64_t t) { return r.time_us < t; });
+    return it == records.end() ? int(records.size()) - 1 : int(it - records.begin());
+}
+
+int EventLogModel::rowCount(const QModelIndex& parent) const {
+    return parent.isValid() || !model_ ? 0 : int(model_->event_count());
+}
+
+int EventLogModel::columnCount(const QModelIndex& parent) const {
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+QString EventLogModel::processText(trace::ProcessIndex index) const {
+    if (index == kNone || index >= model_->process_count()) return {};
+    return QString::fromStdString(model_->display_name(index)) + QLatin1Char(' ') +
+           QString::fromStdString(formatPid(model_->process(index).pid));
+}
+
+QVariant EventLogModel::data(const QModelIndex& index, int role) const {
+    if (!model_ ||
+        !checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+        return {};
+    const auto i = trace::EventIndex(index.row());
+    const trace::EventRecord& record = model_->record(i);
+    switch (role) {
+        case PidRole:
+            return record.process == kNone ? QVariant()
+                                           : QVariant::fromValue<qulonglong>(
+                                                 model_->process(record.process).pid.packed());
+        case TimeRole:
+            return QVariant::fromValue<qlonglong>(record.time_us);
+        case EventIndexRole:
+            return QVariant::fromValue<uint>(i);
+        case SortRole:
+            if (index.column() == SeqColumn) return QVariant::fromValue<qulonglong>(model_->seq(i));
+            if (index.column() == TimeColumn) return QVariant::fromValue<qlonglong>(record.time_us);
+            [[fallthrough]];
+        case Qt::DisplayRole:
+            switch (index.column()) {
+                case SeqColumn:
+                    return QVariant::fromValue<qulonglong>(model_->seq(i));
+                case TimeColumn:
+                    return durationText(record.time_us);
+                case KindColumn: {
+                    const auto name = trace::to_string(record.kind);
+                    return QString::fromLatin1(name.data(), qsizetype(name.size()));
+                }
+                case ProcessColumn:
+                    return processText(record.process);
+                case PeerColumn:
+                    return processText(record.peer);
+                case TextColumn: {
+                    const auto text = model_->string(record.text);
+                    return QString::fromUtf8(text.data(), qsizetype(text.size()));
+                }
+                default:
+                    return {};
+            }
+        case Qt::TextAlignmentRole:
+            return index.column() <= TimeColumn ? QVariant(int(Qt::AlignRight | Qt::AlignVCenter))
+                                                : QVariant();
+        default:
+            return {};
+    }
+}
+
+QVariant EventLogModel::headerData(int section, Qt::Orientation orientation, int role) const {
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole) return {};
+    static const char* names[] = {"Seq", "Time", "Event", "Process", "Peer", "Detail"};
+    return section >= 0 && section < ColumnCount ? QString::fromLatin1(names[section]) : QVariant();
+}
+
+// ---------------------------------------------------------------------------------------------
+
+SupervisionTreeModel::SupervisionTreeModel(QObject* parent) : QAbstractItemModel(parent) {}
+
+void SupervisionTreeModel::setSnapshot(TreeSnapshot snapshot) {
+    beginResetModel();
+    snapshot_ = std::move(snapshot);
+    row_in_parent_.assign(snapshot_.nodes.size(), 0);
+    for (size_t r = 0; r < snapshot_.roots.size(); ++r) row_in_parent_[snapshot_.roots[r]] = int(r);
+    for (const auto& node : snapshot_.nodes)
+        for (size_t r = 0; r < node.children.size(); ++r) row_in_parent_[node.children[r]] = int(r);
+    endResetModel();
+}
+
+const std::vector<int>& SupervisionTreeModel::childrenOf(int node) const {
+    return node < 0 ? snapshot_.roots : snapshot_.nodes[node].children;
+}
+
+QModelIndex SupervisionTreeModel::index(int row, int column, const QModelIndex& parent) const {
+    if (column < 0 || column >= ColumnCount || row < 0) return {};
+    if (parent.isValid() && parent.column() != 0) return {};
+    const auto& children = childrenOf(parent.isValid() ? int(parent.internalId()) : -1);
+    if (row >= int(children.size())) return {};
+    return createIndex(row, column, quintptr(children[row]));
+}
+
+QModelIndex SupervisionTreeModel::parent(const QModelIndex& child) const {
+    if (!child.isValid()) return {};
+    const int parent_node = snapshot_.nodes[child.internalId()].parent;
+    if (parent_node < 0) return {};
+    return createIndex(row_in_parent_[parent_node], 0, quintptr(parent_node));
+}
+
+int SupervisionTreeModel::rowCount(const QModelIndex& parent) const {
+    if (parent.isValid() && parent.column() != 0) return 0;
+    return int(childrenOf(parent.isValid() ? int(parent.internalId()) : -1).size());
+}
+
+int SupervisionTreeModel::columnCount(const QModelIndex&) const {
+    return ColumnCount;
+}
+
+QVariant SupervisionTreeModel::data(const QModelIndex& index, int role) const {
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid)) return {};
+    const TreeNode& node = snapshot_.nodes[index.internalId()];
+    switch (role) {
+        case PidRole:
+            return QVariant::fromValue<qulonglong>(node.process.pid.packed());
+        case AliveRole:
+            return node.alive;
+        case TimeRole:
+            return QVariant::fromValue<qlonglong>(snapshot_.at_us);
+        case Qt::ForegroundRole:
+            return node.alive ? QVariant() : QVariant(QBrush(kDimTextColor));
+        case Qt::FontRole:
+            if (node.process.role == ProcessRole::Supervisor && index.column() == NameColumn) {
+                QFont font;
+                font.setBold(true);
+                return font;
+            }
+            return {};
+        case Qt::DecorationRole:
+            if (index.column() == StateColumn)
+                return node.alive ? stateColor(node.state) : exitColor(node.exit_class);
+            return {};
+        case SortRole:
+            if (index.column() == RestartsColumn) return node.restarts;
+            [[fallthrough]];
+        case Qt::DisplayRole:
+            switch (index.column()) {
+                case NameColumn:
+                    return QString::fromStdString(node.process.title());
+                case PidColumn:
+                    return QString::fromStdString(formatPid(node.process.pid));
+                case StateColumn:
+                    return node.alive ? stateName(node.state)
+                                      : QStringLiteral("dead: ") +
+                                            QString::fromStdString(node.exit_reason);
+                case RestartsColumn:
+                    return node.restarts;
+                default:
+                    return {};
+            }
+        default:
+            return {};
+    }
+}
+
+QVariant SupervisionTreeModel::headerData(int section, Qt::Orientation orientation,
+                                          int role) const {
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole) return {};
+    static const char* names[] = {"Process", "Pid", "State", "Restarts"};
+    return section >= 0 && section < ColumnCount ? QString::fromLatin1(names[section]) : QVariant();
+}
+
+}  // namespace tasklens::ui

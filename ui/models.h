@@ -1,0 +1,108 @@
+#pragma once
+// Item models over the trace model, for the process list, the event log and the tree outline.
+// They expose roles (style.md 9): views and delegates ask for PidRole, TimeRole and SortRole
+// instead of parsing display strings. Every model runs under QAbstractItemModelTester in tests.
+#include <QAbstractItemModel>
+#include <QAbstractTableModel>
+#include <memory>
+
+#include "engine/trace/trace_model.h"
+#include "ui/view_data.h"
+
+namespace tasklens::ui {
+
+enum ItemRole {
+    PidRole = Qt::UserRole + 1,  ///< qulonglong: Pid::packed()
+    TimeRole,                    ///< qlonglong: virtual µs of the row (spawn / event time)
+    SortRole,                    ///< a value that sorts numerically where the display does not
+    AliveRole,                   ///< bool: alive at the cursor
+    EventIndexRole,              ///< uint: index into the model's events
+};
+
+/// One row per process: pid, name, role, state at the cursor, spawn, exit, exit reason.
+class ProcessListModel : public QAbstractTableModel {
+    Q_OBJECT
+  public:
+    enum Column {
+        PidColumn,
+        NameColumn,
+        RoleColumn,
+        StateColumn,
+        SpawnColumn,
+        ExitColumn,
+        ReasonColumn,
+        ColumnCount
+    };
+    explicit ProcessListModel(QObject* parent = nullptr);
+    void setTrace(std::shared_ptr<const trace::TraceModel> model);
+    /// The State column shows the state at this moment.
+    void setCursorUs(int64_t t_us);
+    /// The row of `pid`, or -1.
+    int rowOf(Pid pid) const;
+
+    int rowCount(const QModelIndex& parent = {}) const override;
+    int columnCount(const QModelIndex& parent = {}) const override;
+    QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation,
+                        int role = Qt::DisplayRole) const override;
+
+  private:
+    std::shared_ptr<const trace::TraceModel> model_;
+    std::vector<ProcessLabel> labels_;
+    int64_t cursor_us_ = 0;
+};
+
+/// One row per event, in run order. Rows are produced on demand, so a million events cost
+/// nothing until scrolled into view.
+class EventLogModel : public QAbstractTableModel {
+    Q_OBJECT
+  public:
+    enum Column {
+        SeqColumn,
+        TimeColumn,
+        KindColumn,
+        ProcessColumn,
+        PeerColumn,
+        TextColumn,
+        ColumnCount
+    };
+    explicit EventLogModel(QObject* parent = nullptr);
+    void setTrace(std::shared_ptr<const trace::TraceModel> model);
+    /// The first row at or after `t_us`, for following the cursor.
+    int rowAtTime(int64_t t_us) const;
+
+    int rowCount(const QModelIndex& parent = {}) const override;
+    int columnCount(const QModelIndex& parent = {}) const override;
+    QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation,
+                        int role = Qt::DisplayRole) const override;
+
+  private:
+    QString processText(trace::ProcessIndex index) const;
+    std::shared_ptr<const trace::TraceModel> model_;
+};
+
+/// The supervision tree at a moment as an item tree (searchable outline next to the picture).
+class SupervisionTreeModel : public QAbstractItemModel {
+    Q_OBJECT
+  public:
+    enum Column { NameColumn, PidColumn, StateColumn, RestartsColumn, ColumnCount };
+    explicit SupervisionTreeModel(QObject* parent = nullptr);
+    void setSnapshot(TreeSnapshot snapshot);
+    const TreeSnapshot& snapshot() const { return snapshot_; }
+
+    QModelIndex index(int row, int column, const QModelIndex& parent = {}) const override;
+    QModelIndex parent(const QModelIndex& child) const override;
+    int rowCount(const QModelIndex& parent = {}) const override;
+    int columnCount(const QModelIndex& parent = {}) const override;
+    QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation,
+                        int role = Qt::DisplayRole) const override;
+
+  private:
+    const std::vector<int>& childrenOf(int node) const;
+    TreeSnapshot snapshot_;
+    std::vector<int> row_in_parent_;
+};
+
+}  // namespace tasklens::ui

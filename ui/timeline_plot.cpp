@@ -1,0 +1,1013 @@
+#include "ui/timeline_plot.h"
+
+#include <QFontMetricsF>
+#include <algorithm>
+#include <cmath>
+#include <unordered_map>
+
+#include "ui/palette.h"
+#include "ui/view_state.h"
+
+namespace tasklens::ui {
+
+namespace {
+
+/// Runs narrower than this many pixels are folded into one counted mark (Tracy uses 3 px too).
+constexpr double kFoldPx = 3.0;
+constexpr double kMinLaneHeightPx = 14;
+constexpr double kMaxLaneHeightPx = 56;
+
+/// Where the parts of a lane sit inside its band, as fractions of the lane height.
+struct LaneBands {
+    double bracket_y;  ///< the timeout window's line
+    double span_top;
+    double span_bottom;
+};
+
+LaneBands bandsFor(double y_top, double height) {
+    // Tall lanes leave room above the bracket for the window's name ("Task.await 5 s").
+    if (height >= 36) return {y_top + height * 0.36, y_top + height * 0.46, y_top + height * 0.90};
+    return {y_top + height * 0.22, y_top + height * 0.40, y_top + height * 0.92};
+}
+
+double labelFontPx(double lane_height) {
+    return std::clamp(lane_height * 0.5, 9.0, 13.0);
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------
+// TimeAxisTicker
+
+double TimeAxisTicker::getTickStep(const QCPRange& range) {
+    // During layout the axis rect may not have its final width yet; the viewport minus the label
+    // column is a close, stable estimate.
+    double width_px = axis_->axisRect() ? axis_->axisRect()->width() : 0;
+    if (width_px < 50 && axis_->parentPlot())
+        width_px = axis_->parentPlot()->viewport().width() * 0.75;
+    const double largest = std::max(std::abs(range.lower), std::abs(range.upper));
+    step_ = niceTickStep(range.size(), std::max(1.0, width_px), 90, largest);
+    return static_cast<double>(step_.step_us);
+}
+
+int TimeAxisTicker::getSubTickCount(double tick_step) {
+    // 1 and 5 steps split into fifths, 2 steps into halves: sub ticks land on round values.
+    const double mantissa = getMantissa(tick_step);
+    return std::abs(mantissa - 2) < 0.01 ? 1 : 4;
+}
+
+QString TimeAxisTicker::getTickLabel(double tick, const QLocale&, QChar, int) {
+    return QString::fromStdString(formatTick(std::llround(tick), step_));
+}
+
+// ---------------------------------------------------------------------------------------------
+// LanePlottable
+
+LanePlottable::LanePlottable(QCPAxis* time_axis, QCPAxis* lane_axis)
+    : QCPAbstractPlottable(time_axis, lane_axis) {
+    setAntialiased(false);
+}
+
+QCPRange LanePlottable::getKeyRange(bool& found, QCP::SignDomain) const {
+    found = data_ != nullptr;
+    return data_ ? QCPRange(data_->range.begin_us, data_->range.end_us) : QCPRange();
+}
+
+QCPRange LanePlottable::getValueRange(bool& found, QCP::SignDomain, const QCPRange&) const {
+    found = data_ && !data_->lanes.empty();
+    return found ? QCPRange(-0.5, data_->laneCount() - 0.5) : QCPRange();
+}
+
+void LanePlottable::draw(QCPPainter* painter) {
+    stats_ = {};
+    if (!data_ || data_->lanes.empty()) return;
+    QCPAxis* time_axis = keyAxis();
+    QCPAxis* lane_axis = valueAxis();
+    const QRect clip = clipRect();
+    const QCPRange lane_range = lane_axis->range();
+    const int first = std::max(0, static_cast<int>(std::floor(lane_range.lower + 0.5)));
+    const int last =
+        std::min(data_->laneCount() - 1, static_cast<int>(std::ceil(lane_range.upper - 0.5)));
+
+    for (int lane = first; lane <= last; ++lane) {
+        const double y_top = lane_axis->coordToPixel(lane - 0.5);
+        const double height = lane_axis->coordToPixel(lane + 0.5) - y_top;
+        // Zebra stripes and the selection highlight span the whole width, so a lane can be
+        // followed by eye across a wide chart.
+        if (lane == selected_lane_)
+            painter->fillRect(QRectF(clip.left(), y_top, clip.width(), height),
+                              QColor(255, 243, 196));
+        else if (lane % 2 == 1)
+            painter->fillRect(QRectF(clip.left(), y_top, clip.width(), height),
+                              QColor(246, 247, 249));
+        drawSpans(painter, lane, y_top, height);
+        drawWaits(painter, lane, y_top, height);
+        drawExit(painter, lane, y_top, height);
+        ++stats_.lanes_drawn;
+    }
+
+    if (cursor_visible_ && cursor_us_ >= 0) {
+        const double x = time_axis->coordToPixel(cursor_us_);
+        painter->setPen(QPen(kCursorColor, 1.5));
+        painter->drawLine(QPointF(x, clip.top()), QPointF(x, clip.bottom()));
+    }
+}
+
+void LanePlottable::drawSpans(QCPPainter* painter, int lane, double y_top, double height) {
+    QCPAxis* axis = keyAxis();
+    const QCPRange window = axis->range();
+    const LaneBands bands = bandsFor(y_top, height);
+    const double span_height = bands.span_bottom - bands.span_top;
+    const auto begin = data_->spans.begin() + data_->span_offsets[lane];
+    const auto end = data_->spans.begin() + data_->span_offsets[lane + 1];
+    // Spans of a lane do not overlap, so ends are sorted as well as begins.
+    auto it = std::upper_bound(begin, end, window.lower, [](double t, const StateSpan& span) {
+        return t < static_cast<double>(span.end_us);
+    });
+    const QFont count_font = uiFont(std::clamp(span_height * 0.7, 8.0, 11.0));
+    while (it != end && static_cast<double>(it->begin_us) < window.upper) {
+        const double x0 = axis->coordToPixel(static_cast<double>(it->begin_us));
+        const double x1 = axis->coordToPixel(static_cast<double>(it->end_us));
+        if (x1 - x0 >= kFoldPx) {
+            painter->fillRect(QRectF(x0, bands.span_top, x1 - x0, span_height),
+                              stateColor(it->state));
+            ++stats_.spans_drawn;
+            ++it;
+            continue;
+        }
+        // A run of sub-pixel spans: jump a fold's width at a time by binary search, so the cost
+        // depends on the pixels covered, not on how many spans hide in them.
+        auto run_end = it + 1;
+        double run_right = std::max(x0 + 1.0, x1);
+        while (run_end != end && static_cast<double>(run_end->begin_us) < window.upper) {
+            const double nx0 = axis->coordToPixel(static_cast<double>(run_end->begin_us));
+            const double nx1 = axis->coordToPixel(static_cast<double>(run_end->end_us));
+            // Stop at a gap or at a span wide enough to be drawn on its own.
+            if (nx0 - run_right > 1.0 || nx1 - nx0 >= kFoldPx) break;
+            // Every span that begins within the next fold width is narrower than it, except
+            // possibly the last one: jump there with one binary search.
+            const double horizon = axis->pixelToCoord(nx0 + kFoldPx);
+            auto next =
+                std::lower_bound(run_end + 1, end, horizon, [](const StateSpan& span, double t) {
+                    return static_cast<double>(span.begin_us) < t;
+                });
+            const StateSpan& last = *(next - 1);
+            const double lx0 = axis->coordToPixel(static_cast<double>(last.begin_us));
+            const double lx1 = axis->coordToPixel(static_cast<double>(last.end_us));
+            if (lx1 - lx0 >= kFoldPx && next - 1 != run_end) {
+                run_right = axis->coordToPixel(static_cast<double>((next - 2)->end_us));
+                run_end = next - 1;
+                break;
+            }
+            if (lx1 - lx0 >= kFoldPx) break;
+            run_right = lx1;
+            run_end = next;
+        }
+        const auto count = run_end - it;
+        const StateSpan& sample = *(it + count / 2);
+        const double width = std::max(1.0, run_right - x0);
+        const QRectF rect(x0, bands.span_top, width, span_height);
+        painter->fillRect(rect, stateColor(sample.state));
+        if (count > 1) {
+            // Hatching says "several spans folded here"; the count says how many.
+            painter->fillRect(rect, QBrush(QColor(0, 0, 0, 70), Qt::BDiagPattern));
+            const QString text = QStringLiteral("\u00d7%1").arg(count);
+            painter->setFont(count_font);
+            const double text_width = QFontMetricsF(count_font).horizontalAdvance(text);
+            if (text_width + 4 < width && span_height >= 9) {
+                painter->setPen(kTextColor);
+                painter->drawText(rect, Qt::AlignCenter, text);
+            }
+        }
+        ++stats_.folded_marks;
+        it = run_end;
+    }
+}
+
+void LanePlottable::drawWaits(QCPPainter* painter, int lane, double y_top, double height) {
+    QCPAxis* axis = keyAxis();
+    const QCPRange window = axis->range();
+    const LaneBands bands = bandsFor(y_top, height);
+    const auto trace_end = static_cast<int64_t>(data_->range.end_us);
+    const auto begin = data_->waits.begin() + data_->wait_offsets[lane];
+    const auto end = data_->waits.begin() + data_->wait_offsets[lane + 1];
+    if (begin == end) return;
+    const double earliest = window.lower - static_cast<double>(data_->longest_wait_reach_us[lane]);
+    auto it = std::lower_bound(begin, end, earliest, [](const WaitWindow& wait, double t) {
+        return static_cast<double>(wait.begin_us) < t;
+    });
+    const double mark_size = std::clamp(height * 0.42, 7.0, 14.0);
+    double last_mark_x = -1e9;
+    painter->setRenderHint(QPainter::Antialiasing, false);
+    for (; it != end && static_cast<double>(it->begin_us) < window.upper; ++it) {
+        const WaitWindow& wait = *it;
+        if (static_cast<double>(wait.reachUs(trace_end)) < window.lower) continue;
+        const double xb = axis->coordToPixel(static_cast<double>(wait.begin_us));
+        const bool infinite = wait.deadline_us < 0;
+        const double xd = axis->coordToPixel(
+            static_cast<double>(infinite ? wait.reachUs(trace_end) : wait.deadline_us));
+        const double xe =
+            axis->coordToPixel(static_cast<double>(wait.ended() ? wait.end_us : trace_end));
+        if (xd - xb < kFoldPx && std::abs(xe - last_mark_x) < kFoldPx) continue;  // folded
+        ++stats_.waits_drawn;
+        const QColor outcome = wait.ended() ? outcomeColor(wait.outcome) : kDimTextColor;
+        const double y = bands.bracket_y;
+        // The part of the window actually spent waiting: solid.
+        painter->setPen(QPen(QColor(60, 60, 60), 1.5));
+        painter->drawLine(QPointF(xb, y), QPointF(std::min(xe, xd), y));
+        painter->drawLine(QPointF(xb, y), QPointF(xb, bands.span_top));
+        if (!infinite) {
+            // The unused rest of the budget up to the deadline: dashed, so the deadline is
+            // visible even when the reply came early.
+            if (xd > xe) {
+                painter->setPen(QPen(QColor(120, 120, 120), 1, Qt::DashLine));
+                painter->drawLine(QPointF(xe, y), QPointF(xd, y));
+            }
+            const bool timed_out = wait.ended() && wait.outcome == trace::WaitOutcome::Timeout;
+            painter->setPen(QPen(timed_out ? outcome : QColor(60, 60, 60), timed_out ? 2.0 : 1.5));
+            painter->drawLine(QPointF(xd, y_top + height * 0.06), QPointF(xd, bands.span_bottom));
+        }
+        if (wait.ended()) {
+            drawOutcomeMark(*painter, QPointF(xe, y), mark_size, wait.outcome);
+            last_mark_x = xe;
+        }
+        // Name the window when there is room: "Task.await 5 s".
+        if (height >= 36 && xd - xb > 40) {
+            const QFont font = uiFont(std::clamp(height * 0.26, 9.0, 12.0));
+            painter->setFont(font);
+            painter->setPen(QColor(70, 70, 70));
+            QString text = waitKindName(wait.kind);
+            if (!infinite)
+                text += QStringLiteral("  ") +
+                        QString::fromStdString(
+                            formatDuration(static_cast<double>(wait.deadline_us - wait.begin_us)));
+            else
+                text += QStringLiteral("  \u221e");
+            // Up to the next window, so consecutive yields do not write over each other.
+            double label_right = xd;
+            if (it + 1 != end)
+                label_right = std::min(label_right,
+                                       axis->coordToPixel(static_cast<double>((it + 1)->begin_us)));
+            const QFontMetricsF metrics(font);
+            painter->drawText(
+                QRectF(xb + 4, y_top, std::max(0.0, label_right - xb - 8), y - y_top - 1),
+                Qt::AlignLeft | Qt::AlignBottom,
+                metrics.elidedText(text, Qt::ElideRight, std::max(0.0, label_right - xb - 8)));
+        }
+    }
+}
+
+void LanePlottable::drawExit(QCPPainter* painter, int lane, double y_top, double height) {
+    const Lane& info = data_->lanes[lane];
+    if (info.exit_us < 0) return;
+    QCPAxis* axis = keyAxis();
+    const QCPRange window = axis->range();
+    const LaneBands bands = bandsFor(y_top, height);
+    const double x = axis->coordToPixel(static_cast<double>(info.exit_us));
+    if (x < clipRect().left() - 20 || x > clipRect().right() + 20) return;
+    const double y = (bands.span_top + bands.span_bottom) / 2;
+    const double size = std::clamp(height * 0.55, 8.0, 16.0);
+    drawExitMark(*painter, QPointF(x, y), size, info.exit_class);
+    // The reason, right of the mark (the lane is empty after its process died); near the right
+    // edge, above the spans and ending at the mark instead.
+    if (!info.exit_reason.empty() && static_cast<double>(info.exit_us) < window.upper) {
+        const QFont font = uiFont(labelFontPx(height) * 0.9);
+        painter->setFont(font);
+        painter->setPen(exitColor(info.exit_class));
+        QFontMetricsF metrics(font);
+        const QString reason = QString::fromStdString(info.exit_reason);
+        const double right = clipRect().right();
+        const double room_right = right - x - size;
+        const double wanted = std::min(metrics.horizontalAdvance(reason), 420.0);
+        // Above the spans only if no wait window's name is written there.
+        const double t_left = axis->pixelToCoord(x - wanted - size);
+        bool top_zone_free = true;
+        const auto trace_end = static_cast<int64_t>(data_->range.end_us);
+        for (uint32_t w = data_->wait_offsets[lane]; w < data_->wait_offsets[lane + 1]; ++w) {
+            const WaitWindow& wait = data_->waits[w];
+            if (wait.begin_us <= info.exit_us &&
+                static_cast<double>(wait.reachUs(trace_end)) >= t_left)
+                top_zone_free = false;
+        }
+        if (room_right >= wanted || height < 36 || !top_zone_free) {
+            painter->drawText(QRectF(x + size * 0.7, y_top, std::max(0.0, room_right), height),
+                              Qt::AlignVCenter,
+                              metrics.elidedText(reason, Qt::ElideRight, room_right));
+        } else {
+            painter->drawText(
+                QRectF(x - wanted - size * 0.5, y_top, wanted, bands.bracket_y - y_top - 1),
+                Qt::AlignRight | Qt::AlignBottom,
+                metrics.elidedText(reason, Qt::ElideRight, wanted));
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// FlowArrowPlottable
+
+FlowArrowPlottable::FlowArrowPlottable(QCPAxis* time_axis, QCPAxis* lane_axis, LanePlottable* lanes)
+    : QCPAbstractPlottable(time_axis, lane_axis), lanes_(lanes) {}
+
+QCPRange FlowArrowPlottable::getKeyRange(bool& found, QCP::SignDomain) const {
+    found = data_ != nullptr;
+    return data_ ? QCPRange(data_->range.begin_us, data_->range.end_us) : QCPRange();
+}
+
+QCPRange FlowArrowPlottable::getValueRange(bool& found, QCP::SignDomain, const QCPRange&) const {
+    found = data_ && !data_->lanes.empty();
+    return found ? QCPRange(-0.5, data_->laneCount() - 0.5) : QCPRange();
+}
+
+void FlowArrowPlottable::draw(QCPPainter* painter) {
+    if (!data_ || data_->arrows.empty()) return;
+    QCPAxis* time_axis = keyAxis();
+    QCPAxis* lane_axis = valueAxis();
+    const QCPRange window = time_axis->range();
+    const QCPRange lanes = lane_axis->range();
+    auto& stats = lanes_->stats();
+    const double earliest = window.lower - static_cast<double>(data_->longest_arrow_us);
+    auto it = std::lower_bound(
+        data_->arrows.begin(), data_->arrows.end(), earliest, [](const FlowArrow& arrow, double t) {
+            return static_cast<double>(std::min(arrow.from_us, arrow.to_us)) < t;
+        });
+    // Several arrows between the same lanes within a few pixels fold into one with a count, so
+    // dense traffic stays readable and no arrow silently disappears.
+    struct Folded {
+        double x;
+        QPointF mid;
+        int count;
+        QColor color;
+    };
+    std::unordered_map<uint64_t, Folded> last_by_pair;
+    std::vector<std::pair<const FlowArrow*, std::pair<QPointF, QPointF>>> labelled;
+    painter->setRenderHint(QPainter::Antialiasing, true);
+    const double lane_px = std::abs(lane_axis->coordToPixel(1) - lane_axis->coordToPixel(0));
+    const double head = std::clamp(lane_px * 0.3, 5.0, 8.0);
+    for (; it != data_->arrows.end(); ++it) {
+        const FlowArrow& arrow = *it;
+        if (static_cast<double>(std::min(arrow.from_us, arrow.to_us)) > window.upper) break;
+        if (static_cast<double>(std::max(arrow.from_us, arrow.to_us)) < window.lower) continue;
+        if (arrow.kind == ArrowKind::Spawn && !show_spawns_) continue;
+        const double lo = std::min(arrow.from_lane, arrow.to_lane);
+        const double hi = std::max(arrow.from_lane, arrow.to_lane);
+        if (hi < lanes.lower || lo > lanes.upper) continue;
+        // Arrows start and end at the span band's middle of their lanes.
+        const double from_y = lane_axis->coordToPixel(arrow.from_lane) + lane_px * 0.16;
+        const double to_y = lane_axis->coordToPixel(arrow.to_lane) + lane_px * 0.16;
+        const QPointF from(time_axis->coordToPixel(static_cast<double>(arrow.from_us)), from_y);
+        const QPointF to(time_axis->coordToPixel(static_cast<double>(arrow.to_us)), to_y);
+        const uint64_t pair = (uint64_t(uint32_t(arrow.from_lane)) << 32) ^
+                              uint32_t(arrow.to_lane) ^ (uint64_t(arrow.kind) << 60);
+        auto [slot, fresh] =
+            last_by_pair.try_emplace(pair, Folded{from.x(), (from + to) / 2, 0, {}});
+        if (!fresh && std::abs(slot->second.x - from.x()) < kFoldPx) {
+            ++slot->second.count;
+            ++stats.arrows_folded;
+            continue;
+        }
+        slot->second = Folded{from.x(), (from + to) / 2, 1, arrowColor(arrow.kind)};
+        QPen pen(arrowColor(arrow.kind), arrow.kind == ArrowKind::Spawn ? 1.0 : 1.4,
+                 arrowPenStyle(arrow.kind));
+        painter->setPen(pen);
+        drawArrow(*painter, from, to, head);
+        ++stats.arrows_drawn;
+        // DOWN and exit-signal reasons are already written next to the exit mark.
+        if (!arrow.label.empty() &&
+            (arrow.kind == ArrowKind::Message || arrow.kind == ArrowKind::Reply))
+            labelled.push_back({&arrow, {from, to}});
+    }
+    for (const auto& [pair, folded] : last_by_pair) {
+        if (folded.count <= 1) continue;
+        const QString text = QStringLiteral("\u00d7%1").arg(folded.count);
+        const QFont font = uiFont(10, true);
+        painter->setFont(font);
+        QRectF box = QFontMetricsF(font).boundingRect(text).adjusted(-3, -1, 3, 1);
+        box.moveCenter(folded.mid);
+        painter->setPen(folded.color);
+        painter->setBrush(Qt::white);
+        painter->drawRoundedRect(box, 3, 3);
+        painter->drawText(box, Qt::AlignCenter, text);
+    }
+    // Message labels only while they can be read: few arrows, long enough to carry text.
+    if (labelled.size() <= 40) {
+        const QFont font = uiFont(std::clamp(lane_px * 0.32, 9.0, 11.0));
+        painter->setFont(font);
+        QFontMetricsF metrics(font);
+        std::vector<QRectF> taken;
+        for (const auto& [arrow, ends] : labelled) {
+            const QLineF line(ends.first, ends.second);
+            if (line.length() < 40) continue;
+            const QString text =
+                metrics.elidedText(QString::fromStdString(arrow->label), Qt::ElideRight, 220);
+            QRectF box = metrics.boundingRect(text).adjusted(-2, 0, 2, 0);
+            // Next to the arrowhead, on the side away from the line: the label names what arrived.
+            const double dy =
+                ends.second.y() > ends.first.y() ? -box.height() / 2 - 2 : box.height() / 2 + 2;
+            box.moveCenter(ends.second + QPointF(box.width() / 2 + 5, dy));
+            const bool overlaps = std::any_of(taken.begin(), taken.end(), [&](const QRectF& other) {
+                return other.intersects(box);
+            });
+            if (overlaps) continue;
+            taken.push_back(box);
+            painter->setPen(Qt::NoPen);
+            painter->setBrush(QColor(255, 255, 255, 215));
+            painter->drawRect(box);
+            painter->setPen(arrowColor(arrow->kind).darker(120));
+            painter->drawText(box, Qt::AlignCenter, text);
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// LaneLabelLayer
+
+LaneLabelLayer::LaneLabelLayer(QCustomPlot* plot, QCPAxisRect* lane_rect)
+    : QCPLayerable(plot, QStringLiteral("axes")), rect_(lane_rect) {}
+
+void LaneLabelLayer::setTimelineData(std::shared_ptr<const TimelineData> data) {
+    data_ = std::move(data);
+    guide_masks_.assign(data_ ? data_->lanes.size() : 0, 0);
+    if (!data_) return;
+    // Bottom-up: a guide at depth k continues below lane i if a later lane sits at depth k before
+    // any shallower lane closes the group.
+    uint32_t pending = 0;
+    for (int i = data_->laneCount() - 1; i >= 0; --i) {
+        const int depth = std::min(data_->lanes[i].depth, 31);
+        guide_masks_[i] = pending & ((depth >= 31 ? ~0u : (2u << depth) - 1));
+        pending &= (depth >= 31 ? ~0u : (2u << depth) - 1);  // deeper guides end here
+        pending |= 1u << depth;
+    }
+}
+
+void LaneLabelLayer::applyDefaultAntialiasingHint(QCPPainter* painter) const {
+    painter->setAntialiasing(true);
+}
+
+QRect LaneLabelLayer::clipRect() const {
+    const QRect r = rect_->rect();
+    return QRect(0, r.top(), r.left(), r.height());
+}
+
+int LaneLabelLayer::laneAt(QPointF pos) const {
+    if (!data_ || !clipRect().contains(pos.toPoint())) return -1;
+    const int lane =
+        static_cast<int>(std::lround(rect_->axis(QCPAxis::atLeft)->pixelToCoord(pos.y())));
+    return lane >= 0 && lane < data_->laneCount() ? lane : -1;
+}
+
+void LaneLabelLayer::draw(QCPPainter* painter) {
+    if (!data_) return;
+    QCPAxis* lane_axis = rect_->axis(QCPAxis::atLeft);
+    const QCPRange range = lane_axis->range();
+    const int first = std::max(0, static_cast<int>(std::floor(range.lower + 0.5)));
+    const int last =
+        std::min(data_->laneCount() - 1, static_cast<int>(std::ceil(range.upper - 0.5)));
+    const QRect column = clipRect();
+    const double indent = 14;
+    const double left = column.left() + 6;
+    const double right = column.right() - 6;
+    for (int lane = first; lane <= last; ++lane) {
+        const Lane& info = data_->lanes[lane];
+        const double y_top = lane_axis->coordToPixel(lane - 0.5);
+        const double height = lane_axis->coordToPixel(lane + 0.5) - y_top;
+        if (lane == selected_lane_)
+            painter->fillRect(QRectF(column.left(), y_top, column.width(), height),
+                              QColor(255, 243, 196));
+        else if (lane % 2 == 1)
+            painter->fillRect(QRectF(column.left(), y_top, column.width(), height),
+                              QColor(246, 247, 249));
+        // Tree guides: one vertical line per open ancestor level, an elbow into this lane.
+        painter->setPen(QPen(QColor(185, 185, 185), 1));
+        const int depth = std::min(info.depth, 31);
+        const double mid = y_top + height / 2;
+        for (int k = 1; k <= depth; ++k) {
+            const double gx = left + (k - 1) * indent + indent / 2;
+            const bool continues = (guide_masks_[lane] >> k) & 1u;
+            if (k == depth) {
+                painter->drawLine(QPointF(gx, y_top),
+                                  QPointF(gx, continues ? y_top + height : mid));
+                painter->drawLine(QPointF(gx, mid), QPointF(gx + indent / 2, mid));
+            } else if (continues) {
+                painter->drawLine(QPointF(gx, y_top), QPointF(gx, y_top + height));
+            }
+        }
+        const double text_left = left + depth * indent;
+        const double font_px = labelFontPx(height);
+        const QString pid = QString::fromStdString(formatPid(info.process.pid));
+        const bool dead = info.exit_us >= 0;
+        const QFont title_font = uiFont(font_px, info.process.role == ProcessRole::Supervisor);
+        QFontMetricsF title_metrics(title_font);
+        QString title = QString::fromStdString(info.process.title());
+        if (info.restarts > 0) title += QStringLiteral("  \u21bb%1").arg(info.restarts);
+        // Dead processes keep their colour: in a whole-run picture most lanes end in an exit,
+        // which the lane's exit mark and the dagger after the pid already say.
+        const QColor title_color = roleColor(info.process.role);
+        if (height >= 34) {
+            // Tall lanes: the name on one line, the pid under it, both with the full width.
+            const double room = right - text_left;
+            const double line = height * 0.42;
+            painter->setFont(title_font);
+            painter->setPen(title_color);
+            painter->drawText(QRectF(text_left, mid - line, room, line),
+                              Qt::AlignBottom | Qt::AlignLeft,
+                              title_metrics.elidedText(title, Qt::ElideMiddle, room));
+            painter->setFont(monoFont(font_px * 0.85));
+            painter->setPen(kDimTextColor);
+            painter->drawText(QRectF(text_left, mid + 1, room, line), Qt::AlignTop | Qt::AlignLeft,
+                              pid + (dead ? QStringLiteral("  \u2020") : QString()));
+            continue;
+        }
+        const QFont pid_font = monoFont(font_px * 0.85);
+        const double pid_width = QFontMetricsF(pid_font).horizontalAdvance(pid);
+        const double title_room = right - pid_width - 8 - text_left;
+        painter->setFont(title_font);
+        painter->setPen(title_color);
+        painter->drawText(
+            QRectF(text_left, y_top, std::max(0.0, title_room), height),
+            Qt::AlignVCenter | Qt::AlignLeft,
+            title_metrics.elidedText(title, Qt::ElideMiddle, std::max(0.0, title_room)));
+        painter->setFont(pid_font);
+        painter->setPen(kDimTextColor);
+        painter->drawText(QRectF(right - pid_width, y_top, pid_width, height),
+                          Qt::AlignVCenter | Qt::AlignRight, pid);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Legend swatches
+
+namespace {
+
+enum class SwatchKind { State, Window, Outcome, Arrow, Exit };
+
+/// One legend entry: the same mark the chart draws, and its meaning.
+class SwatchLegendItem : public QCPAbstractLegendItem {
+  public:
+    SwatchLegendItem(QCPLegend* legend, SwatchKind kind, int which, QString text)
+        : QCPAbstractLegendItem(legend), kind_(kind), which_(which), text_(std::move(text)) {}
+
+  protected:
+    void draw(QCPPainter* painter) override {
+        const QRectF r = mRect;
+        const QRectF icon(r.left(), r.top() + (r.height() - 12) / 2, 22, 12);
+        painter->setRenderHint(QPainter::Antialiasing, true);
+        switch (kind_) {
+            case SwatchKind::State:
+                painter->fillRect(icon, stateColor(static_cast<SpanState>(which_)));
+                break;
+            case SwatchKind::Window: {
+                painter->setPen(QPen(QColor(60, 60, 60), 1.5));
+                const double y = icon.top() + 3;
+                painter->drawLine(QPointF(icon.left() + 1, y), QPointF(icon.center().x(), y));
+                painter->drawLine(QPointF(icon.left() + 1, y),
+                                  QPointF(icon.left() + 1, icon.bottom()));
+                painter->setPen(QPen(QColor(120, 120, 120), 1, Qt::DashLine));
+                painter->drawLine(QPointF(icon.center().x(), y), QPointF(icon.right() - 1, y));
+                painter->setPen(QPen(QColor(60, 60, 60), 1.5));
+                painter->drawLine(QPointF(icon.right() - 1, icon.top()),
+                                  QPointF(icon.right() - 1, icon.bottom()));
+                break;
+            }
+            case SwatchKind::Outcome:
+                drawOutcomeMark(*painter, icon.center(), 11,
+                                static_cast<trace::WaitOutcome>(which_));
+                break;
+            case SwatchKind::Arrow: {
+                const auto arrow = static_cast<ArrowKind>(which_);
+                painter->setPen(QPen(arrowColor(arrow), 1.4, arrowPenStyle(arrow)));
+                drawArrow(*painter, QPointF(icon.left(), icon.center().y()),
+                          QPointF(icon.right(), icon.center().y()), 6);
+                break;
+            }
+            case SwatchKind::Exit:
+                drawExitMark(*painter, icon.center(), 12,
+                             static_cast<trace::ExitReasonClass>(which_));
+                break;
+        }
+        painter->setFont(mFont);
+        painter->setPen(kTextColor);
+        painter->drawText(
+            QRectF(icon.right() + 5, r.top(), r.width() - icon.width() - 5, r.height()),
+            Qt::AlignVCenter | Qt::AlignLeft, text_);
+    }
+    QSize minimumOuterSizeHint() const override {
+        QFontMetrics metrics(mFont);
+        return QSize(22 + 5 + metrics.horizontalAdvance(text_) + 10,
+                     std::max(14, metrics.height())) +
+               QSize(mMargins.left() + mMargins.right(), mMargins.top() + mMargins.bottom());
+    }
+
+  private:
+    SwatchKind kind_;
+    int which_;
+    QString text_;
+};
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------
+// TimelinePlot
+
+TimelinePlot::TimelinePlot(QWidget* parent) : QCustomPlot(parent) {
+    setFocusPolicy(Qt::StrongFocus);
+    setMouseTracking(false);
+    setNoAntialiasingOnDrag(true);
+    setPlottingHint(QCP::phCacheLabels, true);
+    legend->setVisible(false);
+
+    lane_rect_ = axisRect();
+    title_ = new QCPTextElement(this, QString(), uiFont(15, true));
+    plotLayout()->insertRow(0);
+    plotLayout()->addElement(0, 0, title_);
+
+    load_rect_ = new QCPAxisRect(this);
+    plotLayout()->addElement(2, 0, load_rect_);
+    legend_ = new QCPLegend;
+    plotLayout()->addElement(3, 0, legend_);
+    legend_->setLayer(QStringLiteral("legend"));
+    legend_->setFillOrder(QCPLayoutGrid::foColumnsFirst);
+    legend_->setWrap(8);
+    legend_->setBorderPen(Qt::NoPen);
+    legend_->setIconSize(22, 12);
+    plotLayout()->setRowStretchFactor(0, 0.01);
+    plotLayout()->setRowStretchFactor(1, 1);
+    plotLayout()->setRowStretchFactor(2, 0.28);
+    plotLayout()->setRowStretchFactor(3, 0.01);
+    plotLayout()->setRowSpacing(4);
+
+    // Lanes: time on the top axis, lane index on a reversed left axis without ticks.
+    xAxis->setVisible(false);
+    xAxis2->setVisible(true);
+    xAxis2->setTicker(QSharedPointer<QCPAxisTicker>(new TimeAxisTicker(xAxis2)));
+    xAxis2->grid()->setVisible(true);
+    xAxis2->grid()->setPen(QPen(QColor(220, 220, 220), 1, Qt::DotLine));
+    yAxis->setRangeReversed(true);
+    yAxis->setTicks(false);
+    yAxis->setTickLabels(false);
+    yAxis->grid()->setVisible(false);
+    lane_rect_->setAutoMargins(QCP::msTop | QCP::msBottom | QCP::msRight);
+    lane_rect_->setMinimumMargins(QMargins(0, 0, 12, 0));
+
+    QCPAxis* load_time = load_rect_->axis(QCPAxis::atBottom);
+    QCPAxis* load_count = load_rect_->axis(QCPAxis::atLeft);
+    load_time->setTicker(QSharedPointer<QCPAxisTicker>(new TimeAxisTicker(load_time)));
+    load_time->setLabel(QStringLiteral("virtual time"));
+    load_count->setLabel(QString());
+    load_count->grid()->setPen(QPen(QColor(225, 225, 225), 1, Qt::DotLine));
+    load_rect_->setAutoMargins(QCP::msTop | QCP::msBottom | QCP::msRight);
+    load_rect_->setMinimumMargins(QMargins(0, 0, 12, 0));
+    // The load chart stays readable however many lanes compete for the height.
+    load_rect_->setMinimumSize(0, 110);
+    for (auto* rect : {lane_rect_, load_rect_})
+        for (auto* axis : rect->axes()) axis->setLayer(QStringLiteral("axes"));
+
+    lanes_ = new LanePlottable(xAxis2, yAxis);
+    arrows_ = new FlowArrowPlottable(xAxis2, yAxis, lanes_);
+    labels_ = new LaneLabelLayer(this, lane_rect_);
+
+    busy_graph_ = addGraph(load_time, load_count);
+    busy_graph_->setName(QStringLiteral("busy schedulers"));
+    busy_graph_->setLineStyle(QCPGraph::lsStepLeft);
+    busy_graph_->setPen(QPen(stateColor(SpanState::Running), 1));
+    busy_graph_->setBrush(QColor(46, 160, 67, 60));
+    alive_graph_ = addGraph(load_time, load_count);
+    alive_graph_->setName(QStringLiteral("processes alive"));
+    alive_graph_->setLineStyle(QCPGraph::lsStepLeft);
+    alive_graph_->setPen(QPen(QColor(31, 79, 140), 2));
+    tasks_graph_ = addGraph(load_time, load_count);
+    tasks_graph_->setName(QStringLiteral("tasks in flight"));
+    tasks_graph_->setLineStyle(QCPGraph::lsStepLeft);
+    tasks_graph_->setPen(QPen(stateColor(SpanState::Awaiting).darker(115), 2));
+    load_legend_ = new QCPLegend;
+    load_rect_->insetLayout()->addElement(load_legend_, Qt::AlignTop | Qt::AlignLeft);
+    load_legend_->setLayer(QStringLiteral("legend"));
+    load_legend_->setBrush(QColor(255, 255, 255, 220));
+    load_legend_->setBorderPen(QPen(QColor(200, 200, 200)));
+    load_legend_->setFillOrder(QCPLayoutGrid::foColumnsFirst);
+    load_legend_->setWrap(3);
+    for (auto* graph : {alive_graph_, tasks_graph_, busy_graph_}) {
+        graph->removeFromLegend(legend);
+        graph->addToLegend(load_legend_);
+    }
+
+    load_cursor_ = new QCPItemStraightLine(this);
+    load_cursor_->setClipAxisRect(load_rect_);
+    for (auto* position : {load_cursor_->point1, load_cursor_->point2})
+        position->setAxes(load_time, load_count);
+    load_cursor_->setPen(QPen(kCursorColor, 1.5));
+    lane_selection_ = new QCPItemRect(this);
+    load_selection_ = new QCPItemRect(this);
+    lane_selection_->setClipAxisRect(lane_rect_);
+    load_selection_->setClipAxisRect(load_rect_);
+    for (auto* rect : {lane_selection_, load_selection_}) {
+        rect->setPen(QPen(QColor(60, 120, 200, 160)));
+        rect->setBrush(QColor(60, 120, 200, 40));
+        rect->setVisible(false);
+    }
+    lane_selection_->topLeft->setAxes(xAxis2, yAxis);
+    lane_selection_->bottomRight->setAxes(xAxis2, yAxis);
+    load_selection_->topLeft->setAxes(load_time, load_count);
+    load_selection_->bottomRight->setAxes(load_time, load_count);
+
+    buildLegend();
+    applyFontSizes(QSize(1600, 900));
+    setViewState(new ViewState(this));
+}
+
+void TimelinePlot::buildLegend() {
+    for (int s = 0; s < kSpanStateCount; ++s)
+        legend_->addItem(new SwatchLegendItem(legend_, SwatchKind::State, s,
+                                              stateName(static_cast<SpanState>(s))));
+    legend_->addItem(new SwatchLegendItem(legend_, SwatchKind::Window, 0,
+                                          QStringLiteral("wait window \u2192 deadline")));
+    using trace::WaitOutcome;
+    for (auto outcome :
+         {WaitOutcome::Message, WaitOutcome::Timeout, WaitOutcome::Down, WaitOutcome::Killed})
+        legend_->addItem(
+            new SwatchLegendItem(legend_, SwatchKind::Outcome, int(outcome),
+                                 QStringLiteral("wait ended: ") + outcomeName(outcome)));
+    for (auto arrow : {ArrowKind::Spawn, ArrowKind::Message, ArrowKind::Reply, ArrowKind::Down,
+                       ArrowKind::ExitSignal})
+        legend_->addItem(
+            new SwatchLegendItem(legend_, SwatchKind::Arrow, int(arrow), arrowName(arrow)));
+    using trace::ExitReasonClass;
+    for (auto reason : {ExitReasonClass::Normal, ExitReasonClass::Shutdown, ExitReasonClass::Killed,
+                        ExitReasonClass::Crash})
+        legend_->addItem(
+            new SwatchLegendItem(legend_, SwatchKind::Exit, int(reason), exitClassName(reason)));
+}
+
+void TimelinePlot::applyFontSizes(QSize) {
+    const QFont tick = uiFont(11);
+    const QFont label = uiFont(12);
+    for (auto* rect : {lane_rect_, load_rect_}) {
+        for (auto* axis : rect->axes()) {
+            axis->setTickLabelFont(tick);
+            axis->setLabelFont(label);
+        }
+    }
+    legend_->setFont(uiFont(11));
+    for (int i = 0; i < legend_->elementCount(); ++i)
+        if (auto* item = legend_->item(i)) item->setFont(uiFont(11));
+    load_legend_->setFont(uiFont(11));
+    for (int i = 0; i < load_legend_->elementCount(); ++i)
+        if (auto* item = load_legend_->item(i)) item->setFont(uiFont(11));
+}
+
+void TimelinePlot::setCursorVisible(bool visible) {
+    lanes_->setCursorVisible(visible);
+    load_cursor_->setVisible(visible);
+}
+
+void TimelinePlot::setTitle(const QString& title) {
+    title_->setText(title);
+    title_->setVisible(!title.isEmpty());
+}
+
+void TimelinePlot::setTimelineData(std::shared_ptr<const TimelineData> data) {
+    data_ = std::move(data);
+    lanes_->setTimelineData(data_);
+    arrows_->setTimelineData(data_);
+    labels_->setTimelineData(data_);
+    first_lane_ = 0;
+    // Spawn arrows help a small trace and clutter a large one.
+    arrows_->setShowSpawnArrows(data_ && data_->laneCount() <= 60);
+    syncSeries();
+    if (data_) state_->resetForTrace(data_->range);
+    syncFromState();
+}
+
+void TimelinePlot::setViewState(ViewState* state) {
+    if (state_) disconnect(state_, nullptr, this, nullptr);
+    state_ = state;
+    connect(state_, &ViewState::visibleWindowChanged, this, &TimelinePlot::syncFromState);
+    connect(state_, &ViewState::cursorChanged, this, &TimelinePlot::syncFromState);
+    connect(state_, &ViewState::selectionChanged, this, &TimelinePlot::syncFromState);
+    connect(state_, &ViewState::selectedPidChanged, this, &TimelinePlot::syncFromState);
+    syncFromState();
+}
+
+void TimelinePlot::syncSeries() {
+    auto fill = [](QCPGraph* graph, const std::vector<SeriesPoint>& series) {
+        QVector<double> keys, values;
+        keys.reserve(static_cast<int>(series.size()));
+        values.reserve(static_cast<int>(series.size()));
+        for (const auto& point : series) {
+            keys.push_back(static_cast<double>(point.t_us));
+            values.push_back(point.value);
+        }
+        graph->setData(keys, values, true);
+    };
+    if (!data_) return;
+    fill(alive_graph_, data_->processes_alive);
+    fill(tasks_graph_, data_->tasks_in_flight);
+    fill(busy_graph_, data_->busy_schedulers);
+    double top = 1;
+    for (const auto* series :
+         {&data_->processes_alive, &data_->tasks_in_flight, &data_->busy_schedulers})
+        for (const auto& point : *series) top = std::max(top, point.value);
+    load_rect_->axis(QCPAxis::atLeft)->setRange(0, top * 1.15 + 0.5);
+    busy_graph_->setVisible(!data_->busy_schedulers.empty());
+    if (data_->schedulers > 0)
+        busy_graph_->setName(QStringLiteral("busy schedulers (of %1)").arg(data_->schedulers));
+}
+
+void TimelinePlot::syncFromState() {
+    if (!state_) return;
+    const TimeWindow window = state_->visibleWindow();
+    xAxis2->setRange(window.begin_us, window.end_us);
+    xAxis->setRange(window.begin_us, window.end_us);
+    load_rect_->axis(QCPAxis::atBottom)->setRange(window.begin_us, window.end_us);
+    lanes_->setCursorUs(state_->cursorUs());
+    load_cursor_->point1->setCoords(state_->cursorUs(), 0);
+    load_cursor_->point2->setCoords(state_->cursorUs(), 1);
+    const int selected = data_ ? data_->laneOf(state_->selectedPid()) : -1;
+    lanes_->setSelectedLane(selected);
+    labels_->setSelectedLane(selected);
+    const auto selection = state_->selection();
+    lane_selection_->setVisible(selection.has_value());
+    load_selection_->setVisible(selection.has_value());
+    if (selection) {
+        lane_selection_->topLeft->setCoords(selection->begin_us, -1e9);
+        lane_selection_->bottomRight->setCoords(selection->end_us, 1e9);
+        load_selection_->topLeft->setCoords(selection->begin_us, 1e9);
+        load_selection_->bottomRight->setCoords(selection->end_us, -1e9);
+    }
+    replot(rpQueuedReplot);
+}
+
+void TimelinePlot::setFirstLane(int lane) {
+    const int count = data_ ? data_->laneCount() : 0;
+    first_lane_ = std::clamp(lane, 0, std::max(0, count - visibleLaneCount()));
+    syncLaneRange();
+    replot(rpQueuedReplot);
+}
+
+int TimelinePlot::visibleLaneCount() const {
+    return std::max(1, static_cast<int>(lane_rect_->height() / lane_height_px_));
+}
+
+void TimelinePlot::syncLaneRange() {
+    const int count = data_ ? std::max(1, data_->laneCount()) : 1;
+    const double available = std::max(1, lane_rect_->height());
+    // Fit every lane when they stay readable; otherwise show readable lanes and scroll.
+    lane_height_px_ = std::clamp(available / count, kMinLaneHeightPx, kMaxLaneHeightPx);
+    const double shown = available / lane_height_px_;
+    first_lane_ = std::clamp(first_lane_, 0, std::max(0, count - static_cast<int>(shown)));
+    yAxis->setRange(first_lane_ - 0.5, first_lane_ - 0.5 + shown);
+}
+
+void TimelinePlot::renderTo(QCPPainter& painter, QSize size) {
+    toPainter(&painter, size.width(), size.height());
+}
+
+void TimelinePlot::updateLayout() {
+    // The label column takes about a fifth of the width, within readable limits.
+    const int label_width = std::clamp(static_cast<int>(viewport().width() * 0.22), 160, 380);
+    lane_rect_->setMargins(QMargins(label_width, 0, 0, 0));
+    load_rect_->setMargins(QMargins(label_width, 0, 0, 0));
+    // A short plot (a pane in the window) spends its height on lanes: the legend row goes, the
+    // load chart shrinks. Exports at normal sizes keep both.
+    const bool roomy = viewport().height() >= 600;
+    if (roomy != legend_shown_) {
+        if (roomy) {
+            plotLayout()->addElement(3, 0, legend_);
+        } else {
+            plotLayout()->take(legend_);
+            plotLayout()->simplify();
+        }
+        legend_->setVisible(roomy);
+        legend_shown_ = roomy;
+    }
+    load_rect_->setMinimumSize(0, roomy ? 110 : 70);
+    // A few lanes need less than the default share: give the rest to the load chart, up to a
+    // point, instead of drawing giant lanes.
+    const double body = std::max(100, viewport().height() - (roomy ? 170 : 80));
+    const int lanes = data_ ? std::max(1, data_->laneCount()) : 1;
+    const double lanes_needed = lanes * kMaxLaneHeightPx + 8;
+    const double load_share = std::clamp(body - lanes_needed, body * 0.22, body * 0.45);
+    plotLayout()->setRowStretchFactor(1, body - load_share);
+    plotLayout()->setRowStretchFactor(2, roomy ? load_share : body * 0.22);
+    QCustomPlot::updateLayout();
+    // Lane heights follow the laid-out rect, so they are known only now.
+    syncLaneRange();
+}
+
+int TimelinePlot::laneAtY(double y) const {
+    if (!data_) return -1;
+    const int lane = static_cast<int>(std::lround(yAxis->pixelToCoord(y)));
+    return lane >= 0 && lane < data_->laneCount() ? lane : -1;
+}
+
+void TimelinePlot::wheelEvent(QWheelEvent* event) {
+    const double steps = event->angleDelta().y() / 120.0;
+    const QPointF pos = event->position();
+    if (event->modifiers() & Qt::ControlModifier) {
+        state_->zoomAround(xAxis2->pixelToCoord(pos.x()), std::pow(1.25, steps));
+    } else if (event->modifiers() & Qt::ShiftModifier) {
+        state_->pan(-steps * state_->visibleWindow().duration() * 0.1);
+    } else {
+        setFirstLane(first_lane_ - static_cast<int>(std::lround(steps * 3)));
+    }
+    event->accept();
+}
+
+void TimelinePlot::mousePressEvent(QMouseEvent* event) {
+    setFocus();
+    press_pos_ = event->pos();
+    press_time_us_ = xAxis2->pixelToCoord(event->position().x());
+    selecting_ = (event->modifiers() & Qt::ShiftModifier) && event->button() == Qt::LeftButton;
+    dragging_ = false;
+    event->accept();
+}
+
+void TimelinePlot::mouseMoveEvent(QMouseEvent* event) {
+    if (!(event->buttons() & Qt::LeftButton)) return;
+    if ((event->pos() - press_pos_).manhattanLength() < 4 && !dragging_) return;
+    dragging_ = true;
+    const double now_us = xAxis2->pixelToCoord(event->position().x());
+    if (selecting_) {
+        state_->setSelection(
+            TimeWindow{std::min(press_time_us_, now_us), std::max(press_time_us_, now_us)});
+    } else {
+        // Drag pans: the time under the press point follows the mouse.
+        state_->pan(press_time_us_ - now_us);
+    }
+    event->accept();
+}
+
+void TimelinePlot::mouseReleaseEvent(QMouseEvent* event) {
+    if (!dragging_ && event->button() == Qt::LeftButton) {
+        const QPointF pos = event->position();
+        int lane = laneAtY(pos.y());
+        if (pos.x() < lane_rect_->left()) lane = labels_->laneAt(pos);
+        if (lane >= 0) state_->setSelectedPid(data_->lanes[lane].process.pid);
+        if (lane_rect_->rect().contains(pos.toPoint()) ||
+            load_rect_->rect().contains(pos.toPoint()))
+            state_->setCursorUs(xAxis2->pixelToCoord(pos.x()));
+    }
+    dragging_ = false;
+    selecting_ = false;
+    event->accept();
+}
+
+void TimelinePlot::mouseDoubleClickEvent(QMouseEvent* event) {
+    // Double-click zooms to the clicked lane's lifetime.
+    const int lane = laneAtY(event->position().y());
+    if (lane >= 0) {
+        const Lane& info = data_->lanes[lane];
+        const double end = info.exit_us >= 0 ? info.exit_us : data_->range.end_us;
+        const double margin = std::max(kMinWindowUs, (end - info.spawn_us) * 0.05);
+        state_->setVisibleWindow({info.spawn_us - margin, end + margin});
+    }
+    event->accept();
+}
+
+void TimelinePlot::keyPressEvent(QKeyEvent* event) {
+    const TimeWindow window = state_->visibleWindow();
+    const double centre = (window.begin_us + window.end_us) / 2;
+    switch (event->key()) {
+        case Qt::Key_W:
+        case Qt::Key_Plus:
+        case Qt::Key_Equal:
+            state_->zoomAround(centre, 1.5);
+            break;
+        case Qt::Key_S:
+        case Qt::Key_Minus:
+            state_->zoomAround(centre, 1 / 1.5);
+            break;
+        case Qt::Key_A:
+        case Qt::Key_Left:
+            state_->pan(-window.duration() * 0.15);
+            break;
+        case Qt::Key_D:
+        case Qt::Key_Right:
+            state_->pan(window.duration() * 0.15);
+            break;
+        case Qt::Key_Up:
+            setFirstLane(first_lane_ - 1);
+            break;
+        case Qt::Key_Down:
+            setFirstLane(first_lane_ + 1);
+            break;
+        case Qt::Key_PageUp:
+            setFirstLane(first_lane_ - visibleLaneCount());
+            break;
+        case Qt::Key_PageDown:
+            setFirstLane(first_lane_ + visibleLaneCount());
+            break;
+        case Qt::Key_0:
+        case Qt::Key_Home:
+            state_->showAll();
+            break;
+        case Qt::Key_Escape:
+            state_->setSelection(std::nullopt);
+            break;
+        default:
+            QCustomPlot::keyPressEvent(event);
+            return;
+    }
+    event->accept();
+}
+
+}  // namespace tasklens::ui

@@ -1,0 +1,188 @@
+#pragma once
+// The timeline on QCustomPlot: one lane per process in supervision-tree order, a concurrency chart
+// under the lanes, a time axis in µs/ms/s and a legend. Lanes, waits and arrows are drawn by
+// custom plottables that binary-search the visible range and fold sub-pixel items into counted
+// marks (style.md 8): paint cost follows pixels, never one QCPItem per span.
+#include <qcustomplot.h>
+#include <memory>
+
+#include "ui/timeline_geometry.h"
+#include "ui/view_data.h"
+
+namespace tasklens::ui {
+
+class ViewState;
+
+/// What the last paint did; the benchmark and the tests read it.
+struct TimelineDrawStats {
+    int lanes_drawn = 0;
+    int spans_drawn = 0;   ///< rectangles for single spans
+    int folded_marks = 0;  ///< rectangles standing for several sub-pixel spans
+    int waits_drawn = 0;
+    int arrows_drawn = 0;
+    int arrows_folded = 0;
+};
+
+/// A time axis ticker on the 1-2-5 series, labelled "250 µs", "1.5 ms", "2 s".
+class TimeAxisTicker : public QCPAxisTicker {
+  public:
+    explicit TimeAxisTicker(const QCPAxis* axis) : axis_(axis) {}
+
+  protected:
+    double getTickStep(const QCPRange& range) override;
+    int getSubTickCount(double tick_step) override;
+    QString getTickLabel(double tick, const QLocale& locale, QChar format_char,
+                         int precision) override;
+
+  private:
+    const QCPAxis* axis_;
+    TickStep step_;
+};
+
+/// State spans, timeout windows and exit marks of every visible lane. Key = time (µs), value =
+/// lane index (lane i covers [i - 0.5, i + 0.5]).
+class LanePlottable : public QCPAbstractPlottable {
+    Q_OBJECT
+  public:
+    LanePlottable(QCPAxis* time_axis, QCPAxis* lane_axis);
+    void setTimelineData(std::shared_ptr<const TimelineData> data) { data_ = std::move(data); }
+    void setSelectedLane(int lane) { selected_lane_ = lane; }
+    void setCursorUs(double t_us) { cursor_us_ = t_us; }
+    void setCursorVisible(bool visible) { cursor_visible_ = visible; }
+    TimelineDrawStats& stats() { return stats_; }
+
+    double selectTest(const QPointF&, bool, QVariant*) const override { return -1; }
+    QCPRange getKeyRange(bool& found, QCP::SignDomain domain) const override;
+    QCPRange getValueRange(bool& found, QCP::SignDomain domain, const QCPRange&) const override;
+
+  protected:
+    void draw(QCPPainter* painter) override;
+    void drawLegendIcon(QCPPainter*, const QRectF&) const override {}
+
+  private:
+    void drawSpans(QCPPainter* painter, int lane, double y_top, double height);
+    void drawWaits(QCPPainter* painter, int lane, double y_top, double height);
+    void drawExit(QCPPainter* painter, int lane, double y_top, double height);
+
+    std::shared_ptr<const TimelineData> data_;
+    int selected_lane_ = -1;
+    double cursor_us_ = -1;
+    bool cursor_visible_ = true;
+    TimelineDrawStats stats_;
+};
+
+/// Messages, replies, DOWN and exit signals between lanes, and spawns from parent to child.
+class FlowArrowPlottable : public QCPAbstractPlottable {
+    Q_OBJECT
+  public:
+    FlowArrowPlottable(QCPAxis* time_axis, QCPAxis* lane_axis, LanePlottable* lanes);
+    void setTimelineData(std::shared_ptr<const TimelineData> data) { data_ = std::move(data); }
+    void setShowSpawnArrows(bool show) { show_spawns_ = show; }
+
+    double selectTest(const QPointF&, bool, QVariant*) const override { return -1; }
+    QCPRange getKeyRange(bool& found, QCP::SignDomain domain) const override;
+    QCPRange getValueRange(bool& found, QCP::SignDomain domain, const QCPRange&) const override;
+
+  protected:
+    void draw(QCPPainter* painter) override;
+    void drawLegendIcon(QCPPainter*, const QRectF&) const override {}
+
+  private:
+    std::shared_ptr<const TimelineData> data_;
+    LanePlottable* lanes_;
+    bool show_spawns_ = true;
+};
+
+/// Lane names in the left margin, indented by supervision depth with tree guide lines.
+class LaneLabelLayer : public QCPLayerable {
+    Q_OBJECT
+  public:
+    LaneLabelLayer(QCustomPlot* plot, QCPAxisRect* lane_rect);
+    void setTimelineData(std::shared_ptr<const TimelineData> data);
+    void setSelectedLane(int lane) { selected_lane_ = lane; }
+    /// Lane index under a viewport point inside the label column, or -1.
+    int laneAt(QPointF pos) const;
+
+  protected:
+    void applyDefaultAntialiasingHint(QCPPainter* painter) const override;
+    QRect clipRect() const override;
+    void draw(QCPPainter* painter) override;
+
+  private:
+    QCPAxisRect* rect_;
+    std::shared_ptr<const TimelineData> data_;
+    std::vector<uint32_t> guide_masks_;  ///< per lane: bit k = the guide at depth k continues below
+    int selected_lane_ = -1;
+};
+
+/// The timeline widget. It follows a ViewState (visible window, cursor, selected process) and
+/// drives it from the mouse and keyboard: wheel scrolls lanes, Ctrl+wheel zooms at the mouse,
+/// Shift+wheel pans, drag pans, Shift+drag selects an interval, click selects a lane and moves
+/// the cursor, W/S zoom and A/D pan.
+class TimelinePlot : public QCustomPlot {
+    Q_OBJECT
+  public:
+    explicit TimelinePlot(QWidget* parent = nullptr);
+
+    void setTimelineData(std::shared_ptr<const TimelineData> data);
+    const TimelineData* timelineData() const { return data_.get(); }
+    /// Follows `state` from now on (the plot has its own until then).
+    void setViewState(ViewState* state);
+    ViewState* viewState() const { return state_; }
+    void setTitle(const QString& title);
+    /// The time cursor line; off for still images of a whole run.
+    void setCursorVisible(bool visible);
+
+    /// Pixel height of a lane (clamped to a readable minimum when fitting).
+    void setLaneHeight(double px) { lane_height_px_ = px; }
+    int firstLane() const { return first_lane_; }
+    void setFirstLane(int lane);
+    int visibleLaneCount() const;
+
+    /// Lays the plot out for `size` (no window needed) and paints it to `painter`.
+    void renderTo(QCPPainter& painter, QSize size);
+    const TimelineDrawStats& lastDrawStats() const { return lanes_->stats(); }
+
+  protected:
+    void updateLayout() override;
+    void wheelEvent(QWheelEvent* event) override;
+    void mousePressEvent(QMouseEvent* event) override;
+    void mouseMoveEvent(QMouseEvent* event) override;
+    void mouseReleaseEvent(QMouseEvent* event) override;
+    void mouseDoubleClickEvent(QMouseEvent* event) override;
+    void keyPressEvent(QKeyEvent* event) override;
+
+  private:
+    void syncFromState();
+    void syncLaneRange();
+    void syncSeries();
+    void buildLegend();
+    void applyFontSizes(QSize size);
+    int laneAtY(double y) const;
+
+    std::shared_ptr<const TimelineData> data_;
+    ViewState* state_ = nullptr;
+    QCPTextElement* title_ = nullptr;
+    QCPAxisRect* lane_rect_ = nullptr;
+    QCPAxisRect* load_rect_ = nullptr;
+    QCPLegend* legend_ = nullptr;
+    QCPLegend* load_legend_ = nullptr;
+    LanePlottable* lanes_ = nullptr;
+    FlowArrowPlottable* arrows_ = nullptr;
+    LaneLabelLayer* labels_ = nullptr;
+    QCPGraph* alive_graph_ = nullptr;
+    QCPGraph* tasks_graph_ = nullptr;
+    QCPGraph* busy_graph_ = nullptr;
+    QCPItemStraightLine* load_cursor_ = nullptr;
+    QCPItemRect* lane_selection_ = nullptr;
+    QCPItemRect* load_selection_ = nullptr;
+    bool legend_shown_ = true;
+    double lane_height_px_ = 22;
+    int first_lane_ = 0;
+    QPoint press_pos_;
+    double press_time_us_ = 0;
+    bool dragging_ = false;
+    bool selecting_ = false;
+};
+
+}  // namespace tasklens::ui

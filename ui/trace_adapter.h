@@ -1,0 +1,33 @@
+#pragma once
+// The one place that turns trace-model answers into what the views draw (view_data.h). Views and
+// exporters call these; nothing else in ui/ reads the model's arrays directly.
+#include <optional>
+#include <string_view>
+
+#include "engine/trace/trace_model.h"
+#include "ui/view_data.h"
+
+namespace tasklens::ui {
+
+/// Lanes in supervision-tree order (a supervisor, then its children indented; a task spawned by
+/// its caller sits under the caller), spans, timeout windows, arrows and the load series.
+TimelineData buildTimelineData(const trace::TraceModel& model);
+/// The supervision tree at `t_us`, with dead children ghosted and links/monitors active at t.
+TreeSnapshot buildTreeSnapshot(const trace::TraceModel& model, int64_t t_us);
+/// `$ancestors` and `$callers` of `pid`; liveness as at `t_us`.
+LineageData buildLineage(const trace::TraceModel& model, Pid pid, int64_t t_us);
+
+/// How a process is named and what it is for, at `t_us` (registered names change over time).
+ProcessLabel labelOf(const trace::TraceModel& model, trace::ProcessIndex index,
+                     int64_t t_us = trace::kOpenEnd);
+/// The colour class of a process's state at `t_us`.
+SpanState stateAt(const trace::TraceModel& model, trace::ProcessIndex index, int64_t t_us);
+/// Finds a process by registered name ("MyApp.Worker"), pid ("#PID<0.5.0>", "<0.5.0>", "0.5.0")
+/// or initial call. A name held by several processes over time (restarted children) resolves to
+/// its holder at `t_us`, else to its last holder.
+std::optional<Pid> findProcess(const trace::TraceModel& model, std::string_view name_or_pid,
+                               int64_t t_us = trace::kOpenEnd);
+/// Parses "#PID<0.5.0>", "<0.5.0>" or "0.5.0".
+std::optional<Pid> parsePid(std::string_view text);
+
+}  // namespace tasklens::ui

@@ -1,0 +1,195 @@
+#pragma once
+// What the three views draw, as flat value types. The adapter in trace_adapter.h fills them from
+// the trace model; tests and benchmarks fill them by hand. Keeping the painters on these plain
+// structs means a painter never walks events and never depends on how the model stores them.
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "engine/runtime/ids.h"
+#include "engine/trace/event.h"
+#include "ui/timeline_geometry.h"
+
+namespace tasklens::ui {
+
+/// The colour classes of a lane. `Awaiting` is `Waiting` inside Task.await / Task.yield /
+/// GenServer.call: the views split it out because it is what a Task user looks for.
+enum class SpanState : uint8_t { Running, Runnable, Waiting, Sleeping, Awaiting, Exiting };
+inline constexpr int kSpanStateCount = 6;
+
+/// What a process is for, as far as the pictures care.
+enum class ProcessRole : uint8_t {
+    Supervisor,  ///< Supervisor, Task.Supervisor, DynamicSupervisor, PartitionSupervisor
+    Server,      ///< GenServer, Agent
+    Task,        ///< Task.async / Task.Supervisor.async_nolink / async_stream workers
+    Process,     ///< anything else: scenario code, spawn/1
+};
+
+/// "#PID<0.123.0>"
+std::string formatPid(Pid pid);
+
+/// One process as the views name it.
+struct ProcessLabel {
+    Pid pid;
+    std::string registered_name;  ///< empty when not registered
+    std::string initial_call;     ///< e.g. "Task.Supervisor.async_nolink/2 fn"
+    ProcessRole role = ProcessRole::Process;
+
+    /// The registered name if any, else the initial call: the first thing a reader recognises.
+    std::string title() const;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Timeline
+
+struct Lane {
+    ProcessLabel process;
+    int depth = 0;  ///< indentation: 0 for roots, +1 per supervision level
+    int64_t spawn_us = 0;
+    int64_t exit_us = -1;  ///< -1: still alive at the end of the trace
+    trace::ExitReasonClass exit_class = trace::ExitReasonClass::Normal;
+    std::string exit_reason;  ///< inspected reason, e.g. ":normal", "{:timeout, ...}"
+    int restarts = 0;         ///< for supervised children: how often their slot was restarted
+};
+
+/// One interval of a lane in one state. Within a lane, spans are sorted and do not overlap, so
+/// both their begins and their ends are sorted: the visible range is two binary searches.
+struct StateSpan {
+    int64_t begin_us = 0;
+    int64_t end_us = 0;
+    SpanState state = SpanState::Running;
+};
+
+/// A wait with a deadline (await, yield, receive-after, call, shutdown): a window from its start
+/// to its deadline, with the moment and manner it ended.
+struct WaitWindow {
+    int64_t begin_us = 0;
+    int64_t deadline_us = -1;  ///< -1: :infinity
+    int64_t end_us = -1;       ///< -1: still waiting at the end of the trace
+    trace::WaitKind kind = trace::WaitKind::Receive;
+    trace::WaitOutcome outcome = trace::WaitOutcome::Message;
+
+    bool ended() const { return end_us >= 0; }
+    /// The last moment the window covers on screen.
+    int64_t reachUs(int64_t trace_end_us) const;
+};
+
+enum class ArrowKind : uint8_t {
+    Spawn,       ///< parent -> child, at the spawn
+    Message,     ///< send -> receive
+    Reply,       ///< a task or server answering its caller
+    Down,        ///< a DOWN message delivered to a monitoring process
+    ExitSignal,  ///< an exit signal along a link (or Process.exit/2)
+};
+
+struct FlowArrow {
+    int64_t from_us = 0;
+    int64_t to_us = 0;
+    int32_t from_lane = 0;
+    int32_t to_lane = 0;
+    ArrowKind kind = ArrowKind::Message;
+    std::string label;  ///< short rendering of the message or reason
+};
+
+struct SeriesPoint {
+    int64_t t_us = 0;
+    double value = 0;
+};
+
+/// Everything the timeline draws. Per-lane arrays are flat, with offsets: spans of lane i are
+/// spans[span_offsets[i] .. span_offsets[i + 1]).
+struct TimelineData {
+    TimeWindow range;
+    std::vector<Lane> lanes;
+    std::vector<StateSpan> spans;
+    std::vector<uint32_t> span_offsets{0};
+    std::vector<WaitWindow> waits;
+    std::vector<uint32_t> wait_offsets{0};
+    std::vector<int64_t> longest_wait_reach_us;  ///< per lane: the widest window, for searching
+    std::vector<FlowArrow> arrows;               ///< sorted by min(from_us, to_us)
+    int64_t longest_arrow_us = 0;
+    std::vector<SeriesPoint> processes_alive;
+    std::vector<SeriesPoint> tasks_in_flight;
+    std::vector<SeriesPoint> busy_schedulers;
+    int schedulers = 0;
+    std::string scenario;    ///< the run's name, for titles
+    int64_t run_end_us = 0;  ///< the last event (range.end_us adds a margin after it)
+
+    int laneCount() const { return static_cast<int>(lanes.size()); }
+    int laneOf(Pid pid) const;
+    /// Fills the lookup laneOf uses and the derived per-lane figures; call after filling lanes.
+    void finish();
+
+  private:
+    std::unordered_map<Pid, int> lane_of_pid_;
+};
+
+/// Appends lanes, spans and waits in lane order. Tests and benchmarks build data with this.
+class TimelineDataBuilder {
+  public:
+    explicit TimelineDataBuilder(TimeWindow range) { data_.range = range; }
+    /// Starts a new lane; following spans and waits belong to it. Returns its index.
+    int addLane(Lane lane);
+    void addSpan(StateSpan span) { data_.spans.push_back(span); }
+    void addWait(WaitWindow wait) { data_.waits.push_back(wait); }
+    void addArrow(FlowArrow arrow) { data_.arrows.push_back(arrow); }
+    TimelineData& data() { return data_; }
+    /// Closes the last lane, sorts arrows, derives lookups.
+    TimelineData finish();
+
+  private:
+    void closeLane();
+    TimelineData data_;
+    bool lane_open_ = false;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Supervision tree at a moment
+
+struct TreeNode {
+    ProcessLabel process;
+    SpanState state = SpanState::Waiting;
+    bool alive = true;
+    int restarts = 0;
+    std::string child_id;  ///< the supervisor's child id, when supervised
+    trace::ExitReasonClass exit_class = trace::ExitReasonClass::Normal;
+    std::string exit_reason;  ///< for dead nodes
+    int parent = -1;
+    std::vector<int> children;
+};
+
+enum class TreeEdgeKind : uint8_t { Link, Monitor };
+
+/// A relation that is not a tree edge. Monitors point from the watcher to the watched.
+struct TreeEdge {
+    int from = 0;
+    int to = 0;
+    TreeEdgeKind kind = TreeEdgeKind::Link;
+};
+
+struct TreeSnapshot {
+    int64_t at_us = 0;
+    std::vector<TreeNode> nodes;
+    std::vector<int> roots;
+    std::vector<TreeEdge> edges;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Lineage of one process
+
+struct LineageEntry {
+    ProcessLabel process;
+    bool alive = true;
+};
+
+/// The two chains of a process: `$ancestors` (who supervises / spawned it) and `$callers` (who
+/// asked for it). Both are nearest first, as in the process dictionary.
+struct LineageData {
+    LineageEntry subject;
+    std::vector<LineageEntry> ancestors;
+    std::vector<LineageEntry> callers;
+    int64_t at_us = 0;
+};
+
+}  // namespace tasklens::ui
