@@ -186,8 +186,8 @@ struct Runtime::Impl {
     std::unordered_map<size_t, std::shared_ptr<void>> extensions;
 };
 
-/// A short, single-line rendering of a term for event texts (messages, reasons), cut at `limit`
-/// characters. Elixir syntax, but not Kernel.inspect's exact output (see inspect.h for that).
+/// Kernel.inspect/1 of a term for event texts (messages, reasons), cut at `limit` characters
+/// (then "..." is appended).
 std::string render_term(const Term& term, size_t limit = 120);
 /// The initial call as the trace shows it: "Task.Supervisor.async_nolink/2", ":erlang.apply/2".
 std::string render_mfa(const Term& mfa);
