@@ -20,6 +20,8 @@ struct Message {
     Message* next = nullptr;
     Term term;
     Pid from;  ///< the sender, or an invalid pid (timers, the GUI, the runtime itself)
+    /// While recording: the text of its Send event, reused by its Receive event.
+    std::string rendered;
 };
 
 /// An insertion-ordered set with O(1) lookup and erase once it grows. Most processes hold zero or

@@ -85,7 +85,7 @@ Term ProcessContext::take_message(Message* m) {
     if (rt.sink) {
         trace::Event e = process_event(trace::EventKind::Receive, process_.pid);
         e.peer = m->from;
-        e.text = render_term(term);
+        e.text = m->rendered.empty() ? render_term(term) : std::move(m->rendered);
         rt.emit(e);
     }
     rt.free_message(m);
@@ -116,19 +116,11 @@ bool ProcessContext::WaitForMessage::await_resume() {
 Co<std::optional<Term>> ProcessContext::receive(std::function<bool(const Term&)> matches,
                                                 Timeout timeout, trace::WaitKind kind, Pid about,
                                                 Ref ref) {
+    // This frame exists once per receive call and once per blocked process, so it holds only
+    // what survives a suspension; the event work lives in out-of-line helpers.
     Runtime::Impl& rt = process_.rt;
     const int64_t deadline = timeout.is_infinity() ? -1 : rt.now_us() + timeout.ms * 1000;
     bool waited = false;
-    auto wait_event = [&](trace::EventKind event_kind) {
-        trace::Event e = process_event(event_kind, process_.pid);
-        e.peer = about;
-        e.ref = ref;
-        if (event_kind == trace::EventKind::WaitStart) {
-            e.wait_kind = kind;
-            e.deadline_us = deadline;
-        }
-        return e;
-    };
     // The scan position survives each wait: after waking, only messages that arrived during the
     // wait are looked at, never the ones already rejected.
     Message* last_rejected = nullptr;
@@ -139,39 +131,16 @@ Co<std::optional<Term>> ProcessContext::receive(std::function<bool(const Term&)>
                 last_rejected = m;
                 continue;
             }
-            if (waited) {
-                process_.wait_event_open = false;
-                if (rt.sink) {
-                    trace::Event e = wait_event(trace::EventKind::WaitEnd);
-                    const Term& t = m->term;
-                    bool down = ref.valid() && t.is_tuple(5) && t.element(0).is_atom(atom::DOWN) &&
-                                t.element(1).is_reference() && t.element(1).as_reference() == ref;
-                    e.wait_outcome = down ? trace::WaitOutcome::Down : trace::WaitOutcome::Message;
-                    rt.emit(e);
-                }
-            }
+            if (waited) rt.end_wait(process_, m->term, about, ref);
             co_return take_message(m);
         }
         if (deadline >= 0 && rt.now_us() >= deadline) {
-            if (rt.sink) {
-                if (!waited) {
-                    trace::Event start = wait_event(trace::EventKind::WaitStart);
-                    rt.emit(start);
-                }
-                trace::Event e = wait_event(trace::EventKind::WaitEnd);
-                e.wait_outcome = trace::WaitOutcome::Timeout;
-                rt.emit(e);
-            }
-            process_.wait_event_open = false;
+            rt.time_out_wait(process_, waited, kind, about, ref, deadline);
             co_return std::nullopt;
         }
         if (!waited) {
             waited = true;
-            process_.wait_event_open = true;
-            if (rt.sink) {
-                trace::Event start = wait_event(trace::EventKind::WaitStart);
-                rt.emit(start);
-            }
+            rt.start_wait(process_, kind, about, ref, deadline);
         }
         co_await wait_for_message(deadline);
         m = last_rejected ? last_rejected->next : process_.mailbox_head;
@@ -216,7 +185,11 @@ void ProcessContext::Yield::await_resume() {}
 // --- processes -----------------------------------------------------------------------------
 
 SpawnResult ProcessContext::spawn(ProcessBody body, SpawnOptions options) {
-    unwind_if_killed(process_);
+    if (process_.dead) {
+        // Running: unwind. Being torn down (a destructor in its frames): spawn nothing, quietly.
+        if (process_.rt.current == &process_) unwind_if_killed(process_);
+        return {};
+    }
     SpawnResult result = process_.rt.spawn(&process_, std::move(body), std::move(options));
     unwind_if_killed(process_);
     return result;

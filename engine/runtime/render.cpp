@@ -1,241 +1,105 @@
-// Short renderings of terms for event texts. Events are read by people in the event log and the
-// timeline tooltips, so the text follows Elixir's syntax; it is cut at a limit so that a huge
-// message costs the engine nothing more than a few dozen characters.
+// Short renderings of terms for event texts: Kernel.inspect/1's output (inspect.h), cut at a
+// limit so that a huge message costs the engine a few dozen characters. The common small shapes
+// take a fast path that prints exactly what inspect would.
 #include <charconv>
-#include <cstdio>
+#include <optional>
+#include <vector>
 
+#include "engine/runtime/inspect.h"
 #include "engine/runtime/runtime_impl.h"
 
 namespace tasklens {
 namespace {
 
-bool is_identifier_atom(std::string_view name) {
-    if (name.empty()) return false;
-    auto lower_or_underscore = [](char c) { return (c >= 'a' && c <= 'z') || c == '_'; };
-    auto word = [](char c) {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-               c == '_' || c == '@';
-    };
-    if (!lower_or_underscore(name[0])) return false;
-    for (size_t i = 1; i < name.size(); ++i) {
-        char c = name[i];
-        bool last = i + 1 == name.size();
-        if (!word(c) && !(last && (c == '?' || c == '!'))) return false;
-    }
-    return true;
+// inspect_atom() is pure per atom and event texts name the same atoms constantly: each thread
+// remembers the renderings it has made.
+const std::string& inspected_atom(Atom a) {
+    static thread_local std::vector<std::optional<std::string>> cache;
+    if (a.id >= cache.size()) cache.resize(a.id + 64);
+    auto& slot = cache[a.id];
+    if (!slot) slot = inspect_atom(a);
+    return *slot;
 }
 
-class Renderer {
+// The shapes most messages and reasons have — atoms, integers, pids, references and small tuples
+// of them — rendered directly, byte for byte as Kernel.inspect/1 prints them. Anything else
+// (lists, which may be charlists; maps and structs; binaries; floats; funs) goes to inspect().
+class FastRenderer {
   public:
-    explicit Renderer(size_t limit) : limit_(limit) {}
-
-    void term(const Term& t) {
-        if (full()) return;
+    bool render(const Term& t, int depth = 0) {
         switch (t.type()) {
             case TermType::Integer:
-                out_ += std::to_string(t.as_integer());
-                break;
-            case TermType::Float:
-                floating(t.as_float());
-                break;
+                number(t.as_integer());
+                return true;
             case TermType::Atom:
-                atom(t.as_atom());
-                break;
+                out_ += inspected_atom(t.as_atom());
+                return true;
+            case TermType::Pid:
+                out_ += "#PID<";
+                number(t.as_pid().node);
+                out_ += '.';
+                number(t.as_pid().serial);
+                out_ += ".0>";
+                return true;
             case TermType::Reference:
                 out_ += "#Reference<0.0.0.";
-                out_ += std::to_string(t.as_reference().id);
+                number(t.as_reference().id);
                 out_ += '>';
-                break;
-            case TermType::Pid:
-                pid(t.as_pid());
-                break;
-            case TermType::Fun:
-                fun(t.fun());
-                break;
+                return true;
             case TermType::Tuple: {
+                if (depth > 3 || t.tuple_size() > 8) return false;
                 out_ += '{';
                 bool first = true;
                 for (const Term& item : t.tuple_items()) {
                     if (!first) out_ += ", ";
                     first = false;
-                    term(item);
-                    if (full()) return;
+                    if (!render(item, depth + 1)) return false;
                 }
                 out_ += '}';
-                break;
+                return true;
             }
-            case TermType::Map:
-                map(t);
-                break;
-            case TermType::Nil:
-                out_ += "[]";
-                break;
-            case TermType::List:
-                list(t);
-                break;
-            case TermType::Binary:
-                binary(t.binary_view());
-                break;
+            default:
+                return false;
         }
     }
-
-    std::string finish() {
-        if (out_.size() > limit_) {
-            out_.resize(limit_);
-            out_ += "...";
-        }
-        return std::move(out_);
-    }
+    std::string take() { return std::move(out_); }
 
   private:
-    bool full() const noexcept { return out_.size() > limit_; }
-
-    void floating(double v) {
-        char buffer[64];
+    template <typename Integer>
+    void number(Integer v) {
+        char buffer[24];
         auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, v);
-        std::string_view text(buffer, static_cast<size_t>(end - buffer));
-        out_ += text;
-        if (ec == std::errc() && text.find_first_of(".eni") == std::string_view::npos) out_ += ".0";
+        out_.append(buffer, end);
     }
-
-    void atom(Atom a) {
-        std::string_view name = a.name();
-        if (a == atom::nil || a == atom::true_ || a == atom::false_) {
-            out_ += name;
-        } else if (name.starts_with("Elixir.")) {
-            out_ += name.substr(7);
-        } else if (is_identifier_atom(name)) {
-            out_ += ':';
-            out_ += name;
-        } else {
-            out_ += ":\"";
-            out_ += name;
-            out_ += '"';
-        }
-    }
-
-    void pid(Pid p) {
-        out_ += "#PID<";
-        out_ += std::to_string(p.node);
-        out_ += '.';
-        out_ += std::to_string(p.serial);
-        out_ += ".0>";
-    }
-
-    void fun(const FunObject& f) {
-        if (f.kind == FunObject::Kind::External) {
-            out_ += '&';
-            atom(f.module);
-            out_ += '.';
-            out_ += f.name.name();
-            out_ += '/';
-            out_ += std::to_string(f.arity);
-        } else {
-            out_ += "#Function<";
-            out_ += std::to_string(f.unique);
-            out_ += '/';
-            out_ += std::to_string(f.arity);
-            out_ += '>';
-        }
-    }
-
-    void list(const Term& t) {
-        out_ += '[';
-        const Term* cur = &t;
-        bool first = true;
-        while (cur->is_cons()) {
-            if (!first) out_ += ", ";
-            first = false;
-            term(cur->head());
-            if (full()) return;
-            cur = &cur->tail();
-        }
-        if (!cur->is_empty_list()) {
-            out_ += " | ";
-            term(*cur);
-        }
-        out_ += ']';
-    }
-
-    void map(const Term& t) {
-        const auto& entries = t.map_object().entries;
-        const Term* struct_name = t.map_find(Term::atom(atom::struct_));
-        bool is_struct = struct_name && struct_name->is_atom();
-        out_ += '%';
-        if (is_struct) atom(struct_name->as_atom());
-        out_ += '{';
-        bool first = true;
-        for (const auto& [key, value] : entries) {
-            if (is_struct && key.is_atom(atom::struct_)) continue;
-            if (!first) out_ += ", ";
-            first = false;
-            if (key.is_atom() && is_identifier_atom(key.as_atom().name())) {
-                out_ += key.as_atom().name();
-                out_ += ": ";
-            } else {
-                term(key);
-                out_ += " => ";
-            }
-            term(value);
-            if (full()) return;
-        }
-        out_ += '}';
-    }
-
-    void binary(std::string_view bytes) {
-        bool printable = true;
-        for (unsigned char c : bytes)
-            if (c < 0x20 && c != '\n' && c != '\t') printable = false;
-        if (!printable) {
-            out_ += "<<";
-            for (size_t i = 0; i < bytes.size() && !full(); ++i) {
-                if (i) out_ += ", ";
-                out_ += std::to_string(static_cast<unsigned char>(bytes[i]));
-            }
-            out_ += ">>";
-            return;
-        }
-        out_ += '"';
-        for (char c : bytes) {
-            if (full()) return;
-            switch (c) {
-                case '"':
-                    out_ += "\\\"";
-                    break;
-                case '\\':
-                    out_ += "\\\\";
-                    break;
-                case '\n':
-                    out_ += "\\n";
-                    break;
-                case '\t':
-                    out_ += "\\t";
-                    break;
-                default:
-                    out_ += c;
-            }
-        }
-        out_ += '"';
-    }
-
-    size_t limit_;
-    std::string out_;
+    std::string out_;  // short texts stay in the SSO buffer
 };
 
 }  // namespace
 
 std::string render_term(const Term& term, size_t limit) {
-    Renderer renderer(limit);
-    renderer.term(term);
-    return renderer.finish();
+    FastRenderer fast;
+    std::string text;
+    if (fast.render(term)) {
+        text = fast.take();
+    } else {
+        InspectOptions options;
+        options.limit = 16;  // items per container: the text is cut at `limit` anyway
+        options.printable_limit = static_cast<int64_t>(limit);
+        text = inspect(term, options);
+    }
+    if (text.size() > limit) {
+        text.resize(limit);
+        text += "...";
+    }
+    return text;
 }
 
 std::string render_mfa(const Term& mfa) {
     if (mfa.is_tuple(3) && mfa.element(0).is_atom() && mfa.element(1).is_atom() &&
         mfa.element(2).is_integer()) {
-        std::string text = render_term(mfa.element(0));
+        std::string text = inspect_module(mfa.element(0).as_atom());
         text += '.';
-        text += mfa.element(1).as_atom().name();
+        text += inspect_atom_remote(mfa.element(1).as_atom());
         text += '/';
         text += std::to_string(mfa.element(2).as_integer());
         return text;

@@ -15,11 +15,6 @@ bool timer_after(const TimerEntry& a, const TimerEntry& b) noexcept {
     return a.due_us != b.due_us ? a.due_us > b.due_us : a.seq > b.seq;
 }
 
-Term default_initial_call() {
-    static const Atom apply = atom::apply;
-    return Term::tuple({Term::atom(atom::erlang), Term::atom(apply), Term::integer(2)});
-}
-
 }  // namespace
 
 // --- ErlangException -------------------------------------------------------------------------
@@ -46,6 +41,8 @@ Runtime::Impl::Impl(Runtime& owner, RuntimeOptions opts)
     table.assign(kInitialTableSize, nullptr);
     table_mask = kInitialTableSize - 1;
     nodes.push_back({Atom::intern(options.node_name), true});
+    default_initial_call =
+        Term::tuple({Term::atom(atom::erlang), Term::atom(atom::apply), Term::integer(2)});
 }
 
 Runtime::Impl::~Impl() {
@@ -77,17 +74,26 @@ int64_t Runtime::Impl::now_us() const noexcept {
                    std::chrono::steady_clock::now() - wall_start)
             .count();
     }
-    return clock_ticks / ticks_per_us;
+    return clock_us;
 }
 
 void Runtime::Impl::advance_to(int64_t us) noexcept {
-    if (options.clock == ClockMode::Virtual) clock_ticks = std::max(clock_ticks, us * ticks_per_us);
+    if (options.clock == ClockMode::Virtual && us > clock_us) {
+        clock_us = us;
+        clock_remainder_ticks = 0;
+    }
 }
 
 void Runtime::Impl::charge(uint32_t reductions) noexcept {
     slice_used += reductions;
     if (current) current->reductions += reductions;
-    if (options.clock == ClockMode::Virtual) clock_ticks += reductions * ticks_per_reduction;
+    if (options.clock == ClockMode::Virtual) {
+        clock_remainder_ticks += int64_t{reductions} * ticks_per_reduction;
+        if (clock_remainder_ticks >= ticks_per_us) {
+            clock_us += clock_remainder_ticks / ticks_per_us;
+            clock_remainder_ticks %= ticks_per_us;
+        }
+    }
 }
 
 // --- process table ---------------------------------------------------------------------------
@@ -264,6 +270,8 @@ void Runtime::Impl::fire(const TimerEntry& entry) {
         e.peer = *to;
         e.text = render_term(timer.message);
         emit(e);
+        deliver(target, std::move(timer.message), timer.owner, std::move(e.text));
+        return;
     }
     deliver(target, std::move(timer.message), timer.owner);
 }
@@ -285,14 +293,16 @@ Message* Runtime::Impl::new_message(Term term, Pid from) {
 
 void Runtime::Impl::free_message(Message* m) noexcept {
     m->term = Term();
+    m->rendered.clear();
     m->prev = nullptr;
     m->next = free_messages;
     free_messages = m;
 }
 
-void Runtime::Impl::deliver(Process* to, Term message, Pid from) {
+void Runtime::Impl::deliver(Process* to, Term message, Pid from, std::string rendered) {
     if (to->dead || to->exiting) return;
     Message* m = new_message(std::move(message), from);
+    if (!rendered.empty()) m->rendered = std::move(rendered);
     m->prev = to->mailbox_tail;
     if (to->mailbox_tail)
         to->mailbox_tail->next = m;
@@ -325,6 +335,7 @@ void Runtime::Impl::send_from(Process* sender, Pid from, Pid to, Term message) {
         charge(1);
     }
     Process* target = lookup(to);
+    std::string rendered;
     if (sink) {
         trace::Event e;
         e.kind = trace::EventKind::Send;
@@ -332,8 +343,10 @@ void Runtime::Impl::send_from(Process* sender, Pid from, Pid to, Term message) {
         e.peer = to;
         e.text = render_term(message);
         emit(e);
+        rendered = std::move(e.text);
     }
-    if (target && connected(from.node, to.node)) deliver(target, std::move(message), from);
+    if (target && connected(from.node, to.node))
+        deliver(target, std::move(message), from, std::move(rendered));
 }
 
 // --- exits -----------------------------------------------------------------------------------
@@ -491,7 +504,7 @@ SpawnResult Runtime::Impl::spawn(Process* parent, ProcessBody body, SpawnOptions
     table[pid.serial & table_mask] = p;
     ++live;
     p->initial_call =
-        opts.initial_call.is_nil() ? default_initial_call() : std::move(opts.initial_call);
+        opts.initial_call.is_nil() ? default_initial_call : std::move(opts.initial_call);
     enqueue(p);
 
     bool link = opts.link && parent;
@@ -556,6 +569,48 @@ void Runtime::Impl::emit_state(Process* p, trace::ProcessState state) {
     e.kind = trace::EventKind::StateChange;
     e.state = state;
     e.pid = p->pid;
+    emit(e);
+}
+
+trace::Event wait_event(trace::EventKind kind, Pid pid, Pid about, Ref ref) {
+    trace::Event e;
+    e.kind = kind;
+    e.pid = pid;
+    e.peer = about;
+    e.ref = ref;
+    return e;
+}
+
+void Runtime::Impl::start_wait(Process& p, trace::WaitKind kind, Pid about, Ref ref,
+                               int64_t deadline) {
+    p.wait_event_open = true;
+    if (!sink) return;
+    trace::Event e = wait_event(trace::EventKind::WaitStart, p.pid, about, ref);
+    e.wait_kind = kind;
+    e.deadline_us = deadline;
+    emit(e);
+}
+
+void Runtime::Impl::end_wait(Process& p, const Term& matched, Pid about, Ref ref) {
+    p.wait_event_open = false;
+    if (!sink) return;
+    trace::Event e = wait_event(trace::EventKind::WaitEnd, p.pid, about, ref);
+    // An await that ends with the DOWN of the awaited monitor ended in Down, not in a reply.
+    bool down = ref.valid() && matched.is_tuple(5) && matched.element(0).is_atom(atom::DOWN) &&
+                matched.element(1).is_reference() && matched.element(1).as_reference() == ref;
+    e.wait_outcome = down ? trace::WaitOutcome::Down : trace::WaitOutcome::Message;
+    emit(e);
+}
+
+void Runtime::Impl::time_out_wait(Process& p, bool waited, trace::WaitKind kind, Pid about, Ref ref,
+                                  int64_t deadline) {
+    p.wait_event_open = false;
+    if (!sink) return;
+    // A receive that times out without blocking (after 0) still shows as a zero-length wait.
+    if (!waited) start_wait(p, kind, about, ref, deadline);
+    p.wait_event_open = false;
+    trace::Event e = wait_event(trace::EventKind::WaitEnd, p.pid, about, ref);
+    e.wait_outcome = trace::WaitOutcome::Timeout;
     emit(e);
 }
 

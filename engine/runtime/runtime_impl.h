@@ -51,9 +51,11 @@ struct Runtime::Impl {
     uint64_t next_seq = 0;
 
     // --- clock ---------------------------------------------------------------------------
-    // Virtual time is kept in ticks of 1/scheduler_count ns, so that a reduction costing
-    // ns_per_reduction / schedulers ns accumulates exactly, without rounding drift.
-    int64_t clock_ticks = 0;
+    // Virtual time is whole microseconds plus a remainder in ticks of 1/scheduler_count ns, so
+    // that a reduction costing ns_per_reduction / schedulers ns accumulates exactly, without
+    // rounding drift, and reading the clock (every event) needs no division.
+    int64_t clock_us = 0;
+    int64_t clock_remainder_ticks = 0;
     int64_t ticks_per_reduction;
     int64_t ticks_per_us;
     std::chrono::steady_clock::time_point wall_start;
@@ -115,7 +117,7 @@ struct Runtime::Impl {
     Message* new_message(Term term, Pid from);
     void free_message(Message* m) noexcept;
     /// Appends to the mailbox and wakes the receiver. No event: callers record Send/Down/EXIT.
-    void deliver(Process* to, Term message, Pid from);
+    void deliver(Process* to, Term message, Pid from, std::string rendered = {});
     void unlink_message(Process* p, Message* m) noexcept;
     void send_from(Process* sender, Pid from, Pid to, Term message);
 
@@ -156,6 +158,9 @@ struct Runtime::Impl {
     // --- nodes ---------------------------------------------------------------------------
     std::vector<NodeRecord> nodes;
 
+    /// {:erlang, :apply, 2}, shared by every process spawned without an initial call.
+    Term default_initial_call;
+
     // --- run control ---------------------------------------------------------------------
     Pid watched;
     bool watched_exited = false;
@@ -168,6 +173,11 @@ struct Runtime::Impl {
         sink->on_event(event);
     }
     void emit_state(Process* p, trace::ProcessState state);
+    // receive()'s wait events, kept out of its coroutine frame.
+    void start_wait(Process& p, trace::WaitKind kind, Pid about, Ref ref, int64_t deadline);
+    void end_wait(Process& p, const Term& matched, Pid about, Ref ref);
+    void time_out_wait(Process& p, bool waited, trace::WaitKind kind, Pid about, Ref ref,
+                       int64_t deadline);
     void emit_exit_signal(Pid to, Pid from, const Term& reason, trace::SignalDisposition d);
 
     ProcessInfo info(const Process& p) const;
@@ -176,8 +186,8 @@ struct Runtime::Impl {
     std::unordered_map<size_t, std::shared_ptr<void>> extensions;
 };
 
-/// A short, single-line rendering of a term for event texts (messages, reasons), cut at `limit`
-/// characters. Elixir syntax, but not Kernel.inspect's exact output (see inspect.h for that).
+/// Kernel.inspect/1 of a term for event texts (messages, reasons), cut at `limit` characters
+/// (then "..." is appended).
 std::string render_term(const Term& term, size_t limit = 120);
 /// The initial call as the trace shows it: "Task.Supervisor.async_nolink/2", ":erlang.apply/2".
 std::string render_mfa(const Term& mfa);

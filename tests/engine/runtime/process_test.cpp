@@ -385,3 +385,49 @@ TEST(CodeRegistry, AppliesNativesResolverAndFuns) {
 
 }  // namespace
 }  // namespace tasklens
+
+namespace tasklens {
+namespace {
+
+using namespace tasklens::testing;
+
+TEST(Processes, ReceiveNeverRescansMessagesItAlreadyRejected) {
+    Runtime rt(test_options());
+    int matcher_calls = 0;
+    auto receiver = rt.spawn([&](ProcessContext& ctx) -> Co<void> {
+        co_await ctx.receive(
+            [&](const Term& m) {
+                ++matcher_calls;
+                return m.is_atom(atom::ok);
+            },
+            Timeout::infinity());
+    });
+    for (int k = 0; k < 100; ++k) rt.send(receiver.pid, i(k));
+    rt.run();
+    EXPECT_EQ(matcher_calls, 100);
+    for (int k = 0; k < 10; ++k) {
+        rt.send(receiver.pid, i(k));
+        rt.run();
+    }
+    rt.send(receiver.pid, a("ok"));
+    rt.run();
+    EXPECT_EQ(matcher_calls, 111);
+    EXPECT_FALSE(rt.alive(receiver.pid));
+}
+
+TEST(Processes, KillingAProcessThatNeverRanDestroysItsUnstartedFrame) {
+    Runtime rt(test_options());
+    bool ran = false;
+    auto victim = rt.spawn([&](ProcessContext&) -> Co<void> {
+        ran = true;
+        co_return;
+    });
+    rt.exit(victim.pid, a("kill"));
+    rt.run();
+    EXPECT_FALSE(ran);
+    EXPECT_FALSE(rt.alive(victim.pid));
+    EXPECT_EQ(rt.process_count(), 0u);
+}
+
+}  // namespace
+}  // namespace tasklens

@@ -340,3 +340,49 @@ TEST(Scheduler, RunUntilExitReturnsTheTargetsReason) {
 
 }  // namespace
 }  // namespace tasklens
+
+namespace tasklens {
+namespace {
+
+using namespace tasklens::testing;
+
+Co<int> quick_child(int k) {
+    co_return k;
+}
+
+TEST(Scheduler, AwaitingManyQuickChildrenInOneSliceKeepsTheStackFlat) {
+    // Each completed child transfers back to its parent; unless those transfers are tail calls,
+    // a loop of awaits would grow the C++ stack until it overflows.
+    Runtime rt(test_options());
+    int64_t sum = 0;
+    rt.spawn([&](ProcessContext&) -> Co<void> {
+        for (int k = 0; k < 1'000'000; ++k) sum += co_await quick_child(1);
+    });
+    rt.run();
+    EXPECT_EQ(sum, 1'000'000);
+}
+
+}  // namespace
+}  // namespace tasklens
+
+namespace tasklens {
+namespace {
+
+Co<int64_t> nested(int depth) {
+    if (depth == 0) co_return 0;
+    co_return 1 + co_await nested(depth - 1);
+}
+
+TEST(Scheduler, DeepAwaitChainsKeepTheStackFlatInOptimisedBuilds) {
+#if !defined(__OPTIMIZE__) && !defined(__clang__)
+    GTEST_SKIP() << "GCC -O0 does not make symmetric transfer a tail call (see co.h)";
+#endif
+    Runtime rt(testing::test_options());
+    int64_t depth = 0;
+    rt.spawn([&](ProcessContext&) -> Co<void> { depth = co_await nested(200'000); });
+    rt.run();
+    EXPECT_EQ(depth, 200'000);
+}
+
+}  // namespace
+}  // namespace tasklens
