@@ -510,11 +510,14 @@ Exec::Status Exec::dispatch() {
                 ++pc;
                 break;
             case Op::StrConcat: {
-                const Term& a = R[I.b];
-                const Term& b = R[I.c];
+                const Term& a = OPB;
+                const Term& b = OPC;
                 if (!a.is_binary() || !b.is_binary()) {
                     SAVE_PC(pc + 1);
-                    raise_error(Term::atom(atom::badarg));
+                    int segment = a.is_binary() ? 2 : 1;
+                    raise_error(argument_error(fmt::format(
+                        "construction of binary failed: segment {} of type 'binary': expected a binary but got: {}",
+                        segment, inspect(segment == 1 ? a : b))));
                 }
                 std::string s(a.binary_view());
                 s += b.binary_view();
