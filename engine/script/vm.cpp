@@ -959,8 +959,8 @@ void install_program(Runtime& runtime, std::shared_ptr<Program> program) {
         });
     runtime.code().set_module_resolver([](ProcessContext& ctx, Atom module, Atom function,
                                           std::span<const Term> args) -> std::optional<Co<Term>> {
-        Program& program = program_of(ctx);
-        Target t = resolve(program, module, function, static_cast<uint32_t>(args.size()));
+        Program& loaded = program_of(ctx);
+        Target t = resolve(loaded, module, function, static_cast<uint32_t>(args.size()));
         std::vector<Term> a(args.begin(), args.end());
         switch (t.kind) {
             case CallSite::Kind::Script:
