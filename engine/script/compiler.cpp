@@ -1253,8 +1253,7 @@ class Compiler {
         }
         if (name == "binding" || name == "dbg" || name == "defmacro" || name == "defmacrop" ||
             name == "quote" || name == "unquote" || name == "defprotocol" || name == "defimpl" ||
-            name == "defguard" || name == "defoverridable" || name == "super" ||
-            name == "apply" && args.size() == 3 && false) {
+            name == "defguard" || name == "defoverridable" || name == "super") {
             refuse(n, name);
         }
         return std::nullopt;

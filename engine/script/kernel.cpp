@@ -11,6 +11,7 @@
 #include "engine/runtime/inspect.h"
 #include "engine/script/builtins.h"
 #include "engine/script/logger.h"
+#include "engine/script/stdlib/errors.h"
 #include "engine/script/vm.h"
 
 namespace tasklens::script {
@@ -126,23 +127,27 @@ Term k_is_exception2(ProcessContext&, Args a) {
     return bool_term(exact_equal(*a[0].map_find(Term::atom(atom::struct_)), a[1]));
 }
 
+// BIF errors carry Elixir 1.14's error_info text ("errors were found at the given arguments").
+using stdlib::raise_bif_argument_error;
 Term k_hd(ProcessContext&, Args a) {
-    if (!a[0].is_cons()) badarg();
+    if (!a[0].is_cons()) raise_bif_argument_error(1, "not a nonempty list");
     return a[0].head();
 }
 Term k_tl(ProcessContext&, Args a) {
-    if (!a[0].is_cons()) badarg();
+    if (!a[0].is_cons()) raise_bif_argument_error(1, "not a nonempty list");
     return a[0].tail();
 }
 Term k_length(ProcessContext&, Args a) {
     int64_t n = list_length(a[0]);
-    if (n < 0) badarg();
+    if (n < 0) raise_bif_argument_error(1, "not a list");
     return Term::integer(n);
 }
 Term k_elem(ProcessContext&, Args a) {
-    if (!a[0].is_tuple() || !a[1].is_integer()) badarg();
+    // elem(tuple, i) is :erlang.element(i + 1, tuple): the index is the BIF's 1st argument
+    if (!a[1].is_integer()) raise_bif_argument_error(1, "not an integer");
+    if (!a[0].is_tuple()) raise_bif_argument_error(2, "not a tuple");
     int64_t i = a[1].as_integer();
-    if (i < 0 || static_cast<size_t>(i) >= a[0].tuple_size()) badarg();
+    if (i < 0 || static_cast<size_t>(i) >= a[0].tuple_size()) raise_bif_argument_error(1, "out of range");
     return a[0].element(static_cast<size_t>(i));
 }
 Term e_element(ProcessContext&, Args a) {
@@ -152,7 +157,8 @@ Term e_element(ProcessContext&, Args a) {
     return a[1].element(static_cast<size_t>(i - 1));
 }
 Term put_elem_impl(const Term& t, int64_t i, const Term& v) {
-    if (!t.is_tuple() || i < 0 || static_cast<size_t>(i) >= t.tuple_size()) badarg();
+    if (!t.is_tuple()) raise_bif_argument_error(2, "not a tuple");
+    if (i < 0 || static_cast<size_t>(i) >= t.tuple_size()) raise_bif_argument_error(1, "out of range");
     std::vector<Term> items(t.tuple_items().begin(), t.tuple_items().end());
     items[static_cast<size_t>(i)] = v;
     return Term::tuple(items);
@@ -164,7 +170,7 @@ Term e_setelement(ProcessContext&, Args a) {
     return put_elem_impl(a[1], int_arg(a[0]) - 1, a[2]);
 }
 Term k_tuple_size(ProcessContext&, Args a) {
-    if (!a[0].is_tuple()) badarg();
+    if (!a[0].is_tuple()) raise_bif_argument_error(1, "not a tuple");
     return Term::integer(static_cast<int64_t>(a[0].tuple_size()));
 }
 Term k_map_size(ProcessContext&, Args a) {
@@ -172,7 +178,7 @@ Term k_map_size(ProcessContext&, Args a) {
     return Term::integer(static_cast<int64_t>(a[0].map_size()));
 }
 Term k_byte_size(ProcessContext&, Args a) {
-    if (!a[0].is_binary()) badarg();
+    if (!a[0].is_binary()) raise_bif_argument_error(1, "not a bitstring");
     return Term::integer(static_cast<int64_t>(a[0].binary_view().size()));
 }
 Term e_tuple_to_list(ProcessContext&, Args a) {

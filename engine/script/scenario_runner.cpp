@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <fstream>
+#include <set>
 #include <iostream>
 #include <memory>
 #include <sstream>
@@ -10,6 +11,7 @@
 #include "engine/otp/otp.h"
 #include "engine/runtime/format_error.h"
 #include "engine/runtime/inspect.h"
+#include "engine/script/builtins.h"
 #include "engine/script/compiler.h"
 #include "engine/script/logger.h"
 #include "engine/script/vm.h"
@@ -123,8 +125,17 @@ int run_scenario_source(const std::string& path, const std::string& text,
     SpawnResult spawned = runtime.spawn(
         [main, outcome](ProcessContext& ctx) { return main_body(ctx, main, outcome); }, so);
     set_thread_struct_registry(&program->structs);
+    set_thread_module_loaded([program](Atom module) {
+        static const std::set<std::string_view> native_modules = {
+            "Elixir.Task", "Elixir.Task.Supervisor", "Elixir.Supervisor", "Elixir.DynamicSupervisor",
+            "Elixir.PartitionSupervisor", "Elixir.GenServer", "Elixir.Agent", "Elixir.Registry",
+            "Elixir.Node", "global", "sys"};
+        return program->modules.count(module.id) > 0 || builtins().has_module(module) ||
+               native_modules.count(module.name()) > 0;
+    });
     RunResult result = runtime.run_until_exit(spawned.pid);
     set_thread_struct_registry(nullptr);
+    set_thread_module_loaded(nullptr);
     out.flush();
     if (result.reason != RunResult::Reason::TargetExited) {
         // Nothing can run any more but the script waits (a receive without after): elixir would

@@ -510,11 +510,14 @@ Exec::Status Exec::dispatch() {
                 ++pc;
                 break;
             case Op::StrConcat: {
-                const Term& a = R[I.b];
-                const Term& b = R[I.c];
+                const Term& a = OPB;
+                const Term& b = OPC;
                 if (!a.is_binary() || !b.is_binary()) {
                     SAVE_PC(pc + 1);
-                    raise_error(Term::atom(atom::badarg));
+                    int segment = a.is_binary() ? 2 : 1;
+                    raise_error(argument_error(fmt::format(
+                        "construction of binary failed: segment {} of type 'binary': expected a binary but got: {}",
+                        segment, inspect(segment == 1 ? a : b))));
                 }
                 std::string s(a.binary_view());
                 s += b.binary_view();
@@ -956,8 +959,8 @@ void install_program(Runtime& runtime, std::shared_ptr<Program> program) {
         });
     runtime.code().set_module_resolver([](ProcessContext& ctx, Atom module, Atom function,
                                           std::span<const Term> args) -> std::optional<Co<Term>> {
-        Program& program = program_of(ctx);
-        Target t = resolve(program, module, function, static_cast<uint32_t>(args.size()));
+        Program& loaded = program_of(ctx);
+        Target t = resolve(loaded, module, function, static_cast<uint32_t>(args.size()));
         std::vector<Term> a(args.begin(), args.end());
         switch (t.kind) {
             case CallSite::Kind::Script:

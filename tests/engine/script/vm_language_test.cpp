@@ -22,10 +22,11 @@ x = x + 1
 IO.inspect({x, a, b, rest, v})
 "pre" <> tail = "prefix"
 IO.puts(tail)
+IO.puts("con" <> "cat" <> tail)
 ^x = 2
 IO.puts("pinned ok")
 )",
-                  "{2, 1, 2, [3, 4], :v}\nfix\npinned ok\n");
+                  "{2, 1, 2, [3, 4], :v}\nfix\nconcatfix\npinned ok\n");
 }
 
 TEST(VmLanguage, MultiClauseFunctionsGuardsDefaults) {
