@@ -12,7 +12,7 @@
 // gen.erl and proc_lib.erl: the same messages ({ref, reply}, {:DOWN, ...}, {:"$gen_call", from,
 // request}), the same exit reasons ({:timeout, {Task, :await, [task, 5000]}}), the same process
 // dictionary keys ($callers, $ancestors, $initial_call). Deliberate differences are listed in
-// docs/performance-otp.md ("Known gaps").
+// docs/performance.md ("OTP") ("Known gaps").
 //
 // ## The async_stream representation (for the VM's Enum and Stream)
 //

@@ -2,7 +2,7 @@
 //   task_async_await_seq, task_async_await_many, async_stream, task_supervisor_async_nolink,
 //   supervisor_restart — each with event recording off and on (a counting sink).
 // The counter `us_per_op` is wall-clock microseconds per operation, to compare with the BEAM's
-// ns_per_op / 1000. Results and ratios: docs/performance-otp.md.
+// ns_per_op / 1000. Results and ratios: docs/performance.md ("OTP").
 #include <benchmark/benchmark.h>
 
 #include <functional>
