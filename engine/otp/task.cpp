@@ -141,7 +141,9 @@ std::string task_description(const Term& mfa) {
         const FunObject& fun = args.head().fun();
         if (fun.kind == FunObject::Kind::External)
             return module_name(fun.module) + "." + std::string(fun.name.name()) + "/" + std::to_string(fun.arity);
-        if (fun.module.id != atom::nil.id && !fun.module.name().empty()) {
+        // A scenario's top-level fn lives in Elixir's per-file compiler module: just "fn".
+        if (fun.module.id != atom::nil.id && !fun.module.name().empty() &&
+            !fun.module.name().starts_with("elixir_compiler_")) {
             // Closures are named like Erlang's: "-handle_call/3-fun-0-" reads as handle_call/3.
             std::string_view def = fun.name.id == atom::nil.id ? std::string_view{} : fun.name.name();
             if (def.starts_with('-')) {
