@@ -427,4 +427,9 @@ void MainWindow::exportCurrentView() {
         QMessageBox::warning(this, QStringLiteral("Export failed"), error);
 }
 
+void MainWindow::showRunErrors(const QString& text) {
+    console_->appendPlainText(text);
+    statusBar()->showMessage(text.section(QLatin1Char('\n'), 0, 0), 10000);
+}
+
 }  // namespace tasklens::ui

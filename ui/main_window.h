@@ -35,6 +35,8 @@ class MainWindow : public QMainWindow {
     void setTrace(std::shared_ptr<const trace::TraceModel> model, const QString& title);
     /// Opens a JSON Lines trace file; false (with a message box) if it cannot be read.
     bool openTraceFile(const QString& path);
+    /// Shows what a scenario run wrote on stderr (compile errors, the crash banner) in the console.
+    void showRunErrors(const QString& text);
     /// Shows the built-in sample trace (the Task.Supervisor story).
     void openSampleTrace();
     /// Selects a process by registered name or pid; false if there is none.
