@@ -938,7 +938,31 @@ class Parser {
             skip_newlines();
         }
         expect(TokenKind::BitClose, open, ">>");
+        if (Node* folded = fold_literal_bitstring(open.location, segments)) return folded;
         return branch(NodeKind::Bitstring, open.location, segments);
+    }
+
+    // `<<1, 2, "abc">>`: when every segment is a literal byte (an integer with the default
+    // 8-bit size, truncated like Elixir does) or a literal string, the bitstring is that binary:
+    // a String node, which the compiler already handles in expressions and patterns.
+    Node* fold_literal_bitstring(SourceLocation where, const std::vector<Node*>& segments) {
+        std::string bytes;
+        for (const Node* segment : segments) {
+            const Node* value = segment->child(0);
+            bool default_shape = segment->modifiers == 0 && segment->children.size() == 1;
+            if (value->kind == NodeKind::Integer && segment->bit_type == BitType::Integer &&
+                segment->arity == 1 && default_shape) {
+                bytes += static_cast<char>(static_cast<std::uint64_t>(value->integer) & 0xFF);
+            } else if (value->kind == NodeKind::String && segment->bit_type == BitType::Binary &&
+                       segment->arity == 8 && default_shape) {
+                bytes += value->text;
+            } else {
+                return nullptr;
+            }
+        }
+        Node* node = leaf(NodeKind::String, where);
+        node->text = ast_.intern(bytes);
+        return node;
     }
 
     struct SegmentSpec {
