@@ -175,6 +175,10 @@ std::string_view to_string(BinaryOperator op) {
             return "<-";
         case BinaryOperator::Default:
             return "\\\\";
+        case BinaryOperator::Type:
+            return "::";
+        case BinaryOperator::Union:
+            return "|";
     }
     return "?";
 }

@@ -147,6 +147,10 @@ enum class BinaryOperator : std::uint8_t {
     When,       // when (outside stab clauses, e.g. `def f(x) when x > 0`)
     LeftArrow,  // <- (for generators, with clauses)
     Default,    // \\ (default arguments)
+    // typespecs (`@spec f(t) :: t`, `@type t :: :a | :b`); the compiler may refuse them
+    // outside the attributes it ignores
+    Type,   // ::
+    Union,  // |  (outside [h | t] and %{m | k: v})
 };
 
 enum class UnaryOperator : std::uint8_t {

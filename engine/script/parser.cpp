@@ -40,7 +40,9 @@ BinaryInfo binary_info(TokenKind kind) {
         case TokenKind::When:
             return {50, true, B::When};
         case TokenKind::DoubleColon:
-            return {60, true, B::Match};  // refused when met
+            return {60, true, B::Type};
+        case TokenKind::Bar:
+            return {70, true, B::Union};  // not in list items: `[h | t]`
         case TokenKind::Match:
             return {100, true, B::Match};
         case TokenKind::OrOr:
@@ -125,11 +127,14 @@ struct Context {
     bool keyword_value = false;
     // Inside [...], {...}, %{...} or a keyword value there (only changes the error message).
     bool container = false;
+    // A list item: `|` ends it (`[h | t]`) instead of being the binary operator `|`.
+    bool list_item = false;
 };
 
 constexpr Context kStatement{true, false, false, false};
 constexpr Context kContainer{false, false, false, true};
 constexpr Context kCallArgument{false, false, false, false};  // f(a, HERE)
+constexpr Context kListItem{false, false, false, true, true};
 
 class Parser {
   public:
@@ -449,18 +454,25 @@ class Parser {
             const Token& op_token = peek();
             BinaryInfo info = binary_info(op_token.kind);
             if (info.precedence < 0 || info.precedence < min_prec) return left;
-            if (op_token.kind == TokenKind::DoubleColon) {
-                unsupported(op_token.location, "type operator ::");
-            }
+            if (op_token.kind == TokenKind::Bar && ctx.list_item) return left;
             if (op_token.kind == TokenKind::UnsupportedOperator) {
                 unsupported(op_token.location, fmt::format("operator {}", op_token.text));
             }
             advance();
             int next_min = info.right_assoc ? info.precedence : info.precedence + 1;
             bool guard = op_token.kind == TokenKind::When;
-            if (guard) ++guard_depth_;
-            Node* right = parse_expr(ctx, next_min);
-            if (guard) --guard_depth_;
+            Node* right = nullptr;
+            if (guard && starts_keyword(peek())) {
+                // `... when name: type` (typespecs): a keyword list without brackets
+                std::vector<Node*> pairs;
+                SourceLocation where = peek().location;
+                parse_keyword_pairs(Context{false, ctx.no_do, true, false}, pairs, std::nullopt);
+                right = keyword_list(where, pairs);
+            } else {
+                if (guard) ++guard_depth_;
+                right = parse_expr(ctx, next_min);
+                if (guard) --guard_depth_;
+            }
             left = make_binary(op_token, info.op, left, right);
         }
     }
@@ -712,8 +724,9 @@ class Parser {
                 }
                 return;
             }
-            Context arg_ctx = first ? Context{ctx.many, true, ctx.keyword_value, ctx.container}
-                                    : Context{false, true, false, false};
+            Context arg_ctx = first ? Context{ctx.many, true, ctx.keyword_value, ctx.container,
+                                              ctx.list_item}
+                                    : Context{false, true, false, false, ctx.list_item};
             args.push_back(parse_expr(arg_ctx));
             if (!at(TokenKind::Comma)) return;
             if (!ctx.many) {
@@ -913,8 +926,6 @@ class Parser {
                      "unexpected '|' (valid only in [head | tail] and %{map | key: value})");
             case TokenKind::FatArrow:
                 fail(token.location, "unexpected '=>' (valid only inside %{...})");
-            case TokenKind::DoubleColon:
-                unsupported(token.location, "type operator ::");
             case TokenKind::UnsupportedOperator:
                 unsupported(token.location, fmt::format("operator {}", token.text));
             default:
@@ -1239,7 +1250,7 @@ class Parser {
                 break;
             }
             keyword_only = false;
-            items.push_back(parse_expr(kContainer));
+            items.push_back(parse_expr(kListItem));
             skip_newlines();
             if (at(TokenKind::Bar)) {
                 advance();

@@ -266,6 +266,16 @@ const Fixture kNoParensArguments[] = {
     {"PowerIsLeftAssociative", "2 ** 3 ** 2", "(** (** 2 3) 2)"},
     {"DivisionStillDivides", "a / b", "(/ a b)"},
     {"StepRangeStillParses", "1..10//2", "(..// 1 10 2)"},
+    {"Spec", "@spec f(integer) :: integer", "(@spec (:: (call f integer) integer))"},
+    {"TypeWithUnion", "@type t :: :a | :b | nil", "(@type (:: t (| :a (| :b nil))))"},
+    {"CallbackWithWhenKeywords", "@callback cb(term) :: {:ok, s} when s: term",
+     "(@callback (when (:: (call cb term) (tuple :ok s)) (kw s: term)))"},
+    {"SpecWithRemoteTypes", "@spec f([String.t()], keyword) :: %{optional(atom) => pid}",
+     "(@spec (:: (call f (list (call String.t)) keyword) (map (=> (call optional atom) pid))))"},
+    {"ListTailIsNotUnion", "[a, b | c]", "(list a b | c)"},
+    {"UnionInListTail", "[a | b | c]", "(list a | (| b c))"},
+    {"UnionInTuple", "{a | b}", "(tuple (| a b))"},
+    {"MapUpdateIsNotUnion", "%{m | a: 1}", "(map-update m a: 1)"},
 };
 INSTANTIATE_TEST_SUITE_P(scriptNoParensArguments, ParserFixture,
                          ::testing::ValuesIn(kNoParensArguments), fixture_name);
