@@ -41,7 +41,8 @@ enum class NodeKind : std::uint8_t {
     Charlist,              // 'abc': `text` = decoded bytes; no interpolation
     InterpolatedCharlist,  // like InterpolatedString, for 'a#{b}'
     Sigil,                 // `sigil` = letter ('r','s','w','c'); `text` = modifiers (e.g. "i");
-    // children[0] = String or InterpolatedString (content; lowercase sigils only)
+    // children[0] = String or InterpolatedString (content). Uppercase sigils (~S ~C ~W ~R)
+    // arrive as their lowercase letter with a String content read raw (no escapes, no #{}).
     // ---- names ----
     Variable,       // `text` = name (may start with '_'); flag kPinned for `^x`
     Underscore,     // `_`
@@ -83,7 +84,10 @@ enum class NodeKind : std::uint8_t {
                       // for the remote form, no children for the local form
     CaptureArg,       // `&1`: `integer` = index (1-based)
     // ---- bitstrings ----
-    Bitstring,   // `<<seg, seg>>`: children = `BitSegment`s (none for `<<>>`)
+    Bitstring,   // `<<seg, seg>>`: children = `BitSegment`s (none for `<<>>`). In the
+                 // bitstring generator of `for <<c <- s>>`, the last child is instead a
+                 // BinaryOp LeftArrow (children: that BitSegment, the source expression).
+                 // `<<1, "a">>` (only literal bytes and strings) arrives folded to a String.
     BitSegment,  // one `value::modifiers` segment, normalized by the parser:
                  // children[0] = value; children[1] = size expression when a size was given
                  // (`::8`, `::size(n)`, `::4*8`; absent = the type's default).

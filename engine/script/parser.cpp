@@ -943,6 +943,17 @@ class Parser {
         while (!at(TokenKind::BitClose)) {
             if (at(TokenKind::EndOfFile)) expect(TokenKind::BitClose, open, ">>");
             segments.push_back(parse_bit_segment());
+            if (at(TokenKind::LeftArrow)) {
+                // `for <<c <- string>>`: the bitstring generator, `<-` after the last segment
+                const Token& arrow = advance();
+                skip_newlines();
+                Node* source = parse_expr(kContainer, binary_info(TokenKind::LeftArrow).precedence + 1);
+                skip_newlines();
+                if (!at(TokenKind::BitClose)) unexpected(peek());
+                segments.back() =
+                    make_binary(arrow, BinaryOperator::LeftArrow, segments.back(), source);
+                break;
+            }
             skip_newlines();
             if (!at(TokenKind::Comma)) break;
             advance();
@@ -959,6 +970,7 @@ class Parser {
     Node* fold_literal_bitstring(SourceLocation where, const std::vector<Node*>& segments) {
         std::string bytes;
         for (const Node* segment : segments) {
+            if (segment->kind != NodeKind::BitSegment) return nullptr;  // a generator
             const Node* value = segment->child(0);
             bool default_shape = segment->modifiers == 0 && segment->children.size() == 1;
             if (value->kind == NodeKind::Integer && segment->bit_type == BitType::Integer &&
@@ -1473,8 +1485,16 @@ class Parser {
         for (const Node* part : parts) {
             if (part->kind != NodeKind::String) interpolated = true;
         }
-        // Without interpolation there is at most one literal part.
-        std::string_view text = parts.empty() ? std::string_view{} : parts.front()->text;
+        // Without interpolation the parts are literal chunks, and string literals interpolated
+        // as such (`"a#{"b"}"` is "ab").
+        std::string_view text;
+        if (!interpolated && parts.size() == 1) {
+            text = parts.front()->text;
+        } else if (!interpolated && parts.size() > 1) {
+            std::string joined;
+            for (const Node* part : parts) joined += part->text;
+            text = ast_.intern(joined);
+        }
         switch (string_kind) {
             case StringKind::QuotedAtom:
                 if (interpolated) unsupported(at, "interpolated atom");
@@ -1503,7 +1523,11 @@ class Parser {
                     content = branch(NodeKind::InterpolatedString, at, parts);
                 }
                 Node* node = branch(NodeKind::Sigil, at, {content});
-                node->sigil = start.sigil;
+                // `~S(..)`, `~C`, `~W`, `~R` differ from their lowercase forms only in how the
+                // content is read (no escapes, no interpolation), which is done by now.
+                node->sigil = start.sigil >= 'A' && start.sigil <= 'Z'
+                                  ? static_cast<char>(start.sigil - 'A' + 'a')
+                                  : start.sigil;
                 node->text = ast_.intern(end.text);
                 return node;
             }

@@ -51,6 +51,8 @@ const ErrorCase kErrors[] = {
      "size and unit in value::size*unit must be integer literals", ""},
     {"BadBitstringUnit", "<<x::size(2)-unit(0)>>", 1, 19,
      "unit in bitstring must be an integer literal from 1 to 256", ""},
+    {"GeneratorNotLastInBitstring", "for <<a <- s, b>>, do: a", 1, 13, "syntax error before: ','",
+     ""},
     {"UnclosedBitstring", "<<1, 2", 1, 7, "missing terminator: >> (for '<<' starting at line 1)",
      ""},
     {"BitwiseOperator", "a >>> 2", 1, 3, "unsupported construct: operator >>>", "operator >>>"},
