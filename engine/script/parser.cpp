@@ -613,6 +613,13 @@ class Parser {
             skip_newlines();
             expect(TokenKind::RParen, open, ")");
             set_children(node, std::span<Node* const>(&value, 1));
+        } else if (starts_keyword(peek())) {
+            // `@doc since: "1.0"`
+            std::vector<Node*> pairs;
+            SourceLocation where = peek().location;
+            parse_keyword_pairs(Context{false, ctx.no_do, true, false}, pairs, std::nullopt);
+            Node* value = keyword_list(where, pairs);
+            set_children(node, std::span<Node* const>(&value, 1));
         } else if (starts_no_parens_argument(peek())) {
             Node* value = parse_expr(Context{false, ctx.no_do});
             set_children(node, std::span<Node* const>(&value, 1));
@@ -769,6 +776,7 @@ class Parser {
             if (at(TokenKind::Comma)) {
                 advance();
                 skip_newlines();
+                if (at(TokenKind::RParen)) unexpected(peek());  // `f(1,)` (Elixir refuses it)
                 continue;
             }
             break;
@@ -1171,6 +1179,18 @@ class Parser {
             set_children(call, args);
             return call;
         }
+        if (token.kind == TokenKind::LBrace &&
+            (target->kind == NodeKind::Alias || target->kind == NodeKind::CurrentModule)) {
+            // `alias Foo.{Bar, Baz}`: a call of `{}` on the alias, as in Elixir's AST
+            Node* names = parse_tuple();
+            Node* call = leaf(NodeKind::RemoteCall, token.location);
+            call->text = ast_.intern("{}");
+            call->flags |= kParens;
+            std::vector<Node*> args{target};
+            args.insert(args.end(), names->children.begin(), names->children.end());
+            set_children(call, args);
+            return call;
+        }
         if (token.kind == TokenKind::Alias) {
             advance();
             if (target->kind != NodeKind::Alias) {
@@ -1497,7 +1517,16 @@ class Parser {
         }
         switch (string_kind) {
             case StringKind::QuotedAtom:
-                if (interpolated) unsupported(at, "interpolated atom");
+                if (interpolated) {
+                    // `:"a#{b}"` is :erlang.binary_to_atom("a#{b}", :utf8), as in Elixir
+                    Node* call = branch(NodeKind::RemoteCall, at,
+                                        {atom(at, "erlang"),
+                                         branch(NodeKind::InterpolatedString, at, parts),
+                                         atom(at, "utf8")});
+                    call->text = ast_.intern("binary_to_atom");
+                    call->flags |= kParens;
+                    return call;
+                }
                 return atom(at, text);
             case StringKind::String:
             case StringKind::StringHeredoc:
