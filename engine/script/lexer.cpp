@@ -1017,6 +1017,22 @@ void decode_fragment(std::string_view raw, EscapeMode mode, char delimiter,
                 if (strip_indent > 0) strip();
                 break;  // escaped newline: line continuation
             case 'x': {
+                if (i < raw.size() && raw[i] == '{') {
+                    // \x{H...}: a code point, like \u{H...}
+                    std::size_t j = i + 1;
+                    std::uint32_t code = 0;
+                    int digits = 0;
+                    while (j < raw.size() && hex_value(raw[j]) >= 0 && digits < 6) {
+                        code = code * 16 + static_cast<std::uint32_t>(hex_value(raw[j]));
+                        ++j;
+                        ++digits;
+                    }
+                    if (digits > 0 && j < raw.size() && raw[j] == '}') {
+                        append_utf8(code, out);
+                        i = j + 1;
+                        break;
+                    }
+                }
                 int hi = i < raw.size() ? hex_value(raw[i]) : -1;
                 int lo = i + 1 < raw.size() ? hex_value(raw[i + 1]) : -1;
                 if (hi >= 0 && lo >= 0) {

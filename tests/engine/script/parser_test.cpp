@@ -79,6 +79,7 @@ const Fixture kLiterals[] = {
     {"Booleans", "[true, false, nil]", "(list true false nil)"},
     {"StringEscapes", "\"a\\tb\\n\\\"c\\\" \\x41\\u00e9\\u{1F600}\"",
      "\"a\\tb\\n\\\"c\\\" A\xC3\xA9\xF0\x9F\x98\x80\""},
+    {"HexCodePointEscape", "\"\\x{41}\\x{e9}\"", "\"A\xC3\xA9\""},
     {"Interpolation", "\"a#{b}c\"", "(interp \"a\" b \"c\")"},
     {"InterpolationWithCall", "\"v=#{inspect(x, label: 1)}\"",
      "(interp \"v=\" (call inspect x (kw label: 1)))"},
