@@ -386,7 +386,8 @@ class Parser {
                 if (parens_guard != nullptr) {
                     open->guard = parens_guard;
                 } else if (!head.empty() && head.back()->kind == NodeKind::BinaryOp &&
-                    head.back()->binary_op == BinaryOperator::When && !head.back()->has(kParens)) {
+                           head.back()->binary_op == BinaryOperator::When &&
+                           !head.back()->has(kParens)) {
                     Node* when = head.back();
                     head.back() = when->child(0);
                     open->guard = when->child(1);
@@ -731,20 +732,20 @@ class Parser {
                 }
                 return;
             }
-            Context arg_ctx = first ? Context{ctx.many, true, ctx.keyword_value, ctx.container,
-                                              ctx.list_item}
-                                    : Context{false, true, false, false, ctx.list_item};
+            Context arg_ctx =
+                first ? Context{ctx.many, true, ctx.keyword_value, ctx.container, ctx.list_item}
+                      : Context{false, true, false, false, ctx.list_item};
             args.push_back(parse_expr(arg_ctx));
             if (!at(TokenKind::Comma)) return;
             if (!ctx.many) {
                 // In a keyword value, a comma before the next key ends the value; any other
                 // comma is ambiguous (Elixir refuses `[f a, b]` and `g(x, f a, b)`).
                 if (ctx.keyword_value && starts_keyword(peek(1))) return;
-                fail(peek().location,
-                     ctx.container ? "unexpected comma. Parentheses are required to solve "
-                                     "ambiguity inside containers"
-                                   : "unexpected comma. Parentheses are required to solve "
-                                     "ambiguity in nested calls");
+                fail(peek().location, ctx.container
+                                          ? "unexpected comma. Parentheses are required to solve "
+                                            "ambiguity inside containers"
+                                          : "unexpected comma. Parentheses are required to solve "
+                                            "ambiguity in nested calls");
             }
             advance();
             skip_newlines();
@@ -955,7 +956,8 @@ class Parser {
                 // `for <<c <- string>>`: the bitstring generator, `<-` after the last segment
                 const Token& arrow = advance();
                 skip_newlines();
-                Node* source = parse_expr(kContainer, binary_info(TokenKind::LeftArrow).precedence + 1);
+                Node* source =
+                    parse_expr(kContainer, binary_info(TokenKind::LeftArrow).precedence + 1);
                 skip_newlines();
                 if (!at(TokenKind::BitClose)) unexpected(peek());
                 segments.back() =
@@ -1029,26 +1031,26 @@ class Parser {
                 apply_bit_modifiers(modifiers, spec);
             }
         }
-        BitType type = spec.type.value_or(
-            value->kind == NodeKind::String || value->kind == NodeKind::InterpolatedString
-                ? BitType::Binary
-                : BitType::Integer);
+        BitType type = spec.type.value_or(value->kind == NodeKind::String ||
+                                                  value->kind == NodeKind::InterpolatedString
+                                              ? BitType::Binary
+                                              : BitType::Integer);
         bool utf = type == BitType::Utf8 || type == BitType::Utf16 || type == BitType::Utf32;
         if (utf && (spec.size != nullptr || spec.unit)) {
-            fail(where, fmt::format("size and unit are not supported on {} types", to_string(type)));
+            fail(where,
+                 fmt::format("size and unit are not supported on {} types", to_string(type)));
         }
         if (type == BitType::Bitstring && spec.unit && *spec.unit != 1) {
             fail(where, "bitstring specifier cannot have a unit other than 1");
         }
-        std::uint32_t unit = spec.unit.value_or(utf                        ? 0
-                                                : type == BitType::Binary ? 8
-                                                                          : 1);
-        Node* segment = spec.size != nullptr ? branch(NodeKind::BitSegment, where, {value, spec.size})
-                                             : branch(NodeKind::BitSegment, where, {value});
+        std::uint32_t unit = spec.unit.value_or(utf ? 0 : type == BitType::Binary ? 8 : 1);
+        Node* segment = spec.size != nullptr
+                            ? branch(NodeKind::BitSegment, where, {value, spec.size})
+                            : branch(NodeKind::BitSegment, where, {value});
         segment->bit_type = type;
         segment->arity = unit;
-        segment->modifiers = static_cast<std::uint8_t>((spec.sign.value_or(false) ? kBitSigned : 0) |
-                                                       spec.endian.value_or(0));
+        segment->modifiers = static_cast<std::uint8_t>(
+            (spec.sign.value_or(false) ? kBitSigned : 0) | spec.endian.value_or(0));
         return segment;
     }
 
@@ -1077,7 +1079,8 @@ class Parser {
     void apply_bit_modifier(Node* item, SegmentSpec& spec) {
         auto set_once = [&](auto& slot, auto value, std::string_view what) {
             if (slot && *slot != value) {
-                fail(item->location, fmt::format("conflicting {} specification in bitstring", what));
+                fail(item->location,
+                     fmt::format("conflicting {} specification in bitstring", what));
             }
             slot = value;
         };
@@ -1086,8 +1089,8 @@ class Parser {
             spec.size = item;
             return;
         }
-        if (item->kind == NodeKind::LocalCall && item->has(kParens) &&
-            item->children.size() == 1 && (item->text == "size" || item->text == "unit")) {
+        if (item->kind == NodeKind::LocalCall && item->has(kParens) && item->children.size() == 1 &&
+            (item->text == "size" || item->text == "unit")) {
             if (item->text == "size") {
                 if (spec.size != nullptr) {
                     fail(item->location, "duplicate size in bitstring segment");
@@ -1519,10 +1522,10 @@ class Parser {
             case StringKind::QuotedAtom:
                 if (interpolated) {
                     // `:"a#{b}"` is :erlang.binary_to_atom("a#{b}", :utf8), as in Elixir
-                    Node* call = branch(NodeKind::RemoteCall, at,
-                                        {atom(at, "erlang"),
-                                         branch(NodeKind::InterpolatedString, at, parts),
-                                         atom(at, "utf8")});
+                    Node* call =
+                        branch(NodeKind::RemoteCall, at,
+                               {atom(at, "erlang"), branch(NodeKind::InterpolatedString, at, parts),
+                                atom(at, "utf8")});
                     call->text = ast_.intern("binary_to_atom");
                     call->flags |= kParens;
                     return call;

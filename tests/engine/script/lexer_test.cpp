@@ -68,7 +68,7 @@ TEST(scriptLexer, OperatorsBeforeSlashOrAfterDotAreNames) {
     EXPECT_EQ(toks[20].kind, K::Identifier);  // x . end
     EXPECT_EQ(toks[20].text, "end");
     EXPECT_EQ(toks[22].kind, K::Slash);  // a / b
-    EXPECT_EQ(toks[25].kind, K::Range);  // `..` before `//` stays an operator
+    EXPECT_EQ(toks[25].kind, K::Range);  // ranges and steps are unaffected
     EXPECT_EQ(toks[27].kind, K::StepSlash);
 }
 
@@ -81,8 +81,8 @@ TEST(scriptLexer, MergedSeparatorReportsTheSemicolon) {
     EXPECT_EQ(toks[3].location.line, 2u);
     EXPECT_EQ(toks[3].location.column, 2u);
     // a ';' is not dropped before a closing bracket, unlike a newline
-    EXPECT_EQ(kinds("[1;]"), (std::vector{K::LBracket, K::Integer, K::Eol, K::RBracket, K::Eol,
-                                          K::EndOfFile}));
+    EXPECT_EQ(kinds("[1;]"),
+              (std::vector{K::LBracket, K::Integer, K::Eol, K::RBracket, K::Eol, K::EndOfFile}));
     EXPECT_EQ(kinds("[1\n]"),
               (std::vector{K::LBracket, K::Integer, K::RBracket, K::Eol, K::EndOfFile}));
 }
