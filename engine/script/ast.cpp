@@ -105,6 +105,10 @@ std::string_view to_string(NodeKind kind) {
             return "CaptureFunction";
         case NodeKind::CaptureArg:
             return "CaptureArg";
+        case NodeKind::Bitstring:
+            return "Bitstring";
+        case NodeKind::BitSegment:
+            return "BitSegment";
     }
     return "?";
 }
@@ -171,6 +175,10 @@ std::string_view to_string(BinaryOperator op) {
             return "<-";
         case BinaryOperator::Default:
             return "\\\\";
+        case BinaryOperator::Type:
+            return "::";
+        case BinaryOperator::Union:
+            return "|";
     }
     return "?";
 }
@@ -189,6 +197,26 @@ std::string_view to_string(UnaryOperator op) {
     return "?";
 }
 
+std::string_view to_string(BitType type) {
+    switch (type) {
+        case BitType::Integer:
+            return "integer";
+        case BitType::Float:
+            return "float";
+        case BitType::Binary:
+            return "binary";
+        case BitType::Bitstring:
+            return "bitstring";
+        case BitType::Utf8:
+            return "utf8";
+        case BitType::Utf16:
+            return "utf16";
+        case BitType::Utf32:
+            return "utf32";
+    }
+    return "?";
+}
+
 namespace {
 
 // S-expression format (one line, children separated by spaces):
@@ -201,6 +229,8 @@ namespace {
 //   (field x name)  (access a b)
 //   (fn clause...)  (-> (p1 p2) body)  (-> (p) (when g) body)  (clauses clause...)
 //   (block e1 e2)  (& body)  (&/ f 1)  (&/ Mod.f 2)  &1
+//   (<<>> seg...)  (:: value type [(size e)] [(unit n)] [signed] [little|native])
+//   (the unit is shown only when it differs from the type's default)
 class SexprPrinter {
   public:
     std::string out;
@@ -358,6 +388,32 @@ class SexprPrinter {
             case NodeKind::CaptureArg:
                 out += fmt::format("&{}", node.integer);
                 break;
+            case NodeKind::Bitstring:
+                list("<<>>", node.children);
+                break;
+            case NodeKind::BitSegment: {
+                out += "(:: ";
+                print(*node.child(0));
+                out += ' ';
+                out += to_string(node.bit_type);
+                if (node.children.size() > 1) {
+                    out += " (size ";
+                    print(*node.child(1));
+                    out += ')';
+                }
+                std::uint32_t default_unit = node.bit_type == BitType::Binary ? 8
+                                             : node.bit_type == BitType::Utf8 ||
+                                                     node.bit_type == BitType::Utf16 ||
+                                                     node.bit_type == BitType::Utf32
+                                                 ? 0
+                                                 : 1;
+                if (node.arity != default_unit) out += fmt::format(" (unit {})", node.arity);
+                if ((node.modifiers & kBitSigned) != 0) out += " signed";
+                if ((node.modifiers & kBitLittle) != 0) out += " little";
+                if ((node.modifiers & kBitNative) != 0) out += " native";
+                out += ')';
+                break;
+            }
         }
     }
 

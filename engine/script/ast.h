@@ -41,7 +41,8 @@ enum class NodeKind : std::uint8_t {
     Charlist,              // 'abc': `text` = decoded bytes; no interpolation
     InterpolatedCharlist,  // like InterpolatedString, for 'a#{b}'
     Sigil,                 // `sigil` = letter ('r','s','w','c'); `text` = modifiers (e.g. "i");
-    // children[0] = String or InterpolatedString (content; lowercase sigils only)
+    // children[0] = String or InterpolatedString (content). Uppercase sigils (~S ~C ~W ~R)
+    // arrive as their lowercase letter with a String content read raw (no escapes, no #{}).
     // ---- names ----
     Variable,       // `text` = name (may start with '_'); flag kPinned for `^x`
     Underscore,     // `_`
@@ -82,6 +83,36 @@ enum class NodeKind : std::uint8_t {
     CaptureFunction,  // `&f/1` / `&Mod.f/2`: `text` = name, `arity`; children[0] = target
                       // for the remote form, no children for the local form
     CaptureArg,       // `&1`: `integer` = index (1-based)
+    // ---- bitstrings ----
+    Bitstring,   // `<<seg, seg>>`: children = `BitSegment`s (none for `<<>>`). In the
+                 // bitstring generator of `for <<c <- s>>`, the last child is instead a
+                 // BinaryOp LeftArrow (children: that BitSegment, the source expression).
+                 // `<<1, "a">>` (only literal bytes and strings) arrives folded to a String.
+    BitSegment,  // one `value::modifiers` segment, normalized by the parser:
+                 // children[0] = value; children[1] = size expression when a size was given
+                 // (`::8`, `::size(n)`, `::4*8`; absent = the type's default).
+                 // `bit_type` = the type (default Integer, Binary for a string literal value),
+                 // `arity` = the unit in bits (explicit `unit(n)`, else 1, or 8 for Binary;
+                 // 0 for Utf8/16/32, which take no size), `modifiers` = BitModifiers.
+                 // Segment length in bits = size * unit.
+};
+
+// Type of a BitSegment (`::integer`, `::binary`/`::bytes`, `::bitstring`/`::bits`, ...).
+enum class BitType : std::uint8_t {
+    Integer,
+    Float,
+    Binary,
+    Bitstring,
+    Utf8,
+    Utf16,
+    Utf32,
+};
+
+// BitSegment modifiers (bitwise-or in Node::modifiers). Default: unsigned, big endian.
+enum BitModifiers : std::uint8_t {
+    kBitSigned = 1 << 0,  // ::signed
+    kBitLittle = 1 << 1,  // ::little
+    kBitNative = 1 << 2,  // ::native (the machine's endianness)
 };
 
 enum class BinaryOperator : std::uint8_t {
@@ -120,6 +151,10 @@ enum class BinaryOperator : std::uint8_t {
     When,       // when (outside stab clauses, e.g. `def f(x) when x > 0`)
     LeftArrow,  // <- (for generators, with clauses)
     Default,    // \\ (default arguments)
+    // typespecs (`@spec f(t) :: t`, `@type t :: :a | :b`); the compiler may refuse them
+    // outside the attributes it ignores
+    Type,   // ::
+    Union,  // |  (outside [h | t] and %{m | k: v})
 };
 
 enum class UnaryOperator : std::uint8_t {
@@ -153,14 +188,16 @@ struct Node {
     union {
         BinaryOperator binary_op;
         UnaryOperator unary_op;
-        char sigil;  // Sigil: the letter
+        char sigil;        // Sigil: the letter
+        BitType bit_type;  // BitSegment
     };
+    std::uint8_t modifiers = 0;  // BitSegment: BitModifiers
     SourceLocation location;
     std::string_view text;  // names, atoms, string contents; stored in the Ast arena
     union {
         std::int64_t integer;  // Integer, CaptureArg
         double number;         // Float
-        std::uint32_t arity;   // StabClause, CaptureFunction
+        std::uint32_t arity;   // StabClause, CaptureFunction; BitSegment: the unit
     };
     std::span<Node* const> children;
 
@@ -206,6 +243,7 @@ class Ast {
 std::string_view to_string(NodeKind kind);
 std::string_view to_string(BinaryOperator op);  // the Elixir spelling, e.g. "|>", "not in"
 std::string_view to_string(UnaryOperator op);
+std::string_view to_string(BitType type);  // the Elixir spelling, e.g. "binary"
 
 // A readable S-expression of a subtree, used by tests and `tasklens parse --ast`, e.g.
 // `(call IO.puts (string "x"))`. The format is documented in ast.cpp.

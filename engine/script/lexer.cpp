@@ -145,6 +145,38 @@ bool joins_previous_line(TokenKind kind) {
     }
 }
 
+// Operators that name a function: after '.' or before '/' they become identifiers.
+bool is_named_operator(TokenKind kind) {
+    switch (kind) {
+        case TokenKind::Plus:
+        case TokenKind::Minus:
+        case TokenKind::Star:
+        case TokenKind::Slash:
+        case TokenKind::Power:
+        case TokenKind::PlusPlus:
+        case TokenKind::MinusMinus:
+        case TokenKind::Concat:
+        case TokenKind::Range:
+        case TokenKind::Pipe:
+        case TokenKind::Less:
+        case TokenKind::Greater:
+        case TokenKind::LessEqual:
+        case TokenKind::GreaterEqual:
+        case TokenKind::EqualEqual:
+        case TokenKind::NotEqual:
+        case TokenKind::StrictEqual:
+        case TokenKind::StrictNotEqual:
+        case TokenKind::RegexMatch:
+        case TokenKind::AndAnd:
+        case TokenKind::OrOr:
+        case TokenKind::Bang:
+        case TokenKind::UnsupportedOperator:
+            return true;
+        default:
+            return false;
+    }
+}
+
 struct Keyword {
     std::string_view word;
     TokenKind kind;
@@ -304,11 +336,18 @@ class Lexer {
                 return;
             }
             if (tokens_.back().kind == TokenKind::Eol) {
-                tokens_.back().from_newline |= token.from_newline;
+                Token& previous = tokens_.back();
+                previous.from_newline |= token.from_newline;
+                // A merged separator that holds a ';' reports at the ';' (the parser refuses
+                // ';' where only newlines are allowed, e.g. inside brackets).
+                if (token.text == ";" && previous.text != ";") {
+                    previous.text = token.text;
+                    previous.location = token.location;
+                }
                 return;
             }
         } else if (joins_previous_line(token.kind) && !tokens_.empty() &&
-                   tokens_.back().kind == TokenKind::Eol) {
+                   tokens_.back().kind == TokenKind::Eol && tokens_.back().text != ";") {
             tokens_.pop_back();
         }
         tokens_.push_back(token);
@@ -425,7 +464,13 @@ class Lexer {
         for (const Operator& op : kOperators) {
             if (op.spelling[0] == c && starts_with(op.spelling)) {
                 pos_ += op.spelling.size();
-                return emit(make(op.kind, at, begin, space_before));
+                Token token = make(op.kind, at, begin, space_before);
+                // As in Elixir's tokenizer, an operator right after '.' (`Kernel.+(1, 2)`) or
+                // followed by '/' (`&+/2`, `&Kernel.*/2`) is a function name.
+                if (is_named_operator(op.kind) && (after_dot() || followed_by_slash())) {
+                    token.kind = TokenKind::Identifier;
+                }
+                return emit(token);
             }
         }
         auto byte = static_cast<unsigned char>(c);
@@ -438,6 +483,16 @@ class Lexer {
             fail(at, fmt::format("unexpected control character 0x{:02X}", byte));
         }
         fail(at, fmt::format("unexpected character '{}'", c));
+    }
+
+    bool after_dot() const { return !tokens_.empty() && tokens_.back().kind == TokenKind::Dot; }
+
+    // Whether the next non-blank character is a '/' that is not the start of `//`.
+    bool followed_by_slash() const {
+        std::size_t ahead = pos_;
+        while (ahead < src_.size() && is_hspace(src_[ahead])) ++ahead;
+        return ahead < src_.size() && src_[ahead] == '/' &&
+               (ahead + 1 >= src_.size() || src_[ahead + 1] != '/');
     }
 
     void lex_number(SourceLocation at, bool space_before) {
@@ -539,10 +594,17 @@ class Lexer {
             return emit(token);
         }
         TokenKind kind = alias ? TokenKind::Alias : TokenKind::Identifier;
-        if (!alias) {
+        // After '.', every name is a function name (`Kernel.and(a, b)`, `x.end`).
+        if (!alias && !after_dot()) {
             for (const Keyword& keyword : kKeywords) {
                 if (keyword.word == word) kind = keyword.kind;
             }
+        }
+        // `&and/2`, `&in/2`: a word operator followed by '/' is a function name.
+        if ((kind == TokenKind::And || kind == TokenKind::Or || kind == TokenKind::Not ||
+             kind == TokenKind::In) &&
+            followed_by_slash()) {
+            kind = TokenKind::Identifier;
         }
         if (kind == TokenKind::Not) {
             // `not in` is one operator
@@ -955,6 +1017,22 @@ void decode_fragment(std::string_view raw, EscapeMode mode, char delimiter,
                 if (strip_indent > 0) strip();
                 break;  // escaped newline: line continuation
             case 'x': {
+                if (i < raw.size() && raw[i] == '{') {
+                    // \x{H...}: a code point, like \u{H...}
+                    std::size_t j = i + 1;
+                    std::uint32_t code = 0;
+                    int digits = 0;
+                    while (j < raw.size() && hex_value(raw[j]) >= 0 && digits < 6) {
+                        code = code * 16 + static_cast<std::uint32_t>(hex_value(raw[j]));
+                        ++j;
+                        ++digits;
+                    }
+                    if (digits > 0 && j < raw.size() && raw[j] == '}') {
+                        append_utf8(code, out);
+                        i = j + 1;
+                        break;
+                    }
+                }
                 int hi = i < raw.size() ? hex_value(raw[i]) : -1;
                 int lo = i + 1 < raw.size() ? hex_value(raw[i + 1]) : -1;
                 if (hi >= 0 && lo >= 0) {

@@ -40,7 +40,9 @@ BinaryInfo binary_info(TokenKind kind) {
         case TokenKind::When:
             return {50, true, B::When};
         case TokenKind::DoubleColon:
-            return {60, true, B::Match};  // refused when met
+            return {60, true, B::Type};
+        case TokenKind::Bar:
+            return {70, true, B::Union};  // not in list items: `[h | t]`
         case TokenKind::Match:
             return {100, true, B::Match};
         case TokenKind::OrOr:
@@ -114,21 +116,42 @@ constexpr std::array<std::string_view, 10> kRefusedCalls{
 
 // Parsing context that Elixir's grammar encodes in its matched/no_parens/unmatched split.
 struct Context {
-    // A call without parentheses may take several comma-separated arguments (statement level).
+    // A call without parentheses may take several comma-separated arguments (statement level,
+    // and the only argument of a call with parentheses: `f(g a, b)` is `f(g(a, b))`).
     // Elsewhere (inside brackets, later arguments, keyword values) it takes one.
     bool many = true;
     // `do` belongs to an enclosing call without parentheses (we are in its arguments).
     bool no_do = false;
+    // A keyword value in the arguments of a call without parentheses: a comma followed by
+    // another key ends the value (`if a, do: f x, else: y`).
+    bool keyword_value = false;
+    // Inside [...], {...}, %{...} or a keyword value there (only changes the error message).
+    bool container = false;
+    // A list item: `|` ends it (`[h | t]`) instead of being the binary operator `|`.
+    bool list_item = false;
 };
 
-constexpr Context kStatement{true, false};
-constexpr Context kContainer{false, false};
+constexpr Context kStatement{true, false, false, false};
+constexpr Context kContainer{false, false, false, true};
+constexpr Context kCallArgument{false, false, false, false};  // f(a, HERE)
+constexpr Context kListItem{false, false, false, true, true};
 
 class Parser {
   public:
     Parser(std::vector<Token> tokens, Ast& ast, const ParseOptions& options)
         : tokens_(std::move(tokens)), ast_(ast) {
         max_depth_ = std::clamp<std::uint32_t>(options.max_depth, 8, 60000);
+        // Matching ')' of every '(' (a hint for clause heads written `(a, b) ->`).
+        paren_match_.assign(tokens_.size(), kNoMatch);
+        std::vector<std::uint32_t> open;
+        for (std::uint32_t i = 0; i < tokens_.size(); ++i) {
+            if (tokens_[i].kind == TokenKind::LParen) {
+                open.push_back(i);
+            } else if (tokens_[i].kind == TokenKind::RParen && !open.empty()) {
+                paren_match_[open.back()] = i;
+                open.pop_back();
+            }
+        }
     }
 
     Node* parse_file() {
@@ -146,7 +169,8 @@ class Parser {
     std::uint32_t max_depth_ = 1000;
     int capture_depth_ = 0;
     int guard_depth_ = 0;
-    std::vector<Node*> scratch_;  // reused child buffer (see collect())
+    static constexpr std::uint32_t kNoMatch = std::numeric_limits<std::uint32_t>::max();
+    std::vector<std::uint32_t> paren_match_;  // token index of the matching ')' of a '('
 
     // ---- tokens ----
     const Token& peek(std::size_t ahead = 0) const {
@@ -160,8 +184,17 @@ class Parser {
         if (pos_ + 1 < tokens_.size()) ++pos_;
         return token;
     }
-    void skip_eols() {
+    // Between statements: newlines and ';'.
+    void skip_separators() {
         while (at(TokenKind::Eol)) advance();
+    }
+    // Inside brackets, after operators and commas: newlines only, as in Elixir's grammar
+    // (`[1;2]` and `f(1,;2)` are syntax errors).
+    void skip_newlines() {
+        while (at(TokenKind::Eol)) {
+            if (peek().text == ";") unexpected(peek());
+            advance();
+        }
     }
 
     [[noreturn]] void fail(SourceLocation at, std::string message, std::string construct = {}) {
@@ -299,7 +332,7 @@ class Parser {
         };
 
         SourceLocation block_location = peek().location;
-        skip_eols();
+        skip_separators();
         while (!at_terminator(terminator, terminator2)) {
             if (at(TokenKind::EndOfFile)) {
                 fail(peek().location,
@@ -310,14 +343,33 @@ class Parser {
                                  what, opener.location.line));
             }
             std::vector<Node*> head;
+            Node* parens_guard = nullptr;
             SourceLocation item_location = peek().location;
-            if (!at(TokenKind::Arrow)) {
+            if (allow_stab && parenthesized_clause_head()) {
+                // `(a, b) -> body`, `(a, b) when guard -> body`, `() -> body`
+                parse_parens_arguments(head);
+                if (at(TokenKind::When)) {
+                    const Token& when = advance();
+                    skip_newlines();
+                    ++guard_depth_;
+                    parens_guard = parse_expr(kStatement, binary_info(TokenKind::When).precedence);
+                    --guard_depth_;
+                    if (!at(TokenKind::Arrow) && head.size() == 1) {
+                        // `(x) when y` as an ordinary expression
+                        Node* expression =
+                            make_binary(when, BinaryOperator::When, head.front(), parens_guard);
+                        head.front() = parse_binary_rest(expression, kStatement, 0);
+                        parens_guard = nullptr;
+                    }
+                }
+                if (!at(TokenKind::Arrow) && head.size() != 1) unexpected(peek());
+            } else if (!at(TokenKind::Arrow)) {
                 head.push_back(parse_expr(kStatement));
                 while (at(TokenKind::Comma)) {
                     const Token& comma = advance();
-                    skip_eols();
+                    skip_newlines();
                     if (!allow_stab) unexpected(comma);
-                    head.push_back(parse_expr(kContainer));
+                    head.push_back(parse_expr(kCallArgument));
                 }
             }
             if (at(TokenKind::Arrow)) {
@@ -331,14 +383,17 @@ class Parser {
                 close_clause();
                 open.emplace();
                 open->location = item_location;
-                if (!head.empty() && head.back()->kind == NodeKind::BinaryOp &&
-                    head.back()->binary_op == BinaryOperator::When && !head.back()->has(kParens)) {
+                if (parens_guard != nullptr) {
+                    open->guard = parens_guard;
+                } else if (!head.empty() && head.back()->kind == NodeKind::BinaryOp &&
+                           head.back()->binary_op == BinaryOperator::When &&
+                           !head.back()->has(kParens)) {
                     Node* when = head.back();
                     head.back() = when->child(0);
                     open->guard = when->child(1);
                 }
                 open->patterns = std::move(head);
-                skip_eols();
+                skip_separators();
                 continue;
             }
             if (head.size() > 1) fail(item_location, "unexpected comma");
@@ -349,13 +404,22 @@ class Parser {
             }
             if (at_terminator(terminator, terminator2)) break;
             if (!at(TokenKind::Eol)) unexpected(peek());
-            skip_eols();
+            skip_separators();
         }
         if (open || !clauses.empty()) {
             close_clause();
             return branch(NodeKind::Clauses, clauses.front()->location, clauses);
         }
         return branch(NodeKind::Block, block_location, statements);
+    }
+
+    // At `(` whose matching `)` is followed by `->` or `when`: a clause head in parentheses.
+    bool parenthesized_clause_head() const {
+        if (!at(TokenKind::LParen)) return false;
+        std::uint32_t close = paren_match_[pos_];
+        if (close == kNoMatch || close + 1 >= tokens_.size()) return false;
+        TokenKind after = tokens_[close + 1].kind;
+        return after == TokenKind::Arrow || after == TokenKind::When;
     }
 
     // `do ... [else/after/rescue/catch ...] end` -> keyword list [do: ..., else: ...].
@@ -391,18 +455,25 @@ class Parser {
             const Token& op_token = peek();
             BinaryInfo info = binary_info(op_token.kind);
             if (info.precedence < 0 || info.precedence < min_prec) return left;
-            if (op_token.kind == TokenKind::DoubleColon) {
-                unsupported(op_token.location, "type operator ::");
-            }
+            if (op_token.kind == TokenKind::Bar && ctx.list_item) return left;
             if (op_token.kind == TokenKind::UnsupportedOperator) {
                 unsupported(op_token.location, fmt::format("operator {}", op_token.text));
             }
             advance();
             int next_min = info.right_assoc ? info.precedence : info.precedence + 1;
             bool guard = op_token.kind == TokenKind::When;
-            if (guard) ++guard_depth_;
-            Node* right = parse_expr(ctx, next_min);
-            if (guard) --guard_depth_;
+            Node* right = nullptr;
+            if (guard && starts_keyword(peek())) {
+                // `... when name: type` (typespecs): a keyword list without brackets
+                std::vector<Node*> pairs;
+                SourceLocation where = peek().location;
+                parse_keyword_pairs(Context{false, ctx.no_do, true, false}, pairs, std::nullopt);
+                right = keyword_list(where, pairs);
+            } else {
+                if (guard) ++guard_depth_;
+                right = parse_expr(ctx, next_min);
+                if (guard) --guard_depth_;
+            }
             left = make_binary(op_token, info.op, left, right);
         }
     }
@@ -441,7 +512,7 @@ class Parser {
             case TokenKind::Minus:
             case TokenKind::Plus: {
                 advance();
-                skip_eols();
+                skip_newlines();
                 Node* operand = parse_unary(ctx);
                 bool negate = token.kind == TokenKind::Minus;
                 if (operand->kind == NodeKind::Integer && !operand->has(kParens)) {
@@ -466,7 +537,7 @@ class Parser {
             case TokenKind::Not:
             case TokenKind::Bang: {
                 advance();
-                skip_eols();
+                skip_newlines();
                 Node* operand = parse_unary(ctx);
                 Node* node = branch(NodeKind::UnaryOp, token.location, {operand});
                 node->unary_op =
@@ -495,7 +566,7 @@ class Parser {
 
     Node* parse_capture(Context ctx) {
         const Token& amp = advance();
-        skip_eols();
+        skip_newlines();
         if (capture_depth_ > 0) {
             fail(amp.location, "nested captures are not allowed (use fn ... end inside &)");
         }
@@ -538,10 +609,17 @@ class Parser {
         node->text = ast_.intern(name.text);
         if (at(TokenKind::LParen) && !peek().space_before) {
             Token open = advance();
-            skip_eols();
+            skip_newlines();
             Node* value = parse_expr(kContainer);
-            skip_eols();
+            skip_newlines();
             expect(TokenKind::RParen, open, ")");
+            set_children(node, std::span<Node* const>(&value, 1));
+        } else if (starts_keyword(peek())) {
+            // `@doc since: "1.0"`
+            std::vector<Node*> pairs;
+            SourceLocation where = peek().location;
+            parse_keyword_pairs(Context{false, ctx.no_do, true, false}, pairs, std::nullopt);
+            Node* value = keyword_list(where, pairs);
             set_children(node, std::span<Node* const>(&value, 1));
         } else if (starts_no_parens_argument(peek())) {
             Node* value = parse_expr(Context{false, ctx.no_do});
@@ -610,7 +688,7 @@ class Parser {
                 }
                 key = atom(key_token.location, text->text);
             }
-            skip_eols();
+            skip_newlines();
             Node* value = parse_expr(value_ctx);
             out.push_back(keyword_tuple(key_token.location, key, value));
             if (!at(TokenKind::Comma)) return;
@@ -644,7 +722,7 @@ class Parser {
             if (starts_keyword(peek())) {
                 std::vector<Node*> pairs;
                 SourceLocation where = peek().location;
-                parse_keyword_pairs(Context{false, true}, pairs, std::nullopt);
+                parse_keyword_pairs(Context{false, true, true, false}, pairs, std::nullopt);
                 args.push_back(keyword_list(where, pairs));
                 if (at(TokenKind::Comma) && !ctx.many) return;
                 if (at(TokenKind::Comma)) {
@@ -654,18 +732,23 @@ class Parser {
                 }
                 return;
             }
-            Context arg_ctx{first ? ctx.many : false, true};
+            Context arg_ctx =
+                first ? Context{ctx.many, true, ctx.keyword_value, ctx.container, ctx.list_item}
+                      : Context{false, true, false, false, ctx.list_item};
             args.push_back(parse_expr(arg_ctx));
             if (!at(TokenKind::Comma)) return;
             if (!ctx.many) {
-                // The comma belongs to the enclosing list/call unless it is ambiguous.
-                if (starts_keyword(peek(1))) return;
-                fail(peek().location,
-                     "unexpected comma. Parentheses are required to solve ambiguity in nested "
-                     "calls");
+                // In a keyword value, a comma before the next key ends the value; any other
+                // comma is ambiguous (Elixir refuses `[f a, b]` and `g(x, f a, b)`).
+                if (ctx.keyword_value && starts_keyword(peek(1))) return;
+                fail(peek().location, ctx.container
+                                          ? "unexpected comma. Parentheses are required to solve "
+                                            "ambiguity inside containers"
+                                          : "unexpected comma. Parentheses are required to solve "
+                                            "ambiguity in nested calls");
             }
             advance();
-            skip_eols();
+            skip_newlines();
             first = false;
         }
     }
@@ -673,7 +756,8 @@ class Parser {
     // `(args)` of a call; the current token is the opening parenthesis.
     void parse_parens_arguments(std::vector<Node*>& args) {
         Token open = advance();
-        skip_eols();
+        skip_newlines();
+        bool first = true;
         while (!at(TokenKind::RParen)) {
             if (at(TokenKind::EndOfFile)) expect(TokenKind::RParen, open, ")");
             if (starts_keyword(peek())) {
@@ -681,19 +765,24 @@ class Parser {
                 SourceLocation where = peek().location;
                 parse_keyword_pairs(kContainer, pairs, TokenKind::RParen);
                 args.push_back(keyword_list(where, pairs));
-                skip_eols();
+                skip_newlines();
                 break;
             }
-            args.push_back(parse_expr(kContainer));
-            skip_eols();
+            // The first argument may be a call without parentheses that takes the following
+            // arguments: `IO.inspect(if a, do: b)`, `f(g a, b)` (Elixir's no_parens_expr as
+            // the only argument). Later arguments may not (`f(x, g a, b)` is ambiguous).
+            args.push_back(parse_expr(first ? kStatement : kCallArgument));
+            first = false;
+            skip_newlines();
             if (at(TokenKind::Comma)) {
                 advance();
-                skip_eols();
+                skip_newlines();
+                if (at(TokenKind::RParen)) unexpected(peek());  // `f(1,)` (Elixir refuses it)
                 continue;
             }
             break;
         }
-        skip_eols();
+        skip_newlines();
         expect(TokenKind::RParen, open, ")");
     }
 
@@ -835,7 +924,7 @@ class Parser {
             case TokenKind::Fn:
                 return parse_fn();
             case TokenKind::BitOpen:
-                unsupported(token.location, "bitstring <<>>", "use strings and <> instead");
+                return parse_bitstring();
             case TokenKind::Ellipsis:
                 unsupported(token.location, "...");
             case TokenKind::KwIdentifier:
@@ -846,8 +935,6 @@ class Parser {
                      "unexpected '|' (valid only in [head | tail] and %{map | key: value})");
             case TokenKind::FatArrow:
                 fail(token.location, "unexpected '=>' (valid only inside %{...})");
-            case TokenKind::DoubleColon:
-                unsupported(token.location, "type operator ::");
             case TokenKind::UnsupportedOperator:
                 unsupported(token.location, fmt::format("operator {}", token.text));
             default:
@@ -855,12 +942,216 @@ class Parser {
         }
     }
 
+    // ---- bitstrings ----
+
+    // `<<seg, ...>>`; each segment `value` or `value::modifiers`, normalized to a BitSegment.
+    Node* parse_bitstring() {
+        Token open = advance();
+        skip_newlines();
+        std::vector<Node*> segments;
+        while (!at(TokenKind::BitClose)) {
+            if (at(TokenKind::EndOfFile)) expect(TokenKind::BitClose, open, ">>");
+            segments.push_back(parse_bit_segment());
+            if (at(TokenKind::LeftArrow)) {
+                // `for <<c <- string>>`: the bitstring generator, `<-` after the last segment
+                const Token& arrow = advance();
+                skip_newlines();
+                Node* source =
+                    parse_expr(kContainer, binary_info(TokenKind::LeftArrow).precedence + 1);
+                skip_newlines();
+                if (!at(TokenKind::BitClose)) unexpected(peek());
+                segments.back() =
+                    make_binary(arrow, BinaryOperator::LeftArrow, segments.back(), source);
+                break;
+            }
+            skip_newlines();
+            if (!at(TokenKind::Comma)) break;
+            advance();
+            skip_newlines();
+        }
+        expect(TokenKind::BitClose, open, ">>");
+        if (Node* folded = fold_literal_bitstring(open.location, segments)) return folded;
+        return branch(NodeKind::Bitstring, open.location, segments);
+    }
+
+    // `<<1, 2, "abc">>`: when every segment is a literal byte (an integer with the default
+    // 8-bit size, truncated like Elixir does) or a literal string, the bitstring is that binary:
+    // a String node, which the compiler already handles in expressions and patterns.
+    Node* fold_literal_bitstring(SourceLocation where, const std::vector<Node*>& segments) {
+        std::string bytes;
+        for (const Node* segment : segments) {
+            if (segment->kind != NodeKind::BitSegment) return nullptr;  // a generator
+            const Node* value = segment->child(0);
+            bool default_shape = segment->modifiers == 0 && segment->children.size() == 1;
+            if (value->kind == NodeKind::Integer && segment->bit_type == BitType::Integer &&
+                segment->arity == 1 && default_shape) {
+                bytes += static_cast<char>(static_cast<std::uint64_t>(value->integer) & 0xFF);
+            } else if (value->kind == NodeKind::String && segment->bit_type == BitType::Binary &&
+                       segment->arity == 8 && default_shape) {
+                bytes += value->text;
+            } else {
+                return nullptr;
+            }
+        }
+        Node* node = leaf(NodeKind::String, where);
+        node->text = ast_.intern(bytes);
+        return node;
+    }
+
+    struct SegmentSpec {
+        std::optional<BitType> type;
+        std::optional<bool> sign;  // true = signed
+        std::optional<std::uint8_t> endian;
+        Node* size = nullptr;
+        std::optional<std::uint32_t> unit;
+    };
+
+    Node* parse_bit_segment() {
+        constexpr int kAboveType = 61;  // `::` binds at 60
+        Node* value = parse_expr(kContainer, kAboveType);
+        SegmentSpec spec;
+        SourceLocation where = value->location;
+        if (at(TokenKind::DoubleColon)) {
+            const Token& colons = advance();
+            where = colons.location;
+            skip_newlines();
+            Node* modifiers = parse_expr(kContainer, kAboveType);
+            if (modifiers->kind == NodeKind::BinaryOp &&
+                modifiers->binary_op == BinaryOperator::Multiply && !modifiers->has(kParens)) {
+                // `::size*unit` with integer literals
+                const Node* size = modifiers->child(0);
+                const Node* unit = modifiers->child(1);
+                if (size->kind != NodeKind::Integer || unit->kind != NodeKind::Integer) {
+                    fail(modifiers->location,
+                         "size and unit in value::size*unit must be integer literals");
+                }
+                spec.size = modifiers->child(0);
+                spec.unit = bit_unit(unit);
+            } else {
+                apply_bit_modifiers(modifiers, spec);
+            }
+        }
+        BitType type = spec.type.value_or(value->kind == NodeKind::String ||
+                                                  value->kind == NodeKind::InterpolatedString
+                                              ? BitType::Binary
+                                              : BitType::Integer);
+        bool utf = type == BitType::Utf8 || type == BitType::Utf16 || type == BitType::Utf32;
+        if (utf && (spec.size != nullptr || spec.unit)) {
+            fail(where,
+                 fmt::format("size and unit are not supported on {} types", to_string(type)));
+        }
+        if (type == BitType::Bitstring && spec.unit && *spec.unit != 1) {
+            fail(where, "bitstring specifier cannot have a unit other than 1");
+        }
+        std::uint32_t unit = spec.unit.value_or(utf ? 0 : type == BitType::Binary ? 8 : 1);
+        Node* segment = spec.size != nullptr
+                            ? branch(NodeKind::BitSegment, where, {value, spec.size})
+                            : branch(NodeKind::BitSegment, where, {value});
+        segment->bit_type = type;
+        segment->arity = unit;
+        segment->modifiers = static_cast<std::uint8_t>(
+            (spec.sign.value_or(false) ? kBitSigned : 0) | spec.endian.value_or(0));
+        return segment;
+    }
+
+    std::uint32_t bit_unit(const Node* unit) {
+        if (unit->kind != NodeKind::Integer || unit->integer < 1 || unit->integer > 256) {
+            fail(unit->location, "unit in bitstring must be an integer literal from 1 to 256");
+        }
+        return static_cast<std::uint32_t>(unit->integer);
+    }
+
+    // `type-sign-endian-size(n)-unit(n)` in any order, or a bare integer size.
+    void apply_bit_modifiers(Node* modifiers, SegmentSpec& spec) {
+        // The chain is left-associative: walk down the left spine, then apply left to right.
+        std::vector<Node*> items;
+        Node* node = modifiers;
+        while (node->kind == NodeKind::BinaryOp && node->binary_op == BinaryOperator::Subtract &&
+               !node->has(kParens)) {
+            items.push_back(node->child(1));
+            node = node->child(0);
+        }
+        items.push_back(node);
+        std::reverse(items.begin(), items.end());
+        for (Node* item : items) apply_bit_modifier(item, spec);
+    }
+
+    void apply_bit_modifier(Node* item, SegmentSpec& spec) {
+        auto set_once = [&](auto& slot, auto value, std::string_view what) {
+            if (slot && *slot != value) {
+                fail(item->location,
+                     fmt::format("conflicting {} specification in bitstring", what));
+            }
+            slot = value;
+        };
+        if (item->kind == NodeKind::Integer) {
+            if (spec.size != nullptr) fail(item->location, "duplicate size in bitstring segment");
+            spec.size = item;
+            return;
+        }
+        if (item->kind == NodeKind::LocalCall && item->has(kParens) && item->children.size() == 1 &&
+            (item->text == "size" || item->text == "unit")) {
+            if (item->text == "size") {
+                if (spec.size != nullptr) {
+                    fail(item->location, "duplicate size in bitstring segment");
+                }
+                spec.size = item->child(0);
+            } else {
+                set_once(spec.unit, bit_unit(item->child(0)), "unit");
+            }
+            return;
+        }
+        std::string_view name;
+        if (item->kind == NodeKind::Variable && !item->has(kPinned)) name = item->text;
+        if (item->kind == NodeKind::LocalCall && item->has(kParens) && item->children.empty()) {
+            name = item->text;  // `binary()`
+        }
+        struct Named {
+            std::string_view name;
+            int group;  // 0 type, 1 sign, 2 endianness
+            std::uint8_t value;
+        };
+        static constexpr std::array kNamed{
+            Named{"integer", 0, static_cast<std::uint8_t>(BitType::Integer)},
+            Named{"float", 0, static_cast<std::uint8_t>(BitType::Float)},
+            Named{"binary", 0, static_cast<std::uint8_t>(BitType::Binary)},
+            Named{"bytes", 0, static_cast<std::uint8_t>(BitType::Binary)},
+            Named{"bitstring", 0, static_cast<std::uint8_t>(BitType::Bitstring)},
+            Named{"bits", 0, static_cast<std::uint8_t>(BitType::Bitstring)},
+            Named{"utf8", 0, static_cast<std::uint8_t>(BitType::Utf8)},
+            Named{"utf16", 0, static_cast<std::uint8_t>(BitType::Utf16)},
+            Named{"utf32", 0, static_cast<std::uint8_t>(BitType::Utf32)},
+            Named{"signed", 1, 1},
+            Named{"unsigned", 1, 0},
+            Named{"big", 2, 0},
+            Named{"little", 2, kBitLittle},
+            Named{"native", 2, kBitNative},
+        };
+        for (const Named& named : kNamed) {
+            if (named.name != name) continue;
+            switch (named.group) {
+                case 0:
+                    set_once(spec.type, static_cast<BitType>(named.value), "type");
+                    break;
+                case 1:
+                    set_once(spec.sign, named.value != 0, "signedness");
+                    break;
+                default:
+                    set_once(spec.endian, named.value, "endianness");
+                    break;
+            }
+            return;
+        }
+        std::string shown = name.empty() ? std::string(to_string(item->kind)) : std::string(name);
+        fail(item->location, fmt::format("unknown bitstring specifier: {}", shown));
+    }
+
     Node* parse_postfix(Node* node, Context ctx) {
         while (true) {
             const Token& token = peek();
             if (token.kind == TokenKind::Dot) {
                 advance();
-                skip_eols();
+                skip_newlines();
                 node = parse_dot(node, token, ctx);
                 if (node->kind == NodeKind::RemoteCall && !node->has(kParens) &&
                     node->children.size() > 1) {
@@ -870,9 +1161,9 @@ class Parser {
             }
             if (token.kind == TokenKind::LBracket && !token.space_before) {
                 Token open = advance();
-                skip_eols();
+                skip_newlines();
                 Node* key = parse_expr(kContainer);
-                skip_eols();
+                skip_newlines();
                 expect(TokenKind::RBracket, open, "]");
                 node = branch(NodeKind::Access, open.location, {node, key});
                 continue;
@@ -888,6 +1179,18 @@ class Parser {
             call->flags |= kParens;
             std::vector<Node*> args{target};
             parse_parens_arguments(args);
+            set_children(call, args);
+            return call;
+        }
+        if (token.kind == TokenKind::LBrace &&
+            (target->kind == NodeKind::Alias || target->kind == NodeKind::CurrentModule)) {
+            // `alias Foo.{Bar, Baz}`: a call of `{}` on the alias, as in Elixir's AST
+            Node* names = parse_tuple();
+            Node* call = leaf(NodeKind::RemoteCall, token.location);
+            call->text = ast_.intern("{}");
+            call->flags |= kParens;
+            std::vector<Node*> args{target};
+            args.insert(args.end(), names->children.begin(), names->children.end());
             set_children(call, args);
             return call;
         }
@@ -970,7 +1273,7 @@ class Parser {
 
     Node* parse_list() {
         Token open = advance();
-        skip_eols();
+        skip_newlines();
         std::vector<Node*> items;
         bool keyword_only = true;
         bool tail = false;
@@ -978,23 +1281,23 @@ class Parser {
             if (at(TokenKind::EndOfFile)) expect(TokenKind::RBracket, open, "]");
             if (starts_keyword(peek())) {
                 parse_keyword_pairs(kContainer, items, TokenKind::RBracket);
-                skip_eols();
+                skip_newlines();
                 break;
             }
             keyword_only = false;
-            items.push_back(parse_expr(kContainer));
-            skip_eols();
+            items.push_back(parse_expr(kListItem));
+            skip_newlines();
             if (at(TokenKind::Bar)) {
                 advance();
-                skip_eols();
+                skip_newlines();
                 items.push_back(parse_expr(kContainer));
-                skip_eols();
+                skip_newlines();
                 tail = true;
                 break;
             }
             if (!at(TokenKind::Comma)) break;
             advance();
-            skip_eols();
+            skip_newlines();
         }
         expect(TokenKind::RBracket, open, "]");
         Node* list = branch(NodeKind::List, open.location, items);
@@ -1005,7 +1308,7 @@ class Parser {
 
     Node* parse_tuple() {
         Token open = advance();
-        skip_eols();
+        skip_newlines();
         std::vector<Node*> items;
         while (!at(TokenKind::RBrace)) {
             if (at(TokenKind::EndOfFile)) expect(TokenKind::RBrace, open, "}");
@@ -1014,14 +1317,14 @@ class Parser {
                 SourceLocation where = peek().location;
                 parse_keyword_pairs(kContainer, pairs, TokenKind::RBrace);
                 items.push_back(keyword_list(where, pairs));
-                skip_eols();
+                skip_newlines();
                 break;
             }
             items.push_back(parse_expr(kContainer));
-            skip_eols();
+            skip_newlines();
             if (!at(TokenKind::Comma)) break;
             advance();
-            skip_eols();
+            skip_newlines();
         }
         expect(TokenKind::RBrace, open, "}");
         return branch(NodeKind::Tuple, open.location, items);
@@ -1079,7 +1382,7 @@ class Parser {
     // `{...}` after `%` or `%Name`: pairs or an update.
     Node* parse_map_body(const Token& percent) {
         Token open = advance();
-        skip_eols();
+        skip_newlines();
         std::vector<Node*> items;
         Node* base = nullptr;
         auto keyword_pairs = [&] {
@@ -1095,14 +1398,14 @@ class Parser {
             if (at(TokenKind::EndOfFile)) expect(TokenKind::RBrace, open, "}");
             if (starts_keyword(peek())) {
                 keyword_pairs();
-                skip_eols();
+                skip_newlines();
                 break;
             }
             Node* key = parse_expr(kContainer, kPrecAssocKey);
-            skip_eols();
+            skip_newlines();
             if (at(TokenKind::Bar) && items.empty() && base == nullptr) {
                 advance();
-                skip_eols();
+                skip_newlines();
                 base = key;
                 continue;
             }
@@ -1111,13 +1414,13 @@ class Parser {
                 fail(peek().location, "syntax error: expected => or key: value in map");
             }
             const Token& arrow = advance();
-            skip_eols();
+            skip_newlines();
             Node* value = parse_expr(kContainer);
-            skip_eols();
+            skip_newlines();
             items.push_back(branch(NodeKind::Pair, arrow.location, {key, value}));
             if (!at(TokenKind::Comma)) break;
             advance();
-            skip_eols();
+            skip_newlines();
         }
         expect(TokenKind::RBrace, open, "}");
         if (base != nullptr) {
@@ -1205,11 +1508,28 @@ class Parser {
         for (const Node* part : parts) {
             if (part->kind != NodeKind::String) interpolated = true;
         }
-        // Without interpolation there is at most one literal part.
-        std::string_view text = parts.empty() ? std::string_view{} : parts.front()->text;
+        // Without interpolation the parts are literal chunks, and string literals interpolated
+        // as such (`"a#{"b"}"` is "ab").
+        std::string_view text;
+        if (!interpolated && parts.size() == 1) {
+            text = parts.front()->text;
+        } else if (!interpolated && parts.size() > 1) {
+            std::string joined;
+            for (const Node* part : parts) joined += part->text;
+            text = ast_.intern(joined);
+        }
         switch (string_kind) {
             case StringKind::QuotedAtom:
-                if (interpolated) unsupported(at, "interpolated atom");
+                if (interpolated) {
+                    // `:"a#{b}"` is :erlang.binary_to_atom("a#{b}", :utf8), as in Elixir
+                    Node* call =
+                        branch(NodeKind::RemoteCall, at,
+                               {atom(at, "erlang"), branch(NodeKind::InterpolatedString, at, parts),
+                                atom(at, "utf8")});
+                    call->text = ast_.intern("binary_to_atom");
+                    call->flags |= kParens;
+                    return call;
+                }
                 return atom(at, text);
             case StringKind::String:
             case StringKind::StringHeredoc:
@@ -1235,7 +1555,11 @@ class Parser {
                     content = branch(NodeKind::InterpolatedString, at, parts);
                 }
                 Node* node = branch(NodeKind::Sigil, at, {content});
-                node->sigil = start.sigil;
+                // `~S(..)`, `~C`, `~W`, `~R` differ from their lowercase forms only in how the
+                // content is read (no escapes, no interpolation), which is done by now.
+                node->sigil = start.sigil >= 'A' && start.sigil <= 'Z'
+                                  ? static_cast<char>(start.sigil - 'A' + 'a')
+                                  : start.sigil;
                 node->text = ast_.intern(end.text);
                 return node;
             }

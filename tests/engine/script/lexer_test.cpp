@@ -54,6 +54,39 @@ TEST(scriptLexer, NotInIsOneOperator) {
     EXPECT_EQ(kinds("not inside"), (std::vector{K::Not, K::Identifier, K::Eol, K::EndOfFile}));
 }
 
+TEST(scriptLexer, OperatorsBeforeSlashOrAfterDotAreNames) {
+    SourceFiles files;
+    auto toks = tokens(files, "&+/2 &<>/2 &and/2 Kernel.*(1) x.end a / b 1..2//3");
+    EXPECT_EQ(toks[1].kind, K::Identifier);
+    EXPECT_EQ(toks[1].text, "+");
+    EXPECT_EQ(toks[5].kind, K::Identifier);
+    EXPECT_EQ(toks[5].text, "<>");
+    EXPECT_EQ(toks[9].kind, K::Identifier);
+    EXPECT_EQ(toks[9].text, "and");
+    EXPECT_EQ(toks[14].kind, K::Identifier);  // Kernel . *
+    EXPECT_EQ(toks[14].text, "*");
+    EXPECT_EQ(toks[20].kind, K::Identifier);  // x . end
+    EXPECT_EQ(toks[20].text, "end");
+    EXPECT_EQ(toks[22].kind, K::Slash);  // a / b
+    EXPECT_EQ(toks[25].kind, K::Range);  // ranges and steps are unaffected
+    EXPECT_EQ(toks[27].kind, K::StepSlash);
+}
+
+TEST(scriptLexer, MergedSeparatorReportsTheSemicolon) {
+    SourceFiles files;
+    auto toks = tokens(files, "[1,\n ;2]");
+    ASSERT_GE(toks.size(), 4u);
+    EXPECT_EQ(toks[3].kind, K::Eol);
+    EXPECT_EQ(toks[3].text, ";");
+    EXPECT_EQ(toks[3].location.line, 2u);
+    EXPECT_EQ(toks[3].location.column, 2u);
+    // a ';' is not dropped before a closing bracket, unlike a newline
+    EXPECT_EQ(kinds("[1;]"),
+              (std::vector{K::LBracket, K::Integer, K::Eol, K::RBracket, K::Eol, K::EndOfFile}));
+    EXPECT_EQ(kinds("[1\n]"),
+              (std::vector{K::LBracket, K::Integer, K::RBracket, K::Eol, K::EndOfFile}));
+}
+
 TEST(scriptLexer, Numbers) {
     SourceFiles files;
     auto toks = tokens(files, "1_000 0xFF 0b11 0o7 1.5e3 1..2");

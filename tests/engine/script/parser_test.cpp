@@ -79,9 +79,14 @@ const Fixture kLiterals[] = {
     {"Booleans", "[true, false, nil]", "(list true false nil)"},
     {"StringEscapes", "\"a\\tb\\n\\\"c\\\" \\x41\\u00e9\\u{1F600}\"",
      "\"a\\tb\\n\\\"c\\\" A\xC3\xA9\xF0\x9F\x98\x80\""},
+    {"HexCodePointEscape", "\"\\x{41}\\x{e9}\"", "\"A\xC3\xA9\""},
     {"Interpolation", "\"a#{b}c\"", "(interp \"a\" b \"c\")"},
     {"InterpolationWithCall", "\"v=#{inspect(x, label: 1)}\"",
      "(interp \"v=\" (call inspect x (kw label: 1)))"},
+    {"InterpolatedStringLiteral", "\"a#{\"b\\\"c\"}d\"", "\"ab\\\"cd\""},
+    {"InterpolatedStringLiteralInHeredoc", "\"\"\"\n  x #{\"y\"}\n  \"\"\"", "\"x y\\n\""},
+    {"InterpolatedStringLiteralInCharlist", "'a#{\"b\"}'", "'ab'"},
+    {"InterpolatedStringLiteralInAtom", ":\"a#{\"b\"}\"", ":ab"},
     {"NestedInterpolation", "\"#{\"#{a}\"}\"", "(interp (interp a))"},
     {"InterpolationWithBraces", "\"#{%{a: 1}}\"", "(interp (map a: 1))"},
     {"EscapedInterpolation", "\"\\#{x}\"", "\"#{x}\""},
@@ -94,7 +99,9 @@ const Fixture kLiterals[] = {
     {"RegexSigil", "~r/a\\/b\\d/i", "(sigil r \"a/b\\\\d\" \"i\")"},
     {"WordSigil", "~w(a b c)a", "(sigil w \"a b c\" \"a\")"},
     {"StringSigilInterpolates", "~s[x#{y}]", "(sigil s (interp \"x\" y) \"\")"},
-    {"UppercaseSigilIsRaw", "~S(a#{b}\\n)", "(sigil S \"a#{b}\\\\n\" \"\")"},
+    {"UppercaseSigilIsRaw", "~S(a#{b}\\n)", "(sigil s \"a#{b}\\\\n\" \"\")"},
+    {"UppercaseRegexSigil", "~R/a\\d#{x}/i", "(sigil r \"a\\\\d#{x}\" \"i\")"},
+    {"UppercaseWordSigil", "~W(a#{b} c)a", "(sigil w \"a#{b} c\" \"a\")"},
     {"CharlistSigil", "~c\"ab\"", "(sigil c \"ab\" \"\")"},
     {"Aliases", "[MyApp.TaskSupervisor, Task]", "(list MyApp.TaskSupervisor Task)"},
     {"CurrentModule", "__MODULE__", "__MODULE__"},
@@ -234,6 +241,146 @@ const Fixture kFunctions[] = {
 };
 INSTANTIATE_TEST_SUITE_P(scriptFunctions, ParserFixture, ::testing::ValuesIn(kFunctions),
                          fixture_name);
+
+// ---- calls without parentheses as the only argument, operator names ----
+const Fixture kNoParensArguments[] = {
+    {"IfAsOnlyArgument", "IO.inspect(if false, do: :yes)",
+     "(call IO.inspect (call if false (kw do: :yes)))"},
+    {"ForAsOnlyArgument", "IO.inspect(for x <- 1..10, rem(x, 3) == 0, do: x)",
+     "(call IO.inspect (call for (<- x (.. 1 10)) (== (call rem x 3) 0) (kw do: x)))"},
+    {"WithAsOnlyArgument", "IO.inspect(with {:ok, a} <- {:ok, 1}, {:ok, b} <- {:ok, 2}, do: a + b)",
+     "(call IO.inspect (call with (<- (tuple :ok a) (tuple :ok 1)) (<- (tuple :ok b) (tuple :ok "
+     "2)) (kw do: (+ a b))))"},
+    {"NestedNoParensAsOnlyArgument", "f(g a, b)", "(call f (call g a b))"},
+    {"NoParensAsOnlyArgumentWithKeywords", "f(g a, b, c: 1)", "(call f (call g a b (kw c: 1)))"},
+    {"NoParensAsOnlyArgumentOfAnonymousCall", "f.(g a, b)", "(call. f (call g a b))"},
+    {"NoParensAsOnlyArgumentWithDoBlock", "f(if a do\n  1\nend)",
+     "(call f (call if a (kw do: (block 1))))"},
+    {"MatchWithNoParensAsOnlyArgument", "f(x = g a, b)", "(call f (= x (call g a b)))"},
+    {"OrdinaryArgumentsStillWork", "f(a, b, g(c))", "(call f a b (call g c))"},
+    {"KeywordValueEndsAtNextKey", "if a, do: f x, else: y",
+     "(call if a (kw do: (call f x) else: y))"},
+    {"OperatorCapture", "&+/2", "(&/ + 2)"},
+    {"OperatorCaptures", "[&*/2, &<>/2, &-/1, &==/2, &!/1, &and/2, &in/2]",
+     "(list (&/ * 2) (&/ <> 2) (&/ - 1) (&/ == 2) (&/ ! 1) (&/ and 2) (&/ in 2))"},
+    {"RemoteOperatorCapture", "&Kernel.+/2", "(&/ Kernel.+ 2)"},
+    {"ReduceWithOperatorCapture", "Enum.reduce(list, 0, &+/2)",
+     "(call Enum.reduce list 0 (&/ + 2))"},
+    {"RemoteOperatorCall", "Kernel.+(1, 2)", "(call Kernel.+ 1 2)"},
+    {"PipeIntoRemoteOperator", "2 ** 10 |> Kernel.*(1)", "(|> (** 2 10) (call Kernel.* 1))"},
+    {"RemoteWordOperatorCall", "Kernel.and(a, b)", "(call Kernel.and a b)"},
+    {"RemoteCallNamedLikeKeyword", "x.end", "(field x end)"},
+    {"PowerIsLeftAssociative", "2 ** 3 ** 2", "(** (** 2 3) 2)"},
+    {"DivisionStillDivides", "a / b", "(/ a b)"},
+    {"StepRangeStillParses", "1..10//2", "(..// 1 10 2)"},
+    {"Spec", "@spec f(integer) :: integer", "(@spec (:: (call f integer) integer))"},
+    {"TypeWithUnion", "@type t :: :a | :b | nil", "(@type (:: t (| :a (| :b nil))))"},
+    {"CallbackWithWhenKeywords", "@callback cb(term) :: {:ok, s} when s: term",
+     "(@callback (when (:: (call cb term) (tuple :ok s)) (kw s: term)))"},
+    {"SpecWithRemoteTypes", "@spec f([String.t()], keyword) :: %{optional(atom) => pid}",
+     "(@spec (:: (call f (list (call String.t)) keyword) (map (=> (call optional atom) pid))))"},
+    {"AttributeWithKeywords", "@doc since: \"1.0\"", "(@doc (kw since: \"1.0\"))"},
+    {"MultiAlias", "alias Foo.{Bar, Baz.Qux}", "(call alias (call Foo.{} Bar Baz.Qux))"},
+    {"ModuleMultiAlias", "alias __MODULE__.{A}", "(call alias (call __MODULE__.{} A))"},
+    {"InterpolatedAtom", ":\"a#{b}\"", "(call :erlang.binary_to_atom (interp \"a\" b) :utf8)"},
+    {"TrailingKeywordCommaInCall", "f(a: 1,)", "(call f (kw a: 1))"},
+    {"ListTailIsNotUnion", "[a, b | c]", "(list a b | c)"},
+    {"UnionInListTail", "[a | b | c]", "(list a | (| b c))"},
+    {"UnionInTuple", "{a | b}", "(tuple (| a b))"},
+    {"MapUpdateIsNotUnion", "%{m | a: 1}", "(map-update m a: 1)"},
+};
+INSTANTIATE_TEST_SUITE_P(scriptNoParensArguments, ParserFixture,
+                         ::testing::ValuesIn(kNoParensArguments), fixture_name);
+
+// ---- clause heads in parentheses ----
+const Fixture kParenthesizedHeads[] = {
+    {"FnParensTwoArgs", "fn (a, b) -> a + b end", "(fn (-> (a b) (block (+ a b))))"},
+    {"FnParensZeroArgs", "fn () -> :ok end", "(fn (-> () (block :ok)))"},
+    {"FnParensOneArg", "fn (x) -> x end", "(fn (-> (x) (block x)))"},
+    {"FnParensGuard", "fn (a, b) when a > b -> a\n  (_, b) -> b\nend",
+     "(fn (-> (a b) (when (> a b)) (block a)) (-> (_ b) (block b)))"},
+    {"FnParensPatterns", "fn ({:ok, v}, [h | _]) -> {v, h} end",
+     "(fn (-> ((tuple :ok v) (list h | _)) (block (tuple v h))))"},
+    {"ParenthesizedExpressionInBody", "fn x -> (x + 1) * 2 end",
+     "(fn (-> (x) (block (* (+ x 1) 2))))"},
+    {"ParenthesizedWhenStatement", "foo do\n  (x) when y\nend",
+     "(call foo (kw do: (block (when x y))))"},
+    {"CaseClauseInParens", "case x do\n  (1) -> :one\nend",
+     "(call case x (kw do: (clauses (-> (1) (block :one)))))"},
+};
+INSTANTIATE_TEST_SUITE_P(scriptParenthesizedHeads, ParserFixture,
+                         ::testing::ValuesIn(kParenthesizedHeads), fixture_name);
+
+// ---- bitstrings ----
+const Fixture kBitstrings[] = {
+    // Literal bytes and strings fold to the binary they denote (a String node).
+    {"LiteralBytesFoldToString", "<<1, 2, 3>>", "\"\\x01\\x02\\x03\""},
+    {"EmptyFoldsToEmptyString", "<<>>", "\"\""},
+    {"LiteralStringSegmentFolds", "<<\"abc\", 0>>", "\"abc\\x00\""},
+    {"LiteralBytesWrapLikeElixir", "<<256, -1, 104>>",
+     "\"\\x00\xFF"
+     "h\""},
+    {"NonLiteralStaysBitstring", "<<1, x>>", "(<<>> (:: 1 integer) (:: x integer))"},
+    {"SizedLiteralStaysBitstring", "<<1::16>>", "(<<>> (:: 1 integer (size 16)))"},
+    {"StringSegmentIsBinary", "<<x, \"abc\">>", "(<<>> (:: x integer) (:: \"abc\" binary))"},
+    {"InterpolatedStringSegment", "<<\"a#{b}\">>", "(<<>> (:: (interp \"a\" b) binary))"},
+    {"PrefixPattern", "<<\"pre\", rest::binary>> = s",
+     "(= (<<>> (:: \"pre\" binary) (:: rest binary)) s)"},
+    {"BinarySize", "<<head::binary-size(4), rest::bits>>",
+     "(<<>> (:: head binary (size 4)) (:: rest bitstring))"},
+    {"SizeFirst", "<<x::size(n)-binary>>", "(<<>> (:: x binary (size n)))"},
+    {"IntegerShorthandSize", "<<x::16>>", "(<<>> (:: x integer (size 16)))"},
+    {"SizeTimesUnit", "<<x::4*8>>", "(<<>> (:: x integer (size 4) (unit 8)))"},
+    {"SignedLittle", "<<x::signed-little-integer-size(32)>>",
+     "(<<>> (:: x integer (size 32) signed little))"},
+    {"IntegerThenEndianness", "<<x::16-little>>", "(<<>> (:: x integer (size 16) little))"},
+    {"Float", "<<f::float-32>>", "(<<>> (:: f float (size 32)))"},
+    {"Utf8", "<<c::utf8, rest::binary>>", "(<<>> (:: c utf8) (:: rest binary))"},
+    {"Unit", "<<x::size(2)-unit(16)>>", "(<<>> (:: x integer (size 2) (unit 16)))"},
+    {"BytesAndBitsAliases", "<<a::bytes, b::bits>>", "(<<>> (:: a binary) (:: b bitstring))"},
+    {"Native", "<<x::native-size(16)>>", "(<<>> (:: x integer (size 16) native))"},
+    {"ExpressionValue", "<<byte_size(x)::32, x::binary>>",
+     "(<<>> (:: (call byte_size x) integer (size 32)) (:: x binary))"},
+    {"NestedBitstring", "<< <<x>>::bitstring, 2>>",
+     "(<<>> (:: (<<>> (:: x integer)) bitstring) (:: 2 integer))"},
+    {"MultilineAndTrailingComma", "<<\n  x,\n  2,\n>>", "(<<>> (:: x integer) (:: 2 integer))"},
+    {"AsCallArgument", "IO.inspect(<<1, 2, 3>>)", "(call IO.inspect \"\\x01\\x02\\x03\")"},
+    {"NoParensArgument", "IO.inspect <<x>>", "(call IO.inspect (<<>> (:: x integer)))"},
+    {"Concat", "<<x>> <> \"a\"", "(<> (<<>> (:: x integer)) \"a\")"},
+    {"PinnedValue", "<<^x, y>> = b", "(= (<<>> (:: ^x integer) (:: y integer)) b)"},
+    {"SemicolonBeforeClosingParenOfBlock", "(a;)", "a"},
+    {"BitstringGenerator", "for <<c <- \"abc\">>, do: c",
+     "(call for (<<>> (<- (:: c integer) \"abc\")) (kw do: c))"},
+    {"BitstringGeneratorSeveralSegments", "for <<r::8, g::8 <- pixels>>, do: {r, g}",
+     "(call for (<<>> (:: r integer (size 8)) (<- (:: g integer (size 8)) pixels)) (kw do: "
+     "(tuple r g)))"},
+    {"BinaryPatternInListGenerator", "for <<a, b>> <- list, do: a",
+     "(call for (<- (<<>> (:: a integer) (:: b integer)) list) (kw do: a))"},
+    {"Underscore", "<<_::8, rest::binary>>", "(<<>> (:: _ integer (size 8)) (:: rest binary))"},
+};
+INSTANTIATE_TEST_SUITE_P(scriptBitstrings, ParserFixture, ::testing::ValuesIn(kBitstrings),
+                         fixture_name);
+
+TEST(scriptAst, BitSegmentFields) {
+    SourceFiles files;
+    const SourceFile& file = files.add("bits.exs", "<<x::signed-little-size(4)-unit(8), y>>");
+    ParseResult result = parse(file);
+    ASSERT_TRUE(result.ok());
+    const Node* bits = result.ast->root()->child(0);
+    ASSERT_EQ(bits->kind, NodeKind::Bitstring);
+    ASSERT_EQ(bits->children.size(), 2u);
+    const Node* first = bits->child(0);
+    EXPECT_EQ(first->kind, NodeKind::BitSegment);
+    EXPECT_EQ(first->bit_type, BitType::Integer);
+    ASSERT_EQ(first->children.size(), 2u);
+    EXPECT_EQ(first->child(1)->integer, 4);
+    EXPECT_EQ(first->arity, 8u);
+    EXPECT_EQ(first->modifiers, kBitSigned | kBitLittle);
+    const Node* second = bits->child(1);
+    EXPECT_EQ(second->children.size(), 1u);
+    EXPECT_EQ(second->arity, 1u);
+    EXPECT_EQ(second->modifiers, 0);
+}
 
 TEST(scriptAst, NodesCarryLocations) {
     SourceFiles files;
