@@ -95,6 +95,7 @@ std::string inspect_atom_remote(Atom atom);
 /// A module name as Elixir writes it in messages: `MyApp.Worker`, `:erlang`.
 std::string inspect_module(Atom module);
 /// Float formatting as Elixir prints it (shortest round-trip: 1.0, 0.1, 1.0e10, 1.0e-5).
+/// (Float.to_string follows a different rule: engine/script/stdlib/support.h.)
 std::string format_float(double value);
 
 /// String.Chars.to_string/1. Integers, floats, atoms (without colon; nil → ""), binaries as is,
