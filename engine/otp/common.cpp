@@ -334,6 +334,14 @@ Co<std::optional<Pid>> register_self(ProcessContext& ctx, Term name) {
     co_return std::nullopt;
 }
 
+Co<bool> register_or_refuse(ProcessContext& ctx, const Term& name, Pid starter, Ref ack) {
+    if (name.is_nil()) co_return true;
+    std::optional<Pid> taken = co_await register_self(ctx, name);
+    if (!taken) co_return true;
+    send_start_ack(ctx, starter, ack, error_tuple(tup({A(at().already_started), Term::pid(*taken)})));
+    co_return false;
+}
+
 Co<void> unregister_self(ProcessContext& ctx, Term name) {
     if (name.is_atom()) {
         if (ctx.whereis(name.as_atom()) == ctx.self()) ctx.unregister_name(name.as_atom());

@@ -97,6 +97,9 @@ inline OtpState& state(ProcessContext& ctx) {
 /// Returns the pid already holding the name, or nullopt when registration succeeded.
 Co<std::optional<Pid>> register_self(ProcessContext& ctx, Term name);
 Co<void> unregister_self(ProcessContext& ctx, Term name);
+/// A starting server registers `name` (if not nil). If another process holds it, the starter gets
+/// {:error, {:already_started, pid}} and this returns false: the new process must end.
+Co<bool> register_or_refuse(ProcessContext& ctx, const Term& name, Pid starter, Ref ack);
 /// Raises ArgumentError for a malformed name (as GenServer.start_link does).
 void validate_name(const Term& name);
 /// GenServer.whereis/1.

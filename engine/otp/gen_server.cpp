@@ -143,14 +143,7 @@ Co<void> gen_server_body(ProcessContext& ctx, Pid starter, Atom module, Term ini
                          Ref ack, Term ancestors) {
     ctx.dict_put(A(atom::dollar_ancestors), ancestors);
     ctx.dict_put(A(atom::dollar_initial_call), tup({A(module), A(at().init), Term::integer(1)}));
-    if (!name.is_nil()) {
-        std::optional<Pid> taken = co_await register_self(ctx, name);
-        if (taken) {
-            send_start_ack(ctx, starter, ack,
-                           error_tuple(tup({A(at().already_started), Term::pid(*taken)})));
-            co_return;
-        }
-    }
+    if (!co_await register_or_refuse(ctx, name, starter, ack)) co_return;
     Server s;
     s.module = module;
     s.name = name;

@@ -462,12 +462,7 @@ NATIVE(agent_server_handle_cast) {
 
 Co<void> registry_body(ProcessContext& ctx, Pid starter, Ref ack, Term name) {
     ctx.set_trap_exit(true);
-    std::optional<Pid> taken = co_await register_self(ctx, name);
-    if (taken) {
-        send_start_ack(ctx, starter, ack,
-                       error_tuple(tup({A(at().already_started), Term::pid(*taken)})));
-        co_return;
-    }
+    if (!co_await register_or_refuse(ctx, name, starter, ack)) co_return;
     send_start_ack(ctx, starter, ack, ok_tuple(Term::pid(ctx.self())));
     for (;;) {
         auto m = co_await ctx.receive([](const Term&) { return true; }, Timeout::infinity());

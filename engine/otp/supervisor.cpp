@@ -443,14 +443,7 @@ Co<void> static_sup_body(ProcessContext& ctx, Pid starter, Ref ack, Atom module,
     ctx.dict_put(A(atom::dollar_initial_call),
                  tup({A(at().supervisor), A(module), Term::integer(1)}));
     ctx.set_trap_exit(true);
-    if (!name.is_nil()) {
-        std::optional<Pid> taken = co_await register_self(ctx, name);
-        if (taken) {
-            send_start_ack(ctx, starter, ack,
-                           error_tuple(tup({A(at().already_started), Term::pid(*taken)})));
-            co_return;
-        }
-    }
+    if (!co_await register_or_refuse(ctx, name, starter, ack)) co_return;
     auto sup = std::make_shared<StaticSupervisor>();
     StaticSupervisor& s = *sup;
     s.name = name;
@@ -906,14 +899,7 @@ Co<void> dynamic_sup_body(ProcessContext& ctx, Pid starter, Ref ack, Atom module
     ctx.dict_put(A(atom::dollar_initial_call),
                  tup({A(at().DynamicSupervisor), A(at().init), Term::integer(1)}));
     ctx.set_trap_exit(true);
-    if (!name.is_nil()) {
-        std::optional<Pid> taken = co_await register_self(ctx, name);
-        if (taken) {
-            send_start_ack(ctx, starter, ack,
-                           error_tuple(tup({A(at().already_started), Term::pid(*taken)})));
-            co_return;
-        }
-    }
+    if (!co_await register_or_refuse(ctx, name, starter, ack)) co_return;
     DynamicState s;
     s.name = name;
     s.task_supervisor = task_supervisor;
