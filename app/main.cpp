@@ -7,10 +7,10 @@
 #include <string_view>
 
 #include "app/export_command.h"
-#include "app/gui_runner.h"
 #include "app/run_command.h"
 #include "ui/export_options.h"
 #include "ui/main_window.h"
+#include "ui/scenario_launcher.h"
 
 namespace {
 
@@ -94,7 +94,7 @@ int main(int argc, char** argv) {
         return tasklens::ui::kExitBadUsage;
     }
     tasklens::ui::MainWindow window;
-    tasklens::app::connectScenarioRunner(window);
+    tasklens::ui::connectScenarioRunner(window);
     if (positional.size() == 1 && !window.openTraceFile(positional[0]))
         return tasklens::ui::kExitBadUsage;
     if (parser.isSet(sample)) window.openSampleTrace();

@@ -427,6 +427,8 @@ void MainWindow::exportCurrentView() {
         QMessageBox::warning(this, QStringLiteral("Export failed"), error);
 }
 
+QString MainWindow::consoleText() const { return console_->toPlainText(); }
+
 void MainWindow::showRunErrors(const QString& text) {
     console_->appendPlainText(text);
     statusBar()->showMessage(text.section(QLatin1Char('\n'), 0, 0), 10000);

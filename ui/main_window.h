@@ -42,6 +42,9 @@ class MainWindow : public QMainWindow {
     /// Selects a process by registered name or pid; false if there is none.
     bool selectProcess(const QString& name_or_pid);
     ViewState* viewState() const { return state_; }
+    /// The trace the views show (nullptr before the first one).
+    const trace::TraceModel* traceModel() const { return model_.get(); }
+    QString consoleText() const;
 
   signals:
     /// The user asked to run the scenario in the editor (the app wires this to the engine).

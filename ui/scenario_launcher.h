@@ -1,13 +1,11 @@
 #pragma once
 // Runs the scenario the gallery/editor asks for on a worker thread and shows its trace.
 namespace tasklens::ui {
-class MainWindow;
-}
 
-namespace tasklens::app {
+class MainWindow;
 
 /// Connects MainWindow::runScenarioRequested to the engine. Each request runs to completion on
 /// its own thread (the GUI stays responsive) and the finished trace replaces the window's.
-void connectScenarioRunner(ui::MainWindow& window);
+void connectScenarioRunner(MainWindow& window);
 
-}  // namespace tasklens::app
+}  // namespace tasklens::ui

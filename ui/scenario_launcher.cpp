@@ -1,4 +1,4 @@
-#include "app/gui_runner.h"
+#include "ui/scenario_launcher.h"
 
 // Engine headers before Qt's: Qt's `emit` macro would rewrite ProcessContext::emit.
 #include "engine/script/scenario_runner.h"
@@ -14,10 +14,10 @@
 
 #include "ui/main_window.h"
 
-namespace tasklens::app {
-void connectScenarioRunner(ui::MainWindow& window) {
-    QObject::connect(&window, &ui::MainWindow::runScenarioRequested, &window,
-                     [target = QPointer<ui::MainWindow>(&window)](const QString& source, const QString& name) {
+namespace tasklens::ui {
+void connectScenarioRunner(MainWindow& window) {
+    QObject::connect(&window, &MainWindow::runScenarioRequested, &window,
+                     [target = QPointer<MainWindow>(&window)](const QString& source, const QString& name) {
                          std::thread([target, source = source.toStdString(), name = name.toStdString()] {
                              trace::EventLog log;
                              std::ostringstream out;
@@ -46,4 +46,4 @@ void connectScenarioRunner(ui::MainWindow& window) {
                      });
 }
 
-}  // namespace tasklens::app
+}  // namespace tasklens::ui
