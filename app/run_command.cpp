@@ -1,7 +1,5 @@
 #include "app/run_command.h"
 
-// Engine headers come before Qt's: Qt defines `emit` as a macro, which would rewrite
-// ProcessContext::emit in runtime.h.
 #include "engine/script/scenario_runner.h"
 #include "engine/trace/event_log.h"
 #include "engine/trace/trace_file.h"

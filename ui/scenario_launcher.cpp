@@ -1,6 +1,5 @@
 #include "ui/scenario_launcher.h"
 
-// Engine headers before Qt's: Qt's `emit` macro would rewrite ProcessContext::emit.
 #include "engine/script/scenario_runner.h"
 #include "engine/trace/event_log.h"
 #include "engine/trace/trace_model.h"

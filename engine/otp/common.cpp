@@ -448,7 +448,7 @@ void reply_to(ProcessContext& ctx, const Term& from, Term reply) {
         e.kind = trace::EventKind::Reply;
         e.peer = to;
         if (from.element(1).is_reference()) e.ref = from.element(1).as_reference();
-        ctx.emit(std::move(e));
+        ctx.record_event(std::move(e));
     }
     ctx.send(to, tup({from.element(1), std::move(reply)}));
 }
@@ -519,7 +519,7 @@ void emit_child_event(ProcessContext& ctx, trace::EventKind kind, Pid child, con
     e.peer = child;
     e.value = value;
     e.text = short_text(id);
-    ctx.emit(std::move(e));
+    ctx.record_event(std::move(e));
 }
 
 Term Caught::exit_reason() const {

@@ -59,7 +59,7 @@ void emit_give_up(ProcessContext& ctx) {
     trace::Event e;
     e.kind = trace::EventKind::SupervisorGiveUp;
     e.text = "reached_max_restart_intensity";
-    ctx.emit(std::move(e));
+    ctx.record_event(std::move(e));
 }
 
 Term supervisor_report_map(ProcessContext& ctx, const Term& name, Atom context, const Term& reason,

@@ -170,7 +170,7 @@ void put_task_caller(ProcessContext& ctx, const Term& callers, const Term& mfa) 
         e.kind = trace::EventKind::Caller;
         if (callers.is_cons() && callers.head().is_pid()) e.peer = callers.head().as_pid();
         e.text = "Task " + task_description(mfa);
-        ctx.emit(std::move(e));
+        ctx.record_event(std::move(e));
     }
 }
 
@@ -194,7 +194,7 @@ void send_task_reply(ProcessContext& ctx, Pid owner, const Term& reply_to, const
         e.kind = trace::EventKind::Reply;
         e.peer = to;
         if (ref.is_reference()) e.ref = ref.as_reference();
-        ctx.emit(std::move(e));
+        ctx.record_event(std::move(e));
     }
     ctx.send(to, tup({ref, std::move(result)}));
 }

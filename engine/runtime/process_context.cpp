@@ -453,7 +453,7 @@ void ProcessContext::write_console(std::string_view text, bool to_stderr) {
     }
 }
 
-void ProcessContext::emit(trace::Event event) {
+void ProcessContext::record_event(trace::Event event) {
     Runtime::Impl& rt = process_.rt;
     if (!rt.sink) return;
     event.pid = process_.pid;

@@ -251,7 +251,7 @@ public:
     // --- output and events ---------------------------------------------------------------
     void write_console(std::string_view text, bool to_stderr = false);
     /// Records an event about this process (fills seq, time and pid). No-op when recording is off.
-    void emit(trace::Event event);
+    void record_event(trace::Event event);
     bool recording() const noexcept;
 
 private:

@@ -233,7 +233,7 @@ TEST(Events, NothingIsRecordedWithoutASinkAndSetEventSinkTurnsRecordingOn) {
         trace::Event e;
         e.kind = EventKind::Log;
         e.text = "custom";
-        ctx.emit(e);
+        ctx.record_event(e);
         co_return;
     });
     rt.run();
