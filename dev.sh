@@ -3,6 +3,7 @@
 #   ./dev.sh run [ARGS...]   build, then run the app (GUI; headless demo + images without a display)
 #   ./dev.sh test            build, then run every test (ctest: unit, model, conformance)
 #   ./dev.sh build           build only
+#   ./dev.sh package         build, then the Debian package (build/<preset>/tasklens_*.deb)
 # Environment: PRESET (default dev), JOBS (default nproc).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -34,6 +35,11 @@ cmd="${1:-run}"
 [ $# -gt 0 ] && shift
 case "$cmd" in
     build) build ;;
+    package)
+        build
+        (cd "build/$preset" && cpack -G DEB)
+        ls "build/$preset"/tasklens_*.deb
+        ;;
     test)
         build
         ctest --preset "$preset" -j "$jobs" "$@"
@@ -47,5 +53,5 @@ case "$cmd" in
         fi
         exec "$app" "$@"
         ;;
-    *) echo "usage: ./dev.sh run [ARGS...] | test | build" >&2; exit 2 ;;
+    *) echo "usage: ./dev.sh run [ARGS...] | test | build | package" >&2; exit 2 ;;
 esac
