@@ -6,7 +6,9 @@
 #include <cstring>
 #include <string_view>
 
+#include "app/compare_command.h"
 #include "app/export_command.h"
+#include "app/record_command.h"
 #include "app/run_command.h"
 #include "ui/export_options.h"
 #include "ui/main_window.h"
@@ -16,7 +18,9 @@ namespace {
 
 /// Subcommands never open a window, so they must run without a display.
 bool isHeadlessSubcommand(int argc, char** argv) {
-    return argc > 1 && std::strcmp(argv[1], "export") == 0;
+    return argc > 1 &&
+           (std::strcmp(argv[1], "export") == 0 || std::strcmp(argv[1], "compare") == 0 ||
+            std::strcmp(argv[1], "record") == 0);
 }
 
 /// A first argument that is neither an option, a subcommand nor a trace file is a typo; say so
@@ -31,8 +35,10 @@ bool isUnknownCommand(int argc, char** argv) {
 
 int main(int argc, char** argv) {
     // run and demo build their own (core or offscreen) application: a plain run needs no display.
-    if (argc > 1 && std::strcmp(argv[1], "run") == 0) return tasklens::app::runRunCommand(argc, argv);
-    if (argc > 1 && std::strcmp(argv[1], "demo") == 0) return tasklens::app::runDemoCommand(argc, argv);
+    if (argc > 1 && std::strcmp(argv[1], "run") == 0)
+        return tasklens::app::runRunCommand(argc, argv);
+    if (argc > 1 && std::strcmp(argv[1], "demo") == 0)
+        return tasklens::app::runDemoCommand(argc, argv);
     if (isUnknownCommand(argc, argv)) {
         std::fprintf(stderr, "tasklens: unknown command '%s' (try tasklens --help)\n", argv[1]);
         return tasklens::ui::kExitBadUsage;
@@ -48,15 +54,23 @@ int main(int argc, char** argv) {
     const QStringList args = QApplication::arguments();
     if (args.size() > 1 && args[1] == QLatin1String("export"))
         return tasklens::app::runExportCommand(args);
+    if (args.size() > 1 && args[1] == QLatin1String("compare"))
+        return tasklens::app::runCompareCommand(args);
+    if (args.size() > 1 && args[1] == QLatin1String("record"))
+        return tasklens::app::runRecordCommand(args);
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral(
         "A process observer for Elixir's Task/Supervisor model.\n\n"
         "Commands:\n"
         "  tasklens [TRACE.jsonl]          open the main window (optionally with a trace)\n"
-        "  tasklens run SCENARIO.exs ...   run a scenario headless, like `elixir SCENARIO.exs` (see run --help)\n"
+        "  tasklens run SCENARIO.exs ...   run a scenario headless, like `elixir SCENARIO.exs` "
+        "(see run --help)\n"
         "  tasklens demo [NAME] [--out DIR] run a built-in demo headless and write its images\n"
-        "  tasklens export TRACE.jsonl ... render a trace to images headless (see export --help)"));
+        "  tasklens export TRACE.jsonl ... render a trace to images headless (see export --help)\n"
+        "  tasklens record APP.exs ...     run a script on the real BEAM and record a trace (see "
+        "record --help)\n"
+        "  tasklens compare A.jsonl B.jsonl compare two traces of one program structurally"));
     parser.addHelpOption();
     parser.addVersionOption();
     parser.addPositionalArgument(QStringLiteral("trace"),
