@@ -151,6 +151,11 @@ defmodule Tasklens.Tracer do
 
     write_line(state, header)
     :ok = :logger.add_handler(:tasklens_tracer, Tasklens.Tracer.LogHandler, %{level: :all, config: %{tracer: self()}})
+    # Supervisor reports are info and error events; a program that silences Logger
+    # (`Logger.configure(level: :none)`) would silence them for the tracer too. A module level
+    # lets them through to the handlers, where Elixir's own handler still drops them (they are
+    # SASL reports) unless handle_sasl_reports is set.
+    :logger.set_module_level([:supervisor], :info)
     :net_kernel.monitor_nodes(true)
 
     # A pattern only applies to a loaded module.
@@ -195,6 +200,7 @@ defmodule Tasklens.Tracer do
   defp finish(state) do
     :erlang.trace(:all, false, [:all])
     :logger.remove_handler(:tasklens_tracer)
+    :logger.unset_module_level([:supervisor])
     state = note_dropped(state, :erlang.monotonic_time())
     state = flush(state)
 
@@ -311,7 +317,7 @@ defmodule Tasklens.Tracer do
   defp event(state, _pid, _tag, _a, _ts), do: state
 
   defp event(state, pid, :spawn, child, {m, f, args}, ts) do
-    if elixir_machinery?(m, f, args) do
+    if elixir_machinery?(m, f, args) or not MapSet.member?(state.traced, pid) do
       # Code.require_file's own helpers (the compiler and lexical tracker) are not the program.
       try do
         :erlang.trace(child, false, [:all])
@@ -395,7 +401,7 @@ defmodule Tasklens.Tracer do
     name = Atom.to_string(m)
 
     (String.starts_with?(name, "elixir_") and not Regex.match?(~r/^elixir_compiler_\d+$/, name)) or
-      m in [Kernel.LexicalTracker, Kernel.ParallelCompiler, Kernel.ErrorHandler]
+      m in [Kernel.LexicalTracker, Kernel.ParallelCompiler, Kernel.ErrorHandler, Module.ParallelChecker]
   end
 
   defp machinery_module?(_), do: false
@@ -608,7 +614,11 @@ defmodule Tasklens.Tracer do
   # --- writing ---------------------------------------------------------------------------------
 
   defp emit(state, ts, kind, pid, fields) do
-    if MapSet.member?(state.ignored, pid) or Enum.any?(fields, &ignored_peer?(state, &1)),
+    # Only the program's processes: not Elixir's helpers, nor what they spawned before they
+    # were untraced.
+    outside = pid != nil and not MapSet.member?(state.traced, pid)
+
+    if outside or MapSet.member?(state.ignored, pid) or Enum.any?(fields, &ignored_peer?(state, &1)),
       do: state,
       else: do_emit(state, ts, kind, pid, fields)
   end
