@@ -7,7 +7,7 @@ bin="$1"
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-measure() { /usr/bin/time -f "%U %S %M" -o "$work/time" "$@" >"$work/out" 2>/dev/null; awk '{printf "%.2f %d", $1 + $2, $3}' "$work/time"; }
+measure() { /usr/bin/time -f "%U %S %M" -o "$work/time" "$@" >"$work/out" 2>/dev/null; awk '{printf "%.2f %d\n", $1 + $2, $3}' "$work/time"; }
 read -r plain_cpu plain_rss < <(measure elixir "$here/tracer_overhead.exs")
 read -r traced_cpu traced_rss < <(measure "$bin" record "$here/tracer_overhead.exs" --trace "$work/trace.jsonl")
 events=$(($(wc -l <"$work/trace.jsonl") - 1))

@@ -145,6 +145,10 @@ Structure build(std::span<const Event> events) {
                 p->exit_event = e;
                 p->exit_class = ev.reason_class;
                 p->exit_text = normalize_identities(ev.text);
+                // {reason, stacktrace}: stack entries name files and line numbers the two
+                // runtimes do not share; the reason is what must agree.
+                if (const size_t stack = p->exit_text.find(", [{"); stack != std::string::npos)
+                    p->exit_text.resize(stack);
                 break;
             case EventKind::Caller:
                 if (!p->caller) {

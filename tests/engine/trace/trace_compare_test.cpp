@@ -103,6 +103,21 @@ TEST(TraceCompare, MissingChildAndExitReason) {
                     HasSubstr("process script: exit Normal :normal vs Crash {:timeout, 5000}")));
 }
 
+TEST(TraceCompare, ExitStacktracesAreNotCompared) {
+    TraceBuilder a, b;
+    a.spawn(0, 1, 0, "s")
+        .exit(1, 1, "{%RuntimeError{message: \"x\"}, [{:elixir_compiler_0, :f, 0, []}]}",
+              ExitReasonClass::Crash);
+    b.spawn(0, 1, 0, "s")
+        .exit(1, 1, "{%RuntimeError{message: \"x\"}, [{:elixir_compiler_1, :g, 0, [file: 'a']}]}",
+              ExitReasonClass::Crash);
+    EXPECT_TRUE(compare_traces(a.events(), b.events()).equal);
+    TraceBuilder c;
+    c.spawn(0, 1, 0, "s")
+        .exit(1, 1, "{%RuntimeError{message: \"y\"}, [{:m, :f, 0, []}]}", ExitReasonClass::Crash);
+    EXPECT_FALSE(compare_traces(a.events(), c.events()).equal);
+}
+
 TEST(TraceCompare, CallerMustBeTheMatchingProcess) {
     TraceBuilder a, b;
     a.spawn(0, 1, 0, "s").spawn(1, 2, 1, "sup").spawn(2, 3, 2, "Task").caller(2, 3, 1);
