@@ -167,9 +167,9 @@ void CodeEditor::paintGutter(QPaintEvent* event) {
             const int number = block.blockNumber() + 1;
             painter.setPen(block.blockNumber() == current ? colors.gutter_current_text
                                                           : colors.gutter_text);
-            painter.drawText(QRectF(kMarkerWidth, top, gutter_->width() - kMarkerWidth - 6,
-                                    line_height),
-                             Qt::AlignRight | Qt::AlignVCenter, QString::number(number));
+            painter.drawText(
+                QRectF(kMarkerWidth, top, gutter_->width() - kMarkerWidth - 6, line_height),
+                Qt::AlignRight | Qt::AlignVCenter, QString::number(number));
             if (number == error_line_) {
                 // A filled disc with a white bar: visible at a glance, explained by its tooltip.
                 painter.save();

@@ -10,11 +10,11 @@ namespace {
 // delimiter of a one-line-delimiter sigil.
 enum Continues : int {
     kNone = 0,
-    kString = 1,          // "... spanning lines
-    kStringHeredoc = 2,   // """
-    kCharlist = 3,        // '... spanning lines
-    kCharlistHeredoc = 4, // '''
-    kSigil = 5,           // ~s( ... spanning lines
+    kString = 1,           // "... spanning lines
+    kStringHeredoc = 2,    // """
+    kCharlist = 3,         // '... spanning lines
+    kCharlistHeredoc = 4,  // '''
+    kSigil = 5,            // ~s( ... spanning lines
     kSigilHeredocDouble = 6,
     kSigilHeredocSingle = 7,
 };
@@ -41,16 +41,56 @@ bool isLetter(QChar c) {
 
 bool isKeyword(QStringView word) {
     static const QStringView keywords[] = {
-        u"def",       u"defp",          u"defmodule",    u"defmacro",      u"defmacrop",
-        u"defstruct", u"defexception",  u"defdelegate",  u"defguard",      u"defguardp",
-        u"defimpl",   u"defprotocol",   u"defoverridable", u"do",          u"end",
-        u"fn",        u"case",          u"cond",         u"with",          u"receive",
-        u"after",     u"else",          u"rescue",       u"catch",         u"try",
-        u"if",        u"unless",        u"for",          u"when",          u"in",
-        u"not",       u"and",           u"or",           u"true",          u"false",
-        u"nil",       u"import",        u"alias",        u"require",       u"use",
-        u"quote",     u"unquote",       u"unquote_splicing", u"raise",     u"reraise",
-        u"throw",     u"__MODULE__",    u"__ENV__",      u"__CALLER__",    u"__DIR__",
+        u"def",
+        u"defp",
+        u"defmodule",
+        u"defmacro",
+        u"defmacrop",
+        u"defstruct",
+        u"defexception",
+        u"defdelegate",
+        u"defguard",
+        u"defguardp",
+        u"defimpl",
+        u"defprotocol",
+        u"defoverridable",
+        u"do",
+        u"end",
+        u"fn",
+        u"case",
+        u"cond",
+        u"with",
+        u"receive",
+        u"after",
+        u"else",
+        u"rescue",
+        u"catch",
+        u"try",
+        u"if",
+        u"unless",
+        u"for",
+        u"when",
+        u"in",
+        u"not",
+        u"and",
+        u"or",
+        u"true",
+        u"false",
+        u"nil",
+        u"import",
+        u"alias",
+        u"require",
+        u"use",
+        u"quote",
+        u"unquote",
+        u"unquote_splicing",
+        u"raise",
+        u"reraise",
+        u"throw",
+        u"__MODULE__",
+        u"__ENV__",
+        u"__CALLER__",
+        u"__DIR__",
     };
     for (QStringView keyword : keywords)
         if (word == keyword) return true;
@@ -233,7 +273,8 @@ class LineScanner {
                     return;
                 }
                 add(start, start + 1, token);
-                if (!quoted(start + 1, c, true, token, makeState(is_string ? kString : kCharlist, true)))
+                if (!quoted(start + 1, c, true, token,
+                            makeState(is_string ? kString : kCharlist, true)))
                     return;
                 continue;
             }
@@ -249,8 +290,7 @@ class LineScanner {
                 if (at(i_ + 1) == u'"') {
                     const int start = i_;
                     add(start, start + 2, ElixirToken::Atom);
-                    if (!quoted(start + 2, u'"', true, ElixirToken::Atom,
-                                makeState(kString, true)))
+                    if (!quoted(start + 2, u'"', true, ElixirToken::Atom, makeState(kString, true)))
                         return;
                     continue;
                 }
@@ -313,11 +353,10 @@ class LineScanner {
     }
 
     int operatorAtomLength(int i) const {
-        static const QStringView operators[] = {u"<<>>", u"|||", u"&&&", u"<<<", u">>>", u"===",
-                                                u"!==", u"|>",  u"<>",  u"++",  u"--",  u"==",
-                                                u"!=",  u"<=",  u">=",  u"&&",  u"||",  u"..",
-                                                u"+",   u"-",   u"*",   u"/",   u"<",   u">",
-                                                u"!",   u"^",   u"%",   u"{}",  u"="};
+        static const QStringView operators[] = {
+            u"<<>>", u"|||", u"&&&", u"<<<", u">>>", u"===", u"!==", u"|>", u"<>", u"++",
+            u"--",   u"==",  u"!=",  u"<=",  u">=",  u"&&",  u"||",  u"..", u"+",  u"-",
+            u"*",    u"/",   u"<",   u">",   u"!",   u"^",   u"%",   u"{}", u"="};
         for (QStringView op : operators)
             if (startsWith(i, op)) return static_cast<int>(op.size());
         return 0;
@@ -385,9 +424,11 @@ class LineScanner {
         int end = start + 1;
         while (end < n_ && isIdentifierChar(s_[end])) ++end;
         if (!capital && end < n_ && (s_[end] == u'?' || s_[end] == u'!')) ++end;
-        const bool after_dot = start > 0 && s_[start - 1] == u'.' && (start < 2 || s_[start - 2] != u'.');
+        const bool after_dot =
+            start > 0 && s_[start - 1] == u'.' && (start < 2 || s_[start - 2] != u'.');
         i_ = end;
-        // `key: value` (a keyword key) needs whitespace after the colon, which tells it from `a::b`.
+        // `key: value` (a keyword key) needs whitespace after the colon, which tells it from
+        // `a::b`.
         if (at(end) == u':' && at(end + 1) != u':' && (end + 1 >= n_ || at(end + 1).isSpace())) {
             add(start, end + 1, ElixirToken::Atom);
             i_ = end + 1;
@@ -397,7 +438,8 @@ class LineScanner {
             add(start, end, ElixirToken::Module);
             return;
         }
-        if (!after_dot && isKeyword(s_.mid(start, end - start))) add(start, end, ElixirToken::Keyword);
+        if (!after_dot && isKeyword(s_.mid(start, end - start)))
+            add(start, end, ElixirToken::Keyword);
     }
 
     QStringView s_;
@@ -437,9 +479,9 @@ int ElixirHighlighter::tokenOf(const QTextFormat& format) {
 void ElixirHighlighter::buildFormats() {
     const SyntaxColors& colors = syntaxColors(scheme_);
     const QColor by_token[kElixirTokenCount] = {
-        colors.keyword, colors.atom,    colors.module, colors.string,
-        colors.interpolation, colors.charlist, colors.sigil, colors.comment,
-        colors.number,  colors.attribute, colors.capture};
+        colors.keyword,       colors.atom,      colors.module, colors.string,
+        colors.interpolation, colors.charlist,  colors.sigil,  colors.comment,
+        colors.number,        colors.attribute, colors.capture};
     for (int i = 0; i < kElixirTokenCount; ++i) {
         QTextCharFormat format;
         format.setForeground(by_token[i]);

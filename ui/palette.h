@@ -51,18 +51,18 @@ CanvasScheme canvasSchemeFor(const QPalette& palette);
 
 /// Everything a canvas paints that is not a state, reason, arrow or role colour.
 struct CanvasColors {
-    QColor background;      ///< the canvas itself
-    QColor text;            ///< titles, names
-    QColor dim_text;        ///< secondary text, dead processes, empty-state hints
-    QColor grid;            ///< grid lines and separators
-    QColor zebra;           ///< every other lane
-    QColor highlight_band;  ///< the selected lane / row
-    QColor box_fill;        ///< a live process box
-    QColor dead_box_fill;   ///< a dead (ghosted) process box
+    QColor background;        ///< the canvas itself
+    QColor text;              ///< titles, names
+    QColor dim_text;          ///< secondary text, dead processes, empty-state hints
+    QColor grid;              ///< grid lines and separators
+    QColor zebra;             ///< every other lane
+    QColor highlight_band;    ///< the selected lane / row
+    QColor box_fill;          ///< a live process box
+    QColor dead_box_fill;     ///< a dead (ghosted) process box
     QColor label_background;  ///< behind text drawn over lines (arrow verbs, badges)
     QColor link;
     QColor monitor;
-    QColor cursor;  ///< the time cursor and selection outlines
+    QColor cursor;            ///< the time cursor and selection outlines
     QColor callers_accent;    ///< the $callers chain in the lineage
     QColor ancestors_accent;  ///< the $ancestors chain in the lineage
 };

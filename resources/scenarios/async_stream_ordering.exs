@@ -1,8 +1,8 @@
 # Task.async_stream: ordered vs unordered results, and max_concurrency capping the tasks in flight
-# Four jobs take 1000, 300, 600 and 200 ms. With max_concurrency: 2 only two run at a time: a new
+# Four jobs take 2000, 300, 900 and 500 ms. With max_concurrency: 2 only two run at a time: a new
 # one starts when one finishes. ordered: true (the default) hands results back in input order,
 # ordered: false as soon as each finishes. With max_concurrency: 4 all four run at once.
-durations = [1_000, 300, 600, 200]
+durations = [2_000, 300, 900, 500]
 
 job = fn ms ->
   Process.sleep(ms)

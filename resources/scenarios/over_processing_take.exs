@@ -9,7 +9,7 @@ results =
   |> Task.async_stream(
     fn i ->
       Agent.update(StartedJobs, &[i | &1])
-      Process.sleep(200 + 100 * i)
+      Process.sleep(200 + 200 * i)
       IO.puts("job #{i} finished")
       i * i
     end,

@@ -1,10 +1,10 @@
 # Task.yield polls a task without giving up on it; yield || shutdown gives up cleanly
-# A report task takes 1.5 s: the caller polls it every 400 ms and keeps working in between.
+# A report task takes 2.1 s: the caller polls it every 600 ms and keeps working in between.
 # Then the idiom from the Task docs, `Task.yield(task, t) || Task.shutdown(task)`, gets a fast
 # result in time and shuts a slow task down, so no process is left behind.
 defmodule Poller do
   def poll(task, round) do
-    case Task.yield(task, 400) do
+    case Task.yield(task, 600) do
       {:ok, result} ->
         IO.puts("poll #{round}: got #{inspect(result)}")
 
@@ -22,7 +22,7 @@ defmodule Poller do
   end
 end
 
-report = Task.async(fn -> Process.sleep(1_500); :report_ready end)
+report = Task.async(fn -> Process.sleep(2_100); :report_ready end)
 Poller.poll(report, 1)
 
 fast = Task.async(fn -> Process.sleep(300); :fast_result end)
