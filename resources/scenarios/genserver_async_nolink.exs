@@ -40,7 +40,7 @@ defmodule Thumbnailer do
   defp resize("corrupt.png"), do: Process.sleep(300) && raise(ArgumentError, "bad header")
 
   defp resize(image) do
-    Process.sleep(800)
+    Process.sleep(1_200)
     "thumb_" <> image
   end
 end
@@ -54,7 +54,7 @@ children = [
 
 callers =
   for image <- ["cat.png", "corrupt.png", "dog.png"] do
-    Process.sleep(200)
+    Process.sleep(500)
     Task.async(fn -> {image, Thumbnailer.render(image)} end)
   end
 
