@@ -259,7 +259,11 @@ void CodeEditor::keyPressEvent(QKeyEvent* event) {
 void CodeEditor::changeEvent(QEvent* event) {
     QPlainTextEdit::changeEvent(event);
     if (event->type() == QEvent::PaletteChange) applyScheme();
-    if (event->type() == QEvent::FontChange) updateGutterWidth();
+    if (event->type() == QEvent::FontChange) {
+        // A caller's setFont (e.g. the system fixed font) keeps tabs two columns wide.
+        setTabStopDistance(QFontMetricsF(font()).horizontalAdvance(QLatin1Char(' ')) * kIndent);
+        updateGutterWidth();
+    }
 }
 
 void CodeEditor::applyScheme() {

@@ -6,11 +6,16 @@
 {:ok, _} = Task.Supervisor.start_link(name: Lineage.TaskSupervisor)
 Process.register(self(), :script)
 
-describe = fn pids ->
-  # A registered process appears by name in $ancestors; the outer task has no name.
-  Enum.map(pids, fn
+# An entry is a pid or, for a registered process, its name: say which process it is either way.
+describe = fn entries ->
+  Enum.map(entries, fn
     name when is_atom(name) -> inspect(name)
-    pid -> if pid == Process.whereis(:script), do: ":script", else: "the outer task"
+    pid ->
+      cond do
+        pid == Process.whereis(:script) -> ":script"
+        pid == Process.whereis(Lineage.TaskSupervisor) -> "Lineage.TaskSupervisor"
+        true -> "the outer task"
+      end
   end)
 end
 
