@@ -5,7 +5,8 @@
 {:ok, _} =
   Supervisor.start_link(
     [{PartitionSupervisor, child_spec: Task.Supervisor, name: Jobs.Partitions, partitions: 4}],
-    strategy: :one_for_one
+    strategy: :one_for_one,
+    name: Jobs.Root
   )
 
 partition_of =

@@ -1,6 +1,6 @@
 # Restart intensity and escalation: a crash loop exhausts one supervisor, then its parent
 # Shop.Root (max 1 restart in 5 s) supervises Shop.Workers (max 3 restarts in 5 s), which
-# supervises a permanent Flaky worker that crashes 300 ms after every start. After its 4th crash
+# supervises a permanent Flaky worker that crashes 500 ms after every start. After its 4th crash
 # Shop.Workers gives up and exits with :shutdown; Shop.Root restarts it once, the loop goes on,
 # and Shop.Root gives up too. The script traps exits and reports how the root ended.
 Logger.configure(level: :none)
@@ -31,7 +31,7 @@ defmodule Workers do
 end
 
 {:ok, root} =
-  Supervisor.start_link([{Workers, 300}],
+  Supervisor.start_link([{Workers, 500}],
     strategy: :one_for_one,
     max_restarts: 1,
     max_seconds: 5,
