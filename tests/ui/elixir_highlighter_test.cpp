@@ -3,6 +3,7 @@
 #include "ui/elixir_highlighter.h"
 
 #include <gtest/gtest.h>
+#include <QAbstractTextDocumentLayout>
 #include <QTextBlock>
 #include <QTextDocument>
 #include <QTextLayout>
@@ -163,6 +164,9 @@ int tokenAt(const QTextDocument& document, int line, int column) {
 
 TEST(ElixirHighlighter, FormatsADocumentAndFollowsEdits) {
     QTextDocument document;
+    // As in an editor: QTextDocument reports edits (contentsChange, which the highlighter
+    // follows) only once it has a layout.
+    document.documentLayout();
     ElixirHighlighter highlighter(&document);
     document.setPlainText("@doc \"\"\"\nend here is text\n\"\"\"\nend");
     EXPECT_EQ(tokenAt(document, 0, 0), static_cast<int>(T::Attribute));
@@ -181,7 +185,9 @@ TEST(ElixirHighlighter, FormatsADocumentAndFollowsEdits) {
 TEST(ElixirHighlighter, UsesThePaletteColoursOfTheScheme) {
     QTextDocument document;
     ElixirHighlighter highlighter(&document);
+    document.documentLayout();
     document.setPlainText(":ok");
+    ASSERT_FALSE(document.firstBlock().layout()->formats().isEmpty());
     const auto colorAt = [&] {
         return document.firstBlock().layout()->formats().front().format.foreground().color();
     };
