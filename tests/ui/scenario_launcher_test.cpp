@@ -48,8 +48,7 @@ TEST(ScenarioLauncher, RunRequestShowsTheFinishedTraceInTheWindow) {
 TEST(ScenarioLauncher, CompileErrorGoesToTheConsole) {
     MainWindow window;
     connectScenarioRunner(window);
-    emit window.runScenarioRequested(QStringLiteral("x = [1, 2\nIO.puts(x)\n"),
-                                     QStringLiteral("broken.exs"));
+    emit window.runScenarioRequested(QStringLiteral("x = [1, 2\nIO.puts(x)\n"), QStringLiteral("broken.exs"));
     ASSERT_TRUE(waitFor([&] { return window.consoleText().contains(QStringLiteral("error:")); }));
     EXPECT_TRUE(window.consoleText().contains(QStringLiteral("broken.exs:2:1")));
 }
