@@ -1,10 +1,13 @@
 #include "ui/lineage_view.h"
 
 #include <QFontMetricsF>
+#include <QKeyEvent>
 #include <QMouseEvent>
 #include <QPainter>
 #include <QPainterPath>
+#include <QWheelEvent>
 #include <algorithm>
+#include <cmath>
 
 #include "ui/palette.h"
 #include "ui/process_box.h"
@@ -75,9 +78,9 @@ void drawVerbArrow(QPainter& painter, QPointF from, QPointF to, const QString& v
     const QLineF line(from, to);
     box.moveCenter(line.center() + QPointF(0, -box.height() / 2 - 3));
     painter.setPen(Qt::NoPen);
-    painter.setBrush(QColor(255, 255, 255, 230));
+    painter.setBrush(canvasColors().label_background);
     painter.drawRect(box);
-    painter.setPen(color.darker(120));
+    painter.setPen(activeCanvasScheme() == CanvasScheme::Dark ? color : color.darker(120));
     painter.drawText(box, Qt::AlignCenter, verb);
 }
 
@@ -95,8 +98,9 @@ QString dictionaryText(const char* key, const std::vector<LineageEntry>& chain) 
 QTransform paintLineage(QPainter& painter, QSizeF size, const LineageData& lineage,
                         const LineagePaintOptions& options) {
     const LineageLayout layout = layoutLineage(lineage);
+    const CanvasColors& colors = canvasColors();
     painter.save();
-    painter.fillRect(QRectF(QPointF(0, 0), size), Qt::white);
+    painter.fillRect(QRectF(QPointF(0, 0), size), colors.background);
     const double scale = std::min({size.width() / layout.natural_size.width(),
                                    size.height() / layout.natural_size.height(), 1.6});
     QTransform transform;
@@ -111,7 +115,7 @@ QTransform paintLineage(QPainter& painter, QSizeF size, const LineageData& linea
                                  QStringLiteral(" ") +
                                  QString::fromStdString(formatPid(lineage.subject.process.pid));
     painter.setFont(uiFont(17, true));
-    painter.setPen(kTextColor);
+    painter.setPen(colors.text);
     painter.drawText(
         QRectF(kMargin, kMargin - 10, layout.natural_size.width(), kHeader),
         Qt::AlignLeft | Qt::AlignVCenter,
@@ -119,17 +123,17 @@ QTransform paintLineage(QPainter& painter, QSizeF size, const LineageData& linea
 
     // Row headings say what each chain means, in the words of the Task docs.
     painter.setFont(uiFont(13, true));
-    painter.setPen(QColor(190, 105, 0));
+    const QColor call_color = colors.callers_accent;
+    const QColor spawn_color = colors.ancestors_accent;
+    painter.setPen(call_color);
     painter.drawText(QRectF(kMargin, layout.callers_y - kRowHeading, 900, kRowHeading - 4),
                      Qt::AlignLeft | Qt::AlignBottom,
                      QStringLiteral("$callers \u2014 who asked for it (your code)"));
-    painter.setPen(QColor(31, 79, 140));
+    painter.setPen(spawn_color);
     painter.drawText(QRectF(kMargin, layout.ancestors_y - kRowHeading, 900, kRowHeading - 4),
                      Qt::AlignLeft | Qt::AlignBottom,
                      QStringLiteral("$ancestors \u2014 who started and supervises it"));
 
-    const QColor call_color(190, 105, 0);
-    const QColor spawn_color(31, 79, 140);
     const bool subject_is_task = lineage.subject.process.role == ProcessRole::Task;
     // Callers row: outer caller -> ... -> direct caller -> process.
     for (size_t i = 0; i < layout.callers.size(); ++i) {
@@ -184,7 +188,7 @@ QTransform paintLineage(QPainter& painter, QSizeF size, const LineageData& linea
 
     if (lineage.callers.empty() || lineage.ancestors.empty()) {
         painter.setFont(uiFont(12));
-        painter.setPen(kDimTextColor);
+        painter.setPen(colors.dim_text);
         const double y = lineage.callers.empty() ? layout.callers_y : layout.ancestors_y;
         painter.drawText(QRectF(kMargin, y, 600, kBoxStyle.size.height()),
                          Qt::AlignLeft | Qt::AlignVCenter,
@@ -195,7 +199,8 @@ QTransform paintLineage(QPainter& painter, QSizeF size, const LineageData& linea
 
     // The raw dictionary values, as Process.info would print them.
     painter.setFont(monoFont(12));
-    painter.setPen(QColor(70, 70, 70));
+    painter.setPen(activeCanvasScheme() == CanvasScheme::Dark ? colors.text.darker(115)
+                                                              : QColor(70, 70, 70));
     const double dict_y = layout.ancestors_y + kBoxStyle.size.height() + 24;
     painter.drawText(QRectF(kMargin, dict_y, layout.natural_size.width(), 20), Qt::AlignLeft,
                      dictionaryText("$callers", lineage.callers));
@@ -214,15 +219,30 @@ QTransform paintLineage(QPainter& painter, QSizeF size, const LineageData& linea
     return transform;
 }
 
+QTransform CanvasZoom::transform() const {
+    return QTransform(scale, 0, 0, scale, offset.x(), offset.y());
+}
+
+void CanvasZoom::zoomAt(QPointF anchor, double factor) {
+    const double new_scale = std::clamp(scale * factor, kMinScale, kMaxScale);
+    // Keep the fitted point under the anchor: anchor = offset + scale * p before and after.
+    offset = anchor - (anchor - offset) * (new_scale / scale);
+    scale = new_scale;
+}
+
 LineageView::LineageView(QWidget* parent) : QWidget(parent) {
     setMinimumSize(320, 200);
     setAttribute(Qt::WA_OpaquePaintEvent);
+    setFocusPolicy(Qt::StrongFocus);
+    setCursor(Qt::OpenHandCursor);
+    setToolTip(QStringLiteral(
+        "Ctrl+wheel or +/- to zoom, drag or wheel to pan, Home to fit; click a box to select it"));
 }
 
 void LineageView::setViewState(ViewState* state) {
     if (state_) disconnect(state_, nullptr, this, nullptr);
     state_ = state;
-    connect(state_, &ViewState::selectedPidChanged, this, &LineageView::refresh);
+    connect(state_, &ViewState::selectedPidChanged, this, &LineageView::selectedPidChanged);
     connect(state_, &ViewState::cursorChanged, this, &LineageView::refresh);
     refresh();
 }
@@ -232,23 +252,44 @@ void LineageView::setLineageProvider(LineageProvider provider) {
     refresh();
 }
 
+void LineageView::selectedPidChanged() {
+    // Another process has another lineage: show it whole.
+    zoom_.reset();
+    refresh();
+}
+
 void LineageView::refresh() {
     if (provider_ && state_ && state_->selectedPid().valid())
         lineage_ = provider_(state_->selectedPid(), static_cast<int64_t>(state_->cursorUs()));
     update();
 }
 
+void LineageView::resetZoom() {
+    zoom_.reset();
+    update();
+}
+
+void LineageView::zoomAt(QPointF anchor, double factor) {
+    zoom_.zoomAt(anchor, factor);
+    update();
+}
+
 void LineageView::paintEvent(QPaintEvent*) {
     QPainter painter(this);
+    ScopedCanvasScheme scheme(palette());
+    const CanvasColors& colors = canvasColors();
+    painter.fillRect(rect(), colors.background);
     if (!state_ || !state_->selectedPid().valid()) {
-        painter.fillRect(rect(), Qt::white);
-        painter.setPen(kDimTextColor);
+        hit_boxes_.clear();
+        painter.setPen(colors.dim_text);
         painter.setFont(uiFont(14));
         painter.drawText(rect(), Qt::AlignCenter,
                          QStringLiteral("Select a process to see its $callers and $ancestors."));
         return;
     }
-    transform_ = paintLineage(painter, size(), lineage_);
+    painter.setTransform(zoom_.transform());
+    transform_ = paintLineage(painter, size(), lineage_) * zoom_.transform();
+    painter.resetTransform();
     // Hit boxes mirror the layout so a click on a box selects that process.
     hit_boxes_.clear();
     const LineageLayout layout = layoutLineage(lineage_);
@@ -258,11 +299,96 @@ void LineageView::paintEvent(QPaintEvent*) {
     for (size_t i = 0; i < layout.ancestors.size(); ++i)
         hit_boxes_.push_back(
             {transform_.mapRect(layout.ancestors[i]), lineage_.ancestors[i].process.pid});
+    if (!zoom_.isFit()) {
+        painter.setFont(uiFont(11));
+        painter.setPen(colors.dim_text);
+        painter.drawText(rect().adjusted(0, 0, -8, -6), Qt::AlignRight | Qt::AlignBottom,
+                         QStringLiteral("%1%  \u2014  Home to fit").arg(qRound(zoom_.scale * 100)));
+    }
+}
+
+std::optional<Pid> LineageView::pidAt(QPointF position) const {
+    for (const auto& [box, pid] : hit_boxes_)
+        if (box.contains(position)) return pid;
+    return std::nullopt;
 }
 
 void LineageView::mousePressEvent(QMouseEvent* event) {
-    for (const auto& [rect, pid] : hit_boxes_)
-        if (rect.contains(event->position()) && state_) state_->setSelectedPid(pid);
+    if (event->button() != Qt::LeftButton) return;
+    press_ = event->position();
+    last_drag_ = event->position();
+    dragging_ = false;
+}
+
+void LineageView::mouseMoveEvent(QMouseEvent* event) {
+    if (!press_ || !(event->buttons() & Qt::LeftButton)) return;
+    // A few pixels of slack so a click that wobbles still selects.
+    if (!dragging_ && (event->position() - *press_).manhattanLength() < 4) return;
+    if (!dragging_) setCursor(Qt::ClosedHandCursor);
+    dragging_ = true;
+    zoom_.panBy(event->position() - last_drag_);
+    last_drag_ = event->position();
+    update();
+}
+
+void LineageView::mouseReleaseEvent(QMouseEvent* event) {
+    if (event->button() != Qt::LeftButton || !press_) return;
+    if (!dragging_ && state_)
+        if (const auto pid = pidAt(event->position())) state_->setSelectedPid(*pid);
+    press_.reset();
+    dragging_ = false;
+    setCursor(Qt::OpenHandCursor);
+}
+
+void LineageView::wheelEvent(QWheelEvent* event) {
+    const QPoint delta = event->angleDelta();
+    if (event->modifiers() & Qt::ControlModifier) {
+        // 120 units (one notch) zoom by 20%.
+        zoomAt(event->position(), std::pow(1.2, delta.y() / 120.0));
+    } else if (event->modifiers() & Qt::ShiftModifier) {
+        zoom_.panBy(QPointF(delta.y() / 2.0, 0));
+        update();
+    } else {
+        zoom_.panBy(QPointF(delta.x() / 2.0, delta.y() / 2.0));
+        update();
+    }
+    event->accept();
+}
+
+void LineageView::keyPressEvent(QKeyEvent* event) {
+    const QPointF center = QRectF(rect()).center();
+    constexpr double kStep = 40;
+    switch (event->key()) {
+        case Qt::Key_Plus:
+        case Qt::Key_Equal:
+            zoomAt(center, 1.25);
+            break;
+        case Qt::Key_Minus:
+            zoomAt(center, 1 / 1.25);
+            break;
+        case Qt::Key_Home:
+        case Qt::Key_0:
+            resetZoom();
+            break;
+        case Qt::Key_Left:
+            zoom_.panBy({kStep, 0});
+            update();
+            break;
+        case Qt::Key_Right:
+            zoom_.panBy({-kStep, 0});
+            update();
+            break;
+        case Qt::Key_Up:
+            zoom_.panBy({0, kStep});
+            update();
+            break;
+        case Qt::Key_Down:
+            zoom_.panBy({0, -kStep});
+            update();
+            break;
+        default:
+            QWidget::keyPressEvent(event);
+    }
 }
 
 }  // namespace tasklens::ui

@@ -10,6 +10,111 @@ using trace::ExitReasonClass;
 using trace::WaitKind;
 using trace::WaitOutcome;
 
+namespace {
+thread_local CanvasScheme active_scheme = CanvasScheme::Light;
+}  // namespace
+
+bool isDarkPalette(const QPalette& palette) {
+    return palette.color(QPalette::Active, QPalette::Window).lightnessF() < 0.5;
+}
+
+CanvasScheme canvasSchemeFor(const QPalette& palette) {
+    return isDarkPalette(palette) ? CanvasScheme::Dark : CanvasScheme::Light;
+}
+
+const CanvasColors& canvasColors(CanvasScheme scheme) {
+    static const CanvasColors light{
+        .background = {255, 255, 255},
+        .text = kTextColor,
+        .dim_text = kDimTextColor,
+        .grid = {220, 220, 220},
+        .zebra = {246, 247, 249},
+        .highlight_band = {255, 243, 196},
+        .box_fill = {255, 255, 255},
+        .dead_box_fill = {245, 245, 245},
+        .label_background = {255, 255, 255, 230},
+        .link = kLinkColor,
+        .monitor = kMonitorColor,
+        .cursor = kCursorColor,
+        .callers_accent = {190, 105, 0},
+        .ancestors_accent = {31, 79, 140},
+    };
+    // Dark: a neutral grey-blue canvas; accents lightened so they keep their contrast.
+    static const CanvasColors dark{
+        .background = {30, 32, 36},
+        .text = {225, 228, 232},
+        .dim_text = {140, 145, 152},
+        .grid = {62, 66, 72},
+        .zebra = {38, 41, 46},
+        .highlight_band = {72, 62, 30},
+        .box_fill = {44, 47, 53},
+        .dead_box_fill = {36, 38, 42},
+        .label_background = {30, 32, 36, 230},
+        .link = {235, 100, 100},
+        .monitor = {180, 135, 225},
+        .cursor = {255, 160, 40},
+        .callers_accent = {240, 160, 60},
+        .ancestors_accent = {110, 165, 235},
+    };
+    return scheme == CanvasScheme::Dark ? dark : light;
+}
+
+const CanvasColors& canvasColors() {
+    return canvasColors(active_scheme);
+}
+
+CanvasScheme activeCanvasScheme() {
+    return active_scheme;
+}
+
+ScopedCanvasScheme::ScopedCanvasScheme(CanvasScheme scheme) : previous_(active_scheme) {
+    active_scheme = scheme;
+}
+
+ScopedCanvasScheme::~ScopedCanvasScheme() {
+    active_scheme = previous_;
+}
+
+const SyntaxColors& syntaxColors(CanvasScheme scheme) {
+    static const SyntaxColors light{
+        .keyword = {0, 0, 170},
+        .atom = {0, 120, 140},
+        .module = {140, 70, 0},
+        .string = {0, 128, 0},
+        .interpolation = {150, 0, 150},
+        .charlist = {60, 130, 60},
+        .sigil = {160, 60, 110},
+        .comment = {120, 120, 120},
+        .number = {180, 80, 0},
+        .attribute = {110, 60, 160},
+        .capture = {200, 40, 90},
+        .current_line = {255, 250, 214},
+        .gutter_background = {244, 244, 244},
+        .gutter_text = {150, 150, 150},
+        .gutter_current_text = {40, 40, 40},
+        .error_marker = {214, 39, 40},
+    };
+    static const SyntaxColors dark{
+        .keyword = {120, 160, 255},
+        .atom = {90, 200, 210},
+        .module = {230, 180, 100},
+        .string = {150, 210, 120},
+        .interpolation = {225, 130, 225},
+        .charlist = {120, 185, 110},
+        .sigil = {230, 130, 170},
+        .comment = {125, 132, 140},
+        .number = {240, 150, 90},
+        .attribute = {190, 150, 240},
+        .capture = {255, 110, 150},
+        .current_line = {44, 48, 56},
+        .gutter_background = {34, 36, 40},
+        .gutter_text = {110, 115, 122},
+        .gutter_current_text = {215, 220, 225},
+        .error_marker = {240, 80, 80},
+    };
+    return scheme == CanvasScheme::Dark ? dark : light;
+}
+
 QColor stateColor(SpanState state) {
     switch (state) {
         case SpanState::Running:
@@ -53,7 +158,8 @@ QColor exitColor(ExitReasonClass reason) {
         case ExitReasonClass::Shutdown:
             return {31, 119, 180};
         case ExitReasonClass::Killed:
-            return {20, 20, 20};
+            return activeCanvasScheme() == CanvasScheme::Dark ? QColor(225, 225, 225)
+                                                              : QColor(20, 20, 20);
         case ExitReasonClass::Crash:
             return {214, 39, 40};
     }
@@ -128,7 +234,8 @@ QColor outcomeColor(WaitOutcome outcome) {
         case WaitOutcome::Down:
             return kMonitorColor;
         case WaitOutcome::Killed:
-            return {20, 20, 20};
+            return activeCanvasScheme() == CanvasScheme::Dark ? QColor(225, 225, 225)
+                                                              : QColor(20, 20, 20);
     }
     return Qt::black;
 }
@@ -172,7 +279,8 @@ QColor roleColor(ProcessRole role) {
         case ProcessRole::Task:
             return {160, 100, 0};
         case ProcessRole::Process:
-            return {40, 40, 40};
+            return activeCanvasScheme() == CanvasScheme::Dark ? QColor(200, 200, 200)
+                                                              : QColor(40, 40, 40);
     }
     return Qt::black;
 }

@@ -1,6 +1,7 @@
-# Tasklens demo: a small application — a supervisor with a Task.Supervisor, a GenServer that
-# hands work to tasks (one succeeds, one crashes, one is too slow), and a worker that crashes and
-# is restarted. Watch the tree change, the restart counter, and the await windows on the timeline.
+# A small application: a supervisor, a task supervisor, a GenServer handing out tasks, a crashing worker
+# A supervisor with a Task.Supervisor, a GenServer that hands work to tasks (one succeeds, one
+# crashes, one is too slow), and a worker that crashes and is restarted. Watch the tree change,
+# the restart counter, and the await windows on the timeline.
 Logger.configure(level: :none)
 
 defmodule Demo.Fetcher do
