@@ -103,7 +103,7 @@ MainWindow::MainWindow(QWidget* parent)
     // at 60): enough to watch, and the cursor moves with virtual time even when nothing happens.
     live_timer_ = new QTimer(this);
     live_timer_->setInterval(50);
-    connect(live_timer_, &QTimer::timeout, this, &MainWindow::refreshLiveViews);
+    connect(live_timer_, &QTimer::timeout, this, [this] { refreshLiveViews(); });
     connect(controller_, &RunController::consoleOutput, this, &MainWindow::appendConsole);
     connect(controller_, &RunController::stateChanged, this, [this](RunState state) {
         if (state == RunState::Running)
@@ -183,6 +183,10 @@ void MainWindow::buildViews() {
         state_->setSelectedPid(pid);
         pictures_->setCurrentWidget(lineage_);
     });
+    // The plot and the tab bar would otherwise ask for ~800 px (legend row, label column):
+    // explicit minimums let the window fit 1280x800 and a doubled scale factor.
+    timeline_->setMinimumSize(320, 200);
+    pictures_->setMinimumSize(320, 160);
     auto* central = new QSplitter(Qt::Vertical);
     central->addWidget(pictures_);
     central->addWidget(timeline_);
@@ -254,6 +258,10 @@ void MainWindow::buildDocks() {
         if (error_line_ > 0) clearErrorMarker();
         updateRunActions();
     });
+    // Small minimum widths, so the window fits 1280x800 and a doubled scale factor.
+    scenario_panel->setMinimumWidth(160);
+    gallery_->setMinimumWidth(120);
+    editor_->setMinimumWidth(120);
     auto* scenario_dock = new QDockWidget(QStringLiteral("Scenario"), this);
     scenario_dock->setObjectName(QStringLiteral("scenarios"));
     scenario_dock->setWidget(scenario_panel);
@@ -296,6 +304,8 @@ void MainWindow::buildDocks() {
     process_layout->setContentsMargins(0, 0, 0, 0);
     process_layout->addWidget(search);
     process_layout->addWidget(process_table_);
+    process_panel->setMinimumWidth(140);
+    process_table_->setMinimumWidth(120);
     auto* process_dock = new QDockWidget(QStringLiteral("Processes"), this);
     process_dock->setObjectName(QStringLiteral("processes"));
     process_dock->setWidget(process_panel);
@@ -308,6 +318,7 @@ void MainWindow::buildDocks() {
         if (url.scheme() == QLatin1String("pid"))
             state_->setSelectedPid(Pid::from_packed(url.path().toULongLong()));
     });
+    inspector_->setMinimumWidth(120);
     auto* inspector_dock = new QDockWidget(QStringLiteral("Process inspector"), this);
     inspector_dock->setObjectName(QStringLiteral("inspector"));
     inspector_dock->setWidget(inspector_);
@@ -337,6 +348,8 @@ void MainWindow::buildDocks() {
             state_->setSelectedPid(Pid::from_packed(packed.toULongLong()));
     });
     event_kind_filter_ = new QComboBox;
+    event_kind_filter_->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    event_kind_filter_->setMinimumContentsLength(10);
     struct Preset {
         const char* name;
         std::vector<trace::EventKind> kinds;  // empty: all but scheduling
@@ -374,12 +387,14 @@ void MainWindow::buildDocks() {
         kinds.reset(size_t(trace::EventKind::StateChange));
         event_filter_->setKindsShown(kinds);
     }
-    event_process_filter_ = new QCheckBox(QStringLiteral("Selected process only"));
+    event_process_filter_ = new QCheckBox(QStringLiteral("Selected process"));
+    event_process_filter_->setToolTip(QStringLiteral("Only events about the selected process"));
     connect(event_process_filter_, &QCheckBox::toggled, this, [this](bool on) {
         event_filter_->setProcess(on ? state_->selectedPid() : Pid{});
         followCursorInEventLog();
     });
-    event_follow_ = new QCheckBox(QStringLiteral("Follow the time cursor"));
+    event_follow_ = new QCheckBox(QStringLiteral("Follow cursor"));
+    event_follow_->setToolTip(QStringLiteral("Select the event at the time cursor"));
     event_follow_->setChecked(true);
     auto* log_panel = new QWidget;
     auto* log_layout = new QVBoxLayout(log_panel);
@@ -580,7 +595,7 @@ int64_t MainWindow::liveEdgeUs() const {
     return active ? std::max(model_->end_time(), controller_->virtualNowUs()) : model_->end_time();
 }
 
-void MainWindow::refreshLiveViews() {
+void MainWindow::refreshLiveViews(bool rebuild_now) {
     if (!live_ || !model_ || model_ != controller_->pump()->model()) return;
     controller_->pump()->drain();
     process_model_->refresh();
@@ -592,7 +607,7 @@ void MainWindow::refreshLiveViews() {
     const qint64 interval = std::max<qint64>(100, 4 * timeline_rebuild_cost_ms_);
     const bool stale = model_->event_count() != timeline_events_ ||
                        (timeline_data_ && double(liveEdgeUs()) > timeline_data_->range.end_us);
-    if (stale && (settled || !since_timeline_rebuild_.isValid() ||
+    if (stale && (settled || rebuild_now || !since_timeline_rebuild_.isValid() ||
                   since_timeline_rebuild_.elapsed() >= interval))
         rebuildTimeline();
     else
@@ -794,7 +809,7 @@ void MainWindow::updateStatus() {
     run_status_->setText(
         QStringLiteral("%1 %2 \u00b7 virtual %3 \u00b7 %4 events")
             .arg(state == RunState::Running ? QStringLiteral("\u25b6 Running")
-                                            : QStringLiteral("\u23f8 Paused"),
+                                            : QStringLiteral("Paused"),
                  state == RunState::Running ? pace : QString(),
                  QString::fromStdString(formatDuration(double(controller_->virtualNowUs()))),
                  QLocale().toString(controller_->pump()->model()->event_count())));

@@ -90,8 +90,9 @@ class MainWindow : public QMainWindow {
     ProcessListModel* processModel() const { return process_model_; }
     EventLogModel* eventModel() const { return event_model_; }
     EventLogFilterModel* eventFilter() const { return event_filter_; }
-    /// Brings the views up to date with the live trace now (tests, screenshots).
-    void refreshLiveViews();
+    /// Brings the views up to date with the live trace. The timeline's layout is rebuilt at a
+    /// rate that follows its cost, or now with `rebuild_now` (tests, screenshots, breakpoints).
+    void refreshLiveViews(bool rebuild_now = false);
     /// Runs the editor's scenario (F5 when idle). `paused`: stop before its first event.
     void runScenario(bool paused = false);
     /// Moves the editor's cursor to a line and column (1-based) and focuses it.

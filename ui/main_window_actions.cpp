@@ -155,7 +155,7 @@ void MainWindow::buildActions() {
         else if (controller_->state() != RunState::Running)
             runScenario();
     });
-    QAction* pause = make(QStringLiteral("pause"), QStringLiteral("\u23f8 Pause"), Qt::Key_Space);
+    QAction* pause = make(QStringLiteral("pause"), QStringLiteral("Pause"), Qt::Key_Space);
     pause->setToolTip(QStringLiteral("Pause or continue the run (Space)"));
     connect(pause, &QAction::triggered, this, [this] {
         if (controller_->state() == RunState::Running)
@@ -163,7 +163,7 @@ void MainWindow::buildActions() {
         else if (controller_->state() == RunState::Paused)
             controller_->resume();
     });
-    QAction* step = make(QStringLiteral("step"), QStringLiteral("\u23ed Step"), Qt::Key_F10);
+    QAction* step = make(QStringLiteral("step"), QStringLiteral("Step"), Qt::Key_F10);
     step->setToolTip(QStringLiteral("Run to the next event, then pause (F10)"));
     connect(step, &QAction::triggered, this, [this] {
         if (controller_->state() == RunState::Running || controller_->state() == RunState::Paused) {
@@ -265,7 +265,7 @@ void MainWindow::buildRunToolbar() {
     bar->addWidget(new QLabel(QStringLiteral(" Time ")));
     time_slider_ = new QSlider(Qt::Horizontal);
     time_slider_->setRange(0, kSliderSteps);
-    time_slider_->setMinimumWidth(160);
+    time_slider_->setMinimumWidth(80);
     time_slider_->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
     time_slider_->setFocusPolicy(Qt::NoFocus);
     time_slider_->setToolTip(QStringLiteral("The time cursor: every view shows this moment"));
@@ -298,9 +298,7 @@ void MainWindow::updateRunActions() {
         ->setText(state == RunState::Paused ? QStringLiteral("\u25b6 Continue")
                                             : QStringLiteral("\u25b6 Run"));
     action(QStringLiteral("pause"))->setEnabled(active);
-    action(QStringLiteral("pause"))
-        ->setText(state == RunState::Paused ? QStringLiteral("\u23f5 Continue (Space)")
-                                            : QStringLiteral("\u23f8 Pause"));
+    action(QStringLiteral("pause"))->setText(QStringLiteral("Pause"));
     action(QStringLiteral("step"))
         ->setEnabled(state == RunState::Paused || (!active && has_source));
     action(QStringLiteral("stop"))->setEnabled(active);
@@ -675,7 +673,8 @@ void MainWindow::applyBreakpointActions() {
 }
 
 void MainWindow::onBreakpointHit(quint64 seq, const QString& description) {
-    refreshLiveViews();
+    // The trace window must reach the event before the cursor can be put on it.
+    refreshLiveViews(true);
     int row = event_model_->rowOfSeq(seq);
     if (row < 0) return;
     QModelIndex shown = event_filter_->mapFromSource(event_model_->index(row, 0));

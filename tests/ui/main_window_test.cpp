@@ -171,9 +171,8 @@ TEST(MainWindow, ABreakpointHitIsSelectedInTheEventLog) {
     window.runController()->setBreakpoints({{BreakKind::Escalation, {}}});
     QSignalSpy hit(window.runController(), &RunController::breakpointHit);
     window.runScenario();
-    ASSERT_TRUE(waitFor([&] {
-        return hit.count() == 1 && window.runController()->state() == RunState::Paused;
-    }));
+    ASSERT_TRUE(waitFor(
+        [&] { return hit.count() == 1 && window.runController()->state() == RunState::Paused; }));
     const QModelIndexList rows = window.eventTable()->selectionModel()->selectedRows();
     ASSERT_EQ(rows.size(), 1);
     EXPECT_EQ(rows[0].data(KindRole).toInt(), int(trace::EventKind::SupervisorGiveUp));

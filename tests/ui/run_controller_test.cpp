@@ -244,7 +244,8 @@ TEST(RunController, StopsARunawayCpuLoopAndAScenarioThatSpawnsForever) {
         RunController controller;
         controller.setSpeed(0);
         controller.start(QStringLiteral("runaway.exs"), source);
-        ASSERT_TRUE(waitFor([&] { return controller.virtualNowUs() > 20'000; }));
+        ASSERT_TRUE(waitFor([&] { return controller.pump()->model()->event_count() > 5'000; }))
+            << source.toStdString();
         controller.pause();
         EXPECT_EQ(controller.state(), RunState::Paused);
         controller.stop();

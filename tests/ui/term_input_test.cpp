@@ -25,7 +25,7 @@ TEST(TermInput, ReadsLiteralTerms) {
     EXPECT_EQ(roundTrip("[1 | 2]"), "[1 | 2]");
     EXPECT_EQ(roundTrip("pid(\"0.5.0\")"), "#PID<0.5.0>");
     EXPECT_EQ(roundTrip("pid(0, 7, 0)"), "#PID<0.7.0>");
-    EXPECT_EQ(roundTrip("'ab'"), "~c\"ab\"");
+    EXPECT_EQ(roundTrip("'ab'"), "'ab'");
 }
 
 TEST(TermInput, RefusesWhatIsNotALiteralWithAReason) {
