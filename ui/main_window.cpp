@@ -612,6 +612,8 @@ void MainWindow::refreshLiveViews(bool rebuild_now) {
         rebuildTimeline();
     else
         applyLiveCursor();
+    // A pause or the end is a moment to read: the log shows the event at the cursor.
+    if (settled || rebuild_now) followCursorInEventLog();
     emit liveViewsRefreshed();
 }
 
@@ -688,6 +690,10 @@ void MainWindow::setFollowingLive(bool follow) {
 
 void MainWindow::followCursorInEventLog() {
     if (!event_follow_ || !event_follow_->isChecked() || event_model_->rowCount() == 0) return;
+    // An event already selected at the cursor's moment stays selected (a breakpoint's, a click).
+    const auto cursor_us = static_cast<int64_t>(state_->cursorUs());
+    const QModelIndexList selected = event_table_->selectionModel()->selectedRows();
+    if (selected.size() == 1 && selected[0].data(TimeRole).toLongLong() == cursor_us) return;
     // The last event at or before the cursor that the filter shows.
     int row = event_model_->rowAtTime(static_cast<int64_t>(state_->cursorUs()) + 1);
     if (row > 0 && event_model_->index(row, 0).data(TimeRole).toLongLong() >
