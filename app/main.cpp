@@ -1,9 +1,13 @@
-// tasklens: the GUI with no arguments, subcommands for headless work.
+// tasklens: the GUI with no arguments, subcommands for headless work, and a screenshot mode that
+// renders the window offscreen (for tests and docs).
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QDeadlineTimer>
+#include <QFileInfo>
 #include <QTextStream>
 #include <cstdio>
 #include <cstring>
+#include <memory>
 #include <string_view>
 
 #include "app/compare_command.h"
@@ -12,9 +16,12 @@
 #include "app/run_command.h"
 #include "ui/export_options.h"
 #include "ui/main_window.h"
-#include "ui/scenario_launcher.h"
+#include "ui/run_controller.h"
+#include "ui/view_state.h"
 
 namespace {
+
+using tasklens::ui::kExitBadUsage;
 
 /// Subcommands never open a window, so they must run without a display.
 bool isHeadlessSubcommand(int argc, char** argv) {
@@ -23,12 +30,187 @@ bool isHeadlessSubcommand(int argc, char** argv) {
             std::strcmp(argv[1], "record") == 0);
 }
 
-/// A first argument that is neither an option, a subcommand nor a trace file is a typo; say so
+/// A first argument that is neither an option, a subcommand nor a file we open is a typo; say so
 /// before trying to open a window (which would fail differently without a display).
 bool isUnknownCommand(int argc, char** argv) {
     if (argc < 2 || argv[1][0] == '-' || isHeadlessSubcommand(argc, argv)) return false;
     const std::string_view arg = argv[1];
-    return !arg.ends_with(".jsonl");
+    return !arg.ends_with(".jsonl") && !arg.ends_with(".exs");
+}
+
+bool hasArgument(int argc, char** argv, std::initializer_list<const char*> names) {
+    for (int i = 1; i < argc; ++i)
+        for (const char* name : names)
+            if (std::strcmp(argv[i], name) == 0) return true;
+    return false;
+}
+
+bool hasDisplay() {
+    return qEnvironmentVariableIsSet("DISPLAY") || qEnvironmentVariableIsSet("WAYLAND_DISPLAY") ||
+           qEnvironmentVariableIsSet("QT_QPA_PLATFORM");
+}
+
+struct Options {
+    QCommandLineOption screenshot{QStringLiteral("screenshot"),
+                                  QStringLiteral("Render the whole window offscreen into a PNG "
+                                                 "and quit (works with no display)."),
+                                  QStringLiteral("file")};
+    QCommandLineOption size{QStringLiteral("size"),
+                            QStringLiteral("Window size for --screenshot (default 1600x1000)."),
+                            QStringLiteral("WxH"), QStringLiteral("1600x1000")};
+    QCommandLineOption scenario{
+        QStringLiteral("scenario"),
+        QStringLiteral("Load a scenario (.exs file, or the name of a built-in demo) into the "
+                       "editor."),
+        QStringLiteral("file")};
+    QCommandLineOption run_to_end{
+        QStringLiteral("run-to-end"),
+        QStringLiteral("Run the scenario to its end, as fast as possible.")};
+    QCommandLineOption at{QStringLiteral("at"),
+                          QStringLiteral("Run the scenario to virtual time T (1.5s, 250ms, ...) "
+                                         "and pause there."),
+                          QStringLiteral("T")};
+    QCommandLineOption paused_at{
+        QStringLiteral("paused-at"),
+        QStringLiteral("Then move the time cursor back to T, as a user scrubbing the paused run."),
+        QStringLiteral("T")};
+    QCommandLineOption sample{QStringLiteral("sample"),
+                              QStringLiteral("Open the built-in sample trace.")};
+    QCommandLineOption select{QStringLiteral("select"),
+                              QStringLiteral("Select a process (registered name or pid)."),
+                              QStringLiteral("process")};
+};
+
+QString helpDescription() {
+    return QStringLiteral(
+        "A process observer for Elixir's Task/Supervisor model.\n\n"
+        "Commands:\n"
+        "  tasklens [FILE.exs | TRACE.jsonl] open the main window (optionally with a file)\n"
+        "  tasklens run SCENARIO.exs ...   run a scenario headless, like `elixir SCENARIO.exs` "
+        "(see run --help)\n"
+        "  tasklens demo [NAME] [--out DIR] run a built-in demo headless and write its images\n"
+        "  tasklens export TRACE.jsonl ... render a trace to images headless (see export "
+        "--help)\n"
+        "  tasklens record APP.exs ...     run a script on the real BEAM and record a trace (see "
+        "record --help)\n"
+        "  tasklens compare A.jsonl B.jsonl compare two traces of one program structurally\n\n"
+        "Screenshot mode (no display needed):\n"
+        "  tasklens --scenario X.exs (--run-to-end | --at 2s) [--select NAME] [--paused-at 1.5s]\n"
+        "           --screenshot out.png [--size 1600x1000]");
+}
+
+void configure(QCommandLineParser& parser, const Options& o) {
+    parser.setApplicationDescription(helpDescription());
+    parser.addHelpOption();
+    parser.addVersionOption();
+    parser.addPositionalArgument(QStringLiteral("file"),
+                                 QStringLiteral("A scenario (.exs) or trace (.jsonl) to open."),
+                                 QStringLiteral("[file]"));
+    parser.addOptions(
+        {o.screenshot, o.size, o.scenario, o.run_to_end, o.at, o.paused_at, o.sample, o.select});
+}
+
+QString versionText() {
+    return QStringLiteral("tasklens %1 (commit %2)\n")
+        .arg(QStringLiteral(TASKLENS_VERSION), QStringLiteral(TASKLENS_GIT_COMMIT));
+}
+
+/// --help and --version need no window: answer them before any GUI is created.
+int answerWithoutWindow(int argc, char** argv) {
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("tasklens"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(TASKLENS_VERSION));
+    QCommandLineParser parser;
+    Options options;
+    configure(parser, options);
+    if (!parser.parse(QCoreApplication::arguments())) {
+        QTextStream(stderr) << "tasklens: " << parser.errorText() << "\n";
+        return kExitBadUsage;
+    }
+    if (parser.isSet(QStringLiteral("version"))) {
+        QTextStream(stdout) << versionText();
+        return 0;
+    }
+    QTextStream(stdout) << parser.helpText();
+    return 0;
+}
+
+/// Resolves --scenario: a file, or a built-in demo by name.
+QString scenarioPath(const QString& value) {
+    if (QFileInfo::exists(value)) return value;
+    const QString demo =
+        QStringLiteral(":/scenarios/") + value +
+        (value.endsWith(QLatin1String(".exs")) ? QString() : QStringLiteral(".exs"));
+    return QFileInfo::exists(demo) ? demo : value;
+}
+
+int fail(const QString& message, int status = kExitBadUsage) {
+    QTextStream(stderr) << "tasklens: " << message << "\n";
+    return status;
+}
+
+/// Screenshot mode: run (or open) what was asked, lay the window out at the requested size,
+/// render it and quit. Every problem is a message on stderr and a non-zero status.
+int takeScreenshot(tasklens::ui::MainWindow& window, const QCommandLineParser& parser,
+                   const Options& o) {
+    using tasklens::ui::RunState;
+    const auto size = tasklens::ui::parseImageSize(parser.value(o.size));
+    if (!size)
+        return fail(QStringLiteral("--size %1: expected WIDTHxHEIGHT").arg(parser.value(o.size)));
+    std::optional<int64_t> at, paused_at;
+    if (parser.isSet(o.at) && !(at = tasklens::ui::parseTimeUs(parser.value(o.at))))
+        return fail(
+            QStringLiteral("--at %1: expected a time such as 2s or 250ms").arg(parser.value(o.at)));
+    if (parser.isSet(o.paused_at) &&
+        !(paused_at = tasklens::ui::parseTimeUs(parser.value(o.paused_at))))
+        return fail(QStringLiteral("--paused-at %1: expected a time such as 1.5s")
+                        .arg(parser.value(o.paused_at)));
+    window.resize(*size);
+    window.show();
+    if (parser.isSet(o.scenario)) {
+        if (!parser.isSet(o.run_to_end) && !at)
+            return fail(QStringLiteral("--scenario needs --run-to-end or --at T"));
+        if (parser.isSet(o.run_to_end) && at)
+            return fail(QStringLiteral("--run-to-end and --at exclude each other"));
+        QString error;
+        if (!window.openScenarioFile(scenarioPath(parser.value(o.scenario)), &error))
+            return fail(error);
+        auto* controller = window.runController();
+        controller->setSpeed(0);
+        window.runScenario();
+        if (at) controller->runTo(*at);
+        // A scenario that never ends cannot be run to its end: give up instead of hanging.
+        QDeadlineTimer limit(120'000);
+        auto settled = [&] {
+            return controller->state() == RunState::Finished ||
+                   (at && controller->state() == RunState::Paused);
+        };
+        while (!settled()) {
+            if (limit.hasExpired()) {
+                controller->stop();
+                return fail(QStringLiteral("the scenario did not %1 within 120 s of wall time")
+                                .arg(at ? QStringLiteral("reach --at") : QStringLiteral("end")),
+                            1);
+            }
+            QApplication::processEvents(QEventLoop::AllEvents, 20);
+        }
+        // Let the last batches and the end-of-run notice arrive.
+        QApplication::processEvents();
+        if (controller->state() == RunState::Finished && !controller->lastRunCompiled())
+            return fail(QStringLiteral("the scenario did not compile:\n") + window.consoleText(),
+                        1);
+        window.refreshLiveViews();
+    } else if (parser.isSet(o.run_to_end) || at) {
+        return fail(QStringLiteral("--run-to-end and --at need --scenario"));
+    }
+    if (paused_at) window.viewState()->setCursorUs(double(*paused_at));
+    if (parser.isSet(o.select) && !window.selectProcess(parser.value(o.select)))
+        return fail(QStringLiteral("--select %1: no such process").arg(parser.value(o.select)));
+    QApplication::processEvents();
+    const QString out = parser.value(o.screenshot);
+    if (!window.grab().save(out, "PNG"))
+        return fail(QStringLiteral("cannot write %1").arg(out), tasklens::ui::kExitFailed);
+    return 0;
 }
 
 }  // namespace
@@ -41,10 +223,20 @@ int main(int argc, char** argv) {
         return tasklens::app::runDemoCommand(argc, argv);
     if (isUnknownCommand(argc, argv)) {
         std::fprintf(stderr, "tasklens: unknown command '%s' (try tasklens --help)\n", argv[1]);
-        return tasklens::ui::kExitBadUsage;
+        return kExitBadUsage;
     }
-    if (isHeadlessSubcommand(argc, argv) && !qEnvironmentVariableIsSet("QT_QPA_PLATFORM"))
+    if (!isHeadlessSubcommand(argc, argv) &&
+        hasArgument(argc, argv, {"--help", "-h", "-?", "--help-all", "--version", "-v"}))
+        return answerWithoutWindow(argc, argv);
+    const bool screenshot = hasArgument(argc, argv, {"--screenshot"});
+    if ((isHeadlessSubcommand(argc, argv) || screenshot) && !hasDisplay())
         qputenv("QT_QPA_PLATFORM", "offscreen");
+    if (!hasDisplay()) {
+        std::fprintf(stderr,
+                     "tasklens: no display (DISPLAY / WAYLAND_DISPLAY unset). The headless "
+                     "commands run, demo, export and --screenshot work without one.\n");
+        return kExitBadUsage;
+    }
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("tasklens"));
     QApplication::setApplicationVersion(QStringLiteral(TASKLENS_VERSION));
@@ -60,68 +252,28 @@ int main(int argc, char** argv) {
         return tasklens::app::runRecordCommand(args);
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral(
-        "A process observer for Elixir's Task/Supervisor model.\n\n"
-        "Commands:\n"
-        "  tasklens [TRACE.jsonl]          open the main window (optionally with a trace)\n"
-        "  tasklens run SCENARIO.exs ...   run a scenario headless, like `elixir SCENARIO.exs` "
-        "(see run --help)\n"
-        "  tasklens demo [NAME] [--out DIR] run a built-in demo headless and write its images\n"
-        "  tasklens export TRACE.jsonl ... render a trace to images headless (see export --help)\n"
-        "  tasklens record APP.exs ...     run a script on the real BEAM and record a trace (see "
-        "record --help)\n"
-        "  tasklens compare A.jsonl B.jsonl compare two traces of one program structurally"));
-    parser.addHelpOption();
-    parser.addVersionOption();
-    parser.addPositionalArgument(QStringLiteral("trace"),
-                                 QStringLiteral("A trace file (.jsonl) to open."),
-                                 QStringLiteral("[trace]"));
-    const QCommandLineOption screenshot(
-        QStringLiteral("screenshot"),
-        QStringLiteral(
-            "Lay out the main window, save it as a PNG and quit (for docs; works offscreen)."),
-        QStringLiteral("file"));
-    const QCommandLineOption sample(QStringLiteral("sample"),
-                                    QStringLiteral("Open the built-in sample trace."));
-    const QCommandLineOption select(
-        QStringLiteral("select"),
-        QStringLiteral("Select a process (registered name or pid) at start."),
-        QStringLiteral("process"));
-    parser.addOptions({screenshot, sample, select});
-    if (!parser.parse(args)) {
-        QTextStream(stderr) << "tasklens: " << parser.errorText() << "\n";
-        return tasklens::ui::kExitBadUsage;
-    }
-    if (parser.isSet(QStringLiteral("help"))) {
-        QTextStream(stdout) << parser.helpText();
-        return 0;
-    }
-    if (parser.isSet(QStringLiteral("version"))) {
-        QTextStream(stdout) << "tasklens " << QApplication::applicationVersion() << "\n";
-        return 0;
-    }
+    Options o;
+    configure(parser, o);
+    if (!parser.parse(args)) return fail(parser.errorText());
     const QStringList positional = parser.positionalArguments();
-    if (positional.size() > 1 ||
-        (positional.size() == 1 && !positional[0].endsWith(QLatin1String(".jsonl")))) {
-        QTextStream(stderr) << "tasklens: unknown command '" << positional.value(0)
-                            << "' (try tasklens --help)\n";
-        return tasklens::ui::kExitBadUsage;
-    }
+    if (positional.size() > 1)
+        return fail(QStringLiteral("one file at a time (try tasklens --help)"));
+
     tasklens::ui::MainWindow window;
-    tasklens::ui::connectScenarioRunner(window);
-    if (positional.size() == 1 && !window.openTraceFile(positional[0]))
-        return tasklens::ui::kExitBadUsage;
-    if (parser.isSet(sample)) window.openSampleTrace();
-    if (parser.isSet(select) && !window.selectProcess(parser.value(select))) {
-        QTextStream(stderr) << "tasklens: --select " << parser.value(select)
-                            << ": no such process\n";
-        return tasklens::ui::kExitBadUsage;
+    if (!screenshot) window.restoreSettings();
+    if (positional.size() == 1) {
+        QString error;
+        if (!window.openFile(positional[0], &error)) return fail(error);
     }
+    if (parser.isSet(o.sample)) window.openSampleTrace();
+    if (screenshot) return takeScreenshot(window, parser, o);
+    if (parser.isSet(o.scenario)) {
+        QString error;
+        if (!window.openScenarioFile(scenarioPath(parser.value(o.scenario)), &error))
+            return fail(error);
+    }
+    if (parser.isSet(o.select) && !window.selectProcess(parser.value(o.select)))
+        return fail(QStringLiteral("--select %1: no such process").arg(parser.value(o.select)));
     window.show();
-    if (parser.isSet(screenshot)) {
-        QApplication::processEvents();
-        window.grab().save(parser.value(screenshot));
-        return 0;
-    }
     return QApplication::exec();
 }

@@ -17,6 +17,8 @@ class EventPump : public QObject {
     explicit EventPump(QObject* parent = nullptr);
     /// Give this to the engine as its EventSink; it is safe to call from the engine thread.
     trace::EventSink& sink() { return subscriber_; }
+    /// The subscriber itself, for the producer's flush and back-pressure (engine thread).
+    trace::BatchingSubscriber& subscriber() { return subscriber_; }
     /// The model the batches are appended to (GUI thread only).
     std::shared_ptr<trace::TraceModel> model() const { return model_; }
     /// Starts over with an empty model.

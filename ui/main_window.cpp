@@ -2,31 +2,41 @@
 
 #include <QAction>
 #include <QApplication>
+#include <QCheckBox>
+#include <QCloseEvent>
+#include <QComboBox>
 #include <QDir>
 #include <QDockWidget>
-#include <QFileDialog>
+#include <QFile>
 #include <QFileInfo>
 #include <QFontDatabase>
+#include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
-#include <QMenuBar>
+#include <QMenu>
 #include <QMessageBox>
+#include <QMouseEvent>
 #include <QPlainTextEdit>
+#include <QProgressBar>
 #include <QPushButton>
+#include <QRegularExpression>
+#include <QScreen>
+#include <QScrollBar>
+#include <QSignalBlocker>
 #include <QSlider>
-#include <QSortFilterProxyModel>
 #include <QSplitter>
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QTableView>
+#include <QTextBlock>
 #include <QTextBrowser>
-#include <QToolBar>
+#include <QTimer>
 #include <QVBoxLayout>
+#include <algorithm>
 
 #include "engine/trace/trace_file.h"
-#include "ui/image_export.h"
 #include "ui/lineage_view.h"
 #include "ui/models.h"
 #include "ui/palette.h"
@@ -42,17 +52,122 @@ namespace {
 
 /// The slider works in steps; the cursor is in µs.
 constexpr int kSliderSteps = 10000;
+/// The console keeps this many lines; older ones scroll away (a runaway printer stays bounded).
+constexpr int kConsoleMaxLines = 20000;
 
 QString html(std::string_view text) {
     return QString::fromUtf8(text.data(), qsizetype(text.size())).toHtmlEscaped();
 }
 
+/// `file.exs:LINE:COL` (or `file.exs:LINE`) as compile errors and stack traces print it.
+const QRegularExpression& sourceLocationPattern() {
+    static const QRegularExpression pattern(QStringLiteral(R"(([^\s:()]+\.exs):(\d+)(?::(\d+))?)"));
+    return pattern;
+}
+
 }  // namespace
 
-MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), state_(new ViewState(this)) {
-    setWindowTitle(QStringLiteral("Tasklens"));
-    resize(1500, 950);
+MainWindow::MainWindow(QWidget* parent)
+    : QMainWindow(parent), state_(new ViewState(this)), controller_(new RunController(this)) {
+    // 1600x1000 where it fits; smaller screens (or QT_SCALE_FACTOR=2) get what they have.
+    QSize size(1600, 1000);
+    if (const QScreen* screen = QGuiApplication::primaryScreen()) {
+        const QRect available = screen->availableGeometry();
+        size = size.boundedTo(QSize(available.width() - 40, available.height() - 60));
+    }
+    resize(size.expandedTo(QSize(640, 400)));
+    buildViews();
+    buildDocks();
+    buildActions();
+    loadGallery();
 
+    connect(state_, &ViewState::cursorChanged, this, [this](double t) {
+        if (!moving_cursor_ && live_ && following_live_) setFollowingLive(false);
+        syncSliderFromState();
+        process_model_->setCursorUs(static_cast<int64_t>(t));
+        showInspector();
+        followCursorInEventLog();
+    });
+    connect(state_, &ViewState::selectedPidChanged, this, [this](Pid pid) {
+        showInspector();
+        const int row = process_model_->rowOf(pid);
+        if (row >= 0)
+            process_table_->selectRow(
+                process_proxy_->mapFromSource(process_model_->index(row, 0)).row());
+        if (event_process_filter_->isChecked()) event_filter_->setProcess(pid);
+    });
+
+    // Live runs.
+    connect(controller_, &RunController::runStarted, this, &MainWindow::adoptLiveModel);
+    // While a run goes on, the views catch up at 20 frames a second (the pump drains its batches
+    // at 60): enough to watch, and the cursor moves with virtual time even when nothing happens.
+    live_timer_ = new QTimer(this);
+    live_timer_->setInterval(50);
+    connect(live_timer_, &QTimer::timeout, this, [this] { refreshLiveViews(); });
+    connect(controller_, &RunController::consoleOutput, this, &MainWindow::appendConsole);
+    connect(controller_, &RunController::stateChanged, this, [this](RunState state) {
+        if (state == RunState::Running)
+            live_timer_->start();
+        else
+            live_timer_->stop();
+        updateRunActions();
+        updateStatus();
+        // A pause, a step or the end is a moment to look at: show it exactly.
+        if (state != RunState::Running && live_) refreshLiveViews();
+    });
+    connect(controller_, &RunController::runEnded, this, [this](int status) {
+        if (!controller_->lastRunCompiled()) {
+            markCompileError(consoleText());
+            statusBar()->showMessage(
+                QStringLiteral("The scenario did not compile; the previous trace stays on screen. "
+                               "Click the error in the console to go to it."));
+        } else {
+            if (live_) refreshLiveViews();
+            statusBar()->showMessage(
+                QStringLiteral("%1 %2 at %3 of virtual time, %4 events")
+                    .arg(
+                        controller_->scenarioName(),
+                        controller_->lastRunStopped()
+                            ? QStringLiteral("stopped")
+                            : (status == 0 ? QStringLiteral("finished")
+                                           : QStringLiteral("exited with status 1")),
+                        QString::fromStdString(formatDuration(double(controller_->virtualNowUs()))))
+                    .arg(model_ ? model_->event_count() : 0));
+            const QString how = controller_->lastRunStopped()
+                                    ? QStringLiteral("stopped")
+                                    : (status == 0 ? QStringLiteral("finished")
+                                                   : QStringLiteral("exited with status 1"));
+            appendConsole(QStringLiteral("[%1 %2 at %3]\n")
+                              .arg(controller_->scenarioName(), how,
+                                   QString::fromStdString(
+                                       formatDuration(double(controller_->virtualNowUs())))),
+                          false);
+        }
+        updateTitle();
+    });
+    connect(controller_, &RunController::breakpointHit, this, &MainWindow::onBreakpointHit);
+    connect(controller_, &RunController::commandFailed, this, [this](const QString& message) {
+        appendConsole(QStringLiteral("[%1]\n").arg(message), true);
+        statusBar()->showMessage(message, 8000);
+    });
+    connect(controller_, &RunController::commandDone, this, [this](const QString& message) {
+        appendConsole(QStringLiteral("[%1]\n").arg(message), false);
+        statusBar()->showMessage(message, 8000);
+    });
+    auto* status_timer = new QTimer(this);
+    status_timer->setInterval(100);
+    connect(status_timer, &QTimer::timeout, this, &MainWindow::updateStatus);
+    status_timer->start();
+
+    updateRunActions();
+    updateTitle();
+    statusBar()->showMessage(QStringLiteral(
+        "Pick a demo in the gallery and press F5 to watch it run, or open a scenario (Ctrl+O)."));
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::buildViews() {
     timeline_ = new TimelinePlot;
     timeline_->setViewState(state_);
     tree_ = new SupervisionTreeView;
@@ -61,69 +176,93 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), state_(new ViewSt
     lineage_->setViewState(state_);
 
     // Tree and lineage share the upper half as tabs, so each gets the full width it needs.
-    auto* pictures = new QTabWidget;
-    pictures->addTab(tree_, QStringLiteral("Supervision tree"));
-    pictures->addTab(lineage_, QStringLiteral("Lineage ($callers / $ancestors)"));
-    connect(tree_, &SupervisionTreeView::processActivated, pictures,
-            [pictures, this] { pictures->setCurrentWidget(lineage_); });
+    pictures_ = new QTabWidget;
+    pictures_->addTab(tree_, QStringLiteral("Supervision tree"));
+    pictures_->addTab(lineage_, QStringLiteral("Lineage ($callers / $ancestors)"));
+    connect(tree_, &SupervisionTreeView::processActivated, this, [this](Pid pid) {
+        state_->setSelectedPid(pid);
+        pictures_->setCurrentWidget(lineage_);
+    });
+    // The plot and the tab bar would otherwise ask for ~800 px (legend row, label column):
+    // explicit minimums let the window fit 1280x800 and a doubled scale factor.
+    timeline_->setMinimumSize(320, 200);
+    pictures_->setMinimumSize(320, 160);
     auto* central = new QSplitter(Qt::Vertical);
-    central->addWidget(pictures);
+    central->addWidget(pictures_);
     central->addWidget(timeline_);
     central->setStretchFactor(0, 1);
     central->setStretchFactor(1, 1);
-    central->setSizes({360, 540});
+    central->setSizes({380, 420});
     setCentralWidget(central);
 
-    buildDocks();
-    buildActions();
-    loadGallery();
-
-    connect(state_, &ViewState::cursorChanged, this, &MainWindow::syncSliderFromState);
-    connect(state_, &ViewState::cursorChanged, this, [this](double t) {
-        process_model_->setCursorUs(static_cast<int64_t>(t));
-        showInspector();
+    // Right-click on a process: act on the run. The views select the process under the mouse
+    // on press, so the menu acts on the selection.
+    auto menu_on = [this](QWidget* view) {
+        view->setContextMenuPolicy(Qt::CustomContextMenu);
+        connect(view, &QWidget::customContextMenuRequested, this, [this, view](QPoint pos) {
+            showProcessMenu(state_->selectedPid(), view->mapToGlobal(pos));
+        });
+    };
+    menu_on(tree_);
+    menu_on(lineage_);
+    // The timeline selects lanes on left-button release only: hit-test the lane here.
+    timeline_->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(timeline_, &QWidget::customContextMenuRequested, this, [this](QPoint pos) {
+        const TimelineData* data = timeline_->timelineData();
+        QCPAxisRect* lanes = timeline_->axisRect(0);
+        if (!data || !lanes || pos.y() < lanes->top() || pos.y() > lanes->bottom()) return;
+        // The lane axis is the plot's main y axis (lane i covers [i - 0.5, i + 0.5]); the label
+        // column left of the rect shares its rows.
+        const int lane = int(std::lround(timeline_->yAxis->pixelToCoord(pos.y())));
+        if (lane < 0 || lane >= data->laneCount()) return;
+        state_->setSelectedPid(data->lanes[size_t(lane)].process.pid);
+        showProcessMenu(data->lanes[size_t(lane)].process.pid, timeline_->mapToGlobal(pos));
     });
-    connect(state_, &ViewState::selectedPidChanged, this, [this](Pid pid) {
-        showInspector();
-        const int row = process_model_->rowOf(pid);
-        if (row >= 0)
-            process_table_->selectRow(
-                process_proxy_->mapFromSource(process_model_->index(row, 0)).row());
-    });
-    connect(tree_, &SupervisionTreeView::processActivated, this, [this](Pid pid) {
-        state_->setSelectedPid(pid);
-        if (auto* dock = findChild<QDockWidget*>(QStringLiteral("inspector"))) dock->raise();
-    });
-    statusBar()->showMessage(
-        QStringLiteral("Open a trace (Ctrl+O) or the sample trace (Ctrl+Shift+O)."));
 }
 
-MainWindow::~MainWindow() = default;
-
 void MainWindow::buildDocks() {
+    setCorner(Qt::BottomLeftCorner, Qt::LeftDockWidgetArea);
+    setCorner(Qt::BottomRightCorner, Qt::RightDockWidgetArea);
+    setDockNestingEnabled(true);
+
     // Scenario gallery and editor.
     auto* scenario_panel = new QWidget;
     auto* scenario_layout = new QVBoxLayout(scenario_panel);
+    scenario_layout->setContentsMargins(2, 2, 2, 2);
     gallery_ = new QListWidget;
+    gallery_->setWordWrap(true);
+    gallery_->setTextElideMode(Qt::ElideRight);
     editor_ = new QPlainTextEdit;
     editor_->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
-    editor_->setPlaceholderText(QStringLiteral("Elixir scenario (.exs)"));
-    auto* run_button = new QPushButton(QStringLiteral("Run scenario"));
-    scenario_layout->addWidget(gallery_, 1);
-    scenario_layout->addWidget(editor_, 3);
-    scenario_layout->addWidget(run_button);
-    connect(gallery_, &QListWidget::currentItemChanged, this, [this](QListWidgetItem* item) {
-        if (!item) return;
-        QFile file(item->data(Qt::UserRole).toString());
-        if (file.open(QIODevice::ReadOnly))
-            editor_->setPlainText(QString::fromUtf8(file.readAll()));
+    editor_->setPlaceholderText(
+        QStringLiteral("Elixir scenario (.exs): pick a demo above, open a "
+                       "file (Ctrl+O) or type, then Run (F5)"));
+    editor_->setLineWrapMode(QPlainTextEdit::NoWrap);
+    auto* split = new QSplitter(Qt::Vertical);
+    split->addWidget(gallery_);
+    split->addWidget(editor_);
+    split->setStretchFactor(0, 1);
+    split->setStretchFactor(1, 3);
+    split->setSizes({170, 600});
+    scenario_layout->addWidget(split);
+    connect(gallery_, &QListWidget::itemActivated, this, [this](QListWidgetItem* item) {
+        if (item && confirmDiscardEdits()) openScenarioFile(item->data(Qt::UserRole).toString());
     });
-    connect(run_button, &QPushButton::clicked, this, [this] {
-        const QString name = gallery_->currentItem() ? gallery_->currentItem()->text()
-                                                     : QStringLiteral("scratch.exs");
-        emit runScenarioRequested(editor_->toPlainText(), name);
+    connect(gallery_, &QListWidget::itemClicked, this, [this](QListWidgetItem* item) {
+        if (item && item->data(Qt::UserRole).toString() != scenario_path_ && confirmDiscardEdits())
+            openScenarioFile(item->data(Qt::UserRole).toString());
     });
-    auto* scenario_dock = new QDockWidget(QStringLiteral("Scenarios"), this);
+    connect(editor_->document(), &QTextDocument::modificationChanged, this,
+            [this] { updateTitle(); });
+    connect(editor_, &QPlainTextEdit::textChanged, this, [this] {
+        if (error_line_ > 0) clearErrorMarker();
+        updateRunActions();
+    });
+    // Small minimum widths, so the window fits 1280x800 and a doubled scale factor.
+    scenario_panel->setMinimumWidth(160);
+    gallery_->setMinimumWidth(120);
+    editor_->setMinimumWidth(120);
+    auto* scenario_dock = new QDockWidget(QStringLiteral("Scenario"), this);
     scenario_dock->setObjectName(QStringLiteral("scenarios"));
     scenario_dock->setWidget(scenario_panel);
     addDockWidget(Qt::LeftDockWidgetArea, scenario_dock);
@@ -138,12 +277,22 @@ void MainWindow::buildDocks() {
     process_table_ = new QTableView;
     process_table_->setModel(process_proxy_);
     process_table_->setSortingEnabled(true);
+    process_table_->sortByColumn(ProcessListModel::SpawnColumn, Qt::AscendingOrder);
     process_table_->setSelectionBehavior(QAbstractItemView::SelectRows);
     process_table_->setSelectionMode(QAbstractItemView::SingleSelection);
     process_table_->verticalHeader()->hide();
+    process_table_->verticalHeader()->setDefaultSectionSize(20);
     process_table_->horizontalHeader()->setStretchLastSection(true);
+    process_table_->setContextMenuPolicy(Qt::CustomContextMenu);
     connect(process_table_, &QTableView::clicked, this, [this](const QModelIndex& index) {
         state_->setSelectedPid(Pid::from_packed(index.data(PidRole).toULongLong()));
+    });
+    connect(process_table_, &QWidget::customContextMenuRequested, this, [this](QPoint pos) {
+        const QModelIndex index = process_table_->indexAt(pos);
+        if (!index.isValid()) return;
+        const Pid pid = Pid::from_packed(index.data(PidRole).toULongLong());
+        state_->setSelectedPid(pid);
+        showProcessMenu(pid, process_table_->viewport()->mapToGlobal(pos));
     });
     auto* search = new QLineEdit;
     search->setPlaceholderText(QStringLiteral("Search pid, name or initial call"));
@@ -155,10 +304,12 @@ void MainWindow::buildDocks() {
     process_layout->setContentsMargins(0, 0, 0, 0);
     process_layout->addWidget(search);
     process_layout->addWidget(process_table_);
+    process_panel->setMinimumWidth(140);
+    process_table_->setMinimumWidth(120);
     auto* process_dock = new QDockWidget(QStringLiteral("Processes"), this);
     process_dock->setObjectName(QStringLiteral("processes"));
     process_dock->setWidget(process_panel);
-    addDockWidget(Qt::LeftDockWidgetArea, process_dock);
+    addDockWidget(Qt::RightDockWidgetArea, process_dock);
 
     // Inspector: the selected process as it was at the cursor.
     inspector_ = new QTextBrowser;
@@ -167,80 +318,139 @@ void MainWindow::buildDocks() {
         if (url.scheme() == QLatin1String("pid"))
             state_->setSelectedPid(Pid::from_packed(url.path().toULongLong()));
     });
+    inspector_->setMinimumWidth(120);
     auto* inspector_dock = new QDockWidget(QStringLiteral("Process inspector"), this);
     inspector_dock->setObjectName(QStringLiteral("inspector"));
     inspector_dock->setWidget(inspector_);
     addDockWidget(Qt::RightDockWidgetArea, inspector_dock);
+    splitDockWidget(process_dock, inspector_dock, Qt::Vertical);
 
-    // Event log and console.
+    // Event log (filtered by kind and process, following the cursor) and console.
     event_model_ = new EventLogModel(this);
+    event_filter_ = new EventLogFilterModel(this);
+    event_filter_->setSourceModel(event_model_);
     event_table_ = new QTableView;
-    event_table_->setModel(event_model_);
+    event_table_->setModel(event_filter_);
     event_table_->setSelectionBehavior(QAbstractItemView::SelectRows);
+    event_table_->setSelectionMode(QAbstractItemView::SingleSelection);
     event_table_->verticalHeader()->hide();
     event_table_->verticalHeader()->setDefaultSectionSize(20);
     event_table_->horizontalHeader()->setStretchLastSection(true);
+    event_table_->setColumnWidth(EventLogModel::SeqColumn, 60);
+    event_table_->setColumnWidth(EventLogModel::TimeColumn, 90);
+    event_table_->setColumnWidth(EventLogModel::KindColumn, 110);
+    event_table_->setColumnWidth(EventLogModel::ProcessColumn, 230);
+    event_table_->setColumnWidth(EventLogModel::PeerColumn, 230);
     connect(event_table_, &QTableView::clicked, this, [this](const QModelIndex& index) {
         state_->setCursorUs(double(index.data(TimeRole).toLongLong()));
         const auto packed = index.data(PidRole);
-        if (packed.isValid()) state_->setSelectedPid(Pid::from_packed(packed.toULongLong()));
+        if (packed.isValid() && !event_process_filter_->isChecked())
+            state_->setSelectedPid(Pid::from_packed(packed.toULongLong()));
     });
+    event_kind_filter_ = new QComboBox;
+    event_kind_filter_->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    event_kind_filter_->setMinimumContentsLength(10);
+    struct Preset {
+        const char* name;
+        std::vector<trace::EventKind> kinds;  // empty: all but scheduling
+    };
+    using K = trace::EventKind;
+    static const std::vector<Preset> presets = {
+        {"All but scheduling", {}},
+        {"All events", {}},
+        {"Lifecycle (spawn, exit, signals)",
+         {K::Spawn, K::Exit, K::ExitSignal, K::Down, K::Link, K::Unlink, K::Monitor, K::Demonitor,
+          K::Caller}},
+        {"Messages", {K::Send, K::Receive, K::Reply}},
+        {"Waits and timeouts", {K::WaitStart, K::WaitEnd, K::Sleep}},
+        {"Supervision",
+         {K::ChildStart, K::ChildRestart, K::ChildTerminate, K::SupervisorGiveUp, K::Register,
+          K::Unregister, K::NodeUp, K::NodeDown}},
+        {"Output and logs", {K::Console, K::Log}},
+    };
+    for (const Preset& preset : presets)
+        event_kind_filter_->addItem(QString::fromLatin1(preset.name));
+    connect(event_kind_filter_, &QComboBox::currentIndexChanged, this, [this](int i) {
+        std::bitset<trace::kEventKindCount> kinds;
+        if (i <= 1) {
+            kinds.set();
+            if (i == 0) kinds.reset(size_t(trace::EventKind::StateChange));
+        } else {
+            for (auto kind : presets[size_t(i)].kinds) kinds.set(size_t(kind));
+        }
+        event_filter_->setKindsShown(kinds);
+        followCursorInEventLog();
+    });
+    {
+        std::bitset<trace::kEventKindCount> kinds;
+        kinds.set();
+        kinds.reset(size_t(trace::EventKind::StateChange));
+        event_filter_->setKindsShown(kinds);
+    }
+    event_process_filter_ = new QCheckBox(QStringLiteral("Selected process"));
+    event_process_filter_->setToolTip(QStringLiteral("Only events about the selected process"));
+    connect(event_process_filter_, &QCheckBox::toggled, this, [this](bool on) {
+        event_filter_->setProcess(on ? state_->selectedPid() : Pid{});
+        followCursorInEventLog();
+    });
+    event_follow_ = new QCheckBox(QStringLiteral("Follow cursor"));
+    event_follow_->setToolTip(QStringLiteral("Select the event at the time cursor"));
+    event_follow_->setChecked(true);
+    auto* log_panel = new QWidget;
+    auto* log_layout = new QVBoxLayout(log_panel);
+    log_layout->setContentsMargins(0, 0, 0, 0);
+    log_layout->setSpacing(2);
+    auto* filter_row = new QHBoxLayout;
+    filter_row->addWidget(new QLabel(QStringLiteral("Show")));
+    filter_row->addWidget(event_kind_filter_);
+    filter_row->addWidget(event_process_filter_);
+    filter_row->addWidget(event_follow_);
+    filter_row->addStretch(1);
+    log_layout->addLayout(filter_row);
+    log_layout->addWidget(event_table_);
     auto* log_dock = new QDockWidget(QStringLiteral("Event log"), this);
     log_dock->setObjectName(QStringLiteral("events"));
-    log_dock->setWidget(event_table_);
+    log_dock->setWidget(log_panel);
     addDockWidget(Qt::BottomDockWidgetArea, log_dock);
+
     console_ = new QPlainTextEdit;
     console_->setReadOnly(true);
+    console_->setMaximumBlockCount(kConsoleMaxLines);
     console_->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    console_->setPlaceholderText(
+        QStringLiteral("What the scenario prints (IO.puts, errors) appears here as it runs."));
+    console_->viewport()->installEventFilter(this);
+    console_->viewport()->setCursor(Qt::PointingHandCursor);
     auto* console_dock = new QDockWidget(QStringLiteral("Console"), this);
     console_dock->setObjectName(QStringLiteral("console"));
     console_dock->setWidget(console_);
     addDockWidget(Qt::BottomDockWidgetArea, console_dock);
     tabifyDockWidget(log_dock, console_dock);
     log_dock->raise();
-    resizeDocks({inspector_dock, scenario_dock}, {360, 300}, Qt::Horizontal);
-    resizeDocks({log_dock}, {200}, Qt::Vertical);
 }
 
-void MainWindow::buildActions() {
-    QMenu* file = menuBar()->addMenu(QStringLiteral("&File"));
-    QAction* open = file->addAction(QStringLiteral("&Open trace\u2026"), this, [this] {
-        const QString path = QFileDialog::getOpenFileName(
-            this, QStringLiteral("Open trace"), QString(),
-            QStringLiteral("Tasklens traces (*.jsonl);;All files (*)"));
-        if (!path.isEmpty()) openTraceFile(path);
-    });
-    open->setShortcut(QKeySequence::Open);
-    QAction* sample =
-        file->addAction(QStringLiteral("Open &sample trace"), this, &MainWindow::openSampleTrace);
-    sample->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O));
-    file->addAction(QStringLiteral("&Export view as image\u2026"), this,
-                    &MainWindow::exportCurrentView)
-        ->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
-    file->addSeparator();
-    file->addAction(QStringLiteral("&Quit"), qApp, &QApplication::quit)
-        ->setShortcut(QKeySequence::Quit);
+void MainWindow::applyDefaultDockSizes() {
+    // Room for the editor, the tree and the timeline at 1600x1000 and at 1280x800: the side
+    // columns take about a quarter and a fifth of the width, the log a fifth of the height.
+    auto* scenario = findChild<QDockWidget*>(QStringLiteral("scenarios"));
+    auto* processes = findChild<QDockWidget*>(QStringLiteral("processes"));
+    auto* inspector = findChild<QDockWidget*>(QStringLiteral("inspector"));
+    auto* events = findChild<QDockWidget*>(QStringLiteral("events"));
+    const int w = width(), h = height();
+    resizeDocks({scenario, processes},
+                {std::clamp(w * 25 / 100, 260, 440), std::clamp(w * 20 / 100, 220, 360)},
+                Qt::Horizontal);
+    resizeDocks({processes, inspector}, {h * 45 / 100, h * 55 / 100}, Qt::Vertical);
+    resizeDocks({events}, {std::clamp(h * 20 / 100, 120, 230)}, Qt::Vertical);
+}
 
-    QMenu* view = menuBar()->addMenu(QStringLiteral("&View"));
-    view->addAction(QStringLiteral("Show &whole run"), state_, &ViewState::showAll)
-        ->setShortcut(Qt::Key_Home);
-    for (auto* dock : findChildren<QDockWidget*>()) view->addAction(dock->toggleViewAction());
-
-    // The time slider: the one time cursor, as a control.
-    QToolBar* bar = addToolBar(QStringLiteral("Time"));
-    bar->setObjectName(QStringLiteral("time"));
-    bar->addWidget(new QLabel(QStringLiteral(" Time ")));
-    time_slider_ = new QSlider(Qt::Horizontal);
-    time_slider_->setRange(0, kSliderSteps);
-    time_slider_->setMinimumWidth(400);
-    bar->addWidget(time_slider_);
-    time_label_ = new QLabel(QStringLiteral(" \u2014 "));
-    time_label_->setMinimumWidth(90);
-    bar->addWidget(time_label_);
-    connect(time_slider_, &QSlider::valueChanged, this, [this](int value) {
-        const TimeWindow run = state_->traceWindow();
-        state_->setCursorUs(run.begin_us + run.duration() * value / kSliderSteps);
-    });
+void MainWindow::showEvent(QShowEvent* event) {
+    QMainWindow::showEvent(event);
+    // Once, and only if no saved layout was restored: sizes need the window's real size.
+    if (!dock_sizes_applied_) {
+        dock_sizes_applied_ = true;
+        if (!layout_restored_) applyDefaultDockSizes();
+    }
 }
 
 void MainWindow::loadGallery() {
@@ -257,16 +467,70 @@ void MainWindow::loadGallery() {
              QDir(dir).entryInfoList({QStringLiteral("*.exs")}, QDir::Files, QDir::Name)) {
             if (seen.contains(info.fileName())) continue;
             seen << info.fileName();
-            auto* item = new QListWidgetItem(info.fileName(), gallery_);
+            // The first line is `# <one-line description>`.
+            QString description;
+            QFile file(info.filePath());
+            if (file.open(QIODevice::ReadOnly)) {
+                const QString first = QString::fromUtf8(file.readLine()).trimmed();
+                if (first.startsWith(QLatin1Char('#')))
+                    description = first.mid(1).trimmed().remove(QStringLiteral("Tasklens demo: "));
+            }
+            auto* item = new QListWidgetItem(
+                info.completeBaseName().replace(QLatin1Char('_'), QLatin1Char(' ')) +
+                    (description.isEmpty() ? QString() : QStringLiteral(" \u2014 ") + description),
+                gallery_);
             item->setData(Qt::UserRole, info.filePath());
+            item->setToolTip(info.fileName() + QStringLiteral("\n") + description);
         }
     }
 }
 
+bool MainWindow::openScenarioFile(const QString& path, QString* error) {
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        const QString why = QStringLiteral("cannot read %1: %2").arg(path, file.errorString());
+        if (error)
+            *error = why;
+        else
+            QMessageBox::warning(this, QStringLiteral("Cannot open scenario"), why);
+        return false;
+    }
+    editor_->setPlainText(QString::fromUtf8(file.readAll()));
+    editor_->document()->setModified(false);
+    scenario_path_ = path;
+    scenario_name_ = QFileInfo(path).fileName();
+    clearErrorMarker();
+    if (!path.startsWith(QLatin1Char(':'))) addRecentFile(path);
+    for (int i = 0; i < gallery_->count(); ++i) {
+        if (gallery_->item(i)->data(Qt::UserRole).toString() == path) {
+            const QSignalBlocker block(gallery_);
+            gallery_->setCurrentRow(i);
+        }
+    }
+    updateTitle();
+    updateRunActions();
+    statusBar()->showMessage(
+        QStringLiteral("%1 loaded: press F5 to run it, F10 to step it.").arg(scenario_name_));
+    return true;
+}
+
+bool MainWindow::openFile(const QString& path, QString* error) {
+    if (path.endsWith(QLatin1String(".jsonl"), Qt::CaseInsensitive)) {
+        const bool ok = openTraceFile(path, error);
+        if (ok) addRecentFile(path);
+        return ok;
+    }
+    return openScenarioFile(path, error);
+}
+
 void MainWindow::setTrace(std::shared_ptr<const trace::TraceModel> model, const QString& title) {
+    if (controller_->state() == RunState::Running || controller_->state() == RunState::Paused)
+        controller_->stop();
+    live_ = false;
     model_ = std::move(model);
+    trace_title_ = title;
     timeline_data_ = std::make_shared<TimelineData>(buildTimelineData(*model_));
-    setWindowTitle(QStringLiteral("Tasklens \u2014 %1").arg(title));
+    timeline_events_ = model_->event_count();
     process_model_->setTrace(model_);
     event_model_->setTrace(model_);
     process_table_->resizeColumnsToContents();
@@ -289,6 +553,8 @@ void MainWindow::setTrace(std::shared_ptr<const trace::TraceModel> model, const 
     for (const auto& point : timeline_data_->processes_alive)
         if (point.value > best) best = point.value, busiest = double(point.t_us);
     state_->setCursorUs(busiest);
+    updateTitle();
+    updateRunActions();
     statusBar()->showMessage(QStringLiteral("%1 events, %2 processes, %3 of virtual time")
                                  .arg(model_->event_count())
                                  .arg(model_->process_count())
@@ -296,27 +562,228 @@ void MainWindow::setTrace(std::shared_ptr<const trace::TraceModel> model, const 
                                      double(model_->end_time() - model_->start_time())))));
 }
 
-bool MainWindow::openTraceFile(const QString& path) {
-    trace::TraceFile file = trace::read_trace_file(path.toStdString());
-    if (!file.ok()) {
-        QMessageBox::warning(this, QStringLiteral("Cannot open trace"),
-                             QString::fromStdString(file.error->what()));
-        if (file.events.empty()) return false;
-    }
-    setTrace(std::make_shared<trace::TraceModel>(file.events, file.run),
-             QFileInfo(path).fileName());
-    return true;
+// --- live runs -----------------------------------------------------------------------------------
+
+void MainWindow::adoptLiveModel() {
+    // The scenario compiled: from now on the views show its growing trace.
+    model_ = controller_->pump()->model();
+    live_ = true;
+    trace_title_ = controller_->scenarioName();
+    console_->clear();
+    clearErrorMarker();
+    process_model_->setTrace(model_);
+    event_model_->setTrace(model_);
+    auto model_ref = model_;
+    tree_->setSnapshotProvider([model_ref](int64_t t) { return buildTreeSnapshot(*model_ref, t); });
+    lineage_->setLineageProvider(
+        [model_ref](Pid pid, int64_t t) { return buildLineage(*model_ref, pid, t); });
+    following_live_ = true;
+    timeline_data_.reset();
+    rebuildTimeline();
+    // A fresh run: nothing selected, the whole (short) run visible.
+    state_->setSelectedPid(Pid{});
+    updateTitle();
+    updateRunActions();
 }
 
-void MainWindow::openSampleTrace() {
-    setTrace(std::make_shared<trace::TraceModel>(sampleTaskSupervisorTrace(),
-                                                 trace::RunInfo{"sample: Task.Supervisor", 2}),
-             QStringLiteral("sample: Task.Supervisor"));
+int64_t MainWindow::liveEdgeUs() const {
+    if (!model_) return 0;
+    // Virtual time goes on while nothing happens (a sleep, a wait): the edge is the engine's
+    // clock, not only the last event.
+    const bool active =
+        controller_->state() == RunState::Running || controller_->state() == RunState::Paused;
+    return active ? std::max(model_->end_time(), controller_->virtualNowUs()) : model_->end_time();
+}
+
+void MainWindow::refreshLiveViews(bool rebuild_now) {
+    if (!live_ || !model_ || model_ != controller_->pump()->model()) return;
+    controller_->pump()->drain();
+    process_model_->refresh();
+    event_model_->refresh();
+    // The timeline's layout is rebuilt from the whole model: do it at a rate that keeps the
+    // window responsive (at most a fifth of the time goes there), and always when the run
+    // pauses or ends.
+    const bool settled = controller_->state() != RunState::Running;
+    const qint64 interval = std::max<qint64>(100, 4 * timeline_rebuild_cost_ms_);
+    const bool stale = model_->event_count() != timeline_events_ ||
+                       (timeline_data_ && double(liveEdgeUs()) > timeline_data_->range.end_us);
+    if (stale && (settled || rebuild_now || !since_timeline_rebuild_.isValid() ||
+                  since_timeline_rebuild_.elapsed() >= interval))
+        rebuildTimeline();
+    else
+        applyLiveCursor();
+    // A pause or the end is a moment to read: the log shows the event at the cursor.
+    if (settled || rebuild_now) followCursorInEventLog();
+    emit liveViewsRefreshed();
+}
+
+void MainWindow::rebuildTimeline() {
+    QElapsedTimer cost;
+    cost.start();
+    const TimeWindow old_trace = state_->traceWindow();
+    const TimeWindow old_visible = state_->visibleWindow();
+    const bool showed_all = !timeline_data_ || (old_visible.begin_us <= old_trace.begin_us &&
+                                                old_visible.end_us >= old_trace.end_us);
+    const double old_cursor = state_->cursorUs();
+    const auto old_selection = state_->selection();
+    const Pid old_pid = state_->selectedPid();
+    const int old_first_lane = timeline_->firstLane();
+
+    timeline_data_ = std::make_shared<TimelineData>(buildTimelineData(*model_));
+    timeline_events_ = model_->event_count();
+    timeline_data_->range.end_us = std::max(timeline_data_->range.end_us, double(liveEdgeUs()));
+    {
+        // setTimelineData resets the view state to the whole run; a live run keeps the user's
+        // zoom, selection and cursor, so the reset is silent and the state is put back.
+        const QSignalBlocker block(state_);
+        timeline_->setTimelineData(timeline_data_);
+    }
+    const TimeWindow run = timeline_data_->range;
+    moving_cursor_ = true;
+    state_->setSelection(old_selection);
+    state_->setSelectedPid(old_pid);
+    if (showed_all) {
+        state_->setVisibleWindow(run);
+    } else if (following_live_) {
+        const double width = old_visible.duration();
+        state_->setVisibleWindow({run.end_us - width, run.end_us});
+    } else {
+        state_->setVisibleWindow(old_visible);
+    }
+    timeline_->setFirstLane(old_first_lane);
+    if (!following_live_) state_->setCursorUs(old_cursor);
+    moving_cursor_ = false;
+    applyLiveCursor();
+    // The pictures read the model at the cursor: redraw them even if the cursor did not move.
+    auto model_ref = model_;
+    tree_->setSnapshotProvider([model_ref](int64_t t) { return buildTreeSnapshot(*model_ref, t); });
+    lineage_->setLineageProvider(
+        [model_ref](Pid pid, int64_t t) { return buildLineage(*model_ref, pid, t); });
+    showInspector();
+    syncSliderFromState();
+    since_timeline_rebuild_.start();
+    timeline_rebuild_cost_ms_ = cost.elapsed();
+}
+
+void MainWindow::applyLiveCursor() {
+    if (!live_ || !following_live_ || !model_) return;
+    moving_cursor_ = true;
+    state_->setCursorUs(double(liveEdgeUs()));
+    moving_cursor_ = false;
+}
+
+void MainWindow::setFollowingLive(bool follow) {
+    following_live_ = follow;
+    if (QAction* live = action(QStringLiteral("live"))) {
+        const QSignalBlocker block(live);
+        live->setChecked(follow);
+    }
+    if (follow && live_) {
+        if (timeline_data_) {
+            const TimeWindow run = state_->traceWindow();
+            const double width = state_->visibleWindow().duration();
+            state_->setVisibleWindow({run.end_us - width, run.end_us});
+        }
+        applyLiveCursor();
+    }
+}
+
+void MainWindow::followCursorInEventLog() {
+    if (!event_follow_ || !event_follow_->isChecked() || event_model_->rowCount() == 0) return;
+    // An event already selected at the cursor's moment stays selected (a breakpoint's, a click).
+    const auto cursor_us = static_cast<int64_t>(state_->cursorUs());
+    const QModelIndexList selected = event_table_->selectionModel()->selectedRows();
+    if (selected.size() == 1 && selected[0].data(TimeRole).toLongLong() == cursor_us) return;
+    // The last event at or before the cursor that the filter shows.
+    int row = event_model_->rowAtTime(static_cast<int64_t>(state_->cursorUs()) + 1);
+    if (row > 0 && event_model_->index(row, 0).data(TimeRole).toLongLong() >
+                       static_cast<int64_t>(state_->cursorUs()))
+        --row;
+    for (int tries = 0; row >= 0 && tries < 5000; --row, ++tries) {
+        const QModelIndex shown = event_filter_->mapFromSource(event_model_->index(row, 0));
+        if (!shown.isValid()) continue;
+        const QSignalBlocker block(event_table_->selectionModel());
+        event_table_->selectRow(shown.row());
+        event_table_->scrollTo(shown, QAbstractItemView::PositionAtCenter);
+        return;
+    }
+}
+
+void MainWindow::appendConsole(const QString& text, bool is_stderr) {
+    QTextCursor cursor(console_->document());
+    cursor.movePosition(QTextCursor::End);
+    QTextCharFormat format;
+    format.setForeground(is_stderr ? QColor(200, 40, 40) : console_->palette().text().color());
+    cursor.insertText(text, format);
+    console_->verticalScrollBar()->setValue(console_->verticalScrollBar()->maximum());
+}
+
+void MainWindow::showRunErrors(const QString& text) {
+    appendConsole(text.endsWith(QLatin1Char('\n')) ? text : text + QLatin1Char('\n'), true);
+    statusBar()->showMessage(text.section(QLatin1Char('\n'), 0, 0), 10000);
+}
+
+QString MainWindow::consoleText() const {
+    return console_->toPlainText();
+}
+
+void MainWindow::markCompileError(const QString& text) {
+    const auto match = sourceLocationPattern().match(text);
+    if (!match.hasMatch()) return;
+    const int line = match.captured(2).toInt();
+    const int column = match.captured(3).isEmpty() ? 1 : match.captured(3).toInt();
+    QTextBlock block = editor_->document()->findBlockByNumber(line - 1);
+    if (!block.isValid()) return;
+    QTextEdit::ExtraSelection selection;
+    selection.format.setBackground(QColor(255, 200, 200));
+    selection.format.setProperty(QTextFormat::FullWidthSelection, true);
+    selection.format.setToolTip(text.section(QLatin1Char('\n'), 0, 0));
+    selection.cursor = QTextCursor(block);
+    QTextEdit::ExtraSelection column_mark;
+    column_mark.format.setUnderlineStyle(QTextCharFormat::WaveUnderline);
+    column_mark.format.setUnderlineColor(QColor(200, 0, 0));
+    column_mark.cursor = QTextCursor(block);
+    column_mark.cursor.movePosition(QTextCursor::Right, QTextCursor::MoveAnchor,
+                                    std::min(column - 1, block.length() - 1));
+    column_mark.cursor.movePosition(QTextCursor::EndOfWord, QTextCursor::KeepAnchor);
+    editor_->setExtraSelections({selection, column_mark});
+    error_line_ = line;
+    goToSource(line, column);
+}
+
+void MainWindow::clearErrorMarker() {
+    error_line_ = 0;
+    editor_->setExtraSelections({});
+}
+
+void MainWindow::goToSource(int line, int column) {
+    QTextBlock block = editor_->document()->findBlockByNumber(std::max(0, line - 1));
+    if (!block.isValid()) return;
+    QTextCursor cursor(block);
+    cursor.movePosition(QTextCursor::Right, QTextCursor::MoveAnchor,
+                        std::clamp(column - 1, 0, block.length() - 1));
+    editor_->setTextCursor(cursor);
+    editor_->centerCursor();
+    editor_->setFocus();
+}
+
+void MainWindow::onConsoleClicked(QPoint pos) {
+    const QTextCursor cursor = console_->cursorForPosition(pos);
+    const QString line = cursor.block().text();
+    auto it = sourceLocationPattern().globalMatch(line);
+    while (it.hasNext()) {
+        const auto match = it.next();
+        if (QFileInfo(match.captured(1)).fileName() != scenario_name_) continue;
+        goToSource(match.captured(2).toInt(),
+                   match.captured(3).isEmpty() ? 1 : match.captured(3).toInt());
+        return;
+    }
 }
 
 bool MainWindow::selectProcess(const QString& name_or_pid) {
     if (!model_) return false;
-    const auto pid = findProcess(*model_, name_or_pid.toStdString());
+    const auto pid =
+        findProcess(*model_, name_or_pid.toStdString(), static_cast<int64_t>(state_->cursorUs()));
     if (pid) state_->setSelectedPid(*pid);
     return pid.has_value();
 }
@@ -327,6 +794,39 @@ void MainWindow::syncSliderFromState() {
     const QSignalBlocker block(time_slider_);
     time_slider_->setValue(int((t - run.begin_us) / run.duration() * kSliderSteps));
     time_label_->setText(QStringLiteral(" %1 ").arg(QString::fromStdString(formatDuration(t))));
+}
+
+void MainWindow::updateStatus() {
+    const RunState state = controller_->state();
+    const bool active = state == RunState::Running || state == RunState::Paused;
+    busy_->setVisible(state == RunState::Running);
+    if (!active) {
+        run_status_->setText(model_ ? QStringLiteral("%1 \u00b7 %2 events")
+                                          .arg(state == RunState::Finished && live_
+                                                   ? QStringLiteral("Finished")
+                                                   : QStringLiteral("Trace"))
+                                          .arg(QLocale().toString(model_->event_count()))
+                                    : QStringLiteral("No run"));
+        return;
+    }
+    const double speed = controller_->speed();
+    const QString pace =
+        speed <= 0 ? QStringLiteral("max speed") : QStringLiteral("%1\u00d7").arg(speed);
+    run_status_->setText(
+        QStringLiteral("%1 %2 \u00b7 virtual %3 \u00b7 %4 events")
+            .arg(state == RunState::Running ? QStringLiteral("\u25b6 Running")
+                                            : QStringLiteral("Paused"),
+                 state == RunState::Running ? pace : QString(),
+                 QString::fromStdString(formatDuration(double(controller_->virtualNowUs()))),
+                 QLocale().toString(controller_->pump()->model()->event_count())));
+}
+
+bool MainWindow::eventFilter(QObject* watched, QEvent* event) {
+    if (watched == console_->viewport() && event->type() == QEvent::MouseButtonRelease) {
+        auto* mouse = static_cast<QMouseEvent*>(event);
+        if (mouse->button() == Qt::LeftButton) onConsoleClicked(mouse->position().toPoint());
+    }
+    return QMainWindow::eventFilter(watched, event);
 }
 
 void MainWindow::showInspector() {
@@ -413,25 +913,6 @@ void MainWindow::showInspector() {
     }
     text += QStringLiteral("</table>");
     inspector_->setHtml(text);
-}
-
-void MainWindow::exportCurrentView() {
-    if (!timeline_data_) return;
-    const QString path = QFileDialog::getSaveFileName(this, QStringLiteral("Export timeline"),
-                                                      QStringLiteral("timeline.png"),
-                                                      QStringLiteral("Images (*.png *.svg *.pdf)"));
-    if (path.isEmpty()) return;
-    QString error;
-    ImageRequest request{path, {1600, 900}, 1.0, {}};
-    if (!exportTimeline(*timeline_data_, request, &error, state_->visibleWindow()))
-        QMessageBox::warning(this, QStringLiteral("Export failed"), error);
-}
-
-QString MainWindow::consoleText() const { return console_->toPlainText(); }
-
-void MainWindow::showRunErrors(const QString& text) {
-    console_->appendPlainText(text);
-    statusBar()->showMessage(text.section(QLatin1Char('\n'), 0, 0), 10000);
 }
 
 }  // namespace tasklens::ui

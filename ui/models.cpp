@@ -37,6 +37,21 @@ void ProcessListModel::setTrace(std::shared_ptr<const trace::TraceModel> model) 
     endResetModel();
 }
 
+void ProcessListModel::refresh() {
+    if (!model_) return;
+    const int old_rows = int(labels_.size());
+    const int rows = int(model_->process_count());
+    // Names change over a run (register, restart), so every label is recomputed.
+    for (int p = 0; p < old_rows; ++p) labels_[p] = labelOf(*model_, trace::ProcessIndex(p));
+    if (old_rows > 0) emit dataChanged(index(0, 0), index(old_rows - 1, ColumnCount - 1));
+    if (rows > old_rows) {
+        beginInsertRows({}, old_rows, rows - 1);
+        for (int p = old_rows; p < rows; ++p)
+            labels_.push_back(labelOf(*model_, trace::ProcessIndex(p)));
+        endInsertRows();
+    }
+}
+
 void ProcessListModel::setCursorUs(int64_t t_us) {
     if (t_us == cursor_us_) return;
     cursor_us_ = t_us;
@@ -46,11 +61,11 @@ void ProcessListModel::setCursorUs(int64_t t_us) {
 int ProcessListModel::rowOf(Pid pid) const {
     if (!model_) return -1;
     const trace::ProcessIndex p = model_->find(pid);
-    return p == kNone ? -1 : int(p);
+    return p == kNone || p >= labels_.size() ? -1 : int(p);
 }
 
 int ProcessListModel::rowCount(const QModelIndex& parent) const {
-    return parent.isValid() || !model_ ? 0 : int(model_->process_count());
+    return parent.isValid() || !model_ ? 0 : int(labels_.size());
 }
 
 int ProcessListModel::columnCount(const QModelIndex& parent) const {
@@ -137,20 +152,54 @@ EventLogModel::EventLogModel(QObject* parent) : QAbstractTableModel(parent) {}
 void EventLogModel::setTrace(std::shared_ptr<const trace::TraceModel> model) {
     beginResetModel();
     model_ = std::move(model);
+    rows_ = model_ ? int(model_->event_count()) : 0;
     endResetModel();
+}
+
+void EventLogModel::refresh() {
+    if (!model_) return;
+    const int rows = int(model_->event_count());
+    if (rows <= rows_) return;
+    beginInsertRows({}, rows_, rows - 1);
+    rows_ = rows;
+    endInsertRows();
+}
+
+bool EventLogModel::involves(int row, Pid pid) const {
+    if (!model_ || row < 0 || row >= rows_) return false;
+    const trace::EventRecord& record = model_->record(trace::EventIndex(row));
+    auto is = [&](trace::ProcessIndex p) {
+        return p != kNone && p < model_->process_count() && model_->process(p).pid == pid;
+    };
+    return is(record.process) || is(record.peer);
+}
+
+int EventLogModel::rowOfSeq(uint64_t seq) const {
+    if (!model_ || rows_ == 0) return -1;
+    // seq grows with the index (no gaps in a run, gaps possible in an edited file).
+    int lo = 0, hi = rows_;
+    while (lo < hi) {
+        const int mid = lo + (hi - lo) / 2;
+        if (model_->seq(trace::EventIndex(mid)) < seq)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < rows_ && model_->seq(trace::EventIndex(lo)) == seq ? lo : -1;
 }
 
 int EventLogModel::rowAtTime(int64_t t_us) const {
     if (!model_) return -1;
     const auto records = model_->records();
+    const auto shown = records.first(size_t(rows_));
     auto it =
-        std::lower_bound(records.begin(), records.end(), t_us,
+        std::lower_bound(shown.begin(), shown.end(), t_us,
                          [](const trace::EventRecord& r, int64_t t) { return r.time_us < t; });
-    return it == records.end() ? int(records.size()) - 1 : int(it - records.begin());
+    return it == shown.end() ? int(shown.size()) - 1 : int(it - shown.begin());
 }
 
 int EventLogModel::rowCount(const QModelIndex& parent) const {
-    return parent.isValid() || !model_ ? 0 : int(model_->event_count());
+    return parent.isValid() || !model_ ? 0 : rows_;
 }
 
 int EventLogModel::columnCount(const QModelIndex& parent) const {
@@ -178,6 +227,8 @@ QVariant EventLogModel::data(const QModelIndex& index, int role) const {
             return QVariant::fromValue<qlonglong>(record.time_us);
         case EventIndexRole:
             return QVariant::fromValue<uint>(i);
+        case KindRole:
+            return int(record.kind);
         case SortRole:
             if (index.column() == SeqColumn) return QVariant::fromValue<qulonglong>(model_->seq(i));
             if (index.column() == TimeColumn) return QVariant::fromValue<qlonglong>(record.time_us);
@@ -215,6 +266,34 @@ QVariant EventLogModel::headerData(int section, Qt::Orientation orientation, int
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole) return {};
     static const char* names[] = {"Seq", "Time", "Event", "Process", "Peer", "Detail"};
     return section >= 0 && section < ColumnCount ? QString::fromLatin1(names[section]) : QVariant();
+}
+
+// ---------------------------------------------------------------------------------------------
+
+EventLogFilterModel::EventLogFilterModel(QObject* parent) : QSortFilterProxyModel(parent) {
+    kinds_.set();
+}
+
+void EventLogFilterModel::setKindsShown(std::bitset<trace::kEventKindCount> kinds) {
+    if (kinds == kinds_) return;
+    kinds_ = kinds;
+    invalidateFilter();
+}
+
+void EventLogFilterModel::setProcess(Pid pid) {
+    if (pid == pid_) return;
+    pid_ = pid;
+    invalidateFilter();
+}
+
+bool EventLogFilterModel::filterAcceptsRow(int source_row, const QModelIndex& source_parent) const {
+    const QModelIndex index = sourceModel()->index(source_row, 0, source_parent);
+    const int kind = index.data(KindRole).toInt();
+    if (kind < 0 || kind >= trace::kEventKindCount || !kinds_.test(size_t(kind))) return false;
+    if (!pid_.valid()) return true;
+    const auto* log = qobject_cast<const EventLogModel*>(sourceModel());
+    if (!log) return index.data(PidRole).toULongLong() == pid_.packed();
+    return log->involves(source_row, pid_);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -4,6 +4,8 @@
 // instead of parsing display strings. Every model runs under QAbstractItemModelTester in tests.
 #include <QAbstractItemModel>
 #include <QAbstractTableModel>
+#include <QSortFilterProxyModel>
+#include <bitset>
 #include <memory>
 
 #include "engine/trace/trace_model.h"
@@ -17,6 +19,7 @@ enum ItemRole {
     SortRole,                    ///< a value that sorts numerically where the display does not
     AliveRole,                   ///< bool: alive at the cursor
     EventIndexRole,              ///< uint: index into the model's events
+    KindRole,                    ///< int: trace::EventKind of an event row
 };
 
 /// One row per process: pid, name, role, state at the cursor, spawn, exit, exit reason.
@@ -35,6 +38,8 @@ class ProcessListModel : public QAbstractTableModel {
     };
     explicit ProcessListModel(QObject* parent = nullptr);
     void setTrace(std::shared_ptr<const trace::TraceModel> model);
+    /// The trace grew (a live run): inserts rows for new processes and refreshes the others.
+    void refresh();
     /// The State column shows the state at this moment.
     void setCursorUs(int64_t t_us);
     /// The row of `pid`, or -1.
@@ -48,7 +53,7 @@ class ProcessListModel : public QAbstractTableModel {
 
   private:
     std::shared_ptr<const trace::TraceModel> model_;
-    std::vector<ProcessLabel> labels_;
+    std::vector<ProcessLabel> labels_;  ///< one per row announced to views
     int64_t cursor_us_ = 0;
 };
 
@@ -68,8 +73,14 @@ class EventLogModel : public QAbstractTableModel {
     };
     explicit EventLogModel(QObject* parent = nullptr);
     void setTrace(std::shared_ptr<const trace::TraceModel> model);
+    /// The trace grew (a live run): inserts rows for the new events.
+    void refresh();
     /// The first row at or after `t_us`, for following the cursor.
     int rowAtTime(int64_t t_us) const;
+    /// The row of the event with sequence number `seq`, or -1.
+    int rowOfSeq(uint64_t seq) const;
+    /// Whether the event in `row` is about `pid` (as its process or its peer).
+    bool involves(int row, Pid pid) const;
 
     int rowCount(const QModelIndex& parent = {}) const override;
     int columnCount(const QModelIndex& parent = {}) const override;
@@ -80,6 +91,27 @@ class EventLogModel : public QAbstractTableModel {
   private:
     QString processText(trace::ProcessIndex index) const;
     std::shared_ptr<const trace::TraceModel> model_;
+    int rows_ = 0;  ///< the events announced to views; the model may already hold more
+};
+
+/// The event log as the user filters it: by kinds and by one process (as pid or peer).
+class EventLogFilterModel : public QSortFilterProxyModel {
+    Q_OBJECT
+  public:
+    explicit EventLogFilterModel(QObject* parent = nullptr);
+    /// Every kind shown by default.
+    void setKindsShown(std::bitset<trace::kEventKindCount> kinds);
+    std::bitset<trace::kEventKindCount> kindsShown() const { return kinds_; }
+    /// Only events about `pid` (invalid: every process).
+    void setProcess(Pid pid);
+    Pid process() const { return pid_; }
+
+  protected:
+    bool filterAcceptsRow(int source_row, const QModelIndex& source_parent) const override;
+
+  private:
+    std::bitset<trace::kEventKindCount> kinds_;
+    Pid pid_;
 };
 
 /// The supervision tree at a moment as an item tree (searchable outline next to the picture).

@@ -668,21 +668,26 @@ RunResult Runtime::run() {
 }
 
 RunResult Runtime::run_until_exit(Pid target) {
-    if (!alive(target)) return {RunResult::Reason::TargetExited, now_us(), {}};
+    return run_until(-1, target);
+}
+
+RunResult Runtime::run_until(int64_t virtual_us, Pid target) {
+    if (target.valid() && !alive(target)) return {RunResult::Reason::TargetExited, now_us(), {}};
     impl_->watched = target;
     impl_->watched_exited = false;
     impl_->watched_reason.reset();
     RunResult result{RunResult::Reason::Idle, 0, {}};
     for (;;) {
-        Impl::Action action = impl_->do_one(-1);
+        const Impl::Action action = impl_->do_one(virtual_us);
         if (impl_->watched_exited) {
             result.reason = RunResult::Reason::TargetExited;
             result.exit_reason = std::move(impl_->watched_reason);
             break;
         }
         if (action == Impl::Action::Worked) continue;
-        result.reason =
-            action == Impl::Action::Stopped ? RunResult::Reason::Stopped : RunResult::Reason::Idle;
+        result.reason = action == Impl::Action::Stopped        ? RunResult::Reason::Stopped
+                        : action == Impl::Action::LimitReached ? RunResult::Reason::TimeReached
+                                                               : RunResult::Reason::Idle;
         break;
     }
     impl_->watched = Pid{};
@@ -691,35 +696,35 @@ RunResult Runtime::run_until_exit(Pid target) {
     return result;
 }
 
-RunResult Runtime::run_until(int64_t virtual_us) {
+RunResult Runtime::step(Pid target) {
+    if (target.valid() && !alive(target)) return {RunResult::Reason::TargetExited, now_us(), {}};
+    impl_->watched = target;
+    impl_->watched_exited = false;
+    impl_->watched_reason.reset();
+    const uint64_t first_seq = impl_->next_seq;
+    RunResult result{RunResult::Reason::Idle, 0, {}};
     for (;;) {
-        switch (impl_->do_one(virtual_us)) {
-            case Impl::Action::Worked:
-                continue;
-            case Impl::Action::LimitReached:
-                return {RunResult::Reason::TimeReached, now_us(), {}};
-            case Impl::Action::Stopped:
-                return {RunResult::Reason::Stopped, now_us(), {}};
-            case Impl::Action::Idle:
-                return {RunResult::Reason::Idle, now_us(), {}};
+        const Impl::Action action = impl_->do_one(-1);
+        if (impl_->watched_exited) {
+            result.reason = RunResult::Reason::TargetExited;
+            result.exit_reason = std::move(impl_->watched_reason);
+            break;
         }
-    }
-}
-
-RunResult Runtime::step() {
-    uint64_t first_seq = impl_->next_seq;
-    for (;;) {
-        switch (impl_->do_one(-1)) {
-            case Impl::Action::Worked:
-                if (!impl_->sink || impl_->next_seq > first_seq)
-                    return {RunResult::Reason::StepDone, now_us(), {}};
-                continue;
-            case Impl::Action::Stopped:
-                return {RunResult::Reason::Stopped, now_us(), {}};
-            default:
-                return {RunResult::Reason::Idle, now_us(), {}};
+        if (action == Impl::Action::Worked) {
+            if (!impl_->sink || impl_->next_seq > first_seq) {
+                result.reason = RunResult::Reason::StepDone;
+                break;
+            }
+            continue;
         }
+        result.reason =
+            action == Impl::Action::Stopped ? RunResult::Reason::Stopped : RunResult::Reason::Idle;
+        break;
     }
+    impl_->watched = Pid{};
+    impl_->watched_reason.reset();
+    result.now_us = now_us();
+    return result;
 }
 
 void Runtime::request_stop() noexcept {

@@ -273,9 +273,15 @@ public:
 
     RunResult run();                           ///< until idle: no runnable process, no timer
     RunResult run_until_exit(Pid target);      ///< until target has exited
-    RunResult run_until(int64_t virtual_us);   ///< until the clock reaches the time (pacing)
-    RunResult step();                          ///< until at least one event was emitted
-    /// Thread-safe: makes a running run*() return Stopped at its next slice boundary.
+    /// Until the clock reaches the time (pacing). With a valid `target`, also returns
+    /// TargetExited (with its reason) as soon as the target exits, so a paced driver stops where
+    /// run_until_exit(target) would have.
+    RunResult run_until(int64_t virtual_us, Pid target = {});
+    /// Until at least one event was emitted (or one slice ran, when recording is off); with a
+    /// valid `target`, TargetExited once it exits.
+    RunResult step(Pid target = {});
+    /// Thread-safe: makes a running run*() return Stopped at its next slice boundary. A request
+    /// made while nothing runs makes the next run*() call return Stopped at once.
     void request_stop() noexcept;
 
     int64_t now_us() const noexcept;

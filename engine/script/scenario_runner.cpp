@@ -133,10 +133,12 @@ int run_scenario_source(const std::string& path, const std::string& text,
         return program->modules.count(module.id) > 0 || builtins().has_module(module) ||
                native_modules.count(module.name()) > 0;
     });
-    RunResult result = runtime.run_until_exit(spawned.pid);
+    RunResult result = options.drive ? options.drive(runtime, spawned.pid)
+                                     : runtime.run_until_exit(spawned.pid);
     set_thread_struct_registry(nullptr);
     set_thread_module_loaded(nullptr);
     out.flush();
+    if (result.reason == RunResult::Reason::Stopped) return 1;
     if (result.reason != RunResult::Reason::TargetExited) {
         // Nothing can run any more but the script waits (a receive without after): elixir would
         // hang; we report it instead of hanging.

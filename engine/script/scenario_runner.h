@@ -17,6 +17,11 @@ struct ScenarioOptions {
     /// Called once the runtime exists (OTP natives registered, program loaded), before the
     /// scenario runs: e.g. to attach a GUI pacing driver.
     std::function<void(Runtime&)> setup;
+    /// Runs the script's process `main` to its exit; default runtime.run_until_exit(main). The
+    /// GUI's run controller paces it with run_until/step instead. A result other than
+    /// TargetExited ends the run: Stopped with status 1 and no message (the user stopped it),
+    /// Idle with the "blocked forever" message.
+    std::function<RunResult(Runtime&, Pid main)> drive;
 };
 
 /// Compiles and runs `path`. Exit status as elixir's: 0, or 1 when compilation fails (the

@@ -36,9 +36,18 @@ size_t BatchingSubscriber::drain(std::vector<Event>& out) {
     {
         std::lock_guard lock(mutex_);
         shared_.swap(out);
+        // Counted under the lock, so a producer waiting in wait_for_backlog_at_most cannot
+        // miss the wake-up.
+        drained_.fetch_add(out.size(), std::memory_order_relaxed);
     }
-    drained_.fetch_add(out.size(), std::memory_order_relaxed);
+    drained_cv_.notify_all();
     return out.size();
+}
+
+bool BatchingSubscriber::wait_for_backlog_at_most(uint64_t limit,
+                                                  std::chrono::milliseconds timeout) {
+    std::unique_lock lock(mutex_);
+    return drained_cv_.wait_for(lock, timeout, [&] { return backlog() <= limit; });
 }
 
 uint64_t BatchingSubscriber::backlog() const noexcept {

@@ -2,6 +2,8 @@
 // Two EventSinks that keep events: EventLog (everything, on the engine's thread) and
 // BatchingSubscriber (hands events to another thread in batches without making the engine wait).
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <mutex>
 #include <vector>
@@ -31,7 +33,11 @@ class EventLog final : public EventSink {
 /// goes with the next event. So after the engine's last event a few events may still sit in the
 /// private batch: the engine calls flush() when it stops or pauses (that one may wait for the
 /// consumer's swap, a few nanoseconds). Buffers are recycled: drain swaps the caller's (cleared)
-/// vector in, so steady state allocates nothing. Unbounded: if nobody drains, memory grows.
+/// vector in, so steady state allocates nothing.
+///
+/// The subscriber itself never drops events, so it is bounded by its producer: a driver that
+/// runs the engine in slices calls wait_for_backlog_at_most between slices (back-pressure), as
+/// the GUI's run controller does, and the backlog never exceeds that limit plus one slice.
 class BatchingSubscriber final : public EventSink {
   public:
     /// Producer side (engine thread).
@@ -44,10 +50,14 @@ class BatchingSubscriber final : public EventSink {
     size_t drain(std::vector<Event>& out);
     /// Events produced but not yet drained (approximate while the producer runs).
     uint64_t backlog() const noexcept;
+    /// Producer side: waits until at most `limit` events are waiting for the consumer, or until
+    /// `timeout` passed. Returns whether the backlog is within the limit.
+    bool wait_for_backlog_at_most(uint64_t limit, std::chrono::milliseconds timeout);
 
   private:
     void hand_over_locked();
 
+    std::condition_variable drained_cv_;
     // Producer-only.
     std::vector<Event> private_batch_;
     // Guarded by mutex_.

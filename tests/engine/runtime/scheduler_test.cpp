@@ -192,6 +192,32 @@ TEST(Scheduler, RunUntilStopsAtTheGivenTime) {
     EXPECT_EQ(ticks, 10);
 }
 
+// A paced driver stops where run_until_exit would: at the target's exit, with its reason.
+TEST(Scheduler, RunUntilWithATargetStopsAtItsExit) {
+    Runtime rt(test_options());
+    Pid target = rt.spawn([](ProcessContext& ctx) -> Co<void> {
+        co_await ctx.sleep(Timeout::millis(10));
+        ctx.exit_self(Term::atom("done"));
+    }).pid;
+    int ticks = 0;
+    rt.spawn([&](ProcessContext& ctx) -> Co<void> {
+        for (;;) {
+            co_await ctx.sleep(Timeout::millis(1));
+            ++ticks;
+        }
+    });
+    auto result = rt.run_until(5'000, target);
+    EXPECT_EQ(result.reason, RunResult::Reason::TimeReached);
+    result = rt.run_until(1'000'000, target);
+    EXPECT_EQ(result.reason, RunResult::Reason::TargetExited);
+    ASSERT_TRUE(result.exit_reason.has_value());
+    EXPECT_TRUE(result.exit_reason->is_atom(Atom::intern("done")));
+    EXPECT_EQ(result.now_us, 10'000);
+    EXPECT_LE(ticks, 10);
+    EXPECT_EQ(rt.run_until(2'000'000, target).reason, RunResult::Reason::TargetExited);
+    EXPECT_EQ(rt.step(target).reason, RunResult::Reason::TargetExited);
+}
+
 TEST(Scheduler, StepRunsUntilAnEventWasEmitted) {
     Recorder recorder;
     Runtime rt(test_options(&recorder));

@@ -72,5 +72,22 @@ TEST(BatchingSubscriber, ProducerAndConsumerThreads) {
     EXPECT_GT(drains, 1u);
 }
 
+// Back-pressure: a producer that waits for the backlog never gets further ahead than its limit
+// plus what it produced since its last wait.
+TEST(BatchingSubscriber, ProducerWaitsUntilTheConsumerDrained) {
+    BatchingSubscriber batches;
+    for (uint64_t i = 0; i < 100; ++i) batches.on_event(numbered(i));
+    batches.flush();
+    EXPECT_EQ(batches.backlog(), 100u);
+    EXPECT_FALSE(batches.wait_for_backlog_at_most(50, std::chrono::milliseconds(1)));
+    std::thread consumer([&] {
+        std::vector<Event> batch;
+        while (batches.drain(batch) == 0) std::this_thread::yield();
+    });
+    EXPECT_TRUE(batches.wait_for_backlog_at_most(50, std::chrono::seconds(60)));
+    consumer.join();
+    EXPECT_EQ(batches.backlog(), 0u);
+}
+
 }  // namespace
 }  // namespace tasklens::trace
