@@ -141,6 +141,8 @@ std::string_view to_string(ArrowKind kind) noexcept {
 }
 
 uint32_t TreeSnapshot::node_of(ProcessIndex process) const noexcept {
+    if (process < node_by_process.size()) return node_by_process[process];
+    // A snapshot built by hand, without the index.
     for (uint32_t i = 0; i < nodes.size(); ++i)
         if (nodes[i].process == process) return i;
     return kNone;
@@ -1313,6 +1315,7 @@ TreeSnapshot TraceModel::tree_at(int64_t t) const {
     }
     for (uint32_t r = 0; r < m.relations.size(); ++r)
         if (m.relations[r].active_at(t)) tree.relations.push_back(r);
+    tree.node_by_process = std::move(node_of);
     return tree;
 }
 

@@ -216,7 +216,9 @@ struct TreeSnapshot {
     std::vector<TreeNode> nodes;
     std::vector<uint32_t> roots;      ///< node indexes, in start order
     std::vector<uint32_t> relations;  ///< indexes into TraceModel::relations() active at t
-    uint32_t node_of(ProcessIndex process) const noexcept;  ///< kNone if absent
+    uint32_t node_of(ProcessIndex process) const noexcept;  ///< kNone if absent; O(1)
+    /// process -> node (kNone if absent), filled by TraceModel::tree_at.
+    std::vector<uint32_t> node_by_process;
 };
 
 /// An exit of one incarnation of a child, for restart history.
