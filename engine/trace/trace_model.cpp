@@ -36,6 +36,7 @@ class StringTable {
     std::string_view get(StringId id) const noexcept {
         return id < storage_.size() ? std::string_view(storage_[id]) : std::string_view{};
     }
+    void reserve(size_t strings) { ids_.reserve(strings); }
     size_t memory_bytes() const noexcept {
         // Deque elements plus heap text, and the hash map's nodes and buckets (approximate).
         return storage_.size() * sizeof(std::string) + bytes_ +
@@ -938,6 +939,12 @@ TraceModel::TraceModel(std::span<const Event> events, RunInfo run)
 TraceModel::~TraceModel() = default;
 TraceModel::TraceModel(TraceModel&&) noexcept = default;
 TraceModel& TraceModel::operator=(TraceModel&&) noexcept = default;
+
+void TraceModel::reserve(size_t events) {
+    Impl& m = *impl_;
+    m.records.reserve(std::min<size_t>(events, kNone - 1));
+    m.strings.reserve(events / 4);
+}
 
 void TraceModel::append(std::span<const Event> events) {
     for (const Event& e : events) impl_->append(e);

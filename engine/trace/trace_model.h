@@ -261,6 +261,9 @@ class TraceModel {
     void append(const Event& event);
     void append(std::span<const Event> events);
     void set_run_info(RunInfo run) { run_ = std::move(run); }
+    /// Makes room for about `events` events (a loader's estimate), so the big arrays do not
+    /// grow by copying while a trace loads.
+    void reserve(size_t events);
     const RunInfo& run_info() const noexcept { return run_; }
 
     // --- events ---------------------------------------------------------------------------
