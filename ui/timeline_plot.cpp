@@ -6,6 +6,7 @@
 #include <QToolTip>
 #include <algorithm>
 #include <cmath>
+#include <tuple>
 #include <unordered_map>
 
 #include "ui/palette.h"
@@ -146,15 +147,25 @@ void LanePlottable::drawGroup(QCPPainter* painter, int lane, double y_top, doubl
             std::upper_bound(counts.begin(), counts.end(), axis->pixelToCoord(left),
                              [](double t, const GroupCountPoint& p) { return t < double(p.t_us); });
         GroupCountPoint current = it == counts.begin() ? GroupCountPoint{} : *(it - 1);
+        constexpr long kSamplesPerColumn = 48;
         for (int x = left; x < right; ++x) {
             const double column_end = axis->pixelToCoord(x + 1);
             int32_t alive = current.alive, running = current.running, waiting = current.waiting;
-            for (; it != counts.end() && double(it->t_us) < column_end; ++it) {
-                current = *it;
-                alive = std::max(alive, it->alive);
-                running = std::max(running, it->running);
-                waiting = std::max(waiting, it->waiting);
+            const auto column_last = std::lower_bound(
+                it, counts.end(), column_end,
+                [](const GroupCountPoint& p, double t) { return double(p.t_us) < t; });
+            // The steps inside the column: all of them, or an even sample of a crowded column,
+            // so the cost per column is bounded whatever the number of members.
+            const long inside = column_last - it;
+            const long stride = std::max(1L, inside / kSamplesPerColumn);
+            for (long k = 0; k < inside; k += stride) {
+                const GroupCountPoint& step = *(it + k);
+                alive = std::max(alive, step.alive);
+                running = std::max(running, step.running);
+                waiting = std::max(waiting, step.waiting);
             }
+            if (inside > 0) current = *(column_last - 1);
+            it = column_last;
             if (alive <= 0) continue;
             const double h_alive = std::max(1.0, alive * scale);
             painter->fillRect(QRectF(x, bottom - h_alive, 1, h_alive), alive_color);
@@ -422,6 +433,63 @@ void LanePlottable::drawExit(QCPPainter* painter, int lane, double y_top, double
 // ---------------------------------------------------------------------------------------------
 // FlowArrowPlottable
 
+namespace {
+
+/// Arrows between the same two lanes of the same kind, `order[first, last)` sorted by start: the
+/// painter jumps a fold width at a time within a run (binary search), so drawing costs follow
+/// pixels, not arrows.
+struct ArrowRun {
+    int32_t from_lane = 0;
+    int32_t to_lane = 0;
+    ArrowKind kind = ArrowKind::Message;
+    uint32_t first = 0;
+    uint32_t last = 0;
+    int64_t longest_us = 0;
+};
+struct ArrowRuns {
+    std::weak_ptr<const TimelineData> data;
+    std::vector<ArrowRun> runs;
+    std::vector<uint32_t> order;  ///< indexes into TimelineData::arrows
+};
+
+/// The runs of `data`, built once per timeline and kept for the last one drawn (painting happens
+/// on the GUI thread only; the window and an export alternate rarely).
+const ArrowRuns& arrowRunsFor(const std::shared_ptr<const TimelineData>& data) {
+    static ArrowRuns cache;
+    // An export's data is not owned (an aliasing pointer): its weak pointer is expired at once,
+    // so it is indexed on every draw, which an export does once.
+    if (data && cache.data.lock() == data) return cache;
+    cache = ArrowRuns{};
+    cache.data = data;
+    const auto& arrows = data->arrows;
+    cache.order.resize(arrows.size());
+    for (uint32_t i = 0; i < cache.order.size(); ++i) cache.order[i] = i;
+    auto key = [&](uint32_t i) {
+        return std::make_tuple(arrows[i].from_lane, arrows[i].to_lane, arrows[i].kind);
+    };
+    // Arrows are sorted by start already: a stable sort by run keeps that order inside a run.
+    std::stable_sort(cache.order.begin(), cache.order.end(),
+                     [&](uint32_t a, uint32_t b) { return key(a) < key(b); });
+    for (uint32_t i = 0; i < cache.order.size();) {
+        ArrowRun run;
+        const FlowArrow& head = arrows[cache.order[i]];
+        run.from_lane = head.from_lane;
+        run.to_lane = head.to_lane;
+        run.kind = head.kind;
+        run.first = i;
+        const auto run_key = key(cache.order[i]);
+        for (; i < cache.order.size() && key(cache.order[i]) == run_key; ++i) {
+            const FlowArrow& a = arrows[cache.order[i]];
+            run.longest_us = std::max(run.longest_us, std::abs(a.to_us - a.from_us));
+        }
+        run.last = i;
+        cache.runs.push_back(run);
+    }
+    return cache;
+}
+
+}  // namespace
+
 FlowArrowPlottable::FlowArrowPlottable(QCPAxis* time_axis, QCPAxis* lane_axis, LanePlottable* lanes)
     : QCPAbstractPlottable(time_axis, lane_axis), lanes_(lanes) {}
 
@@ -442,17 +510,14 @@ void FlowArrowPlottable::draw(QCPPainter* painter) {
     const QCPRange window = time_axis->range();
     const QCPRange lanes = lane_axis->range();
     auto& stats = lanes_->stats();
-    const double earliest = window.lower - static_cast<double>(data_->longest_arrow_us);
-    auto it = std::lower_bound(
-        data_->arrows.begin(), data_->arrows.end(), earliest, [](const FlowArrow& arrow, double t) {
-            return static_cast<double>(std::min(arrow.from_us, arrow.to_us)) < t;
-        });
-    // Several arrows between the same lanes within a few pixels fold into one with a count, so
+    // Several arrows between the same rows within a few pixels fold into one with a count, so
     // dense traffic stays readable and no arrow silently disappears.
+    // A bin is a pair of rows (ends out of view clamped to the edge) and a kind; it holds one
+    // cell per 3 px column. The first arrow in a cell is drawn, the others fold into it.
     struct Folded {
-        double x;
-        QPointF mid;
-        int count;
+        std::vector<uint8_t> cells;
+        QPointF mid;  ///< of the last arrow drawn, where its ×N badge goes
+        int count = 0;
         QColor color;
     };
     std::unordered_map<uint64_t, Folded> last_by_pair;
@@ -462,43 +527,77 @@ void FlowArrowPlottable::draw(QCPPainter* painter) {
     const double head = std::clamp(lane_px * 0.3, 5.0, 8.0);
     const int first_row = static_cast<int>(std::floor(lanes.lower + 0.5));
     const int last_row = static_cast<int>(std::ceil(lanes.upper - 0.5));
-    for (; it != data_->arrows.end(); ++it) {
-        const FlowArrow& arrow = *it;
-        if (static_cast<double>(std::min(arrow.from_us, arrow.to_us)) > window.upper) break;
-        if (static_cast<double>(std::max(arrow.from_us, arrow.to_us)) < window.lower) continue;
-        if (arrow.kind == ArrowKind::Spawn && !show_spawns_) continue;
-        const double lo = std::min(arrow.from_lane, arrow.to_lane);
-        const double hi = std::max(arrow.from_lane, arrow.to_lane);
+    const double left_px = time_axis->coordToPixel(window.lower);
+    const int cell_count =
+        static_cast<int>(std::abs(time_axis->coordToPixel(window.upper) - left_px) / kFoldPx) + 2;
+    auto cell_of = [&](double x) {
+        return std::clamp(static_cast<int>((x - left_px) / kFoldPx), 0, cell_count - 1);
+    };
+    auto start_of = [](const FlowArrow& a) {
+        return static_cast<double>(std::min(a.from_us, a.to_us));
+    };
+    const ArrowRuns& runs = arrowRunsFor(data_);
+    const auto& order = runs.order;
+    for (const ArrowRun& run : runs.runs) {
+        if (run.kind == ArrowKind::Spawn && !show_spawns_) continue;
+        const double lo = std::min(run.from_lane, run.to_lane);
+        const double hi = std::max(run.from_lane, run.to_lane);
         if (hi < lanes.lower || lo > lanes.upper) continue;
         // An end on a lane out of view is drawn at the edge, and all arrows leaving (or reaching)
         // a visible lane towards the same edge share one bin per 3 px column: thousands of spawn
         // or DOWN arrows to lanes below the view cost as many strokes as there are columns.
-        const int clamped_from = std::clamp(arrow.from_lane, first_row - 1, last_row + 1);
-        const int clamped_to = std::clamp(arrow.to_lane, first_row - 1, last_row + 1);
+        const int clamped_from = std::clamp(run.from_lane, first_row - 1, last_row + 1);
+        const int clamped_to = std::clamp(run.to_lane, first_row - 1, last_row + 1);
         // Arrows start and end at the span band's middle of their lanes.
         const double from_y = lane_axis->coordToPixel(clamped_from) + lane_px * 0.16;
         const double to_y = lane_axis->coordToPixel(clamped_to) + lane_px * 0.16;
-        const QPointF from(time_axis->coordToPixel(static_cast<double>(arrow.from_us)), from_y);
-        const QPointF to(time_axis->coordToPixel(static_cast<double>(arrow.to_us)), to_y);
         const uint64_t pair = (uint64_t(uint32_t(clamped_from + 1)) << 32) ^
-                              uint32_t(clamped_to + 1) ^ (uint64_t(arrow.kind) << 60);
-        auto [slot, fresh] =
-            last_by_pair.try_emplace(pair, Folded{from.x(), (from + to) / 2, 0, {}});
-        if (!fresh && std::abs(slot->second.x - from.x()) < kFoldPx) {
-            ++slot->second.count;
-            ++stats.arrows_folded;
-            continue;
+                              uint32_t(clamped_to + 1) ^ (uint64_t(run.kind) << 60);
+        const auto begin = order.begin() + run.first;
+        const auto end = order.begin() + run.last;
+        auto it =
+            std::lower_bound(begin, end, window.lower - static_cast<double>(run.longest_us),
+                             [&](uint32_t i, double t) { return start_of(data_->arrows[i]) < t; });
+        while (it != end) {
+            const FlowArrow& arrow = data_->arrows[*it];
+            if (start_of(arrow) > window.upper) break;
+            if (static_cast<double>(std::max(arrow.from_us, arrow.to_us)) < window.lower) {
+                ++it;
+                continue;
+            }
+            const QPointF from(time_axis->coordToPixel(static_cast<double>(arrow.from_us)), from_y);
+            const QPointF to(time_axis->coordToPixel(static_cast<double>(arrow.to_us)), to_y);
+            Folded& bin = last_by_pair[pair];
+            if (bin.cells.empty()) bin.cells.assign(static_cast<size_t>(cell_count), 0);
+            const int cell = cell_of(from.x());
+            if (bin.cells[static_cast<size_t>(cell)] != 0) {
+                // Everything of this run that starts within this cell folds into it: one binary
+                // search instead of a step per arrow.
+                const double horizon = time_axis->pixelToCoord(left_px + (cell + 1) * kFoldPx);
+                auto next = std::lower_bound(it + 1, end, horizon, [&](uint32_t i, double t) {
+                    return start_of(data_->arrows[i]) < t;
+                });
+                const int folded = static_cast<int>(next - it);
+                bin.count += folded;
+                stats.arrows_folded += folded;
+                it = next;
+                continue;
+            }
+            bin.cells[static_cast<size_t>(cell)] = 1;
+            bin.mid = (from + to) / 2;
+            bin.count = 1;
+            bin.color = arrowColor(arrow.kind);
+            QPen pen(arrowColor(arrow.kind), arrow.kind == ArrowKind::Spawn ? 1.0 : 1.4,
+                     arrowPenStyle(arrow.kind));
+            painter->setPen(pen);
+            drawArrow(*painter, from, to, head);
+            ++stats.arrows_drawn;
+            // DOWN and exit-signal reasons are already written next to the exit mark.
+            if (!arrow.label.empty() &&
+                (arrow.kind == ArrowKind::Message || arrow.kind == ArrowKind::Reply))
+                labelled.push_back({&arrow, {from, to}});
+            ++it;
         }
-        slot->second = Folded{from.x(), (from + to) / 2, 1, arrowColor(arrow.kind)};
-        QPen pen(arrowColor(arrow.kind), arrow.kind == ArrowKind::Spawn ? 1.0 : 1.4,
-                 arrowPenStyle(arrow.kind));
-        painter->setPen(pen);
-        drawArrow(*painter, from, to, head);
-        ++stats.arrows_drawn;
-        // DOWN and exit-signal reasons are already written next to the exit mark.
-        if (!arrow.label.empty() &&
-            (arrow.kind == ArrowKind::Message || arrow.kind == ArrowKind::Reply))
-            labelled.push_back({&arrow, {from, to}});
     }
     for (const auto& [pair, folded] : last_by_pair) {
         if (folded.count <= 1) continue;

@@ -42,9 +42,10 @@ QApplication& application() {
 }
 
 /// The scenario of tests/benchmarks/scenarios/tasks_100k.exs, generated directly: main (0.1)
-/// starts `tasks` tasks under a Task.Supervisor (0.2), a few hundred at a time; each runs, sleeps
-/// a pseudo-random 1..997 ms, runs again, sends main its result and exits; 50 crash. Main
-/// receives each result; the supervisor traps each exit. ~20 events per task.
+/// starts 100,000 tasks under a Task.Supervisor (0.2), 20 µs apart, monitors each and sends it
+/// :go; each runs, receives :go, sleeps a pseudo-random 1..997 ms, runs again, sends main its
+/// result and exits; 50 crash. Main receives each result and DOWN; the supervisor traps each
+/// exit. 21 events per task: ~2.1M events.
 struct ScaleTrace {
     std::string path;
     uint64_t events = 0;
@@ -92,8 +93,13 @@ const ScaleTrace& scaleTrace() {
             spawn.flags = trace::FlagLinked;
             add(start, EventKind::ChildStart, 2, task).text = ":undefined";
             add(start, EventKind::Caller, task, 1).text = "Task fn in Worker.run/1";
+            add(start, EventKind::Monitor, 1, task).ref.id = task;
+            add(start, EventKind::Send, 1, task).text = ":go";
             state(start, task, ProcessState::Runnable);
             state(start + 2, task, ProcessState::Running);
+            add(start + 3, EventKind::Receive, task, 1).text = ":go";
+            state(start + 3, task, ProcessState::Runnable);
+            state(start + 4, task, ProcessState::Running);
             add(start + 5, EventKind::Sleep, task, 0).deadline_us = start + 5 + sleep;
             state(start + 5, task, ProcessState::Sleeping);
             const int64_t wake = start + 5 + sleep;
@@ -115,6 +121,9 @@ const ScaleTrace& scaleTrace() {
             auto& signal = add(wake + 5, EventKind::ExitSignal, 2, task);
             signal.disposition = trace::SignalDisposition::Trapped;
             signal.text = exit.text;
+            auto& down = add(wake + 6, EventKind::Down, 1, task);
+            down.ref.id = task;
+            down.text = exit.text;
             add(wake + 6, EventKind::Receive, 2, task).text =
                 "{:EXIT, #PID<0." + std::to_string(task) + ".0>, :normal}";
         }
@@ -241,7 +250,7 @@ BENCHMARK(BM_Scale_ExportTimelineFromModel)
 
 /// One MainWindow, shown offscreen with the trace open, shared by the window benchmarks.
 struct OpenWindow {
-    std::unique_ptr<ui::MainWindow> window;
+    std::unique_ptr<ui::MainWindow> window;  // released at exit, never deleted (see openWindow)
     ui::TimelinePlot* timeline = nullptr;
     ui::SupervisionTreeView* tree = nullptr;
     double open_ms = 0;
@@ -250,7 +259,8 @@ struct OpenWindow {
 };
 
 OpenWindow& openWindow() {
-    static OpenWindow open = [] {
+    // Never destroyed: the window must not outlive the static QApplication's teardown.
+    static OpenWindow& open = *new OpenWindow([] {
         application();
         OpenWindow w;
         const ScaleTrace& trace = scaleTrace();
@@ -268,7 +278,7 @@ OpenWindow& openWindow() {
         w.timeline = w.window->findChild<ui::TimelinePlot*>();
         w.tree = w.window->findChild<ui::SupervisionTreeView*>();
         return w;
-    }();
+    }());
     return open;
 }
 

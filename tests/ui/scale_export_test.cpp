@@ -15,6 +15,7 @@
 #include "ui/timeline_plot.h"
 #include "ui/trace_adapter.h"
 #include "ui/tree_folding.h"
+#include "ui/tree_view.h"
 
 namespace tasklens::ui {
 namespace {
