@@ -46,12 +46,16 @@ int runExportCommand(const QStringList& args) {
                "--chrome, --dot\n";
         return ui::kExitBadUsage;
     }
-    const trace::TraceFile file = trace::read_trace_file(positional[1].toStdString());
-    if (!file.ok()) {
-        err << "tasklens export: " << QString::fromStdString(file.error->what()) << "\n";
+    const trace::LoadedTrace loaded = trace::load_trace_file(positional[1].toStdString());
+    if (!loaded.ok()) {
+        err << "tasklens export: " << QString::fromStdString(loaded.error->what()) << "\n";
         return ui::kExitBadUsage;
     }
-    const trace::TraceModel model(file.events, file.run);
+    // A recording cut off at its end still exports, up to its last complete line.
+    if (loaded.warning)
+        err << "tasklens export: warning: " << QString::fromStdString(loaded.warning->what())
+            << "\n";
+    const trace::TraceModel& model = loaded.model;
     return ui::run_export_options(model, options, out, err);
 }
 

@@ -155,6 +155,12 @@ int64_t busiestMoment(const trace::TraceModel& model) {
 
 int run_export_options(const trace::TraceModel& model, const ExportOptions& options,
                        QTextStream& out, QTextStream& err) {
+    if (options.at_us && *options.at_us > model.end_time()) {
+        err << "tasklens: --at " << QString::fromStdString(formatDuration(double(*options.at_us)))
+            << " is past the end of the run (the last event is at "
+            << QString::fromStdString(formatDuration(double(model.end_time()))) << ")\n";
+        return kExitBadUsage;
+    }
     const int64_t at = options.at_us.value_or(busiestMoment(model));
     // Resolve every process name first: a typo should not leave half the files written.
     std::vector<Pid> lineage_pids;

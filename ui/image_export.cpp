@@ -1,20 +1,40 @@
 #include "ui/image_export.h"
 
 #include <qcustomplot.h>
+#include <QBuffer>
+#include <QFile>
 #include <QFileInfo>
 #include <QImage>
 #include <QImageWriter>
+#include <QLocale>
 #include <QPageSize>
 #include <QPdfWriter>
 #include <QSvgGenerator>
 #include <memory>
 
+#include "ui/lane_folding.h"
 #include "ui/lineage_view.h"
 #include "ui/timeline_plot.h"
+#include "ui/tree_folding.h"
 #include "ui/tree_view.h"
 #include "ui/view_state.h"
 
 namespace tasklens::ui {
+
+QByteArray withoutXmlControlCharacters(const QByteArray& xml) {
+    QByteArray clean;
+    clean.reserve(xml.size());
+    for (const char c : xml) {
+        const auto byte = static_cast<unsigned char>(c);
+        // XML 1.0 allows tab, newline and carriage return only. These bytes never occur inside a
+        // multi-byte UTF-8 sequence, so replacing them byte by byte keeps the text valid.
+        if (byte < 0x20 && byte != '\t' && byte != '\n' && byte != '\r')
+            clean.append("\xEF\xBF\xBD");
+        else
+            clean.append(c);
+    }
+    return clean;
+}
 
 std::optional<ImageFormat> imageFormatForPath(const QString& path) {
     const QString suffix = QFileInfo(path).suffix().toLower();
@@ -60,8 +80,12 @@ bool writeImage(const ImageRequest& request, const PaintFunction& paint, QString
             return true;
         }
         case ImageFormat::Svg: {
+            // Into memory first: text with control characters (a process named "a\u0001b")
+            // would make the XML invalid, so they are replaced before the file is written.
+            QBuffer svg;
+            svg.open(QIODevice::WriteOnly);
             QSvgGenerator generator;
-            generator.setFileName(request.path);
+            generator.setOutputDevice(&svg);
             generator.setSize(size);
             generator.setViewBox(QRect(QPoint(0, 0), size));
             generator.setResolution(96);
@@ -74,8 +98,13 @@ bool writeImage(const ImageRequest& request, const PaintFunction& paint, QString
             painter.setMode(QCPPainter::pmVectorized);
             paint(painter, size);
             painter.end();
-            return QFileInfo(request.path).size() > 0 ||
-                   fail(QStringLiteral("%1: nothing written").arg(request.path));
+            QFile file(request.path);
+            if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate))
+                return fail(QStringLiteral("%1: %2").arg(request.path, file.errorString()));
+            const QByteArray xml = withoutXmlControlCharacters(svg.data());
+            if (file.write(xml) != xml.size() || !file.flush())
+                return fail(QStringLiteral("%1: %2").arg(request.path, file.errorString()));
+            return true;
         }
         case ImageFormat::Pdf: {
             QPdfWriter writer(request.path);
@@ -119,6 +148,9 @@ bool exportTimeline(const TimelineData& data, const ImageRequest& request, QStri
                              : QString::fromStdString(data.scenario) + QStringLiteral(" \u2014 "))
                     .arg(data.laneCount())
                     .arg(QString::fromStdString(formatDuration(window ? shown.duration() : run)));
+        // Say what was folded: the picture has fewer lanes than the run has processes.
+        for (const std::string& note : foldNotes(*plot.timelineData()))
+            title += QStringLiteral(" \u2014 ") + QString::fromStdString(note);
     }
     plot.setTitle(title);
     // No cursor line in a still image: it means "now" only in the live window.
@@ -129,10 +161,32 @@ bool exportTimeline(const TimelineData& data, const ImageRequest& request, QStri
 }
 
 bool exportTree(const TreeSnapshot& tree, const ImageRequest& request, QString* error) {
+    // The same folding as the window: similar children become one counted box.
+    const TreeSnapshot shown = foldTree(tree);
     TreePaintOptions options;
     options.title = request.title;
+    int folded_boxes = 0, folded_processes = 0;
+    for (const TreeNode& node : shown.nodes) {
+        if (node.group_members == 0) continue;
+        ++folded_boxes;
+        folded_processes += node.group_members;
+    }
+    if (options.title.isEmpty()) {
+        options.title = QStringLiteral("Supervision tree at %1")
+                            .arg(QString::fromStdString(formatDuration(double(tree.at_us))));
+        if (folded_boxes > 0)
+            options.title +=
+                QStringLiteral(" \u2014 %1 similar processes folded into %2 %3")
+                    .arg(QLocale(QLocale::English).toString(folded_processes))
+                    .arg(folded_boxes)
+                    .arg(folded_boxes == 1 ? QStringLiteral("box") : QStringLiteral("boxes"));
+    }
+    // A big tree is not shrunk to a thumbnail: the canvas grows so boxes stay readable.
+    options.min_scale = kTreeMinScale;
+    ImageRequest sized = request;
+    sized.size = treeExportSize(shown, request.size);
     return writeImage(
-        request, [&](QCPPainter& painter, QSize size) { paintTree(painter, size, tree, options); },
+        sized, [&](QCPPainter& painter, QSize size) { paintTree(painter, size, shown, options); },
         error);
 }
 

@@ -2,6 +2,7 @@
 // Writes any of the views to PNG, SVG (QSvgGenerator) or PDF (QPdfWriter) at a requested size.
 // Everything paints through QPainter, so the same code draws on screen, on an image and into a
 // vector file, and all of it runs under QT_QPA_PLATFORM=offscreen.
+#include <QByteArray>
 #include <QSize>
 #include <QString>
 #include <functional>
@@ -14,6 +15,10 @@ class QCPPainter;
 namespace tasklens::ui {
 
 enum class ImageFormat { Png, Svg, Pdf };
+
+/// `xml` with the control characters XML 1.0 forbids (all below U+0020 except tab, newline and
+/// carriage return) replaced by U+FFFD, so an SVG stays well-formed whatever a process is called.
+QByteArray withoutXmlControlCharacters(const QByteArray& xml);
 
 /// The format a file name asks for, by extension (.png, .svg, .pdf); nullopt otherwise.
 std::optional<ImageFormat> imageFormatForPath(const QString& path);

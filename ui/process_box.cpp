@@ -17,6 +17,12 @@ void drawProcessBox(QPainter& painter, const QRectF& rect, const ProcessBox& box
     QPen pen(border, supervisor ? 2.2 : 1.3, box.alive ? Qt::SolidLine : Qt::DashLine);
     if (box.highlighted) pen = QPen(kCursorColor, 3);
     painter.setPen(pen);
+    if (box.group) {
+        // Two cards behind the box: "many of these".
+        painter.setBrush(QColor(250, 250, 250));
+        painter.drawRoundedRect(rect.translated(6, -6), 6, 6);
+        painter.drawRoundedRect(rect.translated(3, -3), 6, 6);
+    }
     painter.setBrush(box.alive ? QColor(255, 255, 255) : QColor(245, 245, 245));
     painter.drawRoundedRect(rect, 6, 6);
 
@@ -57,12 +63,27 @@ void drawProcessBox(QPainter& painter, const QRectF& rect, const ProcessBox& box
     painter.drawText(
         QRectF(text_rect.left(), text_rect.top(), text_rect.width() - badge_width, half),
         Qt::AlignLeft | Qt::AlignVCenter,
-        title_metrics.elidedText(QString::fromStdString(box.process.title()), Qt::ElideMiddle,
-                                 text_rect.width() - badge_width));
-    const QString pid = QString::fromStdString(formatPid(box.process.pid));
+        title_metrics.elidedText(
+            box.title.isEmpty() ? QString::fromStdString(box.process.title()) : box.title,
+            Qt::ElideMiddle, text_rect.width() - badge_width));
+    if (box.hidden_descendants > 0) {
+        // A collapsed subtree: how many boxes are folded away behind this one.
+        const QString badge = QStringLiteral("+%1").arg(box.hidden_descendants);
+        const QFont badge_font = uiFont(style.font_px * 0.8, true);
+        QFontMetricsF metrics(badge_font);
+        QRectF badge_rect(0, 0, metrics.horizontalAdvance(badge) + 10, metrics.height() + 2);
+        badge_rect.moveCenter(QPointF(rect.right(), rect.center().y()));
+        painter.setPen(QPen(kDimTextColor, 1));
+        painter.setBrush(QColor(235, 238, 243));
+        painter.drawRoundedRect(badge_rect, badge_rect.height() / 2, badge_rect.height() / 2);
+        painter.setPen(kTextColor);
+        painter.setFont(badge_font);
+        painter.drawText(badge_rect, Qt::AlignCenter, badge);
+    }
+    const QString pid = box.group ? QString() : QString::fromStdString(formatPid(box.process.pid));
     painter.setFont(pid_font);
     painter.setPen(kDimTextColor);
-    const double pid_width = QFontMetricsF(pid_font).horizontalAdvance(pid);
+    const double pid_width = pid.isEmpty() ? -8 : QFontMetricsF(pid_font).horizontalAdvance(pid);
     const QRectF second(text_rect.left(), text_rect.top() + half, text_rect.width(), half);
     painter.drawText(second, Qt::AlignLeft | Qt::AlignVCenter, pid);
     painter.setFont(detail_font);

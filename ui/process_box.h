@@ -22,6 +22,11 @@ struct ProcessBox {
     QString detail;  ///< second line after the pid: state, or the exit reason when dead
     trace::ExitReasonClass exit_class = trace::ExitReasonClass::Normal;
     bool highlighted = false;
+    /// A folded group of similar processes: drawn as a stack of cards, titled `title`, without a
+    /// pid (the detail line carries the counts).
+    bool group = false;
+    QString title;               ///< overrides process.title() when not empty
+    int hidden_descendants = 0;  ///< a collapsed subtree: a "+N" badge on the right edge
 };
 
 /// Dead processes are drawn ghosted: faded, dashed border, the stripe in the exit reason's colour.

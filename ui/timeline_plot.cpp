@@ -1,8 +1,12 @@
 #include "ui/timeline_plot.h"
 
+#include <QContextMenuEvent>
 #include <QFontMetricsF>
+#include <QMenu>
+#include <QToolTip>
 #include <algorithm>
 #include <cmath>
+#include <tuple>
 #include <unordered_map>
 
 #include "ui/palette.h"
@@ -100,17 +104,141 @@ void LanePlottable::draw(QCPPainter* painter) {
         else if (lane % 2 == 1)
             painter->fillRect(QRectF(clip.left(), y_top, clip.width(), height),
                               QColor(246, 247, 249));
-        drawSpans(painter, lane, y_top, height);
-        drawWaits(painter, lane, y_top, height);
-        drawExit(painter, lane, y_top, height);
+        if (data_->lanes[lane].group >= 0) {
+            drawGroup(painter, lane, y_top, height);
+        } else {
+            drawSpans(painter, lane, y_top, height);
+            drawWaits(painter, lane, y_top, height);
+            drawExit(painter, lane, y_top, height);
+        }
         ++stats_.lanes_drawn;
     }
+    stats_.lanes_hidden = first + (data_->laneCount() - 1 - last);
+    drawMoreLanesNote(painter, first, data_->laneCount() - 1 - last);
 
     if (cursor_visible_ && cursor_us_ >= 0) {
         const double x = time_axis->coordToPixel(cursor_us_);
         painter->setPen(QPen(kCursorColor, 1.5));
         painter->drawLine(QPointF(x, clip.top()), QPointF(x, clip.bottom()));
     }
+}
+
+void LanePlottable::drawGroup(QCPPainter* painter, int lane, double y_top, double height) {
+    const LaneGroup& group = data_->groups[static_cast<size_t>(data_->lanes[lane].group)];
+    QCPAxis* axis = keyAxis();
+    const QRect clip = clipRect();
+    const LaneBands bands = bandsFor(y_top, height);
+    const double top = y_top + height * 0.12;
+    const double bottom = bands.span_bottom;
+    const double scale = (bottom - top) / std::max(1, group.peak_alive);
+    ++stats_.groups_drawn;
+    // One column per pixel: the most alive, running and waiting members within it, so a burst
+    // shorter than a pixel still shows. Cost: the counts' points in view plus one search per
+    // column.
+    const auto& counts = group.counts;
+    const int left =
+        std::max(clip.left(), static_cast<int>(axis->coordToPixel(data_->range.begin_us)));
+    const int right =
+        std::min(clip.right(), static_cast<int>(axis->coordToPixel(data_->run_end_us)) + 1);
+    if (!counts.empty() && right > left) {
+        const QColor alive_color(176, 190, 210), running_color = stateColor(SpanState::Running),
+                                                 waiting_color = stateColor(SpanState::Awaiting);
+        auto it =
+            std::upper_bound(counts.begin(), counts.end(), axis->pixelToCoord(left),
+                             [](double t, const GroupCountPoint& p) { return t < double(p.t_us); });
+        GroupCountPoint current = it == counts.begin() ? GroupCountPoint{} : *(it - 1);
+        constexpr long kSamplesPerColumn = 48;
+        for (int x = left; x < right; ++x) {
+            const double column_end = axis->pixelToCoord(x + 1);
+            int32_t alive = current.alive, running = current.running, waiting = current.waiting;
+            const auto column_last = std::lower_bound(
+                it, counts.end(), column_end,
+                [](const GroupCountPoint& p, double t) { return double(p.t_us) < t; });
+            // The steps inside the column: all of them, or an even sample of a crowded column,
+            // so the cost per column is bounded whatever the number of members.
+            const long inside = column_last - it;
+            const long stride = std::max(1L, inside / kSamplesPerColumn);
+            for (long k = 0; k < inside; k += stride) {
+                const GroupCountPoint& step = *(it + k);
+                alive = std::max(alive, step.alive);
+                running = std::max(running, step.running);
+                waiting = std::max(waiting, step.waiting);
+            }
+            if (inside > 0) current = *(column_last - 1);
+            it = column_last;
+            if (alive <= 0) continue;
+            const double h_alive = std::max(1.0, alive * scale);
+            painter->fillRect(QRectF(x, bottom - h_alive, 1, h_alive), alive_color);
+            const double h_running = running * scale;
+            const double h_waiting = std::min(waiting * scale, h_alive - h_running);
+            if (h_waiting > 0)
+                painter->fillRect(QRectF(x, bottom - h_running - h_waiting, 1, h_waiting),
+                                  waiting_color);
+            if (h_running > 0)
+                painter->fillRect(QRectF(x, bottom - h_running, 1, std::max(1.0, h_running)),
+                                  running_color);
+        }
+    }
+    // Crash and timeout marks at any zoom: one per pixel column, found by binary search.
+    auto marks = [&](const std::vector<int64_t>& times, const QColor& color, bool at_top) {
+        const double window_lo = axis->pixelToCoord(clip.left() - 4);
+        const double window_hi = axis->pixelToCoord(clip.right() + 4);
+        auto mark = std::lower_bound(times.begin(), times.end(), window_lo,
+                                     [](int64_t t, double lo) { return double(t) < lo; });
+        painter->setPen(Qt::NoPen);
+        painter->setBrush(color);
+        while (mark != times.end() && double(*mark) <= window_hi) {
+            const double x = std::round(axis->coordToPixel(double(*mark)));
+            // Everything within this mark's 3 px is one mark.
+            const double next_t = axis->pixelToCoord(x + 3);
+            const auto next = std::upper_bound(mark, times.end(), next_t,
+                                               [](double t, int64_t v) { return t < double(v); });
+            const auto n = next - mark;
+            painter->fillRect(QRectF(x - 1, y_top + 1, 2, height - 2), color);
+            const double size = std::clamp(height * 0.3, 5.0, 9.0);
+            const double y = at_top ? y_top + 1 : y_top + height - 1 - size;
+            const QPointF triangle[3] = {QPointF(x - size * 0.6, y), QPointF(x + size * 0.6, y),
+                                         QPointF(x, y + size)};
+            painter->drawPolygon(triangle, 3);
+            if (n > 1 && height >= 16) {
+                painter->setFont(uiFont(9, true));
+                painter->setPen(color.darker(130));
+                painter->drawText(QPointF(x + size * 0.7, y + size),
+                                  QStringLiteral("\u00d7%1").arg(n));
+                painter->setPen(Qt::NoPen);
+            }
+            ++stats_.group_marks_drawn;
+            mark = next;
+        }
+    };
+    painter->setRenderHint(QPainter::Antialiasing, true);
+    marks(group.timeout_us, outcomeColor(trace::WaitOutcome::Timeout), false);
+    marks(group.crash_us, exitColor(trace::ExitReasonClass::Crash), true);
+    painter->setRenderHint(QPainter::Antialiasing, false);
+    painter->setBrush(Qt::NoBrush);
+}
+
+void LanePlottable::drawMoreLanesNote(QCPPainter* painter, int hidden_above, int hidden_below) {
+    if (hidden_above <= 0 && hidden_below <= 0) return;
+    // Lanes that do not fit are never dropped silently: the picture says how many and where.
+    QString text;
+    if (hidden_above > 0)
+        text += QString::fromStdString(moreLanesNote(hidden_above)) + QStringLiteral(" above");
+    if (hidden_below > 0) {
+        if (!text.isEmpty()) text += QStringLiteral(", ");
+        text += QString::fromStdString(moreLanesNote(hidden_below)) + QStringLiteral(" below");
+    }
+    const QFont font = uiFont(11, true);
+    painter->setFont(font);
+    const QRect clip = clipRect();
+    QRectF box = QFontMetricsF(font).boundingRect(text).adjusted(-6, -3, 6, 3);
+    box.moveBottomRight(QPointF(clip.right() - 4, clip.bottom() - 4));
+    painter->setPen(QColor(150, 150, 150));
+    painter->setBrush(QColor(255, 255, 255, 230));
+    painter->drawRoundedRect(box, 3, 3);
+    painter->setPen(kTextColor);
+    painter->drawText(box, Qt::AlignCenter, text);
+    painter->setBrush(Qt::NoBrush);
 }
 
 void LanePlottable::drawSpans(QCPPainter* painter, int lane, double y_top, double height) {
@@ -305,6 +433,63 @@ void LanePlottable::drawExit(QCPPainter* painter, int lane, double y_top, double
 // ---------------------------------------------------------------------------------------------
 // FlowArrowPlottable
 
+namespace {
+
+/// Arrows between the same two lanes of the same kind, `order[first, last)` sorted by start: the
+/// painter jumps a fold width at a time within a run (binary search), so drawing costs follow
+/// pixels, not arrows.
+struct ArrowRun {
+    int32_t from_lane = 0;
+    int32_t to_lane = 0;
+    ArrowKind kind = ArrowKind::Message;
+    uint32_t first = 0;
+    uint32_t last = 0;
+    int64_t longest_us = 0;
+};
+struct ArrowRuns {
+    std::weak_ptr<const TimelineData> data;
+    std::vector<ArrowRun> runs;
+    std::vector<uint32_t> order;  ///< indexes into TimelineData::arrows
+};
+
+/// The runs of `data`, built once per timeline and kept for the last one drawn (painting happens
+/// on the GUI thread only; the window and an export alternate rarely).
+const ArrowRuns& arrowRunsFor(const std::shared_ptr<const TimelineData>& data) {
+    static ArrowRuns cache;
+    // An export's data is not owned (an aliasing pointer): its weak pointer is expired at once,
+    // so it is indexed on every draw, which an export does once.
+    if (data && cache.data.lock() == data) return cache;
+    cache = ArrowRuns{};
+    cache.data = data;
+    const auto& arrows = data->arrows;
+    cache.order.resize(arrows.size());
+    for (uint32_t i = 0; i < cache.order.size(); ++i) cache.order[i] = i;
+    auto key = [&](uint32_t i) {
+        return std::make_tuple(arrows[i].from_lane, arrows[i].to_lane, arrows[i].kind);
+    };
+    // Arrows are sorted by start already: a stable sort by run keeps that order inside a run.
+    std::stable_sort(cache.order.begin(), cache.order.end(),
+                     [&](uint32_t a, uint32_t b) { return key(a) < key(b); });
+    for (uint32_t i = 0; i < cache.order.size();) {
+        ArrowRun run;
+        const FlowArrow& head = arrows[cache.order[i]];
+        run.from_lane = head.from_lane;
+        run.to_lane = head.to_lane;
+        run.kind = head.kind;
+        run.first = i;
+        const auto run_key = key(cache.order[i]);
+        for (; i < cache.order.size() && key(cache.order[i]) == run_key; ++i) {
+            const FlowArrow& a = arrows[cache.order[i]];
+            run.longest_us = std::max(run.longest_us, std::abs(a.to_us - a.from_us));
+        }
+        run.last = i;
+        cache.runs.push_back(run);
+    }
+    return cache;
+}
+
+}  // namespace
+
 FlowArrowPlottable::FlowArrowPlottable(QCPAxis* time_axis, QCPAxis* lane_axis, LanePlottable* lanes)
     : QCPAbstractPlottable(time_axis, lane_axis), lanes_(lanes) {}
 
@@ -325,17 +510,14 @@ void FlowArrowPlottable::draw(QCPPainter* painter) {
     const QCPRange window = time_axis->range();
     const QCPRange lanes = lane_axis->range();
     auto& stats = lanes_->stats();
-    const double earliest = window.lower - static_cast<double>(data_->longest_arrow_us);
-    auto it = std::lower_bound(
-        data_->arrows.begin(), data_->arrows.end(), earliest, [](const FlowArrow& arrow, double t) {
-            return static_cast<double>(std::min(arrow.from_us, arrow.to_us)) < t;
-        });
-    // Several arrows between the same lanes within a few pixels fold into one with a count, so
+    // Several arrows between the same rows within a few pixels fold into one with a count, so
     // dense traffic stays readable and no arrow silently disappears.
+    // A bin is a pair of rows (ends out of view clamped to the edge) and a kind; it holds one
+    // cell per 3 px column. The first arrow in a cell is drawn, the others fold into it.
     struct Folded {
-        double x;
-        QPointF mid;
-        int count;
+        std::vector<uint8_t> cells;
+        QPointF mid;  ///< of the last arrow drawn, where its ×N badge goes
+        int count = 0;
         QColor color;
     };
     std::unordered_map<uint64_t, Folded> last_by_pair;
@@ -343,38 +525,79 @@ void FlowArrowPlottable::draw(QCPPainter* painter) {
     painter->setRenderHint(QPainter::Antialiasing, true);
     const double lane_px = std::abs(lane_axis->coordToPixel(1) - lane_axis->coordToPixel(0));
     const double head = std::clamp(lane_px * 0.3, 5.0, 8.0);
-    for (; it != data_->arrows.end(); ++it) {
-        const FlowArrow& arrow = *it;
-        if (static_cast<double>(std::min(arrow.from_us, arrow.to_us)) > window.upper) break;
-        if (static_cast<double>(std::max(arrow.from_us, arrow.to_us)) < window.lower) continue;
-        if (arrow.kind == ArrowKind::Spawn && !show_spawns_) continue;
-        const double lo = std::min(arrow.from_lane, arrow.to_lane);
-        const double hi = std::max(arrow.from_lane, arrow.to_lane);
+    const int first_row = static_cast<int>(std::floor(lanes.lower + 0.5));
+    const int last_row = static_cast<int>(std::ceil(lanes.upper - 0.5));
+    const double left_px = time_axis->coordToPixel(window.lower);
+    const int cell_count =
+        static_cast<int>(std::abs(time_axis->coordToPixel(window.upper) - left_px) / kFoldPx) + 2;
+    auto cell_of = [&](double x) {
+        return std::clamp(static_cast<int>((x - left_px) / kFoldPx), 0, cell_count - 1);
+    };
+    auto start_of = [](const FlowArrow& a) {
+        return static_cast<double>(std::min(a.from_us, a.to_us));
+    };
+    const ArrowRuns& runs = arrowRunsFor(data_);
+    const auto& order = runs.order;
+    for (const ArrowRun& run : runs.runs) {
+        if (run.kind == ArrowKind::Spawn && !show_spawns_) continue;
+        const double lo = std::min(run.from_lane, run.to_lane);
+        const double hi = std::max(run.from_lane, run.to_lane);
         if (hi < lanes.lower || lo > lanes.upper) continue;
+        // An end on a lane out of view is drawn at the edge, and all arrows leaving (or reaching)
+        // a visible lane towards the same edge share one bin per 3 px column: thousands of spawn
+        // or DOWN arrows to lanes below the view cost as many strokes as there are columns.
+        const int clamped_from = std::clamp(run.from_lane, first_row - 1, last_row + 1);
+        const int clamped_to = std::clamp(run.to_lane, first_row - 1, last_row + 1);
         // Arrows start and end at the span band's middle of their lanes.
-        const double from_y = lane_axis->coordToPixel(arrow.from_lane) + lane_px * 0.16;
-        const double to_y = lane_axis->coordToPixel(arrow.to_lane) + lane_px * 0.16;
-        const QPointF from(time_axis->coordToPixel(static_cast<double>(arrow.from_us)), from_y);
-        const QPointF to(time_axis->coordToPixel(static_cast<double>(arrow.to_us)), to_y);
-        const uint64_t pair = (uint64_t(uint32_t(arrow.from_lane)) << 32) ^
-                              uint32_t(arrow.to_lane) ^ (uint64_t(arrow.kind) << 60);
-        auto [slot, fresh] =
-            last_by_pair.try_emplace(pair, Folded{from.x(), (from + to) / 2, 0, {}});
-        if (!fresh && std::abs(slot->second.x - from.x()) < kFoldPx) {
-            ++slot->second.count;
-            ++stats.arrows_folded;
-            continue;
+        const double from_y = lane_axis->coordToPixel(clamped_from) + lane_px * 0.16;
+        const double to_y = lane_axis->coordToPixel(clamped_to) + lane_px * 0.16;
+        const uint64_t pair = (uint64_t(uint32_t(clamped_from + 1)) << 32) ^
+                              uint32_t(clamped_to + 1) ^ (uint64_t(run.kind) << 60);
+        const auto begin = order.begin() + run.first;
+        const auto end = order.begin() + run.last;
+        auto it =
+            std::lower_bound(begin, end, window.lower - static_cast<double>(run.longest_us),
+                             [&](uint32_t i, double t) { return start_of(data_->arrows[i]) < t; });
+        while (it != end) {
+            const FlowArrow& arrow = data_->arrows[*it];
+            if (start_of(arrow) > window.upper) break;
+            if (static_cast<double>(std::max(arrow.from_us, arrow.to_us)) < window.lower) {
+                ++it;
+                continue;
+            }
+            const QPointF from(time_axis->coordToPixel(static_cast<double>(arrow.from_us)), from_y);
+            const QPointF to(time_axis->coordToPixel(static_cast<double>(arrow.to_us)), to_y);
+            Folded& bin = last_by_pair[pair];
+            if (bin.cells.empty()) bin.cells.assign(static_cast<size_t>(cell_count), 0);
+            const int cell = cell_of(from.x());
+            if (bin.cells[static_cast<size_t>(cell)] != 0) {
+                // Everything of this run that starts within this cell folds into it: one binary
+                // search instead of a step per arrow.
+                const double horizon = time_axis->pixelToCoord(left_px + (cell + 1) * kFoldPx);
+                auto next = std::lower_bound(it + 1, end, horizon, [&](uint32_t i, double t) {
+                    return start_of(data_->arrows[i]) < t;
+                });
+                const int folded = static_cast<int>(next - it);
+                bin.count += folded;
+                stats.arrows_folded += folded;
+                it = next;
+                continue;
+            }
+            bin.cells[static_cast<size_t>(cell)] = 1;
+            bin.mid = (from + to) / 2;
+            bin.count = 1;
+            bin.color = arrowColor(arrow.kind);
+            QPen pen(arrowColor(arrow.kind), arrow.kind == ArrowKind::Spawn ? 1.0 : 1.4,
+                     arrowPenStyle(arrow.kind));
+            painter->setPen(pen);
+            drawArrow(*painter, from, to, head);
+            ++stats.arrows_drawn;
+            // DOWN and exit-signal reasons are already written next to the exit mark.
+            if (!arrow.label.empty() &&
+                (arrow.kind == ArrowKind::Message || arrow.kind == ArrowKind::Reply))
+                labelled.push_back({&arrow, {from, to}});
+            ++it;
         }
-        slot->second = Folded{from.x(), (from + to) / 2, 1, arrowColor(arrow.kind)};
-        QPen pen(arrowColor(arrow.kind), arrow.kind == ArrowKind::Spawn ? 1.0 : 1.4,
-                 arrowPenStyle(arrow.kind));
-        painter->setPen(pen);
-        drawArrow(*painter, from, to, head);
-        ++stats.arrows_drawn;
-        // DOWN and exit-signal reasons are already written next to the exit mark.
-        if (!arrow.label.empty() &&
-            (arrow.kind == ArrowKind::Message || arrow.kind == ArrowKind::Reply))
-            labelled.push_back({&arrow, {from, to}});
     }
     for (const auto& [pair, folded] : last_by_pair) {
         if (folded.count <= 1) continue;
@@ -493,12 +716,31 @@ void LaneLabelLayer::draw(QCPPainter* painter) {
         }
         const double text_left = left + depth * indent;
         const double font_px = labelFontPx(height);
-        const QString pid = QString::fromStdString(formatPid(info.process.pid));
+        const bool is_group = info.group >= 0;
+        const QString pid =
+            is_group ? QString() : QString::fromStdString(formatPid(info.process.pid));
         const bool dead = info.exit_us >= 0;
-        const QFont title_font = uiFont(font_px, info.process.role == ProcessRole::Supervisor);
+        const QFont title_font =
+            uiFont(font_px, is_group || info.process.role == ProcessRole::Supervisor);
         QFontMetricsF title_metrics(title_font);
         QString title = QString::fromStdString(info.process.title());
         if (info.restarts > 0) title += QStringLiteral("  \u21bb%1").arg(info.restarts);
+        QString second_line = pid + (dead ? QStringLiteral("  \u2020") : QString());
+        if (is_group) {
+            // A folded group: what it is and how it ended, with a disclosure triangle. Tall
+            // lanes put the counts on the second line, so neither part is elided away.
+            const LaneGroup& group = data_->groups[static_cast<size_t>(info.group)];
+            const QString arrow =
+                group.expanded ? QStringLiteral("\u25be ") : QStringLiteral("\u25b8 ");
+            const QString label = QString::fromStdString(group.label());
+            const qsizetype dash = label.indexOf(QStringLiteral(" \u2014 "));
+            if (height >= 34 && dash > 0) {
+                title = arrow + label.left(dash);
+                second_line = label.mid(dash + 3);
+            } else {
+                title = arrow + label;
+            }
+        }
         // Dead processes keep their colour: in a whole-run picture most lanes end in an exit,
         // which the lane's exit mark and the dagger after the pid already say.
         const QColor title_color = roleColor(info.process.role);
@@ -511,21 +753,22 @@ void LaneLabelLayer::draw(QCPPainter* painter) {
             painter->drawText(QRectF(text_left, mid - line, room, line),
                               Qt::AlignBottom | Qt::AlignLeft,
                               title_metrics.elidedText(title, Qt::ElideMiddle, room));
-            painter->setFont(monoFont(font_px * 0.85));
+            painter->setFont(is_group ? uiFont(font_px * 0.85) : monoFont(font_px * 0.85));
             painter->setPen(kDimTextColor);
             painter->drawText(QRectF(text_left, mid + 1, room, line), Qt::AlignTop | Qt::AlignLeft,
-                              pid + (dead ? QStringLiteral("  \u2020") : QString()));
+                              second_line);
             continue;
         }
         const QFont pid_font = monoFont(font_px * 0.85);
-        const double pid_width = QFontMetricsF(pid_font).horizontalAdvance(pid);
+        const double pid_width = pid.isEmpty() ? 0 : QFontMetricsF(pid_font).horizontalAdvance(pid);
         const double title_room = right - pid_width - 8 - text_left;
         painter->setFont(title_font);
         painter->setPen(title_color);
         painter->drawText(
             QRectF(text_left, y_top, std::max(0.0, title_room), height),
             Qt::AlignVCenter | Qt::AlignLeft,
-            title_metrics.elidedText(title, Qt::ElideMiddle, std::max(0.0, title_room)));
+            title_metrics.elidedText(title, is_group ? Qt::ElideRight : Qt::ElideMiddle,
+                                     std::max(0.0, title_room)));
         painter->setFont(pid_font);
         painter->setPen(kDimTextColor);
         painter->drawText(QRectF(right - pid_width, y_top, pid_width, height),
@@ -610,7 +853,8 @@ class SwatchLegendItem : public QCPAbstractLegendItem {
 
 TimelinePlot::TimelinePlot(QWidget* parent) : QCustomPlot(parent) {
     setFocusPolicy(Qt::StrongFocus);
-    setMouseTracking(false);
+    // Hover tooltips: a mouse move costs a few binary searches (tooltipAt).
+    setMouseTracking(true);
     setNoAntialiasingOnDrag(true);
     setPlottingHint(QCP::phCacheLabels, true);
     legend->setVisible(false);
@@ -765,16 +1009,52 @@ void TimelinePlot::setTitle(const QString& title) {
 }
 
 void TimelinePlot::setTimelineData(std::shared_ptr<const TimelineData> data) {
-    data_ = std::move(data);
+    full_data_ = std::move(data);
+    fold_candidates_ = full_data_ && folding_enabled_ ? findFoldCandidates(*full_data_)
+                                                      : std::vector<FoldCandidate>{};
+    expanded_folds_.clear();
+    rebuildFolding();
+    if (data_) state_->resetForTrace(data_->range);
+    syncFromState();
+}
+
+void TimelinePlot::setFoldingEnabled(bool enabled) {
+    if (enabled == folding_enabled_) return;
+    folding_enabled_ = enabled;
+    fold_candidates_ = full_data_ && folding_enabled_ ? findFoldCandidates(*full_data_)
+                                                      : std::vector<FoldCandidate>{};
+    expanded_folds_.clear();
+    rebuildFolding();
+    syncFromState();
+}
+
+bool TimelinePlot::toggleGroup(int lane) {
+    if (!data_ || lane < 0 || lane >= data_->laneCount() || data_->lanes[lane].group < 0)
+        return false;
+    const int fold = data_->groups[static_cast<size_t>(data_->lanes[lane].group)].fold_id;
+    if (!expanded_folds_.erase(fold)) expanded_folds_.insert(fold);
+    const int keep_first = first_lane_;
+    rebuildFolding();
+    first_lane_ = keep_first;
+    syncLaneRange();
+    syncFromState();
+    return true;
+}
+
+void TimelinePlot::rebuildFolding() {
+    if (full_data_ && !fold_candidates_.empty())
+        data_ = std::make_shared<const TimelineData>(
+            foldTimeline(*full_data_, fold_candidates_, expanded_folds_));
+    else
+        data_ = full_data_;
     lanes_->setTimelineData(data_);
     arrows_->setTimelineData(data_);
     labels_->setTimelineData(data_);
     first_lane_ = 0;
     // Spawn arrows help a small trace and clutter a large one.
-    arrows_->setShowSpawnArrows(data_ && data_->laneCount() <= 60);
+    arrows_->setShowSpawnArrows(full_data_ && full_data_->laneCount() <= 60);
     syncSeries();
-    if (data_) state_->resetForTrace(data_->range);
-    syncFromState();
+    syncLaneRange();
 }
 
 void TimelinePlot::setViewState(ViewState* state) {
@@ -869,15 +1149,17 @@ void TimelinePlot::updateLayout() {
     // A short plot (a pane in the window) spends its height on lanes: the legend row goes, the
     // load chart shrinks. Exports at normal sizes keep both.
     const bool roomy = viewport().height() >= 600;
-    if (roomy != legend_shown_) {
-        if (roomy) {
+    const bool show_legend =
+        legend_mode_ == LegendMode::Auto ? roomy : legend_mode_ == LegendMode::Shown;
+    if (show_legend != legend_shown_) {
+        if (show_legend) {
             plotLayout()->addElement(3, 0, legend_);
         } else {
             plotLayout()->take(legend_);
             plotLayout()->simplify();
         }
-        legend_->setVisible(roomy);
-        legend_shown_ = roomy;
+        legend_->setVisible(show_legend);
+        legend_shown_ = show_legend;
     }
     load_rect_->setMinimumSize(0, roomy ? 110 : 70);
     // A few lanes need less than the default share: give the rest to the load chart, up to a
@@ -922,7 +1204,14 @@ void TimelinePlot::mousePressEvent(QMouseEvent* event) {
 }
 
 void TimelinePlot::mouseMoveEvent(QMouseEvent* event) {
-    if (!(event->buttons() & Qt::LeftButton)) return;
+    if (!(event->buttons() & Qt::LeftButton)) {
+        const QString tip = tooltipAt(event->position());
+        if (tip.isEmpty())
+            QToolTip::hideText();
+        else
+            QToolTip::showText(event->globalPosition().toPoint(), tip, this);
+        return;
+    }
     if ((event->pos() - press_pos_).manhattanLength() < 4 && !dragging_) return;
     dragging_ = true;
     const double now_us = xAxis2->pixelToCoord(event->position().x());
@@ -941,7 +1230,16 @@ void TimelinePlot::mouseReleaseEvent(QMouseEvent* event) {
         const QPointF pos = event->position();
         int lane = laneAtY(pos.y());
         if (pos.x() < lane_rect_->left()) lane = labels_->laneAt(pos);
-        if (lane >= 0) state_->setSelectedPid(data_->lanes[lane].process.pid);
+        // A click on a group's name expands or folds it.
+        if (lane >= 0 && pos.x() < lane_rect_->left() && data_->lanes[lane].group >= 0) {
+            toggleGroup(lane);
+            dragging_ = false;
+            selecting_ = false;
+            event->accept();
+            return;
+        }
+        if (lane >= 0 && data_->lanes[lane].group < 0)
+            state_->setSelectedPid(data_->lanes[lane].process.pid);
         if (lane_rect_->rect().contains(pos.toPoint()) ||
             load_rect_->rect().contains(pos.toPoint()))
             state_->setCursorUs(xAxis2->pixelToCoord(pos.x()));
@@ -1003,11 +1301,167 @@ void TimelinePlot::keyPressEvent(QKeyEvent* event) {
         case Qt::Key_Escape:
             state_->setSelection(std::nullopt);
             break;
+        case Qt::Key_L:
+            setLegendShown(!legend_shown_);
+            break;
         default:
             QCustomPlot::keyPressEvent(event);
             return;
     }
     event->accept();
+}
+
+void TimelinePlot::setLegendShown(bool shown) {
+    legend_mode_ = shown ? LegendMode::Shown : LegendMode::Hidden;
+    updateLayout();
+    replot(rpQueuedReplot);
+}
+
+void TimelinePlot::contextMenuEvent(QContextMenuEvent* event) {
+    QMenu menu(this);
+    QAction* legend = menu.addAction(QStringLiteral("Show legend\tL"));
+    legend->setCheckable(true);
+    legend->setChecked(legend_shown_);
+    connect(legend, &QAction::toggled, this, &TimelinePlot::setLegendShown);
+    QAction* fold = menu.addAction(QStringLiteral("Fold similar lanes"));
+    fold->setCheckable(true);
+    fold->setChecked(folding_enabled_);
+    connect(fold, &QAction::toggled, this, &TimelinePlot::setFoldingEnabled);
+    const int lane = laneAtY(event->pos().y());
+    if (data_ && lane >= 0 && data_->lanes[lane].group >= 0) {
+        const bool open = data_->groups[size_t(data_->lanes[lane].group)].expanded;
+        QAction* toggle = menu.addAction(open ? QStringLiteral("Fold this group")
+                                              : QStringLiteral("Expand this group"));
+        connect(toggle, &QAction::triggered, this, [this, lane] { toggleGroup(lane); });
+    }
+    menu.exec(event->globalPos());
+}
+
+namespace {
+
+QString duration(double us) {
+    return QString::fromStdString(formatDuration(us));
+}
+
+}  // namespace
+
+QString TimelinePlot::tooltipAt(QPointF pos) const {
+    if (!data_ || data_->lanes.empty()) return {};
+    const int lane = laneAtY(pos.y());
+    if (lane < 0 || pos.y() < lane_rect_->top() || pos.y() > lane_rect_->bottom()) return {};
+    const Lane& info = data_->lanes[lane];
+    const bool over_labels = pos.x() < lane_rect_->left();
+    const double t = xAxis2->pixelToCoord(pos.x());
+    const double us_per_px = std::abs(xAxis2->pixelToCoord(pos.x() + 1) - t);
+    const double near_us = 4 * us_per_px;
+    QStringList lines;
+    if (info.group >= 0) {
+        const LaneGroup& group = data_->groups[size_t(info.group)];
+        lines << QString::fromStdString(group.label());
+        if (!over_labels) {
+            const GroupCountPoint at = group.countsAt(int64_t(t));
+            lines << QStringLiteral("at %1: %2 alive, %3 running, %4 waiting")
+                         .arg(duration(t))
+                         .arg(at.alive)
+                         .arg(at.running)
+                         .arg(at.waiting);
+            auto near = [&](const std::vector<int64_t>& times) {
+                const auto lo = std::lower_bound(times.begin(), times.end(), int64_t(t - near_us));
+                const auto hi = std::upper_bound(lo, times.end(), int64_t(t + near_us));
+                return int(hi - lo);
+            };
+            if (const int crashes = near(group.crash_us); crashes > 0)
+                lines
+                    << QStringLiteral("%1 crash%2 here").arg(crashes).arg(crashes == 1 ? "" : "es");
+            if (const int timeouts = near(group.timeout_us); timeouts > 0)
+                lines << QStringLiteral("%1 timeout%2 here")
+                             .arg(timeouts)
+                             .arg(timeouts == 1 ? "" : "s");
+        }
+        lines << (group.expanded ? QStringLiteral("click the name to fold")
+                                 : QStringLiteral("click the name to expand"));
+        return lines.join(QLatin1Char('\n'));
+    }
+    lines << QStringLiteral("%1  %2").arg(QString::fromStdString(info.process.title()),
+                                          QString::fromStdString(formatPid(info.process.pid)));
+    if (over_labels) {
+        lines << QStringLiteral("spawned at %1").arg(duration(double(info.spawn_us)));
+        if (info.exit_us >= 0)
+            lines << QStringLiteral("exited at %1 (%2 of life): %3")
+                         .arg(duration(double(info.exit_us)))
+                         .arg(duration(double(info.exit_us - info.spawn_us)))
+                         .arg(QString::fromStdString(info.exit_reason));
+        return lines.join(QLatin1Char('\n'));
+    }
+    // The exit mark.
+    if (info.exit_us >= 0 && std::abs(double(info.exit_us) - t) <= near_us) {
+        lines << QStringLiteral("exited at %1: %2 (%3)")
+                     .arg(duration(double(info.exit_us)))
+                     .arg(QString::fromStdString(info.exit_reason))
+                     .arg(exitClassName(info.exit_class));
+        return lines.join(QLatin1Char('\n'));
+    }
+    // The span under the mouse: spans of a lane are sorted and disjoint.
+    const auto begin = data_->spans.begin() + data_->span_offsets[size_t(lane)];
+    const auto end = data_->spans.begin() + data_->span_offsets[size_t(lane) + 1];
+    const auto span = std::upper_bound(
+        begin, end, t, [](double time, const StateSpan& s) { return time < double(s.end_us); });
+    if (span != end && double(span->begin_us) <= t)
+        lines << QStringLiteral("%1 from %2 for %3")
+                     .arg(stateName(span->state))
+                     .arg(duration(double(span->begin_us)))
+                     .arg(duration(double(span->end_us - span->begin_us)));
+    // A wait window covering t.
+    const auto trace_end = int64_t(data_->range.end_us);
+    for (uint32_t w = data_->wait_offsets[size_t(lane)]; w < data_->wait_offsets[size_t(lane) + 1];
+         ++w) {
+        const WaitWindow& wait = data_->waits[w];
+        if (double(wait.begin_us) > t) break;
+        if (double(wait.reachUs(trace_end)) < t) continue;
+        QString text = waitKindName(wait.kind) +
+                       QStringLiteral(" from %1").arg(duration(double(wait.begin_us)));
+        if (wait.deadline_us >= 0)
+            text += QStringLiteral(", timeout %1")
+                        .arg(duration(double(wait.deadline_us - wait.begin_us)));
+        if (wait.ended())
+            text += QStringLiteral(", ended after %1: %2")
+                        .arg(duration(double(wait.end_us - wait.begin_us)))
+                        .arg(outcomeName(wait.outcome));
+        else
+            text += QStringLiteral(", still waiting at the end");
+        lines << text;
+    }
+    // Arrows touching this lane within a few pixels (a bounded look: arrows are sorted by start).
+    const auto first_arrow = std::lower_bound(
+        data_->arrows.begin(), data_->arrows.end(), t - near_us - double(data_->longest_arrow_us),
+        [](const FlowArrow& a, double time) {
+            return double(std::min(a.from_us, a.to_us)) < time;
+        });
+    int looked = 0, shown = 0;
+    for (auto it = first_arrow; it != data_->arrows.end() && looked < 4096 && shown < 3;
+         ++it, ++looked) {
+        const FlowArrow& arrow = *it;
+        if (double(std::min(arrow.from_us, arrow.to_us)) > t + near_us) break;
+        const bool at_from =
+            arrow.from_lane == lane && std::abs(double(arrow.from_us) - t) <= near_us;
+        const bool at_to = arrow.to_lane == lane && std::abs(double(arrow.to_us) - t) <= near_us;
+        if (!at_from && !at_to) continue;
+        const Lane& other = data_->lanes[size_t(at_from ? arrow.to_lane : arrow.from_lane)];
+        QString text = arrowName(arrow.kind) +
+                       (at_from ? QStringLiteral(" to ") : QStringLiteral(" from ")) +
+                       QString::fromStdString(other.process.title());
+        if (arrow.to_us != arrow.from_us)
+            text += QStringLiteral(", %1 \u2192 %2")
+                        .arg(duration(double(arrow.from_us)), duration(double(arrow.to_us)));
+        else
+            text += QStringLiteral(" at %1").arg(duration(double(arrow.from_us)));
+        if (!arrow.label.empty())
+            text += QStringLiteral(": ") + QString::fromStdString(arrow.label).left(80);
+        lines << text;
+        ++shown;
+    }
+    if (lines.size() == 1) return {};
+    return lines.join(QLatin1Char('\n'));
 }
 
 }  // namespace tasklens::ui

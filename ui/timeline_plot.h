@@ -5,6 +5,9 @@
 // marks (style.md 8): paint cost follows pixels, never one QCPItem per span.
 #include <qcustomplot.h>
 #include <memory>
+#include <set>
+
+#include "ui/lane_folding.h"
 
 #include "ui/timeline_geometry.h"
 #include "ui/view_data.h"
@@ -21,6 +24,9 @@ struct TimelineDrawStats {
     int waits_drawn = 0;
     int arrows_drawn = 0;
     int arrows_folded = 0;
+    int groups_drawn = 0;       ///< folded group lanes
+    int group_marks_drawn = 0;  ///< crash and timeout marks on group lanes
+    int lanes_hidden = 0;       ///< lanes above or below the visible ones ("+N more lanes")
 };
 
 /// A time axis ticker on the 1-2-5 series, labelled "250 µs", "1.5 ms", "2 s".
@@ -60,6 +66,8 @@ class LanePlottable : public QCPAbstractPlottable {
     void drawLegendIcon(QCPPainter*, const QRectF&) const override {}
 
   private:
+    void drawGroup(QCPPainter* painter, int lane, double y_top, double height);
+    void drawMoreLanesNote(QCPPainter* painter, int hidden_above, int hidden_below);
     void drawSpans(QCPPainter* painter, int lane, double y_top, double height);
     void drawWaits(QCPPainter* painter, int lane, double y_top, double height);
     void drawExit(QCPPainter* painter, int lane, double y_top, double height);
@@ -124,8 +132,23 @@ class TimelinePlot : public QCustomPlot {
   public:
     explicit TimelinePlot(QWidget* parent = nullptr);
 
+    /// Shows `data`. Groups of similar lanes fold (lane_folding.h) unless folding is off.
     void setTimelineData(std::shared_ptr<const TimelineData> data);
+    /// The timeline as drawn: folded groups are single lanes.
     const TimelineData* timelineData() const { return data_.get(); }
+    /// The timeline as given, before folding.
+    const TimelineData* fullTimelineData() const { return full_data_.get(); }
+    void setFoldingEnabled(bool enabled);
+    /// Expands a folded group lane, or folds an expanded group again; false if `lane` is not a
+    /// group lane.
+    bool toggleGroup(int lane);
+    /// What hovering at `pos` (viewport pixels) says: the span, wait, exit, arrow or group counts
+    /// under the mouse, or the lane's name over the label column. Empty over nothing.
+    QString tooltipAt(QPointF pos) const;
+    /// The legend row: shown in tall plots and exports by default; L or the context menu toggles
+    /// it in the window.
+    void setLegendShown(bool shown);
+    bool legendShown() const { return legend_shown_; }
     /// Follows `state` from now on (the plot has its own until then).
     void setViewState(ViewState* state);
     ViewState* viewState() const { return state_; }
@@ -151,8 +174,10 @@ class TimelinePlot : public QCustomPlot {
     void mouseReleaseEvent(QMouseEvent* event) override;
     void mouseDoubleClickEvent(QMouseEvent* event) override;
     void keyPressEvent(QKeyEvent* event) override;
+    void contextMenuEvent(QContextMenuEvent* event) override;
 
   private:
+    void rebuildFolding();
     void syncFromState();
     void syncLaneRange();
     void syncSeries();
@@ -161,6 +186,12 @@ class TimelinePlot : public QCustomPlot {
     int laneAtY(double y) const;
 
     std::shared_ptr<const TimelineData> data_;
+    std::shared_ptr<const TimelineData> full_data_;
+    std::vector<FoldCandidate> fold_candidates_;
+    std::set<int> expanded_folds_;
+    bool folding_enabled_ = true;
+    enum class LegendMode { Auto, Shown, Hidden };
+    LegendMode legend_mode_ = LegendMode::Auto;
     ViewState* state_ = nullptr;
     QCPTextElement* title_ = nullptr;
     QCPAxisRect* lane_rect_ = nullptr;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <functional>
+#include <map>
 
 namespace tasklens::ui {
 
@@ -57,7 +58,8 @@ ProcessIndex treeParent(const TraceModel& model, ProcessIndex index) {
 SpanState stateAt(const TraceModel& model, ProcessIndex index, int64_t t) {
     const uint32_t count = model.state_count(index);
     const trace::IndexRange range = model.states_in(index, t, t);
-    if (range.empty()) return count == 0 ? SpanState::Waiting : spanStateOf(model.state(index, count - 1));
+    if (range.empty())
+        return count == 0 ? SpanState::Waiting : spanStateOf(model.state(index, count - 1));
     return spanStateOf(model.state(index, range.last - 1));
 }
 
@@ -253,15 +255,39 @@ TreeSnapshot buildTreeSnapshot(const TraceModel& model, int64_t t_us) {
         snapshot.nodes.push_back(std::move(node));
     }
     for (uint32_t root : tree.roots) snapshot.roots.push_back(int(root));
+    // Process -> node, once: looking each relation's ends up by scanning would be quadratic.
+    std::vector<uint32_t> node_of(model.process_count(), kNone);
+    for (uint32_t n = 0; n < tree.nodes.size(); ++n) node_of[tree.nodes[n].process] = n;
     for (uint32_t r : tree.relations) {
         const trace::Relation& relation = model.relations()[r];
-        const uint32_t from = tree.node_of(relation.from);
-        const uint32_t to = tree.node_of(relation.to);
+        const uint32_t from = node_of[relation.from];
+        const uint32_t to = node_of[relation.to];
         if (from == kNone || to == kNone || from == to) continue;
         snapshot.edges.push_back({int(from), int(to),
                                   relation.kind == trace::Relation::Kind::Link
                                       ? TreeEdgeKind::Link
                                       : TreeEdgeKind::Monitor});
+    }
+    // Children that already left the tree (finished tasks, temporary children), counted under
+    // the node they hung under, by what they ran: folded boxes say "980 done, 5 crashed".
+    std::map<std::pair<uint32_t, trace::StringId>, size_t> tally;
+    for (ProcessIndex p = 0; p < model.process_count(); ++p) {
+        const auto& info = model.process(p);
+        if (!info.exited() || info.exit_us > t_us || node_of[p] != kNone) continue;
+        const ProcessIndex parent = treeParent(model, p);
+        if (parent == kNone || node_of[parent] == kNone) continue;
+        const uint32_t node = node_of[parent];
+        if (!snapshot.nodes[node].alive) continue;
+        auto [it, fresh] = tally.try_emplace({node, info.initial_call}, snapshot.departed.size());
+        if (fresh)
+            snapshot.departed.push_back(
+                {int(node), std::string(model.string(info.initial_call)), 0, 0});
+        DepartedChildren& d = snapshot.departed[it->second];
+        if (info.reason_class == trace::ExitReasonClass::Normal ||
+            info.reason_class == trace::ExitReasonClass::Shutdown)
+            ++d.done;
+        else
+            ++d.crashed;
     }
     return snapshot;
 }

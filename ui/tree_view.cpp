@@ -1,9 +1,16 @@
 #include "ui/tree_view.h"
 
+#include <QHelpEvent>
+#include <QImage>
+#include <QLineEdit>
+#include <QLocale>
 #include <QMouseEvent>
 #include <QPainter>
 #include <QPainterPath>
+#include <QToolTip>
 #include <algorithm>
+#include <cmath>
+#include <memory>
 
 #include "ui/palette.h"
 #include "ui/process_box.h"
@@ -29,7 +36,39 @@ QString stateDetail(const TreeNode& node) {
     return text;
 }
 
+QString groupDetail(const TreeNode& node) {
+    const QLocale english(QLocale::English);
+    QStringList parts;
+    parts << QStringLiteral("%1 done").arg(english.toString(node.group_done));
+    if (node.group_alive > 0)
+        parts << QStringLiteral("%1 alive").arg(english.toString(node.group_alive));
+    if (node.group_crashed > 0)
+        parts << QStringLiteral("%1 crashed").arg(english.toString(node.group_crashed));
+    return parts.join(QStringLiteral(" \u00b7 "));
+}
+
 }  // namespace
+
+QTransform treeTransform(QSizeF natural, QSizeF size, const TreePaintOptions& options) {
+    const double fit =
+        std::min({size.width() / natural.width(), size.height() / natural.height(), 1.6});
+    const double scale = std::max(fit, options.min_scale) * options.zoom;
+    QTransform transform;
+    // Centred in the picture: a small tree floats in the middle instead of a corner; a big one
+    // starts at the top left.
+    transform.translate(
+        std::max(0.0, (size.width() - natural.width() * scale) / 2) + options.pan.x(),
+        std::max(0.0, (size.height() - natural.height() * scale) / 2) + options.pan.y());
+    transform.scale(scale, scale);
+    return transform;
+}
+
+QSize treeExportSize(const TreeSnapshot& tree, QSize requested) {
+    const QSizeF natural = layoutTree(tree).natural_size * kTreeMinScale;
+    return QSize(
+        std::clamp(std::max(requested.width(), int(std::ceil(natural.width()))), 16, 20000),
+        std::clamp(std::max(requested.height(), int(std::ceil(natural.height()))), 16, 20000));
+}
 
 TreeLayout layoutTree(const TreeSnapshot& tree, bool with_legend) {
     TreeLayout layout;
@@ -76,14 +115,11 @@ QTransform paintTree(QPainter& painter, QSizeF size, const TreeSnapshot& tree,
     const TreeLayout layout = layoutTree(tree, options.legend);
     painter.save();
     painter.fillRect(QRectF(QPointF(0, 0), size), Qt::white);
-    const double scale = std::min({size.width() / layout.natural_size.width(),
-                                   size.height() / layout.natural_size.height(), 1.6});
-    QTransform transform;
-    // Centred in the picture: a small tree floats in the middle instead of a corner.
-    transform.translate(std::max(0.0, (size.width() - layout.natural_size.width() * scale) / 2),
-                        std::max(0.0, (size.height() - layout.natural_size.height() * scale) / 2));
-    transform.scale(scale, scale);
+    const QTransform transform = treeTransform(layout.natural_size, size, options);
     painter.setTransform(transform, true);
+    // What is visible, in layout coordinates: boxes and edges outside it are not drawn.
+    const QRectF visible =
+        transform.inverted().mapRect(QRectF(QPointF(0, 0), size)).adjusted(-40, -40, 40, 40);
     painter.setRenderHint(QPainter::Antialiasing, true);
     painter.setRenderHint(QPainter::TextAntialiasing, true);
 
@@ -104,6 +140,7 @@ QTransform paintTree(QPainter& painter, QSizeF size, const TreeSnapshot& tree,
         const QRectF& from = layout.node_rects[i];
         for (int child : node.children) {
             const QRectF& to = layout.node_rects[child];
+            if (!visible.intersects(from.united(to))) continue;
             const bool supervised = node.process.role == ProcessRole::Supervisor;
             painter.setPen(QPen(supervised ? QColor(110, 110, 110) : QColor(150, 150, 150),
                                 supervised ? 1.8 : 1.3, supervised ? Qt::SolidLine : Qt::DotLine));
@@ -131,6 +168,7 @@ QTransform paintTree(QPainter& painter, QSizeF size, const TreeSnapshot& tree,
             continue;
         const QRectF& ra = layout.node_rects[edge.from];
         const QRectF& rb = layout.node_rects[edge.to];
+        if (!visible.intersects(ra.united(rb).adjusted(0, 0, 200, 0))) continue;
         const bool link = edge.kind == TreeEdgeKind::Link;
         QPointF start(ra.right(), ra.center().y() + (link ? -8 : 8));
         QPointF end(rb.right(), rb.center().y() + (link ? -8 : 8));
@@ -156,6 +194,7 @@ QTransform paintTree(QPainter& painter, QSizeF size, const TreeSnapshot& tree,
     }
 
     for (size_t i = 0; i < tree.nodes.size(); ++i) {
+        if (!visible.intersects(layout.node_rects[i])) continue;
         const TreeNode& node = tree.nodes[i];
         ProcessBox box{node.process,
                        node.state,
@@ -163,7 +202,19 @@ QTransform paintTree(QPainter& painter, QSizeF size, const TreeSnapshot& tree,
                        node.restarts,
                        stateDetail(node),
                        node.exit_class,
-                       node.process.pid == options.selected && options.selected.valid()};
+                       node.group_members == 0 && node.process.pid == options.selected &&
+                           options.selected.valid()};
+        if (node.group_members > 0) {
+            box.group = true;
+            box.title = QStringLiteral("%1 \u00d7 %2")
+                            .arg(QLocale(QLocale::English).toString(node.group_members))
+                            .arg(QString::fromStdString(node.process.initial_call));
+            box.detail = groupDetail(node);
+            box.state = node.group_alive > 0 ? SpanState::Running : SpanState::Waiting;
+            box.exit_class = node.group_crashed > 0 ? trace::ExitReasonClass::Crash
+                                                    : trace::ExitReasonClass::Normal;
+        }
+        box.hidden_descendants = node.hidden_descendants;
         drawProcessBox(painter, layout.node_rects[i], box, kBoxStyle);
     }
 
@@ -202,6 +253,19 @@ QTransform paintTree(QPainter& painter, QSizeF size, const TreeSnapshot& tree,
 SupervisionTreeView::SupervisionTreeView(QWidget* parent) : QWidget(parent) {
     setMinimumSize(320, 200);
     setAttribute(Qt::WA_OpaquePaintEvent);
+    setFocusPolicy(Qt::StrongFocus);
+    setMouseTracking(true);
+    search_box_ = new QLineEdit(this);
+    search_box_->setPlaceholderText(QStringLiteral("Find process (name, pid, call)\u2026"));
+    search_box_->setClearButtonEnabled(true);
+    search_box_->setFixedWidth(260);
+    search_box_->hide();
+    connect(search_box_, &QLineEdit::returnPressed, this, [this] {
+        if (!search(search_box_->text()))
+            search_box_->setStyleSheet(QStringLiteral("background: #ffe0e0"));
+        else
+            search_box_->setStyleSheet(QString());
+    });
 }
 
 void SupervisionTreeView::setViewState(ViewState* state) {
@@ -215,38 +279,265 @@ void SupervisionTreeView::setViewState(ViewState* state) {
 
 void SupervisionTreeView::setSnapshotProvider(SnapshotProvider provider) {
     provider_ = std::move(provider);
+    expanded_groups_.clear();
+    collapsed_.clear();
+    zoom_ = 1;
+    pan_ = {};
     refresh();
 }
 
 void SupervisionTreeView::refresh() {
     if (provider_ && state_) snapshot_ = provider_(static_cast<int64_t>(state_->cursorUs()));
-    layout_ = layoutTree(snapshot_);
+    rebuildShown();
+}
+
+void SupervisionTreeView::rebuildShown() {
+    shown_ = collapseSubtrees(foldTree(snapshot_, expanded_groups_), collapsed_);
+    layout_ = layoutTree(shown_);
     update();
 }
 
-void SupervisionTreeView::paintEvent(QPaintEvent*) {
-    QPainter painter(this);
+TreePaintOptions SupervisionTreeView::paintOptions() const {
     TreePaintOptions options;
     if (state_) options.selected = state_->selectedPid();
     // A short pane spends its height on the tree; the legend is for exports and tall panes.
     options.legend = height() >= 420;
-    transform_ = paintTree(painter, size(), snapshot_, options);
+    options.min_scale = kTreeMinScale;
+    options.zoom = zoom_;
+    options.pan = pan_;
+    return options;
 }
 
-Pid SupervisionTreeView::pidAt(QPointF pos) const {
+void SupervisionTreeView::paintEvent(QPaintEvent*) {
+    QPainter painter(this);
+    transform_ = paintTree(painter, size(), shown_, paintOptions());
+}
+
+void SupervisionTreeView::resizeEvent(QResizeEvent* event) {
+    search_box_->move(width() - search_box_->width() - 8, 8);
+    QWidget::resizeEvent(event);
+}
+
+int SupervisionTreeView::nodeAt(QPointF pos) const {
     const QPointF natural = transform_.inverted().map(pos);
     for (size_t i = 0; i < layout_.node_rects.size(); ++i)
-        if (layout_.node_rects[i].contains(natural)) return snapshot_.nodes[i].process.pid;
-    return {};
+        if (layout_.node_rects[i].contains(natural)) return int(i);
+    return -1;
+}
+
+void SupervisionTreeView::setZoom(double zoom) {
+    zoom_ = std::clamp(zoom, 0.1, 8.0);
+    update();
+}
+
+void SupervisionTreeView::panBy(QPointF pixels) {
+    pan_ += pixels;
+    update();
+}
+
+void SupervisionTreeView::resetView() {
+    zoom_ = 1;
+    pan_ = {};
+    update();
+}
+
+void SupervisionTreeView::centreOn(int node) {
+    if (node < 0 || node >= int(layout_.node_rects.size())) return;
+    const QTransform transform = treeTransform(layout_.natural_size, size(), paintOptions());
+    const QPointF at = transform.map(layout_.node_rects[size_t(node)].center());
+    pan_ += QPointF(width() / 2.0, height() / 2.0) - at;
+    update();
+}
+
+bool SupervisionTreeView::search(const QString& text) {
+    const std::string needle = text.trimmed().toStdString();
+    if (needle.empty()) return false;
+    // Search the unfolded tree, so members of a folded box are found too.
+    const std::vector<int> raw_matches = findTreeNodes(snapshot_, needle);
+    if (raw_matches.empty()) return false;
+    const Pid selected = state_ ? state_->selectedPid() : Pid{};
+    size_t next = 0;
+    for (size_t k = 0; k < raw_matches.size(); ++k)
+        if (snapshot_.nodes[size_t(raw_matches[k])].process.pid == selected)
+            next = (k + 1) % raw_matches.size();
+    const TreeNode& target = snapshot_.nodes[size_t(raw_matches[next])];
+    // Expand the folded box the match sits in, and its collapsed ancestors.
+    if (target.parent >= 0)
+        expanded_groups_.insert(
+            {snapshot_.nodes[size_t(target.parent)].process.pid, target.process.initial_call});
+    for (int p = target.parent; p >= 0; p = snapshot_.nodes[size_t(p)].parent)
+        collapsed_.erase(snapshot_.nodes[size_t(p)].process.pid);
+    rebuildShown();
+    if (state_) state_->setSelectedPid(target.process.pid);
+    for (size_t i = 0; i < shown_.nodes.size(); ++i)
+        if (shown_.nodes[i].group_members == 0 && shown_.nodes[i].process.pid == target.process.pid)
+            centreOn(int(i));
+    return true;
+}
+
+void SupervisionTreeView::toggleCollapsed(Pid pid) {
+    if (!collapsed_.erase(pid)) collapsed_.insert(pid);
+    rebuildShown();
+}
+
+bool SupervisionTreeView::toggleGroup(int node) {
+    if (node < 0 || node >= int(shown_.nodes.size())) return false;
+    const TreeNode& box = shown_.nodes[size_t(node)];
+    if (box.group_members > 0) {
+        expanded_groups_.insert(groupKeyOf(shown_, node));
+    } else {
+        // A member of an expanded group: fold its group again.
+        if (box.parent < 0) return false;
+        const TreeGroupKey key{shown_.nodes[size_t(box.parent)].process.pid,
+                               box.process.initial_call};
+        if (!expanded_groups_.erase(key)) return false;
+    }
+    rebuildShown();
+    return true;
+}
+
+QString SupervisionTreeView::tooltipAt(QPointF pos) const {
+    const int n = nodeAt(pos);
+    if (n < 0) return {};
+    const TreeNode& node = shown_.nodes[size_t(n)];
+    QStringList lines;
+    if (node.group_members > 0) {
+        lines << QString::fromStdString(groupLabel(node.group_members, node.process.initial_call,
+                                                   node.group_done, node.group_alive,
+                                                   node.group_crashed));
+        lines << QStringLiteral("click to expand");
+        return lines.join(QLatin1Char('\n'));
+    }
+    lines << QStringLiteral("%1  %2").arg(QString::fromStdString(node.process.title()),
+                                          QString::fromStdString(formatPid(node.process.pid)));
+    if (!node.process.registered_name.empty() && !node.process.initial_call.empty())
+        lines << QString::fromStdString(node.process.initial_call);
+    lines << roleName(node.process.role);
+    if (node.alive)
+        lines << QStringLiteral("%1 at %2")
+                     .arg(stateName(node.state),
+                          QString::fromStdString(formatDuration(double(shown_.at_us))));
+    else
+        lines << QStringLiteral("dead: %1 (%2)")
+                     .arg(QString::fromStdString(node.exit_reason), exitClassName(node.exit_class));
+    if (!node.child_id.empty())
+        lines << QStringLiteral("child id %1").arg(QString::fromStdString(node.child_id));
+    if (node.restarts > 0) lines << QStringLiteral("restarted %1 times").arg(node.restarts);
+    if (!node.children.empty())
+        lines << QStringLiteral("%1 children (C collapses)").arg(node.children.size());
+    if (node.hidden_descendants > 0)
+        lines << QStringLiteral("%1 processes collapsed (C expands)").arg(node.hidden_descendants);
+    return lines.join(QLatin1Char('\n'));
+}
+
+bool SupervisionTreeView::event(QEvent* event) {
+    if (event->type() == QEvent::ToolTip) {
+        auto* help = static_cast<QHelpEvent*>(event);
+        const QString text = tooltipAt(help->pos());
+        if (text.isEmpty())
+            QToolTip::hideText();
+        else
+            QToolTip::showText(help->globalPos(), text, this);
+        return true;
+    }
+    return QWidget::event(event);
 }
 
 void SupervisionTreeView::mousePressEvent(QMouseEvent* event) {
-    if (state_) state_->setSelectedPid(pidAt(event->position()));
+    setFocus();
+    press_pos_ = event->pos();
+    press_pan_ = pan_;
+    dragging_ = false;
+}
+
+void SupervisionTreeView::mouseMoveEvent(QMouseEvent* event) {
+    if (!(event->buttons() & Qt::LeftButton)) return;
+    if (!dragging_ && (event->pos() - press_pos_).manhattanLength() < 4) return;
+    dragging_ = true;
+    pan_ = press_pan_ + QPointF(event->pos() - press_pos_);
+    update();
+}
+
+void SupervisionTreeView::mouseReleaseEvent(QMouseEvent* event) {
+    if (dragging_) {
+        dragging_ = false;
+        return;
+    }
+    const int n = nodeAt(event->position());
+    if (n >= 0 && shown_.nodes[size_t(n)].group_members > 0) {
+        toggleGroup(n);
+        return;
+    }
+    if (state_) state_->setSelectedPid(n >= 0 ? shown_.nodes[size_t(n)].process.pid : Pid{});
 }
 
 void SupervisionTreeView::mouseDoubleClickEvent(QMouseEvent* event) {
-    const Pid pid = pidAt(event->position());
-    if (pid.valid()) emit processActivated(pid);
+    const int n = nodeAt(event->position());
+    if (n >= 0 && shown_.nodes[size_t(n)].group_members == 0)
+        emit processActivated(shown_.nodes[size_t(n)].process.pid);
+}
+
+void SupervisionTreeView::wheelEvent(QWheelEvent* event) {
+    const double steps = event->angleDelta().y() / 120.0;
+    if (event->modifiers() & Qt::ControlModifier) {
+        // Zoom around the mouse: the point under it stays put.
+        const QPointF mouse = event->position();
+        const QPointF natural = transform_.inverted().map(mouse);
+        zoom_ = std::clamp(zoom_ * std::pow(1.2, steps), 0.1, 8.0);
+        const QTransform next = treeTransform(layout_.natural_size, size(), paintOptions());
+        pan_ += mouse - next.map(natural);
+        update();
+    } else if (event->modifiers() & Qt::ShiftModifier) {
+        panBy(QPointF(steps * 60, 0));
+    } else {
+        panBy(QPointF(0, steps * 60));
+    }
+    event->accept();
+}
+
+void SupervisionTreeView::keyPressEvent(QKeyEvent* event) {
+    if (event->matches(QKeySequence::Find) || event->key() == Qt::Key_Slash) {
+        search_box_->move(width() - search_box_->width() - 8, 8);
+        search_box_->show();
+        search_box_->setFocus();
+        search_box_->selectAll();
+        return;
+    }
+    switch (event->key()) {
+        case Qt::Key_Plus:
+        case Qt::Key_Equal:
+            setZoom(zoom_ * 1.25);
+            break;
+        case Qt::Key_Minus:
+            setZoom(zoom_ / 1.25);
+            break;
+        case Qt::Key_Home:
+        case Qt::Key_0:
+            resetView();
+            break;
+        case Qt::Key_Left:
+            panBy(QPointF(60, 0));
+            break;
+        case Qt::Key_Right:
+            panBy(QPointF(-60, 0));
+            break;
+        case Qt::Key_Up:
+            panBy(QPointF(0, 60));
+            break;
+        case Qt::Key_Down:
+            panBy(QPointF(0, -60));
+            break;
+        case Qt::Key_C:
+            if (state_ && state_->selectedPid().valid()) toggleCollapsed(state_->selectedPid());
+            break;
+        case Qt::Key_Escape:
+            search_box_->hide();
+            break;
+        default:
+            QWidget::keyPressEvent(event);
+            return;
+    }
+    event->accept();
 }
 
 }  // namespace tasklens::ui

@@ -5,9 +5,13 @@
 #include <QRectF>
 #include <QWidget>
 #include <functional>
+#include <set>
 #include <vector>
 
+#include "ui/tree_folding.h"
 #include "ui/view_data.h"
+
+class QLineEdit;
 
 namespace tasklens::ui {
 
@@ -27,14 +31,33 @@ struct TreePaintOptions {
     QString title;  ///< empty: "Supervision tree at <t>"
     Pid selected;   ///< drawn highlighted
     bool legend = true;
+    /// The fitted scale never goes below this: a big tree is drawn readable and overflows (the
+    /// widget scrolls; an export enlarges its canvas) instead of shrinking to a thumbnail.
+    double min_scale = 0;
+    double zoom = 1;  ///< the widget's zoom on top of the fitted scale
+    QPointF pan;      ///< the widget's pan, in pixels
 };
 
 /// Paints `tree` scaled to fit `size` (never enlarged beyond 1.6x, so small trees stay crisp
-/// and do not turn into posters). Returns the transform used, for hit testing.
+/// and do not turn into posters). Only boxes and edges inside `size` are drawn. Returns the
+/// transform used, for hit testing.
 QTransform paintTree(QPainter& painter, QSizeF size, const TreeSnapshot& tree,
                      const TreePaintOptions& options = {});
 
-/// The widget: follows the shared time cursor and selection.
+/// Layout coordinates -> pixels for a tree of `natural` size painted into `size`.
+QTransform treeTransform(QSizeF natural, QSizeF size, const TreePaintOptions& options);
+
+/// The scale below which the widget scrolls and an export grows its canvas.
+inline constexpr double kTreeMinScale = 0.6;
+
+/// The canvas an export of `tree` needs so that it is drawn at kTreeMinScale or more: `requested`,
+/// grown where the tree needs it (at most 20000 px a side).
+QSize treeExportSize(const TreeSnapshot& tree, QSize requested);
+
+/// The widget: follows the shared time cursor and selection. Ctrl+wheel or +/- zoom, drag or
+/// wheel pans, Ctrl+F (or /) searches by name, pid or call, a click on a folded box expands it,
+/// C collapses or expands the selected node's subtree, Home fits the tree. Hovering a box shows
+/// what it is.
 class SupervisionTreeView : public QWidget {
     Q_OBJECT
   public:
@@ -42,26 +65,63 @@ class SupervisionTreeView : public QWidget {
     explicit SupervisionTreeView(QWidget* parent = nullptr);
     void setViewState(ViewState* state);
     void setSnapshotProvider(SnapshotProvider provider);
+    /// The tree at the cursor, as the provider gave it.
     const TreeSnapshot& snapshot() const { return snapshot_; }
+    /// The tree as drawn: similar children folded, collapsed subtrees hidden.
+    const TreeSnapshot& shownSnapshot() const { return shown_; }
+
+    void setZoom(double zoom);
+    double zoom() const { return zoom_; }
+    void panBy(QPointF pixels);
+    /// Back to the fitted view.
+    void resetView();
+    /// Selects the next node matching `text` after the selected one, scrolls it into view, and
+    /// expands the folded box it is in. False if nothing matches.
+    bool search(const QString& text);
+    /// Collapses or expands the subtree under `pid`.
+    void toggleCollapsed(Pid pid);
+    /// Expands a folded box (node of shownSnapshot()) or folds its group again.
+    bool toggleGroup(int node);
+    /// What hovering at `pos` shows: the box's process, state, restarts, exit or group counts.
+    QString tooltipAt(QPointF pos) const;
+    /// Node of shownSnapshot() at a widget position, or -1.
+    int nodeAt(QPointF pos) const;
 
   signals:
     /// Double-click on a node: open the process (inspector).
     void processActivated(tasklens::Pid pid);
 
   protected:
+    bool event(QEvent* event) override;
     void paintEvent(QPaintEvent* event) override;
     void mousePressEvent(QMouseEvent* event) override;
+    void mouseMoveEvent(QMouseEvent* event) override;
+    void mouseReleaseEvent(QMouseEvent* event) override;
     void mouseDoubleClickEvent(QMouseEvent* event) override;
+    void wheelEvent(QWheelEvent* event) override;
+    void keyPressEvent(QKeyEvent* event) override;
+    void resizeEvent(QResizeEvent* event) override;
 
   private:
     void refresh();
-    Pid pidAt(QPointF pos) const;
+    void rebuildShown();
+    void centreOn(int node);
+    TreePaintOptions paintOptions() const;
 
     ViewState* state_ = nullptr;
     SnapshotProvider provider_;
     TreeSnapshot snapshot_;
+    TreeSnapshot shown_;
     TreeLayout layout_;
     QTransform transform_;
+    std::set<TreeGroupKey> expanded_groups_;
+    std::set<Pid> collapsed_;
+    double zoom_ = 1;
+    QPointF pan_;
+    QPoint press_pos_;
+    QPointF press_pan_;
+    bool dragging_ = false;
+    QLineEdit* search_box_ = nullptr;
 };
 
 }  // namespace tasklens::ui

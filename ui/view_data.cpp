@@ -20,6 +20,35 @@ int64_t WaitWindow::reachUs(int64_t trace_end_us) const {
     return std::max(reach, begin_us);
 }
 
+std::string groupLabel(int members, const std::string& title, int done, int alive, int crashed,
+                       int timeouts) {
+    auto thousands = [](int64_t n) {
+        std::string digits = std::to_string(n);
+        for (int i = static_cast<int>(digits.size()) - 3; i > 0; i -= 3)
+            digits.insert(size_t(i), ",");
+        return digits;
+    };
+    std::string text =
+        thousands(members) + " \u00d7 " + title + " \u2014 " + thousands(done) + " done";
+    if (alive > 0) text += ", " + thousands(alive) + " alive";
+    if (crashed > 0) text += ", " + thousands(crashed) + " crashed";
+    if (timeouts > 0)
+        text += ", " + thousands(timeouts) + (timeouts == 1 ? " timeout" : " timeouts");
+    return text;
+}
+
+std::string LaneGroup::label() const {
+    return groupLabel(members, title, done, alive_at_end, crashed, timeouts);
+}
+
+GroupCountPoint LaneGroup::countsAt(int64_t t_us) const {
+    const auto it =
+        std::upper_bound(counts.begin(), counts.end(), t_us,
+                         [](int64_t t, const GroupCountPoint& p) { return t < p.t_us; });
+    if (it == counts.begin()) return GroupCountPoint{t_us, 0, 0, 0};
+    return *(it - 1);
+}
+
 int TimelineData::laneOf(Pid pid) const {
     auto it = lane_of_pid_.find(pid);
     return it == lane_of_pid_.end() ? -1 : it->second;

@@ -51,6 +51,9 @@ struct Lane {
     trace::ExitReasonClass exit_class = trace::ExitReasonClass::Normal;
     std::string exit_reason;  ///< inspected reason, e.g. ":normal", "{:timeout, ...}"
     int restarts = 0;         ///< for supervised children: how often their slot was restarted
+    /// >= 0: this lane stands for a folded group of similar lanes (TimelineData::groups);
+    /// its spans and waits are empty and the painters draw the group's counts instead.
+    int group = -1;
 };
 
 /// One interval of a lane in one state. Within a lane, spans are sorted and do not overlap, so
@@ -97,6 +100,37 @@ struct SeriesPoint {
     double value = 0;
 };
 
+/// The counts of a folded group from `t_us` until the next point (a step function).
+struct GroupCountPoint {
+    int64_t t_us = 0;
+    int32_t alive = 0;
+    int32_t running = 0;  ///< alive members in the Running state
+    int32_t waiting = 0;  ///< alive members waiting (receive, await, call, sleep)
+};
+
+/// Sibling lanes running the same code under one parent, folded into one lane (lane_folding.h).
+struct LaneGroup {
+    std::string title;  ///< what the members run, e.g. "Task.Supervisor.async_nolink/3 fn"
+    ProcessRole role = ProcessRole::Process;
+    int members = 0;
+    int done = 0;     ///< exited normally (or with :shutdown)
+    int crashed = 0;  ///< exited with any other reason (crash, killed)
+    int alive_at_end = 0;
+    int timeouts = 0;  ///< wait windows of the members that timed out
+    int32_t peak_alive = 0;
+    std::vector<GroupCountPoint> counts;  ///< sorted by time
+    std::vector<int64_t> crash_us;        ///< crash exits, sorted
+    std::vector<int64_t> timeout_us;      ///< timed-out waits, sorted
+    std::vector<Pid> member_pids;         ///< in lane order
+    int fold_id = -1;                     ///< which FoldCandidate it came from (to expand it)
+    bool expanded = false;                ///< the members are listed under this lane
+
+    /// "1,000 × Task fn in Worker.run/1 — 980 done, 15 alive, 5 crashed"
+    std::string label() const;
+    /// The step in force at t (all zero before the first point).
+    GroupCountPoint countsAt(int64_t t_us) const;
+};
+
 /// Everything the timeline draws. Per-lane arrays are flat, with offsets: spans of lane i are
 /// spans[span_offsets[i] .. span_offsets[i + 1]).
 struct TimelineData {
@@ -113,11 +147,16 @@ struct TimelineData {
     std::vector<SeriesPoint> tasks_in_flight;
     std::vector<SeriesPoint> busy_schedulers;
     int schedulers = 0;
-    std::string scenario;    ///< the run's name, for titles
-    int64_t run_end_us = 0;  ///< the last event (range.end_us adds a margin after it)
+    std::string scenario;           ///< the run's name, for titles
+    int64_t run_end_us = 0;         ///< the last event (range.end_us adds a margin after it)
+    std::vector<LaneGroup> groups;  ///< folded groups, referenced by Lane::group
+    int folded_lanes = 0;           ///< lanes of the full timeline hidden inside groups
 
     int laneCount() const { return static_cast<int>(lanes.size()); }
+    /// The lane of a process; for a member of a folded group, the group's lane.
     int laneOf(Pid pid) const;
+    /// Makes laneOf(pid) answer `lane` (members of a folded group).
+    void mapPidToLane(Pid pid, int lane) { lane_of_pid_[pid] = lane; }
     /// Fills the lookup laneOf uses and the derived per-lane figures; call after filling lanes.
     void finish();
 
@@ -157,7 +196,28 @@ struct TreeNode {
     std::string exit_reason;  ///< for dead nodes
     int parent = -1;
     std::vector<int> children;
+    /// > 0: this box stands for that many similar children (tree_folding.h); `process` is the
+    /// first of them and its initial call is what they all run.
+    int group_members = 0;
+    int group_alive = 0;
+    int group_done = 0;
+    int group_crashed = 0;
+    /// > 0: the subtree under this node is collapsed; that many nodes are hidden.
+    int hidden_descendants = 0;
 };
+
+/// Children of a node that exited by the snapshot's moment and are no longer in the tree
+/// (temporary children, finished tasks): what a folded box counts as done and crashed.
+struct DepartedChildren {
+    int parent = -1;  ///< node index
+    std::string initial_call;
+    int done = 0;
+    int crashed = 0;
+};
+
+/// "1,000 × Task fn in Worker.run/1 — 980 done, 15 alive, 5 crashed" (timeouts when > 0).
+std::string groupLabel(int members, const std::string& title, int done, int alive, int crashed,
+                       int timeouts = 0);
 
 enum class TreeEdgeKind : uint8_t { Link, Monitor };
 
@@ -173,6 +233,7 @@ struct TreeSnapshot {
     std::vector<TreeNode> nodes;
     std::vector<int> roots;
     std::vector<TreeEdge> edges;
+    std::vector<DepartedChildren> departed;
 };
 
 // ---------------------------------------------------------------------------------------------

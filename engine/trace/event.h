@@ -12,31 +12,32 @@ namespace tasklens::trace {
 
 /// What happened. `pid` is always the process the event is about; `peer` the other one, if any.
 enum class EventKind : uint8_t {
-    Spawn,          ///< pid was spawned by peer. text: initial call. flags: Linked/Monitored.
-    Exit,           ///< pid terminated. text: exit reason (inspected). reason_class set.
-    Link,           ///< pid linked to peer.
-    Unlink,         ///< pid removed its link to peer.
-    Monitor,        ///< pid started monitoring peer. ref: the monitor reference.
-    Demonitor,      ///< pid removed monitor ref on peer.
-    Down,           ///< a DOWN message about peer was delivered to pid. ref, text: reason.
-    ExitSignal,     ///< an exit signal from peer reached pid. disposition says what it did. text: reason.
-    Send,           ///< pid sent a message to peer. text: short rendering of the message.
-    Receive,        ///< pid took a message out of its mailbox (sender peer if known). text: message.
-    WaitStart,      ///< pid started waiting: wait_kind, deadline_us (-1 = infinity), ref/peer if known.
-    WaitEnd,        ///< the wait started by the matching WaitStart ended: wait_outcome.
-    Sleep,          ///< pid sleeps until deadline_us (Process.sleep / :timer.sleep).
-    Reply,          ///< pid (a task or server) replied to peer. ref: the request reference.
-    Register,       ///< pid registered under text (a name).
-    Unregister,     ///< the name text was released by pid.
-    ChildStart,     ///< supervisor pid started child peer. text: child id.
-    ChildRestart,   ///< supervisor pid restarted child id text as peer. value: restart count.
-    ChildTerminate, ///< supervisor pid terminated child peer (shutdown). text: child id.
-    SupervisorGiveUp, ///< supervisor pid exceeded max_restarts in max_seconds and exits :shutdown.
-    NodeUp,         ///< virtual node text came up. value: node number.
-    NodeDown,       ///< virtual node text went down. value: node number.
-    StateChange,    ///< pid's scheduling state became `state`.
-    Console,        ///< pid printed text (IO.puts/IO.inspect) to stdout (or stderr if flags has Stderr).
-    Log,            ///< pid logged text at log_level.
+    Spawn,       ///< pid was spawned by peer. text: initial call. flags: Linked/Monitored.
+    Exit,        ///< pid terminated. text: exit reason (inspected). reason_class set.
+    Link,        ///< pid linked to peer.
+    Unlink,      ///< pid removed its link to peer.
+    Monitor,     ///< pid started monitoring peer. ref: the monitor reference.
+    Demonitor,   ///< pid removed monitor ref on peer.
+    Down,        ///< a DOWN message about peer was delivered to pid. ref, text: reason.
+    ExitSignal,  ///< an exit signal from peer reached pid. disposition says what it did. text:
+                 ///< reason.
+    Send,        ///< pid sent a message to peer. text: short rendering of the message.
+    Receive,     ///< pid took a message out of its mailbox (sender peer if known). text: message.
+    WaitStart,  ///< pid started waiting: wait_kind, deadline_us (-1 = infinity), ref/peer if known.
+    WaitEnd,    ///< the wait started by the matching WaitStart ended: wait_outcome.
+    Sleep,      ///< pid sleeps until deadline_us (Process.sleep / :timer.sleep).
+    Reply,      ///< pid (a task or server) replied to peer. ref: the request reference.
+    Register,   ///< pid registered under text (a name).
+    Unregister,        ///< the name text was released by pid.
+    ChildStart,        ///< supervisor pid started child peer. text: child id.
+    ChildRestart,      ///< supervisor pid restarted child id text as peer. value: restart count.
+    ChildTerminate,    ///< supervisor pid terminated child peer (shutdown). text: child id.
+    SupervisorGiveUp,  ///< supervisor pid exceeded max_restarts in max_seconds and exits :shutdown.
+    NodeUp,            ///< virtual node text came up. value: node number.
+    NodeDown,          ///< virtual node text went down. value: node number.
+    StateChange,       ///< pid's scheduling state became `state`.
+    Console,  ///< pid printed text (IO.puts/IO.inspect) to stdout (or stderr if flags has Stderr).
+    Log,      ///< pid logged text at log_level.
     /// pid's `$callers` starts with peer: the process that asked for this task. Emitted right
     /// after the task's Spawn, at the same time. Under a Task.Supervisor the spawn parent (the
     /// Spawn's peer, head of `$ancestors`) is the supervisor, while the caller is the process that
@@ -60,11 +61,11 @@ enum class ProcessState : uint8_t {
 
 /// Why a process waited; the views draw each as a window ending at its deadline.
 enum class WaitKind : uint8_t {
-    Receive,      ///< a plain receive (with or without after)
-    TaskAwait,    ///< Task.await / await_many
-    TaskYield,    ///< Task.yield / yield_many
-    Shutdown,     ///< Task.shutdown or a supervisor shutting a child down
-    GenServerCall,///< GenServer.call and everything built on it
+    Receive,        ///< a plain receive (with or without after)
+    TaskAwait,      ///< Task.await / await_many
+    TaskYield,      ///< Task.yield / yield_many
+    Shutdown,       ///< Task.shutdown or a supervisor shutting a child down
+    GenServerCall,  ///< GenServer.call and everything built on it
 };
 
 /// How a wait ended.
@@ -95,11 +96,11 @@ enum EventFlag : uint8_t {
 };
 
 struct Event {
-    uint64_t seq = 0;       ///< position in the run, from 0, no gaps
-    int64_t time_us = 0;    ///< virtual time
+    uint64_t seq = 0;     ///< position in the run, from 0, no gaps
+    int64_t time_us = 0;  ///< virtual time
     EventKind kind = EventKind::StateChange;
     uint8_t flags = 0;
-    union {                 ///< meaning depends on kind
+    union {  ///< meaning depends on kind
         ProcessState state;
         WaitKind wait_kind;
         WaitOutcome wait_outcome;
@@ -108,12 +109,12 @@ struct Event {
         LogLevel log_level;
         uint8_t detail = 0;
     };
-    Pid pid;                ///< the process the event is about
-    Pid peer;               ///< the other process, if any
-    Ref ref;                ///< monitor / request reference, if any
+    Pid pid;                   ///< the process the event is about
+    Pid peer;                  ///< the other process, if any
+    Ref ref;                   ///< monitor / request reference, if any
     int64_t deadline_us = -1;  ///< WaitStart / Sleep: absolute deadline (-1 = infinity)
-    int64_t value = 0;      ///< kind-specific number (restart count, node number, ...)
-    std::string text;       ///< kind-specific text (initial call, reason, message, name, output)
+    int64_t value = 0;         ///< kind-specific number (restart count, node number, ...)
+    std::string text;          ///< kind-specific text (initial call, reason, message, name, output)
 };
 
 std::string_view to_string(EventKind) noexcept;
@@ -141,7 +142,7 @@ bool operator==(const Event& a, const Event& b) noexcept;
 
 /// Receives events as the engine produces them, on the engine's thread. Must not block.
 class EventSink {
-public:
+  public:
     virtual ~EventSink() = default;
     virtual void on_event(const Event& event) = 0;
 };

@@ -2,14 +2,18 @@
 
 #include <array>
 #include <charconv>
+#include <cstring>
 #include <fstream>
 #include <istream>
+#include <limits>
+#include <new>
 #include <ostream>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "engine/trace/text_util.h"
+#include "engine/trace/trace_line_parser.h"
 
 namespace tasklens::trace {
 namespace {
@@ -42,32 +46,7 @@ std::string base64_encode(std::string_view bytes) {
     return out;
 }
 
-std::optional<std::string> base64_decode(std::string_view text) {
-    if (text.size() % 4 != 0) return std::nullopt;
-    std::string out;
-    out.reserve(text.size() / 4 * 3);
-    for (size_t i = 0; i < text.size(); i += 4) {
-        uint32_t v = 0;
-        int padding = 0;
-        for (size_t k = 0; k < 4; ++k) {
-            const char c = text[i + k];
-            uint32_t digit = 0;
-            if (c == '=' && i + 4 == text.size() && k >= 2) {
-                ++padding;
-            } else {
-                if (padding > 0) return std::nullopt;
-                const auto pos = kBase64Alphabet.find(c);
-                if (pos == std::string_view::npos) return std::nullopt;
-                digit = static_cast<uint32_t>(pos);
-            }
-            v = (v << 6) | digit;
-        }
-        out.push_back(static_cast<char>(v >> 16));
-        if (padding < 2) out.push_back(static_cast<char>((v >> 8) & 0xFF));
-        if (padding < 1) out.push_back(static_cast<char>(v & 0xFF));
-    }
-    return out;
-}
+}  // namespace
 
 /// The key under which a kind stores its detail byte by name, or empty if the kind has none.
 std::string_view detail_key(EventKind kind) noexcept {
@@ -89,6 +68,7 @@ std::string_view detail_key(EventKind kind) noexcept {
     }
 }
 
+namespace {
 /// The name of the detail byte under `kind`'s enum, or empty if out of range.
 std::string_view detail_name(EventKind kind, uint8_t detail) noexcept {
     auto named = [&](auto enumerator, size_t count) -> std::string_view {
@@ -111,6 +91,8 @@ std::string_view detail_name(EventKind kind, uint8_t detail) noexcept {
             return {};
     }
 }
+
+}  // namespace
 
 std::optional<uint8_t> parse_detail(EventKind kind, std::string_view name) noexcept {
     auto raw = [](auto parsed) -> std::optional<uint8_t> {
@@ -135,9 +117,12 @@ std::optional<uint8_t> parse_detail(EventKind kind, std::string_view name) noexc
     }
 }
 
+namespace {
 void append_pid(std::string& out, Pid pid) {
     fmt::format_to(std::back_inserter(out), "\"<{}.{}.0>\"", pid.node, pid.serial);
 }
+
+}  // namespace
 
 std::optional<Pid> parse_pid(std::string_view s) noexcept {
     // "<node.serial.0>"
@@ -157,6 +142,7 @@ std::optional<Pid> parse_pid(std::string_view s) noexcept {
     return pid;
 }
 
+namespace {
 std::string_view json_type_name(const Json& value) {
     return value.type_name();
 }
@@ -249,23 +235,74 @@ bool TraceReader::fail(std::string message) {
     return false;
 }
 
-TraceReader::LineStatus TraceReader::read_line() {
-    line_.clear();
-    if (!std::getline(in_, line_)) {
-        if (line_.empty()) return LineStatus::End;
+bool TraceReader::refill() {
+    if (input_done_) return false;
+    // Keep the unread part, and grow when a single line fills the whole buffer.
+    if (pos_ > 0) {
+        std::memmove(buffer_.data(), buffer_.data() + pos_, end_ - pos_);
+        end_ -= pos_;
+        pos_ = 0;
     }
-    ++line_number_;
-    if (!line_.empty() && line_.back() == '\r') line_.pop_back();
-    // getline stops at EOF without '\n' only on the last line of the file.
-    return in_.eof() ? LineStatus::Truncated : LineStatus::Ok;
+    if (buffer_.empty()) buffer_.resize(size_t{1} << 20);
+    if (end_ == buffer_.size()) buffer_.resize(buffer_.size() * 2);
+    in_.read(buffer_.data() + end_, static_cast<std::streamsize>(buffer_.size() - end_));
+    const auto got = static_cast<size_t>(in_.gcount());
+    end_ += got;
+    if (got == 0 || !in_) input_done_ = true;
+    return got > 0;
+}
+
+TraceReader::LineStatus TraceReader::read_line() {
+    size_t searched = pos_;
+    for (;;) {
+        const void* newline = searched < end_
+                                  ? std::memchr(buffer_.data() + searched, '\n', end_ - searched)
+                                  : nullptr;
+        if (newline != nullptr) {
+            const auto at = static_cast<size_t>(static_cast<const char*>(newline) - buffer_.data());
+            line_ = std::string_view(buffer_.data() + pos_, at - pos_);
+            consumed_ += at + 1 - pos_;
+            pos_ = at + 1;
+            ++line_number_;
+            if (!line_.empty() && line_.back() == '\r') line_.remove_suffix(1);
+            return LineStatus::Ok;
+        }
+        const size_t unread = end_ - pos_;
+        if (!refill()) {
+            if (pos_ == end_) {
+                line_ = {};
+                return LineStatus::End;
+            }
+            // The last line of the input has no newline: the writer stopped in the middle.
+            line_ = std::string_view(buffer_.data() + pos_, end_ - pos_);
+            consumed_ += end_ - pos_;
+            pos_ = end_;
+            ++line_number_;
+            if (!line_.empty() && line_.back() == '\r') line_.remove_suffix(1);
+            return LineStatus::Truncated;
+        }
+        searched = pos_ + unread;
+    }
+}
+
+bool TraceReader::error_is_at_the_tail() {
+    if (!error_) return false;
+    for (;;) {
+        for (size_t i = pos_; i < end_; ++i) {
+            const char c = buffer_[i];
+            if (c != ' ' && c != '\t' && c != '\r' && c != '\n') return false;
+        }
+        pos_ = end_;
+        if (!refill()) return true;
+    }
 }
 
 namespace {
 
 /// Parses a line into an object; on failure writes a readable reason.
-std::optional<Json> parse_object(const std::string& line, std::string& reason) {
+std::optional<Json> parse_object(std::string_view line, std::string& reason) {
     try {
-        Json value = Json::parse(line);
+        Json value = Json::parse(line.begin(), line.end());
         if (!value.is_object()) {
             reason = fmt::format("expected a JSON object, found {}", json_type_name(value));
             return std::nullopt;
@@ -330,6 +367,23 @@ bool TraceReader::next(Event& event) {
     if (status == LineStatus::Truncated && line_.find_first_not_of(" \t") == std::string::npos)
         return false;
 
+    if (!parse_event_line_fast(line_, event) && !parse_general(event, status)) return false;
+
+    if (have_previous_) {
+        if (event.seq <= previous_seq_)
+            return fail(fmt::format("seq {} does not follow the previous seq {}", event.seq,
+                                    previous_seq_));
+        if (event.time_us < previous_time_)
+            return fail(fmt::format("time {} us goes back before the previous event's {} us",
+                                    event.time_us, previous_time_));
+    }
+    have_previous_ = true;
+    previous_seq_ = event.seq;
+    previous_time_ = event.time_us;
+    return true;
+}
+
+bool TraceReader::parse_general(Event& event, LineStatus status) {
     std::string reason;
     const auto object = parse_object(line_, reason);
     if (!object) {
@@ -424,34 +478,69 @@ bool TraceReader::next(Event& event) {
         event.text = text->get<std::string>();
     } else if (const Json* encoded = find("text_base64")) {
         if (!encoded->is_string()) return wrong_type("text_base64", "a string", *encoded);
-        auto decoded = base64_decode(encoded->get_ref<const std::string&>());
-        if (!decoded) return fail("field \"text_base64\" is not valid base64");
-        event.text = std::move(*decoded);
+        if (!decode_base64(encoded->get_ref<const std::string&>(), event.text))
+            return fail("field \"text_base64\" is not valid base64");
     }
-
-    if (have_previous_) {
-        if (event.seq <= previous_seq_)
-            return fail(fmt::format("seq {} does not follow the previous seq {}", event.seq,
-                                    previous_seq_));
-        if (event.time_us < previous_time_)
-            return fail(fmt::format("time {} us goes back before the previous event's {} us",
-                                    event.time_us, previous_time_));
-    }
-    have_previous_ = true;
-    previous_seq_ = event.seq;
-    previous_time_ = event.time_us;
     return true;
+}
+
+namespace {
+
+std::string format_bytes(uint64_t bytes) {
+    if (bytes >= (uint64_t{1} << 30)) return fmt::format("{:.1f} GiB", double(bytes) / (1 << 30));
+    return fmt::format("{:.0f} MiB", double(bytes) / (1 << 20));
+}
+
+std::string out_of_memory_message(uint64_t events, uint64_t model_bytes, uint64_t budget,
+                                  uint64_t total_bytes) {
+    std::string size =
+        total_bytes > 0 ? fmt::format(" of a {} trace", format_bytes(total_bytes)) : std::string();
+    return fmt::format(
+        "not enough memory to load this trace: the first {} events{} already take {} of the {} "
+        "this machine can spare; open a shorter recording, or free memory and try again",
+        events, size, format_bytes(model_bytes), format_bytes(budget));
+}
+
+uint64_t stream_size(std::istream& in) {
+    const auto here = in.tellg();
+    if (here < 0) return 0;
+    in.seekg(0, std::ios::end);
+    const auto end = in.tellg();
+    in.seekg(here);
+    return end > here ? static_cast<uint64_t>(end - here) : 0;
+}
+
+}  // namespace
+
+uint64_t available_memory_bytes() {
+    std::ifstream meminfo("/proc/meminfo");
+    std::string key;
+    uint64_t kib = 0;
+    std::string unit;
+    while (meminfo >> key >> kib >> unit)
+        if (key == "MemAvailable:") return kib * 1024;
+    return 0;
 }
 
 TraceFile read_trace(std::istream& in, std::string_view source_name) {
     TraceFile file;
     TraceReader reader(in, std::string(source_name));
-    if (reader.read_header()) {
-        Event event;
-        while (reader.next(event)) file.events.push_back(std::move(event));
+    try {
+        if (reader.read_header()) {
+            Event event;
+            while (reader.next(event)) file.events.push_back(std::move(event));
+        }
+        file.error = reader.error();
+    } catch (const std::bad_alloc&) {
+        const uint64_t events = file.events.size();
+        file.events = {};
+        file.events.shrink_to_fit();
+        file.error = TraceError{std::string(source_name), reader.line_number(),
+                                fmt::format("not enough memory to read this trace into a list of "
+                                            "events (stopped after {} events)",
+                                            events)};
     }
     file.run = reader.run();
-    file.error = reader.error();
     return file;
 }
 
@@ -463,6 +552,82 @@ TraceFile read_trace_file(const std::string& path) {
         return file;
     }
     return read_trace(in, path);
+}
+
+LoadedTrace load_trace(std::istream& in, std::string_view source_name, uint64_t total_bytes,
+                       const TraceLoadOptions& options) {
+    LoadedTrace loaded;
+    TraceReader reader(in, std::string(source_name));
+    uint64_t budget = options.memory_budget_bytes;
+    if (budget == 0) {
+        const uint64_t available = available_memory_bytes();
+        constexpr uint64_t kHeadroom = uint64_t{512} << 20;
+        budget = available > 2 * kHeadroom ? available - kHeadroom
+                                           : std::numeric_limits<uint64_t>::max();
+    }
+    // Events go to the model in batches: the model sorts late-starting arrows once per batch.
+    constexpr size_t kBatch = 4096;
+    std::vector<Event> batch(kBatch);
+    uint64_t events = 0;
+    auto stop = [&](std::string message) {
+        loaded.error =
+            TraceError{std::string(source_name), reader.line_number(), std::move(message)};
+    };
+    try {
+        if (!reader.read_header()) {
+            loaded.error = reader.error();
+            return loaded;
+        }
+        loaded.model.set_run_info(reader.run());
+        // Event lines are 60-120 bytes: reserving for ~90 saves growing the big arrays by copying.
+        if (total_bytes > 0) loaded.model.reserve(total_bytes / 90);
+        bool more = true;
+        while (more) {
+            size_t filled = 0;
+            while (filled < kBatch && (more = reader.next(batch[filled]))) ++filled;
+            loaded.model.append(std::span<const Event>(batch.data(), filled));
+            events += filled;
+            if (options.progress && !options.progress(reader.bytes_read(), total_bytes)) {
+                stop(fmt::format("the load was cancelled after {} events", events));
+                return loaded;
+            }
+            // Checked every 64 batches: memory_bytes() walks the processes.
+            if ((events / kBatch) % 64 == 0 && filled == kBatch) {
+                const uint64_t used = loaded.model.memory_bytes();
+                if (used > budget) {
+                    stop(out_of_memory_message(events, used, budget, total_bytes));
+                    return loaded;
+                }
+            }
+        }
+        loaded.model.shrink_to_fit();
+    } catch (const std::bad_alloc&) {
+        batch = {};
+        stop(out_of_memory_message(events, loaded.model.memory_bytes(), budget, total_bytes));
+        return loaded;
+    }
+    if (const auto& error = reader.error()) {
+        if (reader.error_is_at_the_tail()) {
+            TraceError warning = *error;
+            warning.message += fmt::format("; opened up to line {} ({} events)", error->line - 1,
+                                           loaded.model.event_count());
+            loaded.warning = std::move(warning);
+        } else {
+            loaded.error = error;
+        }
+    }
+    return loaded;
+}
+
+LoadedTrace load_trace_file(const std::string& path, const TraceLoadOptions& options) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        LoadedTrace loaded;
+        loaded.error = TraceError{path, 0, "cannot open the file"};
+        return loaded;
+    }
+    const uint64_t size = stream_size(in);
+    return load_trace(in, path, size, options);
 }
 
 }  // namespace tasklens::trace

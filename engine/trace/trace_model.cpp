@@ -36,6 +36,7 @@ class StringTable {
     std::string_view get(StringId id) const noexcept {
         return id < storage_.size() ? std::string_view(storage_[id]) : std::string_view{};
     }
+    void reserve(size_t strings) { ids_.reserve(strings); }
     size_t memory_bytes() const noexcept {
         // Deque elements plus heap text, and the hash map's nodes and buckets (approximate).
         return storage_.size() * sizeof(std::string) + bytes_ +
@@ -141,6 +142,8 @@ std::string_view to_string(ArrowKind kind) noexcept {
 }
 
 uint32_t TreeSnapshot::node_of(ProcessIndex process) const noexcept {
+    if (process < node_by_process.size()) return node_by_process[process];
+    // A snapshot built by hand, without the index.
     for (uint32_t i = 0; i < nodes.size(); ++i)
         if (nodes[i].process == process) return i;
     return kNone;
@@ -229,6 +232,54 @@ struct ProcessLanes {
     }
 };
 
+/// FIFO queues of event indexes under 64-bit keys, with lazy removal: one event sits in several
+/// queues (by sender and text, by sender, by text, ...); taking it through one key marks it taken,
+/// and the others skip it when it reaches their head. Every push and pop is O(1) amortized, so
+/// pairing sends with receives stays linear however many messages queue up.
+class KeyedQueues {
+  public:
+    void push(uint64_t key, EventIndex event) { queues_[key].items.push_back(event); }
+    /// The oldest event under `key` that is not taken yet, or kNone (it stays queued).
+    template <typename IsTaken>
+    EventIndex front(uint64_t key, const IsTaken& is_taken) {
+        const auto it = queues_.find(key);
+        if (it == queues_.end()) return kNone;
+        Queue& q = it->second;
+        while (q.head < q.items.size() && is_taken(q.items[q.head])) ++q.head;
+        if (q.head == q.items.size()) {
+            queues_.erase(it);
+            return kNone;
+        }
+        if (q.head >= 64 && q.head * 2 >= q.items.size()) {
+            // Give back the consumed half so a long-lived mailbox does not keep every message.
+            q.items.erase(q.items.begin(), q.items.begin() + q.head);
+            q.head = 0;
+        }
+        return q.items[q.head];
+    }
+    void clear() { queues_.clear(); }
+    size_t memory_bytes() const noexcept {
+        size_t bytes = queues_.bucket_count() * sizeof(void*);
+        for (const auto& [key, q] : queues_)
+            bytes += sizeof(q) + sizeof(key) + 2 * sizeof(void*) + capacity_bytes(q.items);
+        return bytes;
+    }
+
+  private:
+    struct Queue {
+        std::vector<EventIndex> items;
+        size_t head = 0;
+    };
+    std::unordered_map<uint64_t, Queue> queues_;
+};
+
+/// Keys of the queues (KeyedQueues) a pending message sits in: kAny stands for "any sender" or
+/// "any text".
+constexpr uint32_t kAny = kNone;
+constexpr uint64_t mail_key(uint32_t sender, uint32_t text) noexcept {
+    return (uint64_t{sender} << 32) | text;
+}
+
 /// What only some processes have (names, children, supervised slots, undelivered messages): kept
 /// in a map so that the many short-lived processes do not pay for it.
 struct ProcessExtras {
@@ -236,19 +287,25 @@ struct ProcessExtras {
     std::vector<ProcessIndex> children;
     std::vector<uint32_t> slots;  ///< as a supervisor
     std::vector<int64_t> give_ups;
-    std::vector<EventIndex> pending_sends;                         ///< Sends not yet received
-    std::vector<std::pair<EventIndex, uint64_t>> pending_replies;  ///< (Reply, its ref)
+    /// Sends to this process not yet received, under mail_key(sender, text), (sender, kAny),
+    /// (kAny, text) and (kAny, kAny).
+    KeyedQueues mailbox;
+    uint32_t pending_sends = 0;
+    /// Replies to this process not yet consumed: under their ref, and under their sender (kAny:
+    /// all of them, in order).
+    KeyedQueues replies_by_ref;
+    KeyedQueues replies_by_sender;
+    uint32_t pending_replies = 0;
 
     size_t memory_bytes() const noexcept {
         return sizeof(*this) + 4 * sizeof(void*) + capacity_bytes(names) +
                capacity_bytes(children) + capacity_bytes(slots) + capacity_bytes(give_ups) +
-               capacity_bytes(pending_sends) + capacity_bytes(pending_replies);
+               mailbox.memory_bytes() + replies_by_ref.memory_bytes() +
+               replies_by_sender.memory_bytes();
     }
     void shrink_to_fit() {
         names.shrink_to_fit();
         children.shrink_to_fit();
-        pending_sends.shrink_to_fit();
-        pending_replies.shrink_to_fit();
     }
 };
 
@@ -284,8 +341,13 @@ struct TraceModel::Impl {
     int64_t longest_closed_window = 0;
 
     std::vector<StoredArrow> arrows;
+    /// Arrow indexes by (start, index). Appended as arrows complete; the unsorted tail is sorted
+    /// and merged once per appended batch (sort_arrows), not per arrow.
     std::vector<uint32_t> arrows_by_start;
+    size_t arrows_sorted = 0;
     int64_t longest_arrow = 0;
+    /// One bit per event: a Send or Reply already paired (see KeyedQueues).
+    std::vector<uint64_t> taken_events;
 
     std::vector<Relation> relations;
     std::unordered_map<uint64_t, uint32_t> active_monitors;  ///< ref -> relation
@@ -389,14 +451,74 @@ struct TraceModel::Impl {
         const auto index = static_cast<uint32_t>(arrows.size());
         arrows.push_back(stored);
         longest_arrow = std::max(longest_arrow, arrow.to_us - arrow.from_us);
-        // Arrows complete in time order but may start in the past: insert into the by-start
-        // index, nearly always at or near its end.
-        auto position = arrows_by_start.end();
-        while (position != arrows_by_start.begin() && arrow_start(*(position - 1)) > arrow.from_us)
-            --position;
-        arrows_by_start.insert(position, index);
+        // Arrows complete in time order but may start in the past: sort_arrows() puts them in
+        // place once per batch.
+        arrows_by_start.push_back(index);
         lanes[arrow.from_process].arrows.push_back(index);
         if (arrow.to_process != arrow.from_process) lanes[arrow.to_process].arrows.push_back(index);
+    }
+
+    /// Sorts the arrows appended since the last call into arrows_by_start: the new ones are
+    /// sorted, then merged with the suffix of the old ones they overlap (usually a short one).
+    void sort_arrows() {
+        if (arrows_sorted == arrows_by_start.size()) return;
+        auto before = [this](uint32_t a, uint32_t b) {
+            const int64_t ta = arrow_start(a), tb = arrow_start(b);
+            return ta != tb ? ta < tb : a < b;
+        };
+        const auto middle = arrows_by_start.begin() + static_cast<ptrdiff_t>(arrows_sorted);
+        std::sort(middle, arrows_by_start.end(), before);
+        const auto from = std::upper_bound(arrows_by_start.begin(), middle, *middle, before);
+        std::inplace_merge(from, middle, arrows_by_start.end(), before);
+        arrows_sorted = arrows_by_start.size();
+    }
+
+    bool taken(EventIndex event) const noexcept {
+        const size_t word = event / 64;
+        return word < taken_events.size() && ((taken_events[word] >> (event % 64)) & 1) != 0;
+    }
+    void take(EventIndex event) {
+        const size_t word = event / 64;
+        if (word >= taken_events.size())
+            taken_events.resize(std::max(word + 1, taken_events.size() * 2), 0);
+        taken_events[word] |= uint64_t{1} << (event % 64);
+    }
+    /// The oldest untaken event under `key`, taken; kNone if none.
+    EventIndex take_front(KeyedQueues& queues, uint64_t key) {
+        const EventIndex event = queues.front(key, [this](EventIndex e) { return taken(e); });
+        if (event != kNone) take(event);
+        return event;
+    }
+    void queue_send(ProcessExtras& receiver, EventIndex send) {
+        const EventRecord& rec = records[send];
+        receiver.mailbox.push(mail_key(rec.process, rec.text), send);
+        receiver.mailbox.push(mail_key(rec.process, kAny), send);
+        receiver.mailbox.push(mail_key(kAny, rec.text), send);
+        receiver.mailbox.push(mail_key(kAny, kAny), send);
+        ++receiver.pending_sends;
+    }
+    void queue_reply(ProcessExtras& caller, EventIndex reply, uint64_t ref) {
+        caller.replies_by_ref.push(ref, reply);
+        caller.replies_by_sender.push(records[reply].process, reply);
+        caller.replies_by_sender.push(kAny, reply);
+        ++caller.pending_replies;
+    }
+    void consumed_send(ProcessExtras& receiver) {
+        if (--receiver.pending_sends == 0) receiver.mailbox.clear();
+    }
+    void consumed_reply(ProcessExtras& caller) {
+        if (--caller.pending_replies == 0) {
+            caller.replies_by_ref.clear();
+            caller.replies_by_sender.clear();
+        }
+    }
+    /// Every reply still pending for `caller` ends unconsumed (the caller stopped waiting).
+    void drop_pending_replies(ProcessExtras& caller) {
+        for (EventIndex reply; (reply = take_front(caller.replies_by_sender, kAny)) != kNone;)
+            add_arrow(ArrowKind::Reply, reply, reply, true);
+        caller.pending_replies = 0;
+        caller.replies_by_ref.clear();
+        caller.replies_by_sender.clear();
     }
 
     EventPayload payload_of(EventIndex index) const noexcept {
@@ -489,7 +611,7 @@ struct TraceModel::Impl {
         if (it == extras.end()) return;
         const ProcessExtras& x = it->second;
         if (x.names.empty() && x.children.empty() && x.slots.empty() && x.give_ups.empty() &&
-            x.pending_sends.empty() && x.pending_replies.empty())
+            x.pending_sends == 0 && x.pending_replies == 0)
             extras.erase(it);
     }
     struct DropExtrasIfEmpty {
@@ -549,6 +671,7 @@ struct TraceModel::Impl {
         lanes[child].slot = slot_index;
     }
 
+    void append(const Event& e);
     void apply(const Event& e, EventIndex index);
     void receive(EventIndex index);
     void wait_end(const Event& e, EventIndex index);
@@ -608,10 +731,9 @@ void TraceModel::Impl::apply(const Event& e, EventIndex index) {
             if (lane.open_window != kNone)
                 close_window(lane.open_window, t, WindowOutcome::Killed, index);
             if (ProcessExtras* extra = find_extras(p)) {
-                for (const auto& [reply, ref] : extra->pending_replies)
-                    add_arrow(ArrowKind::Reply, reply, reply, true);
-                extra->pending_replies.clear();
-                extra->pending_sends.clear();
+                drop_pending_replies(*extra);
+                extra->mailbox.clear();
+                extra->pending_sends = 0;
                 for (auto& name : extra->names)
                     if (name.end_us == kOpenEnd) name.end_us = t;
                 drop_extras_if_empty(p);
@@ -667,8 +789,7 @@ void TraceModel::Impl::apply(const Event& e, EventIndex index) {
             break;
         }
         case EventKind::Send:
-            if (peer != kNone && !processes[peer].exited())
-                extras[peer].pending_sends.push_back(index);
+            if (peer != kNone && !processes[peer].exited()) queue_send(extras[peer], index);
             break;
         case EventKind::Receive:
             receive(index);
@@ -702,7 +823,7 @@ void TraceModel::Impl::apply(const Event& e, EventIndex index) {
         case EventKind::Reply:
             if (peer == kNone) break;
             if (lanes[peer].open_window != kNone && !processes[peer].exited())
-                extras[peer].pending_replies.emplace_back(index, e.ref.id);
+                queue_reply(extras[peer], index, e.ref.id);
             else  // the caller had stopped waiting (timed out, or gone)
                 add_arrow(ArrowKind::Reply, index, index, true);
             break;
@@ -755,36 +876,28 @@ void TraceModel::Impl::receive(EventIndex index) {
     ProcessExtras* extra = find_extras(p);
     if (extra == nullptr) return;
     // Selective receive takes any message, so match by sender and text, oldest first; fall back
-    // to the oldest from that sender, then to the oldest with that text.
-    auto& pending = extra->pending_sends;
-    auto match = pending.end();
-    auto same_sender = pending.end();
-    auto same_text = pending.end();
-    for (auto it = pending.begin(); it != pending.end(); ++it) {
-        const EventRecord& send = records[*it];
-        const bool sender_ok = sender == kNone || send.process == sender;
-        if (sender_ok && send.text == rec.text) {
-            match = it;
-            break;
+    // to the oldest from that sender, then to the oldest with that text (any sender). Without a
+    // sender: the oldest with that text, then the oldest of all.
+    if (extra->pending_sends > 0) {
+        EventIndex send = kNone;
+        if (sender != kNone) {
+            send = take_front(extra->mailbox, mail_key(sender, rec.text));
+            if (send == kNone) send = take_front(extra->mailbox, mail_key(sender, kAny));
         }
-        if (sender_ok && same_sender == pending.end()) same_sender = it;
-        if (send.text == rec.text && same_text == pending.end()) same_text = it;
-    }
-    if (match == pending.end()) match = same_sender != pending.end() ? same_sender : same_text;
-    if (match != pending.end()) {
-        add_arrow(ArrowKind::Message, *match, index);
-        pending.erase(match);
+        if (send == kNone) send = take_front(extra->mailbox, mail_key(kAny, rec.text));
+        if (send == kNone && sender == kNone)
+            send = take_front(extra->mailbox, mail_key(kAny, kAny));
+        if (send != kNone) {
+            add_arrow(ArrowKind::Message, send, index);
+            consumed_send(*extra);
+        }
     }
     const DropExtrasIfEmpty drop_if_empty{*this, p};
     // A reply taken out of the mailbox by a plain receive (the caller was not in a wait).
-    if (sender == kNone || lanes[p].open_window != kNone) return;
-    auto& replies = extra->pending_replies;
-    for (auto it = replies.begin(); it != replies.end(); ++it) {
-        if (records[it->first].process == sender) {
-            add_arrow(ArrowKind::Reply, it->first, index);
-            replies.erase(it);
-            break;
-        }
+    if (sender == kNone || lanes[p].open_window != kNone || extra->pending_replies == 0) return;
+    if (const EventIndex reply = take_front(extra->replies_by_sender, sender); reply != kNone) {
+        add_arrow(ArrowKind::Reply, reply, index);
+        consumed_reply(*extra);
     }
 }
 
@@ -797,23 +910,19 @@ void TraceModel::Impl::wait_end(const Event& e, EventIndex index) {
     const WindowOutcome outcome = window_outcome(e.wait_outcome);
     close_window(lane.open_window, records[index].time_us, outcome, index);
     ProcessExtras* extra = find_extras(p);
-    if (extra == nullptr) return;
-    auto& replies = extra->pending_replies;
+    if (extra == nullptr || extra->pending_replies == 0) return;
     const DropExtrasIfEmpty drop_if_empty{*this, p};
     if (outcome == WindowOutcome::Message) {
-        for (auto it = replies.begin(); it != replies.end(); ++it) {
-            const bool same_ref = window_ref != 0 && it->second == window_ref;
-            const bool from_awaited =
-                window_ref == 0 && (awaited == kNone || records[it->first].process == awaited);
-            if (same_ref || from_awaited) {
-                add_arrow(ArrowKind::Reply, it->first, index);
-                replies.erase(it);
-                break;
-            }
+        // The reply with the wait's ref; without a ref, the oldest from the awaited process.
+        const EventIndex reply = window_ref != 0 ? take_front(extra->replies_by_ref, window_ref)
+                                                 : take_front(extra->replies_by_sender,
+                                                              awaited == kNone ? kAny : awaited);
+        if (reply != kNone) {
+            add_arrow(ArrowKind::Reply, reply, index);
+            consumed_reply(*extra);
         }
     } else {
-        for (const auto& [reply, ref] : replies) add_arrow(ArrowKind::Reply, reply, reply, true);
-        replies.clear();
+        drop_pending_replies(*extra);
     }
 }
 
@@ -831,12 +940,24 @@ TraceModel::~TraceModel() = default;
 TraceModel::TraceModel(TraceModel&&) noexcept = default;
 TraceModel& TraceModel::operator=(TraceModel&&) noexcept = default;
 
+void TraceModel::reserve(size_t events) {
+    Impl& m = *impl_;
+    m.records.reserve(std::min<size_t>(events, kNone - 1));
+    m.strings.reserve(events / 4);
+}
+
 void TraceModel::append(std::span<const Event> events) {
-    for (const Event& e : events) append(e);
+    for (const Event& e : events) impl_->append(e);
+    impl_->sort_arrows();
 }
 
 void TraceModel::append(const Event& e) {
-    Impl& m = *impl_;
+    impl_->append(e);
+    impl_->sort_arrows();
+}
+
+void TraceModel::Impl::append(const Event& e) {
+    Impl& m = *this;
     if (m.records.size() >= kNone - 1) return;  // 32-bit indexes: the model is full
     const auto index = static_cast<EventIndex>(m.records.size());
     int64_t t = e.time_us;
@@ -1201,6 +1322,7 @@ TreeSnapshot TraceModel::tree_at(int64_t t) const {
     }
     for (uint32_t r = 0; r < m.relations.size(); ++r)
         if (m.relations[r].active_at(t)) tree.relations.push_back(r);
+    tree.node_by_process = std::move(node_of);
     return tree;
 }
 
@@ -1247,6 +1369,7 @@ void TraceModel::shrink_to_fit() {
     m.windows.shrink_to_fit();
     m.arrows.shrink_to_fit();
     m.arrows_by_start.shrink_to_fit();
+    m.taken_events.shrink_to_fit();
     m.relations.shrink_to_fit();
     for (auto& s : m.series) s.shrink_to_fit();
     m.output_events.shrink_to_fit();
@@ -1261,8 +1384,8 @@ size_t TraceModel::memory_bytes() const noexcept {
         m.extras.bucket_count() * sizeof(void*) + capacity_bytes(m.processes) +
         capacity_bytes(m.dense_pids) + m.other_pids.size() * 32 + capacity_bytes(m.windows) +
         m.open_windows.size() * 40 + capacity_bytes(m.arrows) + capacity_bytes(m.arrows_by_start) +
-        capacity_bytes(m.relations) + m.active_monitors.size() * 32 +
-        capacity_bytes(m.output_events);
+        capacity_bytes(m.taken_events) + capacity_bytes(m.relations) +
+        m.active_monitors.size() * 32 + capacity_bytes(m.output_events);
     // Each lane's own size is in capacity_bytes(m.lanes); add what its vectors hold.
     for (const auto& lane : m.lanes) bytes += lane.memory_bytes() - sizeof(ProcessLanes);
     for (const auto& [process, extra] : m.extras) bytes += extra.memory_bytes();

@@ -216,7 +216,9 @@ struct TreeSnapshot {
     std::vector<TreeNode> nodes;
     std::vector<uint32_t> roots;      ///< node indexes, in start order
     std::vector<uint32_t> relations;  ///< indexes into TraceModel::relations() active at t
-    uint32_t node_of(ProcessIndex process) const noexcept;  ///< kNone if absent
+    uint32_t node_of(ProcessIndex process) const noexcept;  ///< kNone if absent; O(1)
+    /// process -> node (kNone if absent), filled by TraceModel::tree_at.
+    std::vector<uint32_t> node_by_process;
 };
 
 /// An exit of one incarnation of a child, for restart history.
@@ -259,6 +261,9 @@ class TraceModel {
     void append(const Event& event);
     void append(std::span<const Event> events);
     void set_run_info(RunInfo run) { run_ = std::move(run); }
+    /// Makes room for about `events` events (a loader's estimate), so the big arrays do not
+    /// grow by copying while a trace loads.
+    void reserve(size_t events);
     const RunInfo& run_info() const noexcept { return run_; }
 
     // --- events ---------------------------------------------------------------------------

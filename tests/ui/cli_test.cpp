@@ -70,5 +70,35 @@ TEST_F(ExportCommand, BadArgumentsExitWithStatusTwo) {
     }
 }
 
+TEST_F(ExportCommand, AMomentPastTheEndIsAnError) {
+    const Result r = run({"export", trace_path_, "--tree", dir_.filePath("t.png"), "--at", "100s"});
+    EXPECT_EQ(r.status, 2);
+    EXPECT_TRUE(r.err.contains("--at 100 s is past the end of the run")) << r.err.toStdString();
+    EXPECT_FALSE(QFile::exists(dir_.filePath("t.png")));
+}
+
+TEST_F(ExportCommand, ACutOffTraceExportsUpToItsLastCompleteLineWithAWarning) {
+    QFile file(trace_path_);
+    ASSERT_TRUE(file.open(QIODevice::ReadOnly));
+    QByteArray text = file.readAll();
+    file.close();
+    // Cut in the middle of the last line, as a killed recording leaves it.
+    text.chop(text.size() - text.lastIndexOf('\n', -2) - 12);
+    const QString cut = dir_.filePath("cut.jsonl");
+    QFile out(cut);
+    ASSERT_TRUE(out.open(QIODevice::WriteOnly));
+    out.write(text);
+    out.close();
+    const int lines = text.count('\n');
+    const Result r = run({"export", cut, "--timeline", dir_.filePath("t.png")});
+    ASSERT_EQ(r.status, 0) << r.err.toStdString();
+    EXPECT_TRUE(r.err.contains(
+        QStringLiteral("warning: %1:%2: truncated last line").arg(cut).arg(lines + 1)))
+        << r.err.toStdString();
+    EXPECT_TRUE(r.err.contains(QStringLiteral("opened up to line %1").arg(lines)))
+        << r.err.toStdString();
+    EXPECT_FALSE(QImage(dir_.filePath("t.png")).isNull());
+}
+
 }  // namespace
 }  // namespace tasklens::ui

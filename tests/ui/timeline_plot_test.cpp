@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <QImage>
 
+#include "ui/palette.h"
 #include "ui/view_state.h"
 
 namespace tasklens::ui {
@@ -58,10 +59,13 @@ TEST(TimelinePlot, DrawsSpansOneByOneWhenZoomedIn) {
 
 TEST(TimelinePlot, DrawsOnlyTheLanesThatFit) {
     TimelinePlot plot;
+    plot.setFoldingEnabled(false);  // 1,000 similar lanes would fold into one group
     plot.setTimelineData(denseTimeline(1000, 10));
     const TimelineDrawStats stats = render(plot, {1600, 900});
     EXPECT_GT(stats.lanes_drawn, 10);
     EXPECT_LT(stats.lanes_drawn, 100);
+    // The lanes that do not fit are counted, never dropped silently ("+N more lanes below").
+    EXPECT_EQ(stats.lanes_hidden, 1000 - stats.lanes_drawn);
     plot.setFirstLane(990);
     EXPECT_LE(plot.firstLane(), 990);
     EXPECT_GE(plot.firstLane() + plot.visibleLaneCount(), 999);
@@ -78,6 +82,73 @@ TEST(TimelinePlot, SelectionFollowsTheSharedState) {
     EXPECT_EQ(data->laneOf(Pid{0, 102}), 2);
     shared.zoomAround(50, 2);
     EXPECT_EQ(plot.xAxis2->range().size(), 50);
+}
+
+TEST(TimelinePlot, SimilarLanesFoldIntoAGroupThatExpandsOnClick) {
+    TimelinePlot plot;
+    plot.setTimelineData(denseTimeline(1000, 10));
+    ASSERT_EQ(plot.timelineData()->laneCount(), 1);
+    ASSERT_EQ(plot.timelineData()->groups.size(), 1u);
+    EXPECT_EQ(plot.fullTimelineData()->laneCount(), 1000);
+    TimelineDrawStats stats = render(plot, {1600, 900});
+    EXPECT_EQ(stats.groups_drawn, 1);
+    EXPECT_EQ(stats.lanes_hidden, 0);
+    // The group lane's tooltip gives its counts; a lane's tooltip its span.
+    const QRect lanes = plot.axisRect()->rect();
+    const QString tip = plot.tooltipAt(QPointF(lanes.left() + 10, lanes.top() + 5));
+    EXPECT_TRUE(tip.contains(QStringLiteral("1,000 \u00d7 Task.async/1 fn"))) << tip.toStdString();
+    EXPECT_TRUE(tip.contains(QStringLiteral("alive"))) << tip.toStdString();
+    EXPECT_TRUE(plot.toggleGroup(0));
+    EXPECT_EQ(plot.timelineData()->laneCount(), 1001);
+    stats = render(plot, {1600, 900});
+    EXPECT_GT(stats.lanes_hidden, 900);
+    EXPECT_TRUE(plot.toggleGroup(0));
+    EXPECT_EQ(plot.timelineData()->laneCount(), 1);
+    EXPECT_FALSE(plot.toggleGroup(5));
+}
+
+TEST(TimelinePlot, ArrowsToLanesOutOfViewAreBinnedPerColumn) {
+    // One lane sends 20,000 messages to lanes far below the view: they share a bin per column.
+    auto data = denseTimeline(2000, 10);
+    for (int i = 0; i < 20'000; ++i)
+        data->arrows.push_back({i / 200, i / 200 + 1, 0, 100 + i % 1900, ArrowKind::Message, ":m"});
+    data->finish();
+    TimelinePlot plot;
+    plot.setFoldingEnabled(false);
+    plot.setTimelineData(data);
+    const TimelineDrawStats stats = render(plot, {1600, 900});
+    EXPECT_GT(stats.arrows_drawn, 0);
+    EXPECT_LE(stats.arrows_drawn, 1600 / 3 + 2);
+    EXPECT_EQ(stats.arrows_drawn + stats.arrows_folded, 20'000);
+}
+
+TEST(TimelinePlot, HoverSaysWhatIsUnderTheMouse) {
+    TimelinePlot plot;
+    auto data = denseTimeline(3, 10);  // spans of 10 µs: Running, Runnable, Waiting, ...
+    plot.setTimelineData(data);
+    render(plot, {1600, 900});
+    const QRect lanes = plot.axisRect()->rect();
+    const double y = plot.yAxis->coordToPixel(1);
+    const double x = plot.xAxis2->coordToPixel(15);  // the second span: Runnable, 10 µs
+    const QString tip = plot.tooltipAt(QPointF(x, y));
+    EXPECT_TRUE(tip.contains(QStringLiteral("#PID<0.101.0>"))) << tip.toStdString();
+    EXPECT_TRUE(tip.contains(stateName(SpanState::Runnable) +
+                             QStringLiteral(" from 10 \u00b5s for 10 \u00b5s")))
+        << tip.toStdString();
+    EXPECT_TRUE(plot.tooltipAt(QPointF(lanes.left() + 5, lanes.bottom() + 200)).isEmpty());
+}
+
+TEST(TimelinePlot, LegendToggles) {
+    TimelinePlot plot;
+    plot.setTimelineData(denseTimeline(3, 10));
+    render(plot, {800, 400});  // a short pane hides the legend by default
+    EXPECT_FALSE(plot.legendShown());
+    plot.setLegendShown(true);
+    render(plot, {800, 400});
+    EXPECT_TRUE(plot.legendShown());
+    plot.setLegendShown(false);
+    render(plot, {1600, 900});
+    EXPECT_FALSE(plot.legendShown());
 }
 
 }  // namespace

@@ -1,0 +1,352 @@
+#include "engine/trace/trace_line_parser.h"
+
+#include <charconv>
+#include <cstring>
+#include <optional>
+
+#include "engine/trace/text_util.h"
+
+namespace tasklens::trace {
+
+namespace {
+
+/// A cursor over one line. Every method returns false when the text is not what the fast path
+/// handles; the caller then gives up on the line.
+class LineCursor {
+  public:
+    explicit LineCursor(std::string_view line) : p_(line.data()), end_(line.data() + line.size()) {}
+
+    void skip_space() noexcept {
+        while (p_ < end_ && (*p_ == ' ' || *p_ == '\t')) ++p_;
+    }
+    bool consume(char c) noexcept {
+        skip_space();
+        if (p_ < end_ && *p_ == c) {
+            ++p_;
+            return true;
+        }
+        return false;
+    }
+    bool at_end() noexcept {
+        skip_space();
+        return p_ == end_;
+    }
+    char peek() noexcept {
+        skip_space();
+        return p_ < end_ ? *p_ : '\0';
+    }
+
+    /// A string without escapes, as a view into the line (keys and names never need escapes).
+    bool plain_string(std::string_view& out) noexcept {
+        if (!consume('"')) return false;
+        const char* start = p_;
+        const void* quote = std::memchr(p_, '"', static_cast<size_t>(end_ - p_));
+        if (quote == nullptr) return false;
+        const char* stop = static_cast<const char*>(quote);
+        for (const char* c = start; c < stop; ++c)
+            if (*c == '\\' || static_cast<unsigned char>(*c) < 0x20) return false;
+        out = std::string_view(start, static_cast<size_t>(stop - start));
+        p_ = stop + 1;
+        return true;
+    }
+
+    /// Any JSON string, decoded; the result must be valid UTF-8 (as JSON requires).
+    bool string(std::string& out) {
+        if (!consume('"')) return false;
+        out.clear();
+        bool ascii = true;
+        while (p_ < end_) {
+            const char* run = p_;
+            while (p_ < end_ && *p_ != '"' && *p_ != '\\') {
+                const auto byte = static_cast<unsigned char>(*p_);
+                if (byte < 0x20) return false;
+                ascii &= byte < 0x80;
+                ++p_;
+            }
+            out.append(run, static_cast<size_t>(p_ - run));
+            if (p_ == end_) return false;
+            if (*p_ == '"') {
+                ++p_;
+                return ascii || is_valid_utf8(out);
+            }
+            if (++p_ == end_) return false;  // the backslash
+            switch (*p_++) {
+                case '"':
+                    out += '"';
+                    break;
+                case '\\':
+                    out += '\\';
+                    break;
+                case '/':
+                    out += '/';
+                    break;
+                case 'b':
+                    out += '\b';
+                    break;
+                case 'f':
+                    out += '\f';
+                    break;
+                case 'n':
+                    out += '\n';
+                    break;
+                case 'r':
+                    out += '\r';
+                    break;
+                case 't':
+                    out += '\t';
+                    break;
+                case 'u': {
+                    uint32_t code = 0;
+                    if (!hex4(code)) return false;
+                    if (code >= 0xD800 && code <= 0xDBFF) {
+                        uint32_t low = 0;
+                        if (end_ - p_ < 2 || p_[0] != '\\' || p_[1] != 'u') return false;
+                        p_ += 2;
+                        if (!hex4(low) || low < 0xDC00 || low > 0xDFFF) return false;
+                        code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00);
+                    } else if (code >= 0xDC00 && code <= 0xDFFF) {
+                        return false;
+                    }
+                    append_utf8(out, code);
+                    ascii &= code < 0x80;
+                    break;
+                }
+                default:
+                    return false;
+            }
+        }
+        return false;
+    }
+
+    /// An integer (no fraction, no exponent) that fits T.
+    template <typename T>
+    bool integer(T& out) noexcept {
+        skip_space();
+        const char* start = p_;
+        if (p_ < end_ && *p_ == '-') {
+            if constexpr (std::is_unsigned_v<T>) return false;
+            ++p_;
+        }
+        if (p_ == end_ || *p_ < '0' || *p_ > '9') return false;
+        if (*p_ == '0' && p_ + 1 < end_ && p_[1] >= '0' && p_[1] <= '9') return false;  // 01
+        while (p_ < end_ && *p_ >= '0' && *p_ <= '9') ++p_;
+        if (p_ < end_ && (*p_ == '.' || *p_ == 'e' || *p_ == 'E')) return false;
+        const auto [stop, ec] = std::from_chars(start, p_, out);
+        return ec == std::errc{} && stop == p_;
+    }
+
+  private:
+    bool hex4(uint32_t& code) noexcept {
+        if (end_ - p_ < 4) return false;
+        for (int i = 0; i < 4; ++i) {
+            const char c = *p_++;
+            code <<= 4;
+            if (c >= '0' && c <= '9')
+                code |= static_cast<uint32_t>(c - '0');
+            else if (c >= 'a' && c <= 'f')
+                code |= static_cast<uint32_t>(c - 'a' + 10);
+            else if (c >= 'A' && c <= 'F')
+                code |= static_cast<uint32_t>(c - 'A' + 10);
+            else
+                return false;
+        }
+        return true;
+    }
+    static void append_utf8(std::string& out, uint32_t code) {
+        if (code < 0x80) {
+            out += static_cast<char>(code);
+        } else if (code < 0x800) {
+            out += static_cast<char>(0xC0 | (code >> 6));
+            out += static_cast<char>(0x80 | (code & 0x3F));
+        } else if (code < 0x10000) {
+            out += static_cast<char>(0xE0 | (code >> 12));
+            out += static_cast<char>(0x80 | ((code >> 6) & 0x3F));
+            out += static_cast<char>(0x80 | (code & 0x3F));
+        } else {
+            out += static_cast<char>(0xF0 | (code >> 18));
+            out += static_cast<char>(0x80 | ((code >> 12) & 0x3F));
+            out += static_cast<char>(0x80 | ((code >> 6) & 0x3F));
+            out += static_cast<char>(0x80 | (code & 0x3F));
+        }
+    }
+
+    const char* p_;
+    const char* end_;
+};
+
+constexpr std::string_view kBase64Alphabet =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+}  // namespace
+
+bool decode_base64(std::string_view text, std::string& out) {
+    out.clear();
+    if (text.size() % 4 != 0) return false;
+    out.reserve(text.size() / 4 * 3);
+    for (size_t i = 0; i < text.size(); i += 4) {
+        uint32_t v = 0;
+        int padding = 0;
+        for (size_t k = 0; k < 4; ++k) {
+            const char c = text[i + k];
+            uint32_t digit = 0;
+            if (c == '=' && i + 4 == text.size() && k >= 2) {
+                ++padding;
+            } else {
+                if (padding > 0) return false;
+                const auto pos = kBase64Alphabet.find(c);
+                if (pos == std::string_view::npos) return false;
+                digit = static_cast<uint32_t>(pos);
+            }
+            v = (v << 6) | digit;
+        }
+        out.push_back(static_cast<char>(v >> 16));
+        if (padding < 2) out.push_back(static_cast<char>((v >> 8) & 0xFF));
+        if (padding < 1) out.push_back(static_cast<char>(v & 0xFF));
+    }
+    return true;
+}
+
+bool parse_event_line_fast(std::string_view line, Event& event) {
+    LineCursor in(line);
+    if (!in.consume('{')) return false;
+    event.seq = 0;
+    event.time_us = 0;
+    event.flags = 0;
+    event.detail = 0;
+    event.pid = Pid{};
+    event.peer = Pid{};
+    event.ref = Ref{};
+    event.deadline_us = -1;
+    event.value = 0;
+    event.text.clear();
+    bool has_seq = false, has_time = false, has_kind = false, has_pid = false, has_text = false;
+    std::string_view
+        detail_name;  // the named detail ("state": "Running"), checked once the kind is known
+    std::string_view detail_name_key;
+    bool has_raw_detail = false;
+    std::string_view base64;
+    bool has_base64 = false;
+    if (in.peek() == '}') return false;  // an empty object lacks required fields: slow path
+    do {
+        std::string_view key;
+        if (!in.plain_string(key) || !in.consume(':')) return false;
+        if (key.empty()) return false;
+        switch (key[0]) {
+            case 's':
+                if (key == "seq") {
+                    if (!in.integer(event.seq)) return false;
+                    has_seq = true;
+                    continue;
+                }
+                if (key == "state") break;
+                return false;
+            case 't':
+                if (key == "t") {
+                    if (!in.integer(event.time_us)) return false;
+                    has_time = true;
+                    continue;
+                }
+                if (key == "text") {
+                    if (!in.string(event.text)) return false;
+                    has_text = true;
+                    continue;
+                }
+                if (key == "text_base64") {
+                    if (!in.plain_string(base64)) return false;
+                    has_base64 = true;
+                    continue;
+                }
+                return false;
+            case 'k':
+                if (key == "kind") {
+                    std::string_view name;
+                    if (!in.plain_string(name)) return false;
+                    const auto kind = parse_event_kind(name);
+                    if (!kind) return false;
+                    event.kind = *kind;
+                    has_kind = true;
+                    continue;
+                }
+                return false;
+            case 'p': {
+                const bool is_pid = key == "pid";
+                if (!is_pid && key != "peer") return false;
+                std::string_view text;
+                if (!in.plain_string(text)) return false;
+                const auto pid = parse_pid(text);
+                if (!pid) return false;
+                (is_pid ? event.pid : event.peer) = *pid;
+                has_pid |= is_pid;
+                continue;
+            }
+            case 'r':
+                if (key == "ref") {
+                    if (!in.integer(event.ref.id)) return false;
+                    continue;
+                }
+                if (key == "reason_class") break;
+                return false;
+            case 'd':
+                if (key == "deadline") {
+                    if (!in.integer(event.deadline_us)) return false;
+                    continue;
+                }
+                if (key == "detail") {
+                    uint64_t raw = 0;
+                    if (!in.integer(raw) || raw > 255) return false;
+                    event.detail = static_cast<uint8_t>(raw);
+                    has_raw_detail = true;
+                    continue;
+                }
+                if (key == "disposition") break;
+                return false;
+            case 'v':
+                if (key == "value") {
+                    if (!in.integer(event.value)) return false;
+                    continue;
+                }
+                return false;
+            case 'f':
+                if (key == "flags") {
+                    uint64_t raw = 0;
+                    if (!in.integer(raw) || raw > 255) return false;
+                    event.flags = static_cast<uint8_t>(raw);
+                    continue;
+                }
+                return false;
+            case 'w':
+                if (key == "wait_kind") break;
+                return false;
+            case 'o':
+                if (key == "outcome") break;
+                return false;
+            case 'l':
+                if (key == "level") break;
+                return false;
+            default:
+                return false;  // unknown keys (allowed by the format) go the general way
+        }
+        // A named detail key; which one is valid depends on the kind, known only at the end.
+        if (!detail_name_key.empty()) return false;
+        detail_name_key = key;
+        if (!in.plain_string(detail_name)) return false;
+    } while (in.consume(','));
+    if (!in.consume('}') || !in.at_end()) return false;
+    if (!has_seq || !has_time || !has_kind || !has_pid) return false;
+
+    const std::string_view expected_key = detail_key(event.kind);
+    if (!detail_name_key.empty() && detail_name_key != expected_key) return false;
+    if (!expected_key.empty()) {
+        if (!detail_name_key.empty()) {
+            const auto detail = parse_detail(event.kind, detail_name);
+            if (!detail) return false;
+            if (!has_raw_detail) event.detail = *detail;
+        } else if (!has_raw_detail) {
+            return false;
+        }
+    }
+    if (has_base64 && !has_text && !decode_base64(base64, event.text)) return false;
+    return true;
+}
+
+}  // namespace tasklens::trace

@@ -1,0 +1,383 @@
+// The budgets of issue 13, measured on a generated scenario trace of 100k processes and ~2M
+// events (docs/performance.md, "Scale"): loading JSONL into the model, `export --timeline`, and
+// the real MainWindow offscreen driven like a user (open, scrub, zoom, pan, hover), with the
+// resident memory after opening. The trace is written once per benchmark process to a temporary
+// file.
+#include <benchmark/benchmark.h>
+#include <QApplication>
+#include <QDir>
+#include <QMouseEvent>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTextStream>
+#include <algorithm>
+#include <fstream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engine/trace/trace_file.h"
+#include "ui/export_options.h"
+#include "ui/image_export.h"
+#include "ui/main_window.h"
+#include "ui/timeline_plot.h"
+#include "ui/trace_adapter.h"
+#include "ui/tree_view.h"
+#include "ui/view_state.h"
+
+namespace tasklens {
+namespace {
+
+using trace::Event;
+using trace::EventKind;
+using trace::ProcessState;
+
+QApplication& application() {
+    static int argc = 1;
+    static char name[] = "tasklens-bench";
+    static char* argv[] = {name, nullptr};
+    if (!qEnvironmentVariableIsSet("QT_QPA_PLATFORM")) qputenv("QT_QPA_PLATFORM", "offscreen");
+    static QApplication app(argc, argv);
+    return app;
+}
+
+/// The scenario of tests/benchmarks/scenarios/tasks_100k.exs, generated directly: main (0.1)
+/// starts 100,000 tasks under a Task.Supervisor (0.2), 20 µs apart, monitors each and sends it
+/// :go; each runs, receives :go, sleeps a pseudo-random 1..997 ms, runs again, sends main its
+/// result and exits; 50 crash. Main receives each result and DOWN; the supervisor traps each
+/// exit. 21 events per task: ~2.1M events.
+struct ScaleTrace {
+    std::string path;
+    uint64_t events = 0;
+    uint64_t processes = 0;
+    uint64_t bytes = 0;
+};
+
+const ScaleTrace& scaleTrace() {
+    static QTemporaryDir dir;
+    static const ScaleTrace trace = [] {
+        ScaleTrace result;
+        result.path = QDir(dir.path()).filePath(QStringLiteral("scale_100k.jsonl")).toStdString();
+        constexpr uint32_t kTasks = 100'000;
+        struct Timed {
+            int64_t t;
+            uint32_t order;
+            Event e;
+        };
+        std::vector<Timed> all;
+        all.reserve(size_t{kTasks} * 20 + 16);
+        uint32_t order = 0;
+        auto add = [&](int64_t t, EventKind kind, uint32_t who, uint32_t peer) -> Event& {
+            Timed& timed = all.emplace_back();
+            timed.t = t;
+            timed.order = order++;
+            timed.e.kind = kind;
+            timed.e.pid = Pid{0, who};
+            if (peer != 0) timed.e.peer = Pid{0, peer};
+            return timed.e;
+        };
+        auto state = [&](int64_t t, uint32_t who, ProcessState s) {
+            add(t, EventKind::StateChange, who, 0).state = s;
+        };
+        add(0, EventKind::Spawn, 1, 0).text = "elixir_compiler_0.__FILE__/1";
+        state(0, 1, ProcessState::Running);
+        add(1, EventKind::Spawn, 2, 1).text = "Task.Supervisor.start_link/1";
+        add(1, EventKind::Link, 1, 2);
+        state(1, 2, ProcessState::Waiting);
+        for (uint32_t i = 1; i <= kTasks; ++i) {
+            const uint32_t task = 100 + i;
+            const int64_t start = 10 + int64_t(i) * 20;  // 20 µs apart: ~2 s of starts
+            const int64_t sleep = (int64_t(i) * 7919 % 997 + 1) * 1000;
+            auto& spawn = add(start, EventKind::Spawn, task, 2);
+            spawn.text = "Task.Supervised.invoke_mfa/2";
+            spawn.flags = trace::FlagLinked;
+            add(start, EventKind::ChildStart, 2, task).text = ":undefined";
+            add(start, EventKind::Caller, task, 1).text = "Task fn in Worker.run/1";
+            add(start, EventKind::Monitor, 1, task).ref.id = task;
+            add(start, EventKind::Send, 1, task).text = ":go";
+            state(start, task, ProcessState::Runnable);
+            state(start + 2, task, ProcessState::Running);
+            add(start + 3, EventKind::Receive, task, 1).text = ":go";
+            state(start + 3, task, ProcessState::Runnable);
+            state(start + 4, task, ProcessState::Running);
+            add(start + 5, EventKind::Sleep, task, 0).deadline_us = start + 5 + sleep;
+            state(start + 5, task, ProcessState::Sleeping);
+            const int64_t wake = start + 5 + sleep;
+            state(wake, task, ProcessState::Runnable);
+            state(wake + 1, task, ProcessState::Running);
+            const bool crash = i % 2'000 == 0;
+            if (!crash) {
+                add(wake + 3, EventKind::Send, task, 1).text = "{:done, " + std::to_string(i) + "}";
+                add(wake + 4, EventKind::Receive, 1, task).text =
+                    "{:done, " + std::to_string(i) + "}";
+            }
+            state(wake + 5, task, ProcessState::Exiting);
+            auto& exit = add(wake + 5, EventKind::Exit, task, 0);
+            exit.reason_class =
+                crash ? trace::ExitReasonClass::Crash : trace::ExitReasonClass::Normal;
+            exit.text =
+                crash ? "{%RuntimeError{message: \"task " + std::to_string(i) + " failed\"}, [...]}"
+                      : ":normal";
+            auto& signal = add(wake + 5, EventKind::ExitSignal, 2, task);
+            signal.disposition = trace::SignalDisposition::Trapped;
+            signal.text = exit.text;
+            auto& down = add(wake + 6, EventKind::Down, 1, task);
+            down.ref.id = task;
+            down.text = exit.text;
+            add(wake + 6, EventKind::Receive, 2, task).text =
+                "{:EXIT, #PID<0." + std::to_string(task) + ".0>, :normal}";
+        }
+        std::sort(all.begin(), all.end(), [](const Timed& a, const Timed& b) {
+            return a.t != b.t ? a.t < b.t : a.order < b.order;
+        });
+        std::ofstream out(result.path, std::ios::binary);
+        trace::RunInfo run;
+        run.scenario = "tasks_100k (generated)";
+        run.schedulers = 2;
+        trace::TraceWriter writer(out, run);
+        uint64_t seq = 0;
+        for (Timed& timed : all) {
+            timed.e.seq = seq++;
+            timed.e.time_us = timed.t;
+            writer.on_event(timed.e);
+        }
+        out.close();
+        result.events = seq;
+        result.processes = kTasks + 2;
+        result.bytes = static_cast<uint64_t>(QFileInfo(QString::fromStdString(result.path)).size());
+        return result;
+    }();
+    return trace;
+}
+
+double residentMiB() {
+    std::ifstream status("/proc/self/status");
+    std::string key;
+    while (status >> key) {
+        if (key == "VmRSS:") {
+            double kib = 0;
+            status >> kib;
+            return kib / 1024;
+        }
+        status.ignore(1 << 12, '\n');
+    }
+    return 0;
+}
+
+void addTraceCounters(benchmark::State& state) {
+    const ScaleTrace& trace = scaleTrace();
+    state.counters["events"] = double(trace.events);
+    state.counters["processes"] = double(trace.processes);
+    state.counters["trace_MB"] = double(trace.bytes) / 1e6;
+}
+
+// --- CLI -------------------------------------------------------------------------------------
+
+void BM_Scale_LoadJsonlIntoModel(benchmark::State& state) {
+    const ScaleTrace& trace = scaleTrace();
+    size_t model_bytes = 0;
+    for (auto _ : state) {
+        const trace::LoadedTrace loaded = trace::load_trace_file(trace.path);
+        if (!loaded.ok()) state.SkipWithError(loaded.error->what().c_str());
+        model_bytes = loaded.model.memory_bytes();
+        benchmark::DoNotOptimize(loaded.model.event_count());
+    }
+    addTraceCounters(state);
+    state.counters["events_per_s"] = benchmark::Counter(
+        double(trace.events) * double(state.iterations()), benchmark::Counter::kIsRate);
+    state.counters["model_MiB"] = double(model_bytes) / (1 << 20);
+}
+BENCHMARK(BM_Scale_LoadJsonlIntoModel)->Unit(benchmark::kMillisecond)->Iterations(3)->UseRealTime();
+
+void BM_Scale_ReadTraceFileThenModel(benchmark::State& state) {
+    // What MainWindow::openTraceFile does today: a vector of events, then the model.
+    const ScaleTrace& trace = scaleTrace();
+    for (auto _ : state) {
+        const trace::TraceFile file = trace::read_trace_file(trace.path);
+        const trace::TraceModel model(file.events, file.run);
+        benchmark::DoNotOptimize(model.event_count());
+    }
+    addTraceCounters(state);
+    state.counters["events_per_s"] = benchmark::Counter(
+        double(trace.events) * double(state.iterations()), benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_Scale_ReadTraceFileThenModel)
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(2)
+    ->UseRealTime();
+
+void BM_Scale_ExportTimelineEndToEnd(benchmark::State& state) {
+    // `tasklens export trace.jsonl --timeline t.png`: load, build the view data, fold, paint,
+    // write.
+    application();
+    const ScaleTrace& trace = scaleTrace();
+    QTemporaryDir dir;
+    ui::ExportOptions options;
+    options.timeline_path = QDir(dir.path()).filePath(QStringLiteral("timeline.png"));
+    QString sink_text;
+    QTextStream sink(&sink_text);
+    for (auto _ : state) {
+        const trace::LoadedTrace loaded = trace::load_trace_file(trace.path);
+        if (ui::run_export_options(loaded.model, options, sink, sink) != ui::kExitOk)
+            state.SkipWithError("export failed");
+    }
+    addTraceCounters(state);
+}
+BENCHMARK(BM_Scale_ExportTimelineEndToEnd)
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(2)
+    ->UseRealTime();
+
+void BM_Scale_ExportTimelineFromModel(benchmark::State& state) {
+    application();
+    static const trace::LoadedTrace loaded = trace::load_trace_file(scaleTrace().path);
+    QTemporaryDir dir;
+    ui::ExportOptions options;
+    options.timeline_path = QDir(dir.path()).filePath(QStringLiteral("timeline.png"));
+    QString sink_text;
+    QTextStream sink(&sink_text);
+    for (auto _ : state)
+        if (ui::run_export_options(loaded.model, options, sink, sink) != ui::kExitOk)
+            state.SkipWithError("export failed");
+    addTraceCounters(state);
+}
+BENCHMARK(BM_Scale_ExportTimelineFromModel)
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(3)
+    ->UseRealTime();
+
+// --- the window ------------------------------------------------------------------------------
+
+/// One MainWindow, shown offscreen with the trace open, shared by the window benchmarks.
+struct OpenWindow {
+    std::unique_ptr<ui::MainWindow> window;  // released at exit, never deleted (see openWindow)
+    ui::TimelinePlot* timeline = nullptr;
+    ui::SupervisionTreeView* tree = nullptr;
+    double open_ms = 0;
+    double rss_before_mib = 0;
+    double rss_after_mib = 0;
+};
+
+OpenWindow& openWindow() {
+    // Never destroyed: the window must not outlive the static QApplication's teardown.
+    static OpenWindow& open = *new OpenWindow([] {
+        application();
+        OpenWindow w;
+        const ScaleTrace& trace = scaleTrace();
+        w.rss_before_mib = residentMiB();
+        w.window = std::make_unique<ui::MainWindow>();
+        w.window->resize(1600, 1000);
+        w.window->show();
+        (void)QTest::qWaitForWindowExposed(w.window.get());
+        QElapsedTimer timer;
+        timer.start();
+        w.window->openTraceFile(QString::fromStdString(trace.path));
+        QCoreApplication::processEvents();
+        w.open_ms = double(timer.nsecsElapsed()) / 1e6;
+        w.rss_after_mib = residentMiB();
+        w.timeline = w.window->findChild<ui::TimelinePlot*>();
+        w.tree = w.window->findChild<ui::SupervisionTreeView*>();
+        return w;
+    }());
+    return open;
+}
+
+/// Paints what changed, as the event loop would before the next frame.
+void flushPaint(OpenWindow& w) {
+    QCoreApplication::processEvents();
+    if (w.timeline) w.timeline->replot(QCustomPlot::rpImmediateRefresh);
+    if (w.tree) w.tree->repaint();
+}
+
+void BM_Scale_Window_OpenTrace(benchmark::State& state) {
+    // Opening is measured once (the window keeps the trace for the benchmarks below).
+    OpenWindow& w = openWindow();
+    for (auto _ : state) state.SetIterationTime(w.open_ms / 1000);
+    addTraceCounters(state);
+    state.counters["open_ms"] = w.open_ms;
+    state.counters["rss_MiB_before"] = w.rss_before_mib;
+    state.counters["rss_MiB_after"] = w.rss_after_mib;
+    state.counters["timeline_lanes_drawn"] =
+        w.timeline ? double(w.timeline->timelineData()->laneCount()) : 0;
+}
+BENCHMARK(BM_Scale_Window_OpenTrace)->UseManualTime()->Iterations(1)->Unit(benchmark::kMillisecond);
+
+void BM_Scale_Window_Scrub(benchmark::State& state) {
+    OpenWindow& w = openWindow();
+    ui::ViewState* view = w.window->viewState();
+    const ui::TimeWindow run = view->traceWindow();
+    int step = 0;
+    for (auto _ : state) {
+        // A slider click: the cursor jumps, every view follows and repaints.
+        view->setCursorUs(run.begin_us + run.duration() * ((step++ * 37) % 100) / 100.0);
+        flushPaint(w);
+    }
+    state.counters["tree_nodes_shown"] = w.tree ? double(w.tree->shownSnapshot().nodes.size()) : 0;
+}
+BENCHMARK(BM_Scale_Window_Scrub)->Unit(benchmark::kMillisecond)->Iterations(20)->UseRealTime();
+
+void BM_Scale_Window_ZoomAndPan(benchmark::State& state) {
+    OpenWindow& w = openWindow();
+    ui::ViewState* view = w.window->viewState();
+    view->showAll();
+    flushPaint(w);
+    int step = 0;
+    for (auto _ : state) {
+        const ui::TimeWindow shown = view->visibleWindow();
+        const double centre = (shown.begin_us + shown.end_us) / 2;
+        switch (step++ % 4) {
+            case 0:
+                view->zoomAround(centre, 1.6);
+                break;
+            case 1:
+                view->pan(shown.duration() * 0.2);
+                break;
+            case 2:
+                view->pan(-shown.duration() * 0.2);
+                break;
+            case 3:
+                view->zoomAround(centre, 1 / 1.6);
+                break;
+        }
+        flushPaint(w);
+    }
+    if (w.timeline) {
+        const auto& stats = w.timeline->lastDrawStats();
+        state.counters["lanes"] = stats.lanes_drawn;
+        state.counters["groups"] = stats.groups_drawn;
+        state.counters["arrows"] = stats.arrows_drawn;
+        state.counters["arrows_folded"] = stats.arrows_folded;
+    }
+}
+BENCHMARK(BM_Scale_Window_ZoomAndPan)->Unit(benchmark::kMillisecond)->Iterations(40)->UseRealTime();
+
+void BM_Scale_Window_HoverTooltip(benchmark::State& state) {
+    OpenWindow& w = openWindow();
+    if (!w.timeline) {
+        state.SkipWithError("no timeline");
+        return;
+    }
+    w.window->viewState()->showAll();
+    flushPaint(w);
+    const QRect area = w.timeline->axisRect()->rect();
+    int step = 0;
+    size_t shown = 0;
+    for (auto _ : state) {
+        // A mouse move over the lanes: the plot works out and shows the tooltip.
+        const QPoint at(area.left() + 5 + (step * 97) % std::max(1, area.width() - 10),
+                        area.top() + 5 + (step * 31) % std::max(1, area.height() - 10));
+        ++step;
+        QMouseEvent move(QEvent::MouseMove, QPointF(at), w.timeline->mapToGlobal(QPointF(at)),
+                         Qt::NoButton, Qt::NoButton, Qt::NoModifier);
+        QCoreApplication::sendEvent(w.timeline, &move);
+        shown += w.timeline->tooltipAt(QPointF(at)).isEmpty() ? 0 : 1;
+    }
+    state.counters["tooltips_with_text"] = double(shown);
+}
+BENCHMARK(BM_Scale_Window_HoverTooltip)
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(50)
+    ->UseRealTime();
+
+}  // namespace
+}  // namespace tasklens
