@@ -97,6 +97,37 @@ NATIVE(task_child_spec_1) {
                          {A(at().start), tup({A(at().Task), A(at().start_link), lst({a[0]})})},
                          {A(at().restart), A(at().temporary)}});
 }
+/// %Task{} as `defstruct` with `@enforce_keys [:mfa, :owner, :pid, :ref]` defines it.
+Term task_struct_default() {
+    return Term::map({{A(atom::struct_), A(at().Task)},
+                      {A(at().mfa), Term::nil()},
+                      {A(at().owner), Term::nil()},
+                      {A(at().pid), Term::nil()},
+                      {A(at().ref), Term::nil()}});
+}
+NATIVE(task_struct_0) {
+    co_return task_struct_default();
+}
+NATIVE(task_struct_1) {
+    Term map = task_struct_default();
+    std::vector<Atom> missing{at().mfa, at().owner, at().pid, at().ref};
+    for (ListIterator it(a[0]); !it.done(); ++it) {
+        const Term& kv = *it;
+        if (!kv.is_tuple(2)) throw ErlangException::error(tup({A(atom::function_clause), kv}));
+        // Map.replace!/3: only the struct's own keys
+        if (!map.map_find(kv.element(0)) || kv.element(0).is_atom(atom::struct_))
+            throw ErlangException::error(tup({A(Atom::intern("badkey")), kv.element(0), map}));
+        map = map.map_put(kv.element(0), kv.element(1));
+        if (kv.element(0).is_atom()) std::erase(missing, kv.element(0).as_atom());
+    }
+    if (!missing.empty()) {
+        std::vector<Term> keys;
+        for (Atom k : missing) keys.push_back(A(k));
+        raise_argument("the following keys must also be given when building struct Task: " +
+                       inspect(lst(keys)));
+    }
+    co_return map;
+}
 NATIVE(task_async_stream_fun) {
     co_return task_async_stream(ctx, a[0], a[1], opt_arg(a, 2));
 }
@@ -565,6 +596,8 @@ void register_otp(CodeRegistry& code) {
     reg(t.Task, "start_link", {1}, task_start_link_1);
     reg(t.Task, "start_link", {3}, task_start_link_3);
     reg(t.Task, "child_spec", {1}, task_child_spec_1);
+    reg(t.Task, "__struct__", {0}, task_struct_0);
+    reg(t.Task, "__struct__", {1}, task_struct_1);
     reg(t.Task, "async_stream", {2, 3}, task_async_stream_fun);
     reg(t.Task, "async_stream", {4, 5}, task_async_stream_mfa);
     // Task.Supervised
