@@ -1037,9 +1037,26 @@ Co<Term> k_struct(ProcessContext& c, Args a) {
 }
 Co<Term> k_struct_bang(ProcessContext& c, Args a) {
     Term base = a[0];
-    if (base.is_atom()) base = co_await apply_mfa(c, base.as_atom(), kStructFunAtom, {});
-    Term args[2] = {base, a[1]};
-    co_return k_struct_bang_map(c, Args(args, 2));
+    if (base.is_atom()) {
+        // Elixir calls module.__struct__(fields), which checks @enforce_keys; modules without
+        // a __struct__/1 get the default struct with the fields merged in.
+        bool has_struct_1 = true;
+        std::vector<Term> fields;
+        fields.push_back(a[1]);
+        try {
+            co_return co_await apply_mfa(c, base.as_atom(), kStructFunAtom, std::move(fields));
+        } catch (const ErlangException& e) {
+            const Term& st = e.stacktrace();
+            if (!e.reason().is_atom(atom::undef) || !st.is_cons() || !st.head().is_tuple() ||
+                st.head().tuple_size() < 2 || !st.head().element(0).is_atom(base.as_atom()) ||
+                !st.head().element(1).is_atom(kStructFunAtom))
+                throw;
+            has_struct_1 = false;
+        }
+        if (!has_struct_1) base = co_await apply_mfa(c, base.as_atom(), kStructFunAtom, {});
+    }
+    std::vector<Term> args{base, a[1]};
+    co_return k_struct_bang_map(c, Args(args.data(), 2));
 }
 
 Term n_list(ProcessContext&, Args) {
