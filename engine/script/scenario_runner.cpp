@@ -33,6 +33,7 @@ Co<void> main_body(ProcessContext& ctx, const FunctionCode* main,
     try {
         (void)co_await run_function(ctx, main, {});
         outcome->finished = true;
+        co_return;
     } catch (ErlangException& e) {
         // Killed by an exit signal while running (exit(self(), :kill), a linked peer's exit/2):
         // the process is already dead and this only unwinds it; that is a signal death.
@@ -41,8 +42,24 @@ Co<void> main_body(ProcessContext& ctx, const FunctionCode* main,
         outcome->kind = e.kind();
         outcome->reason = e.reason();
         outcome->stacktrace = e.stacktrace();
-        throw;
     }
+    const Term original = outcome->reason;
+    // A defexception with its own message/1: the banner shows what that function returns,
+    // which only the scenario's code can compute (the formatter reads the :message field).
+    if (outcome->kind == atom::error && original.is_map() &&
+        original.map_find(Term::atom(atom::struct_))) {
+        Term message;
+        try {
+            std::vector<Term> args;
+            args.push_back(original);
+            message = co_await ctx.runtime().code().apply(ctx, Atom::intern("Elixir.Exception"),
+                                                          Atom::intern("message"), std::move(args));
+        } catch (const ErlangException&) {
+        }
+        if (message.is_binary())
+            outcome->reason = original.map_put(Term::atom("message"), std::move(message));
+    }
+    throw ErlangException(outcome->kind, original, outcome->stacktrace);
 }
 
 Co<void> report_crash(ProcessContext& ctx, otp::CrashReport report) {
