@@ -2169,6 +2169,57 @@ class Compiler {
         injected_.push_back({std::move(parsed.ast), &snippet});
     }
 
+    /// __info__/1 and module_info/0,1, which every compiled Elixir module has. Public functions
+    /// sorted by name and arity (m.defs is ordered that way: byte order is atom order).
+    void inject_module_info(ModuleCtx& m, bool is_struct) {
+        std::set<std::pair<std::string, uint32_t>> user_defs;
+        for (auto& [key, d] : m.defs) user_defs.insert(key);
+        std::string functions;
+        for (auto& [key, d] : m.defs) {
+            if (d.priv) continue;
+            if (!functions.empty()) functions += ", ";
+            functions += fmt::format("{{:\"{}\", {}}}", key.first, key.second);
+        }
+        std::string exports = functions + (functions.empty() ? "" : ", ") +
+                              "{:module_info, 0}, {:module_info, 1}, {:__info__, 1}";
+        std::string text = "def __info__(:functions), do: [" + functions +
+                           "]\n"
+                           "def __info__(:macros), do: []\n"
+                           "def __info__(:module), do: __MODULE__\n";
+        if (is_struct) {
+            auto fields = m.attrs.find("__struct_default__");
+            auto enforced = m.attrs.find("__enforce_keys__");
+            std::string list;
+            if (auto def = program_.structs.find(m.name)) {
+                for (Atom f : def->fields) {
+                    bool required = false;
+                    if (enforced != m.attrs.end())
+                        for (ListIterator it(enforced->second); !it.done(); ++it)
+                            if ((*it).is_atom(f)) required = true;
+                    if (!list.empty()) list += ", ";
+                    list += fmt::format("%{{field: :\"{}\", required: {}}}", f.name(),
+                                        required ? "true" : "false");
+                }
+            }
+            (void)fields;
+            text += "def __info__(:struct), do: [" + list + "]\n";
+        } else {
+            text += "def __info__(:struct), do: nil\n";
+        }
+        text += "def module_info(:module), do: __MODULE__\n"
+                "def module_info(:exports), do: [" +
+                exports +
+                "]\n"
+                "def module_info(:functions), do: [" +
+                exports +
+                "]\n"
+                "def module_info(:attributes), do: []\n"
+                "def module_info(:compile), do: []\n"
+                "def module_info(), do: [module: __MODULE__, exports: module_info(:exports), "
+                "attributes: [], compile: []]\n";
+        inject(m, text, user_defs);
+    }
+
     void define_module(const Node* n) {
         if (n->children.size() != 2 || !is_do_block(n->child(1))) fail_at(n, "invalid defmodule");
         const Node* name_node = n->child(0);
@@ -2410,6 +2461,7 @@ class Compiler {
             define_module(s);
             in_module_body_ = false;
         }
+        inject_module_info(*m, struct_fields != nullptr);
         // pass 2: bodies
         for (auto& [key, d] : m->defs) {
             const SourceFile* saved_file = file_;
