@@ -89,6 +89,10 @@ struct ModuleCtx {
     Atom name;
     bool is_script = false;  // the top-level "module" of the script
     std::map<std::string, Term> attrs;
+    /// Attributes whose value is not a constant (`@names Enum.map(...)`): the expression is
+    /// compiled where the attribute is read, so it is evaluated at each read.
+    std::map<std::string, const Node*> computed_attrs;
+    std::set<std::string> accumulated_attrs;  ///< Module.register_attribute(..., accumulate: true)
     struct Def {
         std::string name;
         uint32_t arity = 0;
@@ -233,6 +237,7 @@ class Compiler {
                 return Term::atom(module_ ? module_->name : atom::nil);
             case NodeKind::Attribute: {
                 if (!n->children.empty() || !module_) return std::nullopt;
+                if (module_->computed_attrs.count(std::string(n->text))) return std::nullopt;
                 auto it = module_->attrs.find(std::string(n->text));
                 if (it == module_->attrs.end()) return Term::nil();
                 return it->second;
@@ -581,6 +586,8 @@ class Compiler {
             case NodeKind::Attribute: {
                 if (!n->children.empty()) refuse(n, "setting a module attribute here");
                 if (!module_ || module_->is_script) refuse(n, "module attribute outside a module");
+                auto computed = module_->computed_attrs.find(std::string(n->text));
+                if (computed != module_->computed_attrs.end()) return value(computed->second, tail);
                 return finish(load(*const_eval(n)), tail);
             }
             case NodeKind::Sigil:
@@ -2275,8 +2282,39 @@ class Compiler {
                     "dialyzer",  "compile", "derive", "enforce_keys"};
                 if (ignored.count(attr)) continue;
                 auto v = const_eval(s->child(0));
-                if (!v) refuse(s->child(0), "a module attribute whose value is not a literal");
-                m->attrs[attr] = *v;
+                if (m->accumulated_attrs.count(attr)) {
+                    if (!v) refuse(s->child(0), "an accumulated attribute whose value is not a literal");
+                    Term& acc = m->attrs[attr];
+                    acc = Term::cons(*v, acc.is_list() ? acc : Term::empty_list());
+                    continue;
+                }
+                if (v) {
+                    m->computed_attrs.erase(attr);
+                    m->attrs[attr] = *v;
+                } else {
+                    m->attrs.erase(attr);
+                    m->computed_attrs[attr] = s->child(0);
+                }
+                continue;
+            }
+            if (s->kind == NodeKind::RemoteCall && s->text == "register_attribute" &&
+                s->children.size() >= 3 &&
+                module_target(s->child(0)).name() == "Elixir.Module") {
+                // Module.register_attribute(__MODULE__, :name, accumulate: true)
+                auto name = const_eval(s->child(2));
+                auto opts = s->children.size() > 3 ? const_eval(s->child(3)) : std::nullopt;
+                if (!name || !name->is_atom()) refuse(s, "this Module.register_attribute call");
+                bool accumulate = false;
+                if (opts)
+                    for (ListIterator it(*opts); !it.done(); ++it)
+                        if ((*it).is_tuple(2) && (*it).element(0).is_atom(Atom::intern("accumulate")) &&
+                            (*it).element(1).is_atom(atom::true_))
+                            accumulate = true;
+                std::string attr(name->as_atom().name());
+                if (accumulate) {
+                    m->accumulated_attrs.insert(attr);
+                    if (!m->attrs.count(attr)) m->attrs[attr] = Term::empty_list();
+                }
                 continue;
             }
             if (s->kind != NodeKind::LocalCall)
