@@ -79,7 +79,8 @@ struct ImportFilter {
     std::set<std::pair<std::string, uint32_t>> names;
     bool allows(const std::string& name, uint32_t arity) const {
         if (!active) return true;
-        if (!kind.empty()) return kind == "functions" || (kind == "sigils" && name.starts_with("sigil_"));
+        if (!kind.empty())
+            return kind == "functions" || (kind == "sigils" && name.starts_with("sigil_"));
         bool listed = names.count({name, arity}) > 0;
         return only ? listed : !listed;
     }
@@ -1974,8 +1975,9 @@ class Compiler {
                             if (!fa.is_tuple(2) || !fa.element(0).is_atom() ||
                                 !fa.element(1).is_integer())
                                 fail_at(given, "invalid import option");
-                            filter.names.insert({std::string(fa.element(0).as_atom().name()),
-                                                 static_cast<uint32_t>(fa.element(1).as_integer())});
+                            filter.names.insert(
+                                {std::string(fa.element(0).as_atom().name()),
+                                 static_cast<uint32_t>(fa.element(1).as_integer())});
                         }
                     } else {
                         fail_at(given, "invalid import option");
@@ -1993,7 +1995,8 @@ class Compiler {
             for (size_t i = 1; i < target->children.size(); ++i) {
                 const Node* part = target->child(i);
                 if (part->kind != NodeKind::Alias) refuse(part, "this form of alias");
-                std::string_view rest = part->text.substr(part->text.starts_with("Elixir.") ? 7 : 0);
+                std::string_view rest =
+                    part->text.substr(part->text.starts_with("Elixir.") ? 7 : 0);
                 std::string full = std::string(base.name()) + "." + std::string(rest);
                 aliases_[full.substr(full.rfind('.') + 1)] = full;
             }
@@ -2213,17 +2216,18 @@ class Compiler {
         } else {
             text += "def __info__(:struct), do: nil\n";
         }
-        text += "def module_info(:module), do: __MODULE__\n"
-                "def module_info(:exports), do: [" +
-                exports +
-                "]\n"
-                "def module_info(:functions), do: [" +
-                exports +
-                "]\n"
-                "def module_info(:attributes), do: []\n"
-                "def module_info(:compile), do: []\n"
-                "def module_info(), do: [module: __MODULE__, exports: module_info(:exports), "
-                "attributes: [], compile: []]\n";
+        text +=
+            "def module_info(:module), do: __MODULE__\n"
+            "def module_info(:exports), do: [" +
+            exports +
+            "]\n"
+            "def module_info(:functions), do: [" +
+            exports +
+            "]\n"
+            "def module_info(:attributes), do: []\n"
+            "def module_info(:compile), do: []\n"
+            "def module_info(), do: [module: __MODULE__, exports: module_info(:exports), "
+            "attributes: [], compile: []]\n";
         inject(m, text, user_defs);
     }
 
@@ -2283,7 +2287,9 @@ class Compiler {
                 if (ignored.count(attr)) continue;
                 auto v = const_eval(s->child(0));
                 if (m->accumulated_attrs.count(attr)) {
-                    if (!v) refuse(s->child(0), "an accumulated attribute whose value is not a literal");
+                    if (!v)
+                        refuse(s->child(0),
+                               "an accumulated attribute whose value is not a literal");
                     Term& acc = m->attrs[attr];
                     acc = Term::cons(*v, acc.is_list() ? acc : Term::empty_list());
                     continue;
@@ -2298,8 +2304,7 @@ class Compiler {
                 continue;
             }
             if (s->kind == NodeKind::RemoteCall && s->text == "register_attribute" &&
-                s->children.size() >= 3 &&
-                module_target(s->child(0)).name() == "Elixir.Module") {
+                s->children.size() >= 3 && module_target(s->child(0)).name() == "Elixir.Module") {
                 // Module.register_attribute(__MODULE__, :name, accumulate: true)
                 auto name = const_eval(s->child(2));
                 auto opts = s->children.size() > 3 ? const_eval(s->child(3)) : std::nullopt;
@@ -2307,7 +2312,8 @@ class Compiler {
                 bool accumulate = false;
                 if (opts)
                     for (ListIterator it(*opts); !it.done(); ++it)
-                        if ((*it).is_tuple(2) && (*it).element(0).is_atom(Atom::intern("accumulate")) &&
+                        if ((*it).is_tuple(2) &&
+                            (*it).element(0).is_atom(Atom::intern("accumulate")) &&
                             (*it).element(1).is_atom(atom::true_))
                             accumulate = true;
                 std::string attr(name->as_atom().name());
