@@ -173,6 +173,7 @@ const Atoms& at() {
         a.timeout_kill = I("timeout_kill");
         a.restart_atom = I("restart");
         a.lazy = I("lazy");
+        a.alias = I("alias");
         return a;
     }();
     return atoms;
@@ -254,39 +255,6 @@ void validate_name(const Term& name) {
         inspect(name));
 }
 
-namespace {
-std::vector<std::pair<Term, std::pair<Pid, Term>>>& registry_table(ProcessContext& ctx,
-                                                                   const Term& reg) {
-    return state(ctx).registries[reg.is_atom() ? reg.as_atom().id : 0];
-}
-void prune_dead(ProcessContext& ctx, std::vector<std::pair<Term, std::pair<Pid, Term>>>& table) {
-    std::erase_if(table, [&](const auto& e) { return !ctx.alive(e.second.first); });
-}
-}  // namespace
-
-std::optional<Pid> registry_whereis(ProcessContext& ctx, const Term& reg, const Term& key) {
-    auto& table = registry_table(ctx, reg);
-    prune_dead(ctx, table);
-    for (auto& [k, entry] : table)
-        if (exact_equal(k, key)) return entry.first;
-    return std::nullopt;
-}
-
-/// Registry.register/3 semantics for unique keys: {:ok, owner} or {:error, {:already_registered,
-/// pid}}.
-Term registry_register(ProcessContext& ctx, const Term& reg, const Term& key, Pid pid, Term value) {
-    if (auto existing = registry_whereis(ctx, reg, key))
-        return error_tuple(tup({A(at().already_registered), Term::pid(*existing)}));
-    registry_table(ctx, reg).push_back({key, {pid, std::move(value)}});
-    return ok_tuple(Term::pid(ctx.self()));
-}
-
-void registry_unregister(ProcessContext& ctx, const Term& reg, const Term& key, Pid pid) {
-    std::erase_if(registry_table(ctx, reg), [&](const auto& e) {
-        return e.second.first == pid && exact_equal(e.first, key);
-    });
-}
-
 std::optional<Pid> global_whereis(ProcessContext& ctx, const Term& name) {
     auto& names = state(ctx).global_names;
     std::erase_if(names, [&](const auto& e) { return !ctx.alive(e.second); });
@@ -310,8 +278,9 @@ Co<std::optional<Pid>> register_self(ProcessContext& ctx, Term name) {
     if (name.is_tuple(3) && name.element(0).is_atom(at().via)) {
         const Atom mod = name.element(1).as_atom();
         const Term& key = name.element(2);
-        if (mod == at().Registry && key.is_tuple(2)) {
-            Term r = registry_register(ctx, key.element(0), key.element(1), self, Term::nil());
+        if (mod == at().Registry && (key.is_tuple(2) || key.is_tuple(3))) {
+            Term value = key.is_tuple(3) ? key.element(2) : Term::nil();
+            Term r = registry_register(ctx, key.element(0), key.element(1), self, value);
             if (r.element(0).is_atom(atom::ok)) co_return std::nullopt;
             co_return r.element(1).element(1).as_pid();
         }
@@ -338,8 +307,16 @@ Co<bool> register_or_refuse(ProcessContext& ctx, const Term& name, Pid starter, 
     if (name.is_nil()) co_return true;
     std::optional<Pid> taken = co_await register_self(ctx, name);
     if (!taken) co_return true;
-    send_start_ack(ctx, starter, ack, error_tuple(tup({A(at().already_started), Term::pid(*taken)})));
+    send_start_ack(ctx, starter, ack,
+                   error_tuple(tup({A(at().already_started), Term::pid(*taken)})));
     co_return false;
+}
+
+Co<std::optional<Term>> refuse_taken_name(ProcessContext& ctx, const Term& name) {
+    if (name.is_nil()) co_return std::nullopt;
+    std::optional<Pid> taken = co_await whereis_impl(ctx, name);
+    if (!taken) co_return std::nullopt;
+    co_return error_tuple(tup({A(at().already_started), Term::pid(*taken)}));
 }
 
 Co<void> unregister_self(ProcessContext& ctx, Term name) {
@@ -352,7 +329,7 @@ Co<void> unregister_self(ProcessContext& ctx, Term name) {
     } else if (name.is_tuple(3) && name.element(0).is_atom(at().via)) {
         const Atom mod = name.element(1).as_atom();
         const Term& key = name.element(2);
-        if (mod == at().Registry && key.is_tuple(2)) {
+        if (mod == at().Registry && (key.is_tuple(2) || key.is_tuple(3))) {
             registry_unregister(ctx, key.element(0), key.element(1), ctx.self());
         } else if (mod != at().global) {
             std::vector<Term> args{key};
@@ -372,7 +349,7 @@ Co<std::optional<Pid>> whereis_impl(ProcessContext& ctx, Term server) {
     if (server.is_tuple(3) && server.element(0).is_atom(at().via)) {
         const Atom mod = server.element(1).as_atom();
         const Term& key = server.element(2);
-        if (mod == at().Registry && key.is_tuple(2))
+        if (mod == at().Registry && (key.is_tuple(2) || key.is_tuple(3)))
             co_return registry_whereis(ctx, key.element(0), key.element(1));
         if (mod == at().PartitionSupervisor && key.is_tuple(2))
             co_return partition_whereis(ctx, key.element(0), key.element(1));
@@ -440,17 +417,35 @@ bool is_gen_call(const Term& message, Term& from, Term& request) {
     return true;
 }
 
+namespace {
+/// gen.erl's call tag: [:alias | ref], the ref being both the monitor and an alias of the caller.
+Term alias_tag(Ref ref) {
+    return Term::cons(A(at().alias), Term::reference(ref));
+}
+bool is_alias_tag(const Term& tag) {
+    return tag.is_cons() && tag.head().is_atom(at().alias) && tag.tail().is_reference();
+}
+}  // namespace
+
 void reply_to(ProcessContext& ctx, const Term& from, Term reply) {
     if (!from.is_tuple(2) || !from.element(0).is_pid()) return;
     const Pid to = from.element(0).as_pid();
+    const Term& tag = from.element(1);
     if (ctx.recording()) {
         trace::Event e;
         e.kind = trace::EventKind::Reply;
         e.peer = to;
-        if (from.element(1).is_reference()) e.ref = from.element(1).as_reference();
+        if (tag.is_reference()) e.ref = tag.as_reference();
+        if (is_alias_tag(tag)) e.ref = tag.tail().as_reference();
         ctx.record_event(std::move(e));
     }
-    ctx.send(to, tup({from.element(1), std::move(reply)}));
+    // gen:reply/2: a reply to [:alias | alias] goes through the alias, so it is dropped once the
+    // caller gave up (its call timed out).
+    if (is_alias_tag(tag)) {
+        ctx.send(tag.tail(), tup({tag, std::move(reply)}));
+    } else {
+        ctx.send(to, tup({tag, std::move(reply)}));
+    }
 }
 
 Co<Term> gen_call(ProcessContext& ctx, Term server, Term request, Timeout timeout, Atom exit_module,
@@ -469,18 +464,19 @@ Co<Term> gen_call(ProcessContext& ctx, Term server, Term request, Timeout timeou
     if (*pid == ctx.self())
         exit_with(
             tup({A(at().calling_self), tup({A(exit_module), A(exit_function), exit_args()})}));
-    const Ref ref = ctx.monitor(Term::pid(*pid));
-    const Term ref_term = Term::reference(ref);
-    ctx.send(*pid, tup({A(at().gen_call), tup({Term::pid(ctx.self()), ref_term}), request}));
+    const Ref ref = ctx.monitor(Term::pid(*pid), AliasMode::Demonitor);
+    const Term tag = alias_tag(ref);
+    ctx.send(*pid, tup({A(at().gen_call), tup({Term::pid(ctx.self()), tag}), request}));
     auto msg = co_await ctx.receive(
         [&](const Term& m) {
             if (m.is_tuple(2))
-                return m.element(0).is_reference() && m.element(0).as_reference() == ref;
+                return is_alias_tag(m.element(0)) && m.element(0).tail().as_reference() == ref;
             return m.is_tuple(5) && m.element(0).is_atom(atom::DOWN) &&
                    m.element(1).is_reference() && m.element(1).as_reference() == ref;
         },
         timeout, trace::WaitKind::GenServerCall, *pid, ref);
     if (!msg) {
+        // demonitor ends the alias: a reply sent after this is dropped, never queued.
         ctx.demonitor(ref, true);
         exit_with(tup({A(atom::timeout), tup({A(exit_module), A(exit_function), exit_args()})}));
     }

@@ -35,7 +35,7 @@ struct Atoms {
         lookup, register_, apply, completed, noconnection, ok, exit_, cont, halt, suspend, done,
         halted, suspended, reduce, links, monitor, nomonitor, link, nolink, undefined,
         shutdown_label, get_and_update, get, update, cast, struct_, timeout_kill, restart_atom,
-        lazy;
+        lazy, alias;
 };
 const Atoms& at();
 
@@ -73,13 +73,14 @@ Term shutdown_term(Shutdown s);
 bool is_shutdown_reason(const Term& reason);  ///< :shutdown or {:shutdown, _}
 bool is_normal_exit(const Term& reason);      ///< :normal, :shutdown or {:shutdown, _}
 
+struct RegistryTable;  // registry.cpp
+
 /// Per-runtime state of the OTP layer.
 struct OtpState {
     CrashReportHandler crash_handler;
-    std::unordered_set<uint64_t> active_aliases;     ///< Task refs whose replies are still wanted
     std::vector<std::pair<Term, Pid>> global_names;  ///< {:global, name} table
-    /// Registry tables by registry name: key -> (pid, value).
-    std::unordered_map<uint32_t, std::vector<std::pair<Term, std::pair<Pid, Term>>>> registries;
+    /// Registry tables by registry name (registry.cpp).
+    std::unordered_map<uint32_t, std::shared_ptr<RegistryTable>> registries;
     /// Partition supervisors by name: the partition pids in order (and their count).
     std::unordered_map<uint32_t, std::vector<Pid>> partition_supervisors;
     uint64_t next_stream_run = 1;
@@ -100,12 +101,17 @@ Co<void> unregister_self(ProcessContext& ctx, Term name);
 /// A starting server registers `name` (if not nil). If another process holds it, the starter gets
 /// {:error, {:already_started, pid}} and this returns false: the new process must end.
 Co<bool> register_or_refuse(ProcessContext& ctx, const Term& name, Pid starter, Ref ack);
+/// gen.erl's start/6: a name already held answers {:error, {:already_started, pid}} in the
+/// caller before anything is spawned (and a :via module that raises, raises in the caller).
+Co<std::optional<Term>> refuse_taken_name(ProcessContext& ctx, const Term& name);
 /// Raises ArgumentError for a malformed name (as GenServer.start_link does).
 void validate_name(const Term& name);
 /// GenServer.whereis/1.
 Co<std::optional<Pid>> whereis_impl(ProcessContext& ctx, Term server);
 std::optional<Pid> global_whereis(ProcessContext& ctx, const Term& name);
 std::optional<Pid> registry_whereis(ProcessContext& ctx, const Term& registry, const Term& key);
+/// {:via, Registry, {registry, key(, value)}} (registry.cpp): raises ArgumentError for an unknown
+/// or duplicate registry, as Registry.whereis_name/register_name do.
 /// Registry.register/3 for unique keys: {:ok, owner} | {:error, {:already_registered, pid}}.
 Term registry_register(ProcessContext& ctx, const Term& registry, const Term& key, Pid pid,
                        Term value);

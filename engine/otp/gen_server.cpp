@@ -51,13 +51,15 @@ Co<Term> sys_call(ProcessContext& ctx, Term server, Term request, Timeout timeou
         return tup({A(at().sys), A(at().get_state), lst({server, timeout_term(timeout)})});
     };
     if (!pid) exit_with(tup({A(atom::noproc), exit_args()}));
-    const Ref ref = ctx.monitor(Term::pid(*pid));
-    ctx.send(*pid,
-             tup({A(at().system), tup({Term::pid(ctx.self()), Term::reference(ref)}), request}));
+    // gen:call with the 'system' label: the same alias tag as a GenServer.call.
+    const Ref ref = ctx.monitor(Term::pid(*pid), AliasMode::Demonitor);
+    const Term tag = Term::cons(A(at().alias), Term::reference(ref));
+    ctx.send(*pid, tup({A(at().system), tup({Term::pid(ctx.self()), tag}), request}));
     auto msg = co_await ctx.receive(
         [ref](const Term& m) {
             if (m.is_tuple(2))
-                return m.element(0).is_reference() && m.element(0).as_reference() == ref;
+                return m.element(0).is_cons() && m.element(0).tail().is_reference() &&
+                       m.element(0).tail().as_reference() == ref;
             return m.is_tuple(5) && m.element(0).is_atom(atom::DOWN) &&
                    m.element(1).is_reference() && m.element(1).as_reference() == ref;
         },
@@ -287,6 +289,7 @@ Co<void> gen_server_body(ProcessContext& ctx, Pid starter, Atom module, Term ini
 Co<Term> start_gen_server(ProcessContext& ctx, Atom module, Term init_arg, Term name,
                           Timeout timeout, bool link) {
     if (!name.is_nil()) validate_name(name);
+    if (auto refused = co_await refuse_taken_name(ctx, name)) co_return *refused;
     const Ref ack = ctx.make_ref();
     const Pid starter = ctx.self();
     Term ancestors = child_ancestors(ctx, true);

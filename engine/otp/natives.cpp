@@ -97,6 +97,37 @@ NATIVE(task_child_spec_1) {
                          {A(at().start), tup({A(at().Task), A(at().start_link), lst({a[0]})})},
                          {A(at().restart), A(at().temporary)}});
 }
+/// %Task{} as `defstruct` with `@enforce_keys [:mfa, :owner, :pid, :ref]` defines it.
+Term task_struct_default() {
+    return Term::map({{A(atom::struct_), A(at().Task)},
+                      {A(at().mfa), Term::nil()},
+                      {A(at().owner), Term::nil()},
+                      {A(at().pid), Term::nil()},
+                      {A(at().ref), Term::nil()}});
+}
+NATIVE(task_struct_0) {
+    co_return task_struct_default();
+}
+NATIVE(task_struct_1) {
+    Term map = task_struct_default();
+    std::vector<Atom> missing{at().mfa, at().owner, at().pid, at().ref};
+    for (ListIterator it(a[0]); !it.done(); ++it) {
+        const Term& kv = *it;
+        if (!kv.is_tuple(2)) throw ErlangException::error(tup({A(atom::function_clause), kv}));
+        // Map.replace!/3: only the struct's own keys
+        if (!map.map_find(kv.element(0)) || kv.element(0).is_atom(atom::struct_))
+            throw ErlangException::error(tup({A(Atom::intern("badkey")), kv.element(0), map}));
+        map = map.map_put(kv.element(0), kv.element(1));
+        if (kv.element(0).is_atom()) std::erase(missing, kv.element(0).as_atom());
+    }
+    if (!missing.empty()) {
+        std::vector<Term> keys;
+        for (Atom k : missing) keys.push_back(A(k));
+        raise_argument("the following keys must also be given when building struct Task: " +
+                       inspect(lst(keys)));
+    }
+    co_return map;
+}
 NATIVE(task_async_stream_fun) {
     co_return task_async_stream(ctx, a[0], a[1], opt_arg(a, 2));
 }
@@ -145,8 +176,9 @@ Co<Term> tsup_async(ProcessContext& ctx, Term sup, bool link, Term mfa, Term opt
     }
     const Pid pid = r.element(1).as_pid();
     if (link) ctx.link(pid);
-    const Ref ref = ctx.monitor(Term::pid(pid));
-    state(ctx).active_aliases.insert(ref.id);
+    // Task.Supervisor.async: the monitor's ref is an alias, so a reply after the owner gave up
+    // (await timeout, ignore, shutdown) is dropped.
+    const Ref ref = ctx.monitor(Term::pid(pid), AliasMode::Demonitor);
     const Term ref_term = Term::reference(ref);
     ctx.send(pid, tup({Term::pid(owner), ref_term, ref_term, get_callers(ctx), mfa}));
     Term arity = tup({mfa.element(0), mfa.element(1), Term::integer(list_length(mfa.element(2)))});
@@ -299,6 +331,15 @@ NATIVE(dyn_child_spec_1) {
 }
 NATIVE(dyn_start_child) {
     Term spec = co_await normalize_child_spec(ctx, a[1]);
+    // DynamicSupervisor.validate_child: a map without :id or an {m, f, a} :start, or anything
+    // but a map or a 6-tuple, is {:invalid_child_spec, child}.
+    if (spec.is_map()) {
+        const Term* start = map_find(spec, at().start);
+        if (!map_find(spec, at().id) || !start || !start->is_tuple(3))
+            co_return error_tuple(tup({A(Atom::intern("invalid_child_spec")), spec}));
+    } else if (!spec.is_tuple(6)) {
+        co_return error_tuple(tup({A(Atom::intern("invalid_child_spec")), spec}));
+    }
     ChildRecord c;
     Term err;
     if (!child_record_from_spec(spec, c, err)) co_return error_tuple(err);
@@ -457,100 +498,9 @@ NATIVE(agent_server_handle_cast) {
     co_return tup({A(at().noreply), next});
 }
 
-// --- Registry (unique keys) and :global
+// --- :global
 // -----------------------------------------------------------------------
 
-Co<void> registry_body(ProcessContext& ctx, Pid starter, Ref ack, Term name) {
-    ctx.set_trap_exit(true);
-    if (!co_await register_or_refuse(ctx, name, starter, ack)) co_return;
-    send_start_ack(ctx, starter, ack, ok_tuple(Term::pid(ctx.self())));
-    for (;;) {
-        auto m = co_await ctx.receive([](const Term&) { return true; }, Timeout::infinity());
-        Term from, request;
-        if (m->is_tuple(3) && m->element(0).is_atom(atom::EXIT) && m->element(1).is_pid() &&
-            m->element(1).as_pid() == starter)
-            exit_with(m->element(2));
-        if (is_gen_call(*m, from, request)) reply_to(ctx, from, A(atom::ok));
-        if (m->is_tuple(3) && m->element(0).is_atom(at().system)) {
-            const Term& req = m->element(2);
-            if (req.is_tuple(2) && req.element(0).is_atom(at().terminate))
-                exit_with(req.element(1));
-            reply_to(ctx, m->element(1), A(atom::ok));
-        }
-    }
-}
-NATIVE(n_registry_start_link) {
-    const Term keys = kw_get(a[0], at().keys);
-    if (!keys.is_atom(at().unique) && !keys.is_atom(Atom::intern("duplicate")))
-        raise_argument("expected :keys to be given and be one of :unique or :duplicate");
-    const Term name = kw_get(a[0], at().name);
-    if (!name.is_atom() || name.is_nil())
-        raise_argument("expected :name to be given and to be an atom");
-    const Ref ack = ctx.make_ref();
-    const Pid starter = ctx.self();
-    SpawnOptions o;
-    o.link = true;
-    o.monitor = true;
-    o.initial_call = tup({A(at().Registry), A(at().start_link), Term::integer(1)});
-    if (ctx.recording()) o.label = "Registry " + inspect(name);
-    SpawnResult r = ctx.spawn(
-        [starter, ack, name](ProcessContext& c) { return registry_body(c, starter, ack, name); },
-        o);
-    co_return co_await await_start_ack(ctx, r.pid, r.monitor, ack, Timeout::infinity());
-}
-NATIVE(n_registry_child_spec) {
-    co_return Term::map({{A(at().id), kw_get(a[0], at().name, A(at().Registry))},
-                         {A(at().start), tup({A(at().Registry), A(at().start_link), lst({a[0]})})},
-                         {A(at().type), A(at().supervisor)}});
-}
-NATIVE(n_registry_register) {
-    co_return registry_register(ctx, a[0], a[1], ctx.self(), a[2]);
-}
-NATIVE(n_registry_unregister) {
-    registry_unregister(ctx, a[0], a[1], ctx.self());
-    co_return A(atom::ok);
-}
-NATIVE(n_registry_lookup) {
-    std::vector<Term> out;
-    if (auto pid = registry_whereis(ctx, a[0], a[1])) {
-        for (auto& [k, entry] : state(ctx).registries[a[0].as_atom().id])
-            if (exact_equal(k, a[1])) out.push_back(tup({Term::pid(entry.first), entry.second}));
-    }
-    co_return lst(out);
-}
-NATIVE(n_registry_keys) {
-    std::vector<Term> out;
-    for (auto& [k, entry] : state(ctx).registries[a[0].as_atom().id])
-        if (a[1].is_pid() && entry.first == a[1].as_pid() && ctx.alive(entry.first))
-            out.push_back(k);
-    co_return lst(out);
-}
-NATIVE(n_registry_count) {
-    int64_t n = 0;
-    for (auto& [k, entry] : state(ctx).registries[a[0].as_atom().id])
-        if (ctx.alive(entry.first)) ++n;
-    co_return Term::integer(n);
-}
-NATIVE(n_registry_whereis_name) {
-    auto pid =
-        a[0].is_tuple(2) ? registry_whereis(ctx, a[0].element(0), a[0].element(1)) : std::nullopt;
-    co_return pid ? Term::pid(*pid) : A(atom::undefined);
-}
-NATIVE(n_registry_register_name) {
-    Term r = registry_register(ctx, a[0].element(0), a[0].element(1), a[1].as_pid(), Term::nil());
-    co_return A(Atom::intern(r.element(0).is_atom(atom::ok) ? "yes" : "no"));
-}
-NATIVE(n_registry_unregister_name) {
-    auto pid = registry_whereis(ctx, a[0].element(0), a[0].element(1));
-    if (pid) registry_unregister(ctx, a[0].element(0), a[0].element(1), *pid);
-    co_return A(atom::ok);
-}
-NATIVE(n_registry_send) {
-    auto pid = registry_whereis(ctx, a[0].element(0), a[0].element(1));
-    if (!pid) exit_with(tup({A(atom::badarg), tup({a[0], a[1]})}));
-    ctx.send(*pid, a[1]);
-    co_return Term::pid(*pid);
-}
 NATIVE(n_global_whereis_name) {
     auto pid = global_whereis(ctx, a[0]);
     co_return pid ? Term::pid(*pid) : A(atom::undefined);
@@ -619,8 +569,13 @@ Term default_child_spec(UseKind kind, Atom module, Term arg, Term use_options) {
     return override_child_spec(Term::map(std::move(entries)), use_options);
 }
 
+void register_aliases(CodeRegistry& code);   // aliases.cpp
+void register_registry(CodeRegistry& code);  // registry.cpp
+
 void register_otp(CodeRegistry& code) {
     const Atoms& t = at();
+    register_aliases(code);
+    register_registry(code);
     auto reg = [&](Atom module, std::string_view function, std::initializer_list<int> arities,
                    CodeRegistry::NativeFunction fn) {
         const Atom f = Atom::intern(function);
@@ -641,6 +596,8 @@ void register_otp(CodeRegistry& code) {
     reg(t.Task, "start_link", {1}, task_start_link_1);
     reg(t.Task, "start_link", {3}, task_start_link_3);
     reg(t.Task, "child_spec", {1}, task_child_spec_1);
+    reg(t.Task, "__struct__", {0}, task_struct_0);
+    reg(t.Task, "__struct__", {1}, task_struct_1);
     reg(t.Task, "async_stream", {2, 3}, task_async_stream_fun);
     reg(t.Task, "async_stream", {4, 5}, task_async_stream_mfa);
     // Task.Supervised
@@ -719,17 +676,6 @@ void register_otp(CodeRegistry& code) {
     reg(t.AgentServer, "handle_call", {3}, agent_server_handle_call);
     reg(t.AgentServer, "handle_cast", {2}, agent_server_handle_cast);
     // Registry, :global
-    reg(t.Registry, "start_link", {1}, n_registry_start_link);
-    reg(t.Registry, "child_spec", {1}, n_registry_child_spec);
-    reg(t.Registry, "register", {3}, n_registry_register);
-    reg(t.Registry, "unregister", {2}, n_registry_unregister);
-    reg(t.Registry, "lookup", {2}, n_registry_lookup);
-    reg(t.Registry, "keys", {2}, n_registry_keys);
-    reg(t.Registry, "count", {1}, n_registry_count);
-    reg(t.Registry, "whereis_name", {1}, n_registry_whereis_name);
-    reg(t.Registry, "register_name", {2}, n_registry_register_name);
-    reg(t.Registry, "unregister_name", {1}, n_registry_unregister_name);
-    reg(t.Registry, "send", {2}, n_registry_send);
     reg(t.global, "whereis_name", {1}, n_global_whereis_name);
     reg(t.global, "register_name", {2}, n_global_register_name);
     reg(t.global, "unregister_name", {1}, n_global_unregister_name);

@@ -1,7 +1,8 @@
 #pragma once
 // Elixir's OTP layer as native processes: Task, Task.Supervisor, Supervisor, DynamicSupervisor,
-// PartitionSupervisor, GenServer, Agent, Registry (unique keys, enough for {:via, Registry, _})
-// and the :global name table.
+// PartitionSupervisor, GenServer, Agent, Registry (registry.cpp: unique and duplicate keys,
+// partitions, listeners, match specifications), the :global name table and the :erlang alias
+// functions (aliases.cpp).
 //
 // Everything is registered in the runtime's CodeRegistry under the Elixir module atoms
 // (`Elixir.Task`, `async`, 1) by register_otp(), so scenarios and C++ run the same code; the

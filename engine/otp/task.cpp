@@ -36,9 +36,9 @@ void check_owner(ProcessContext& ctx, const Term& task, const TaskFields& f) {
                        inspect(Term::pid(ctx.self())));
 }
 
+/// Ends the monitor and with it the alias the task replies to (a late reply is then dropped).
 void task_demonitor(ProcessContext& ctx, Ref ref) {
     ctx.demonitor(ref, true);
-    state(ctx).active_aliases.erase(ref.id);
 }
 
 Term owner_tuple(ProcessContext& ctx) {
@@ -136,27 +136,31 @@ std::string task_description(const Term& mfa) {
     };
     if (!mfa.is_tuple(3) || !mfa.element(0).is_atom() || !mfa.element(1).is_atom()) return "task";
     const Term& args = mfa.element(2);
-    if (mfa.element(0).is_atom(atom::erlang) && mfa.element(1).is_atom(atom::apply) && args.is_cons() &&
-        args.head().is_fun()) {
+    if (mfa.element(0).is_atom(atom::erlang) && mfa.element(1).is_atom(atom::apply) &&
+        args.is_cons() && args.head().is_fun()) {
         const FunObject& fun = args.head().fun();
         if (fun.kind == FunObject::Kind::External)
-            return module_name(fun.module) + "." + std::string(fun.name.name()) + "/" + std::to_string(fun.arity);
+            return module_name(fun.module) + "." + std::string(fun.name.name()) + "/" +
+                   std::to_string(fun.arity);
         // A scenario's top-level fn lives in Elixir's per-file compiler module: just "fn".
         if (fun.module.id != atom::nil.id && !fun.module.name().empty() &&
             !fun.module.name().starts_with("elixir_compiler_")) {
             // Closures are named like Erlang's: "-handle_call/3-fun-0-" reads as handle_call/3.
-            std::string_view def = fun.name.id == atom::nil.id ? std::string_view{} : fun.name.name();
+            std::string_view def =
+                fun.name.id == atom::nil.id ? std::string_view{} : fun.name.name();
             if (def.starts_with('-')) {
                 def.remove_prefix(1);
-                if (auto cut = def.find("-fun-"); cut != std::string_view::npos) def = def.substr(0, cut);
+                if (auto cut = def.find("-fun-"); cut != std::string_view::npos)
+                    def = def.substr(0, cut);
             }
             return "fn in " + module_name(fun.module) + (def.empty() ? "" : "." + std::string(def));
         }
         return "fn";
     }
-    const int64_t arity = args.is_list() ? list_length(args) : (args.is_integer() ? args.as_integer() : 0);
-    return module_name(mfa.element(0).as_atom()) + "." + std::string(mfa.element(1).as_atom().name()) + "/" +
-           std::to_string(arity);
+    const int64_t arity =
+        args.is_list() ? list_length(args) : (args.is_integer() ? args.as_integer() : 0);
+    return module_name(mfa.element(0).as_atom()) + "." +
+           std::string(mfa.element(1).as_atom().name()) + "/" + std::to_string(arity);
 }
 
 /// Sets $callers and $initial_call, and tells the trace who asked for the task.
@@ -183,12 +187,7 @@ void put_task_dictionary(ProcessContext& ctx, const Term& ancestors, const Term&
 void send_task_reply(ProcessContext& ctx, Pid owner, const Term& reply_to, const Term& ref,
                      Term result) {
     Pid to = owner;
-    if (reply_to.is_reference()) {
-        // An alias: dropped once the owner demonitored (await timeout, ignore, shutdown).
-        if (!state(ctx).active_aliases.erase(reply_to.as_reference().id)) return;
-    } else if (reply_to.is_pid()) {
-        to = reply_to.as_pid();
-    }
+    if (reply_to.is_pid()) to = reply_to.as_pid();
     if (ctx.recording()) {
         trace::Event e;
         e.kind = trace::EventKind::Reply;
@@ -196,7 +195,13 @@ void send_task_reply(ProcessContext& ctx, Pid owner, const Term& reply_to, const
         if (ref.is_reference()) e.ref = ref.as_reference();
         ctx.record_event(std::move(e));
     }
-    ctx.send(to, tup({ref, std::move(result)}));
+    // To an alias: the runtime drops it once the owner demonitored (await timeout, ignore,
+    // shutdown).
+    if (reply_to.is_reference()) {
+        ctx.send(reply_to, tup({ref, std::move(result)}));
+    } else {
+        ctx.send(to, tup({ref, std::move(result)}));
+    }
 }
 
 namespace {
@@ -311,13 +316,13 @@ Term task_async_mfa(ProcessContext& ctx, Term mfa) {
     auto ref = std::make_shared<Ref>();
     SpawnOptions o = task_spawn_options(ctx, true, mfa, at().reply, 3);
     o.monitor = true;
+    o.monitor_alias = AliasMode::Demonitor;
     SpawnResult r = ctx.spawn(
         [owner, ancestors, callers, mfa, ref](ProcessContext& c) {
             return async_task_body(c, owner, ancestors, callers, mfa, ref);
         },
         o);
     *ref = r.monitor;
-    state(ctx).active_aliases.insert(r.monitor.id);
     Term arity = tup({mfa.element(0), mfa.element(1), Term::integer(list_length(mfa.element(2)))});
     return make_task(arity, owner, Term::pid(r.pid), r.monitor);
 }
@@ -455,7 +460,6 @@ Co<Term> task_await(ProcessContext& ctx, Term task, Timeout timeout) {
         task_demonitor(ctx, ref);
         co_return msg->element(1);
     }
-    state(ctx).active_aliases.erase(ref.id);
     exit_with(tup({down_reason(ctx, msg->element(4), msg->element(3)),
                    exit_info(at().await, {task, timeout_term(timeout)})}));
 }
@@ -512,7 +516,6 @@ Co<Term> task_await_many(ProcessContext& ctx, Term tasks, Timeout timeout) {
         } else {
             const size_t i = awaiting[msg->element(1).as_reference().id];
             have[i] = true;  // its monitor is gone with the DOWN
-            state(ctx).active_aliases.erase(refs[i].id);
             demonitor_pending();
             exit_with(tup({down_reason(ctx, msg->element(4), msg->element(3)),
                            exit_info(at().await_many, {tasks, timeout_term(timeout)})}));
@@ -533,7 +536,6 @@ Co<Term> task_yield(ProcessContext& ctx, Term task, Timeout timeout) {
         task_demonitor(ctx, ref);
         co_return ok_tuple(msg->element(1));
     }
-    state(ctx).active_aliases.erase(ref.id);
     const Term& reason = msg->element(4);
     if (reason.is_atom(atom::noconnection))
         exit_with(tup({down_reason(ctx, reason, msg->element(3)),
@@ -557,7 +559,6 @@ Term task_ignore(ProcessContext& ctx, Term task) {
         }
         if (is_down_for(t, ref)) {
             Term down = ctx.take_message(m);
-            state(ctx).active_aliases.erase(ref.id);
             if (down.element(4).is_atom(atom::noconnection))
                 exit_with(tup({down_reason(ctx, down.element(4), down.element(3)),
                                exit_info(at().ignore, {task})}));
@@ -624,7 +625,6 @@ Co<Term> task_yield_many(ProcessContext& ctx, Term tasks, Term options) {
             have[i] = true;
         } else {
             const size_t i = index[msg->element(1).as_reference().id];
-            state(ctx).active_aliases.erase(refs[i].id);
             const Term& reason = msg->element(4);
             if (reason.is_atom(atom::noconnection))
                 exit_with(tup({down_reason(ctx, reason, msg->element(3)),

@@ -411,6 +411,10 @@ std::string struct_name(const Term& term) {
     return inspect_atom(s->as_atom());
 }
 
+bool thread_module_is_loaded(Atom module) {
+    return !thread_module_loaded || thread_module_loaded(module);
+}
+
 void set_thread_module_loaded(std::function<bool(Atom module)> loaded) {
     thread_module_loaded = std::move(loaded);
 }

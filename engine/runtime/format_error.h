@@ -44,6 +44,8 @@ std::string exception_message(const Term& exception);
 /// exists ("is undefined or private") or not ("module X is not available"), on this thread. The
 /// scenario VM installs a check of its loaded modules; unset = no module is loaded.
 void set_thread_module_loaded(std::function<bool(Atom module)> loaded);
+/// Whether `module` exists for this thread's program (true when no check is installed).
+bool thread_module_is_loaded(Atom module);
 
 /// Exception.normalize(:error, reason, stacktrace): Erlang error reasons (badarg,
 /// {:badmatch, v}, badarith, undef, function_clause, {:badkey, k, map}, ...) become Elixir

@@ -158,6 +158,7 @@ struct Process {
     IndexedSet<MonitorEntry, Ref> monitored_by;  ///< processes monitoring this one
 
     std::optional<Atom> registered_name;
+    std::vector<Ref> aliases;  ///< its active aliases (keys of Runtime::Impl::aliases)
     Term initial_call;
     std::vector<std::pair<Term, Term>> dictionary;
     Term exit_reason;  ///< set when it dies (a zombie rethrows it)

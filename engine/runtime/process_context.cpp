@@ -45,6 +45,8 @@ Term ProcessContext::send(const Term& dest, Term message) {
     Term result = message;
     if (dest.is_pid()) {
         send(dest.as_pid(), std::move(message));
+    } else if (dest.is_reference()) {
+        rt.send_to_alias(&process_, dest.as_reference(), std::move(message));
     } else if (dest.is_atom()) {
         std::optional<Pid> to = rt.whereis(process_.pid.node, dest.as_atom());
         if (!to) throw ErlangException::badarg();
@@ -235,10 +237,38 @@ void ProcessContext::unlink(Pid other) {
 }
 
 Ref ProcessContext::monitor(const Term& target) {
+    return monitor_impl(target, std::nullopt);
+}
+
+Ref ProcessContext::monitor(const Term& target, AliasMode alias) {
+    return monitor_impl(target, alias);
+}
+
+Ref ProcessContext::alias(AliasMode mode) {
     Runtime::Impl& rt = process_.rt;
     Ref ref = rt.make_ref();
     if (process_.dead) return ref;
     rt.charge(1);
+    rt.add_alias(&process_, ref, mode);
+    return ref;
+}
+
+bool ProcessContext::unalias(Ref alias) {
+    Runtime::Impl& rt = process_.rt;
+    if (process_.dead) return false;
+    rt.charge(1);
+    auto it = rt.aliases.find(alias);
+    if (it == rt.aliases.end() || it->second.owner != process_.pid) return false;
+    return rt.drop_alias(alias);
+}
+
+Ref ProcessContext::monitor_impl(const Term& target, std::optional<AliasMode> alias) {
+    Runtime::Impl& rt = process_.rt;
+    Ref ref = rt.make_ref();
+    if (process_.dead) return ref;
+    rt.charge(1);
+    // Before any DOWN below, which ends a monitor alias at once (the target is already gone).
+    if (alias) rt.add_alias(&process_, ref, *alias);
 
     MonitorEntry entry{ref, Pid{}, std::nullopt, 0};
     bool unknown_node = false;
@@ -270,6 +300,7 @@ Ref ProcessContext::monitor(const Term& target) {
     }
     if (unknown_node) {
         // No such node: the DOWN names the node as it was given.
+        if (alias) rt.drop_monitor_alias(ref);
         rt.deliver(&process_,
                    Term::tuple({Term::atom(atom::DOWN), Term::reference(ref),
                                 Term::atom(atom::process), target, Term::atom(atom::noconnection)}),
@@ -296,6 +327,7 @@ bool ProcessContext::demonitor(Ref ref, bool flush) {
     if (process_.dead) return false;
     rt.charge(1);
     bool active = false;
+    if (!rt.aliases.empty()) rt.drop_monitor_alias(ref);
     if (auto entry = process_.monitors.take(ref)) {
         active = true;
         if (Process* target = rt.lookup(entry->other)) target->monitored_by.erase(ref);

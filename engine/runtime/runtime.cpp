@@ -432,6 +432,7 @@ void Runtime::Impl::finish_exit(Process* p, Term reason) {
         if (connected(p->pid.node, peer->pid.node))
             signal_exit(p->pid, peer, reason, SignalOrigin::Link);
     }
+    for (Ref alias : std::exchange(p->aliases, {})) aliases.erase(alias);
     for (const MonitorEntry& entry : p->monitored_by.release()) {
         Process* watcher = lookup(entry.other);
         if (!watcher) continue;
@@ -466,6 +467,7 @@ void Runtime::Impl::destroy(Process* p) noexcept {
 
 void Runtime::Impl::send_down(Process* watcher, const MonitorEntry& entry, Pid target,
                               const Term& reason) {
+    if (!aliases.empty()) drop_monitor_alias(entry.ref);
     Term object =
         entry.name ? Term::tuple({Term::atom(*entry.name), Term::atom(nodes[entry.name_node].name)})
                    : Term::pid(target);
@@ -482,6 +484,48 @@ void Runtime::Impl::send_down(Process* watcher, const MonitorEntry& entry, Pid t
             Term::tuple({Term::atom(atom::DOWN), Term::reference(entry.ref),
                          Term::atom(atom::process), std::move(object), reason}),
             target);
+}
+
+// --- process aliases -------------------------------------------------------------------------
+
+void Runtime::Impl::add_alias(Process* owner, Ref ref, AliasMode mode) {
+    aliases[ref] = AliasEntry{owner->pid, mode};
+    owner->aliases.push_back(ref);
+}
+
+bool Runtime::Impl::drop_alias(Ref ref) {
+    auto it = aliases.find(ref);
+    if (it == aliases.end()) return false;
+    if (Process* owner = lookup(it->second.owner)) std::erase(owner->aliases, ref);
+    aliases.erase(it);
+    return true;
+}
+
+void Runtime::Impl::drop_monitor_alias(Ref ref) {
+    auto it = aliases.find(ref);
+    if (it == aliases.end()) return;
+    if (it->second.mode == AliasMode::Demonitor || it->second.mode == AliasMode::ReplyDemonitor)
+        drop_alias(ref);
+}
+
+void Runtime::Impl::send_to_alias(Process* sender, Ref alias, Term message) {
+    auto it = aliases.find(alias);
+    if (it == aliases.end()) {
+        if (sender && !sender->dead) charge(1);  // an inactive alias: the message is dropped
+        return;
+    }
+    const Pid owner = it->second.owner;
+    const AliasMode mode = it->second.mode;
+    if (mode == AliasMode::Reply || mode == AliasMode::ReplyDemonitor) drop_alias(alias);
+    if (mode == AliasMode::ReplyDemonitor) {
+        // The reply removes the monitor too, as demonitor/1 by the owner would.
+        if (Process* p = lookup(owner)) {
+            if (auto entry = p->monitors.take(alias)) {
+                if (Process* target = lookup(entry->other)) target->monitored_by.erase(alias);
+            }
+        }
+    }
+    send_from(sender, sender ? sender->pid : Pid{}, owner, std::move(message));
 }
 
 // --- spawn -----------------------------------------------------------------------------------
@@ -511,6 +555,7 @@ SpawnResult Runtime::Impl::spawn(Process* parent, ProcessBody body, SpawnOptions
     bool monitor = opts.monitor && parent;
     SpawnResult result{pid, {}};
     if (monitor) result.monitor = make_ref();
+    if (monitor && opts.monitor_alias) add_alias(parent, result.monitor, *opts.monitor_alias);
     if (sink) {
         trace::Event e;
         e.kind = trace::EventKind::Spawn;

@@ -62,9 +62,20 @@ private:
 
 using ProcessBody = std::function<Co<void>(ProcessContext&)>;
 
+/// When a process alias (OTP 24, erlang:alias/1) stops accepting messages, besides unalias/1
+/// and its owner's death. Messages sent to an inactive alias are dropped.
+enum class AliasMode : uint8_t {
+    ExplicitUnalias,  ///< only unalias/1 ends it
+    Reply,            ///< the first message sent through it ends it ([:reply])
+    Demonitor,        ///< a monitor's alias: ends when the monitor goes (demonitor or DOWN)
+    ReplyDemonitor,   ///< as Demonitor, and the first message through it also removes the monitor
+};
+
 struct SpawnOptions {
     bool link = false;
     bool monitor = false;
+    /// With monitor: the monitor's ref is also an alias of the spawner (Task.async's reply tag).
+    std::optional<AliasMode> monitor_alias;
     /// {module, function, arity} for process info and the trace ("Task.Supervisor.async_nolink/2").
     Term initial_call;
     /// Label for the trace when initial_call does not say enough (e.g. "fn in MyApp.run/0").
@@ -221,8 +232,16 @@ public:
     void unlink(Pid other);
     /// Process.monitor/1 on a pid or a registered name; DOWN :noproc at once for a dead target.
     Ref monitor(const Term& target);
+    /// erlang:monitor(:process, target, alias: mode): the monitor's ref is also an alias of the
+    /// caller (gen.erl's call uses :demonitor, so a late reply after a timeout is dropped).
+    Ref monitor(const Term& target, AliasMode alias);
     /// Process.demonitor/2. `flush` removes a DOWN already queued. Returns whether it was active.
     bool demonitor(Ref ref, bool flush = false);
+    /// :erlang.alias/0,1: a new alias of the caller; send/2 to it lands in the caller's mailbox
+    /// while it is active.
+    Ref alias(AliasMode mode = AliasMode::ExplicitUnalias);
+    /// :erlang.unalias/1: true if `alias` was an active alias of the caller.
+    bool unalias(Ref alias);
     /// exit/2 (Process.exit/2).
     void exit(Pid target, Term reason);
     /// exit/1: never returns (throws ErlangException of kind :exit).
@@ -258,6 +277,7 @@ private:
     friend class Runtime;
     friend struct Process;
     explicit ProcessContext(Process& process) : process_(process) {}
+    Ref monitor_impl(const Term& target, std::optional<AliasMode> alias);
     Process& process_;
 };
 

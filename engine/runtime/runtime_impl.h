@@ -147,6 +147,20 @@ struct Runtime::Impl {
     Ref make_ref() noexcept { return Ref{next_ref++}; }
     uint64_t next_ref = 1;
 
+    // --- process aliases -----------------------------------------------------------------
+    struct AliasEntry {
+        Pid owner;
+        AliasMode mode;
+    };
+    std::unordered_map<Ref, AliasEntry> aliases;
+    void add_alias(Process* owner, Ref ref, AliasMode mode);
+    /// Ends an alias; true if it was active.
+    bool drop_alias(Ref ref);
+    /// A monitor went away (demonitor or DOWN): ends its alias if the alias was tied to it.
+    void drop_monitor_alias(Ref ref);
+    /// send/2 to a reference: delivered to the alias owner while the alias is active.
+    void send_to_alias(Process* sender, Ref alias, Term message);
+
     // --- names ---------------------------------------------------------------------------
     std::unordered_map<uint64_t, Pid> names;  ///< key: node << 32 | atom id
     static uint64_t name_key(uint32_t node, Atom name) noexcept {

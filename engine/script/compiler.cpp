@@ -71,10 +71,29 @@ struct Label {
     int64_t target = -1;
 };
 
+/// `import M, only: [f: 1]` / `except: [...]` / `only: :functions`.
+struct ImportFilter {
+    bool active = false;
+    bool only = false;
+    std::string kind;  ///< "functions", "macros" or "sigils" for only: :atom
+    std::set<std::pair<std::string, uint32_t>> names;
+    bool allows(const std::string& name, uint32_t arity) const {
+        if (!active) return true;
+        if (!kind.empty())
+            return kind == "functions" || (kind == "sigils" && name.starts_with("sigil_"));
+        bool listed = names.count({name, arity}) > 0;
+        return only ? listed : !listed;
+    }
+};
+
 struct ModuleCtx {
     Atom name;
     bool is_script = false;  // the top-level "module" of the script
     std::map<std::string, Term> attrs;
+    /// Attributes whose value is not a constant (`@names Enum.map(...)`): the expression is
+    /// compiled where the attribute is read, so it is evaluated at each read.
+    std::map<std::string, const Node*> computed_attrs;
+    std::set<std::string> accumulated_attrs;  ///< Module.register_attribute(..., accumulate: true)
     struct Def {
         std::string name;
         uint32_t arity = 0;
@@ -87,6 +106,7 @@ struct ModuleCtx {
     };
     std::map<std::pair<std::string, uint32_t>, Def> defs;
     std::vector<Atom> imports;
+    std::map<uint32_t, ImportFilter> import_filters;  ///< by imported module
     std::set<std::string> using_behaviours;
 };
 
@@ -218,6 +238,7 @@ class Compiler {
                 return Term::atom(module_ ? module_->name : atom::nil);
             case NodeKind::Attribute: {
                 if (!n->children.empty() || !module_) return std::nullopt;
+                if (module_->computed_attrs.count(std::string(n->text))) return std::nullopt;
                 auto it = module_->attrs.find(std::string(n->text));
                 if (it == module_->attrs.end()) return Term::nil();
                 return it->second;
@@ -566,6 +587,8 @@ class Compiler {
             case NodeKind::Attribute: {
                 if (!n->children.empty()) refuse(n, "setting a module attribute here");
                 if (!module_ || module_->is_script) refuse(n, "module attribute outside a module");
+                auto computed = module_->computed_attrs.find(std::string(n->text));
+                if (computed != module_->computed_attrs.end()) return value(computed->second, tail);
                 return finish(load(*const_eval(n)), tail);
             }
             case NodeKind::Sigil:
@@ -1103,6 +1126,10 @@ class Compiler {
             "inet",         "httpc",       "Elixir.Module",     "code",        "erl_eval",
             "Elixir.Macro", "Elixir.EEx",  "Elixir.Application"};
         bool refused = refused_modules.count(m) > 0;
+        // pure functions of sandboxed modules: module names as data, whether a module exists
+        if ((m == "Elixir.Module" && (fun == "split" || fun == "concat")) ||
+            (m == "Elixir.Code" && fun == "ensure_loaded?"))
+            refused = false;
         if (m == "Elixir.System" &&
             (fun == "cmd" || fun == "shell" || fun == "get_env" || fun == "put_env" ||
              fun == "halt" || fun == "stop" || fun == "argv" || fun == "cwd" || fun == "tmp_dir"))
@@ -1193,6 +1220,7 @@ class Compiler {
             return remote(module_->name, name, args, tail);
         for (Atom imported : module_ ? module_->imports : script_imports_) {
             Atom fun = Atom::intern(name);
+            if (!import_allows(imported, name, static_cast<uint32_t>(arity))) continue;
             if (program_.find(imported, fun, arity) ||
                 builtins().find(imported, fun, static_cast<int>(arity)))
                 return remote(imported, name, args, tail);
@@ -1895,6 +1923,7 @@ class Compiler {
                 return external_fun(module_->name, Atom::intern(name), arity);
             for (Atom imported : module_ ? module_->imports : script_imports_) {
                 Atom fun = Atom::intern(name);
+                if (!import_allows(imported, name, static_cast<uint32_t>(arity))) continue;
                 if (program_.find(imported, fun, arity) ||
                     builtins().find(imported, fun, static_cast<int>(arity)))
                     return external_fun(imported, fun, arity);
@@ -1928,11 +1957,55 @@ class Compiler {
             Atom m = module_target(target);
             if (m.id == 0) fail_at(target, "invalid import");
             (module_ && !module_->is_script ? module_->imports : script_imports_).push_back(m);
+            ImportFilter filter;
+            if (args.size() > 1) {
+                const Node* only = keyword_get(args[1], "only");
+                const Node* except = keyword_get(args[1], "except");
+                const Node* given = only ? only : except;
+                if (given) {
+                    filter.active = true;
+                    filter.only = only != nullptr;
+                    auto list = const_eval(given);
+                    if (list && list->is_atom()) {
+                        // only: :functions / :macros / :sigils
+                        filter.kind = std::string(list->as_atom().name());
+                    } else if (list && list_length(*list) >= 0) {
+                        for (ListIterator it(*list); !it.done(); ++it) {
+                            const Term& fa = *it;
+                            if (!fa.is_tuple(2) || !fa.element(0).is_atom() ||
+                                !fa.element(1).is_integer())
+                                fail_at(given, "invalid import option");
+                            filter.names.insert(
+                                {std::string(fa.element(0).as_atom().name()),
+                                 static_cast<uint32_t>(fa.element(1).as_integer())});
+                        }
+                    } else {
+                        fail_at(given, "invalid import option");
+                    }
+                }
+            }
+            import_filters()[m.id] = std::move(filter);
             return;
         }
-        // alias A.B [, as: C]   alias A.{B, C} is not supported
-        if (target->kind != NodeKind::Alias) refuse(target, "this form of alias");
-        Atom full = resolve_alias(target);
+        // alias A.{B, C}: one alias per name under A
+        if (target->kind == NodeKind::RemoteCall && target->text == "{}" &&
+            !target->children.empty()) {
+            Atom base = module_target(target->child(0));
+            if (base.id == 0) refuse(target, "this form of alias");
+            for (size_t i = 1; i < target->children.size(); ++i) {
+                const Node* part = target->child(i);
+                if (part->kind != NodeKind::Alias) refuse(part, "this form of alias");
+                std::string_view rest =
+                    part->text.substr(part->text.starts_with("Elixir.") ? 7 : 0);
+                std::string full = std::string(base.name()) + "." + std::string(rest);
+                aliases_[full.substr(full.rfind('.') + 1)] = full;
+            }
+            return;
+        }
+        // alias A.B [, as: C], alias __MODULE__ [, as: C]
+        if (target->kind != NodeKind::Alias && target->kind != NodeKind::CurrentModule)
+            refuse(target, "this form of alias");
+        Atom full = module_target(target);
         std::string short_name;
         const Node* as = args.size() > 1 ? keyword_get(args[1], "as") : nullptr;
         if (as) {
@@ -1943,6 +2016,15 @@ class Compiler {
             short_name = std::string(s.substr(s.rfind('.') + 1));
         }
         aliases_[short_name] = std::string(full.name());
+    }
+
+    std::map<uint32_t, ImportFilter>& import_filters() {
+        return module_ && !module_->is_script ? module_->import_filters : script_import_filters_;
+    }
+    bool import_allows(Atom module, const std::string& name, uint32_t arity) {
+        auto& filters = import_filters();
+        auto it = filters.find(module.id);
+        return it == filters.end() || it->second.allows(name, arity);
     }
 
     struct DefHead {
@@ -2097,6 +2179,58 @@ class Compiler {
         injected_.push_back({std::move(parsed.ast), &snippet});
     }
 
+    /// __info__/1 and module_info/0,1, which every compiled Elixir module has. Public functions
+    /// sorted by name and arity (m.defs is ordered that way: byte order is atom order).
+    void inject_module_info(ModuleCtx& m, bool is_struct) {
+        std::set<std::pair<std::string, uint32_t>> user_defs;
+        for (auto& [key, d] : m.defs) user_defs.insert(key);
+        std::string functions;
+        for (auto& [key, d] : m.defs) {
+            if (d.priv) continue;
+            if (!functions.empty()) functions += ", ";
+            functions += fmt::format("{{:\"{}\", {}}}", key.first, key.second);
+        }
+        std::string exports = functions + (functions.empty() ? "" : ", ") +
+                              "{:module_info, 0}, {:module_info, 1}, {:__info__, 1}";
+        std::string text = "def __info__(:functions), do: [" + functions +
+                           "]\n"
+                           "def __info__(:macros), do: []\n"
+                           "def __info__(:module), do: __MODULE__\n";
+        if (is_struct) {
+            auto fields = m.attrs.find("__struct_default__");
+            auto enforced = m.attrs.find("__enforce_keys__");
+            std::string list;
+            if (auto def = program_.structs.find(m.name)) {
+                for (Atom f : def->fields) {
+                    bool required = false;
+                    if (enforced != m.attrs.end())
+                        for (ListIterator it(enforced->second); !it.done(); ++it)
+                            if ((*it).is_atom(f)) required = true;
+                    if (!list.empty()) list += ", ";
+                    list += fmt::format("%{{field: :\"{}\", required: {}}}", f.name(),
+                                        required ? "true" : "false");
+                }
+            }
+            (void)fields;
+            text += "def __info__(:struct), do: [" + list + "]\n";
+        } else {
+            text += "def __info__(:struct), do: nil\n";
+        }
+        text +=
+            "def module_info(:module), do: __MODULE__\n"
+            "def module_info(:exports), do: [" +
+            exports +
+            "]\n"
+            "def module_info(:functions), do: [" +
+            exports +
+            "]\n"
+            "def module_info(:attributes), do: []\n"
+            "def module_info(:compile), do: []\n"
+            "def module_info(), do: [module: __MODULE__, exports: module_info(:exports), "
+            "attributes: [], compile: []]\n";
+        inject(m, text, user_defs);
+    }
+
     void define_module(const Node* n) {
         if (n->children.size() != 2 || !is_do_block(n->child(1))) fail_at(n, "invalid defmodule");
         const Node* name_node = n->child(0);
@@ -2139,14 +2273,54 @@ class Compiler {
             if (s->kind == NodeKind::Attribute) {
                 if (s->children.empty()) fail_at(s, "module attribute read outside a function");
                 std::string attr(s->text);
+                if (attr == "enforce_keys") {
+                    auto keys = const_eval(s->child(0));
+                    if (!keys || list_length(*keys) < 0)
+                        refuse(s->child(0), "@enforce_keys that is not a literal list");
+                    m->attrs["__enforce_keys__"] = *keys;
+                    continue;
+                }
                 static const std::set<std::string> ignored = {
                     "moduledoc", "doc",     "impl",   "spec",        "typedoc",
                     "type",      "typep",   "opaque", "behaviour",   "callback",
                     "dialyzer",  "compile", "derive", "enforce_keys"};
                 if (ignored.count(attr)) continue;
                 auto v = const_eval(s->child(0));
-                if (!v) refuse(s->child(0), "a module attribute whose value is not a literal");
-                m->attrs[attr] = *v;
+                if (m->accumulated_attrs.count(attr)) {
+                    if (!v)
+                        refuse(s->child(0),
+                               "an accumulated attribute whose value is not a literal");
+                    Term& acc = m->attrs[attr];
+                    acc = Term::cons(*v, acc.is_list() ? acc : Term::empty_list());
+                    continue;
+                }
+                if (v) {
+                    m->computed_attrs.erase(attr);
+                    m->attrs[attr] = *v;
+                } else {
+                    m->attrs.erase(attr);
+                    m->computed_attrs[attr] = s->child(0);
+                }
+                continue;
+            }
+            if (s->kind == NodeKind::RemoteCall && s->text == "register_attribute" &&
+                s->children.size() >= 3 && module_target(s->child(0)).name() == "Elixir.Module") {
+                // Module.register_attribute(__MODULE__, :name, accumulate: true)
+                auto name = const_eval(s->child(2));
+                auto opts = s->children.size() > 3 ? const_eval(s->child(3)) : std::nullopt;
+                if (!name || !name->is_atom()) refuse(s, "this Module.register_attribute call");
+                bool accumulate = false;
+                if (opts)
+                    for (ListIterator it(*opts); !it.done(); ++it)
+                        if ((*it).is_tuple(2) &&
+                            (*it).element(0).is_atom(Atom::intern("accumulate")) &&
+                            (*it).element(1).is_atom(atom::true_))
+                            accumulate = true;
+                std::string attr(name->as_atom().name());
+                if (accumulate) {
+                    m->accumulated_attrs.insert(attr);
+                    if (!m->attrs.count(attr)) m->attrs[attr] = Term::empty_list();
+                }
                 continue;
             }
             if (s->kind != NodeKind::LocalCall)
@@ -2239,9 +2413,24 @@ class Compiler {
             }
             m->attrs["__struct_default__"] = Term::map(std::move(entries));
             program_.structs.define(name, std::move(order), is_exception);
-            std::string text =
-                "def __struct__(), do: @__struct_default__\n"
-                "def __struct__(kv), do: Kernel.struct!(@__struct_default__, kv)\n";
+            std::string text = "def __struct__(), do: @__struct_default__\n";
+            auto enforced = m->attrs.find("__enforce_keys__");
+            if (enforced != m->attrs.end() && enforced->second.is_cons()) {
+                // struct!/2 with @enforce_keys: unknown keys fail first (Map.replace!), then
+                // the missing enforced keys, with Elixir's message
+                text +=
+                    "def __struct__(kv) do\n"
+                    "  struct = Kernel.struct!(@__struct_default__, kv)\n"
+                    "  case Enum.reject(@__enforce_keys__, fn k -> "
+                    "Enum.all?(kv, fn {key, _} -> key != k end) == false end) do\n"
+                    "    [] -> struct\n"
+                    "    missing -> raise ArgumentError, \"the following keys must also be given "
+                    "when building struct #{inspect(__MODULE__)}: #{inspect(missing)}\"\n"
+                    "  end\n"
+                    "end\n";
+            } else {
+                text += "def __struct__(kv), do: Kernel.struct!(@__struct_default__, kv)\n";
+            }
             if (is_exception) {
                 if (has_message)
                     text += "def exception(msg) when is_binary(msg), do: exception(message: msg)\n";
@@ -2316,6 +2505,7 @@ class Compiler {
             define_module(s);
             in_module_body_ = false;
         }
+        inject_module_info(*m, struct_fields != nullptr);
         // pass 2: bodies
         for (auto& [key, d] : m->defs) {
             const SourceFile* saved_file = file_;
@@ -2340,6 +2530,7 @@ class Compiler {
     ModuleCtx* module_ = nullptr;
     std::map<std::string, std::string> aliases_;
     std::vector<Atom> script_imports_;
+    std::map<uint32_t, ImportFilter> script_import_filters_;
     std::vector<std::string> captures_out_;
     std::vector<std::unique_ptr<ModuleCtx>> modules_;
     struct Injected {

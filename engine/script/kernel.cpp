@@ -929,17 +929,29 @@ Co<Term> x_message(ProcessContext& c, Args a) {
 Term x_format_exit(ProcessContext&, Args a) {
     return Term::binary(format_exit(a[0]));
 }
-Term x_format2(ProcessContext&, Args a) {
-    return Term::binary(format_exception(a[0], a[1], Term::empty_list()));
+/// An :error exception whose defexception defines message/1 gets that message (computed by the
+/// scenario's code) put in its :message field, which the C++ formatter reads.
+Co<Term> with_own_message(ProcessContext& c, const Term& kind, const Term& e) {
+    if (!kind.is_atom(atom::error) || !e.is_map()) co_return e;
+    const Term* s = e.map_find(Term::atom(atom::struct_));
+    if (!s || !s->is_atom()) co_return e;
+    auto& vm = c.runtime().extension<VmState>();
+    if (!vm.program || !vm.program->find(s->as_atom(), kMessageAtom, 1)) co_return e;
+    std::vector<Term> args;
+    args.push_back(e);
+    Term message = co_await apply_mfa(c, s->as_atom(), kMessageAtom, std::move(args));
+    if (!message.is_binary()) co_return e;
+    co_return e.map_put(Term::atom(kMessageAtom), message);
 }
-Term x_format3(ProcessContext&, Args a) {
-    return Term::binary(format_exception(a[0], a[1], a[2]));
+Co<Term> x_format(ProcessContext& c, Args a) {
+    Term e = co_await with_own_message(c, a[0], a[1]);
+    Term stack = a.size() > 2 ? a[2] : Term::empty_list();
+    co_return Term::binary(format_exception(a[0], e, stack));
 }
-Term x_format_banner2(ProcessContext&, Args a) {
-    return Term::binary(format_banner(a[0], a[1]));
-}
-Term x_format_banner3(ProcessContext&, Args a) {
-    return Term::binary(format_banner(a[0], a[1], a[2]));
+Co<Term> x_format_banner(ProcessContext& c, Args a) {
+    Term e = co_await with_own_message(c, a[0], a[1]);
+    if (a.size() > 2) co_return Term::binary(format_banner(a[0], e, a[2]));
+    co_return Term::binary(format_banner(a[0], e));
 }
 Term x_normalize(ProcessContext&, Args a) {
     return normalize(atom_arg(a[0]), a[1], a[2]);
@@ -1037,9 +1049,26 @@ Co<Term> k_struct(ProcessContext& c, Args a) {
 }
 Co<Term> k_struct_bang(ProcessContext& c, Args a) {
     Term base = a[0];
-    if (base.is_atom()) base = co_await apply_mfa(c, base.as_atom(), kStructFunAtom, {});
-    Term args[2] = {base, a[1]};
-    co_return k_struct_bang_map(c, Args(args, 2));
+    if (base.is_atom()) {
+        // Elixir calls module.__struct__(fields), which checks @enforce_keys; modules without
+        // a __struct__/1 get the default struct with the fields merged in.
+        bool has_struct_1 = true;
+        std::vector<Term> fields;
+        fields.push_back(a[1]);
+        try {
+            co_return co_await apply_mfa(c, base.as_atom(), kStructFunAtom, std::move(fields));
+        } catch (const ErlangException& e) {
+            const Term& st = e.stacktrace();
+            if (!e.reason().is_atom(atom::undef) || !st.is_cons() || !st.head().is_tuple() ||
+                st.head().tuple_size() < 2 || !st.head().element(0).is_atom(base.as_atom()) ||
+                !st.head().element(1).is_atom(kStructFunAtom))
+                throw;
+            has_struct_1 = false;
+        }
+        if (!has_struct_1) base = co_await apply_mfa(c, base.as_atom(), kStructFunAtom, {});
+    }
+    std::vector<Term> args{base, a[1]};
+    co_return k_struct_bang_map(c, Args(args.data(), 2));
 }
 
 Term n_list(ProcessContext&, Args) {
@@ -1316,10 +1345,10 @@ void register_vm_builtins(BuiltinTable& t) {
     const char* X = "Elixir.Exception";
     t.add_async(X, "message", 1, x_message);
     t.add(X, "format_exit", 1, x_format_exit);
-    t.add(X, "format", 2, x_format2);
-    t.add(X, "format", 3, x_format3);
-    t.add(X, "format_banner", 2, x_format_banner2);
-    t.add(X, "format_banner", 3, x_format_banner3);
+    t.add_async(X, "format", 2, x_format);
+    t.add_async(X, "format", 3, x_format);
+    t.add_async(X, "format_banner", 2, x_format_banner);
+    t.add_async(X, "format_banner", 3, x_format_banner);
     t.add(X, "normalize", 3, x_normalize);
     t.add(X, "format_stacktrace", 1, x_format_stacktrace);
     t.add(X, "exception?", 1, k_is_exception);

@@ -3,9 +3,9 @@
 #include <fmt/format.h>
 
 #include <fstream>
-#include <set>
 #include <iostream>
 #include <memory>
+#include <set>
 #include <sstream>
 
 #include "engine/otp/otp.h"
@@ -21,7 +21,8 @@ namespace {
 
 /// How the script's own process ended, recorded before the exception leaves its body.
 struct MainOutcome {
-    bool raised = false;
+    bool finished = false;  ///< the script ran to its end
+    bool raised = false;    ///< it raised, threw or called exit/1 (not killed by a signal)
     Atom kind;
     Term reason;
     Term stacktrace;
@@ -31,13 +32,34 @@ Co<void> main_body(ProcessContext& ctx, const FunctionCode* main,
                    std::shared_ptr<MainOutcome> outcome) {
     try {
         (void)co_await run_function(ctx, main, {});
+        outcome->finished = true;
+        co_return;
     } catch (ErlangException& e) {
+        // Killed by an exit signal while running (exit(self(), :kill), a linked peer's exit/2):
+        // the process is already dead and this only unwinds it; that is a signal death.
+        if (!ctx.alive(ctx.self())) throw;
         outcome->raised = true;
         outcome->kind = e.kind();
         outcome->reason = e.reason();
         outcome->stacktrace = e.stacktrace();
-        throw;
     }
+    const Term original = outcome->reason;
+    // A defexception with its own message/1: the banner shows what that function returns,
+    // which only the scenario's code can compute (the formatter reads the :message field).
+    if (outcome->kind == atom::error && original.is_map() &&
+        original.map_find(Term::atom(atom::struct_))) {
+        Term message;
+        try {
+            std::vector<Term> args;
+            args.push_back(original);
+            message = co_await ctx.runtime().code().apply(ctx, Atom::intern("Elixir.Exception"),
+                                                          Atom::intern("message"), std::move(args));
+        } catch (const ErlangException&) {
+        }
+        if (message.is_binary())
+            outcome->reason = original.map_put(Term::atom("message"), std::move(message));
+    }
+    throw ErlangException(outcome->kind, original, outcome->stacktrace);
 }
 
 Co<void> report_crash(ProcessContext& ctx, otp::CrashReport report) {
@@ -74,9 +96,20 @@ std::vector<Term> charlist(std::string_view s) {
     return out;
 }
 
+/// exit/1 in the script with one of these ends `elixir` quietly (Kernel.CLI's exec_fun);
+/// {:shutdown, n} with an integer n sets the exit status to n.
 bool clean_exit(const Term& reason) {
     if (reason.is_atom(atom::normal) || reason.is_atom(atom::shutdown)) return true;
     return reason.is_tuple(2) && reason.element(0).is_atom(atom::shutdown);
+}
+
+int clean_exit_status(const Term& reason) {
+    if (reason.is_tuple(2) && reason.element(1).is_integer()) {
+        int64_t n = reason.element(1).as_integer();
+        // an OS exit status is one byte, as erlang:halt/1 truncates it
+        return static_cast<int>(n & 0xff);
+    }
+    return 0;
 }
 
 }  // namespace
@@ -126,10 +159,17 @@ int run_scenario_source(const std::string& path, const std::string& text,
         [main, outcome](ProcessContext& ctx) { return main_body(ctx, main, outcome); }, so);
     set_thread_struct_registry(&program->structs);
     set_thread_module_loaded([program](Atom module) {
-        static const std::set<std::string_view> native_modules = {
-            "Elixir.Task", "Elixir.Task.Supervisor", "Elixir.Supervisor", "Elixir.DynamicSupervisor",
-            "Elixir.PartitionSupervisor", "Elixir.GenServer", "Elixir.Agent", "Elixir.Registry",
-            "Elixir.Node", "global", "sys"};
+        static const std::set<std::string_view> native_modules = {"Elixir.Task",
+                                                                  "Elixir.Task.Supervisor",
+                                                                  "Elixir.Supervisor",
+                                                                  "Elixir.DynamicSupervisor",
+                                                                  "Elixir.PartitionSupervisor",
+                                                                  "Elixir.GenServer",
+                                                                  "Elixir.Agent",
+                                                                  "Elixir.Registry",
+                                                                  "Elixir.Node",
+                                                                  "global",
+                                                                  "sys"};
         return program->modules.count(module.id) > 0 || builtins().has_module(module) ||
                native_modules.count(module.name()) > 0;
     });
@@ -146,8 +186,10 @@ int run_scenario_source(const std::string& path, const std::string& text,
                "pending)\n";
         return 1;
     }
+    if (outcome->finished) return 0;
     if (outcome->raised) {
-        if (outcome->kind == atom::exit && clean_exit(outcome->reason)) return 0;
+        if (outcome->kind == atom::exit && clean_exit(outcome->reason))
+            return clean_exit_status(outcome->reason);
         // elixir runs the script from Code.require_file/2: its frame ends every stacktrace
         std::vector<Term> stack;
         list_to_vector(outcome->stacktrace, stack);
@@ -158,11 +200,12 @@ int run_scenario_source(const std::string& path, const std::string& text,
         err << format_exception(Term::atom(outcome->kind), outcome->reason, Term::list(stack));
         return 1;
     }
+    // Killed by an exit signal (a linked process died, exit/2): Kernel.CLI sees the script's
+    // process go DOWN with that reason and prints it as an EXIT from the script's own pid, with
+    // an empty stacktrace, whatever the reason ({:shutdown, _} and :normal included).
     Term reason = result.exit_reason ? *result.exit_reason : Term::atom(atom::normal);
-    if (clean_exit(reason)) return 0;
-    // killed by an exit signal from a linked process
-    err << format_banner(Term::tuple({Term::atom(atom::EXIT), Term::atom("unknown")}), reason)
-        << "\n";
+    err << format_banner(Term::tuple({Term::atom(atom::EXIT), Term::pid(spawned.pid)}), reason)
+        << "\n\n";
     return 1;
 }
 

@@ -17,6 +17,7 @@ void register_pure_stdlib(BuiltinTable& table) {
     stdlib::register_map_set(table);
     stdlib::register_access(table);
     stdlib::register_erlang(table);
+    stdlib::register_module(table);
 }
 
 }  // namespace tasklens::script

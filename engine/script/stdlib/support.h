@@ -96,6 +96,7 @@ void register_integer(BuiltinTable& table);
 void register_float(BuiltinTable& table);
 void register_tuple(BuiltinTable& table);
 void register_atom(BuiltinTable& table);
+void register_module(BuiltinTable& table);
 void register_regex(BuiltinTable& table);
 void register_map_set(BuiltinTable& table);
 void register_access(BuiltinTable& table);

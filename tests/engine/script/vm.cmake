@@ -4,6 +4,7 @@ tasklens_add_test(test_vm
         ${CMAKE_CURRENT_LIST_DIR}/vm_test_support.cpp
         ${CMAKE_CURRENT_LIST_DIR}/vm_language_test.cpp
         ${CMAKE_CURRENT_LIST_DIR}/vm_process_test.cpp
+        ${CMAKE_CURRENT_LIST_DIR}/vm_otp_test.cpp
         ${CMAKE_CURRENT_LIST_DIR}/compiler_test.cpp)
 
 # A minimal `tasklens run` for check.sh while the app's subcommand is not available:

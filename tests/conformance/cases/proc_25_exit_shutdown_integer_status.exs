@@ -1,0 +1,3 @@
+IO.puts "start"
+exit({:shutdown, 3})
+IO.puts "no"

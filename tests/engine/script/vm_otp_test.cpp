@@ -1,0 +1,152 @@
+// OTP behaviour seen from scenario code: how a dying script ends (banner on stderr, exit
+// status), process aliases dropping late replies, and Registry. Expected texts are what
+// elixir 1.14 printed for the same scripts.
+#include <gtest/gtest.h>
+
+#include "vm_test_support.h"
+
+namespace tasklens::script::test {
+namespace {
+
+TEST(VmOtpExit, LinkedShutdownExitKillsTheScriptWithTheEXITBanner) {
+    RunOutput r = run_source(R"(
+IO.puts "start"
+spawn_link(fn -> exit({:shutdown, :boom}) end)
+Process.sleep(100)
+IO.puts "not reached"
+)");
+    EXPECT_EQ(r.out, "start\n");
+    EXPECT_EQ(r.err, "** (EXIT from #PID<0.1.0>) shutdown: :boom\n\n");
+    EXPECT_EQ(r.status, 1);
+}
+
+TEST(VmOtpExit, SupervisorStartLinkWithAFailingChildKillsTheCaller) {
+    RunOutput r = run_source(R"(
+defmodule Bad do
+  use GenServer
+  def start_link(_), do: GenServer.start_link(__MODULE__, :ok)
+  def init(:ok), do: {:stop, :bad_init}
+end
+IO.puts "start"
+Supervisor.start_link([Bad], strategy: :one_for_one)
+IO.puts "done"
+)");
+    EXPECT_EQ(r.out, "start\n");
+    EXPECT_EQ(r.err,
+              "** (EXIT from #PID<0.1.0>) shutdown: failed to start child: Bad\n"
+              "    ** (EXIT) :bad_init\n\n");
+    EXPECT_EQ(r.status, 1);
+}
+
+TEST(VmOtpExit, ExitToSelfWithNormalIsAnExitFromTheScript) {
+    RunOutput r = run_source("Process.exit(self(), :normal)\nIO.puts :no\n");
+    EXPECT_EQ(r.out, "");
+    EXPECT_EQ(r.err, "** (EXIT from #PID<0.1.0>) normal\n\n");
+    EXPECT_EQ(r.status, 1);
+}
+
+TEST(VmOtpExit, ExitShutdownWithAnIntegerSetsTheStatus) {
+    RunOutput r = run_source("IO.puts :a\nexit({:shutdown, 3})\n");
+    EXPECT_EQ(r.out, "a\n");
+    EXPECT_EQ(r.err, "");
+    EXPECT_EQ(r.status, 3);
+    EXPECT_EQ(run_source("exit({:shutdown, :done})\n").status, 0);
+    EXPECT_EQ(run_source("exit(:shutdown)\n").status, 0);
+}
+
+TEST(VmOtpAliases, ALateGenServerReplyNeverReachesTheCaller) {
+    RunOutput r = run_source(R"(
+defmodule Slow do
+  use GenServer
+  def init(:ok), do: {:ok, 0}
+  def handle_call({:sleep, ms}, _from, n) do
+    Process.sleep(ms)
+    {:reply, :late, n}
+  end
+end
+{:ok, pid} = GenServer.start_link(Slow, :ok)
+try do
+  GenServer.call(pid, {:sleep, 200}, 50)
+catch
+  :exit, {reason, _} -> IO.inspect(reason)
+end
+Process.sleep(300)
+IO.inspect(Process.info(self(), :message_queue_len))
+)");
+    EXPECT_EQ(r.err, "");
+    EXPECT_EQ(r.out, ":timeout\n{:message_queue_len, 0}\n");
+}
+
+TEST(VmOtpAliases, ErlangAliasModes) {
+    RunOutput r = run_source(R"(
+a = :erlang.alias()
+send(a, :hello)
+receive do m -> IO.inspect m end
+IO.inspect :erlang.unalias(a)
+send(a, :dropped)
+b = :erlang.alias([:reply])
+send(b, 1); send(b, 2)
+pid = spawn(fn -> Process.sleep(100) end)
+r = :erlang.monitor(:process, pid, alias: :reply_demonitor)
+send(r, :x)
+send(r, :y)
+IO.inspect Process.info(self(), :monitors)
+r2 = :erlang.monitor(:process, pid, alias: :demonitor)
+Process.demonitor(r2)
+send(r2, :z)
+IO.inspect :erlang.process_info(self(), :messages)
+)");
+    EXPECT_EQ(r.err, "");
+    EXPECT_EQ(r.out, ":hello\ntrue\n{:monitors, []}\n{:messages, [1, :x]}\n");
+}
+
+TEST(VmOtpRegistry, DuplicateKeysPubSub) {
+    RunOutput r = run_source(R"(
+{:ok, _} = Registry.start_link(keys: :duplicate, name: PubSub, partitions: 2)
+parent = self()
+for i <- 1..3 do
+  spawn(fn ->
+    {:ok, _} = Registry.register(PubSub, "news", i)
+    send(parent, :registered)
+    receive do {:broadcast, msg} -> send(parent, {:got, i, msg}) end
+  end)
+end
+for _ <- 1..3, do: receive(do: (:registered -> :ok))
+IO.inspect Registry.count(PubSub)
+IO.inspect Registry.count_match(PubSub, "news", :"$1", [{:>, :"$1", 1}])
+Registry.dispatch(PubSub, "news", fn entries ->
+  for {pid, _} <- entries, do: send(pid, {:broadcast, :hi})
+end)
+got = for _ <- 1..3, do: receive(do: ({:got, i, msg} -> {i, msg}))
+IO.inspect Enum.sort(got)
+Process.sleep(10)
+IO.inspect Registry.lookup(PubSub, "news")
+)");
+    EXPECT_EQ(r.err, "");
+    EXPECT_EQ(r.out, "3\n2\n[{1, :hi}, {2, :hi}, {3, :hi}]\n[]\n");
+}
+
+TEST(VmOtpRegistry, UniqueKeysListenersAndMeta) {
+    RunOutput r = run_source(R"(
+parent = self()
+l = spawn(fn -> receive do m -> send(parent, {:listener, m}) end end)
+Process.register(l, L)
+{:ok, _} = Registry.start_link(keys: :unique, name: R, listeners: [L], meta: [size: 3])
+IO.inspect Registry.meta(R, :size)
+{:ok, _} = Registry.register(R, :k, 1)
+{:error, {:already_registered, p}} = Registry.register(R, :k, 2)
+IO.inspect p == self()
+receive do {:listener, {:register, R, :k, ^parent, 1}} -> IO.puts "notified" end
+IO.inspect Registry.update_value(R, :k, &(&1 + 1))
+IO.inspect Registry.keys(R, self())
+try do
+  Registry.lookup(Nope, :k)
+rescue e -> IO.puts Exception.message(e)
+end
+)");
+    EXPECT_EQ(r.err, "");
+    EXPECT_EQ(r.out, "{:ok, 3}\ntrue\nnotified\n{2, 1}\n[:k]\nunknown registry: Nope\n");
+}
+
+}  // namespace
+}  // namespace tasklens::script::test
