@@ -108,22 +108,80 @@ defmodule Kernel do
 
   def put_in(data, keys, value), do: update_in(data, keys, fn _ -> value end)
 
-  def update_in(data, [key], fun) when is_map(data), do: Map.put(data, key, fun.(Map.get(data, key)))
-  def update_in(data, [key], fun) when is_list(data), do: List.keystore(data, key, 0, {key, fun.(Access.get(data, key))})
-  def update_in(data, [key | rest], fun) when is_map(data), do: Map.put(data, key, update_in(Map.get(data, key), rest, fun))
+  # Paths with Access functions (Access.all/at/filter/key/elem or a user's fn/3) go through
+  # get_and_update as Elixir's Kernel does; plain key paths keep the direct map/keyword updates.
+  def update_in(data, keys, fun) do
+    if Enum.any?(keys, &is_function/1) do
+      elem(get_and_update_in(data, keys, fn x -> {nil, fun.(x)} end), 1)
+    else
+      update_in_keys(data, keys, fun)
+    end
+  end
 
-  def update_in(data, [key | rest], fun) when is_list(data) do
-    List.keystore(data, key, 0, {key, update_in(Access.get(data, key), rest, fun)})
+  defp update_in_keys(data, [key], fun) when is_map(data), do: Map.put(data, key, fun.(Map.get(data, key)))
+  defp update_in_keys(data, [key], fun) when is_list(data), do: List.keystore(data, key, 0, {key, fun.(Access.get(data, key))})
+  defp update_in_keys(data, [key | rest], fun) when is_map(data), do: Map.put(data, key, update_in_keys(Map.get(data, key), rest, fun))
+
+  defp update_in_keys(data, [key | rest], fun) when is_list(data) do
+    List.keystore(data, key, 0, {key, update_in_keys(Access.get(data, key), rest, fun)})
   end
 
   def pop_in(data, keys) do
-    path = Enum.map(keys, fn k -> {:key, k} end)
-    Tasklens.VM.__pop_in_path__(data, path)
+    if Enum.any?(keys, &is_function/1) do
+      pop_in_access(data, keys)
+    else
+      path = Enum.map(keys, fn k -> {:key, k} end)
+      Tasklens.VM.__pop_in_path__(data, path)
+    end
   end
 
-  def get_and_update_in(data, keys, fun) do
-    {get, new} = fun.(get_in(data, keys))
-    {get, put_in(data, keys, new)}
+  defp pop_in_access(nil, [_ | _]), do: {nil, nil}
+  defp pop_in_access(data, [fun]) when is_function(fun, 3), do: fun.(:get_and_update, data, fn _ -> :pop end)
+  defp pop_in_access(data, [key]), do: Access.pop(data, key)
+  defp pop_in_access(data, [fun | rest]) when is_function(fun, 3), do: fun.(:get_and_update, data, fn x -> pop_in_data(x, rest) end)
+  defp pop_in_access(data, [key | rest]), do: access_get_and_update(data, key, fn x -> pop_in_data(x, rest) end)
+
+  defp pop_in_data(nil, [_ | _]), do: :pop
+  defp pop_in_data(data, keys), do: pop_in_access(data, keys)
+
+  def get_and_update_in(data, [key], fun) when is_function(key, 3), do: key.(:get_and_update, data, fun)
+  def get_and_update_in(data, [key | rest], fun) when is_function(key, 3), do: key.(:get_and_update, data, fn x -> get_and_update_in(x, rest, fun) end)
+  def get_and_update_in(data, [key], fun), do: access_get_and_update(data, key, fun)
+  def get_and_update_in(data, [key | rest], fun), do: access_get_and_update(data, key, fn x -> get_and_update_in(x, rest, fun) end)
+
+  # Access.get_and_update/3 for maps, keyword lists and nil.
+  defp access_get_and_update(%{__struct__: _} = struct, key, fun) do
+    current = Map.fetch!(struct, key)
+
+    case fun.(current) do
+      {get, update} -> {get, Map.put(struct, key, update)}
+      :pop -> raise ArgumentError, "cannot pop a struct field"
+    end
+  end
+
+  defp access_get_and_update(map, key, fun) when is_map(map) do
+    current = Map.get(map, key)
+
+    case fun.(current) do
+      {get, update} -> {get, Map.put(map, key, update)}
+      :pop -> {current, Map.delete(map, key)}
+    end
+  end
+
+  defp access_get_and_update(list, key, fun) when is_list(list) do
+    current = Keyword.get(list, key)
+
+    case fun.(current) do
+      {get, update} -> {get, List.keystore(list, key, 0, {key, update})}
+      :pop -> {current, List.keydelete(list, key, 0)}
+    end
+  end
+
+  defp access_get_and_update(nil, key, fun) do
+    case fun.(nil) do
+      {get, update} -> {get, %{key => update}}
+      :pop -> {nil, nil}
+    end
   end
 
   def struct(module), do: Kernel.struct(module, [])
@@ -229,4 +287,128 @@ end
 defmodule KeyError do
   defexception [:key, :term, :message]
   def message(e), do: Tasklens.VM.exception_message(e)
+end
+
+defmodule Access do
+  def key(key, default \\ nil) do
+    fn
+      :get, data, next ->
+        next.(Map.get(data, key, default))
+
+      :get_and_update, data, next ->
+        value = Map.get(data, key, default)
+
+        case next.(value) do
+          {get, update} -> {get, Map.put(data, key, update)}
+          :pop -> {value, Map.delete(data, key)}
+        end
+    end
+  end
+
+  def key!(key) do
+    fn
+      :get, %{} = data, next ->
+        next.(Map.fetch!(data, key))
+
+      :get_and_update, %{} = data, next ->
+        value = Map.fetch!(data, key)
+
+        case next.(value) do
+          {get, update} -> {get, Map.put(data, key, update)}
+          :pop -> {value, Map.delete(data, key)}
+        end
+
+      _op, data, _next ->
+        raise "Access.key!/1 expected a map/struct, got: #{inspect(data)}"
+    end
+  end
+
+  def elem(index) when is_integer(index) and index >= 0 do
+    pos = index + 1
+
+    fn
+      :get, data, next when is_tuple(data) ->
+        next.(:erlang.element(pos, data))
+
+      :get_and_update, data, next when is_tuple(data) ->
+        value = :erlang.element(pos, data)
+
+        case next.(value) do
+          {get, update} -> {get, :erlang.setelement(pos, data, update)}
+          :pop -> raise "cannot pop data from a tuple"
+        end
+
+      _op, data, _next ->
+        raise "Access.elem/1 expected a tuple, got: #{inspect(data)}"
+    end
+  end
+
+  def all(), do: &all_access/3
+
+  defp all_access(:get, data, next) when is_list(data), do: Enum.map(data, next)
+  defp all_access(:get_and_update, data, next) when is_list(data), do: all_update(data, next, [], [])
+  defp all_access(_op, data, _next), do: raise("Access.all/0 expected a list, got: #{inspect(data)}")
+
+  defp all_update([head | rest], next, gets, updates) do
+    case next.(head) do
+      {get, update} -> all_update(rest, next, [get | gets], [update | updates])
+      :pop -> all_update(rest, next, [head | gets], updates)
+    end
+  end
+
+  defp all_update([], _next, gets, updates), do: {:lists.reverse(gets), :lists.reverse(updates)}
+
+  def at(index) when is_integer(index), do: fn op, data, next -> at_access(op, data, index, next) end
+
+  defp at_access(:get, data, index, next) when is_list(data), do: next.(Enum.at(data, index))
+  defp at_access(:get_and_update, data, index, next) when is_list(data), do: at_update(data, index, next, [])
+  defp at_access(_op, data, _index, _next), do: raise("Access.at/1 expected a list, got: #{inspect(data)}")
+
+  defp at_update([head | rest], 0, next, updates) do
+    case next.(head) do
+      {get, update} -> {get, :lists.reverse([update | updates], rest)}
+      :pop -> {head, :lists.reverse(updates, rest)}
+    end
+  end
+
+  defp at_update([_ | _] = list, index, next, updates) when index < 0 do
+    n = length(list)
+    if n + index >= 0, do: at_update(list, n + index, next, updates), else: {nil, list}
+  end
+
+  defp at_update([head | rest], index, next, updates) when index > 0, do: at_update(rest, index - 1, next, [head | updates])
+  defp at_update([], _index, _next, updates), do: {nil, :lists.reverse(updates)}
+
+  def filter(func) when is_function(func), do: fn op, data, next -> filter_access(op, data, func, next) end
+
+  defp filter_access(:get, data, func, next) when is_list(data), do: data |> Enum.filter(func) |> Enum.map(next)
+  defp filter_access(:get_and_update, data, func, next) when is_list(data), do: filter_update(data, func, next, [], [])
+  defp filter_access(_op, data, _func, _next), do: raise("Access.filter/1 expected a list, got: #{inspect(data)}")
+
+  defp filter_update([head | rest], func, next, updates, gets) do
+    if func.(head) do
+      case next.(head) do
+        {get, update} -> filter_update(rest, func, next, [update | updates], [get | gets])
+        :pop -> filter_update(rest, func, next, updates, [head | gets])
+      end
+    else
+      filter_update(rest, func, next, [head | updates], gets)
+    end
+  end
+
+  defp filter_update([], _func, _next, updates, gets), do: {:lists.reverse(gets), :lists.reverse(updates)}
+
+  def pop(data, key) when is_map(data) do
+    case Map.fetch(data, key) do
+      {:ok, value} -> {value, Map.delete(data, key)}
+      :error -> {nil, data}
+    end
+  end
+
+  def pop(data, key) when is_list(data), do: {Keyword.get(data, key), Keyword.delete(data, key)}
+  def pop(nil, _key), do: {nil, nil}
+end
+
+defmodule Function do
+  def identity(value), do: value
 end

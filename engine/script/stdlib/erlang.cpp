@@ -262,6 +262,145 @@ void register_erlang_bifs(BuiltinTable& t) {
         +[](ProcessContext&, Args a) -> Term { return compare(a[1], a[0]) < 0 ? a[1] : a[0]; });
 }
 
+/// 0-based tuple position of a :lists key function's N argument (1-based in Erlang).
+size_t key_position(const Term& n, int position) {
+    if (!n.is_integer() || n.as_integer() < 1) raise_bif_argument_error(position, "out of range");
+    return static_cast<size_t>(n.as_integer() - 1);
+}
+bool has_key(const Term& item, size_t pos, const Term& key) {
+    return item.is_tuple() && item.tuple_size() > pos && equal(item.element(pos), key);
+}
+/// Stable sort of tuples by their element at `pos` (lists:keysort is a stable merge sort).
+std::vector<Term> keysorted(std::vector<Term> items, size_t pos, const Clause& clause) {
+    for (const Term& item : items)
+        if (!item.is_tuple() || item.tuple_size() <= pos) clause.fail();
+    std::stable_sort(items.begin(), items.end(), [pos](const Term& x, const Term& y) {
+        return compare(x.element(pos), y.element(pos)) < 0;
+    });
+    return items;
+}
+
+// The :lists functions on tuple lists, merging and splitting that take no fun.
+void register_lists_keyed(BuiltinTable& t) {
+    auto def = [&](std::string_view name, int arity, SyncBuiltin fn) {
+        t.add("lists", name, arity, fn);
+    };
+    def(
+        "keysort", 2, +[](ProcessContext&, Args a) -> Term {
+            static constexpr Clause c{":lists", "keysort", 2};
+            return make_list(keysorted(need_list(a[1], c), key_position(a[0], 1), c));
+        });
+    def(
+        "ukeysort", 2, +[](ProcessContext&, Args a) -> Term {
+            static constexpr Clause c{":lists", "ukeysort", 2};
+            size_t pos = key_position(a[0], 1);
+            std::vector<Term> out;
+            for (Term& item : keysorted(need_list(a[1], c), pos, c))
+                if (out.empty() || !equal(out.back().element(pos), item.element(pos)))
+                    out.push_back(std::move(item));
+            return make_list(out);
+        });
+    def(
+        "keydelete", 3, +[](ProcessContext&, Args a) -> Term {
+            size_t pos = key_position(a[1], 2);
+            auto items = list_arg(a[2], 3);
+            for (size_t i = 0; i < items.size(); ++i)
+                if (has_key(items[i], pos, a[0])) {
+                    items.erase(items.begin() + static_cast<ptrdiff_t>(i));
+                    break;
+                }
+            return make_list(items);
+        });
+    def(
+        "keyreplace", 4, +[](ProcessContext&, Args a) -> Term {
+            size_t pos = key_position(a[1], 2);
+            auto items = list_arg(a[2], 3);
+            for (Term& item : items)
+                if (has_key(item, pos, a[0])) {
+                    item = a[3];
+                    break;
+                }
+            return make_list(items);
+        });
+    def(
+        "keystore", 4, +[](ProcessContext&, Args a) -> Term {
+            size_t pos = key_position(a[1], 2);
+            auto items = list_arg(a[2], 3);
+            for (Term& item : items)
+                if (has_key(item, pos, a[0])) {
+                    item = a[3];
+                    return make_list(items);
+                }
+            items.push_back(a[3]);
+            return make_list(items);
+        });
+    def(
+        "keytake", 3, +[](ProcessContext&, Args a) -> Term {
+            size_t pos = key_position(a[1], 2);
+            auto items = list_arg(a[2], 3);
+            for (size_t i = 0; i < items.size(); ++i)
+                if (has_key(items[i], pos, a[0])) {
+                    Term found = items[i];
+                    items.erase(items.begin() + static_cast<ptrdiff_t>(i));
+                    return Term::tuple({atom_term("value"), found, make_list(items)});
+                }
+            return Term::boolean(false);
+        });
+    def(
+        "merge", 2, +[](ProcessContext&, Args a) -> Term {
+            auto x = need_list(a[0], {":lists", "merge", 2}),
+                 y = need_list(a[1], {":lists", "merge", 2});
+            std::vector<Term> out;
+            std::merge(x.begin(), x.end(), y.begin(), y.end(), std::back_inserter(out),
+                       [](const Term& p, const Term& q) { return compare(p, q) < 0; });
+            return make_list(out);
+        });
+    def(
+        "unzip", 1, +[](ProcessContext&, Args a) -> Term {
+            std::vector<Term> xs, ys;
+            for (const Term& item : need_list(a[0], {":lists", "unzip", 1})) {
+                if (!item.is_tuple(2)) raise_function_clause(":lists", "unzip", 1);
+                xs.push_back(item.element(0));
+                ys.push_back(item.element(1));
+            }
+            return Term::tuple({make_list(xs), make_list(ys)});
+        });
+    def(
+        "concat", 1, +[](ProcessContext&, Args a) -> Term {
+            std::string out;
+            for (const Term& item : need_list(a[0], {":lists", "concat", 1})) {
+                if (item.is_atom())
+                    out += item.as_atom().name();
+                else if (item.is_integer())
+                    out += std::to_string(item.as_integer());
+                else if (item.is_binary())
+                    out += item.binary_view();
+                else
+                    raise_function_clause(":lists", "concat", 1);
+            }
+            std::vector<Term> chars;
+            for (unsigned char ch : out) chars.push_back(Term::integer(ch));
+            return make_list(chars);
+        });
+    def(
+        "prefix", 2, +[](ProcessContext&, Args a) -> Term {
+            auto x = list_arg(a[0], 1), y = list_arg(a[1], 2);
+            if (x.size() > y.size()) return Term::boolean(false);
+            for (size_t i = 0; i < x.size(); ++i)
+                if (!exact_equal(x[i], y[i])) return Term::boolean(false);
+            return Term::boolean(true);
+        });
+    def(
+        "suffix", 2, +[](ProcessContext&, Args a) -> Term {
+            auto x = list_arg(a[0], 1), y = list_arg(a[1], 2);
+            if (x.size() > y.size()) return Term::boolean(false);
+            size_t off = y.size() - x.size();
+            for (size_t i = 0; i < x.size(); ++i)
+                if (!exact_equal(x[i], y[off + i])) return Term::boolean(false);
+            return Term::boolean(true);
+        });
+}
+
 void register_lists(BuiltinTable& t) {
     auto def = [&](std::string_view name, int arity, SyncBuiltin fn) {
         t.add("lists", name, arity, fn);
@@ -471,6 +610,7 @@ void register_lists(BuiltinTable& t) {
     };
     def("sublist", 2, sublist);
     def("sublist", 3, sublist);
+    register_lists_keyed(t);
 }
 
 void register_maps(BuiltinTable& t) {

@@ -17,6 +17,12 @@ void register_pure_stdlib(BuiltinTable& table) {
     stdlib::register_map_set(table);
     stdlib::register_access(table);
     stdlib::register_erlang(table);
+    stdlib::register_timer(table);
+    stdlib::register_process(table);
+    stdlib::register_ets(table);
+    stdlib::register_queue(table);
+    stdlib::register_math(table);
+    stdlib::register_rand(table);
 }
 
 }  // namespace tasklens::script
