@@ -227,7 +227,7 @@ defmodule Enum do
 
   def take(enum, n) when n < 0 do
     list = to_list(enum)
-    drop(list, max(length(list) + n, 0))
+    drop(list, Kernel.max(length(list) + n, 0))
   end
 
   defp take_list([h | t], n) when n > 0, do: [h | take_list(t, n - 1)]
@@ -237,7 +237,7 @@ defmodule Enum do
 
   def drop(enum, n) when n < 0 do
     list = to_list(enum)
-    take_list(list, max(length(list) + n, 0))
+    take_list(list, Kernel.max(length(list) + n, 0))
   end
 
   defp drop_list([_ | t], n) when n > 0, do: drop_list(t, n - 1)
@@ -263,7 +263,7 @@ defmodule Enum do
 
   def split(enum, n) do
     list = to_list(enum)
-    split(list, max(length(list) + n, 0))
+    split(list, Kernel.max(length(list) + n, 0))
   end
 
   def split_while(enum, fun) do
@@ -789,22 +789,27 @@ defmodule Stream do
   end
 
   defp cycle_reduce(_list, _all, {:halt, acc}, _r), do: {:halted, acc}
+  defp cycle_reduce(list, all, {:suspend, acc}, r), do: {:suspended, acc, fn a -> cycle_reduce(list, all, a, r) end}
   defp cycle_reduce([], all, acc, r), do: cycle_reduce(all, all, acc, r)
   defp cycle_reduce([h | t], all, {:cont, acc}, r), do: cycle_reduce(t, all, r.(h, acc), r)
 
   def iterate(start, next), do: fn acc, r -> iterate_reduce(start, next, acc, r) end
 
   defp iterate_reduce(_x, _next, {:halt, acc}, _r), do: {:halted, acc}
+  defp iterate_reduce(x, next, {:suspend, acc}, r), do: {:suspended, acc, fn a -> iterate_reduce(x, next, a, r) end}
   defp iterate_reduce(x, next, {:cont, acc}, r), do: iterate_reduce_next(x, next, r.(x, acc), r)
   defp iterate_reduce_next(_x, _next, {:halt, acc}, _r), do: {:halted, acc}
+  defp iterate_reduce_next(x, next, {:suspend, acc}, r), do: {:suspended, acc, fn a -> iterate_reduce_next(x, next, a, r) end}
   defp iterate_reduce_next(x, next, acc, r), do: iterate_reduce(next.(x), next, acc, r)
 
   def repeatedly(fun), do: fn acc, r -> repeatedly_reduce(fun, acc, r) end
   defp repeatedly_reduce(_fun, {:halt, acc}, _r), do: {:halted, acc}
+  defp repeatedly_reduce(fun, {:suspend, acc}, r), do: {:suspended, acc, fn a -> repeatedly_reduce(fun, a, r) end}
   defp repeatedly_reduce(fun, {:cont, acc}, r), do: repeatedly_reduce(fun, r.(fun.(), acc), r)
 
   def unfold(acc0, fun), do: fn acc, r -> unfold_reduce(acc0, fun, acc, r) end
   defp unfold_reduce(_s, _fun, {:halt, acc}, _r), do: {:halted, acc}
+  defp unfold_reduce(s, fun, {:suspend, acc}, r), do: {:suspended, acc, fn a -> unfold_reduce(s, fun, a, r) end}
 
   defp unfold_reduce(s, fun, {:cont, acc}, r) do
     case fun.(s) do
