@@ -240,6 +240,47 @@ defmodule Map do
 end
 
 defmodule Keyword do
+  # validate/2 walks the keyword list against the allowed keys exactly as Elixir 1.14 does, so
+  # the order of the result (defaults first, then the given pairs reversed) matches.
+  def validate(keyword, values) when is_list(keyword) and is_list(values), do: validate(keyword, values, [], [], [])
+
+  def validate!(keyword, values) do
+    case validate(keyword, values) do
+      {:ok, result} ->
+        result
+
+      {:error, bad_keys} ->
+        allowed = Enum.map(values, fn {key, _} -> key; key -> key end)
+        raise ArgumentError, "unknown keys #{inspect(bad_keys)} in #{inspect(keyword)}, the allowed keys are: #{inspect(allowed)}"
+    end
+  end
+
+  defp validate([{key, _} = pair | keyword], values1, values2, acc, bad_keys) when is_atom(key) do
+    case validate_find(key, values1, values2) do
+      {values1, values2} ->
+        validate(keyword, values1, values2, [pair | acc], bad_keys)
+
+      :error ->
+        case validate_find(key, values2, values1) do
+          {values2, values1} -> validate(keyword, values1, values2, [pair | acc], bad_keys)
+          :error -> validate(keyword, values1, values2, acc, [key | bad_keys])
+        end
+    end
+  end
+
+  defp validate([], values1, values2, acc, []), do: {:ok, validate_defaults(values1, validate_defaults(values2, acc))}
+  defp validate([], _values1, _values2, _acc, bad_keys), do: {:error, bad_keys}
+  defp validate([pair | _], _values1, _values2, _acc, []), do: raise(ArgumentError, "expected a keyword list as first argument, got invalid entry: #{inspect(pair)}")
+
+  defp validate_find(key, [key | rest], acc), do: {rest, acc}
+  defp validate_find(key, [{key, _} | rest], acc), do: {rest, acc}
+  defp validate_find(key, [head | tail], acc), do: validate_find(key, tail, [head | acc])
+  defp validate_find(_key, [], _acc), do: :error
+
+  defp validate_defaults([key | rest], acc) when is_atom(key), do: validate_defaults(rest, acc)
+  defp validate_defaults([{key, _} = pair | rest], acc) when is_atom(key), do: validate_defaults(rest, [pair | acc])
+  defp validate_defaults([], acc), do: acc
+
   def update(list, key, default, fun) do
     case Keyword.fetch(list, key) do
       {:ok, v} -> Keyword.put(list, key, fun.(v))
@@ -411,4 +452,67 @@ end
 
 defmodule Function do
   def identity(value), do: value
+end
+
+defmodule Range do
+  def size(%{__struct__: Range, first: first, last: last, step: step}) when step > 0 and first > last, do: 0
+  def size(%{__struct__: Range, first: first, last: last, step: step}) when step < 0 and first < last, do: 0
+  def size(%{__struct__: Range, first: first, last: last, step: step}), do: abs(div(last - first, step)) + 1
+
+  # Two stepped ranges share an element when x = first1 (mod step1) and x = first2 (mod step2)
+  # has a solution inside both bounds; the candidates repeat every lcm(step1, step2).
+  def disjoint?(%{__struct__: Range} = r1, %{__struct__: Range} = r2) do
+    if size(r1) == 0 or size(r2) == 0 do
+      true
+    else
+      {first1, last1, step1} = ascending(r1)
+      {first2, last2, step2} = ascending(r2)
+      low = Kernel.max(first1, first2)
+      high = Kernel.min(last1, last2)
+
+      cond do
+        low > high -> true
+        step1 == 1 and step2 == 1 -> false
+        true -> not shares_element?(first1, step1, first2, step2, low, high)
+      end
+    end
+  end
+
+  defp ascending(%{first: first, last: last, step: step}) when step > 0, do: {first, first + div(last - first, step) * step, step}
+
+  defp ascending(%{first: first, last: last, step: step}) do
+    real_last = first + div(last - first, step) * step
+    {real_last, first, -step}
+  end
+
+  defp shares_element?(first1, step1, first2, step2, low, high) do
+    start = if low <= first1, do: first1, else: first1 + div(low - first1 + step1 - 1, step1) * step1
+    limit = div(step2, Integer.gcd(step1, step2))
+    Enum.any?(0..(limit - 1), fn k ->
+      x = start + k * step1
+      x <= high and x >= first2 and rem(x - first2, step2) == 0
+    end)
+  end
+end
+
+defmodule String do
+  def chunk("", _mode), do: []
+
+  def chunk(string, mode) when is_binary(string) and mode in [:valid, :printable] do
+    test = if mode == :valid, do: &String.valid?/1, else: &printable_codepoint?/1
+
+    string
+    |> String.codepoints()
+    |> Enum.chunk_by(test)
+    |> Enum.map(&Enum.join/1)
+  end
+
+  # String.printable?/1's rule for one codepoint.
+  defp printable_codepoint?(cp) do
+    String.valid?(cp) and printable_char?(hd(String.to_charlist(cp)))
+  end
+
+  defp printable_char?(c) when c in 0x20..0x7E or c in 0xA0..0xD7FF or c in 0xE000..0xFFFD or c in 0x10000..0x10FFFF, do: true
+  defp printable_char?(c) when c in [?\n, ?\r, ?\t, ?\v, ?\b, ?\f, ?\e, ?\d, ?\a], do: true
+  defp printable_char?(_), do: false
 end

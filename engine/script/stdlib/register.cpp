@@ -23,6 +23,9 @@ void register_pure_stdlib(BuiltinTable& table) {
     stdlib::register_queue(table);
     stdlib::register_math(table);
     stdlib::register_rand(table);
+    stdlib::register_proplists(table);
+    stdlib::register_maps_funs(table);
+    stdlib::register_lists_funs(table);
 }
 
 }  // namespace tasklens::script

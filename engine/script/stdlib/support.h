@@ -106,5 +106,8 @@ void register_ets(BuiltinTable& table);
 void register_queue(BuiltinTable& table);
 void register_math(BuiltinTable& table);
 void register_rand(BuiltinTable& table);
+void register_proplists(BuiltinTable& table);
+void register_maps_funs(BuiltinTable& table);
+void register_lists_funs(BuiltinTable& table);
 
 }  // namespace tasklens::script::stdlib
