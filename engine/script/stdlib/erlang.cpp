@@ -5,6 +5,8 @@
 // sort by term order: Erlang's merge sort may order equal-comparing mixed numbers (1 and 1.0)
 // differently.
 #include <algorithm>
+#include <cmath>
+#include <cstdio>
 
 #include "engine/script/stdlib/support.h"
 
@@ -60,10 +62,83 @@ void iolist_append(std::string& out, const Term& data) {
     }
 }
 
+/// :erlang.float_to_binary/2's text: [decimals: N] (round half away from zero on the exact
+/// binary value, as OTP does: 2.5 -> "3", 1.005 -> "1.00"), [:compact] (trailing zeros dropped,
+/// one kept), [scientific: N] (C's %.Ne), [:short] (shortest round-trip, as Float.to_string).
+/// Without options: scientific with 20 digits.
+std::string float_text(double value, const Term& options, int position) {
+    std::vector<Term> opts;
+    if (!options.is_list() || !list_to_vector(options, opts))
+        raise_bif_argument_error(position, "not a list of valid options");
+    std::optional<int64_t> decimals, scientific;
+    bool compact = false, shortest = false;
+    for (const Term& o : opts) {
+        if (o.is_atom(Atom::intern("compact")))
+            compact = true;
+        else if (o.is_atom(Atom::intern("short")))
+            shortest = true;
+        else if (o.is_tuple(2) && o.element(0).is_atom(Atom::intern("decimals")) &&
+                 o.element(1).is_integer() && o.element(1).as_integer() >= 0 &&
+                 o.element(1).as_integer() <= 253)
+            decimals = o.element(1).as_integer(), scientific.reset();
+        else if (o.is_tuple(2) && o.element(0).is_atom(Atom::intern("scientific")) &&
+                 o.element(1).is_integer() && o.element(1).as_integer() >= 0 &&
+                 o.element(1).as_integer() <= 249)
+            scientific = o.element(1).as_integer(), decimals.reset();
+        else
+            raise_bif_argument_error(position, "not a list of valid options");
+    }
+    if (shortest) return format_float(value);
+    char buf[1200];
+    if (!decimals) {
+        std::snprintf(buf, sizeof buf, "%.*e", static_cast<int>(scientific.value_or(20)), value);
+        return buf;
+    }
+    // The exact decimal expansion (a double's binary fraction has at most 1074 digits), then
+    // rounding by hand so that ties round away from zero.
+    std::snprintf(buf, sizeof buf, "%.1080f", std::fabs(value));
+    const std::string exact = buf;
+    const size_t dot = exact.find('.');
+    const auto n = static_cast<size_t>(*decimals);
+    std::string digits = exact.substr(0, dot) + exact.substr(dot + 1, n);
+    if (exact[dot + 1 + n] >= '5') {
+        size_t i = digits.size();
+        while (i > 0 && digits[i - 1] == '9') digits[--i] = '0';
+        if (i == 0)
+            digits.insert(0, "1");
+        else
+            ++digits[i - 1];
+    }
+    const size_t int_len = digits.size() - n;
+    std::string out = (std::signbit(value) ? "-" : "") + digits.substr(0, int_len);
+    if (n > 0) out += "." + digits.substr(int_len);
+    if (compact && n > 0)
+        while (out.back() == '0' && out[out.size() - 2] != '.') out.pop_back();
+    return out;
+}
+
 void register_erlang_bifs(BuiltinTable& t) {
     auto def = [&](std::string_view name, int arity, SyncBuiltin fn) {
         t.add("erlang", name, arity, fn);
     };
+    def(
+        "float_to_binary", 1, +[](ProcessContext&, Args a) -> Term {
+            if (!a[0].is_float()) raise_bif_argument_error(1, "not a float");
+            return make_binary(float_text(a[0].as_float(), Term::empty_list(), 2));
+        });
+    def(
+        "float_to_binary", 2, +[](ProcessContext&, Args a) -> Term {
+            if (!a[0].is_float()) raise_bif_argument_error(1, "not a float");
+            return make_binary(float_text(a[0].as_float(), a[1], 2));
+        });
+    def(
+        "float_to_list", 2, +[](ProcessContext&, Args a) -> Term {
+            if (!a[0].is_float()) raise_bif_argument_error(1, "not a float");
+            std::vector<Term> chars;
+            for (unsigned char c : float_text(a[0].as_float(), a[1], 2))
+                chars.push_back(Term::integer(c));
+            return make_list(chars);
+        });
     def(
         "element", 2, +[](ProcessContext&, Args a) -> Term {
             const Term& tuple = tuple_arg(a[1], 2);
