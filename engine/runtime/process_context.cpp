@@ -472,6 +472,14 @@ std::optional<int64_t> ProcessContext::cancel_timer(Ref timer) {
     return (remaining_us + 999) / 1000;
 }
 
+std::optional<int64_t> ProcessContext::read_timer(Ref timer) const {
+    const Runtime::Impl& rt = process_.rt;
+    auto it = rt.send_after_timers.find(timer.id);
+    if (it == rt.send_after_timers.end()) return std::nullopt;
+    int64_t remaining_us = std::max<int64_t>(0, it->second.due_us - rt.now_us());
+    return (remaining_us + 999) / 1000;
+}
+
 // --- output and events ---------------------------------------------------------------------
 
 void ProcessContext::write_console(std::string_view text, bool to_stderr) {

@@ -424,6 +424,7 @@ void Runtime::Impl::finish_exit(Process* p, Term reason) {
     p->wait_event_open = false;
     p->state = trace::ProcessState::Exiting;
     release_name(p);
+    for (const Runtime::ExitObserver& observer : exit_observers) observer(p->pid, reason);
 
     for (const LinkEntry& link : p->links.release()) {
         Process* peer = lookup(link.peer);
@@ -923,6 +924,10 @@ void Runtime::disconnect_node(uint32_t node) {
 size_t Runtime::next_extension_id() {
     static std::atomic<size_t> next{0};
     return next.fetch_add(1);
+}
+
+void Runtime::add_exit_observer(ExitObserver observer) {
+    impl_->exit_observers.push_back(std::move(observer));
 }
 
 std::shared_ptr<void>& Runtime::extension_slot(size_t id) {

@@ -266,6 +266,8 @@ public:
     Ref send_after(Term dest, Term message, int64_t ms);
     /// Process.cancel_timer/1: remaining ms, or nullopt if it already fired / never existed.
     std::optional<int64_t> cancel_timer(Ref timer);
+    /// erlang:read_timer/1: remaining ms (rounded up), or nullopt if fired / cancelled / unknown.
+    std::optional<int64_t> read_timer(Ref timer) const;
 
     // --- output and events ---------------------------------------------------------------
     void write_console(std::string_view text, bool to_stderr = false);
@@ -320,6 +322,12 @@ public:
     void exit(Pid target, Term reason);
 
     CodeRegistry& code() noexcept;
+
+    /// Called when any process exits, before its links and monitors fire (the BEAM releases a
+    /// dying process's ETS tables at that point, so an heir's ETS-TRANSFER precedes the DOWN).
+    /// The observer may send messages; it must not run process code. Lives as long as the runtime.
+    using ExitObserver = std::function<void(Pid pid, const Term& reason)>;
+    void add_exit_observer(ExitObserver observer);
 
     // --- virtual nodes -------------------------------------------------------------------
     uint32_t local_node() const noexcept;  ///< the node of the runtime's first processes (0)

@@ -198,6 +198,7 @@ struct Runtime::Impl {
 
     CodeRegistry code;
     std::unordered_map<size_t, std::shared_ptr<void>> extensions;
+    std::vector<Runtime::ExitObserver> exit_observers;
 };
 
 /// Kernel.inspect/1 of a term for event texts (messages, reasons), cut at `limit` characters

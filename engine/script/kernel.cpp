@@ -147,7 +147,8 @@ Term k_elem(ProcessContext&, Args a) {
     if (!a[1].is_integer()) raise_bif_argument_error(1, "not an integer");
     if (!a[0].is_tuple()) raise_bif_argument_error(2, "not a tuple");
     int64_t i = a[1].as_integer();
-    if (i < 0 || static_cast<size_t>(i) >= a[0].tuple_size()) raise_bif_argument_error(1, "out of range");
+    if (i < 0 || static_cast<size_t>(i) >= a[0].tuple_size())
+        raise_bif_argument_error(1, "out of range");
     return a[0].element(static_cast<size_t>(i));
 }
 Term e_element(ProcessContext&, Args a) {
@@ -158,7 +159,8 @@ Term e_element(ProcessContext&, Args a) {
 }
 Term put_elem_impl(const Term& t, int64_t i, const Term& v) {
     if (!t.is_tuple()) raise_bif_argument_error(2, "not a tuple");
-    if (i < 0 || static_cast<size_t>(i) >= t.tuple_size()) raise_bif_argument_error(1, "out of range");
+    if (i < 0 || static_cast<size_t>(i) >= t.tuple_size())
+        raise_bif_argument_error(1, "out of range");
     std::vector<Term> items(t.tuple_items().begin(), t.tuple_items().end());
     items[static_cast<size_t>(i)] = v;
     return Term::tuple(items);
@@ -856,7 +858,12 @@ Term string_message(const std::string& text) {
 }
 Co<Term> log_with_level(ProcessContext& c, const char* level, Term message) {
     std::string text;
-    if (message.is_fun()) message = co_await call_fun(c, message, {});
+    // A lazy message is not evaluated below the configured level, as in Elixir.
+    if (logger_level(level) < c.runtime().extension<LoggerState>().level) co_return ok_atom();
+    if (message.is_fun()) {
+        message = co_await call_fun(c, message, {});
+        if (message.is_tuple(2)) message = message.element(0);  // {message, metadata}
+    }
     text = message.is_binary() ? std::string(message.binary_view()) : to_string(message);
     Term msg = string_message(text);
     co_await log_event(c, level, std::move(msg), Term::empty_map(), text);
@@ -1337,6 +1344,31 @@ void register_vm_builtins(BuiltinTable& t) {
         t.add_async(L, "error", arity, l_error);
     }
     t.add_async(L, "log", 2, l_log);
+    // Logger.metadata/0,1: the process's metadata, kept in its dictionary like Elixir's.
+    t.add(
+        L, "metadata", 0, +[](ProcessContext& c, Args) -> Term {
+            Term md = c.dict_get(Term::atom("$logger_metadata$"));
+            return md.is_list() ? md : Term::empty_list();
+        });
+    t.add(
+        L, "metadata", 1, +[](ProcessContext& c, Args a) -> Term {
+            Term md = c.dict_get(Term::atom("$logger_metadata$"));
+            std::vector<Term> current, updates;
+            if (md.is_list()) list_to_vector(md, current);
+            if (!list_to_vector(a[0], updates)) badarg();
+            for (const Term& u : updates) {
+                if (!u.is_tuple(2)) badarg();
+                std::erase_if(current, [&](const Term& e) {
+                    return exact_equal(e.element(0), u.element(0));
+                });
+                if (!u.element(1).is_nil()) current.push_back(u);
+            }
+            c.dict_put(Term::atom("$logger_metadata$"), Term::list(current));
+            return ok_atom();
+        });
+    t.add(
+        // Log lines are written synchronously, so there is never anything left to flush.
+        L, "flush", 0, +[](ProcessContext&, Args) -> Term { return ok_atom(); });
     t.add_async(L, "log", 3, l_log);
     t.add("logger", "add_primary_filter", 2, l_add_primary_filter);
     t.add("logger", "remove_primary_filter", 1, l_remove_primary_filter);

@@ -227,7 +227,7 @@ defmodule Enum do
 
   def take(enum, n) when n < 0 do
     list = to_list(enum)
-    drop(list, max(length(list) + n, 0))
+    drop(list, Kernel.max(length(list) + n, 0))
   end
 
   defp take_list([h | t], n) when n > 0, do: [h | take_list(t, n - 1)]
@@ -237,7 +237,7 @@ defmodule Enum do
 
   def drop(enum, n) when n < 0 do
     list = to_list(enum)
-    take_list(list, max(length(list) + n, 0))
+    take_list(list, Kernel.max(length(list) + n, 0))
   end
 
   defp drop_list([_ | t], n) when n > 0, do: drop_list(t, n - 1)
@@ -263,7 +263,7 @@ defmodule Enum do
 
   def split(enum, n) do
     list = to_list(enum)
-    split(list, max(length(list) + n, 0))
+    split(list, Kernel.max(length(list) + n, 0))
   end
 
   def split_while(enum, fun) do
@@ -301,6 +301,39 @@ defmodule Enum do
         [chunk ++ take_list(to_list(leftover), count - len)]
     end
   end
+
+  def chunk_while(enum, acc, chunk_fun, after_fun), do: to_list(Stream.chunk_while(enum, acc, chunk_fun, after_fun))
+  def take_every(enum, nth) when is_integer(nth) and nth >= 0, do: to_list(Stream.take_every(enum, nth))
+  def map_every(enum, nth, fun) when is_integer(nth) and nth >= 0, do: to_list(Stream.map_every(enum, nth, fun))
+  def dedup_by(enum, fun), do: to_list(Stream.dedup_by(enum, fun))
+  def map_intersperse(enum, separator, mapper), do: intersperse(map(enum, mapper), separator)
+
+  def flat_map_reduce(enum, acc, fun) do
+    {lists, acc} =
+      reduce_while(enum, {[], acc}, fn x, {lists, acc} ->
+        case fun.(x, acc) do
+          {:halt, acc} -> {:halt, {lists, acc}}
+          {list, acc} -> {:cont, {[to_list(list) | lists], acc}}
+        end
+      end)
+
+    {concat(:lists.reverse(lists)), acc}
+  end
+
+  def min_max_by(enum, fun), do: {min_by(enum, fun), max_by(enum, fun)}
+
+  def count_until(enum, limit) when is_integer(limit) and limit > 0 do
+    reduce_while(enum, 0, fn _, n -> if n + 1 >= limit, do: {:halt, n + 1}, else: {:cont, n + 1} end)
+  end
+
+  def count_until(enum, fun, limit) when is_integer(limit) and limit > 0 do
+    reduce_while(enum, 0, fn x, n ->
+      n = if fun.(x), do: n + 1, else: n
+      if n >= limit, do: {:halt, n}, else: {:cont, n}
+    end)
+  end
+
+  def zip_reduce(left, right, acc, fun), do: reduce(zip(left, right), acc, fn {x, y}, acc -> fun.(x, y, acc) end)
 
   def chunk_by(enum, fun) do
     list = to_list(enum)
@@ -556,10 +589,81 @@ defmodule Enum do
   def into(enum, collectable), do: Tasklens.VM.into(to_list(enum), collectable)
   def into(enum, collectable, transform), do: Tasklens.VM.into(map(enum, transform), collectable)
 
+  # random/shuffle/take_random draw from :rand exactly as Elixir 1.14 does, so a seeded run
+  # (:rand.seed(:exsss, ...)) picks the same elements as on the BEAM.
   def random(enum) do
     list = to_list(enum)
-    if list == [], do: raise(Enum.EmptyError), else: hd(list)
+    case length(list) do
+      0 -> raise Enum.EmptyError
+      n -> :lists.nth(random_integer(0, n - 1) + 1, list)
+    end
   end
+
+  def shuffle(enum) do
+    randomized = reduce(enum, [], fn x, acc -> [{:rand.uniform(), x} | acc] end)
+    shuffle_unwrap(:lists.keysort(1, randomized), [])
+  end
+
+  defp shuffle_unwrap([{_, h} | rest], t), do: shuffle_unwrap(rest, [h | t])
+  defp shuffle_unwrap([], t), do: t
+
+  def take_random(_enum, 0), do: []
+  def take_random([], _), do: []
+  def take_random([h | t], 1), do: take_random_list_one(t, h, 1)
+
+  def take_random(enum, 1) do
+    result =
+      reduce(enum, [], fn
+        x, [current | index] ->
+          if :rand.uniform(index + 1) == 1, do: [x | index + 1], else: [current | index + 1]
+
+        x, [] ->
+          [x | 1]
+      end)
+
+    case result do
+      [] -> []
+      [current | _index] -> [current]
+    end
+  end
+
+  def take_random(enum, count) when is_integer(count) and count >= 0 do
+    reducer = fn elem, {idx, sample} ->
+      jdx = random_integer(0, idx)
+
+      cond do
+        idx < count ->
+          value = Map.get(sample, jdx)
+          {idx + 1, Map.put(Map.put(sample, idx, value), jdx, elem)}
+
+        jdx < count ->
+          {idx + 1, Map.put(sample, jdx, elem)}
+
+        true ->
+          {idx + 1, sample}
+      end
+    end
+
+    {size, sample} = reduce(enum, {0, %{}}, reducer)
+    take_random_collect(sample, Kernel.min(count, size), [])
+  end
+
+  defp take_random_collect(_sample, 0, acc), do: acc
+  defp take_random_collect(sample, position, acc), do: take_random_collect(sample, position - 1, [Map.get(sample, position - 1) | acc])
+
+  defp take_random_list_one([h | t], current, index) do
+    if :rand.uniform(index + 1) == 1 do
+      take_random_list_one(t, h, index + 1)
+    else
+      take_random_list_one(t, current, index + 1)
+    end
+  end
+
+  defp take_random_list_one([], current, _), do: [current]
+
+  defp random_integer(limit, limit), do: limit
+  defp random_integer(lower, upper) when upper < lower, do: random_integer(upper, lower)
+  defp random_integer(lower, upper), do: lower + :rand.uniform(upper - lower + 1) - 1
 
   def slice(enum, %{__struct__: Range, first: first, last: last}) do
     list = to_list(enum)
@@ -685,22 +789,27 @@ defmodule Stream do
   end
 
   defp cycle_reduce(_list, _all, {:halt, acc}, _r), do: {:halted, acc}
+  defp cycle_reduce(list, all, {:suspend, acc}, r), do: {:suspended, acc, fn a -> cycle_reduce(list, all, a, r) end}
   defp cycle_reduce([], all, acc, r), do: cycle_reduce(all, all, acc, r)
   defp cycle_reduce([h | t], all, {:cont, acc}, r), do: cycle_reduce(t, all, r.(h, acc), r)
 
   def iterate(start, next), do: fn acc, r -> iterate_reduce(start, next, acc, r) end
 
   defp iterate_reduce(_x, _next, {:halt, acc}, _r), do: {:halted, acc}
+  defp iterate_reduce(x, next, {:suspend, acc}, r), do: {:suspended, acc, fn a -> iterate_reduce(x, next, a, r) end}
   defp iterate_reduce(x, next, {:cont, acc}, r), do: iterate_reduce_next(x, next, r.(x, acc), r)
   defp iterate_reduce_next(_x, _next, {:halt, acc}, _r), do: {:halted, acc}
+  defp iterate_reduce_next(x, next, {:suspend, acc}, r), do: {:suspended, acc, fn a -> iterate_reduce_next(x, next, a, r) end}
   defp iterate_reduce_next(x, next, acc, r), do: iterate_reduce(next.(x), next, acc, r)
 
   def repeatedly(fun), do: fn acc, r -> repeatedly_reduce(fun, acc, r) end
   defp repeatedly_reduce(_fun, {:halt, acc}, _r), do: {:halted, acc}
+  defp repeatedly_reduce(fun, {:suspend, acc}, r), do: {:suspended, acc, fn a -> repeatedly_reduce(fun, a, r) end}
   defp repeatedly_reduce(fun, {:cont, acc}, r), do: repeatedly_reduce(fun, r.(fun.(), acc), r)
 
   def unfold(acc0, fun), do: fn acc, r -> unfold_reduce(acc0, fun, acc, r) end
   defp unfold_reduce(_s, _fun, {:halt, acc}, _r), do: {:halted, acc}
+  defp unfold_reduce(s, fun, {:suspend, acc}, r), do: {:suspended, acc, fn a -> unfold_reduce(s, fun, a, r) end}
 
   defp unfold_reduce(s, fun, {:cont, acc}, r) do
     case fun.(s) do
@@ -713,4 +822,309 @@ defmodule Stream do
   def timer(ms), do: repeatedly(fn -> Process.sleep(ms); 0 end) |> take(1)
 
   def into(enum, _collectable), do: enum
+
+  def take_every(_enum, 0), do: fn {_, acc}, _r -> {:done, acc} end
+
+  def take_every(enum, nth) when is_integer(nth) and nth > 0 do
+    fn acc, r ->
+      stage(enum, acc, 0, fn x, {a, i} ->
+        if rem(i, nth) == 0 do
+          {tag, a} = r.(x, a)
+          {tag, {a, i + 1}}
+        else
+          {:cont, {a, i + 1}}
+        end
+      end)
+    end
+  end
+
+  def drop_while(enum, fun) do
+    fn acc, r ->
+      stage(enum, acc, true, fn x, {a, dropping} ->
+        if dropping and fun.(x) do
+          {:cont, {a, true}}
+        else
+          {tag, a} = r.(x, a)
+          {tag, {a, false}}
+        end
+      end)
+    end
+  end
+
+  def dedup(enum), do: dedup_by(enum, fn x -> x end)
+
+  def dedup_by(enum, fun) do
+    fn acc, r ->
+      stage(enum, acc, :none, fn x, {a, last} ->
+        key = fun.(x)
+
+        case last do
+          {:last, ^key} ->
+            {:cont, {a, last}}
+
+          _ ->
+            {tag, a} = r.(x, a)
+            {tag, {a, {:last, key}}}
+        end
+      end)
+    end
+  end
+
+  def scan(enum, fun) do
+    fn acc, r ->
+      stage(enum, acc, :first, fn x, {a, state} ->
+        value = if state == :first, do: x, else: fun.(x, elem(state, 1))
+        {tag, a} = r.(value, a)
+        {tag, {a, {:acc, value}}}
+      end)
+    end
+  end
+
+  def scan(enum, initial, fun) do
+    fn acc, r ->
+      stage(enum, acc, initial, fn x, {a, state} ->
+        value = fun.(x, state)
+        {tag, a} = r.(value, a)
+        {tag, {a, value}}
+      end)
+    end
+  end
+
+  def map_every(enum, 0, _fun), do: enum
+
+  def map_every(enum, nth, fun) when is_integer(nth) and nth > 0 do
+    fn acc, r ->
+      stage(enum, acc, 0, fn x, {a, i} ->
+        value = if rem(i, nth) == 0, do: fun.(x), else: x
+        {tag, a} = r.(value, a)
+        {tag, {a, i + 1}}
+      end)
+    end
+  end
+
+  def intersperse(enum, separator) do
+    fn acc, r ->
+      stage(enum, acc, true, fn x, {a, first} ->
+        items = if first, do: [x], else: [separator, x]
+        {tag, a} = emit_all(items, a, r)
+        {tag, {a, false}}
+      end)
+    end
+  end
+
+  def chunk_every(enum, count), do: chunk_every(enum, count, count, [])
+  def chunk_every(enum, count, step), do: chunk_every(enum, count, step, [])
+
+  def chunk_every(enum, count, step, leftover) when is_integer(count) and count > 0 and is_integer(step) and step > 0 do
+    limit = Kernel.max(count, step)
+
+    chunk_fun = fn entry, {buffer, n} ->
+      buffer = [entry | buffer]
+      n = n + 1
+
+      state =
+        if n >= limit do
+          remaining = n - step
+          {Enum.take(buffer, remaining), remaining}
+        else
+          {buffer, n}
+        end
+
+      if n == count, do: {:cont, :lists.reverse(buffer), state}, else: {:cont, state}
+    end
+
+    after_fun = fn {buffer, n} ->
+      if leftover == :discard or n == 0 or n >= count do
+        {:cont, []}
+      else
+        {:cont, :lists.reverse(buffer, Enum.take(leftover, count - n)), []}
+      end
+    end
+
+    chunk_while(enum, {[], 0}, chunk_fun, after_fun)
+  end
+
+  def chunk_by(enum, fun) do
+    chunk_while(enum, :none, fn
+      x, :none -> {:cont, {fun.(x), [x]}}
+      x, {key, buffer} ->
+        new_key = fun.(x)
+        if new_key == key, do: {:cont, {key, [x | buffer]}}, else: {:cont, :lists.reverse(buffer), {new_key, [x]}}
+    end, fn
+      :none -> {:cont, :none}
+      {_key, buffer} -> {:cont, :lists.reverse(buffer), :none}
+    end)
+  end
+
+  def chunk_while(enum, acc0, chunk_fun, after_fun) do
+    fn acc, r ->
+      stage_finish(enum, acc, acc0, fn x, {a, state} ->
+        case chunk_fun.(x, state) do
+          {:cont, chunk, state} ->
+            {tag, a} = r.(chunk, a)
+            {tag, {a, state}}
+
+          {:cont, state} ->
+            {:cont, {a, state}}
+
+          {:halt, state} ->
+            {:halt, {a, state}}
+        end
+      end, fn state ->
+        case after_fun.(state) do
+          {:cont, chunk, _} -> [chunk]
+          {:cont, _} -> []
+        end
+      end, fn _ -> :ok end, r)
+    end
+  end
+
+  def transform(enum, acc0, reducer), do: transform(enum, fn -> acc0 end, reducer, fn _ -> {[], nil} end, fn _ -> :ok end, false)
+  def transform(enum, start_fun, reducer, after_fun), do: transform(enum, start_fun, reducer, fn acc -> {[], acc} end, after_fun, true)
+  def transform(enum, start_fun, reducer, last_fun, after_fun), do: transform(enum, start_fun, reducer, last_fun, after_fun, true)
+
+  defp transform(enum, start_fun, reducer, last_fun, after_fun, _with_after) do
+    fn acc, r ->
+      stage_finish(enum, acc, {:acc, start_fun.()}, fn
+        x, {a, {:acc, state}} ->
+          case reducer.(x, state) do
+            {:halt, state} ->
+              {:halt, {a, {:halted, state}}}
+
+            {items, state} ->
+              {tag, a} = emit_enum(items, a, r)
+              {tag, {a, {:acc, state}}}
+          end
+      end, fn
+        {:acc, state} ->
+          {items, state} = last_fun.(state)
+          {Enum.to_list(items), state}
+
+        {:halted, state} ->
+          {[], state}
+      end, fn
+        {:acc, state} -> after_fun.(state)
+        {:halted, state} -> after_fun.(state)
+        state -> after_fun.(state)
+      end, r)
+    end
+  end
+
+  def resource(start_fun, next_fun, after_fun) do
+    fn acc, r -> resource_loop(start_fun.(), next_fun, after_fun, acc, r) end
+  end
+
+  defp resource_loop(res, _next_fun, after_fun, {:halt, acc}, _r) do
+    after_fun.(res)
+    {:halted, acc}
+  end
+
+  defp resource_loop(res, next_fun, after_fun, {:suspend, acc}, r) do
+    {:suspended, acc, fn a -> resource_loop(res, next_fun, after_fun, a, r) end}
+  end
+
+  defp resource_loop(res, next_fun, after_fun, {:cont, acc}, r) do
+    case next_fun.(res) do
+      {:halt, res} ->
+        after_fun.(res)
+        {:done, acc}
+
+      {items, res} ->
+        case emit_enum(items, acc, r) do
+          {:halt, acc} ->
+            after_fun.(res)
+            {:halted, acc}
+
+          {tag, acc} ->
+            resource_loop(res, next_fun, after_fun, {tag, acc}, r)
+        end
+    end
+  end
+
+  def zip(a, b), do: zip([a, b])
+
+  def zip(enums) do
+    fn acc, r -> zip_loop(Enum.map(enums, fn e -> {:start, e} end), acc, r) end
+  end
+
+  defp zip_loop(_iters, {:halt, acc}, _r), do: {:halted, acc}
+  defp zip_loop(iters, {:suspend, acc}, r), do: {:suspended, acc, fn a -> zip_loop(iters, a, r) end}
+
+  defp zip_loop(iters, {:cont, acc}, r) do
+    case zip_pull(iters, [], []) do
+      :done -> {:done, acc}
+      {items, rest} -> zip_loop(rest, r.(List.to_tuple(items), acc), r)
+    end
+  end
+
+  defp zip_pull([], items, rest), do: {:lists.reverse(items), :lists.reverse(rest)}
+
+  defp zip_pull([iter | iters], items, rest) do
+    next =
+      case iter do
+        {:start, e} -> Tasklens.VM.iter_start(e)
+        {:next, cont} -> Tasklens.VM.iter_next(cont)
+      end
+
+    case next do
+      :done -> :done
+      {x, cont} -> zip_pull(iters, [x | items], [{:next, cont} | rest])
+    end
+  end
+
+  def zip_with(a, b, fun), do: map(zip(a, b), fn {x, y} -> fun.(x, y) end)
+  def zip_with(enums, fun), do: map(zip(enums), fn t -> fun.(Tuple.to_list(t)) end)
+
+  def filter_map(enum, filter, mapper), do: map(filter(enum, filter), mapper)
+
+  # Emits several elements from one step; stops at the first non-:cont answer.
+  defp emit_all([], a, _r), do: {:cont, a}
+  defp emit_all([x], a, r), do: r.(x, a)
+
+  defp emit_all([x | rest], a, r) do
+    case r.(x, a) do
+      {:cont, a} -> emit_all(rest, a, r)
+      other -> other
+    end
+  end
+
+  defp emit_enum(items, a, r) when is_list(items), do: emit_all(items, a, r)
+
+  defp emit_enum(items, a, r) do
+    case Enumerable.reduce(items, {:cont, a}, r) do
+      {:halted, a} -> {:halt, a}
+      {_, a} -> {:cont, a}
+    end
+  end
+
+  # Like stage/4, with `finish_items.(state)` emitted after the source is exhausted and
+  # `after_fun.(state)` run once the stream ends (exhausted or halted).
+  defp stage_finish(enum, {tag, acc}, state, reducer, finish_items, after_fun, r) do
+    finish_unwrap(Enumerable.reduce(enum, {tag, {acc, state}}, reducer), finish_items, after_fun, r)
+  end
+
+  defp finish_unwrap({:done, {acc, state}}, finish_items, after_fun, r) do
+    {items, state} =
+      case finish_items.(state) do
+        {items, state} when is_list(items) -> {items, state}
+        items -> {items, state}
+      end
+
+    result = emit_all(items, acc, r)
+    after_fun.(state)
+
+    case result do
+      {:halt, acc} -> {:halted, acc}
+      {_, acc} -> {:done, acc}
+    end
+  end
+
+  defp finish_unwrap({:halted, {acc, state}}, _finish_items, after_fun, _r) do
+    after_fun.(state)
+    {:halted, acc}
+  end
+
+  defp finish_unwrap({:suspended, {acc, state}, cont}, finish_items, after_fun, r) do
+    {:suspended, acc, fn {tag, a} -> finish_unwrap(cont.({tag, {a, state}}), finish_items, after_fun, r) end}
+  end
 end

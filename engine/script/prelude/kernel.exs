@@ -108,22 +108,80 @@ defmodule Kernel do
 
   def put_in(data, keys, value), do: update_in(data, keys, fn _ -> value end)
 
-  def update_in(data, [key], fun) when is_map(data), do: Map.put(data, key, fun.(Map.get(data, key)))
-  def update_in(data, [key], fun) when is_list(data), do: List.keystore(data, key, 0, {key, fun.(Access.get(data, key))})
-  def update_in(data, [key | rest], fun) when is_map(data), do: Map.put(data, key, update_in(Map.get(data, key), rest, fun))
+  # Paths with Access functions (Access.all/at/filter/key/elem or a user's fn/3) go through
+  # get_and_update as Elixir's Kernel does; plain key paths keep the direct map/keyword updates.
+  def update_in(data, keys, fun) do
+    if Enum.any?(keys, &is_function/1) do
+      elem(get_and_update_in(data, keys, fn x -> {nil, fun.(x)} end), 1)
+    else
+      update_in_keys(data, keys, fun)
+    end
+  end
 
-  def update_in(data, [key | rest], fun) when is_list(data) do
-    List.keystore(data, key, 0, {key, update_in(Access.get(data, key), rest, fun)})
+  defp update_in_keys(data, [key], fun) when is_map(data), do: Map.put(data, key, fun.(Map.get(data, key)))
+  defp update_in_keys(data, [key], fun) when is_list(data), do: List.keystore(data, key, 0, {key, fun.(Access.get(data, key))})
+  defp update_in_keys(data, [key | rest], fun) when is_map(data), do: Map.put(data, key, update_in_keys(Map.get(data, key), rest, fun))
+
+  defp update_in_keys(data, [key | rest], fun) when is_list(data) do
+    List.keystore(data, key, 0, {key, update_in_keys(Access.get(data, key), rest, fun)})
   end
 
   def pop_in(data, keys) do
-    path = Enum.map(keys, fn k -> {:key, k} end)
-    Tasklens.VM.__pop_in_path__(data, path)
+    if Enum.any?(keys, &is_function/1) do
+      pop_in_access(data, keys)
+    else
+      path = Enum.map(keys, fn k -> {:key, k} end)
+      Tasklens.VM.__pop_in_path__(data, path)
+    end
   end
 
-  def get_and_update_in(data, keys, fun) do
-    {get, new} = fun.(get_in(data, keys))
-    {get, put_in(data, keys, new)}
+  defp pop_in_access(nil, [_ | _]), do: {nil, nil}
+  defp pop_in_access(data, [fun]) when is_function(fun, 3), do: fun.(:get_and_update, data, fn _ -> :pop end)
+  defp pop_in_access(data, [key]), do: Access.pop(data, key)
+  defp pop_in_access(data, [fun | rest]) when is_function(fun, 3), do: fun.(:get_and_update, data, fn x -> pop_in_data(x, rest) end)
+  defp pop_in_access(data, [key | rest]), do: access_get_and_update(data, key, fn x -> pop_in_data(x, rest) end)
+
+  defp pop_in_data(nil, [_ | _]), do: :pop
+  defp pop_in_data(data, keys), do: pop_in_access(data, keys)
+
+  def get_and_update_in(data, [key], fun) when is_function(key, 3), do: key.(:get_and_update, data, fun)
+  def get_and_update_in(data, [key | rest], fun) when is_function(key, 3), do: key.(:get_and_update, data, fn x -> get_and_update_in(x, rest, fun) end)
+  def get_and_update_in(data, [key], fun), do: access_get_and_update(data, key, fun)
+  def get_and_update_in(data, [key | rest], fun), do: access_get_and_update(data, key, fn x -> get_and_update_in(x, rest, fun) end)
+
+  # Access.get_and_update/3 for maps, keyword lists and nil.
+  defp access_get_and_update(%{__struct__: _} = struct, key, fun) do
+    current = Map.fetch!(struct, key)
+
+    case fun.(current) do
+      {get, update} -> {get, Map.put(struct, key, update)}
+      :pop -> raise ArgumentError, "cannot pop a struct field"
+    end
+  end
+
+  defp access_get_and_update(map, key, fun) when is_map(map) do
+    current = Map.get(map, key)
+
+    case fun.(current) do
+      {get, update} -> {get, Map.put(map, key, update)}
+      :pop -> {current, Map.delete(map, key)}
+    end
+  end
+
+  defp access_get_and_update(list, key, fun) when is_list(list) do
+    current = Keyword.get(list, key)
+
+    case fun.(current) do
+      {get, update} -> {get, List.keystore(list, key, 0, {key, update})}
+      :pop -> {current, List.keydelete(list, key, 0)}
+    end
+  end
+
+  defp access_get_and_update(nil, key, fun) do
+    case fun.(nil) do
+      {get, update} -> {get, %{key => update}}
+      :pop -> {nil, nil}
+    end
   end
 
   def struct(module), do: Kernel.struct(module, [])
@@ -182,6 +240,47 @@ defmodule Map do
 end
 
 defmodule Keyword do
+  # validate/2 walks the keyword list against the allowed keys exactly as Elixir 1.14 does, so
+  # the order of the result (defaults first, then the given pairs reversed) matches.
+  def validate(keyword, values) when is_list(keyword) and is_list(values), do: validate(keyword, values, [], [], [])
+
+  def validate!(keyword, values) do
+    case validate(keyword, values) do
+      {:ok, result} ->
+        result
+
+      {:error, bad_keys} ->
+        allowed = Enum.map(values, fn {key, _} -> key; key -> key end)
+        raise ArgumentError, "unknown keys #{inspect(bad_keys)} in #{inspect(keyword)}, the allowed keys are: #{inspect(allowed)}"
+    end
+  end
+
+  defp validate([{key, _} = pair | keyword], values1, values2, acc, bad_keys) when is_atom(key) do
+    case validate_find(key, values1, values2) do
+      {values1, values2} ->
+        validate(keyword, values1, values2, [pair | acc], bad_keys)
+
+      :error ->
+        case validate_find(key, values2, values1) do
+          {values2, values1} -> validate(keyword, values1, values2, [pair | acc], bad_keys)
+          :error -> validate(keyword, values1, values2, acc, [key | bad_keys])
+        end
+    end
+  end
+
+  defp validate([], values1, values2, acc, []), do: {:ok, validate_defaults(values1, validate_defaults(values2, acc))}
+  defp validate([], _values1, _values2, _acc, bad_keys), do: {:error, bad_keys}
+  defp validate([pair | _], _values1, _values2, _acc, []), do: raise(ArgumentError, "expected a keyword list as first argument, got invalid entry: #{inspect(pair)}")
+
+  defp validate_find(key, [key | rest], acc), do: {rest, acc}
+  defp validate_find(key, [{key, _} | rest], acc), do: {rest, acc}
+  defp validate_find(key, [head | tail], acc), do: validate_find(key, tail, [head | acc])
+  defp validate_find(_key, [], _acc), do: :error
+
+  defp validate_defaults([key | rest], acc) when is_atom(key), do: validate_defaults(rest, acc)
+  defp validate_defaults([{key, _} = pair | rest], acc) when is_atom(key), do: validate_defaults(rest, [pair | acc])
+  defp validate_defaults([], acc), do: acc
+
   def update(list, key, default, fun) do
     case Keyword.fetch(list, key) do
       {:ok, v} -> Keyword.put(list, key, fun.(v))
@@ -229,4 +328,191 @@ end
 defmodule KeyError do
   defexception [:key, :term, :message]
   def message(e), do: Tasklens.VM.exception_message(e)
+end
+
+defmodule Access do
+  def key(key, default \\ nil) do
+    fn
+      :get, data, next ->
+        next.(Map.get(data, key, default))
+
+      :get_and_update, data, next ->
+        value = Map.get(data, key, default)
+
+        case next.(value) do
+          {get, update} -> {get, Map.put(data, key, update)}
+          :pop -> {value, Map.delete(data, key)}
+        end
+    end
+  end
+
+  def key!(key) do
+    fn
+      :get, %{} = data, next ->
+        next.(Map.fetch!(data, key))
+
+      :get_and_update, %{} = data, next ->
+        value = Map.fetch!(data, key)
+
+        case next.(value) do
+          {get, update} -> {get, Map.put(data, key, update)}
+          :pop -> {value, Map.delete(data, key)}
+        end
+
+      _op, data, _next ->
+        raise "Access.key!/1 expected a map/struct, got: #{inspect(data)}"
+    end
+  end
+
+  def elem(index) when is_integer(index) and index >= 0 do
+    pos = index + 1
+
+    fn
+      :get, data, next when is_tuple(data) ->
+        next.(:erlang.element(pos, data))
+
+      :get_and_update, data, next when is_tuple(data) ->
+        value = :erlang.element(pos, data)
+
+        case next.(value) do
+          {get, update} -> {get, :erlang.setelement(pos, data, update)}
+          :pop -> raise "cannot pop data from a tuple"
+        end
+
+      _op, data, _next ->
+        raise "Access.elem/1 expected a tuple, got: #{inspect(data)}"
+    end
+  end
+
+  def all(), do: &all_access/3
+
+  defp all_access(:get, data, next) when is_list(data), do: Enum.map(data, next)
+  defp all_access(:get_and_update, data, next) when is_list(data), do: all_update(data, next, [], [])
+  defp all_access(_op, data, _next), do: raise("Access.all/0 expected a list, got: #{inspect(data)}")
+
+  defp all_update([head | rest], next, gets, updates) do
+    case next.(head) do
+      {get, update} -> all_update(rest, next, [get | gets], [update | updates])
+      :pop -> all_update(rest, next, [head | gets], updates)
+    end
+  end
+
+  defp all_update([], _next, gets, updates), do: {:lists.reverse(gets), :lists.reverse(updates)}
+
+  def at(index) when is_integer(index), do: fn op, data, next -> at_access(op, data, index, next) end
+
+  defp at_access(:get, data, index, next) when is_list(data), do: next.(Enum.at(data, index))
+  defp at_access(:get_and_update, data, index, next) when is_list(data), do: at_update(data, index, next, [])
+  defp at_access(_op, data, _index, _next), do: raise("Access.at/1 expected a list, got: #{inspect(data)}")
+
+  defp at_update([head | rest], 0, next, updates) do
+    case next.(head) do
+      {get, update} -> {get, :lists.reverse([update | updates], rest)}
+      :pop -> {head, :lists.reverse(updates, rest)}
+    end
+  end
+
+  defp at_update([_ | _] = list, index, next, updates) when index < 0 do
+    n = length(list)
+    if n + index >= 0, do: at_update(list, n + index, next, updates), else: {nil, list}
+  end
+
+  defp at_update([head | rest], index, next, updates) when index > 0, do: at_update(rest, index - 1, next, [head | updates])
+  defp at_update([], _index, _next, updates), do: {nil, :lists.reverse(updates)}
+
+  def filter(func) when is_function(func), do: fn op, data, next -> filter_access(op, data, func, next) end
+
+  defp filter_access(:get, data, func, next) when is_list(data), do: data |> Enum.filter(func) |> Enum.map(next)
+  defp filter_access(:get_and_update, data, func, next) when is_list(data), do: filter_update(data, func, next, [], [])
+  defp filter_access(_op, data, _func, _next), do: raise("Access.filter/1 expected a list, got: #{inspect(data)}")
+
+  defp filter_update([head | rest], func, next, updates, gets) do
+    if func.(head) do
+      case next.(head) do
+        {get, update} -> filter_update(rest, func, next, [update | updates], [get | gets])
+        :pop -> filter_update(rest, func, next, updates, [head | gets])
+      end
+    else
+      filter_update(rest, func, next, [head | updates], gets)
+    end
+  end
+
+  defp filter_update([], _func, _next, updates, gets), do: {:lists.reverse(gets), :lists.reverse(updates)}
+
+  def pop(data, key) when is_map(data) do
+    case Map.fetch(data, key) do
+      {:ok, value} -> {value, Map.delete(data, key)}
+      :error -> {nil, data}
+    end
+  end
+
+  def pop(data, key) when is_list(data), do: {Keyword.get(data, key), Keyword.delete(data, key)}
+  def pop(nil, _key), do: {nil, nil}
+end
+
+defmodule Function do
+  def identity(value), do: value
+end
+
+defmodule Range do
+  def size(%{__struct__: Range, first: first, last: last, step: step}) when step > 0 and first > last, do: 0
+  def size(%{__struct__: Range, first: first, last: last, step: step}) when step < 0 and first < last, do: 0
+  def size(%{__struct__: Range, first: first, last: last, step: step}), do: abs(div(last - first, step)) + 1
+
+  # Two stepped ranges share an element when x = first1 (mod step1) and x = first2 (mod step2)
+  # has a solution inside both bounds; the candidates repeat every lcm(step1, step2).
+  def disjoint?(%{__struct__: Range} = r1, %{__struct__: Range} = r2) do
+    if size(r1) == 0 or size(r2) == 0 do
+      true
+    else
+      {first1, last1, step1} = ascending(r1)
+      {first2, last2, step2} = ascending(r2)
+      low = Kernel.max(first1, first2)
+      high = Kernel.min(last1, last2)
+
+      cond do
+        low > high -> true
+        step1 == 1 and step2 == 1 -> false
+        true -> not shares_element?(first1, step1, first2, step2, low, high)
+      end
+    end
+  end
+
+  defp ascending(%{first: first, last: last, step: step}) when step > 0, do: {first, first + div(last - first, step) * step, step}
+
+  defp ascending(%{first: first, last: last, step: step}) do
+    real_last = first + div(last - first, step) * step
+    {real_last, first, -step}
+  end
+
+  defp shares_element?(first1, step1, first2, step2, low, high) do
+    start = if low <= first1, do: first1, else: first1 + div(low - first1 + step1 - 1, step1) * step1
+    limit = div(step2, Integer.gcd(step1, step2))
+    Enum.any?(0..(limit - 1), fn k ->
+      x = start + k * step1
+      x <= high and x >= first2 and rem(x - first2, step2) == 0
+    end)
+  end
+end
+
+defmodule String do
+  def chunk("", _mode), do: []
+
+  def chunk(string, mode) when is_binary(string) and mode in [:valid, :printable] do
+    test = if mode == :valid, do: &String.valid?/1, else: &printable_codepoint?/1
+
+    string
+    |> String.codepoints()
+    |> Enum.chunk_by(test)
+    |> Enum.map(&Enum.join/1)
+  end
+
+  # String.printable?/1's rule for one codepoint.
+  defp printable_codepoint?(cp) do
+    String.valid?(cp) and printable_char?(hd(String.to_charlist(cp)))
+  end
+
+  defp printable_char?(c) when c in 0x20..0x7E or c in 0xA0..0xD7FF or c in 0xE000..0xFFFD or c in 0x10000..0x10FFFF, do: true
+  defp printable_char?(c) when c in [?\n, ?\r, ?\t, ?\v, ?\b, ?\f, ?\e, ?\d, ?\a], do: true
+  defp printable_char?(_), do: false
 end

@@ -5,6 +5,8 @@
 // sort by term order: Erlang's merge sort may order equal-comparing mixed numbers (1 and 1.0)
 // differently.
 #include <algorithm>
+#include <cmath>
+#include <cstdio>
 
 #include "engine/script/stdlib/support.h"
 
@@ -60,10 +62,83 @@ void iolist_append(std::string& out, const Term& data) {
     }
 }
 
+/// :erlang.float_to_binary/2's text: [decimals: N] (round half away from zero on the exact
+/// binary value, as OTP does: 2.5 -> "3", 1.005 -> "1.00"), [:compact] (trailing zeros dropped,
+/// one kept), [scientific: N] (C's %.Ne), [:short] (shortest round-trip, as Float.to_string).
+/// Without options: scientific with 20 digits.
+std::string float_text(double value, const Term& options, int position) {
+    std::vector<Term> opts;
+    if (!options.is_list() || !list_to_vector(options, opts))
+        raise_bif_argument_error(position, "not a list of valid options");
+    std::optional<int64_t> decimals, scientific;
+    bool compact = false, shortest = false;
+    for (const Term& o : opts) {
+        if (o.is_atom(Atom::intern("compact")))
+            compact = true;
+        else if (o.is_atom(Atom::intern("short")))
+            shortest = true;
+        else if (o.is_tuple(2) && o.element(0).is_atom(Atom::intern("decimals")) &&
+                 o.element(1).is_integer() && o.element(1).as_integer() >= 0 &&
+                 o.element(1).as_integer() <= 253)
+            decimals = o.element(1).as_integer(), scientific.reset();
+        else if (o.is_tuple(2) && o.element(0).is_atom(Atom::intern("scientific")) &&
+                 o.element(1).is_integer() && o.element(1).as_integer() >= 0 &&
+                 o.element(1).as_integer() <= 249)
+            scientific = o.element(1).as_integer(), decimals.reset();
+        else
+            raise_bif_argument_error(position, "not a list of valid options");
+    }
+    if (shortest) return format_float(value);
+    char buf[1200];
+    if (!decimals) {
+        std::snprintf(buf, sizeof buf, "%.*e", static_cast<int>(scientific.value_or(20)), value);
+        return buf;
+    }
+    // The exact decimal expansion (a double's binary fraction has at most 1074 digits), then
+    // rounding by hand so that ties round away from zero.
+    std::snprintf(buf, sizeof buf, "%.1080f", std::fabs(value));
+    const std::string exact = buf;
+    const size_t dot = exact.find('.');
+    const auto n = static_cast<size_t>(*decimals);
+    std::string digits = exact.substr(0, dot) + exact.substr(dot + 1, n);
+    if (exact[dot + 1 + n] >= '5') {
+        size_t i = digits.size();
+        while (i > 0 && digits[i - 1] == '9') digits[--i] = '0';
+        if (i == 0)
+            digits.insert(0, "1");
+        else
+            ++digits[i - 1];
+    }
+    const size_t int_len = digits.size() - n;
+    std::string out = (std::signbit(value) ? "-" : "") + digits.substr(0, int_len);
+    if (n > 0) out += "." + digits.substr(int_len);
+    if (compact && n > 0)
+        while (out.back() == '0' && out[out.size() - 2] != '.') out.pop_back();
+    return out;
+}
+
 void register_erlang_bifs(BuiltinTable& t) {
     auto def = [&](std::string_view name, int arity, SyncBuiltin fn) {
         t.add("erlang", name, arity, fn);
     };
+    def(
+        "float_to_binary", 1, +[](ProcessContext&, Args a) -> Term {
+            if (!a[0].is_float()) raise_bif_argument_error(1, "not a float");
+            return make_binary(float_text(a[0].as_float(), Term::empty_list(), 2));
+        });
+    def(
+        "float_to_binary", 2, +[](ProcessContext&, Args a) -> Term {
+            if (!a[0].is_float()) raise_bif_argument_error(1, "not a float");
+            return make_binary(float_text(a[0].as_float(), a[1], 2));
+        });
+    def(
+        "float_to_list", 2, +[](ProcessContext&, Args a) -> Term {
+            if (!a[0].is_float()) raise_bif_argument_error(1, "not a float");
+            std::vector<Term> chars;
+            for (unsigned char c : float_text(a[0].as_float(), a[1], 2))
+                chars.push_back(Term::integer(c));
+            return make_list(chars);
+        });
     def(
         "element", 2, +[](ProcessContext&, Args a) -> Term {
             const Term& tuple = tuple_arg(a[1], 2);
@@ -260,6 +335,145 @@ void register_erlang_bifs(BuiltinTable& t) {
     def(
         "min", 2,
         +[](ProcessContext&, Args a) -> Term { return compare(a[1], a[0]) < 0 ? a[1] : a[0]; });
+}
+
+/// 0-based tuple position of a :lists key function's N argument (1-based in Erlang).
+size_t key_position(const Term& n, int position) {
+    if (!n.is_integer() || n.as_integer() < 1) raise_bif_argument_error(position, "out of range");
+    return static_cast<size_t>(n.as_integer() - 1);
+}
+bool has_key(const Term& item, size_t pos, const Term& key) {
+    return item.is_tuple() && item.tuple_size() > pos && equal(item.element(pos), key);
+}
+/// Stable sort of tuples by their element at `pos` (lists:keysort is a stable merge sort).
+std::vector<Term> keysorted(std::vector<Term> items, size_t pos, const Clause& clause) {
+    for (const Term& item : items)
+        if (!item.is_tuple() || item.tuple_size() <= pos) clause.fail();
+    std::stable_sort(items.begin(), items.end(), [pos](const Term& x, const Term& y) {
+        return compare(x.element(pos), y.element(pos)) < 0;
+    });
+    return items;
+}
+
+// The :lists functions on tuple lists, merging and splitting that take no fun.
+void register_lists_keyed(BuiltinTable& t) {
+    auto def = [&](std::string_view name, int arity, SyncBuiltin fn) {
+        t.add("lists", name, arity, fn);
+    };
+    def(
+        "keysort", 2, +[](ProcessContext&, Args a) -> Term {
+            static constexpr Clause c{":lists", "keysort", 2};
+            return make_list(keysorted(need_list(a[1], c), key_position(a[0], 1), c));
+        });
+    def(
+        "ukeysort", 2, +[](ProcessContext&, Args a) -> Term {
+            static constexpr Clause c{":lists", "ukeysort", 2};
+            size_t pos = key_position(a[0], 1);
+            std::vector<Term> out;
+            for (Term& item : keysorted(need_list(a[1], c), pos, c))
+                if (out.empty() || !equal(out.back().element(pos), item.element(pos)))
+                    out.push_back(std::move(item));
+            return make_list(out);
+        });
+    def(
+        "keydelete", 3, +[](ProcessContext&, Args a) -> Term {
+            size_t pos = key_position(a[1], 2);
+            auto items = list_arg(a[2], 3);
+            for (size_t i = 0; i < items.size(); ++i)
+                if (has_key(items[i], pos, a[0])) {
+                    items.erase(items.begin() + static_cast<ptrdiff_t>(i));
+                    break;
+                }
+            return make_list(items);
+        });
+    def(
+        "keyreplace", 4, +[](ProcessContext&, Args a) -> Term {
+            size_t pos = key_position(a[1], 2);
+            auto items = list_arg(a[2], 3);
+            for (Term& item : items)
+                if (has_key(item, pos, a[0])) {
+                    item = a[3];
+                    break;
+                }
+            return make_list(items);
+        });
+    def(
+        "keystore", 4, +[](ProcessContext&, Args a) -> Term {
+            size_t pos = key_position(a[1], 2);
+            auto items = list_arg(a[2], 3);
+            for (Term& item : items)
+                if (has_key(item, pos, a[0])) {
+                    item = a[3];
+                    return make_list(items);
+                }
+            items.push_back(a[3]);
+            return make_list(items);
+        });
+    def(
+        "keytake", 3, +[](ProcessContext&, Args a) -> Term {
+            size_t pos = key_position(a[1], 2);
+            auto items = list_arg(a[2], 3);
+            for (size_t i = 0; i < items.size(); ++i)
+                if (has_key(items[i], pos, a[0])) {
+                    Term found = items[i];
+                    items.erase(items.begin() + static_cast<ptrdiff_t>(i));
+                    return Term::tuple({atom_term("value"), found, make_list(items)});
+                }
+            return Term::boolean(false);
+        });
+    def(
+        "merge", 2, +[](ProcessContext&, Args a) -> Term {
+            auto x = need_list(a[0], {":lists", "merge", 2}),
+                 y = need_list(a[1], {":lists", "merge", 2});
+            std::vector<Term> out;
+            std::merge(x.begin(), x.end(), y.begin(), y.end(), std::back_inserter(out),
+                       [](const Term& p, const Term& q) { return compare(p, q) < 0; });
+            return make_list(out);
+        });
+    def(
+        "unzip", 1, +[](ProcessContext&, Args a) -> Term {
+            std::vector<Term> xs, ys;
+            for (const Term& item : need_list(a[0], {":lists", "unzip", 1})) {
+                if (!item.is_tuple(2)) raise_function_clause(":lists", "unzip", 1);
+                xs.push_back(item.element(0));
+                ys.push_back(item.element(1));
+            }
+            return Term::tuple({make_list(xs), make_list(ys)});
+        });
+    def(
+        "concat", 1, +[](ProcessContext&, Args a) -> Term {
+            std::string out;
+            for (const Term& item : need_list(a[0], {":lists", "concat", 1})) {
+                if (item.is_atom())
+                    out += item.as_atom().name();
+                else if (item.is_integer())
+                    out += std::to_string(item.as_integer());
+                else if (item.is_binary())
+                    out += item.binary_view();
+                else
+                    raise_function_clause(":lists", "concat", 1);
+            }
+            std::vector<Term> chars;
+            for (unsigned char ch : out) chars.push_back(Term::integer(ch));
+            return make_list(chars);
+        });
+    def(
+        "prefix", 2, +[](ProcessContext&, Args a) -> Term {
+            auto x = list_arg(a[0], 1), y = list_arg(a[1], 2);
+            if (x.size() > y.size()) return Term::boolean(false);
+            for (size_t i = 0; i < x.size(); ++i)
+                if (!exact_equal(x[i], y[i])) return Term::boolean(false);
+            return Term::boolean(true);
+        });
+    def(
+        "suffix", 2, +[](ProcessContext&, Args a) -> Term {
+            auto x = list_arg(a[0], 1), y = list_arg(a[1], 2);
+            if (x.size() > y.size()) return Term::boolean(false);
+            size_t off = y.size() - x.size();
+            for (size_t i = 0; i < x.size(); ++i)
+                if (!exact_equal(x[i], y[off + i])) return Term::boolean(false);
+            return Term::boolean(true);
+        });
 }
 
 void register_lists(BuiltinTable& t) {
@@ -471,6 +685,7 @@ void register_lists(BuiltinTable& t) {
     };
     def("sublist", 2, sublist);
     def("sublist", 3, sublist);
+    register_lists_keyed(t);
 }
 
 void register_maps(BuiltinTable& t) {

@@ -18,6 +18,15 @@ void register_pure_stdlib(BuiltinTable& table) {
     stdlib::register_access(table);
     stdlib::register_erlang(table);
     stdlib::register_module(table);
+    stdlib::register_timer(table);
+    stdlib::register_process(table);
+    stdlib::register_ets(table);
+    stdlib::register_queue(table);
+    stdlib::register_math(table);
+    stdlib::register_rand(table);
+    stdlib::register_proplists(table);
+    stdlib::register_maps_funs(table);
+    stdlib::register_lists_funs(table);
 }
 
 }  // namespace tasklens::script

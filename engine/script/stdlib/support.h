@@ -101,5 +101,14 @@ void register_regex(BuiltinTable& table);
 void register_map_set(BuiltinTable& table);
 void register_access(BuiltinTable& table);
 void register_erlang(BuiltinTable& table);
+void register_timer(BuiltinTable& table);
+void register_process(BuiltinTable& table);
+void register_ets(BuiltinTable& table);
+void register_queue(BuiltinTable& table);
+void register_math(BuiltinTable& table);
+void register_rand(BuiltinTable& table);
+void register_proplists(BuiltinTable& table);
+void register_maps_funs(BuiltinTable& table);
+void register_lists_funs(BuiltinTable& table);
 
 }  // namespace tasklens::script::stdlib

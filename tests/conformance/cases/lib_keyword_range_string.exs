@@ -1,0 +1,22 @@
+# Keyword.validate/validate!, Range.size/disjoint? and String.chunk.
+IO.inspect Keyword.validate([one: 1, two: 2], [:one, :two, three: 3])
+IO.inspect Keyword.validate([two: 2, one: 1], [:one, two: 5, three: 3])
+IO.inspect Keyword.validate([one: 1, four: 4, five: 5], [:one])
+IO.inspect Keyword.validate([], [a: 1, b: 2])
+IO.inspect Keyword.validate([a: 1, a: 2], [:a])
+IO.inspect Keyword.validate!([a: 1], [:a, b: 2])
+try do
+  Keyword.validate!([c: 1, d: 2], [:a, :b])
+rescue e -> IO.inspect(e); IO.puts(Exception.message(e))
+end
+IO.inspect Range.size(1..10)
+IO.inspect Range.size(1..10//3)
+IO.inspect Range.size(10..1//1)
+IO.inspect Range.size(10..1)
+IO.inspect Range.disjoint?(1..5, 6..9)
+IO.inspect Range.disjoint?(1..5, 5..9)
+IO.inspect Range.disjoint?(1..10//2, 2..10//2)
+IO.inspect Range.disjoint?(1..10//3, 4..20//5)
+IO.inspect String.chunk("abc\u0000def", :printable)
+IO.inspect String.chunk(<<?a, ?b, 255, ?c>>, :valid)
+IO.inspect String.chunk("", :valid)
