@@ -143,6 +143,14 @@ struct HashWork {
 
 }  // namespace
 
+/// Bits set in a 16-bit slot map; inline SWAR (std::popcount is a libgcc call without -mpopcnt).
+inline size_t popcount16(unsigned x) noexcept {
+    x = x - ((x >> 1) & 0x5555u);
+    x = (x & 0x3333u) + ((x >> 2) & 0x3333u);
+    x = (x + (x >> 4)) & 0x0F0Fu;
+    return (x + (x >> 8)) & 0x1Fu;
+}
+
 struct HamtNode {
     uint32_t refcount = 1;
     uint16_t leafmap = 0;     ///< bit i: slot i holds a leaf
@@ -150,8 +158,8 @@ struct HamtNode {
     uint32_t collisions = 0;  ///< a collision node (past the deepest level): its number of leaves
     uint32_t pad_ = 0;
 
-    size_t child_count() const noexcept { return std::popcount(childmap); }
-    size_t leaf_count() const noexcept { return collisions ? collisions : std::popcount(leafmap); }
+    size_t child_count() const noexcept { return popcount16(childmap); }
+    size_t leaf_count() const noexcept { return collisions ? collisions : popcount16(leafmap); }
     HamtNode** children() noexcept { return reinterpret_cast<HamtNode**>(this + 1); }
     HamtNode* const* children() const noexcept {
         return reinterpret_cast<HamtNode* const*>(this + 1);
@@ -161,10 +169,10 @@ struct HamtNode {
         return reinterpret_cast<const MapEntry*>(children() + child_count());
     }
     size_t leaf_pos(unsigned slot) const noexcept {
-        return std::popcount(unsigned(leafmap) & ((1u << slot) - 1));
+        return popcount16(unsigned(leafmap) & ((1u << slot) - 1));
     }
     size_t child_pos(unsigned slot) const noexcept {
-        return std::popcount(unsigned(childmap) & ((1u << slot) - 1));
+        return popcount16(unsigned(childmap) & ((1u << slot) - 1));
     }
 };
 static_assert(sizeof(HamtNode) == 16);
@@ -269,7 +277,9 @@ uint32_t beam_internal_hash(const Term& term, uint32_t salt) {
                 }
                 case TermType::List: {
                     // erts' string optimisation: a run of byte-sized integers is hashed 4 at a
-                    // time.
+                    // time. This follows erts' current list hashing: it matches OTP 25 for
+                    // improper lists like [1 | 2] but not for proper lists, whose OTP 25 hash is
+                    // not reproduced (maps of > 32 list keys iterate in an order of their own).
                     const Term* cur = &t;
                     int c = 0;
                     uint32_t sh = 0;
@@ -358,26 +368,44 @@ inline HamtNode* retain_node(HamtNode* node) noexcept {
     return node;
 }
 
-/// A copy of `node` with room for the slot changes described; the caller fills in.
-/// Copies children (retained) and leaves except the ones the caller replaces.
-struct NodeEdit {
-    uint16_t leafmap, childmap;
+/// How one array of a node changes when it is copied: one element replaced, inserted or erased.
+struct Edit {
+    enum Op : uint8_t { Keep, Replace, Insert, Erase } op = Keep;
+    size_t pos = 0;
 };
 
-/// Builds a node with the given maps from `source`'s slots; `fill_leaf`/`fill_child` supply the
-/// slots that differ from the source.
-template <typename LeafAt, typename ChildAt>
-HamtNode* rebuild(uint16_t leafmap, uint16_t childmap, LeafAt leaf_at, ChildAt child_at) {
-    HamtNode* node =
-        allocate_node(std::popcount(unsigned(childmap)), std::popcount(unsigned(leafmap)));
-    node->leafmap = leafmap;
-    node->childmap = childmap;
-    size_t ci = 0, li = 0;
-    for (unsigned slot = 0; slot < 16; ++slot) {
-        if (childmap & (1u << slot)) node->children()[ci++] = child_at(slot);
-        if (leafmap & (1u << slot)) new (node->leaves() + li++) MapEntry(leaf_at(slot));
+/// A copy of `node` with new slot maps and at most one edit to each array; the copy holds new
+/// references to everything it keeps. Arrays are in slot order, so positions are ranks.
+HamtNode* splice(const HamtNode* node, uint16_t leafmap, uint16_t childmap, Edit leaf_edit,
+                 const MapEntry* new_leaf, Edit child_edit, HamtNode* new_child) {
+    const size_t old_children = node->child_count(), old_leaves = node->leaf_count();
+    HamtNode* out = allocate_node(popcount16(childmap), popcount16(leafmap));
+    out->leafmap = leafmap;
+    out->childmap = childmap;
+    HamtNode** children = out->children();
+    size_t j = 0;
+    for (size_t i = 0; i <= old_children; ++i) {
+        if (child_edit.op == Edit::Insert && child_edit.pos == i) children[j++] = new_child;
+        if (i == old_children) break;
+        if (child_edit.pos == i && child_edit.op == Edit::Erase) continue;
+        if (child_edit.pos == i && child_edit.op == Edit::Replace)
+            children[j++] = new_child;
+        else
+            children[j++] = retain_node(node->children()[i]);
     }
-    return node;
+    MapEntry* leaves = out->leaves();
+    j = 0;
+    for (size_t i = 0; i <= old_leaves; ++i) {
+        if (leaf_edit.op == Edit::Insert && leaf_edit.pos == i)
+            new (leaves + j++) MapEntry(*new_leaf);
+        if (i == old_leaves) break;
+        if (leaf_edit.pos == i && leaf_edit.op == Edit::Erase) continue;
+        if (leaf_edit.pos == i && leaf_edit.op == Edit::Replace)
+            new (leaves + j++) MapEntry(*new_leaf);
+        else
+            new (leaves + j++) MapEntry(node->leaves()[i]);
+    }
+    return out;
 }
 
 HamtNode* collision_node(std::span<const MapEntry> leaves) {
@@ -436,42 +464,34 @@ HamtNode* node_put(const HamtNode* node, int level, uint32_t hash, const Term& k
     }
     unsigned slot = slot_of(hash, level);
     uint16_t bit = static_cast<uint16_t>(1u << slot);
-    auto same_child = [&](unsigned s) { return retain_node(node->children()[node->child_pos(s)]); };
-    auto same_leaf = [&](unsigned s) -> const MapEntry& {
-        return node->leaves()[node->leaf_pos(s)];
-    };
     if (node->childmap & bit) {
         int next = level + 1;
         uint32_t next_hash = next % 8 == 0 ? hash_for_level(key, next) : hash;
-        HamtNode* child =
-            node_put(node->children()[node->child_pos(slot)], next, next_hash, key, value, grew);
-        return rebuild(node->leafmap, node->childmap, same_leaf,
-                       [&](unsigned s) { return s == slot ? child : same_child(s); });
+        size_t at = node->child_pos(slot);
+        HamtNode* child = node_put(node->children()[at], next, next_hash, key, value, grew);
+        return splice(node, node->leafmap, node->childmap, {}, nullptr, {Edit::Replace, at}, child);
     }
     if (node->leafmap & bit) {
-        const MapEntry& existing = same_leaf(slot);
+        size_t at = node->leaf_pos(slot);
+        const MapEntry& existing = node->leaves()[at];
         if (exact_equal(existing.first, key)) {
             MapEntry replaced(existing.first, value);
-            return rebuild(
-                node->leafmap, node->childmap,
-                [&](unsigned s) -> const MapEntry& { return s == slot ? replaced : same_leaf(s); },
-                same_child);
+            return splice(node, node->leafmap, node->childmap, {Edit::Replace, at}, &replaced, {},
+                          nullptr);
         }
         grew = true;
         int next = level + 1;
         uint32_t existing_hash = hash_for_level(existing.first, next);
         uint32_t next_hash = next % 8 == 0 ? hash_for_level(key, next) : hash;
         HamtNode* child = pair_node(next, existing, existing_hash, MapEntry(key, value), next_hash);
-        return rebuild(static_cast<uint16_t>(node->leafmap & ~bit),
-                       static_cast<uint16_t>(node->childmap | bit), same_leaf,
-                       [&](unsigned s) { return s == slot ? child : same_child(s); });
+        return splice(node, static_cast<uint16_t>(node->leafmap & ~bit),
+                      static_cast<uint16_t>(node->childmap | bit), {Edit::Erase, at}, nullptr,
+                      {Edit::Insert, node->child_pos(slot)}, child);
     }
     grew = true;
     MapEntry added(key, value);
-    return rebuild(
-        static_cast<uint16_t>(node->leafmap | bit), node->childmap,
-        [&](unsigned s) -> const MapEntry& { return s == slot ? added : same_leaf(s); },
-        same_child);
+    return splice(node, static_cast<uint16_t>(node->leafmap | bit), node->childmap,
+                  {Edit::Insert, node->leaf_pos(slot)}, &added, {}, nullptr);
 }
 
 const Term* node_find(const HamtNode* node, const Term& key) {
@@ -520,33 +540,37 @@ Removal node_remove(const HamtNode* node, int level, uint32_t hash, const Term& 
     }
     unsigned slot = slot_of(hash, level);
     uint16_t bit = static_cast<uint16_t>(1u << slot);
-    auto same_child = [&](unsigned s) { return retain_node(node->children()[node->child_pos(s)]); };
-    auto same_leaf = [&](unsigned s) -> const MapEntry& {
-        return node->leaves()[node->leaf_pos(s)];
-    };
     uint16_t leafmap = node->leafmap, childmap = node->childmap;
+    Edit leaf_edit, child_edit;
     HamtNode* new_child = nullptr;
     MapEntry new_leaf;
     if (leafmap & bit) {
-        if (!exact_equal(same_leaf(slot).first, key)) return out;
+        size_t at = node->leaf_pos(slot);
+        if (!exact_equal(node->leaves()[at].first, key)) return out;
         leafmap = static_cast<uint16_t>(leafmap & ~bit);
+        leaf_edit = {Edit::Erase, at};
     } else if (childmap & bit) {
         int next = level + 1;
         uint32_t next_hash = next % 8 == 0 ? hash_for_level(key, next) : hash;
-        Removal below = node_remove(node->children()[node->child_pos(slot)], next, next_hash, key);
+        size_t at = node->child_pos(slot);
+        Removal below = node_remove(node->children()[at], next, next_hash, key);
         switch (below.kind) {
             case Removal::Absent:
                 return out;
             case Removal::Replaced:
                 new_child = below.node;
+                child_edit = {Edit::Replace, at};
                 break;
             case Removal::Empty:
                 childmap = static_cast<uint16_t>(childmap & ~bit);
+                child_edit = {Edit::Erase, at};
                 break;
             case Removal::Lone:
                 childmap = static_cast<uint16_t>(childmap & ~bit);
                 leafmap = static_cast<uint16_t>(leafmap | bit);
                 new_leaf = std::move(below.lone);
+                child_edit = {Edit::Erase, at};
+                leaf_edit = {Edit::Insert, node->leaf_pos(slot)};
                 break;
         }
     } else {
@@ -556,20 +580,14 @@ Removal node_remove(const HamtNode* node, int level, uint32_t hash, const Term& 
         out.kind = Removal::Empty;
         return out;
     }
-    if (childmap == 0 && std::popcount(unsigned(leafmap)) == 1 && level > 0) {
-        unsigned only = std::countr_zero(unsigned(leafmap));
+    if (childmap == 0 && popcount16(leafmap) == 1 && level > 0) {
+        unsigned only = static_cast<unsigned>(std::countr_zero(unsigned(leafmap)));
         out.kind = Removal::Lone;
-        out.lone = only == slot ? new_leaf : same_leaf(only);
+        out.lone = only == slot ? new_leaf : node->leaves()[node->leaf_pos(only)];
         return out;
     }
     out.kind = Removal::Replaced;
-    out.node = rebuild(
-        leafmap, childmap,
-        [&](unsigned s) -> const MapEntry& {
-            return (s == slot && new_child == nullptr && (childmap & bit) == 0) ? new_leaf
-                                                                                : same_leaf(s);
-        },
-        [&](unsigned s) { return s == slot ? new_child : same_child(s); });
+    out.node = splice(node, leafmap, childmap, leaf_edit, &new_leaf, child_edit, new_child);
     return out;
 }
 
