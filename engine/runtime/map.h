@@ -12,10 +12,12 @@
 // the trie from slot 15 down to slot 0; `maps:fold` and `maps:iterator` (Enum.reduce, Enum.map,
 // `for`) walk it from slot 0 up. A flat map iterates in key order both ways.
 //
-// Known difference: erts hashes an atom, pid or port by its machine word, which holds the atom's
-// index in the VM's atom table; that index depends on what the VM loaded, so maps of more than
-// 32 atom (or pid) keys iterate in an order of their own here. Integers, floats, binaries,
-// tuples and improper lists of them hash exactly as in erts (checked against OTP 25).
+// Known differences: erts hashes an atom, pid or port by its machine word, which holds the
+// atom's index in the VM's atom table (or the pid's number); that depends on what the VM loaded,
+// so maps of more than 32 atom, pid, reference or fun keys iterate in an order of their own here,
+// as do proper lists as keys (OTP 25's list hash is not reproduced). Integers (small and 64-bit
+// bignums), floats, binaries, tuples and improper lists of them hash exactly as in erts
+// (checked against OTP 25).
 #include <array>
 #include <cstdint>
 #include <span>
