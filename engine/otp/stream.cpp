@@ -73,7 +73,7 @@ Input make_input(const Term& enumerable) {
         }
         if (!s) {
             std::vector<Term> pairs;
-            for (auto& [k, v] : enumerable.map_object().entries) pairs.push_back(tup({k, v}));
+            for (auto& [k, v] : enumerable.map_object()) pairs.push_back(tup({k, v}));
             in.list = lst(pairs);
             return in;
         }

@@ -726,7 +726,7 @@ Term blame_exception(const Term& exception, const Term& stacktrace) {
             std::vector<Atom> keys;
             bool eligible = true;
             if (term.is_map()) {
-                for (const auto& [k, v] : term.map_object().entries) {
+                for (const auto& [k, v] : term.map_object()) {
                     if (!k.is_atom())
                         eligible = false;
                     else

@@ -798,11 +798,10 @@ DocId Inspector::list_doc(const Term& t, int64_t limit, InspectOptions::Charlist
 }
 
 DocId Inspector::map_doc(const Term& t, int64_t limit, std::string_view name) {
-    const auto& entries = t.map_object().entries;
     std::vector<Term> pairs;
-    pairs.reserve(entries.size());
+    pairs.reserve(t.map_size());
     bool keyword = true;
-    for (const auto& [k, v] : entries) {
+    for (const auto& [k, v] : t.map_object()) {
         pairs.push_back(Term::tuple({k, v}));
         if (!is_keyword_pair(pairs.back())) keyword = false;
     }
@@ -830,10 +829,10 @@ DocId Inspector::struct_doc(const Term& t, int64_t limit) {
     } else if (name == "Elixir.MapSet") {
         const Term* set = field("map");
         if (set && set->is_map()) {
-            Term elements = Term::empty_list();
-            const auto& entries = set->map_object().entries;
-            for (size_t k = entries.size(); k-- > 0;)
-                elements = Term::cons(entries[k].first, elements);
+            std::vector<Term> keys;
+            keys.reserve(set->map_size());
+            for (const auto& entry : set->map_object()) keys.push_back(entry.first);
+            Term elements = Term::list(keys);
             // MapSet's Inspect implementation forces charlists: :as_lists for its elements.
             auto saved = opts_.charlists;
             opts_.charlists = InspectOptions::Charlists::AsLists;

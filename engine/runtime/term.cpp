@@ -36,7 +36,7 @@ void destroy(HeapObject* object) noexcept {
             break;
         }
         case TermType::List: destroy_cons_chain(static_cast<ConsObject*>(object)); break;
-        case TermType::Map: delete static_cast<MapObject*>(object); break;
+        case TermType::Map: MapObject::destroy(static_cast<MapObject*>(object)); break;
         case TermType::Binary: delete static_cast<BinaryObject*>(object); break;
         case TermType::Fun: delete static_cast<FunObject*>(object); break;
         default: break;
@@ -122,13 +122,15 @@ int compare_impl(const Term& a, const Term& b, bool exact) noexcept {
             return 0;
         }
         case TermType::Map: {
-            const auto& x = a.map_object().entries;
-            const auto& y = b.map_object().entries;
-            if (x.size() != y.size()) return x.size() < y.size() ? -1 : 1;
+            // Size, then keys in term order, then values in key order, whatever the layout.
+            if (a.map_size() != b.map_size()) return a.map_size() < b.map_size() ? -1 : 1;
+            if (&a.map_object() == &b.map_object()) return 0;
+            auto x = map_entries_in_key_order(a.map_object());
+            auto y = map_entries_in_key_order(b.map_object());
             for (size_t i = 0; i < x.size(); ++i)
-                if (int c = compare_impl(x[i].first, y[i].first, true); c) return c;
+                if (int c = compare_impl(x[i]->first, y[i]->first, true); c) return c;
             for (size_t i = 0; i < x.size(); ++i)
-                if (int c = compare_impl(x[i].second, y[i].second, exact); c) return c;
+                if (int c = compare_impl(x[i]->second, y[i]->second, exact); c) return c;
             return 0;
         }
         case TermType::Nil: return 0;
@@ -184,22 +186,6 @@ Term Term::tuple(std::span<const Term> items) {
 
 Term Term::binary(std::string_view bytes) { return adopt(new BinaryObject(std::string(bytes))); }
 
-Term Term::empty_map() { return adopt(new MapObject()); }
-
-Term Term::map(std::vector<std::pair<Term, Term>> entries) {
-    auto* object = new MapObject();
-    std::stable_sort(entries.begin(), entries.end(),
-                     [](const auto& x, const auto& y) { return compare_exact(x.first, y.first) < 0; });
-    // keep the last of equal keys
-    for (auto& entry : entries) {
-        if (!object->entries.empty() && exact_equal(object->entries.back().first, entry.first))
-            object->entries.back().second = std::move(entry.second);
-        else
-            object->entries.push_back(std::move(entry));
-    }
-    return adopt(object);
-}
-
 bool Term::is_tuple(size_t arity) const noexcept { return is_tuple() && tuple_size() == arity; }
 
 size_t Term::tuple_size() const noexcept { return static_cast<const TupleObject*>(u_.object)->size; }
@@ -218,39 +204,6 @@ const Term& Term::tail() const noexcept { return static_cast<const ConsObject*>(
 
 std::string_view Term::binary_view() const noexcept {
     return static_cast<const BinaryObject*>(u_.object)->bytes;
-}
-
-const MapObject& Term::map_object() const noexcept { return *static_cast<const MapObject*>(u_.object); }
-
-size_t Term::map_size() const noexcept { return map_object().entries.size(); }
-
-const Term* Term::map_find(const Term& key) const noexcept {
-    const auto& entries = map_object().entries;
-    auto it = std::lower_bound(entries.begin(), entries.end(), key,
-                               [](const auto& entry, const Term& k) { return compare_exact(entry.first, k) < 0; });
-    if (it != entries.end() && exact_equal(it->first, key)) return &it->second;
-    return nullptr;
-}
-
-Term Term::map_put(Term key, Term value) const {
-    auto* object = new MapObject();
-    const auto& entries = map_object().entries;
-    auto it = std::lower_bound(entries.begin(), entries.end(), key,
-                               [](const auto& entry, const Term& k) { return compare_exact(entry.first, k) < 0; });
-    object->entries.reserve(entries.size() + 1);
-    object->entries.insert(object->entries.end(), entries.begin(), it);
-    object->entries.emplace_back(std::move(key), std::move(value));
-    if (it != entries.end() && exact_equal(it->first, object->entries.back().first)) ++it;
-    object->entries.insert(object->entries.end(), it, entries.end());
-    return adopt(object);
-}
-
-Term Term::map_remove(const Term& key) const {
-    if (!map_find(key)) return *this;
-    auto* object = new MapObject();
-    for (const auto& entry : map_object().entries)
-        if (!exact_equal(entry.first, key)) object->entries.push_back(entry);
-    return adopt(object);
 }
 
 const FunObject& Term::fun() const noexcept { return *static_cast<const FunObject*>(u_.object); }
@@ -275,7 +228,8 @@ size_t hash(const Term& t) noexcept {
         }
         case TermType::Map: {
             size_t h = mix(6, t.map_size());
-            for (const auto& [k, v] : t.map_object().entries) h = mix(mix(h, hash(k)), hash(v));
+            // Equal maps have the same layout, so iteration order is canonical.
+            for (const auto& [k, v] : t.map_object()) h = mix(mix(h, hash(k)), hash(v));
             return h;
         }
         case TermType::Nil: return 7;

@@ -183,12 +183,7 @@ struct BinaryObject : HeapObject {
     explicit BinaryObject(std::string b) : HeapObject(TermType::Binary), bytes(std::move(b)) {}
 };
 
-/// Keys sorted by exact term order (compare_exact), so lookups binary-search and printing is
-/// in Elixir's order for maps.
-struct MapObject : HeapObject {
-    std::vector<std::pair<Term, Term>> entries;
-    MapObject() : HeapObject(TermType::Map) {}
-};
+// MapObject (flat maps and the BEAM's hash trie) is defined in map.h, included at the end.
 
 class ProcessContext;
 template <typename T>
@@ -252,3 +247,6 @@ inline Term ok_tuple(Term v) { return Term::tuple({Term::atom(atom::ok), std::mo
 inline Term error_tuple(Term v) { return Term::tuple({Term::atom(atom::error), std::move(v)}); }
 
 }  // namespace tasklens
+
+// Maps need Term complete; every user of term.h sees them.
+#include "engine/runtime/map.h"  // IWYU pragma: export

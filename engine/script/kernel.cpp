@@ -1023,7 +1023,7 @@ Term k_struct_bang_map(ProcessContext&, Args a) {
     if (!m.is_map()) badarg();
     std::vector<std::pair<Term, Term>> kv;
     if (a[1].is_map()) {
-        kv = a[1].map_object().entries;
+        kv = map_entries(a[1]);
     } else {
         for (ListIterator it(a[1]); !it.done(); ++it) {
             if (!(*it).is_tuple(2)) badarg();
@@ -1043,7 +1043,7 @@ Co<Term> k_struct(ProcessContext& c, Args a) {
     if (base.is_atom()) base = co_await apply_mfa(c, base.as_atom(), kStructFunAtom, {});
     std::vector<std::pair<Term, Term>> kv;
     if (a[1].is_map()) {
-        kv = a[1].map_object().entries;
+        kv = map_entries(a[1]);
     } else {
         for (ListIterator it(a[1]); !it.done(); ++it)
             if ((*it).is_tuple(2)) kv.emplace_back((*it).element(0), (*it).element(1));

@@ -24,7 +24,15 @@ std::vector<Term> vec(const Term& list) {
 Term map_to_list(ProcessContext&, Args a) {
     if (!a[0].is_map()) throw ErlangException::error(Term::tuple({Term::atom(atom::badmap), a[0]}));
     std::vector<Term> items;
-    for (auto& [k, v] : a[0].map_object().entries) items.push_back(Term::tuple({k, v}));
+    for (auto& [k, v] : a[0].map_object()) items.push_back(Term::tuple({k, v}));
+    return Term::list(items);
+}
+/// The entries in maps:fold order: Elixir's Enum.reduce (and `for`) over a map.
+Term map_fold_list(ProcessContext&, Args a) {
+    if (!a[0].is_map()) throw ErlangException::error(Term::tuple({Term::atom(atom::badmap), a[0]}));
+    std::vector<Term> items;
+    items.reserve(a[0].map_size());
+    for (auto& [k, v] : a[0].map_object().fold_order()) items.push_back(Term::tuple({k, v}));
     return Term::list(items);
 }
 Term list_member(ProcessContext&, Args a) {
@@ -139,6 +147,7 @@ Term lists_seq(ProcessContext& c, Args a) {
 void register_vm_support(BuiltinTable& t) {
     const char* VM = "Elixir.Tasklens.VM";
     t.add(VM, "map_to_list", 1, map_to_list);
+    t.add(VM, "map_fold_list", 1, map_fold_list);
     t.add(VM, "list_member", 2, list_member);
     t.add(VM, "range_size", 1, range_size);
     t.add(VM, "range_to_list", 3, range_to_list);

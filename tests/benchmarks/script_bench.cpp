@@ -79,6 +79,35 @@ list = Enum.to_list(1..100_000)
 }
 BENCHMARK(BM_ScriptEnumMap100k)->Unit(benchmark::kMillisecond);
 
+// Enum.map + two Enum.reduce over 1..1,000,000 (bench/scripts/enum_1m.exs): the range is
+// walked, never materialised; the prelude's map builds its result with tail calls and a reverse.
+void BM_ScriptEnumOver1M(benchmark::State& state) {
+    SourceFiles files;
+    auto program = compile_or_die(files, R"(
+list = Enum.map(1..1_000_000, fn x -> x * 2 end)
+sum = Enum.reduce(list, 0, fn x, acc -> acc + x end)
+thirds = Enum.reduce(list, 0, fn x, acc -> if rem(x, 3) == 0, do: acc + 1, else: acc end)
+1_000_001_333_333 = sum + thirds
+)");
+    for (auto _ : state) run_program(program);
+}
+BENCHMARK(BM_ScriptEnumOver1M)->Unit(benchmark::kMillisecond);
+
+// Map.put of N integer keys in Enum.reduce, then Map.get of each (bench/scripts/map_100k.exs).
+void BM_ScriptMapPutGet(benchmark::State& state) {
+    SourceFiles files;
+    const std::string n = std::to_string(state.range(0));
+    auto program = compile_or_die(files, "n = " + n + R"(
+map = Enum.reduce(1..n, %{}, fn i, acc -> Map.put(acc, i, i) end)
+^n = map_size(map)
+^n = Enum.reduce(1..n, 0, fn i, acc -> if Map.get(map, i) == i, do: acc + 1, else: acc end)
+)");
+    for (auto _ : state) run_program(program);
+    state.counters["puts/s"] = benchmark::Counter(static_cast<double>(state.range(0) * state.iterations()),
+                                                  benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_ScriptMapPutGet)->Arg(10'000)->Arg(100'000)->Arg(1'000'000)->Unit(benchmark::kMillisecond);
+
 // Compiling the prelude and a small scenario (paid once per `tasklens run`).
 void BM_ScriptCompilePrelude(benchmark::State& state) {
     for (auto _ : state) {

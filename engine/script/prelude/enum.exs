@@ -70,6 +70,15 @@ defmodule Enum do
   # ---- the core: reductions that may stop early
   def reduce(list, acc, fun) when is_list(list), do: reduce_list(list, acc, fun)
 
+  # A range is walked, never materialised; a plain map goes in maps:fold order, as in Elixir.
+  def reduce(%{__struct__: Range, first: first, last: last, step: step}, acc, fun) do
+    reduce_range(first, last, step, acc, fun)
+  end
+
+  def reduce(map, acc, fun) when is_map(map) and not is_map_key(map, :__struct__) do
+    reduce_list(Tasklens.VM.map_fold_list(map), acc, fun)
+  end
+
   def reduce(enum, acc, fun) do
     {_, result} = Enumerable.reduce(enum, {:cont, acc}, fn x, a -> {:cont, fun.(x, a)} end)
     result
@@ -91,6 +100,19 @@ defmodule Enum do
   defp reduce_list([h | t], acc, fun), do: reduce_list(t, fun.(h, acc), fun)
   defp reduce_list([], acc, _fun), do: acc
 
+  defp reduce_range(first, last, step, acc, fun) when step > 0 and first <= last,
+    do: reduce_range(first + step, last, step, fun.(first, acc), fun)
+
+  defp reduce_range(first, last, step, acc, fun) when step < 0 and first >= last,
+    do: reduce_range(first + step, last, step, fun.(first, acc), fun)
+
+  defp reduce_range(_first, _last, _step, acc, _fun), do: acc
+
+  # The elements in the order Elixir's Enum.reduce visits them (maps:fold order for a map).
+  defp fold_list(list) when is_list(list), do: list
+  defp fold_list(map) when is_map(map) and not is_map_key(map, :__struct__), do: Tasklens.VM.map_fold_list(map)
+  defp fold_list(enum), do: to_list(enum)
+
   def reduce_while(enum, acc, fun) do
     {_, result} = Enumerable.reduce(enum, {:cont, acc}, fun)
     result
@@ -98,18 +120,22 @@ defmodule Enum do
 
   def to_list(list) when is_list(list), do: list
   def to_list(%{__struct__: Range, first: first, last: last, step: step}), do: Tasklens.VM.range_to_list(first, last, step)
+  def to_list(map) when is_map(map) and not is_map_key(map, :__struct__), do: Tasklens.VM.map_to_list(map)
   def to_list(enum), do: :lists.reverse(reduce(enum, [], fn x, acc -> [x | acc] end))
 
   # ---- mapping and filtering
+  # Built with tail calls and a reverse, so frames stay flat however long the list.
   def map(list, fun) when is_list(list), do: map_list(list, fun)
-  def map(enum, fun), do: map_list(to_list(enum), fun)
 
-  defp map_list([h | t], fun) do
-    v = fun.(h)
-    [v | map_list(t, fun)]
+  def map(%{__struct__: Range, first: first, last: last, step: step}, fun) do
+    :lists.reverse(reduce_range(first, last, step, [], fn x, acc -> [fun.(x) | acc] end))
   end
 
-  defp map_list([], _fun), do: []
+  def map(enum, fun), do: map_list(fold_list(enum), fun)
+
+  defp map_list(list, fun), do: map_list(list, fun, [])
+  defp map_list([h | t], fun, acc), do: map_list(t, fun, [fun.(h) | acc])
+  defp map_list([], _fun, acc), do: :lists.reverse(acc)
 
   def each(list, fun) when is_list(list) do
     each_list(list, fun)
@@ -464,7 +490,7 @@ defmodule Enum do
   end
 
   def min_by(enum, fun, empty_fallback \\ fn -> raise Enum.EmptyError end) do
-    case to_list(enum) do
+    case fold_list(enum) do
       [] ->
         empty_fallback.()
 
@@ -475,7 +501,7 @@ defmodule Enum do
   end
 
   def max_by(enum, fun, empty_fallback \\ fn -> raise Enum.EmptyError end) do
-    case to_list(enum) do
+    case fold_list(enum) do
       [] ->
         empty_fallback.()
 
@@ -500,7 +526,7 @@ defmodule Enum do
 
   def group_by(enum, key_fun, value_fun \\ fn x -> x end) do
     enum
-    |> to_list()
+    |> fold_list()
     |> :lists.reverse()
     |> reduce_list(%{}, fn x, acc ->
       k = key_fun.(x)
@@ -550,7 +576,7 @@ defmodule Enum do
   def sort(enum, fun) when is_function(fun, 2), do: merge_sort(to_list(enum), fun)
 
   def sort_by(enum, mapper, sorter \\ :asc) do
-    pairs = map(to_list(enum), fn x -> {mapper.(x), x} end)
+    pairs = map(fold_list(enum), fn x -> {mapper.(x), x} end)
 
     sorted =
       case sorter do
@@ -583,7 +609,7 @@ defmodule Enum do
   end
 
   def map_join(enum, joiner \\ "", mapper) do
-    enum |> to_list() |> map_list(fn x -> Tasklens.VM.chardata_to_string(mapper.(x)) end) |> Tasklens.VM.join(joiner)
+    enum |> fold_list() |> map_list(fn x -> Tasklens.VM.chardata_to_string(mapper.(x)) end) |> Tasklens.VM.join(joiner)
   end
 
   def into(enum, collectable), do: Tasklens.VM.into(to_list(enum), collectable)

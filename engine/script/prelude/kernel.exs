@@ -76,13 +76,20 @@ defmodule Tasklens.VM do
 
   # for comprehensions pull one element at a time: :done | {element, rest}
   def iter_start(list) when is_list(list), do: iter_next(list)
-  def iter_start(%{__struct__: Range} = range), do: iter_next(Enum.to_list(range))
+  def iter_start(%{__struct__: Range, first: first, last: last, step: step}), do: iter_next({:__tasklens_range__, first, last, step})
   def iter_start(%{__struct__: MapSet} = set), do: iter_next(MapSet.to_list(set))
-  def iter_start(map) when is_map(map) and not is_map_key(map, :__struct__), do: iter_next(map_to_list(map))
+  # Elixir's `for` reduces a map in maps:fold order
+  def iter_start(map) when is_map(map) and not is_map_key(map, :__struct__), do: iter_next(map_fold_list(map))
   def iter_start(enum), do: iter_result(Enumerable.reduce(enum, {:cont, nil}, fn x, _ -> {:suspend, x} end))
 
   def iter_next([h | t]), do: {h, t}
   def iter_next([]), do: :done
+
+  # a range is walked, never materialised
+  def iter_next({:__tasklens_range__, first, last, step}) when (step > 0 and first <= last) or (step < 0 and first >= last),
+    do: {first, {:__tasklens_range__, first + step, last, step}}
+
+  def iter_next({:__tasklens_range__, _, _, _}), do: :done
   def iter_next(cont) when is_function(cont, 1), do: iter_result(cont.({:cont, nil}))
 
   defp iter_result({:suspended, x, cont}), do: {x, cont}

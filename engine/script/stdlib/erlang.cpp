@@ -743,21 +743,21 @@ void register_maps(BuiltinTable& t) {
         "keys", 1, +[](ProcessContext&, Args a) -> Term {
             need_map(a[0]);
             std::vector<Term> out;
-            for (const auto& [k, v] : a[0].map_object().entries) out.push_back(k);
+            for (const auto& [k, v] : a[0].map_object()) out.push_back(k);
             return make_list(out);
         });
     def(
         "values", 1, +[](ProcessContext&, Args a) -> Term {
             need_map(a[0]);
             std::vector<Term> out;
-            for (const auto& [k, v] : a[0].map_object().entries) out.push_back(v);
+            for (const auto& [k, v] : a[0].map_object()) out.push_back(v);
             return make_list(out);
         });
     def(
         "to_list", 1, +[](ProcessContext&, Args a) -> Term {
             need_map(a[0]);
             std::vector<Term> out;
-            for (const auto& [k, v] : a[0].map_object().entries) out.push_back(Term::tuple({k, v}));
+            for (const auto& [k, v] : a[0].map_object()) out.push_back(Term::tuple({k, v}));
             return make_list(out);
         });
     def(
@@ -773,9 +773,7 @@ void register_maps(BuiltinTable& t) {
         "merge", 2, +[](ProcessContext&, Args a) -> Term {
             need_map(a[0]);
             need_map(a[1]);
-            auto entries = a[0].map_object().entries;
-            for (const auto& entry : a[1].map_object().entries) entries.push_back(entry);
-            return Term::map(std::move(entries));
+            return map_merge(a[0], a[1]);
         });
     def(
         "size", 1, +[](ProcessContext&, Args a) -> Term {

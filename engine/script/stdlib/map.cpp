@@ -98,21 +98,21 @@ void register_map(BuiltinTable& t) {
         t, "keys", 1, +[](ProcessContext&, Args a) -> Term {
             need_map(a[0]);
             std::vector<Term> keys;
-            for (const auto& [k, v] : a[0].map_object().entries) keys.push_back(k);
+            for (const auto& [k, v] : a[0].map_object()) keys.push_back(k);
             return make_list(keys);
         });
     def(
         t, "values", 1, +[](ProcessContext&, Args a) -> Term {
             need_map(a[0]);
             std::vector<Term> values;
-            for (const auto& [k, v] : a[0].map_object().entries) values.push_back(v);
+            for (const auto& [k, v] : a[0].map_object()) values.push_back(v);
             return make_list(values);
         });
     def(
         t, "to_list", 1, +[](ProcessContext&, Args a) -> Term {
             need_map(a[0]);
             std::vector<Term> pairs;
-            for (const auto& [k, v] : a[0].map_object().entries)
+            for (const auto& [k, v] : a[0].map_object())
                 pairs.push_back(Term::tuple({k, v}));
             return make_list(pairs);
         });
@@ -120,9 +120,7 @@ void register_map(BuiltinTable& t) {
         t, "merge", 2, +[](ProcessContext&, Args a) -> Term {
             need_map(a[0]);
             need_map(a[1]);
-            std::vector<std::pair<Term, Term>> entries = a[0].map_object().entries;
-            for (const auto& entry : a[1].map_object().entries) entries.push_back(entry);
-            return Term::map(std::move(entries));
+            return map_merge(a[0], a[1]);
         });
     def(
         t, "take", 2, +[](ProcessContext&, Args a) -> Term {

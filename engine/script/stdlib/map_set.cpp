@@ -30,7 +30,7 @@ Term set_from(const Term& source, const Clause& clause) {
              i += range->step)
             entries.emplace_back(Term::integer(i), Term::empty_list());
     } else if (source.is_map()) {
-        for (const auto& [k, v] : source.map_object().entries)
+        for (const auto& [k, v] : source.map_object())
             entries.emplace_back(Term::tuple({k, v}), Term::empty_list());
     } else {
         for (const Term& item : need_list(source, clause))
@@ -68,24 +68,21 @@ void register_map_set(BuiltinTable& t) {
     def(
         t, "to_list", 1, +[](ProcessContext&, Args a) -> Term {
             std::vector<Term> items;
-            for (const auto& [k, v] : set_map(a[0], {"MapSet", "to_list", 1}).map_object().entries)
+            for (const auto& [k, v] : set_map(a[0], {"MapSet", "to_list", 1}).map_object())
                 items.push_back(k);
             return make_list(items);
         });
     def(
         t, "union", 2, +[](ProcessContext&, Args a) -> Term {
             static constexpr Clause c{"MapSet", "union", 2};
-            auto entries = set_map(a[0], c).map_object().entries;
-            for (const auto& entry : set_map(a[1], c).map_object().entries)
-                entries.push_back(entry);
-            return make_set(Term::map(std::move(entries)));
+            return make_set(map_merge(set_map(a[0], c), set_map(a[1], c)));
         });
     def(
         t, "intersection", 2, +[](ProcessContext&, Args a) -> Term {
             static constexpr Clause c{"MapSet", "intersection", 2};
             const Term& right = set_map(a[1], c);
             std::vector<std::pair<Term, Term>> entries;
-            for (const auto& entry : set_map(a[0], c).map_object().entries)
+            for (const auto& entry : set_map(a[0], c).map_object())
                 if (right.map_find(entry.first)) entries.push_back(entry);
             return make_set(Term::map(std::move(entries)));
         });
@@ -94,7 +91,7 @@ void register_map_set(BuiltinTable& t) {
             static constexpr Clause c{"MapSet", "difference", 2};
             const Term& right = set_map(a[1], c);
             std::vector<std::pair<Term, Term>> entries;
-            for (const auto& entry : set_map(a[0], c).map_object().entries)
+            for (const auto& entry : set_map(a[0], c).map_object())
                 if (!right.map_find(entry.first)) entries.push_back(entry);
             return make_set(Term::map(std::move(entries)));
         });
@@ -102,7 +99,7 @@ void register_map_set(BuiltinTable& t) {
         t, "subset?", 2, +[](ProcessContext&, Args a) -> Term {
             static constexpr Clause c{"MapSet", "subset?", 2};
             const Term& right = set_map(a[1], c);
-            for (const auto& entry : set_map(a[0], c).map_object().entries)
+            for (const auto& entry : set_map(a[0], c).map_object())
                 if (!right.map_find(entry.first)) return Term::boolean(false);
             return Term::boolean(true);
         });
@@ -110,7 +107,7 @@ void register_map_set(BuiltinTable& t) {
         t, "disjoint?", 2, +[](ProcessContext&, Args a) -> Term {
             static constexpr Clause c{"MapSet", "disjoint?", 2};
             const Term& right = set_map(a[1], c);
-            for (const auto& entry : set_map(a[0], c).map_object().entries)
+            for (const auto& entry : set_map(a[0], c).map_object())
                 if (right.map_find(entry.first)) return Term::boolean(false);
             return Term::boolean(true);
         });

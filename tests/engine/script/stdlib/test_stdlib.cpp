@@ -86,7 +86,7 @@ std::string describe(const Term& t) {
         case TermType::Map: {
             std::string out = "%{";
             bool first = true;
-            for (const auto& [k, v] : t.map_object().entries) {
+            for (const auto& [k, v] : t.map_object()) {
                 out += (first ? "" : ", ") + describe(k) + " => " + describe(v);
                 first = false;
             }
