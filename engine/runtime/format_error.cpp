@@ -489,6 +489,7 @@ std::string exception_message(const Term& exception) {
                     type = "Atom";
                     break;
                 case TermType::Binary:
+                case TermType::Bitstring:
                     type = "BitString";
                     break;
                 case TermType::Float:
@@ -498,6 +499,7 @@ std::string exception_message(const Term& exception) {
                     type = "Function";
                     break;
                 case TermType::Integer:
+                case TermType::BigInt:
                     type = "Integer";
                     break;
                 case TermType::Nil:

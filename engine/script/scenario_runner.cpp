@@ -14,6 +14,7 @@
 #include "engine/script/builtins.h"
 #include "engine/script/compiler.h"
 #include "engine/script/logger.h"
+#include "engine/script/otp_exports.h"
 #include "engine/script/vm.h"
 
 namespace tasklens::script {
@@ -74,6 +75,25 @@ std::vector<Term> charlist(std::string_view s) {
     return out;
 }
 
+/// The message of a Tasklens.UnsupportedError (a call Tasklens cannot run yet), or nullptr.
+const Term* unsupported_error_message(const Term& reason) {
+    if (!reason.is_map()) return nullptr;
+    const Term* module = reason.map_find(Term::atom(atom::struct_));
+    if (!module || !module->is_atom(Atom::intern(kUnsupportedErrorModule))) return nullptr;
+    const Term* message = reason.map_find(Term::atom("message"));
+    return message && message->is_binary() ? message : nullptr;
+}
+
+/// Whether the OTP natives (Task, GenServer, ...) define module.function/arity.
+bool otp_native_defined(Atom module, Atom function, int arity) {
+    static const CodeRegistry registry = [] {
+        CodeRegistry code;
+        otp::register_otp(code);
+        return code;
+    }();
+    return registry.is_defined(module, function, arity);
+}
+
 bool clean_exit(const Term& reason) {
     if (reason.is_atom(atom::normal) || reason.is_atom(atom::shutdown)) return true;
     return reason.is_tuple(2) && reason.element(0).is_atom(atom::shutdown);
@@ -90,7 +110,7 @@ int run_scenario_source(const std::string& path, const std::string& text,
     std::vector<Diagnostic> diagnostics;
     std::shared_ptr<Program> program;
     try {
-        program = compile_scenario(files, file, diagnostics);
+        program = compile_scenario(files, file, diagnostics, otp_native_defined);
     } catch (std::exception& e) {
         err << "tasklens: internal error: " << e.what() << "\n";
         return 1;
@@ -131,11 +151,16 @@ int run_scenario_source(const std::string& path, const std::string& text,
             "Elixir.PartitionSupervisor", "Elixir.GenServer", "Elixir.Agent", "Elixir.Registry",
             "Elixir.Node", "global", "sys"};
         return program->modules.count(module.id) > 0 || builtins().has_module(module) ||
-               native_modules.count(module.name()) > 0;
+               native_modules.count(module.name()) > 0 || otp_module_exists(module);
     });
     RunResult result = runtime.run_until_exit(spawned.pid);
-    set_thread_struct_registry(nullptr);
-    set_thread_module_loaded(nullptr);
+    // Kept until the final error is formatted: "undefined or private" needs to know the module.
+    struct ResetFormatting {
+        ~ResetFormatting() {
+            set_thread_struct_registry(nullptr);
+            set_thread_module_loaded(nullptr);
+        }
+    } reset_formatting;
     out.flush();
     if (result.reason != RunResult::Reason::TargetExited) {
         // Nothing can run any more but the script waits (a receive without after): elixir would
@@ -146,6 +171,11 @@ int run_scenario_source(const std::string& path, const std::string& text,
     }
     if (outcome->raised) {
         if (outcome->kind == atom::exit && clean_exit(outcome->reason)) return 0;
+        if (const Term* message = unsupported_error_message(outcome->reason)) {
+            // Tasklens's own limit, not an Elixir error: one line, no Elixir banner or stack
+            err << message->binary_view() << "\n";
+            return 1;
+        }
         // elixir runs the script from Code.require_file/2: its frame ends every stacktrace
         std::vector<Term> stack;
         list_to_vector(outcome->stacktrace, stack);

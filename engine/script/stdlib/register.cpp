@@ -17,6 +17,8 @@ void register_pure_stdlib(BuiltinTable& table) {
     stdlib::register_map_set(table);
     stdlib::register_access(table);
     stdlib::register_erlang(table);
+    stdlib::register_bitwise(table);
+    stdlib::register_binary_extras(table);
 }
 
 }  // namespace tasklens::script
