@@ -3,9 +3,10 @@
 #include <fmt/format.h>
 
 #include <fstream>
-#include <set>
 #include <iostream>
 #include <memory>
+#include <optional>
+#include <set>
 #include <sstream>
 
 #include "engine/otp/otp.h"
@@ -82,6 +83,25 @@ const Term* unsupported_error_message(const Term& reason) {
     if (!module || !module->is_atom(Atom::intern(kUnsupportedErrorModule))) return nullptr;
     const Term* message = reason.map_find(Term::atom("message"));
     return message && message->is_binary() ? message : nullptr;
+}
+
+/// An uncaught :undef (reached through apply/3, a captured fun, an MFA) of a function that
+/// Elixir/OTP has: Tasklens's own limit, worded as such.
+std::optional<std::string> unsupported_undef(Atom kind, const Term& reason,
+                                             const Term& stacktrace) {
+    if (kind != atom::error || !reason.is_atom(atom::undef) || !stacktrace.is_cons())
+        return std::nullopt;
+    const Term& top = stacktrace.head();
+    if (!top.is_tuple() || top.tuple_size() < 3 || !top.element(0).is_atom() ||
+        !top.element(1).is_atom())
+        return std::nullopt;
+    const Term& args = top.element(2);
+    int64_t arity = args.is_integer() ? args.as_integer() : list_length(args);
+    if (arity < 0 || !otp_function_exists(top.element(0).as_atom(), top.element(1).as_atom(),
+                                          static_cast<int>(arity)))
+        return std::nullopt;
+    return unsupported_message(top.element(0).as_atom(), top.element(1).as_atom(),
+                               static_cast<int>(arity));
 }
 
 /// Whether the OTP natives (Task, GenServer, ...) define module.function/arity.
@@ -174,6 +194,10 @@ int run_scenario_source(const std::string& path, const std::string& text,
         if (const Term* message = unsupported_error_message(outcome->reason)) {
             // Tasklens's own limit, not an Elixir error: one line, no Elixir banner or stack
             err << message->binary_view() << "\n";
+            return 1;
+        }
+        if (auto message = unsupported_undef(outcome->kind, outcome->reason, outcome->stacktrace)) {
+            err << *message << "\n";
             return 1;
         }
         // elixir runs the script from Code.require_file/2: its frame ends every stacktrace

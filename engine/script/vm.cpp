@@ -956,13 +956,6 @@ Co<Term> call_fun(ProcessContext& ctx, Term fun, std::vector<Term> args) {
     throw ErlangException::error(Term::tuple({Term::atom(atom::badfun), fun}));
 }
 
-static Co<Term> raise_unsupported_call(Atom module, Atom function, int arity) {
-    throw ErlangException::error(
-        make_exception("Tasklens.UnsupportedError",
-                       {{"message", Term::binary(unsupported_message(module, function, arity))}}));
-    co_return Term();
-}
-
 Co<Term> apply_mfa(ProcessContext& ctx, Atom module, Atom function, std::vector<Term> args) {
     Program& program = program_of(ctx);
     Target t = resolve(program, module, function, static_cast<uint32_t>(args.size()));
@@ -1015,11 +1008,8 @@ void install_program(Runtime& runtime, std::shared_ptr<Program> program) {
             case CallSite::Kind::Async:
                 return async_call(ctx, t.builtin->async, std::move(a));
             default:
-                // reached through apply/3, a captured &mod.fun/n or an MFA: still an honest
-                // "not supported" for what Elixir/OTP has and Tasklens lacks
-                if (!loaded.modules.count(module.id) &&
-                    otp_function_exists(module, function, static_cast<int>(args.size())))
-                    return raise_unsupported_call(module, function, static_cast<int>(args.size()));
+                // Natives rely on :undef here (optional callbacks such as Agent.Server's
+                // terminate/2); the script runner words an uncaught one honestly.
                 return std::nullopt;
         }
     });

@@ -369,7 +369,7 @@ const Fixture kBitwiseAndBigIntegers[] = {
     {"ShiftsBindLooserThanPlus", "1 <<< 2 + 1", "(call <<< 1 (+ 2 1))"},
     {"ShiftBindsTighterThanComparison", "a >>> 1 == b", "(== (call >>> a 1) b)"},
     {"BitNotIsUnary", "~~~x", "(call ~~~ x)"},
-    {"BitwiseCapture", "&&&&/2", "(&/ &&& 2)"},
+    {"BitwiseRemoteCapture", "&Bitwise.&&&/2", "(&/ Bitwise.&&& 2)"},
     {"BigIntegerKeepsItsSpelling", "123456789012345678901234567890",
      "123456789012345678901234567890"},
     {"BigHexInteger", "0x1_0000_0000_0000_0000", "0x1_0000_0000_0000_0000"},

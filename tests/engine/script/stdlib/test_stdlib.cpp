@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/runtime/inspect.h"
 #include "engine/script/builtins.h"
 #include "engine/script/stdlib/support.h"
 #include "term_reader.h"
