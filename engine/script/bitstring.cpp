@@ -5,6 +5,7 @@
 #include <bit>
 #include <cmath>
 #include <cstring>
+#include <limits>
 #include <optional>
 #include <string>
 #include <vector>
@@ -100,7 +101,8 @@ void write_integer(BitWriter& out, const Term& value, uint64_t bits, bool little
 }
 
 uint16_t to_half(double d) {
-    // IEEE 754 binary16, round to nearest even (the value is known to fit)
+    // IEEE 754 binary16, round to nearest even; 65520 and above round to infinity
+    if (std::fabs(d) >= 65520.0) return std::signbit(d) ? 0xFC00 : 0x7C00;
     uint32_t f;
     float x = static_cast<float>(d);
     std::memcpy(&f, &x, 4);
@@ -117,6 +119,7 @@ uint16_t to_half(double d) {
         if (rest > midpoint || (rest == midpoint && (half & 1))) ++half;
         return static_cast<uint16_t>(sign | half);
     }
+    if (exponent >= 31) return static_cast<uint16_t>(sign | 0x7C00u);  // too large: infinity
     uint32_t half = sign | (static_cast<uint32_t>(exponent) << 10) | (mantissa >> 13);
     uint32_t rest = mantissa & 0x1FFFu;
     if (rest > 0x1000u || (rest == 0x1000u && (half & 1))) ++half;
@@ -161,14 +164,12 @@ bool valid_codepoint(const Term& v) {
     return cp >= 0 && cp <= 0x10FFFF && !(cp >= 0xD800 && cp <= 0xDFFF);
 }
 
-std::optional<uint64_t> segment_bits(const SegmentSpec& spec, const Term* size, size_t segment) {
+std::optional<uint64_t> segment_bits(const SegmentSpec& spec, const Term* size) {
     if (spec.size == SegmentSpec::Size::Default) return std::nullopt;
     uint64_t n = spec.value;
     if (spec.size == SegmentSpec::Size::Register) {
-        if (!size || !size->is_integer() || size->as_integer() < 0)
-            construction_failed(segment, spec.type,
-                                fmt::format("expected a non-negative integer as size but got: {}",
-                                            size ? inspect(*size) : std::string("nil")));
+        // the BEAM raises a plain badarg for a bad size
+        if (!size || !size->is_integer() || size->as_integer() < 0) throw ErlangException::badarg();
         n = static_cast<uint64_t>(size->as_integer());
     }
     return n * spec.unit;
@@ -176,7 +177,7 @@ std::optional<uint64_t> segment_bits(const SegmentSpec& spec, const Term* size, 
 
 void write_segment(BitWriter& out, const SegmentSpec& spec, const Term& value, const Term* size,
                    size_t segment) {
-    std::optional<uint64_t> bits = segment_bits(spec, size, segment);
+    std::optional<uint64_t> bits = segment_bits(spec, size);
     bool little = is_little(spec.modifiers);
     switch (spec.type) {
         case BitType::Integer: {
@@ -193,7 +194,16 @@ void write_segment(BitWriter& out, const SegmentSpec& spec, const Term& value, c
                 construction_failed(segment, spec.type,
                                     "expected a float or an integer but got: " + inspect(value));
             uint64_t n = bits.value_or(64);
-            double d = value.is_float() ? value.as_float() : value.as_number();
+            double d = 0;
+            if (value.is_float()) {
+                d = value.as_float();
+            } else if (auto converted = integer::to_double(value)) {
+                d = *converted;
+            } else {
+                construction_failed(
+                    segment, spec.type,
+                    "the value " + inspect(value) + " is outside the range expressible as a float");
+            }
             if (n != 16 && n != 32 && n != 64)
                 construction_failed(segment, spec.type,
                                     fmt::format("the size {} is not 16, 32 or 64", n));
@@ -201,19 +211,15 @@ void write_segment(BitWriter& out, const SegmentSpec& spec, const Term& value, c
             if (n == 64) {
                 std::memcpy(&raw, &d, 8);
             } else if (n == 32) {
-                float f = static_cast<float>(d);
-                if (std::isfinite(d) && !std::isfinite(f))
-                    construction_failed(
-                        segment, spec.type,
-                        "the value " + inspect(value) + " is too large to fit in a 32-bit float");
+                // too large for a float: infinity, as the BEAM (a plain cast would be undefined)
+                float f = std::fabs(d) > std::numeric_limits<float>::max()
+                              ? std::copysign(std::numeric_limits<float>::infinity(),
+                                              static_cast<float>(d > 0 ? 1 : -1))
+                              : static_cast<float>(d);
                 uint32_t r32;
                 std::memcpy(&r32, &f, 4);
                 raw = r32;
             } else {
-                if (std::fabs(d) > 65504.0)
-                    construction_failed(
-                        segment, spec.type,
-                        "the value " + inspect(value) + " is too large to fit in a 16-bit float");
                 raw = to_half(d);
             }
             if (little) {
