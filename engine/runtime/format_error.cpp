@@ -493,6 +493,7 @@ std::string exception_message(const Term& exception) {
                     type = "Atom";
                     break;
                 case TermType::Binary:
+                case TermType::Bitstring:
                     type = "BitString";
                     break;
                 case TermType::Float:
@@ -502,6 +503,7 @@ std::string exception_message(const Term& exception) {
                     type = "Function";
                     break;
                 case TermType::Integer:
+                case TermType::BigInt:
                     type = "Integer";
                     break;
                 case TermType::Nil:

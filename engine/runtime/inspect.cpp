@@ -10,6 +10,7 @@
 #include <unordered_map>
 
 #include "engine/runtime/format_error.h"
+#include "engine/runtime/integer.h"
 #include "engine/runtime/runtime.h"
 
 namespace tasklens {
@@ -601,6 +602,16 @@ std::string integer_text(int64_t v, InspectOptions::Base base) {
     return (v < 0 ? "-" : "") + std::string(prefix) + digits;
 }
 
+std::string big_integer_text(const Term& v, InspectOptions::Base base) {
+    if (base == InspectOptions::Base::Decimal) return integer::to_string(v, 10);
+    int radix = base == InspectOptions::Base::Binary  ? 2
+                : base == InspectOptions::Base::Octal ? 8
+                                                      : 16;
+    const char* prefix = radix == 2 ? "0b" : radix == 8 ? "0o" : "0x";
+    std::string digits = integer::to_string(integer::abs(v), radix);
+    return (integer::sign(v) < 0 ? "-" : "") + std::string(prefix) + digits;
+}
+
 // --- the Inspect protocol ----------------------------------------------------------------------
 
 int64_t decrement(int64_t limit) {
@@ -665,7 +676,7 @@ class Inspector {
     DocId list_doc(const Term& t, int64_t limit, InspectOptions::Charlists charlists);
     DocId map_doc(const Term& t, int64_t limit, std::string_view name);
     DocId struct_doc(const Term& t, int64_t limit);
-    DocId binary_doc(std::string_view bytes, int64_t limit);
+    DocId binary_doc(std::string_view bytes, int64_t limit, unsigned trailing_bits = 0);
     DocId fun_doc(const FunObject& f);
 
     InspectOptions opts_;
@@ -740,8 +751,8 @@ DocId Inspector::container(std::string left, const std::vector<const Term*>& ite
     return docs_.group(docs_.glue(docs_.nest(docs_.glue(open, "", acc), 2), "", close));
 }
 
-DocId Inspector::binary_doc(std::string_view bytes, int64_t limit) {
-    bool as_string = opts_.base == InspectOptions::Base::Decimal &&
+DocId Inspector::binary_doc(std::string_view bytes, int64_t limit, unsigned trailing_bits) {
+    bool as_string = trailing_bits == 0 && opts_.base == InspectOptions::Base::Decimal &&
                      (opts_.binaries == InspectOptions::Binaries::AsStrings ||
                       (opts_.binaries == InspectOptions::Binaries::Infer &&
                        string_printable(bytes, opts_.printable_limit)));
@@ -761,7 +772,15 @@ DocId Inspector::binary_doc(std::string_view bytes, int64_t limit) {
             items.push_back(docs_.text("..."));
             break;
         }
-        std::string n = integer_text(static_cast<unsigned char>(bytes[i]), opts_.base);
+        unsigned byte = static_cast<unsigned char>(bytes[i]);
+        std::string n;
+        if (trailing_bits != 0 && i + 1 == bytes.size()) {
+            // Elixir prints the last, partial byte as value::size(bits)
+            n = integer_text(byte >> (8 - trailing_bits), opts_.base) + "::size(" +
+                std::to_string(trailing_bits) + ")";
+        } else {
+            n = integer_text(byte, opts_.base);
+        }
         if (i + 1 == bytes.size()) {
             items.push_back(docs_.text(std::move(n)));
         } else {
@@ -961,6 +980,8 @@ DocId Inspector::to_doc(const Term& t, int64_t limit) {
     switch (t.type()) {
         case TermType::Integer:
             return docs_.text(integer_text(t.as_integer(), opts_.base));
+        case TermType::BigInt:
+            return docs_.text(big_integer_text(t, opts_.base));
         case TermType::Float:
             return docs_.text(format_float(t.as_float()));
         case TermType::Atom:
@@ -989,6 +1010,8 @@ DocId Inspector::to_doc(const Term& t, int64_t limit) {
             return list_doc(t, limit, opts_.charlists);
         case TermType::Binary:
             return binary_doc(t.binary_view(), limit);
+        case TermType::Bitstring:
+            return binary_doc(t.binary_view(), limit, static_cast<unsigned>(t.bit_size() % 8));
     }
     return Docs::nil;
 }
@@ -1183,6 +1206,8 @@ std::optional<std::string> try_to_string(const Term& term) {
     switch (term.type()) {
         case TermType::Integer:
             return std::to_string(term.as_integer());
+        case TermType::BigInt:
+            return integer::to_string(term, 10);
         case TermType::Float:
             return format_float(term.as_float());
         case TermType::Atom:

@@ -1,6 +1,9 @@
 #include "engine/runtime/term.h"
 
+#include "engine/runtime/integer.h"
+
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <functional>
 #include <new>
@@ -37,7 +40,14 @@ void destroy(HeapObject* object) noexcept {
         }
         case TermType::List: destroy_cons_chain(static_cast<ConsObject*>(object)); break;
         case TermType::Map: MapObject::destroy(static_cast<MapObject*>(object)); break;
-        case TermType::Binary: delete static_cast<BinaryObject*>(object); break;
+        case TermType::Binary:
+        case TermType::Bitstring:
+            if (static_cast<BinaryObject*>(object)->is_slice)
+                delete static_cast<SubBinaryObject*>(object);
+            else
+                delete static_cast<BinaryObject*>(object);
+            break;
+        case TermType::BigInt: delete static_cast<BigIntObject*>(object); break;
         case TermType::Fun: delete static_cast<FunObject*>(object); break;
         default: break;
     }
@@ -55,18 +65,39 @@ int sign3(const T& a, const T& b) {
     return a < b ? -1 : (b < a ? 1 : 0);
 }
 
-// Rank for ordering across types: integers and floats share the "number" rank.
-int type_rank(TermType t) { return t == TermType::Float ? 0 : static_cast<int>(t); }
+// Rank for ordering across types: integers and floats share the "number" rank, binaries and
+// bitstrings the "bitstring" rank.
+int type_rank(TermType t) {
+    if (t == TermType::Float || t == TermType::BigInt) return 0;
+    if (t == TermType::Bitstring) return static_cast<int>(TermType::Binary);
+    return static_cast<int>(t);
+}
 
 int compare_numbers(const Term& a, const Term& b, bool exact) {
     if (a.is_integer() && b.is_integer()) return sign(a.as_integer(), b.as_integer());
     if (a.is_float() && b.is_float()) return sign3(a.as_float(), b.as_float());
-    // mixed integer / float
-    long double x = a.is_integer() ? static_cast<long double>(a.as_integer()) : a.as_float();
-    long double y = b.is_integer() ? static_cast<long double>(b.as_integer()) : b.as_float();
-    if (int c = sign3(x, y); c != 0) return c;
-    if (!exact) return 0;
-    return a.is_integer() ? -1 : 1;
+    if (a.is_integral() && b.is_integral()) return integer::compare(a, b);
+    // mixed integer / float, compared exactly
+    int c = a.is_integral() ? integer::compare_with_double(a, b.as_float())
+                            : -integer::compare_with_double(b, a.as_float());
+    if (c != 0 || !exact) return c;
+    return a.is_integral() ? -1 : 1;
+}
+
+// Bitstrings compare bit by bit; a proper prefix sorts first.
+int compare_bitstrings(const Term& a, const Term& b) {
+    std::string_view x = a.binary_view(), y = b.binary_view();
+    uint64_t xbits = a.bit_size(), ybits = b.bit_size();
+    uint64_t common = std::min(xbits, ybits);
+    size_t whole = static_cast<size_t>(common / 8);
+    if (int c = x.substr(0, whole).compare(y.substr(0, whole)); c != 0) return c < 0 ? -1 : 1;
+    if (unsigned rest = static_cast<unsigned>(common % 8); rest != 0) {
+        unsigned mask = (0xFFu << (8 - rest)) & 0xFFu;
+        unsigned p = static_cast<unsigned char>(x[whole]) & mask;
+        unsigned q = static_cast<unsigned char>(y[whole]) & mask;
+        if (p != q) return p < q ? -1 : 1;
+    }
+    return sign3(xbits, ybits);
 }
 
 int compare_impl(const Term& a, const Term& b, bool exact) noexcept;
@@ -87,7 +118,8 @@ int compare_impl(const Term& a, const Term& b, bool exact) noexcept {
     if (ra != rb) return ra < rb ? -1 : 1;
     switch (a.type()) {
         case TermType::Integer:
-        case TermType::Float: return compare_numbers(a, b, exact);
+        case TermType::Float:
+        case TermType::BigInt: return compare_numbers(a, b, exact);
         case TermType::Atom: {
             if (a.as_atom() == b.as_atom()) return 0;
             return sign3(a.as_atom().name(), b.as_atom().name());
@@ -135,9 +167,13 @@ int compare_impl(const Term& a, const Term& b, bool exact) noexcept {
         }
         case TermType::Nil: return 0;
         case TermType::List: return compare_lists(a, b, exact);
-        case TermType::Binary: {
-            int c = a.binary_view().compare(b.binary_view());
-            return c < 0 ? -1 : (c > 0 ? 1 : 0);
+        case TermType::Binary:
+        case TermType::Bitstring: {
+            if (a.is_binary() && b.is_binary()) {
+                int c = a.binary_view().compare(b.binary_view());
+                return c < 0 ? -1 : (c > 0 ? 1 : 0);
+            }
+            return compare_bitstrings(a, b);
         }
     }
     return 0;
@@ -186,6 +222,41 @@ Term Term::tuple(std::span<const Term> items) {
 
 Term Term::binary(std::string_view bytes) { return adopt(new BinaryObject(std::string(bytes))); }
 
+Term Term::bitstring(std::string_view bytes, uint64_t bit_size) {
+    size_t byte_count = static_cast<size_t>((bit_size + 7) / 8);
+    auto* object = new BinaryObject(std::string(bytes.substr(0, byte_count)));
+    object->bytes.resize(byte_count, '\0');
+    if (unsigned used = static_cast<unsigned>(bit_size % 8); used != 0) {
+        object->trailing_bits = static_cast<uint8_t>(used);
+        object->type = TermType::Bitstring;
+        object->bytes.back() = static_cast<char>(static_cast<unsigned char>(object->bytes.back()) &
+                                                 ((0xFFu << (8 - used)) & 0xFFu));
+    }
+    return adopt(object);
+}
+
+Term Term::sub_binary(const Term& whole, size_t offset, size_t length) {
+    // Short slices are copied: they would keep a large binary alive for a few bytes.
+    constexpr size_t kShareFrom = 64;
+    std::string_view part = whole.binary_view().substr(offset, length);
+    if (length < kShareFrom || !whole.is_binary()) return binary(part);
+    const auto* object = static_cast<const BinaryObject*>(whole.u_.object);
+    Term owner = object->is_slice ? static_cast<const SubBinaryObject*>(object)->owner : whole;
+    return adopt(new SubBinaryObject(std::move(owner), part));
+}
+
+uint64_t Term::bit_size() const noexcept {
+    const auto* object = static_cast<const BinaryObject*>(u_.object);
+    uint64_t bits = uint64_t{binary_view().size()} * 8;
+    return object->trailing_bits ? bits - 8 + object->trailing_bits : bits;
+}
+
+double Term::bignum_as_double() const noexcept {
+    auto d = integer::to_double(*this);
+    if (d) return *d;
+    return integer::sign(*this) < 0 ? -HUGE_VAL : HUGE_VAL;
+}
+
 bool Term::is_tuple(size_t arity) const noexcept { return is_tuple() && tuple_size() == arity; }
 
 size_t Term::tuple_size() const noexcept { return static_cast<const TupleObject*>(u_.object)->size; }
@@ -203,7 +274,9 @@ const Term& Term::head() const noexcept { return static_cast<const ConsObject*>(
 const Term& Term::tail() const noexcept { return static_cast<const ConsObject*>(u_.object)->tail; }
 
 std::string_view Term::binary_view() const noexcept {
-    return static_cast<const BinaryObject*>(u_.object)->bytes;
+    const auto* object = static_cast<const BinaryObject*>(u_.object);
+    if (object->is_slice) return static_cast<const SubBinaryObject*>(object)->view;
+    return object->bytes;
 }
 
 const FunObject& Term::fun() const noexcept { return *static_cast<const FunObject*>(u_.object); }
@@ -216,6 +289,7 @@ int compare_exact(const Term& a, const Term& b) noexcept { return compare_impl(a
 size_t hash(const Term& t) noexcept {
     switch (t.type()) {
         case TermType::Integer: return std::hash<int64_t>{}(t.as_integer());
+        case TermType::BigInt: return integer::hash(t);
         case TermType::Float: return std::hash<double>{}(t.as_float());
         case TermType::Atom: return mix(1, t.as_atom().id);
         case TermType::Reference: return mix(2, t.as_reference().id);
@@ -243,6 +317,7 @@ size_t hash(const Term& t) noexcept {
             return mix(h, hash(*cur));
         }
         case TermType::Binary: return mix(9, std::hash<std::string_view>{}(t.binary_view()));
+        case TermType::Bitstring: return mix(mix(10, t.bit_size()), std::hash<std::string_view>{}(t.binary_view()));
     }
     return 0;
 }

@@ -7,8 +7,12 @@
 // not atomic because all terms of a runtime live on the engine thread (events carry text, not
 // terms, across threads).
 //
-// Integers are 64-bit signed. Arithmetic that would leave that range raises an ArithmeticError
-// ("integer overflow") instead of silently wrapping; see docs/scenario-language.md.
+// Integers have any size, as on the BEAM: a value that fits in int64 is immediate
+// (TermType::Integer); a larger one is a boxed GMP integer (TermType::BigInt, see integer.h).
+// Results are always normalized, so equal integers have equal representations.
+//
+// Bitstrings: a binary (whole bytes) is TermType::Binary; a bitstring whose length is not a
+// multiple of 8 is TermType::Bitstring, the same BinaryObject with `trailing_bits` set.
 #include <cstdint>
 #include <initializer_list>
 #include <span>
@@ -23,8 +27,23 @@
 namespace tasklens {
 
 /// Declared in Erlang's term order: number < atom < reference < fun < pid < tuple < map < [] <
-/// list < binary (integers and floats compare by value).
-enum class TermType : uint8_t { Integer, Float, Atom, Reference, Fun, Pid, Tuple, Map, Nil, List, Binary };
+/// list < bitstring (integers and floats compare by value; binaries and bitstrings compare
+/// together, bit by bit).
+enum class TermType : uint8_t {
+    Integer,  ///< small integer, fits in int64
+    Float,
+    BigInt,  ///< boxed integer outside int64 (BigIntObject)
+    Atom,
+    Reference,
+    Fun,
+    Pid,
+    Tuple,
+    Map,
+    Nil,
+    List,
+    Binary,     ///< a whole number of bytes
+    Bitstring,  ///< bits that do not fill the last byte (BinaryObject::trailing_bits != 0)
+};
 
 class Term;
 struct HeapObject;
@@ -32,6 +51,7 @@ struct TupleObject;
 struct ConsObject;
 struct MapObject;
 struct BinaryObject;
+struct BigIntObject;
 struct FunObject;
 
 class Term {
@@ -76,6 +96,13 @@ public:
     static Term tuple(std::span<const Term> items);
     static Term tuple(std::initializer_list<Term> items) { return tuple(std::span(items.begin(), items.size())); }
     static Term binary(std::string_view bytes);
+    /// A bitstring of `bit_size` bits taken from the start of `bytes` (which holds
+    /// ceil(bit_size / 8) bytes; unused low bits of the last byte are cleared). A whole number of
+    /// bytes gives a Binary.
+    static Term bitstring(std::string_view bytes, uint64_t bit_size);
+    /// `length` bytes of binary `whole` from byte `offset` (the caller checks the bounds); long
+    /// slices share the storage of `whole` instead of copying it.
+    static Term sub_binary(const Term& whole, size_t offset, size_t length);
     /// A map from key/value pairs; a later duplicate key wins.
     static Term map(std::vector<std::pair<Term, Term>> entries);
     static Term empty_map();
@@ -84,9 +111,12 @@ public:
 
     // --- inspection ----------------------------------------------------------------------
     TermType type() const noexcept { return type_; }
+    /// A small integer (int64). Use is_integral() for "any integer" (Elixir's is_integer).
     bool is_integer() const noexcept { return type_ == TermType::Integer; }
+    bool is_bignum() const noexcept { return type_ == TermType::BigInt; }
+    bool is_integral() const noexcept { return type_ == TermType::Integer || type_ == TermType::BigInt; }
     bool is_float() const noexcept { return type_ == TermType::Float; }
-    bool is_number() const noexcept { return type_ <= TermType::Float; }
+    bool is_number() const noexcept { return type_ <= TermType::BigInt; }
     bool is_atom() const noexcept { return type_ == TermType::Atom; }
     bool is_atom(Atom a) const noexcept { return type_ == TermType::Atom && u_.atom == a.id; }
     bool is_boolean() const noexcept { return is_atom(atom::true_) || is_atom(atom::false_); }
@@ -102,13 +132,17 @@ public:
     bool is_cons() const noexcept { return type_ == TermType::List; }
     bool is_list() const noexcept { return type_ == TermType::Nil || type_ == TermType::List; }
     bool is_binary() const noexcept { return type_ == TermType::Binary; }
+    /// A binary or a bitstring of any bit length (Elixir's is_bitstring).
+    bool is_bitstring() const noexcept { return type_ == TermType::Binary || type_ == TermType::Bitstring; }
     bool is_fun() const noexcept { return type_ == TermType::Fun; }
-    bool is_boxed() const noexcept { return type_ >= TermType::Fun && type_ != TermType::Pid && type_ != TermType::Nil; }
+    bool is_boxed() const noexcept { return (kBoxedTypes >> static_cast<unsigned>(type_)) & 1u; }
 
     int64_t as_integer() const noexcept { return u_.integer; }
     double as_float() const noexcept { return u_.floating; }
-    /// Integer or float as a double.
-    double as_number() const noexcept { return is_integer() ? static_cast<double>(u_.integer) : u_.floating; }
+    /// Integer or float as a double (a big integer beyond the double range gives +-inf).
+    double as_number() const noexcept {
+        return is_integer() ? static_cast<double>(u_.integer) : is_float() ? u_.floating : bignum_as_double();
+    }
     Atom as_atom() const noexcept { return Atom{u_.atom}; }
     Pid as_pid() const noexcept { return Pid::from_packed(u_.pid); }
     Ref as_reference() const noexcept { return Ref{u_.ref}; }
@@ -120,8 +154,10 @@ public:
     // list cells
     const Term& head() const noexcept;
     const Term& tail() const noexcept;
-    // binaries
+    // binaries and bitstrings: the bytes (for a Bitstring, the last one partly used)
     std::string_view binary_view() const noexcept;
+    /// Length in bits of a binary or bitstring.
+    uint64_t bit_size() const noexcept;
     // maps
     const MapObject& map_object() const noexcept;
     size_t map_size() const noexcept;
@@ -135,7 +171,13 @@ public:
     HeapObject* heap_object() const noexcept { return is_boxed() ? u_.object : nullptr; }
 
 private:
+    static constexpr unsigned kBoxedTypes =
+        (1u << static_cast<unsigned>(TermType::BigInt)) | (1u << static_cast<unsigned>(TermType::Fun)) |
+        (1u << static_cast<unsigned>(TermType::Tuple)) | (1u << static_cast<unsigned>(TermType::Map)) |
+        (1u << static_cast<unsigned>(TermType::List)) | (1u << static_cast<unsigned>(TermType::Binary)) |
+        (1u << static_cast<unsigned>(TermType::Bitstring));
     explicit Term(TermType type) noexcept : type_(type) { u_.integer = 0; }
+    double bignum_as_double() const noexcept;
     void retain() const noexcept;
     void release() noexcept;
 
@@ -179,8 +221,22 @@ struct ConsObject : HeapObject {
 };
 
 struct BinaryObject : HeapObject {
-    std::string bytes;
+    std::string bytes;  ///< the contents (empty for a slice: see SubBinaryObject)
+    /// Bits used in the last byte of a Bitstring (1..7, in its high bits); 0 for a Binary.
+    uint8_t trailing_bits = 0;
+    bool is_slice = false;  ///< this is a SubBinaryObject
     explicit BinaryObject(std::string b) : HeapObject(TermType::Binary), bytes(std::move(b)) {}
+};
+
+/// A binary that views part of a larger one (Term::sub_binary), as the BEAM's sub-binaries: the
+/// tail of `<<c, rest::binary>>` costs no copy, so a parser that recurses on the rest stays
+/// linear. It keeps the whole binary alive.
+struct SubBinaryObject : BinaryObject {
+    Term owner;             ///< the binary whose storage `view` points into (never a slice)
+    std::string_view view;  ///< the bytes of this binary
+    SubBinaryObject(Term o, std::string_view v) : BinaryObject(std::string()), owner(std::move(o)), view(v) {
+        is_slice = true;
+    }
 };
 
 // MapObject (flat maps and the BEAM's hash trie) is defined in map.h, included at the end.

@@ -238,7 +238,11 @@ class SexprPrinter {
     void print(const Node& node) {
         switch (node.kind) {
             case NodeKind::Integer:
-                out += fmt::format("{}", node.integer);
+                if (node.has(kBigInteger)) {
+                    out += node.text;
+                } else {
+                    out += fmt::format("{}", node.integer);
+                }
                 break;
             case NodeKind::Float:
                 out += fmt::format("{}", node.number);

@@ -177,6 +177,9 @@ enum NodeFlags : std::uint8_t {
     // grammar reads it as the call x(-1); when `x` is a variable the compiler must read it as
     // the subtraction `x - 1` instead, as Elixir does.
     kAmbiguousOperator = 1 << 6,
+    // Integer literal outside int64: `text` holds its source spelling (`0x1_0000_0000_0000_0000`,
+    // with a leading `-` when negated) and `integer` is meaningless; the compiler makes a bignum.
+    kBigInteger = 1 << 7,
 };
 
 struct Node {

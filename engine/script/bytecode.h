@@ -40,6 +40,13 @@ enum class Op : uint8_t {
     GetTl,       // a=dst, b=src
     MapGet,      // a=dst, b=map, c=key reg, d=fail
     BinPrefix,   // a=dst (rest), b=src, c=const (prefix), d=fail
+    // --- bitstrings (engine/script/bitstring.h): a match context is two registers, the subject
+    // and the bit offset read so far ---
+    BsStart,  // a=context, b=src, d=fail unless src is a bitstring
+    BsGet,    // a=dst, b=context, c=const (packed SegmentSpec; a size register is frame-relative),
+              // d=fail
+    BsEnd,    // a=context, d=fail unless every bit was read
+    BsBuild,  // a=dst, b=operand base, c=const (tuple of packed SegmentSpecs), d=operand count
     // --- control ---
     Jump,           // d=target
     JumpIfFalsy,    // a=reg, d=target (nil or false)

@@ -10,7 +10,10 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "engine/runtime/integer.h"
 #include "engine/script/builtins.h"
+#include "engine/script/compile_bitstring.h"
+#include "engine/script/otp_exports.h"
 #include "engine/script/parser.h"
 #include "engine/script/prelude.h"
 
@@ -120,13 +123,32 @@ struct FnState {
     uint32_t stacktrace_reg = kNoReg;
 };
 
-class Compiler {
+class Compiler final : public BitstringHost {
   public:
     Compiler(Program& program, SourceFiles& files, const SourceFile& file,
              const CompileOptions& options)
         : program_(program), files_(files), file_(&file), options_(options) {}
 
     void compile_root(const Node* root);
+
+    // BitstringHost: what compile_bitstring.cpp needs from this compiler
+    uint32_t emit_instruction(Op op, uint32_t a, uint32_t b, uint32_t c, uint32_t d) override {
+        return emit(op, a, b, c, d);
+    }
+    uint32_t new_registers(uint32_t count) override { return regs(count); }
+    uint32_t constant(Term value) override { return konst(std::move(value)); }
+    void compile_into(const Node* expression, uint32_t dst) override { into(expression, dst); }
+    uint32_t variable_register(std::string_view name) override { return lookup(std::string(name)); }
+    uint32_t code_position() override { return here(); }
+    void set_jump_target(uint32_t instruction, uint32_t target) override {
+        f_->fn->code[instruction].d = target;
+    }
+    [[noreturn]] void refuse_construct(const Node* at, std::string construct) override {
+        refuse(at, std::move(construct));
+    }
+    [[noreturn]] void compile_error(const Node* at, std::string message) override {
+        fail_at(at, std::move(message));
+    }
 
   private:
     // ---------------------------------------------------------------- emission
@@ -220,6 +242,7 @@ class Compiler {
     std::optional<Term> const_eval(const Node* n) {
         switch (n->kind) {
             case NodeKind::Integer:
+                if (n->has(kBigInteger)) return big_integer_literal(n->text);
                 return Term::integer(n->integer);
             case NodeKind::Float:
                 return Term::floating(n->number);
@@ -228,8 +251,9 @@ class Compiler {
             case NodeKind::String:
                 return Term::binary(n->text);
             case NodeKind::Charlist: {
+                // a charlist is a list of code points: 'héllo' has 5 elements
                 std::vector<Term> items;
-                for (unsigned char c : n->text) items.push_back(Term::integer(c));
+                for (uint32_t cp : literal_codepoints(n->text)) items.push_back(Term::integer(cp));
                 return Term::list(items);
             }
             case NodeKind::Alias:
@@ -246,7 +270,7 @@ class Compiler {
             case NodeKind::UnaryOp:
                 if (n->unary_op == UnaryOperator::Negate) {
                     auto v = const_eval(n->child(0));
-                    if (v && v->is_integer()) return Term::integer(-v->as_integer());
+                    if (v && v->is_integral()) return integer::neg(*v);
                     if (v && v->is_float()) return Term::floating(-v->as_float());
                 }
                 return std::nullopt;
@@ -419,6 +443,15 @@ class Compiler {
             case NodeKind::Map: {
                 fail_to(fail, emit(Op::IsMap, src));
                 map_pairs_pattern(p, src, fail, ps);
+                return;
+            }
+            case NodeKind::Bitstring: {
+                BitstringCompiler bits(*this);
+                auto to_fail = [&](uint32_t instruction) { fail_to(fail, instruction); };
+                uint32_t context = bits.start(src, to_fail);
+                bits.segments(p->children, context, to_fail,
+                              [&](const Node* value, uint32_t r) { pattern(value, r, fail, ps); });
+                bits.end(context, to_fail);
                 return;
             }
             case NodeKind::Struct: {
@@ -664,6 +697,15 @@ class Compiler {
             }
             case NodeKind::Struct:
                 return finish(struct_expr(n), tail);
+            case NodeKind::Bitstring: {
+                for (const Node* c : n->children)
+                    if (c->kind != NodeKind::BitSegment)
+                        fail_at(c, "<- is only valid in for and with");
+                BitstringCompiler bits(*this);
+                return finish(bits.build(n), tail);
+            }
+            case NodeKind::BitSegment:
+                fail_at(n, "a bitstring segment outside <<>>");
             case NodeKind::BinaryOp:
                 return binary_op(n, tail);
             case NodeKind::UnaryOp:
@@ -1148,12 +1190,31 @@ class Compiler {
         }
     }
 
+    /// A call to a function of Elixir/OTP that nothing in Tasklens implements is refused here,
+    /// before anything runs, with a message that cannot be mistaken for Elixir's own error.
+    void check_supported(const Node* n, Atom module, std::string_view fun, size_t arity) {
+        if (!options_.native_defined || !options_.is_main) return;
+        Atom function = Atom::intern(fun);
+        auto a = static_cast<int>(arity);
+        if (program_.find(module, function, static_cast<uint32_t>(arity))) return;
+        // a module of the script itself (its functions may be defined further down)
+        if (program_.modules.count(module.id) && !otp_module_exists(module)) return;
+        if (builtins().find(module, function, a) || options_.native_defined(module, function, a))
+            return;
+        if (module == kElixirKernel &&
+            kernel_defines(std::string(fun), static_cast<uint32_t>(arity)))
+            return;
+        if (otp_function_exists(module, function, a))
+            fail_at(n, unsupported_message(module, function, a));
+    }
+
     uint32_t remote_call(const Node* n, const std::vector<const Node*>& args, bool tail) {
         const Node* target = n->child(0);
         Atom module = module_target(target);
         std::string fun(n->text);
         if (module.id != 0) {
             check_sandbox(n, module, fun, args.size());
+            check_supported(n, module, fun, args.size());
             std::string_view m = module.name();
             if (m == "Elixir.Kernel") {
                 if (auto special = kernel_special(n, fun, args, tail)) return *special;
@@ -1381,6 +1442,10 @@ class Compiler {
         }
         if (name == "alias" || name == "import" || name == "require") {
             directive(n, name, args);
+            return finish(load(Term::nil()), tail);
+        }
+        if (name == "use" && !args.empty() && module_target(args[0]).name() == "Elixir.Bitwise") {
+            directive(n, "import", {args[0]});  // the deprecated `use Bitwise` imports it
             return finish(load(Term::nil()), tail);
         }
         if (name == "use") refuse(n, "use outside a module");
@@ -1721,6 +1786,11 @@ class Compiler {
         }
         const Node* q = quals[i];
         at(q);
+        if (q->kind == NodeKind::Bitstring && !q->children.empty() &&
+            q->children.back()->kind == NodeKind::BinaryOp) {
+            bitstring_generator(quals, i, body, acc, reduce);
+            return;
+        }
         if (q->kind == NodeKind::BinaryOp && q->binary_op == BinaryOperator::LeftArrow) {
             // Elements are pulled one at a time (Enumerable.reduce suspended after each one), so
             // the body runs as a stream produces, like Elixir's reduce-based comprehension.
@@ -1763,6 +1833,25 @@ class Compiler {
         jump_to(skip, Op::JumpIfFalsy, v);
         for_level(quals, i + 1, body, acc, reduce);
         bind(skip);
+    }
+
+    /// `for <<segments <- source>>`: compile_bitstring.cpp emits the loop; a chunk whose values
+    /// do not match jumps to `next`, bound after the body.
+    void bitstring_generator(const std::vector<const Node*>& quals, size_t i, const Node* body,
+                             uint32_t acc, bool reduce) {
+        const Node* arrow = quals[i]->children.back();
+        uint32_t source = expr(arrow->child(1));
+        auto saved = f_->vars;
+        Label next;
+        PatternState ps;
+        BitstringCompiler bits(*this);
+        bits.generator(
+            quals[i], source, [&](const Node* value, uint32_t r) { pattern(value, r, next, ps); },
+            [&] {
+                for_level(quals, i + 1, body, acc, reduce);
+                f_->vars = saved;
+                bind(next);
+            });
     }
 
     // ---------------------------------------------------------------- functions
@@ -1937,6 +2026,7 @@ class Compiler {
         Atom module = module_target(target);
         if (module.id == 0) refuse(n, "& capture of a function of a dynamic module");
         check_sandbox(n, module, name, arity);
+        check_supported(n, module, name, arity);
         return external_fun(module, Atom::intern(name), arity);
     }
 
@@ -1956,7 +2046,8 @@ class Compiler {
         if (name == "import") {
             Atom m = module_target(target);
             if (m.id == 0) fail_at(target, "invalid import");
-            (module_ && !module_->is_script ? module_->imports : script_imports_).push_back(m);
+            // the script's own imports live on its ModuleCtx too: local_call reads them there
+            (module_ ? module_->imports : script_imports_).push_back(m);
             ImportFilter filter;
             if (args.size() > 1) {
                 const Node* only = keyword_get(args[1], "only");
@@ -2357,6 +2448,9 @@ class Compiler {
                 is_exception = what == "defexception";
             } else if (what == "alias" || what == "import" || what == "require") {
                 directive(s, std::string(what), args);
+            } else if (what == "use" && !args.empty() &&
+                       module_target(args[0]).name() == "Elixir.Bitwise") {
+                directive(s, "import", {args[0]});  // the deprecated `use Bitwise` imports it
             } else if (what == "use") {
                 if (args.empty()) fail_at(s, "invalid use");
                 Atom used = module_target(args[0]);
@@ -2627,8 +2721,9 @@ void load_prelude(Program& program, SourceFiles& files) {
     }
 }
 
-std::shared_ptr<Program> compile_scenario(SourceFiles& files, const SourceFile& file,
-                                          std::vector<Diagnostic>& diagnostics) {
+std::shared_ptr<Program> compile_scenario(
+    SourceFiles& files, const SourceFile& file, std::vector<Diagnostic>& diagnostics,
+    std::function<bool(Atom module, Atom function, int arity)> native_defined) {
     auto program = std::make_shared<Program>();
     load_prelude(*program, files);
     ParseResult parsed = parse(file);
@@ -2637,6 +2732,7 @@ std::shared_ptr<Program> compile_scenario(SourceFiles& files, const SourceFile& 
         return nullptr;
     }
     CompileOptions options;
+    options.native_defined = std::move(native_defined);
     if (!compile_file(*program, files, file, *parsed.ast, options, diagnostics)) return nullptr;
     return program;
 }

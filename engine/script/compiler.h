@@ -4,6 +4,7 @@
 // One Program holds the prelude (library code written in the scenario language) and the
 // scenario. Constructs outside the documented subset are refused before anything runs, with a
 // diagnostic `file:line:col: error: unsupported construct: NAME`.
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -19,6 +20,10 @@ struct CompileOptions {
     bool is_main = true;
     /// Check that every unqualified call resolves (Kernel, imports, locals) at compile time.
     bool check_calls = true;
+    /// Whether the runtime's code registry defines module.function/arity (the OTP natives).
+    /// When set, a call to a function that exists in Elixir/OTP but that nothing in Tasklens
+    /// implements is refused: "Tasklens does not support :crypto.hash/2 yet (...)".
+    std::function<bool(Atom module, Atom function, int arity)> native_defined;
 };
 
 /// Compiles one parsed file into `program`. Returns false (with diagnostics) on refusal.
@@ -33,7 +38,8 @@ void load_prelude(Program& program, SourceFiles& files);
 
 /// Parses and compiles a scenario: prelude + file. On failure returns nullptr and fills
 /// `diagnostics` (formatted with format_diagnostic against `files`).
-std::shared_ptr<Program> compile_scenario(SourceFiles& files, const SourceFile& file,
-                                          std::vector<Diagnostic>& diagnostics);
+std::shared_ptr<Program> compile_scenario(
+    SourceFiles& files, const SourceFile& file, std::vector<Diagnostic>& diagnostics,
+    std::function<bool(Atom module, Atom function, int arity)> native_defined = {});
 
 }  // namespace tasklens::script

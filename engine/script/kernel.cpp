@@ -9,6 +9,8 @@
 
 #include "engine/runtime/format_error.h"
 #include "engine/runtime/inspect.h"
+#include "engine/runtime/integer.h"
+#include "engine/script/arith.h"
 #include "engine/script/builtins.h"
 #include "engine/script/logger.h"
 #include "engine/script/stdlib/errors.h"
@@ -62,6 +64,9 @@ Term k_is_atom(ProcessContext&, Args a) {
 Term k_is_binary(ProcessContext&, Args a) {
     return bool_term(a[0].is_binary());
 }
+Term k_is_bitstring(ProcessContext&, Args a) {
+    return bool_term(a[0].is_bitstring());
+}
 Term k_is_boolean(ProcessContext&, Args a) {
     return bool_term(a[0].is_boolean());
 }
@@ -75,7 +80,7 @@ Term k_is_function2(ProcessContext&, Args a) {
     return bool_term(a[0].is_fun() && a[1].is_integer() && a[0].fun().arity == a[1].as_integer());
 }
 Term k_is_integer(ProcessContext&, Args a) {
-    return bool_term(a[0].is_integer());
+    return bool_term(a[0].is_integral());
 }
 Term k_is_list(ProcessContext&, Args a) {
     return bool_term(a[0].is_list());
@@ -180,7 +185,7 @@ Term k_map_size(ProcessContext&, Args a) {
     return Term::integer(static_cast<int64_t>(a[0].map_size()));
 }
 Term k_byte_size(ProcessContext&, Args a) {
-    if (!a[0].is_binary()) raise_bif_argument_error(1, "not a bitstring");
+    if (!a[0].is_bitstring()) raise_bif_argument_error(1, "not a bitstring");
     return Term::integer(static_cast<int64_t>(a[0].binary_view().size()));
 }
 Term e_tuple_to_list(ProcessContext&, Args a) {
@@ -200,52 +205,28 @@ Term e_binary_to_atom(ProcessContext&, Args a) {
     return Term::atom(a[0].binary_view());
 }
 Term e_integer_to_binary(ProcessContext&, Args a) {
-    return Term::binary(std::to_string(int_arg(a[0])));
+    if (!a[0].is_integral()) raise_bif_argument_error(1, "not an integer");
+    return Term::binary(integer::to_string(a[0], 10));
 }
 
 // ------------------------------------------------------------------ arithmetic
 [[noreturn]] void badarith() {
     throw ErlangException::error(Term::atom(atom::badarith));
 }
-[[noreturn]] void overflow() {
-    throw ErlangException::error(
-        make_exception("ArithmeticError", {{"message", Term::binary("integer overflow")}}));
-}
 Term k_add(ProcessContext&, Args a) {
-    if (a[0].is_integer() && a[1].is_integer()) {
-        int64_t r;
-        if (__builtin_add_overflow(a[0].as_integer(), a[1].as_integer(), &r)) overflow();
-        return Term::integer(r);
-    }
-    if (!a[0].is_number() || !a[1].is_number()) badarith();
-    return Term::floating(a[0].as_number() + a[1].as_number());
+    return arith::add(a[0], a[1]);
 }
 Term k_sub(ProcessContext&, Args a) {
-    if (a[0].is_integer() && a[1].is_integer()) {
-        int64_t r;
-        if (__builtin_sub_overflow(a[0].as_integer(), a[1].as_integer(), &r)) overflow();
-        return Term::integer(r);
-    }
-    if (!a[0].is_number() || !a[1].is_number()) badarith();
-    return Term::floating(a[0].as_number() - a[1].as_number());
+    return arith::sub(a[0], a[1]);
 }
 Term k_mul(ProcessContext&, Args a) {
-    if (a[0].is_integer() && a[1].is_integer()) {
-        int64_t r;
-        if (__builtin_mul_overflow(a[0].as_integer(), a[1].as_integer(), &r)) overflow();
-        return Term::integer(r);
-    }
-    if (!a[0].is_number() || !a[1].is_number()) badarith();
-    return Term::floating(a[0].as_number() * a[1].as_number());
+    return arith::mul(a[0], a[1]);
 }
 Term k_fdiv(ProcessContext&, Args a) {
-    if (!a[0].is_number() || !a[1].is_number() || a[1].as_number() == 0.0) badarith();
-    return Term::floating(a[0].as_number() / a[1].as_number());
+    return arith::fdiv(a[0], a[1]);
 }
 Term k_neg(ProcessContext&, Args a) {
-    if (a[0].is_integer()) return Term::integer(-a[0].as_integer());
-    if (a[0].is_float()) return Term::floating(-a[0].as_float());
-    badarith();
+    return arith::neg(a[0]);
 }
 Term k_lt(ProcessContext&, Args a) {
     return bool_term(compare(a[0], a[1]) < 0);
@@ -280,39 +261,41 @@ Term k_concat_bin(ProcessContext&, Args a) {
     return Term::binary(std::string(a[0].binary_view()) + std::string(a[1].binary_view()));
 }
 Term k_div(ProcessContext&, Args a) {
-    int64_t x = int_arg(a[0]), y = int_arg(a[1]);
-    if (y == 0) badarith();
-    return Term::integer(x / y);
+    return arith::div(a[0], a[1]);
 }
 Term k_rem(ProcessContext&, Args a) {
-    int64_t x = int_arg(a[0]), y = int_arg(a[1]);
-    if (y == 0) badarith();
-    return Term::integer(x % y);
+    return arith::rem(a[0], a[1]);
 }
 Term k_abs(ProcessContext&, Args a) {
-    if (a[0].is_integer()) return Term::integer(std::llabs(a[0].as_integer()));
+    if (a[0].is_integral()) return integer::abs(a[0]);
     if (a[0].is_float()) return Term::floating(std::fabs(a[0].as_float()));
-    badarg();
+    raise_bif_argument_error(1, "not a number");
 }
-Term k_round(ProcessContext&, Args a) {
-    if (a[0].is_integer()) return a[0];
-    if (!a[0].is_float()) badarg();
-    return Term::integer(static_cast<int64_t>(std::round(a[0].as_float())));
+/// round/trunc/ceil/floor of a float: exact integers of any size, as the BEAM.
+template <double (*Fn)(double)>
+Term float_to_integer(ProcessContext&, Args a) {
+    if (a[0].is_integral()) return a[0];
+    if (!a[0].is_float()) raise_bif_argument_error(1, "not a number");
+    return integer::from_double_truncated(Fn(a[0].as_float()));
 }
-Term k_trunc(ProcessContext&, Args a) {
-    if (a[0].is_integer()) return a[0];
-    if (!a[0].is_float()) badarg();
-    return Term::integer(static_cast<int64_t>(std::trunc(a[0].as_float())));
+double round_half_away(double x) {
+    return std::round(x);
 }
-Term k_ceil(ProcessContext&, Args a) {
-    if (a[0].is_integer()) return a[0];
-    if (!a[0].is_float()) badarg();
-    return Term::integer(static_cast<int64_t>(std::ceil(a[0].as_float())));
+double toward_zero(double x) {
+    return std::trunc(x);
 }
-Term k_floor(ProcessContext&, Args a) {
-    if (a[0].is_integer()) return a[0];
-    if (!a[0].is_float()) badarg();
-    return Term::integer(static_cast<int64_t>(std::floor(a[0].as_float())));
+double toward_plus_infinity(double x) {
+    return std::ceil(x);
+}
+double toward_minus_infinity(double x) {
+    return std::floor(x);
+}
+Term e_float(ProcessContext&, Args a) {
+    if (a[0].is_float()) return a[0];
+    if (!a[0].is_integral()) raise_bif_argument_error(1, "not a number");
+    auto d = integer::to_double(a[0]);
+    if (!d) raise_bif_argument_error(1, "not a number");
+    return Term::floating(*d);
 }
 Term k_max(ProcessContext&, Args a) {
     return compare(a[0], a[1]) >= 0 ? a[0] : a[1];
@@ -321,19 +304,22 @@ Term k_min(ProcessContext&, Args a) {
     return compare(a[0], a[1]) <= 0 ? a[0] : a[1];
 }
 Term k_pow(ProcessContext&, Args a) {
-    if (a[0].is_integer() && a[1].is_integer() && a[1].as_integer() >= 0) {
-        int64_t base = a[0].as_integer(), e = a[1].as_integer(), r = 1;
-        while (e > 0) {
-            if (e & 1) {
-                if (__builtin_mul_overflow(r, base, &r)) overflow();
-            }
-            e >>= 1;
-            if (e > 0 && __builtin_mul_overflow(base, base, &base)) overflow();
-        }
-        return Term::integer(r);
+    // Kernel.**/2: integers with a non-negative exponent stay exact; otherwise a float
+    if (a[0].is_integral() && a[1].is_integral() && integer::sign(a[1]) >= 0) {
+        // a bignum exponent only fits for a base of 0, 1 or -1: its parity is all that counts
+        uint64_t exponent =
+            a[1].is_integer()
+                ? static_cast<uint64_t>(a[1].as_integer())
+                : 2 + static_cast<uint64_t>(integer::sign(integer::band(a[1], Term::integer(1))));
+        std::optional<Term> r = integer::pow(a[0], exponent);
+        if (!r || (a[1].is_bignum() && integer::bit_length(a[0]) > 1))
+            throw ErlangException::error(Term::atom("system_limit"));
+        return std::move(*r);
     }
     if (!a[0].is_number() || !a[1].is_number()) badarith();
-    return Term::floating(std::pow(a[0].as_number(), a[1].as_number()));
+    double r = std::pow(arith::to_double(a[0]), arith::to_double(a[1]));
+    if (!std::isfinite(r)) badarith();
+    return Term::floating(r);
 }
 
 Term e_append(ProcessContext&, Args a) {
@@ -980,15 +966,16 @@ Term make_range(Term first, Term last, Term step) {
                       {Term::atom("step"), std::move(step)}});
 }
 Term r_new2(ProcessContext&, Args a) {
-    if (!a[0].is_integer() || !a[1].is_integer())
+    if (!a[0].is_integral() || !a[1].is_integral())
         argument_error_msg(
             fmt::format("ranges (first..last) expect both sides to be integers, got: {}..{}",
                         inspect(a[0]), inspect(a[1])));
-    int64_t step = a[0].as_integer() <= a[1].as_integer() ? 1 : -1;
+    int64_t step = integer::compare(a[0], a[1]) <= 0 ? 1 : -1;
     return make_range(a[0], a[1], Term::integer(step));
 }
 Term r_new3(ProcessContext&, Args a) {
-    if (!a[0].is_integer() || !a[1].is_integer() || !a[2].is_integer() || a[2].as_integer() == 0)
+    if (!a[0].is_integral() || !a[1].is_integral() || !a[2].is_integral() ||
+        integer::sign(a[2]) == 0)
         argument_error_msg(
             "ranges (first..last//step) expect both sides to be integers and the step to be a "
             "non-zero integer");
@@ -1149,7 +1136,7 @@ void register_vm_builtins(BuiltinTable& t) {
     for (const char* m : {K, E}) {
         t.add(m, "is_atom", 1, k_is_atom);
         t.add(m, "is_binary", 1, k_is_binary);
-        t.add(m, "is_bitstring", 1, k_is_binary);
+        t.add(m, "is_bitstring", 1, k_is_bitstring);
         t.add(m, "is_boolean", 1, k_is_boolean);
         t.add(m, "is_float", 1, k_is_float);
         t.add(m, "is_function", 1, k_is_function);
@@ -1171,10 +1158,10 @@ void register_vm_builtins(BuiltinTable& t) {
         t.add(m, "abs", 1, k_abs);
         t.add(m, "div", 2, k_div);
         t.add(m, "rem", 2, k_rem);
-        t.add(m, "round", 1, k_round);
-        t.add(m, "trunc", 1, k_trunc);
-        t.add(m, "ceil", 1, k_ceil);
-        t.add(m, "floor", 1, k_floor);
+        t.add(m, "round", 1, float_to_integer<round_half_away>);
+        t.add(m, "trunc", 1, float_to_integer<toward_zero>);
+        t.add(m, "ceil", 1, float_to_integer<toward_plus_infinity>);
+        t.add(m, "floor", 1, float_to_integer<toward_minus_infinity>);
         t.add(m, "max", 2, k_max);
         t.add(m, "min", 2, k_min);
         t.add(m, "self", 0, k_self);
@@ -1231,6 +1218,7 @@ void register_vm_builtins(BuiltinTable& t) {
     t.add(E, "atom_to_binary", 1, e_atom_to_binary);
     t.add(E, "binary_to_atom", 1, e_binary_to_atom);
     t.add(E, "integer_to_binary", 1, e_integer_to_binary);
+    t.add(E, "float", 1, e_float);
     t.add(K, "inspect", 1, k_inspect);
     t.add(K, "inspect", 2, k_inspect2);
     t.add(K, "to_string", 1, k_to_string);

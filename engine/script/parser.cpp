@@ -104,6 +104,15 @@ BinaryInfo binary_info(TokenKind kind) {
     }
 }
 
+// Bitwise's binary operators (Elixir's or_op, and_op, arrow_op and xor_op levels), or -1.
+int bitwise_precedence(std::string_view op) {
+    if (op == "|||") return 120;
+    if (op == "&&&") return 130;
+    if (op == "<<<" || op == ">>>") return 160;
+    if (op == "^^^") return 180;
+    return -1;
+}
+
 bool is_block_keyword(TokenKind kind) {
     return kind == TokenKind::Else || kind == TokenKind::After || kind == TokenKind::Rescue ||
            kind == TokenKind::Catch;
@@ -457,7 +466,20 @@ class Parser {
             if (info.precedence < 0 || info.precedence < min_prec) return left;
             if (op_token.kind == TokenKind::Bar && ctx.list_item) return left;
             if (op_token.kind == TokenKind::UnsupportedOperator) {
-                unsupported(op_token.location, fmt::format("operator {}", op_token.text));
+                // Bitwise's operators are calls of the functions of that name, as in Elixir's
+                // quoted form: `a &&& b` is `{:&&&, _, [a, b]}` (found through `import Bitwise`).
+                int precedence = bitwise_precedence(op_token.text);
+                if (precedence < 0)
+                    unsupported(op_token.location, fmt::format("operator {}", op_token.text));
+                if (precedence < min_prec) return left;
+                advance();
+                skip_newlines();
+                Node* right = parse_expr(ctx, precedence + 1);
+                Node* call = branch(NodeKind::LocalCall, op_token.location, {left, right});
+                call->text = ast_.intern(op_token.text);
+                call->flags |= kParens;
+                left = call;
+                continue;
             }
             advance();
             int next_min = info.right_assoc ? info.precedence : info.precedence + 1;
@@ -517,7 +539,14 @@ class Parser {
                 bool negate = token.kind == TokenKind::Minus;
                 if (operand->kind == NodeKind::Integer && !operand->has(kParens)) {
                     // Literal folding; the lexer left the magnitude unsigned, see parse_primary.
-                    if (negate) {
+                    if (operand->has(kBigInteger)) {
+                        if (negate) {
+                            std::string text = operand->text.starts_with('-')
+                                                   ? std::string(operand->text.substr(1))
+                                                   : "-" + std::string(operand->text);
+                            operand->text = ast_.intern(text);
+                        }
+                    } else if (negate) {
                         // unsigned negation: -9223372036854775808 arrives as INT64_MIN
                         operand->integer = static_cast<std::int64_t>(
                             std::uint64_t{0} - static_cast<std::uint64_t>(operand->integer));
@@ -534,6 +563,17 @@ class Parser {
                 node->unary_op = negate ? UnaryOperator::Negate : UnaryOperator::Plus;
                 return node;
             }
+            case TokenKind::UnsupportedOperator:
+                if (token.text == "~~~") {  // Bitwise.~~~/1, a unary operator
+                    advance();
+                    skip_newlines();
+                    Node* operand = parse_unary(ctx);
+                    Node* call = branch(NodeKind::LocalCall, token.location, {operand});
+                    call->text = ast_.intern(token.text);
+                    call->flags |= kParens;
+                    return call;
+                }
+                return parse_primary(ctx);
             case TokenKind::Not:
             case TokenKind::Bang: {
                 advance();
@@ -847,16 +887,16 @@ class Parser {
                 return parse_identifier(ctx);
             case TokenKind::Integer: {
                 advance();
-                if (token.overflow || token.integer > std::uint64_t{1} << 63) {
-                    unsupported(token.location, "integer larger than 64 bits");
-                }
                 Node* node = leaf(NodeKind::Integer, token.location);
-                // 2^63 only makes sense negated; the unary minus folds it back.
-                node->integer = static_cast<std::int64_t>(token.integer);
-                if (token.integer == std::uint64_t{1} << 63 &&
-                    !(pos_ >= 2 && tokens_[pos_ - 2].kind == TokenKind::Minus)) {
-                    unsupported(token.location, "integer larger than 64 bits");
+                // 2^63 fits only negated; the unary minus folds it back to INT64_MIN.
+                bool negated_min = token.integer == std::uint64_t{1} << 63 && pos_ >= 2 &&
+                                   tokens_[pos_ - 2].kind == TokenKind::Minus;
+                if (token.overflow || (token.integer >= std::uint64_t{1} << 63 && !negated_min)) {
+                    node->flags |= kBigInteger;
+                    node->text = ast_.intern(token.text);
+                    return node;
                 }
+                node->integer = static_cast<std::int64_t>(token.integer);
                 return node;
             }
             case TokenKind::Float: {

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -14,6 +15,7 @@
 #include "engine/script/builtins.h"
 #include "engine/script/compiler.h"
 #include "engine/script/logger.h"
+#include "engine/script/otp_exports.h"
 #include "engine/script/vm.h"
 
 namespace tasklens::script {
@@ -96,6 +98,44 @@ std::vector<Term> charlist(std::string_view s) {
     return out;
 }
 
+/// The message of a Tasklens.UnsupportedError (a call Tasklens cannot run yet), or nullptr.
+const Term* unsupported_error_message(const Term& reason) {
+    if (!reason.is_map()) return nullptr;
+    const Term* module = reason.map_find(Term::atom(atom::struct_));
+    if (!module || !module->is_atom(Atom::intern(kUnsupportedErrorModule))) return nullptr;
+    const Term* message = reason.map_find(Term::atom("message"));
+    return message && message->is_binary() ? message : nullptr;
+}
+
+/// An uncaught :undef (reached through apply/3, a captured fun, an MFA) of a function that
+/// Elixir/OTP has: Tasklens's own limit, worded as such.
+std::optional<std::string> unsupported_undef(Atom kind, const Term& reason,
+                                             const Term& stacktrace) {
+    if (kind != atom::error || !reason.is_atom(atom::undef) || !stacktrace.is_cons())
+        return std::nullopt;
+    const Term& top = stacktrace.head();
+    if (!top.is_tuple() || top.tuple_size() < 3 || !top.element(0).is_atom() ||
+        !top.element(1).is_atom())
+        return std::nullopt;
+    const Term& args = top.element(2);
+    int64_t arity = args.is_integer() ? args.as_integer() : list_length(args);
+    if (arity < 0 || !otp_function_exists(top.element(0).as_atom(), top.element(1).as_atom(),
+                                          static_cast<int>(arity)))
+        return std::nullopt;
+    return unsupported_message(top.element(0).as_atom(), top.element(1).as_atom(),
+                               static_cast<int>(arity));
+}
+
+/// Whether the OTP natives (Task, GenServer, ...) define module.function/arity.
+bool otp_native_defined(Atom module, Atom function, int arity) {
+    static const CodeRegistry registry = [] {
+        CodeRegistry code;
+        otp::register_otp(code);
+        return code;
+    }();
+    return registry.is_defined(module, function, arity);
+}
+
 /// exit/1 in the script with one of these ends `elixir` quietly (Kernel.CLI's exec_fun);
 /// {:shutdown, n} with an integer n sets the exit status to n.
 bool clean_exit(const Term& reason) {
@@ -123,7 +163,7 @@ int run_scenario_source(const std::string& path, const std::string& text,
     std::vector<Diagnostic> diagnostics;
     std::shared_ptr<Program> program;
     try {
-        program = compile_scenario(files, file, diagnostics);
+        program = compile_scenario(files, file, diagnostics, otp_native_defined);
     } catch (std::exception& e) {
         err << "tasklens: internal error: " << e.what() << "\n";
         return 1;
@@ -171,12 +211,17 @@ int run_scenario_source(const std::string& path, const std::string& text,
                                                                   "global",
                                                                   "sys"};
         return program->modules.count(module.id) > 0 || builtins().has_module(module) ||
-               native_modules.count(module.name()) > 0;
+               native_modules.count(module.name()) > 0 || otp_module_exists(module);
     });
     RunResult result = options.drive ? options.drive(runtime, spawned.pid)
                                      : runtime.run_until_exit(spawned.pid);
-    set_thread_struct_registry(nullptr);
-    set_thread_module_loaded(nullptr);
+    // Kept until the final error is formatted: "undefined or private" needs to know the module.
+    struct ResetFormatting {
+        ~ResetFormatting() {
+            set_thread_struct_registry(nullptr);
+            set_thread_module_loaded(nullptr);
+        }
+    } reset_formatting;
     out.flush();
     if (result.reason == RunResult::Reason::Stopped) return 1;
     if (result.reason != RunResult::Reason::TargetExited) {
@@ -190,6 +235,15 @@ int run_scenario_source(const std::string& path, const std::string& text,
     if (outcome->raised) {
         if (outcome->kind == atom::exit && clean_exit(outcome->reason))
             return clean_exit_status(outcome->reason);
+        if (const Term* message = unsupported_error_message(outcome->reason)) {
+            // Tasklens's own limit, not an Elixir error: one line, no Elixir banner or stack
+            err << message->binary_view() << "\n";
+            return 1;
+        }
+        if (auto message = unsupported_undef(outcome->kind, outcome->reason, outcome->stacktrace)) {
+            err << *message << "\n";
+            return 1;
+        }
         // elixir runs the script from Code.require_file/2: its frame ends every stacktrace
         std::vector<Term> stack;
         list_to_vector(outcome->stacktrace, stack);

@@ -8,7 +8,10 @@
 
 #include "engine/runtime/format_error.h"
 #include "engine/runtime/inspect.h"
+#include "engine/script/arith.h"
+#include "engine/script/bitstring.h"
 #include "engine/script/builtins.h"
+#include "engine/script/otp_exports.h"
 
 namespace tasklens::script {
 namespace {
@@ -28,10 +31,6 @@ struct Handler {
     uint32_t pc;
     uint32_t regs;  ///< kind/reason/stacktrace registers (relative), kNoReg for guards
 };
-
-Term badarith() {
-    return Term::atom(atom::badarith);
-}
 
 [[noreturn]] void raise_error(Term reason) {
     throw ErlangException::error(std::move(reason));
@@ -139,6 +138,19 @@ class Exec {
         frames_.push_back(Frame{fn, 0, base, ret, std::move(closure)});
     }
     [[noreturn]] void fail_instr(FailKind kind, const Term* value);
+    /// A call to an Elixir/OTP function Tasklens does not implement: Tasklens.UnsupportedError
+    /// with "file:line: Tasklens does not support ... yet (...)".
+    [[noreturn]] void raise_unsupported(Atom module, Atom function, uint32_t arity) {
+        const Frame& f = frames_.back();
+        std::string where;
+        if (f.fn->file < program_.file_paths.size() && f.pc > 0 && f.pc - 1 < f.fn->lines.size())
+            where = program_.file_paths[f.fn->file] + ":" + std::to_string(f.fn->lines[f.pc - 1]) +
+                    ": ";
+        raise_error(make_exception(
+            "Tasklens.UnsupportedError",
+            {{"message", Term::binary(where + unsupported_message(module, function,
+                                                                  static_cast<int>(arity)))}}));
+    }
 
     ProcessContext& ctx_;
     Program& program_;
@@ -254,10 +266,6 @@ inline bool mul_overflow(int64_t a, int64_t b, int64_t* r) {
     return __builtin_mul_overflow(a, b, r);
 }
 
-[[noreturn]] void overflow() {
-    raise_error(make_exception("ArithmeticError", {{"message", Term::binary("integer overflow")}}));
-}
-
 Exec::Status Exec::dispatch() {
     Frame* F = &frames_.back();
     const Instr* code = F->fn->code.data();
@@ -363,11 +371,50 @@ Exec::Status Exec::dispatch() {
                 const Term& s = R[I.b];
                 std::string_view prefix = K[I.c].binary_view();
                 if (s.is_binary() && s.binary_view().starts_with(prefix)) {
-                    R[I.a] = Term::binary(s.binary_view().substr(prefix.size()));
+                    R[I.a] =
+                        Term::sub_binary(s, prefix.size(), s.binary_view().size() - prefix.size());
                     ++pc;
                 } else {
                     pc = I.d;
                 }
+                break;
+            }
+            case Op::BsStart: {
+                if (!R[I.b].is_bitstring()) {
+                    pc = I.d;
+                    break;
+                }
+                Term subject = R[I.b];
+                R[I.a] = std::move(subject);
+                R[I.a + 1] = Term::integer(0);
+                ++pc;
+                break;
+            }
+            case Op::BsGet: {
+                auto spec = bits::SegmentSpec::unpack(K[I.c].as_integer());
+                auto offset = static_cast<uint64_t>(R[I.b + 1].as_integer());
+                const Term* size = spec.size == bits::SegmentSpec::Size::Register
+                                       ? &R[static_cast<uint32_t>(spec.value)]
+                                       : nullptr;
+                Term value;
+                if (!bits::match(R[I.b], offset, spec, size, value)) {
+                    pc = I.d;
+                    break;
+                }
+                R[I.b + 1] = Term::integer(static_cast<int64_t>(offset));
+                R[I.a] = std::move(value);
+                ++pc;
+                break;
+            }
+            case Op::BsEnd:
+                pc = static_cast<uint64_t>(R[I.a + 1].as_integer()) == R[I.a].bit_size() ? pc + 1
+                                                                                         : I.d;
+                break;
+            case Op::BsBuild: {
+                SAVE_PC(pc + 1);
+                Term built = bits::build(K[I.c], std::span<const Term>(R + I.b, I.d));
+                R[I.a] = std::move(built);
+                ++pc;
                 break;
             }
             case Op::Jump:
@@ -383,15 +430,13 @@ Exec::Status Exec::dispatch() {
             case Op::Add: {
                 const Term& a = OPB;
                 const Term& b = OPC;
-                if (a.is_integer() && b.is_integer()) {
-                    int64_t r;
-                    if (add_overflow(a.as_integer(), b.as_integer(), &r)) overflow();
+                int64_t r;
+                if (a.is_integer() && b.is_integer() &&
+                    !add_overflow(a.as_integer(), b.as_integer(), &r)) {
                     R[I.a] = Term::integer(r);
-                } else if (a.is_number() && b.is_number()) {
-                    R[I.a] = Term::floating(a.as_number() + b.as_number());
                 } else {
                     SAVE_PC(pc + 1);
-                    raise_error(badarith());
+                    R[I.a] = arith::add(a, b);
                 }
                 ++pc;
                 break;
@@ -399,15 +444,13 @@ Exec::Status Exec::dispatch() {
             case Op::Sub: {
                 const Term& a = OPB;
                 const Term& b = OPC;
-                if (a.is_integer() && b.is_integer()) {
-                    int64_t r;
-                    if (sub_overflow(a.as_integer(), b.as_integer(), &r)) overflow();
+                int64_t r;
+                if (a.is_integer() && b.is_integer() &&
+                    !sub_overflow(a.as_integer(), b.as_integer(), &r)) {
                     R[I.a] = Term::integer(r);
-                } else if (a.is_number() && b.is_number()) {
-                    R[I.a] = Term::floating(a.as_number() - b.as_number());
                 } else {
                     SAVE_PC(pc + 1);
-                    raise_error(badarith());
+                    R[I.a] = arith::sub(a, b);
                 }
                 ++pc;
                 break;
@@ -415,27 +458,20 @@ Exec::Status Exec::dispatch() {
             case Op::Mul: {
                 const Term& a = OPB;
                 const Term& b = OPC;
-                if (a.is_integer() && b.is_integer()) {
-                    int64_t r;
-                    if (mul_overflow(a.as_integer(), b.as_integer(), &r)) overflow();
+                int64_t r;
+                if (a.is_integer() && b.is_integer() &&
+                    !mul_overflow(a.as_integer(), b.as_integer(), &r)) {
                     R[I.a] = Term::integer(r);
-                } else if (a.is_number() && b.is_number()) {
-                    R[I.a] = Term::floating(a.as_number() * b.as_number());
                 } else {
                     SAVE_PC(pc + 1);
-                    raise_error(badarith());
+                    R[I.a] = arith::mul(a, b);
                 }
                 ++pc;
                 break;
             }
             case Op::FDiv: {
-                const Term& a = OPB;
-                const Term& b = OPC;
-                if (!a.is_number() || !b.is_number() || b.as_number() == 0.0) {
-                    SAVE_PC(pc + 1);
-                    raise_error(badarith());
-                }
-                R[I.a] = Term::floating(a.as_number() / b.as_number());
+                SAVE_PC(pc + 1);
+                R[I.a] = arith::fdiv(OPB, OPC);
                 ++pc;
                 break;
             }
@@ -483,14 +519,11 @@ Exec::Status Exec::dispatch() {
                 break;
             case Op::Neg: {
                 const Term& a = R[I.b];
-                if (a.is_integer()) {
-                    if (a.as_integer() == INT64_MIN) overflow();
+                if (a.is_integer() && a.as_integer() != INT64_MIN) {
                     R[I.a] = Term::integer(-a.as_integer());
-                } else if (a.is_float()) {
-                    R[I.a] = Term::floating(-a.as_float());
                 } else {
                     SAVE_PC(pc + 1);
-                    raise_error(badarith());
+                    R[I.a] = arith::neg(a);
                 }
                 ++pc;
                 break;
@@ -685,6 +718,11 @@ Exec::Status Exec::dispatch() {
                         pending_ = t.builtin->async(ctx_, std::span<const Term>(pending_args_));
                         return Status::Await;
                     default: {
+                        if (!ctx_.runtime().code().is_defined(module, site.function,
+                                                              static_cast<int>(I.d)) &&
+                            !program_.modules.count(module.id) &&
+                            otp_function_exists(module, site.function, static_cast<int>(I.d)))
+                            raise_unsupported(module, site.function, I.d);
                         pending_dst_ = F->base + I.a;
                         std::vector<Term> args(R + I.c, R + I.c + I.d);
                         pending_ = ctx_.runtime().code().apply(ctx_, module, site.function,
@@ -970,6 +1008,8 @@ void install_program(Runtime& runtime, std::shared_ptr<Program> program) {
             case CallSite::Kind::Async:
                 return async_call(ctx, t.builtin->async, std::move(a));
             default:
+                // Natives rely on :undef here (optional callbacks such as Agent.Server's
+                // terminate/2); the script runner words an uncaught one honestly.
                 return std::nullopt;
         }
     });

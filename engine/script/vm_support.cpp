@@ -5,6 +5,7 @@
 
 #include "engine/runtime/format_error.h"
 #include "engine/runtime/inspect.h"
+#include "engine/runtime/integer.h"
 #include "engine/script/builtins.h"
 
 namespace tasklens::script {
@@ -40,26 +41,30 @@ Term list_member(ProcessContext&, Args a) {
         if (exact_equal(*it, a[0])) return Term::boolean(true);
     return Term::boolean(false);
 }
-int64_t range_field(const Term& r, const char* f) {
+const Term& range_field(const Term& r, const char* f) {
     const Term* v = r.map_find(Term::atom(f));
-    if (!v || !v->is_integer()) badarg();
-    return v->as_integer();
+    if (!v || !v->is_integral()) badarg();
+    return *v;
 }
+// Range bounds may be integers of any size; the size and the elements are computed exactly.
 Term range_size(ProcessContext&, Args a) {
-    int64_t first = range_field(a[0], "first"), last = range_field(a[0], "last"),
-            step = range_field(a[0], "step");
-    if ((step > 0 && first > last) || (step < 0 && first < last)) return Term::integer(0);
-    return Term::integer((last - first) / step + 1);
+    const Term& first = range_field(a[0], "first");
+    const Term& last = range_field(a[0], "last");
+    const Term& step = range_field(a[0], "step");
+    int direction = integer::sign(step);
+    int order = integer::compare(first, last);
+    if ((direction > 0 && order > 0) || (direction < 0 && order < 0)) return Term::integer(0);
+    return integer::add(*integer::div(integer::sub(last, first), step), Term::integer(1));
 }
 Term range_to_list(ProcessContext&, Args a) {
-    if (!a[0].is_integer() || !a[1].is_integer() || !a[2].is_integer()) badarg();
-    int64_t first = a[0].as_integer(), last = a[1].as_integer(), step = a[2].as_integer();
+    if (!a[0].is_integral() || !a[1].is_integral() || !a[2].is_integral()) badarg();
+    int direction = integer::sign(a[2]);
     std::vector<Term> items;
-    if (step > 0) {
-        for (int64_t i = first; i <= last; i += step) items.push_back(Term::integer(i));
-    } else if (step < 0) {
-        for (int64_t i = first; i >= last; i += step) items.push_back(Term::integer(i));
-    }
+    if (direction == 0) return Term::empty_list();
+    for (Term i = a[0];
+         direction > 0 ? integer::compare(i, a[1]) <= 0 : integer::compare(i, a[1]) >= 0;
+         i = integer::add(i, a[2]))
+        items.push_back(i);
     return Term::list(items);
 }
 Term sort(ProcessContext&, Args a) {

@@ -324,6 +324,12 @@ defmodule ArithmeticError do
   defexception message: "bad argument in arithmetic expression"
 end
 
+# Raised for a function of Elixir/OTP that Tasklens does not implement yet (see
+# docs/scenario-language.md, "Calls Tasklens does not support yet").
+defmodule Tasklens.UnsupportedError do
+  defexception message: "Tasklens does not support this yet"
+end
+
 defmodule Enum.EmptyError do
   defexception message: "empty error"
 end

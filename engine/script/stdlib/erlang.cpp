@@ -8,6 +8,8 @@
 #include <cmath>
 #include <cstdio>
 
+#include "engine/runtime/integer.h"
+#include "engine/script/arith.h"
 #include "engine/script/stdlib/support.h"
 
 namespace tasklens::script::stdlib {
@@ -220,22 +222,22 @@ void register_erlang_bifs(BuiltinTable& t) {
             return Term::atom(text);
         });
     auto integer_to_binary = +[](ProcessContext&, Args a) -> Term {
-        if (!a[0].is_integer()) raise_bif_argument_error(1, "not an integer");
+        if (!a[0].is_integral()) raise_bif_argument_error(1, "not an integer");
         int base = 10;
         if (a.size() > 1) {
             if (!a[1].is_integer() || a[1].as_integer() < 2 || a[1].as_integer() > 36)
                 raise_bif_argument_error(2, "not an integer in the range 2 through 36");
             base = static_cast<int>(a[1].as_integer());
         }
-        return Term::binary(integer_to_text(a[0].as_integer(), base));
+        return Term::binary(integer_term_text(a[0], base));
     };
     def("integer_to_binary", 1, integer_to_binary);
     def("integer_to_binary", 2, integer_to_binary);
     def(
         "integer_to_list", 1, +[](ProcessContext&, Args a) -> Term {
-            if (!a[0].is_integer()) raise_bif_argument_error(1, "not an integer");
+            if (!a[0].is_integral()) raise_bif_argument_error(1, "not an integer");
             std::vector<Term> chars;
-            for (char c : integer_to_text(a[0].as_integer(), 10)) chars.push_back(Term::integer(c));
+            for (char c : integer_term_text(a[0], 10)) chars.push_back(Term::integer(c));
             return make_list(chars);
         });
     auto binary_to_integer = +[](ProcessContext&, Args a) -> Term {
@@ -246,10 +248,11 @@ void register_erlang_bifs(BuiltinTable& t) {
                 raise_bif_argument_error(2, "not an integer in the range 2 through 36");
             base = static_cast<int>(a[1].as_integer());
         }
-        int64_t value = 0;
-        if (parse_integer_prefix(s, base, value) != s.size() || s.empty())
+        size_t used = 0;
+        Term value = parse_integer_term(s, base, used);
+        if (used != s.size() || s.empty())
             raise_bif_argument_error(1, "not a textual representation of an integer");
-        return Term::integer(value);
+        return value;
     };
     def("binary_to_integer", 1, binary_to_integer);
     def("binary_to_integer", 2, binary_to_integer);
@@ -261,10 +264,11 @@ void register_erlang_bifs(BuiltinTable& t) {
                     raise_bif_argument_error(1, "not a textual representation of an integer");
                 text += static_cast<char>(ch.as_integer());
             }
-            int64_t value = 0;
-            if (text.empty() || parse_integer_prefix(text, 10, value) != text.size())
+            size_t used = 0;
+            Term value = parse_integer_term(text, 10, used);
+            if (text.empty() || used != text.size())
                 raise_bif_argument_error(1, "not a textual representation of an integer");
-            return Term::integer(value);
+            return value;
         });
     def(
         "binary_to_list", 1, +[](ProcessContext&, Args a) -> Term {
@@ -299,7 +303,7 @@ void register_erlang_bifs(BuiltinTable& t) {
         });
     def(
         "byte_size", 1, +[](ProcessContext&, Args a) -> Term {
-            if (!a[0].is_binary()) raise_bif_argument_error(1, "not a bitstring");
+            if (!a[0].is_bitstring()) raise_bif_argument_error(1, "not a bitstring");
             return Term::integer(static_cast<int64_t>(a[0].binary_view().size()));
         });
     def(
@@ -321,11 +325,7 @@ void register_erlang_bifs(BuiltinTable& t) {
         });
     def(
         "abs", 1, +[](ProcessContext&, Args a) -> Term {
-            if (a[0].is_integer()) {
-                if (a[0].as_integer() == INT64_MIN) raise_integer_overflow();
-                return Term::integer(a[0].as_integer() < 0 ? -a[0].as_integer()
-                                                           : a[0].as_integer());
-            }
+            if (a[0].is_integral()) return integer::abs(a[0]);
             if (a[0].is_float()) return Term::floating(std::abs(a[0].as_float()));
             raise_bif_argument_error(1, "not a number");
         });
@@ -556,18 +556,10 @@ void register_lists(BuiltinTable& t) {
         });
     def(
         "sum", 1, +[](ProcessContext&, Args a) -> Term {
-            bool is_float = false;
-            int64_t i = 0;
-            double f = 0;
-            for (const Term& item : need_list(a[0], {":lists", "sum", 1})) {
-                if (!item.is_number()) raise_arithmetic_error();
-                if (item.is_float() && !is_float) is_float = true, f = static_cast<double>(i);
-                if (is_float)
-                    f += item.as_number();
-                else
-                    i = checked_add(i, item.as_integer());
-            }
-            return is_float ? Term::floating(f) : Term::integer(i);
+            Term sum = Term::integer(0);
+            for (const Term& item : need_list(a[0], {":lists", "sum", 1}))
+                sum = arith::add(sum, item);
+            return sum;
         });
     def(
         "max", 1, +[](ProcessContext&, Args a) -> Term {
@@ -916,10 +908,11 @@ void register_binary(BuiltinTable& t) {
         });
     def(
         "at", 2, +[](ProcessContext&, Args a) -> Term {
-            std::string_view s = binary_arg(a[0], 1);
-            if (!a[1].is_integer()) raise_bif_argument_error(2, "not an integer");
+            // :binary.at raises a plain badarg (the module is not a BIF with error info)
+            if (!a[0].is_binary() || !a[1].is_integer()) throw ErlangException::badarg();
+            std::string_view s = a[0].binary_view();
             if (a[1].as_integer() < 0 || a[1].as_integer() >= static_cast<int64_t>(s.size()))
-                raise_bif_argument_error(2, "out of range");
+                throw ErlangException::badarg();
             return Term::integer(
                 static_cast<unsigned char>(s[static_cast<size_t>(a[1].as_integer())]));
         });

@@ -1,8 +1,9 @@
-// Integer and Float: number formatting, parsing and rounding. Integers are 64-bit: results
-// outside that range raise ArithmeticError ("integer overflow") where Elixir would grow a bignum.
+// Integer and Float: number formatting, parsing and rounding. Integers have any size
+// (engine/runtime/integer.h).
 #include <cmath>
 #include <cstdio>
 
+#include "engine/runtime/integer.h"
 #include "engine/script/stdlib/support.h"
 
 namespace tasklens::script::stdlib {
@@ -18,18 +19,6 @@ void def_float(BuiltinTable& table, std::string_view name, int arity, SyncBuilti
 int need_base(const Term& t, const Clause& clause) {
     if (!t.is_integer() || t.as_integer() < 2 || t.as_integer() > 36) clause.fail();
     return static_cast<int>(t.as_integer());
-}
-
-int64_t gcd(int64_t a, int64_t b) {
-    uint64_t x = a < 0 ? 0 - static_cast<uint64_t>(a) : static_cast<uint64_t>(a);
-    uint64_t y = b < 0 ? 0 - static_cast<uint64_t>(b) : static_cast<uint64_t>(b);
-    while (y) {
-        uint64_t r = x % y;
-        x = y;
-        y = r;
-    }
-    if (x > static_cast<uint64_t>(INT64_MAX)) raise_integer_overflow();
-    return static_cast<int64_t>(x);
 }
 
 /// Float.parse: the longest prefix of the form [+-]digits[.digits][(e|E)[+-]digits].
@@ -127,111 +116,115 @@ Term float_rounding(Args a, Rounding mode, std::string_view name) {
 
 void register_integer(BuiltinTable& t) {
     auto to_string = +[](ProcessContext&, Args a) -> Term {
-        if (!a[0].is_integer()) raise_bif_argument_error(1, "not an integer");
+        if (!a[0].is_integral()) raise_bif_argument_error(1, "not an integer");
         int base = 10;
         if (a.size() > 1) {
             if (!a[1].is_integer() || a[1].as_integer() < 2 || a[1].as_integer() > 36)
                 raise_bif_argument_error(2, "not an integer in the range 2 through 36");
             base = static_cast<int>(a[1].as_integer());
         }
-        return Term::binary(integer_to_text(a[0].as_integer(), base));
+        return Term::binary(integer_term_text(a[0], base));
     };
     def_integer(t, "to_string", 1, to_string);
     def_integer(t, "to_string", 2, to_string);
-    def_integer(
-        t, "to_charlist", 1, +[](ProcessContext&, Args a) -> Term {
-            if (!a[0].is_integer()) raise_bif_argument_error(1, "not an integer");
-            std::vector<Term> chars;
-            for (char c : integer_to_text(a[0].as_integer(), 10)) chars.push_back(Term::integer(c));
-            return make_list(chars);
-        });
+    auto to_charlist = +[](ProcessContext&, Args a) -> Term {
+        if (!a[0].is_integral()) raise_bif_argument_error(1, "not an integer");
+        int base = 10;
+        if (a.size() > 1) {
+            if (!a[1].is_integer() || a[1].as_integer() < 2 || a[1].as_integer() > 36)
+                raise_bif_argument_error(2, "not an integer in the range 2 through 36");
+            base = static_cast<int>(a[1].as_integer());
+        }
+        std::vector<Term> chars;
+        for (char c : integer_term_text(a[0], base)) chars.push_back(Term::integer(c));
+        return make_list(chars);
+    };
+    def_integer(t, "to_charlist", 1, to_charlist);
+    def_integer(t, "to_charlist", 2, to_charlist);
     auto parse = +[](ProcessContext&, Args a) -> Term {
         static constexpr Clause c{"Integer", "parse", 2};
         std::string_view s = need_binary(a[0], c);
         int base = a.size() > 1 ? need_base(a[1], c) : 10;
-        int64_t value = 0;
-        size_t used = parse_integer_prefix(s, base, value);
+        size_t used = 0;
+        Term value = parse_integer_term(s, base, used);
         if (used == 0) return Term::atom(atom::error);
-        return Term::tuple({Term::integer(value), Term::binary(s.substr(used))});
+        return Term::tuple({std::move(value), Term::binary(s.substr(used))});
     };
     def_integer(t, "parse", 1, parse);
     def_integer(t, "parse", 2, parse);
     auto digits = +[](ProcessContext&, Args a) -> Term {
         static constexpr Clause c{"Integer", "digits", 2};
-        int64_t n = need_integer(a[0], c);
-        int64_t base = a.size() > 1 ? need_integer(a[1], c) : 10;
-        if (base < 2) c.fail();
+        if (!a[0].is_integral()) c.fail();
+        Term base = a.size() > 1 ? a[1] : Term::integer(10);
+        if (!base.is_integral() || integer::compare(base, Term::integer(2)) < 0) c.fail();
+        // Elixir keeps the sign on every digit of a negative number: digits(-123) = [-1, -2, -3]
         std::vector<Term> out;
+        Term n = a[0];
         do {
-            out.push_back(Term::integer(n % base));
-            n /= base;
-        } while (n != 0);
+            out.push_back(*integer::rem(n, base));
+            n = *integer::div(n, base);
+        } while (integer::sign(n) != 0);
         return make_list(std::vector<Term>(out.rbegin(), out.rend()));
     };
     def_integer(t, "digits", 1, digits);
     def_integer(t, "digits", 2, digits);
     auto undigits = +[](ProcessContext&, Args a) -> Term {
         static constexpr Clause c{"Integer", "undigits", 2};
-        int64_t base = a.size() > 1 ? need_integer(a[1], c) : 10;
-        if (base < 2) c.fail();
-        int64_t value = 0;
+        Term base = a.size() > 1 ? a[1] : Term::integer(10);
+        if (!base.is_integral() || integer::compare(base, Term::integer(2)) < 0) c.fail();
+        Term value = Term::integer(0);
         for (const Term& d : need_list(a[0], c)) {
-            int64_t digit = need_integer(d, c);
-            if (digit >= base)
-                raise_argument_error("invalid digit " + std::to_string(digit) + " in base " +
-                                     std::to_string(base));
-            value = checked_add(checked_mul(value, base), digit);
+            if (!d.is_integral()) c.fail();
+            if (integer::compare(d, base) >= 0)
+                raise_argument_error("invalid digit " + integer_term_text(d, 10) + " in base " +
+                                     integer_term_text(base, 10));
+            value = integer::add(integer::mul(value, base), d);
         }
-        return Term::integer(value);
+        return value;
     };
     def_integer(t, "undigits", 1, undigits);
     def_integer(t, "undigits", 2, undigits);
     def_integer(
         t, "pow", 2, +[](ProcessContext&, Args a) -> Term {
             static constexpr Clause c{"Integer", "pow", 2};
-            int64_t base = need_integer(a[0], c);
-            int64_t exponent = need_integer(a[1], c);
-            if (exponent < 0) raise_arithmetic_error();
-            int64_t result = 1;
-            while (exponent > 0) {
-                if (exponent & 1) result = checked_mul(result, base);
-                exponent >>= 1;
-                if (exponent) base = checked_mul(base, base);
-            }
-            return Term::integer(result);
+            if (!a[0].is_integral() || !a[1].is_integral()) c.fail();
+            if (integer::sign(a[1]) < 0) raise_arithmetic_error();
+            std::optional<Term> r;
+            if (a[1].is_integer()) r = integer::pow(a[0], static_cast<uint64_t>(a[1].as_integer()));
+            if (!r) throw ErlangException::error(Term::atom("system_limit"));
+            return std::move(*r);
         });
     def_integer(
         t, "gcd", 2, +[](ProcessContext&, Args a) -> Term {
             static constexpr Clause c{"Integer", "gcd", 2};
-            return Term::integer(gcd(need_integer(a[0], c), need_integer(a[1], c)));
+            if (!a[0].is_integral() || !a[1].is_integral()) c.fail();
+            return integer::gcd(a[0], a[1]);
         });
     def_integer(
         t, "mod", 2, +[](ProcessContext&, Args a) -> Term {
             static constexpr Clause c{"Integer", "mod", 2};
-            int64_t x = need_integer(a[0], c), y = need_integer(a[1], c);
-            if (y == 0) raise_arithmetic_error();
-            if (y == -1) return Term::integer(0);
-            int64_t r = x % y;
-            if (r != 0 && ((r < 0) != (y < 0))) r += y;
-            return Term::integer(r);
+            if (!a[0].is_integral() || !a[1].is_integral()) c.fail();
+            auto r = integer::mod(a[0], a[1]);
+            if (!r) raise_arithmetic_error();
+            return std::move(*r);
         });
     def_integer(
         t, "floor_div", 2, +[](ProcessContext&, Args a) -> Term {
             static constexpr Clause c{"Integer", "floor_div", 2};
-            int64_t x = need_integer(a[0], c), y = need_integer(a[1], c);
-            if (y == 0) raise_arithmetic_error();
-            if (x == INT64_MIN && y == -1) raise_integer_overflow();
-            int64_t q = x / y;
-            if ((x % y != 0) && ((x < 0) != (y < 0))) --q;
-            return Term::integer(q);
+            if (!a[0].is_integral() || !a[1].is_integral()) c.fail();
+            auto r = integer::floor_div(a[0], a[1]);
+            if (!r) raise_arithmetic_error();
+            return std::move(*r);
         });
     def_integer(
         t, "is_even", 1, +[](ProcessContext&, Args a) -> Term {
-            return Term::boolean(a[0].is_integer() && a[0].as_integer() % 2 == 0);
+            return Term::boolean(a[0].is_integral() &&
+                                 integer::sign(integer::band(a[0], Term::integer(1))) == 0);
         });
     def_integer(
         t, "is_odd", 1, +[](ProcessContext&, Args a) -> Term {
-            return Term::boolean(a[0].is_integer() && a[0].as_integer() % 2 != 0);
+            return Term::boolean(a[0].is_integral() &&
+                                 integer::sign(integer::band(a[0], Term::integer(1))) != 0);
         });
 }
 

@@ -218,10 +218,11 @@ void register_list(BuiltinTable& t) {
                     raise_bif_argument_error(1, "not a textual representation of an integer");
                 text += static_cast<char>(ch.as_integer());
             }
-            int64_t value = 0;
-            if (parse_integer_prefix(text, 10, value) != text.size() || text.empty())
+            size_t used = 0;
+            Term value = parse_integer_term(text, 10, used);
+            if (used != text.size() || text.empty())
                 raise_bif_argument_error(1, "not a textual representation of an integer");
-            return Term::integer(value);
+            return value;
         });
     auto keyfind = +[](ProcessContext&, Args a) -> Term {
         static constexpr Clause c{"List", "keyfind", 4};

@@ -27,6 +27,8 @@ void register_pure_stdlib(BuiltinTable& table) {
     stdlib::register_proplists(table);
     stdlib::register_maps_funs(table);
     stdlib::register_lists_funs(table);
+    stdlib::register_bitwise(table);
+    stdlib::register_binary_extras(table);
 }
 
 }  // namespace tasklens::script

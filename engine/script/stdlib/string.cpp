@@ -418,11 +418,11 @@ Term to_integer(Args args) {
     }
     if (!args[0].is_binary()) raise_bif_argument_error(1, "not a binary");
     std::string_view s = args[0].binary_view();
-    int64_t value = 0;
-    size_t used = parse_integer_prefix(s, base, value);
+    size_t used = 0;
+    Term value = parse_integer_term(s, base, used);
     if (used == 0 || used != s.size())
         raise_bif_argument_error(1, "not a textual representation of an integer");
-    return Term::integer(value);
+    return value;
 }
 
 /// Erlang's binary_to_float: digits "." digits, optional exponent.

@@ -1,5 +1,7 @@
 #include "engine/script/stdlib/support.h"
 
+#include "engine/runtime/integer.h"
+
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -226,6 +228,31 @@ std::string integer_to_text(int64_t value, int base) {
     } while (magnitude);
     if (value < 0) digits += '-';
     return {digits.rbegin(), digits.rend()};
+}
+
+Term parse_integer_term(std::string_view s, int base, size_t& used) {
+    size_t i = 0;
+    if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
+    size_t digits_start = i;
+    for (; i < s.size(); ++i) {
+        char c = s[i];
+        int d = c >= '0' && c <= '9'   ? c - '0'
+                : c >= 'a' && c <= 'z' ? c - 'a' + 10
+                : c >= 'A' && c <= 'Z' ? c - 'A' + 10
+                                       : 99;
+        if (d >= base) break;
+    }
+    if (i == digits_start) {
+        used = 0;
+        return Term::integer(0);
+    }
+    used = i;
+    return *integer::parse(s.substr(0, i), base);
+}
+
+std::string integer_term_text(const Term& value, int base) {
+    if (value.is_integer()) return integer_to_text(value.as_integer(), base);
+    return integer::to_string(value, base);
 }
 
 size_t parse_integer_prefix(std::string_view s, int base, int64_t& out) {

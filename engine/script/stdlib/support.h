@@ -69,6 +69,11 @@ std::string integer_to_text(int64_t value, int base);
 /// Parses an optional sign and digits of `base` (case-insensitive) from the start of `s`;
 /// returns the number of bytes used (0 if no digit). Overflow raises ArithmeticError.
 size_t parse_integer_prefix(std::string_view s, int base, int64_t& out);
+/// The longest prefix [+-]digits of `s` in `base` as an integer of any size; `used` = its
+/// length (0 when there is no digit, and the result is then 0).
+Term parse_integer_term(std::string_view s, int base, size_t& used);
+/// Digits of an integer of any size in base 2..36 (uppercase), with '-' for negatives.
+std::string integer_term_text(const Term& value, int base);
 
 // --- floats ----------------------------------------------------------------------------------
 
@@ -110,5 +115,7 @@ void register_rand(BuiltinTable& table);
 void register_proplists(BuiltinTable& table);
 void register_maps_funs(BuiltinTable& table);
 void register_lists_funs(BuiltinTable& table);
+void register_bitwise(BuiltinTable& table);
+void register_binary_extras(BuiltinTable& table);
 
 }  // namespace tasklens::script::stdlib

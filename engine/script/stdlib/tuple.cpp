@@ -1,5 +1,6 @@
 // Tuple: conversions and positional edits. Indices are 0-based; errors are those of the
 // underlying BIFs (erlang:insert_element/3 etc.), which Elixir reports as ArgumentErrors.
+#include "engine/script/arith.h"
 #include "engine/script/stdlib/support.h"
 
 namespace tasklens::script::stdlib {
@@ -58,33 +59,17 @@ void register_tuple(BuiltinTable& t) {
         });
     def(
         t, "sum", 1, +[](ProcessContext&, Args a) -> Term {
-            bool is_float = false;
-            int64_t i = 0;
-            double f = 0;
-            for (const Term& item : need_tuple(a[0], {"Tuple", "sum", 1})) {
-                if (!item.is_number()) raise_arithmetic_error();
-                if (item.is_float() && !is_float) is_float = true, f = static_cast<double>(i);
-                if (is_float)
-                    f += item.as_number();
-                else
-                    i = checked_add(i, item.as_integer());
-            }
-            return is_float ? Term::floating(f) : Term::integer(i);
+            Term sum = Term::integer(0);
+            for (const Term& item : need_tuple(a[0], {"Tuple", "sum", 1}))
+                sum = arith::add(sum, item);
+            return sum;
         });
     def(
         t, "product", 1, +[](ProcessContext&, Args a) -> Term {
-            bool is_float = false;
-            int64_t i = 1;
-            double f = 1;
-            for (const Term& item : need_tuple(a[0], {"Tuple", "product", 1})) {
-                if (!item.is_number()) raise_arithmetic_error();
-                if (item.is_float() && !is_float) is_float = true, f = static_cast<double>(i);
-                if (is_float)
-                    f *= item.as_number();
-                else
-                    i = checked_mul(i, item.as_integer());
-            }
-            return is_float ? Term::floating(f) : Term::integer(i);
+            Term product = Term::integer(1);
+            for (const Term& item : need_tuple(a[0], {"Tuple", "product", 1}))
+                product = arith::mul(product, item);
+            return product;
         });
 }
 

@@ -361,6 +361,25 @@ const Fixture kBitstrings[] = {
 INSTANTIATE_TEST_SUITE_P(scriptBitstrings, ParserFixture, ::testing::ValuesIn(kBitstrings),
                          fixture_name);
 
+// ---- Bitwise operators and integers of any size ----
+const Fixture kBitwiseAndBigIntegers[] = {
+    // Bitwise operators are calls of the functions of that name, as in Elixir's quoted form.
+    {"BitAnd", "a &&& b", "(call &&& a b)"},
+    {"BitOrBindsLooserThanBitAnd", "a ||| b &&& c", "(call ||| a (call &&& b c))"},
+    {"ShiftsBindLooserThanPlus", "1 <<< 2 + 1", "(call <<< 1 (+ 2 1))"},
+    {"ShiftBindsTighterThanComparison", "a >>> 1 == b", "(== (call >>> a 1) b)"},
+    {"BitNotIsUnary", "~~~x", "(call ~~~ x)"},
+    {"BitwiseRemoteCapture", "&Bitwise.&&&/2", "(&/ Bitwise.&&& 2)"},
+    {"BigIntegerKeepsItsSpelling", "123456789012345678901234567890",
+     "123456789012345678901234567890"},
+    {"BigHexInteger", "0x1_0000_0000_0000_0000", "0x1_0000_0000_0000_0000"},
+    {"NegatedBigInteger", "-18446744073709551616", "-18446744073709551616"},
+    {"TwoToThe63IsBigUnlessNegated", "9223372036854775808", "9223372036854775808"},
+    {"MinInt64StaysSmall", "-9223372036854775808", "-9223372036854775808"},
+};
+INSTANTIATE_TEST_SUITE_P(scriptBitwiseAndBigIntegers, ParserFixture,
+                         ::testing::ValuesIn(kBitwiseAndBigIntegers), fixture_name);
+
 TEST(scriptAst, BitSegmentFields) {
     SourceFiles files;
     const SourceFile& file = files.add("bits.exs", "<<x::signed-little-size(4)-unit(8), y>>");

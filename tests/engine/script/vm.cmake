@@ -3,6 +3,7 @@ tasklens_add_test(test_vm
     SOURCES
         ${CMAKE_CURRENT_LIST_DIR}/vm_test_support.cpp
         ${CMAKE_CURRENT_LIST_DIR}/vm_language_test.cpp
+        ${CMAKE_CURRENT_LIST_DIR}/vm_numbers_binaries_test.cpp
         ${CMAKE_CURRENT_LIST_DIR}/vm_process_test.cpp
         ${CMAKE_CURRENT_LIST_DIR}/vm_otp_test.cpp
         ${CMAKE_CURRENT_LIST_DIR}/compiler_test.cpp)

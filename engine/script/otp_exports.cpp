@@ -1,0 +1,59 @@
+#include "engine/script/otp_exports.h"
+
+#include <unordered_map>
+
+#include "engine/runtime/inspect.h"
+
+namespace tasklens::script {
+
+// Generated from data/otp_exports.txt (see engine/script/CMakeLists.txt).
+extern const char* const kOtpExportsText;
+
+namespace {
+
+/// Module name -> its line of " fun/arity" entries (views into kOtpExportsText).
+const std::unordered_map<std::string_view, std::string_view>& exports_by_module() {
+    static const auto table = [] {
+        std::unordered_map<std::string_view, std::string_view> by_module;
+        std::string_view text(kOtpExportsText);
+        while (!text.empty()) {
+            size_t end = text.find('\n');
+            std::string_view line = text.substr(0, end);
+            text.remove_prefix(end == std::string_view::npos ? text.size() : end + 1);
+            if (line.empty() || line[0] == '#') continue;
+            size_t space = line.find(' ');
+            std::string_view module = line.substr(0, space);
+            by_module[module] =
+                space == std::string_view::npos ? std::string_view{} : line.substr(space);
+        }
+        return by_module;
+    }();
+    return table;
+}
+
+}  // namespace
+
+bool otp_module_exists(Atom module) {
+    return exports_by_module().count(module.name()) > 0;
+}
+
+bool otp_function_exists(Atom module, Atom function, int arity) {
+    auto it = exports_by_module().find(module.name());
+    if (it == exports_by_module().end()) return false;
+    std::string entry = " " + std::string(function.name()) + "/" + std::to_string(arity);
+    std::string_view functions = it->second;
+    for (size_t at = functions.find(entry); at != std::string_view::npos;
+         at = functions.find(entry, at + 1)) {
+        size_t after = at + entry.size();
+        if (after == functions.size() || functions[after] == ' ') return true;
+    }
+    return false;
+}
+
+std::string unsupported_message(Atom module, Atom function, int arity) {
+    return "Tasklens does not support " + inspect_module(module) + "." +
+           inspect_atom_remote(function) + "/" + std::to_string(arity) +
+           " yet (see docs/scenario-language.md)";
+}
+
+}  // namespace tasklens::script
