@@ -5,8 +5,14 @@
 #include <shared_mutex>
 #include <unordered_map>
 
+#include "engine/runtime/runtime.h"
+
 namespace tasklens {
 namespace {
+
+// The BEAM's default atom table size (+t 1048576): a new atom beyond it raises system_limit
+// (SystemLimitError). The table is shared by every runtime of the program.
+constexpr size_t kAtomLimit = 1'048'576;
 
 // Names live in a deque so views handed out stay valid while the table grows.
 struct AtomTable {
@@ -42,6 +48,7 @@ Atom Atom::intern(std::string_view name) {
     }
     std::unique_lock lock(t.mutex);
     if (auto it = t.ids.find(name); it != t.ids.end()) return Atom{it->second};
+    if (t.names.size() >= kAtomLimit) throw ErlangException::error(Term::atom(atom::system_limit));
     return Atom{t.add(name)};
 }
 

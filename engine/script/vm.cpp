@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <new>
 #include <optional>
 #include <string>
 
@@ -240,6 +241,13 @@ Exec::Status Exec::run() {
                                        ? ErlangException(e.kind(), e.reason(), stacktrace())
                                        : e;
             if (!unwind(full)) throw full;
+        } catch (std::bad_alloc&) {
+            throw;  // out of memory ends the run (the runtime reports it), not just this process
+        } catch (std::exception&) {
+            // A C++ library error from a builtin (std::invalid_argument, std::out_of_range, ...)
+            // is an argument it could not take: the scenario sees badarg, rescuable as usual.
+            ErlangException full(atom::error, Term::atom(atom::badarg), stacktrace());
+            if (!unwind(full)) throw full;
         }
     }
 }
@@ -256,6 +264,12 @@ inline bool mul_overflow(int64_t a, int64_t b, int64_t* r) {
 
 [[noreturn]] void overflow() {
     raise_error(make_exception("ArithmeticError", {{"message", Term::binary("integer overflow")}}));
+}
+
+// The BEAM has no infinite floats: a float operation that leaves the double range is badarith.
+Term finite_float(double value) {
+    if (!std::isfinite(value)) raise_error(badarith());
+    return Term::floating(value);
 }
 
 Exec::Status Exec::dispatch() {
@@ -388,7 +402,7 @@ Exec::Status Exec::dispatch() {
                     if (add_overflow(a.as_integer(), b.as_integer(), &r)) overflow();
                     R[I.a] = Term::integer(r);
                 } else if (a.is_number() && b.is_number()) {
-                    R[I.a] = Term::floating(a.as_number() + b.as_number());
+                    R[I.a] = finite_float(a.as_number() + b.as_number());
                 } else {
                     SAVE_PC(pc + 1);
                     raise_error(badarith());
@@ -404,7 +418,7 @@ Exec::Status Exec::dispatch() {
                     if (sub_overflow(a.as_integer(), b.as_integer(), &r)) overflow();
                     R[I.a] = Term::integer(r);
                 } else if (a.is_number() && b.is_number()) {
-                    R[I.a] = Term::floating(a.as_number() - b.as_number());
+                    R[I.a] = finite_float(a.as_number() - b.as_number());
                 } else {
                     SAVE_PC(pc + 1);
                     raise_error(badarith());
@@ -420,7 +434,7 @@ Exec::Status Exec::dispatch() {
                     if (mul_overflow(a.as_integer(), b.as_integer(), &r)) overflow();
                     R[I.a] = Term::integer(r);
                 } else if (a.is_number() && b.is_number()) {
-                    R[I.a] = Term::floating(a.as_number() * b.as_number());
+                    R[I.a] = finite_float(a.as_number() * b.as_number());
                 } else {
                     SAVE_PC(pc + 1);
                     raise_error(badarith());
@@ -435,7 +449,7 @@ Exec::Status Exec::dispatch() {
                     SAVE_PC(pc + 1);
                     raise_error(badarith());
                 }
-                R[I.a] = Term::floating(a.as_number() / b.as_number());
+                R[I.a] = finite_float(a.as_number() / b.as_number());
                 ++pc;
                 break;
             }
@@ -861,6 +875,10 @@ Co<Term> drive(ProcessContext& ctx, std::unique_ptr<Exec> ex) {
                     value = co_await ex->take_pending();
                 } catch (ErlangException& e) {
                     failure.emplace(e);
+                } catch (std::bad_alloc&) {
+                    throw;
+                } catch (std::exception&) {
+                    failure.emplace(ErlangException::badarg());
                 }
                 if (failure) {
                     ex->fail(std::move(*failure));

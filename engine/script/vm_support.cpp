@@ -40,17 +40,28 @@ int64_t range_field(const Term& r, const char* f) {
 Term range_size(ProcessContext&, Args a) {
     int64_t first = range_field(a[0], "first"), last = range_field(a[0], "last"),
             step = range_field(a[0], "step");
+    if (step == 0) badarg();  // only a hand-made %Range{step: 0}: Range.new refuses it
     if ((step > 0 && first > last) || (step < 0 && first < last)) return Term::integer(0);
-    return Term::integer((last - first) / step + 1);
+    // Unsigned: last - first of a range near the int64 edges does not fit in int64.
+    const uint64_t span = step > 0 ? static_cast<uint64_t>(last) - static_cast<uint64_t>(first)
+                                   : static_cast<uint64_t>(first) - static_cast<uint64_t>(last);
+    const uint64_t magnitude =
+        step > 0 ? static_cast<uint64_t>(step) : uint64_t{0} - static_cast<uint64_t>(step);
+    const uint64_t steps = span / magnitude;
+    if (steps >= static_cast<uint64_t>(INT64_MAX))
+        throw ErlangException::error(Term::atom(atom::system_limit));
+    return Term::integer(static_cast<int64_t>(steps + 1));
 }
 Term range_to_list(ProcessContext&, Args a) {
     if (!a[0].is_integer() || !a[1].is_integer() || !a[2].is_integer()) badarg();
     int64_t first = a[0].as_integer(), last = a[1].as_integer(), step = a[2].as_integer();
     std::vector<Term> items;
-    if (step > 0) {
-        for (int64_t i = first; i <= last; i += step) items.push_back(Term::integer(i));
-    } else if (step < 0) {
-        for (int64_t i = first; i >= last; i += step) items.push_back(Term::integer(i));
+    // Stops before i + step would wrap: a range ending near the int64 edges must end.
+    if (step != 0) {
+        for (int64_t i = first; step > 0 ? i <= last : i >= last;) {
+            items.push_back(Term::integer(i));
+            if (__builtin_add_overflow(i, step, &i)) break;
+        }
     }
     return Term::list(items);
 }

@@ -275,8 +275,10 @@ void register_lists(BuiltinTable& t) {
         if ((step > 0 && to < from - step) || (step < 0 && to > from - step)) c.fail();
         std::vector<Term> out;
         if (step == 0) return Term::list({Term::integer(from)});
-        for (int64_t i = from; step > 0 ? i <= to : i >= to; i += step)
+        for (int64_t i = from; step > 0 ? i <= to : i >= to;) {
             out.push_back(Term::integer(i));
+            if (__builtin_add_overflow(i, step, &i)) break;  // the int64 edge ends the sequence
+        }
         return make_list(out);
     };
     def("seq", 2, seq);

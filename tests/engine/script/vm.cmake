@@ -4,7 +4,8 @@ tasklens_add_test(test_vm
         ${CMAKE_CURRENT_LIST_DIR}/vm_test_support.cpp
         ${CMAKE_CURRENT_LIST_DIR}/vm_language_test.cpp
         ${CMAKE_CURRENT_LIST_DIR}/vm_process_test.cpp
-        ${CMAKE_CURRENT_LIST_DIR}/compiler_test.cpp)
+        ${CMAKE_CURRENT_LIST_DIR}/compiler_test.cpp
+        ${CMAKE_CURRENT_LIST_DIR}/run_limits_test.cpp)
 
 # A minimal `tasklens run` for check.sh while the app's subcommand is not available:
 #   tasklens-vm-run [--schedulers N] scenario.exs
