@@ -213,7 +213,7 @@ int executeRun(const RunRequest& request, QTextStream& err) {
     {
         std::set_terminate(onTerminate);
         capAddressSpace(request.limits.max_memory_bytes);
-        const StopSignals signals;
+        const StopSignals stop_signals;
         status = request.source ? script::run_scenario_source(path, *request.source, options)
                                 : script::run_scenario(path, options);
     }

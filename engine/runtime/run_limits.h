@@ -8,6 +8,9 @@
 // not change the header every engine file includes.
 #include <atomic>
 #include <cstdint>
+#include <string_view>
+
+#include "engine/runtime/atom.h"
 
 namespace tasklens {
 
@@ -39,6 +42,11 @@ struct RunLimitState {
     uint64_t exceeded_memory = 0;   ///< Memory: the resident bytes seen (0: an allocation failed)
     uint64_t total_reductions = 0;  ///< of all processes, when the run stopped
 };
+
+/// Interns an atom a scenario makes from data (String.to_atom/1, :erlang.binary_to_atom/2,
+/// List.to_atom/1, :erlang.list_to_atom/1): past the BEAM's 1,048,576 atoms a new one raises
+/// ErlangException :system_limit (SystemLimitError).
+Atom intern_scenario_atom(std::string_view name);
 
 /// Sets the limits before running (they apply from the next slice on).
 void set_run_limits(Runtime& runtime, const RunLimits& limits,

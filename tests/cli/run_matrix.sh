@@ -7,7 +7,9 @@
 #   exit: N                     the exit status
 #   stdout: TEXT                all of stdout, printf %b escapes (\n); omitted = empty
 #   stderr: LINE                the first line of stderr, exactly; omitted = stderr empty
+#   stderr-prefix: TEXT         the first line of stderr starts with TEXT (for varying tails)
 #   stderr-has: LINE            a line that must appear somewhere in stderr
+#   stderr-has-prefix: TEXT     some line of stderr starts with TEXT
 #   trace: FILE MIN             FILE exists, holds >= MIN lines and ends with a complete line
 #   --- NAME                    the following lines (up to the next --- or ===) are file NAME
 #   --- NAME/                   NAME is a directory
@@ -41,15 +43,26 @@ run_row() {
         problems+="  stdout: $(printf '%q' "$actual_stdout"), expected $(printf '%q' "$expected_stdout")"$'\n'
     local first_err
     first_err="$(head -n 1 "$dir/stderr")"
-    if [[ -n "$stderr_expected" ]]; then
+    if [[ -n "$stderr_prefix" ]]; then
+        [[ "$first_err" == "$stderr_prefix"* ]] ||
+            problems+="  stderr line 1: $(printf '%q' "$first_err"), expected to start with $(printf '%q' "$stderr_prefix")"$'\n'
+    elif [[ -n "$stderr_expected" ]]; then
         [[ "$first_err" == "$stderr_expected" ]] ||
             problems+="  stderr line 1: $(printf '%q' "$first_err"), expected $(printf '%q' "$stderr_expected")"$'\n'
-    elif [[ -s "$dir/stderr" && ${#stderr_has[@]} -eq 0 ]]; then
+    elif [[ -s "$dir/stderr" && ${#stderr_has[@]} -eq 0 && ${#stderr_has_prefix[@]} -eq 0 ]]; then
         problems+="  unexpected stderr: $(head -c 300 "$dir/stderr")"$'\n'
     fi
     local line
     for line in "${stderr_has[@]}"; do
         grep -qxF -- "$line" "$dir/stderr" || problems+="  stderr lacks the line: $line"$'\n'
+    done
+    local found prefix
+    for prefix in "${stderr_has_prefix[@]}"; do
+        found=0
+        while IFS= read -r line; do
+            [[ "$line" == "$prefix"* ]] && found=1 && break
+        done <"$dir/stderr"
+        ((found)) || problems+="  no stderr line starts with: $prefix"$'\n'
     done
     if [[ -n "$trace_check" ]]; then
         local file min
@@ -94,6 +107,8 @@ while IFS= read -r raw || [[ -n "$raw" ]]; do
         stdout_expected=""
         stderr_expected=""
         stderr_has=()
+        stderr_has_prefix=()
+        stderr_prefix=""
         trace_check=""
         current_file=""
         workdir="$(mktemp -d)"
@@ -120,6 +135,8 @@ while IFS= read -r raw || [[ -n "$raw" ]]; do
         "stdout: "*) stdout_expected="${raw#stdout: }" ;;
         "stderr: "*) stderr_expected="${raw#stderr: }" ;;
         "stderr-has: "*) stderr_has+=("${raw#stderr-has: }") ;;
+        "stderr-prefix: "*) stderr_prefix="${raw#stderr-prefix: }" ;;
+        "stderr-has-prefix: "*) stderr_has_prefix+=("${raw#stderr-has-prefix: }") ;;
         "trace: "*) trace_check="${raw#trace: }" ;;
         "bytes: "*)
             read -r name hex <<<"${raw#bytes: }"

@@ -6,6 +6,7 @@
 // differently.
 #include <algorithm>
 
+#include "engine/runtime/run_limits.h"
 #include "engine/script/stdlib/support.h"
 
 namespace tasklens::script::stdlib {
@@ -115,7 +116,7 @@ void register_erlang_bifs(BuiltinTable& t) {
             raise_term(
                 make_exception("SystemLimitError",
                                {{"message", Term::binary("a system limit has been reached")}}));
-        return Term::atom(s);
+        return Term::atom(intern_scenario_atom(s));
     };
     def("binary_to_atom", 1, binary_to_atom);
     def("binary_to_atom", 2, binary_to_atom);
@@ -142,7 +143,7 @@ void register_erlang_bifs(BuiltinTable& t) {
                     raise_bif_argument_error(1, "not a list of characters");
                 utf8_append(text, static_cast<char32_t>(ch.as_integer()));
             }
-            return Term::atom(text);
+            return Term::atom(intern_scenario_atom(text));
         });
     auto integer_to_binary = +[](ProcessContext&, Args a) -> Term {
         if (!a[0].is_integer()) raise_bif_argument_error(1, "not an integer");
