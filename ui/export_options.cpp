@@ -129,7 +129,7 @@ bool parseExportOptions(const QCommandLineParser& parser, ExportOptions* options
     if (parser.isSet(kScale)) {
         bool ok = false;
         result.scale = parser.value(kScale).toDouble(&ok);
-        if (!ok || result.scale < 0.25 || result.scale > 8) {
+        if (!ok || !(result.scale >= 0.25 && result.scale <= 8)) {  // also refuses nan
             *error = QStringLiteral("--scale %1: expected a factor between 0.25 and 8")
                          .arg(parser.value(kScale));
             return false;

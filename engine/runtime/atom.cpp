@@ -5,8 +5,16 @@
 #include <shared_mutex>
 #include <unordered_map>
 
+#include "engine/runtime/run_limits.h"
+#include "engine/runtime/runtime.h"
+
 namespace tasklens {
 namespace {
+
+// The BEAM's default atom table size (+t 1048576). Only atoms a scenario makes from data
+// (intern_scenario_atom) are refused past it: the engine's own atoms never fail, so the error
+// can always be reported. The table is shared by every runtime of the program.
+constexpr size_t kAtomLimit = 1'048'576;
 
 // Names live in a deque so views handed out stay valid while the table grows.
 struct AtomTable {
@@ -43,6 +51,17 @@ Atom Atom::intern(std::string_view name) {
     std::unique_lock lock(t.mutex);
     if (auto it = t.ids.find(name); it != t.ids.end()) return Atom{it->second};
     return Atom{t.add(name)};
+}
+
+Atom intern_scenario_atom(std::string_view name) {
+    auto& t = table();
+    {
+        std::shared_lock lock(t.mutex);
+        if (auto it = t.ids.find(name); it != t.ids.end()) return Atom{it->second};
+        if (t.names.size() >= kAtomLimit)
+            throw ErlangException::error(Term::atom(atom::system_limit));
+    }
+    return Atom::intern(name);
 }
 
 std::string_view Atom::name() const {

@@ -111,6 +111,9 @@ struct DocNode {
     int32_t indent = 0;         // Nest
     DocId left = 0, right = 0;  // Cons: both; Nest/Group: left
     std::string text;           // Text, Break
+    // Kept per node so that asking them is O(1) (a deep term would otherwise make them quadratic).
+    bool simple = true;      // only text joined by concatenation (Inspect.Algebra's simple?/1)
+    bool has_break = false;  // a break somewhere inside
 };
 
 constexpr int64_t kInfinity = std::numeric_limits<int64_t>::max() / 4;
@@ -171,25 +174,11 @@ class Docs {
     }
 
     /// Inspect.Algebra's simple?/1: only text (and the empty doc) joined by concatenation.
-    bool simple(DocId d) const {
-        std::vector<DocId> stack{d};
-        while (!stack.empty()) {
-            const DocNode& n = nodes_[stack.back()];
-            stack.pop_back();
-            switch (n.kind) {
-                case DocNode::Kind::Nil:
-                case DocNode::Kind::Text:
-                    break;
-                case DocNode::Kind::Cons:
-                    stack.push_back(n.left);
-                    stack.push_back(n.right);
-                    break;
-                default:
-                    return false;
-            }
-        }
-        return true;
-    }
+    bool simple(DocId d) const { return nodes_[d].simple; }
+
+    size_t size() const { return nodes_.size(); }
+    /// Drops the nodes made since size() was `mark` (the inspector's planning pass).
+    void truncate(size_t mark) { nodes_.resize(mark); }
 
     const DocNode& operator[](DocId id) const { return nodes_[id]; }
 
@@ -198,6 +187,24 @@ class Docs {
 
   private:
     DocId add(DocNode n) {
+        switch (n.kind) {
+            case DocNode::Kind::Nil:
+            case DocNode::Kind::Text:
+                break;
+            case DocNode::Kind::Cons:
+                n.simple = nodes_[n.left].simple && nodes_[n.right].simple;
+                n.has_break = nodes_[n.left].has_break || nodes_[n.right].has_break;
+                break;
+            case DocNode::Kind::Break:
+                n.simple = false;
+                n.has_break = true;
+                break;
+            case DocNode::Kind::Nest:
+            case DocNode::Kind::Group:
+                n.simple = false;
+                n.has_break = nodes_[n.left].has_break;
+                break;
+        }
         nodes_.push_back(std::move(n));
         return static_cast<DocId>(nodes_.size() - 1);
     }
@@ -224,6 +231,9 @@ bool Docs::fits(int64_t width, int64_t column, bool seen_break, Entry first,
         bool is_tail;  // restores seen_break to `tail_value`
         bool tail_value;
     };
+    // Without a break inside (and nothing after it) a document always fits: skip the walk, which
+    // for deeply nested text would make formatting quadratic.
+    if (!rest && !seen_break && !nodes_[first.doc].has_break) return true;
     std::vector<Item> stack;
     stack.push_back({first, false, false});
     size_t rest_index = rest ? rest->size() : 0;  // next entry of `rest` to read is rest_index - 1
@@ -653,14 +663,35 @@ uint32_t module_hash(std::string_view name) {
     return h % 134217728u;
 }
 
+// Builds the document of a term without recursing on the C++ stack: to_doc() walks the term with
+// a heap stack of frames. Each container is visited twice by the same builder code: a planning
+// pass whose child() calls only record which children (and with which limit) the builder wants,
+// then, once those children's documents exist, a building pass whose child() calls hand them out
+// in the same order. The planning pass's scratch documents are dropped.
 class Inspector {
   public:
-    explicit Inspector(const InspectOptions& options) : opts_(options) {}
+    explicit Inspector(const InspectOptions& options)
+        : opts_(options), placeholder_(docs_.text("_")) {}
 
     DocId to_doc(const Term& t, int64_t limit);
     Docs& docs() { return docs_; }
 
   private:
+    struct ChildRequest {
+        Term term;
+        int64_t limit;
+        InspectOptions::Charlists charlists;
+    };
+    /// The document of one node; its children come from child().
+    DocId node_doc(const Term& t, int64_t limit);
+    DocId child(const Term& t, int64_t limit) {
+        if (planning_) {
+            requests_->push_back({t, limit, opts_.charlists});
+            return placeholder_;
+        }
+        return (*child_docs_)[next_child_++];
+    }
+
     struct ContainerItem {
         const Term* term;
         const Term* value = nullptr;  // struct fields: the value; `term` is then the field atom
@@ -681,23 +712,86 @@ class Inspector {
 
     InspectOptions opts_;
     Docs docs_;
+    DocId placeholder_;  // what child() returns while planning: a non-empty text, like any doc
+    bool planning_ = false;
+    std::vector<ChildRequest>* requests_ = nullptr;
+    const std::vector<DocId>* child_docs_ = nullptr;
+    size_t next_child_ = 0;
 };
 
+DocId Inspector::to_doc(const Term& root, int64_t limit) {
+    auto is_leaf = [](const Term& t) { return !(t.is_tuple() || t.is_map() || t.is_cons()); };
+    if (is_leaf(root)) return node_doc(root, limit);
+    struct Frame {
+        Term term;
+        int64_t limit;
+        InspectOptions::Charlists charlists;
+        std::vector<ChildRequest> requests;
+        std::vector<DocId> docs;
+    };
+    const InspectOptions::Charlists saved = opts_.charlists;
+    auto plan = [&](Frame& f) {
+        opts_.charlists = f.charlists;
+        planning_ = true;
+        requests_ = &f.requests;
+        const size_t mark = docs_.size();
+        (void)node_doc(f.term, f.limit);
+        docs_.truncate(mark);
+        planning_ = false;
+        requests_ = nullptr;
+    };
+    auto build = [&](const Term& t, int64_t l, InspectOptions::Charlists charlists,
+                     const std::vector<DocId>* docs) {
+        opts_.charlists = charlists;
+        child_docs_ = docs;
+        next_child_ = 0;
+        return node_doc(t, l);
+    };
+    std::vector<Frame> stack;
+    stack.push_back({root, limit, saved, {}, {}});
+    plan(stack.back());
+    DocId result = Docs::nil;
+    for (;;) {
+        Frame& top = stack.back();
+        if (top.docs.size() < top.requests.size()) {
+            ChildRequest next = top.requests[top.docs.size()];
+            if (is_leaf(next.term)) {
+                top.docs.push_back(build(next.term, next.limit, next.charlists, nullptr));
+                continue;
+            }
+            stack.push_back({std::move(next.term), next.limit, next.charlists, {}, {}});
+            plan(stack.back());
+            continue;
+        }
+        const DocId done = build(top.term, top.limit, top.charlists, &top.docs);
+        stack.pop_back();
+        if (stack.empty()) {
+            result = done;
+            break;
+        }
+        stack.back().docs.push_back(done);
+    }
+    opts_.charlists = saved;
+    return result;
+}
+
 DocId Inspector::keyword_doc(std::string_view key_text, const Term& value, int64_t limit) {
-    return docs_.cons(docs_.text(std::string(key_text)),
-                      docs_.cons(docs_.text(" "), to_doc(value, limit)));
+    const DocId value_doc = child(value, limit);
+    return docs_.cons(docs_.text(std::string(key_text)), docs_.cons(docs_.text(" "), value_doc));
 }
 
 DocId Inspector::item_doc(const Term& item, int64_t limit, ItemKind kind) {
     switch (kind) {
         case ItemKind::Plain:
-            return to_doc(item, limit);
+            return child(item, limit);
         case ItemKind::Keyword:
             return keyword_doc(inspect_atom_key(item.element(0).as_atom()) + ":", item.element(1),
                                limit);
-        case ItemKind::Assoc:
-            return docs_.cons(docs_.cons(to_doc(item.element(0), limit), docs_.text(" => ")),
-                              to_doc(item.element(1), limit));
+        case ItemKind::Assoc: {
+            const DocId key = child(item.element(0), limit);
+            const DocId value = child(item.element(1), limit);
+            return docs_.cons(docs_.cons(key, docs_.text(" => ")), value);
+        }
     }
     return Docs::nil;
 }
@@ -719,7 +813,7 @@ DocId Inspector::container(std::string left, const std::vector<const Term*>& ite
         if (last_before_tail) {
             limit = decrement(limit);
             DocId l = item_doc(*items[i], limit, kind);
-            DocId r = to_doc(*improper_tail, limit);
+            DocId r = child(*improper_tail, limit);
             simple = simple && docs_.simple(l) && docs_.simple(r);
             DocId joined = simple ? docs_.flex_glue(docs_.cons(l, docs_.text(" |")), " ", r)
                                   : docs_.glue(docs_.cons(l, docs_.text(" |")), " ", r);
@@ -839,11 +933,13 @@ DocId Inspector::struct_doc(const Term& t, int64_t limit) {
     if (name == "Elixir.Range") {
         const Term *first = field("first"), *last = field("last"), *step = field("step");
         if (first && last && step && t.map_size() == 4) {
+            const DocId first_doc = child(*first, limit);
+            const DocId last_doc = child(*last, limit);
             if (step->is_integer() && step->as_integer() == 1 && compare(*last, *first) >= 0)
-                return docs_.concat(
-                    {to_doc(*first, limit), docs_.text(".."), to_doc(*last, limit)});
-            return docs_.concat({to_doc(*first, limit), docs_.text(".."), to_doc(*last, limit),
-                                 docs_.text("//"), to_doc(*step, limit)});
+                return docs_.concat({first_doc, docs_.text(".."), last_doc});
+            const DocId step_doc = child(*step, limit);
+            return docs_.concat(
+                {first_doc, docs_.text(".."), last_doc, docs_.text("//"), step_doc});
         }
     } else if (name == "Elixir.MapSet") {
         const Term* set = field("map");
@@ -976,7 +1072,7 @@ DocId Inspector::fun_doc(const FunObject& f) {
     return docs_.text(std::move(text));
 }
 
-DocId Inspector::to_doc(const Term& t, int64_t limit) {
+DocId Inspector::node_doc(const Term& t, int64_t limit) {
     switch (t.type()) {
         case TermType::Integer:
             return docs_.text(integer_text(t.as_integer(), opts_.base));
@@ -1070,6 +1166,8 @@ std::string inspect_module(Atom module) {
 }
 
 std::string format_float(double value) {
+    // The BEAM has no infinities or NaN (arithmetic raises first); never abort on one anyway.
+    if (!std::isfinite(value)) return std::isnan(value) ? "nan" : (value < 0 ? "-inf" : "inf");
     double magnitude = std::fabs(value);
     if (magnitude >= 1.0 && magnitude < 1.0e16 && std::trunc(value) == value) {
         // Elixir prints integral floats below 1.0e16 through Integer.to_string: 10000000000.0

@@ -1,7 +1,11 @@
 // The runtime core: process table, run queue, virtual clock, timers, exit signals and the
 // scheduler loop. See docs/architecture.md ("Time") and docs/native-processes.md.
 #include <algorithm>
+#include <cstdio>
+#include <new>
 #include <thread>
+
+#include <unistd.h>
 
 #include "engine/runtime/runtime_impl.h"
 
@@ -14,6 +18,22 @@ constexpr size_t kInitialTableSize = 1024;
 bool timer_after(const TimerEntry& a, const TimerEntry& b) noexcept {
     return a.due_us != b.due_us ? a.due_us > b.due_us : a.seq > b.seq;
 }
+
+// Resident set size of this process (Linux /proc/self/statm), 0 if unknown.
+uint64_t resident_bytes() noexcept {
+    FILE* statm = std::fopen("/proc/self/statm", "r");
+    if (!statm) return 0;
+    unsigned long long size = 0, resident = 0;
+    const int read = std::fscanf(statm, "%llu %llu", &size, &resident);
+    std::fclose(statm);
+    if (read != 2) return 0;
+    return static_cast<uint64_t>(resident) * static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
+}
+
+// Wall time and memory are looked at every this many slices or this often, whichever first:
+// reading the clock every slice is cheap, reading /proc is not.
+constexpr uint32_t kSlicesPerPoll = 64;
+constexpr auto kPollInterval = std::chrono::milliseconds(10);
 
 }  // namespace
 
@@ -38,6 +58,7 @@ Runtime::Impl::Impl(Runtime& owner, RuntimeOptions opts)
     ticks_per_reduction = options.ns_per_reduction;
     ticks_per_us = 1000LL * scheduler_count;
     wall_start = std::chrono::steady_clock::now();
+    last_poll = wall_start;
     table.assign(kInitialTableSize, nullptr);
     table_mask = kInitialTableSize - 1;
     nodes.push_back({Atom::intern(options.node_name), true});
@@ -86,6 +107,7 @@ void Runtime::Impl::advance_to(int64_t us) noexcept {
 
 void Runtime::Impl::charge(uint32_t reductions) noexcept {
     slice_used += reductions;
+    total_reductions += reductions;
     if (current) current->reductions += reductions;
     if (options.clock == ClockMode::Virtual) {
         clock_remainder_ticks += int64_t{reductions} * ticks_per_reduction;
@@ -178,16 +200,57 @@ void Runtime::Impl::run_slice(Process* p) {
         p->root.result();
     } catch (const ErlangException& e) {
         reason = e.exit_reason();
-    } catch (const std::exception& e) {
-        reason = ErlangException::error(Term::binary(e.what())).exit_reason();
+    } catch (const std::bad_alloc&) {
+        // Out of memory is the whole node's end on the BEAM, not one process's: stop the run.
+        if (!limit_state) limit_state = &runtime.extension<RunLimitState>();
+        limit_state->exceeded = LimitKind::Memory;
+        limit_state->exceeded_memory = 0;
+        reason = Term::atom(atom::killed);
+    } catch (const std::exception&) {
+        // A C++ library error escaping native code (std::invalid_argument, std::out_of_range,
+        // ...) means an argument it could not take: the BEAM's badarg, never C++ text.
+        reason = ErlangException::badarg().exit_reason();
     } catch (...) {
-        reason = ErlangException::error(Term::atom("unknown_cpp_exception")).exit_reason();
+        reason = ErlangException::badarg().exit_reason();
     }
     kill(p, std::move(reason));
 }
 
+bool Runtime::Impl::limits_reached() {
+    if (!limit_state) limit_state = &runtime.extension<RunLimitState>();
+    RunLimitState& state = *limit_state;
+    state.total_reductions = total_reductions;
+    if (state.stop_flag && state.stop_flag->load(std::memory_order_relaxed) != 0) return true;
+    LimitKind& exceeded = state.exceeded;
+    if (exceeded != LimitKind::None) return true;
+    const RunLimits& limits = state.limits;
+    if (limits.max_reductions && total_reductions > limits.max_reductions) {
+        exceeded = LimitKind::Reductions;
+    } else if (limits.max_virtual_us && options.clock == ClockMode::Virtual &&
+               clock_us > limits.max_virtual_us) {
+        exceeded = LimitKind::VirtualTime;
+    } else if ((limits.max_wall_ms || limits.max_memory_bytes) &&
+               ++slices_since_poll >= kSlicesPerPoll) {
+        slices_since_poll = 0;
+        const auto now = std::chrono::steady_clock::now();
+        if (limits.max_wall_ms &&
+            now - wall_start > std::chrono::milliseconds(limits.max_wall_ms)) {
+            exceeded = LimitKind::WallTime;
+        } else if (limits.max_memory_bytes && now - last_poll >= kPollInterval) {
+            last_poll = now;
+            const uint64_t resident = resident_bytes();
+            if (resident > limits.max_memory_bytes) {
+                exceeded = LimitKind::Memory;
+                state.exceeded_memory = resident;
+            }
+        }
+    }
+    return exceeded != LimitKind::None;
+}
+
 Runtime::Impl::Action Runtime::Impl::do_one(int64_t limit_us) {
     if (stop_requested.exchange(false, std::memory_order_relaxed)) return Action::Stopped;
+    if (limits_reached()) return Action::Stopped;
     if (!timers.empty()) fire_due_timers();
     if (run_head) {
         // Inclusive: what is due at exactly limit_us still runs in this call.
@@ -771,6 +834,16 @@ RunResult Runtime::step(Pid target) {
     impl_->watched_reason.reset();
     result.now_us = now_us();
     return result;
+}
+
+void set_run_limits(Runtime& runtime, const RunLimits& limits, const std::atomic<int>* stop_flag) {
+    RunLimitState& state = runtime.extension<RunLimitState>();
+    state.limits = limits;
+    state.stop_flag = stop_flag;
+}
+
+const RunLimitState& run_limit_state(Runtime& runtime) {
+    return runtime.extension<RunLimitState>();
 }
 
 void Runtime::request_stop() noexcept {

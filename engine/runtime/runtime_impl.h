@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "engine/runtime/process.h"
+#include "engine/runtime/run_limits.h"
 #include "engine/runtime/runtime.h"
 
 namespace tasklens {
@@ -84,6 +85,13 @@ struct Runtime::Impl {
     Process* current = nullptr;
     uint32_t slice_used = 0;
     std::atomic<bool> stop_requested{false};
+    uint64_t total_reductions = 0;
+    // Run limits (run_limits.h): the runtime extension holding them, looked up on first use, and
+    // when wall time and memory were last looked at.
+    RunLimitState* limit_state = nullptr;
+    uint32_t slices_since_poll = 0;
+    std::chrono::steady_clock::time_point last_poll;
+    bool limits_reached();
     std::mutex wall_mutex;
     std::condition_variable wall_wakeup;
 

@@ -11,25 +11,20 @@
 namespace tasklens {
 namespace {
 
-void destroy(HeapObject* object) noexcept;
+// Freeing never recurses on the C++ stack, however deep the term: an object whose count drops to
+// zero while another is being freed is queued here and freed by the outermost destroy() call, so
+// a 10M-deep tuple costs one queue slot, not 10M stack frames.
+struct FreeQueue {
+    std::vector<HeapObject*> pending;
+    bool draining = false;
+    bool alive = true;
+    ~FreeQueue() { alive = false; }
+};
+thread_local FreeQueue free_queue;
 
-// Long lists are freed iteratively: a recursive free of a million-element list would overflow
-// the C++ stack.
-void destroy_cons_chain(ConsObject* cell) noexcept {
-    while (cell) {
-        ConsObject* next = nullptr;
-        if (cell->tail.is_cons() && cell->tail.heap_object()->refcount == 1) {
-            // We take over the tail's only reference: bump it so deleting `cell` leaves it alive,
-            // then free it on the next turn of the loop instead of recursively.
-            next = static_cast<ConsObject*>(cell->tail.heap_object());
-            ++next->refcount;
-        }
-        delete cell;
-        cell = next;
-    }
-}
-
-void destroy(HeapObject* object) noexcept {
+// Deletes one object. Its child terms release their references as it goes; any child that dies
+// with it lands in free_queue.
+void free_one(HeapObject* object) noexcept {
     switch (object->type) {
         case TermType::Tuple: {
             auto* tuple = static_cast<TupleObject*>(object);
@@ -38,7 +33,7 @@ void destroy(HeapObject* object) noexcept {
             ::operator delete(static_cast<void*>(tuple));
             break;
         }
-        case TermType::List: destroy_cons_chain(static_cast<ConsObject*>(object)); break;
+        case TermType::List: delete static_cast<ConsObject*>(object); break;
         case TermType::Map: MapObject::destroy(static_cast<MapObject*>(object)); break;
         case TermType::Binary:
         case TermType::Bitstring:
@@ -53,9 +48,21 @@ void destroy(HeapObject* object) noexcept {
     }
 }
 
-const Term& nil_term() {
-    static const Term nil;
-    return nil;
+void destroy(HeapObject* object) noexcept {
+    FreeQueue& queue = free_queue;
+    if (!queue.alive) {  // thread shutdown, after the queue itself: terms left then are small
+        free_one(object);
+        return;
+    }
+    queue.pending.push_back(object);
+    if (queue.draining) return;
+    queue.draining = true;
+    while (!queue.pending.empty()) {
+        HeapObject* next = queue.pending.back();
+        queue.pending.pop_back();
+        free_one(next);
+    }
+    queue.draining = false;
 }
 
 int sign(int64_t a, int64_t b) { return a < b ? -1 : (a > b ? 1 : 0); }
@@ -100,20 +107,30 @@ int compare_bitstrings(const Term& a, const Term& b) {
     return sign3(xbits, ybits);
 }
 
-int compare_impl(const Term& a, const Term& b, bool exact) noexcept;
+// One pending comparison of the iterative walk.
+struct ComparePair {
+    const Term* a;
+    const Term* b;
+    bool exact;
+};
 
-int compare_lists(const Term& a, const Term& b, bool exact) noexcept {
-    const Term* x = &a;
-    const Term* y = &b;
-    while (x->is_cons() && y->is_cons()) {
-        if (int c = compare_impl(x->head(), y->head(), exact); c != 0) return c;
-        x = &x->tail();
-        y = &y->tail();
+bool is_container(const Term& t) noexcept {
+    switch (t.type()) {
+        case TermType::Tuple:
+        case TermType::Map:
+        case TermType::List:
+        case TermType::Fun:
+            return true;
+        default:
+            return false;
     }
-    return compare_impl(*x, *y, exact);
 }
 
-int compare_impl(const Term& a, const Term& b, bool exact) noexcept {
+// Compares a and b as far as their own node goes (type, size, leaf value). For containers of the
+// same shape it returns 0 and pushes their children on `pending`, last first, so that popping
+// visits them in the order a recursive comparison would.
+int compare_node(const Term& a, const Term& b, bool exact,
+                 std::vector<ComparePair>& pending) noexcept {
     int ra = type_rank(a.type()), rb = type_rank(b.type());
     if (ra != rb) return ra < rb ? -1 : 1;
     switch (a.type()) {
@@ -142,31 +159,35 @@ int compare_impl(const Term& a, const Term& b, bool exact) noexcept {
             }
             if (int c = sign3(f.unique, g.unique); c) return c;
             if (f.env.size() != g.env.size()) return f.env.size() < g.env.size() ? -1 : 1;
-            for (size_t i = 0; i < f.env.size(); ++i)
-                if (int c = compare_impl(f.env[i], g.env[i], exact); c) return c;
+            for (size_t i = f.env.size(); i-- > 0;)
+                pending.push_back({&f.env[i], &g.env[i], exact});
             return 0;
         }
         case TermType::Tuple: {
+            if (a.heap_object() == b.heap_object()) return 0;
             size_t n = a.tuple_size(), m = b.tuple_size();
             if (n != m) return n < m ? -1 : 1;
-            for (size_t i = 0; i < n; ++i)
-                if (int c = compare_impl(a.element(i), b.element(i), exact); c) return c;
+            for (size_t i = n; i-- > 0;) pending.push_back({&a.element(i), &b.element(i), exact});
             return 0;
         }
         case TermType::Map: {
             // Size, then keys in term order, then values in key order, whatever the layout.
             if (a.map_size() != b.map_size()) return a.map_size() < b.map_size() ? -1 : 1;
-            if (&a.map_object() == &b.map_object()) return 0;
-            auto x = map_entries_in_key_order(a.map_object());
-            auto y = map_entries_in_key_order(b.map_object());
-            for (size_t i = 0; i < x.size(); ++i)
-                if (int c = compare_impl(x[i]->first, y[i]->first, true); c) return c;
-            for (size_t i = 0; i < x.size(); ++i)
-                if (int c = compare_impl(x[i]->second, y[i]->second, exact); c) return c;
+            if (a.heap_object() == b.heap_object()) return 0;
+            const auto x = map_entries_in_key_order(a.map_object());
+            const auto y = map_entries_in_key_order(b.map_object());
+            // All keys (exactly) first, then the values; pushed last first.
+            for (size_t i = x.size(); i-- > 0;) pending.push_back({&x[i]->second, &y[i]->second, exact});
+            for (size_t i = x.size(); i-- > 0;) pending.push_back({&x[i]->first, &y[i]->first, true});
             return 0;
         }
         case TermType::Nil: return 0;
-        case TermType::List: return compare_lists(a, b, exact);
+        case TermType::List: {
+            if (a.heap_object() == b.heap_object()) return 0;
+            pending.push_back({&a.tail(), &b.tail(), exact});
+            pending.push_back({&a.head(), &b.head(), exact});
+            return 0;
+        }
         case TermType::Binary:
         case TermType::Bitstring: {
             if (a.is_binary() && b.is_binary()) {
@@ -177,6 +198,28 @@ int compare_impl(const Term& a, const Term& b, bool exact) noexcept {
         }
     }
     return 0;
+}
+
+// Pending comparisons live on a per-thread heap stack (reused, so a steady state allocates
+// nothing); the C++ stack stays flat however deep the terms are.
+thread_local std::vector<ComparePair> compare_stack;
+
+int compare_impl(const Term& a, const Term& b, bool exact) noexcept {
+    if (!is_container(a) || !is_container(b)) {
+        std::vector<ComparePair> unused;
+        return compare_node(a, b, exact, unused);
+    }
+    std::vector<ComparePair>& pending = compare_stack;
+    const size_t base = pending.size();  // compare is not reentrant, but stay correct if it were
+    pending.push_back({&a, &b, exact});
+    int result = 0;
+    while (pending.size() > base) {
+        ComparePair pair = pending.back();
+        pending.pop_back();
+        if ((result = compare_node(*pair.a, *pair.b, pair.exact, pending)) != 0) break;
+    }
+    pending.resize(base);
+    return result;
 }
 
 size_t mix(size_t h, size_t v) { return h ^ (v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2)); }
@@ -286,7 +329,9 @@ const FunObject& Term::fun() const noexcept { return *static_cast<const FunObjec
 int compare(const Term& a, const Term& b) noexcept { return compare_impl(a, b, false); }
 int compare_exact(const Term& a, const Term& b) noexcept { return compare_impl(a, b, true); }
 
-size_t hash(const Term& t) noexcept {
+namespace {
+
+size_t leaf_hash(const Term& t) noexcept {
     switch (t.type()) {
         case TermType::Integer: return std::hash<int64_t>{}(t.as_integer());
         case TermType::BigInt: return integer::hash(t);
@@ -295,31 +340,87 @@ size_t hash(const Term& t) noexcept {
         case TermType::Reference: return mix(2, t.as_reference().id);
         case TermType::Pid: return mix(3, t.as_pid().packed());
         case TermType::Fun: return mix(4, t.fun().unique);
-        case TermType::Tuple: {
-            size_t h = mix(5, t.tuple_size());
-            for (const Term& e : t.tuple_items()) h = mix(h, hash(e));
-            return h;
-        }
-        case TermType::Map: {
-            size_t h = mix(6, t.map_size());
-            // Equal maps have the same layout, so iteration order is canonical.
-            for (const auto& [k, v] : t.map_object()) h = mix(mix(h, hash(k)), hash(v));
-            return h;
-        }
-        case TermType::Nil: return 7;
-        case TermType::List: {
-            size_t h = 8;
-            const Term* cur = &t;
-            while (cur->is_cons()) {
-                h = mix(h, hash(cur->head()));
-                cur = &cur->tail();
-            }
-            return mix(h, hash(*cur));
-        }
-        case TermType::Binary: return mix(9, std::hash<std::string_view>{}(t.binary_view()));
-        case TermType::Bitstring: return mix(mix(10, t.bit_size()), std::hash<std::string_view>{}(t.binary_view()));
+        case TermType::Nil:
+            return 7;
+        case TermType::Binary:
+            return mix(9, std::hash<std::string_view>{}(t.binary_view()));
+        case TermType::Bitstring:
+            return mix(mix(10, t.bit_size()), std::hash<std::string_view>{}(t.binary_view()));
+        default:
+            return 0;
     }
-    return 0;
+}
+
+// A container being hashed: h folds in each child's hash in order. Lists walk their cells with
+// `cursor` (heads, then the final tail), so a long list is one frame.
+struct HashFrame {
+    const Term* term;
+    size_t h;
+    size_t index = 0;
+    const Term* cursor = nullptr;
+    bool tail_done = false;
+    std::vector<const MapEntry*> entries;  ///< a map's, in key order (canonical for equal maps)
+};
+
+HashFrame hash_frame(const Term& t) noexcept {
+    switch (t.type()) {
+        case TermType::Tuple:
+            return {&t, mix(5, t.tuple_size())};
+        case TermType::Map:
+            return {&t, mix(6, t.map_size()), 0, nullptr, false, map_entries_in_key_order(t.map_object())};
+        default:
+            return {&t, 8, 0, &t};
+    }
+}
+
+// The next child to fold into the frame's hash, or nullptr when all are in.
+const Term* next_hash_child(HashFrame& f) noexcept {
+    switch (f.term->type()) {
+        case TermType::Tuple:
+            return f.index < f.term->tuple_size() ? &f.term->element(f.index++) : nullptr;
+        case TermType::Map: {
+            if (f.index >= 2 * f.entries.size()) return nullptr;
+            const MapEntry& entry = *f.entries[f.index / 2];
+            return (f.index++ % 2 == 0) ? &entry.first : &entry.second;
+        }
+        default:
+            if (f.cursor->is_cons()) {
+                const Term* head = &f.cursor->head();
+                f.cursor = &f.cursor->tail();
+                return head;
+            }
+            if (f.tail_done) return nullptr;
+            f.tail_done = true;
+            return f.cursor;
+    }
+}
+
+bool hash_is_container(const Term& t) noexcept {
+    return t.is_tuple() || t.is_map() || t.is_cons();
+}
+
+}  // namespace
+
+// Same values as the natural recursive definition (a tuple folds its children's hashes into
+// mix(5, size), and so on), computed with a heap stack of frames.
+size_t hash(const Term& t) noexcept {
+    if (!hash_is_container(t)) return leaf_hash(t);
+    std::vector<HashFrame> stack;
+    stack.push_back(hash_frame(t));
+    for (;;) {
+        const Term* child = next_hash_child(stack.back());
+        if (child) {
+            if (hash_is_container(*child))
+                stack.push_back(hash_frame(*child));
+            else
+                stack.back().h = mix(stack.back().h, leaf_hash(*child));
+            continue;
+        }
+        size_t done = stack.back().h;
+        stack.pop_back();
+        if (stack.empty()) return done;
+        stack.back().h = mix(stack.back().h, done);
+    }
 }
 
 bool list_to_vector(const Term& list, std::vector<Term>& out) {

@@ -651,20 +651,69 @@ void write_out(ProcessContext& c, const Term& device, std::string text) {
     bool err = device.is_atom() && device.as_atom().name() == "stderr";
     c.write_console(text, err);
 }
+// unicode:characters_to_binary/1's notion of UTF-8: no overlong forms, no surrogates, nothing
+// past U+10FFFF.
+bool valid_utf8(std::string_view s) {
+    size_t i = 0;
+    while (i < s.size()) {
+        const auto b0 = static_cast<unsigned char>(s[i]);
+        if (b0 < 0x80) {
+            ++i;
+            continue;
+        }
+        size_t length = 0;
+        uint32_t cp = 0;
+        if (b0 >= 0xC2 && b0 <= 0xDF) {
+            length = 2;
+            cp = b0 & 0x1F;
+        } else if (b0 >= 0xE0 && b0 <= 0xEF) {
+            length = 3;
+            cp = b0 & 0x0F;
+        } else if (b0 >= 0xF0 && b0 <= 0xF4) {
+            length = 4;
+            cp = b0 & 0x07;
+        } else {
+            return false;
+        }
+        if (i + length > s.size()) return false;
+        for (size_t k = 1; k < length; ++k) {
+            const auto b = static_cast<unsigned char>(s[i + k]);
+            if ((b & 0xC0) != 0x80) return false;
+            cp = (cp << 6) | (b & 0x3F);
+        }
+        const uint32_t smallest = length == 2 ? 0x80 : length == 3 ? 0x800 : 0x10000;
+        if (cp < smallest || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
+        i += length;
+    }
+    return true;
+}
+// IO.puts hands :io.put_chars the list [item, ?\n], and the io server checks that chardata is
+// valid UTF-8 (a bare binary, as IO.write passes it, goes through unchecked).
+void check_chardata(const std::string& text) {
+    if (!valid_utf8(text)) raise_bif_argument_error(2, "not valid character data (an iodata term)");
+}
 Term io_puts(ProcessContext& c, Args a) {
-    write_out(c, Term::atom("stdio"), to_string(a[0]) + "\n");
+    std::string text = to_string(a[0]) + "\n";
+    check_chardata(text);
+    write_out(c, Term::atom("stdio"), std::move(text));
     return ok_atom();
 }
 Term io_puts2(ProcessContext& c, Args a) {
-    write_out(c, a[0], to_string(a[1]) + "\n");
+    std::string text = to_string(a[1]) + "\n";
+    check_chardata(text);
+    write_out(c, a[0], std::move(text));
     return ok_atom();
 }
 Term io_write(ProcessContext& c, Args a) {
-    write_out(c, Term::atom("stdio"), to_string(a[0]));
+    std::string text = to_string(a[0]);
+    if (!a[0].is_binary()) check_chardata(text);
+    write_out(c, Term::atom("stdio"), std::move(text));
     return ok_atom();
 }
 Term io_write2(ProcessContext& c, Args a) {
-    write_out(c, a[0], to_string(a[1]));
+    std::string text = to_string(a[1]);
+    if (!a[1].is_binary()) check_chardata(text);
+    write_out(c, a[0], std::move(text));
     return ok_atom();
 }
 Term inspect_to(ProcessContext& c, const Term& device, const Term& value, const Term& opts) {

@@ -2,10 +2,16 @@
 
 #include <fmt/format.h>
 
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <memory>
 #include <optional>
+#include <new>
 #include <set>
 #include <sstream>
 
@@ -152,7 +158,64 @@ int clean_exit_status(const Term& reason) {
     return 0;
 }
 
+// "1 h", "90 s", "250 ms": a limit as the options spell it.
+std::string format_duration_ms(int64_t ms) {
+    if (ms % 3'600'000 == 0) return fmt::format("{} h", ms / 3'600'000);
+    if (ms % 60'000 == 0) return fmt::format("{} min", ms / 60'000);
+    if (ms % 1000 == 0) return fmt::format("{} s", ms / 1000);
+    return fmt::format("{} ms", ms);
+}
+
 }  // namespace
+
+RunLimits default_run_limits() {
+    RunLimits limits;
+    limits.max_virtual_us = int64_t{3600} * 1'000'000;
+    limits.max_wall_ms = 0;
+    limits.max_reductions = 0;
+    const long pages = sysconf(_SC_PHYS_PAGES);
+    const long page_size = sysconf(_SC_PAGESIZE);
+    if (pages > 0 && page_size > 0)
+        limits.max_memory_bytes =
+            static_cast<uint64_t>(pages) * static_cast<uint64_t>(page_size) / 2;
+    return limits;
+}
+
+std::pair<std::string, int> limit_message(const RunLimitState& state, int64_t now_us) {
+    const RunLimits& limits = state.limits;
+    const double seconds = static_cast<double>(now_us) / 1e6;
+    switch (state.exceeded) {
+        case LimitKind::VirtualTime:
+            return {fmt::format("tasklens: run stopped: it reached its virtual time limit of {} "
+                                "(--max-time) at {:.3f} s of virtual time\n",
+                                format_duration_ms(limits.max_virtual_us / 1000), seconds),
+                    kExitRunLimit};
+        case LimitKind::WallTime:
+            return {fmt::format("tasklens: run stopped: it reached its wall-clock time limit of {} "
+                                "(--max-wall) at {:.3f} s of virtual time\n",
+                                format_duration_ms(limits.max_wall_ms), seconds),
+                    kExitRunLimit};
+        case LimitKind::Reductions:
+            return {fmt::format("tasklens: run stopped: it reached its limit of {} reductions "
+                                "(--max-reductions) at {:.3f} s of virtual time\n",
+                                limits.max_reductions, seconds),
+                    kExitRunLimit};
+        case LimitKind::Memory:
+            // The BEAM's words when its heap allocator fails; the status is the BEAM's too.
+            if (state.exceeded_memory > 0)
+                return {fmt::format("eheap_alloc: Cannot allocate memory: the run uses {} bytes, "
+                                    "over its memory limit of {} bytes (--max-memory)\n",
+                                    state.exceeded_memory, limits.max_memory_bytes),
+                        1};
+            return {fmt::format("eheap_alloc: Cannot allocate memory: an allocation failed "
+                                "(memory limit {} bytes, --max-memory)\n",
+                                limits.max_memory_bytes),
+                    1};
+        case LimitKind::None:
+            break;
+    }
+    return {"tasklens: run stopped\n", kExitRunLimit};
+}
 
 int run_scenario_source(const std::string& path, const std::string& text,
                         const ScenarioOptions& options) {
@@ -176,14 +239,16 @@ int run_scenario_source(const std::string& path, const std::string& text,
     RuntimeOptions ro;
     ro.schedulers = options.schedulers;
     ro.events = options.events;
+    ro.process_limit = options.max_processes;
+    // Flushed at every write, as the BEAM's group leader writes: a pipe has seen each line
+    // before anything later can crash or kill us.
     ro.console = [&out, &err](std::string_view s, bool to_stderr) {
-        if (to_stderr) {
-            err << s;
-        } else {
-            out << s;
-        }
+        std::ostream& stream = to_stderr ? err : out;
+        stream << s;
+        stream.flush();
     };
     Runtime runtime(ro);
+    set_run_limits(runtime, options.limits, options.stop_flag);
     install_program(runtime, program);
     otp::register_otp(runtime.code());
     otp::set_crash_report_handler(runtime, report_crash);
@@ -213,8 +278,14 @@ int run_scenario_source(const std::string& path, const std::string& text,
         return program->modules.count(module.id) > 0 || builtins().has_module(module) ||
                native_modules.count(module.name()) > 0 || otp_module_exists(module);
     });
-    RunResult result = options.drive ? options.drive(runtime, spawned.pid)
-                                     : runtime.run_until_exit(spawned.pid);
+    RunResult result;
+    bool out_of_memory = false;
+    try {
+        result = options.drive ? options.drive(runtime, spawned.pid)
+                               : runtime.run_until_exit(spawned.pid);
+    } catch (const std::bad_alloc&) {  // outside any process (e.g. delivering a message)
+        out_of_memory = true;
+    }
     // Kept until the final error is formatted: "undefined or private" needs to know the module.
     struct ResetFormatting {
         ~ResetFormatting() {
@@ -223,6 +294,21 @@ int run_scenario_source(const std::string& path, const std::string& text,
         }
     } reset_formatting;
     out.flush();
+    RunLimitState state = run_limit_state(runtime);
+    if (out_of_memory) {
+        state.exceeded = LimitKind::Memory;
+        state.exceeded_memory = 0;
+    }
+    if (out_of_memory ||
+        (result.reason == RunResult::Reason::Stopped && state.exceeded != LimitKind::None)) {
+        auto [message, status] = limit_message(state, runtime.now_us());
+        err << message;
+        err.flush();
+        return status;
+    }
+    if (result.reason == RunResult::Reason::Stopped && options.stop_flag &&
+        options.stop_flag->load() != 0)
+        return kExitSignalBase + options.stop_flag->load();
     if (result.reason == RunResult::Reason::Stopped) return 1;
     if (result.reason != RunResult::Reason::TargetExited) {
         // Nothing can run any more but the script waits (a receive without after): elixir would
@@ -264,10 +350,19 @@ int run_scenario_source(const std::string& path, const std::string& text,
 }
 
 int run_scenario(const std::string& path, const ScenarioOptions& options) {
+    std::ostream& err = options.err ? *options.err : std::cerr;
+    // elixir's words (Code.require_file -> File.read!): "no such file or directory", "is a
+    // directory", "permission denied", ...
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec)) {
+        err << "** (File.Error) could not read file \"" << path
+            << "\": illegal operation on a directory\n";
+        return 1;
+    }
     std::ifstream in(path, std::ios::binary);
     if (!in) {
-        (options.err ? *options.err : std::cerr) << "** (File.Error) could not read file \"" << path
-                                                 << "\": no such file or directory\n";
+        const char* reason = errno == EACCES ? "permission denied" : "no such file or directory";
+        err << "** (File.Error) could not read file \"" << path << "\": " << reason << "\n";
         return 1;
     }
     std::stringstream buffer;

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <new>
 #include <optional>
 #include <string>
 
@@ -251,6 +252,13 @@ Exec::Status Exec::run() {
             ErlangException full = e.stacktrace().is_empty_list()
                                        ? ErlangException(e.kind(), e.reason(), stacktrace())
                                        : e;
+            if (!unwind(full)) throw full;
+        } catch (std::bad_alloc&) {
+            throw;  // out of memory ends the run (the runtime reports it), not just this process
+        } catch (std::exception&) {
+            // A C++ library error from a builtin (std::invalid_argument, std::out_of_range, ...)
+            // is an argument it could not take: the scenario sees badarg, rescuable as usual.
+            ErlangException full(atom::error, Term::atom(atom::badarg), stacktrace());
             if (!unwind(full)) throw full;
         }
     }
@@ -899,6 +907,10 @@ Co<Term> drive(ProcessContext& ctx, std::unique_ptr<Exec> ex) {
                     value = co_await ex->take_pending();
                 } catch (ErlangException& e) {
                     failure.emplace(e);
+                } catch (std::bad_alloc&) {
+                    throw;
+                } catch (std::exception&) {
+                    failure.emplace(ErlangException::badarg());
                 }
                 if (failure) {
                     ex->fail(std::move(*failure));

@@ -204,10 +204,16 @@ std::string format_event_line(const Event& event) {
     return line;
 }
 
+namespace {
+constexpr size_t kFlushBytes = size_t{64} << 10;
+constexpr auto kFlushInterval = std::chrono::milliseconds(100);
+}  // namespace
+
 TraceWriter::TraceWriter(std::ostream& out, const RunInfo& run) : out_(out) {
     line_ = format_header_line(run);
     line_ += '\n';
     out_.write(line_.data(), static_cast<std::streamsize>(line_.size()));
+    flush();  // the header is on disk before the run starts
 }
 
 void TraceWriter::on_event(const Event& event) {
@@ -216,6 +222,17 @@ void TraceWriter::on_event(const Event& event) {
     line_ += '\n';
     out_.write(line_.data(), static_cast<std::streamsize>(line_.size()));
     ++written_;
+    unflushed_bytes_ += line_.size();
+    // Reading the clock (vDSO, tens of ns) is small next to formatting the line.
+    if (unflushed_bytes_ >= kFlushBytes ||
+        std::chrono::steady_clock::now() - last_flush_ >= kFlushInterval)
+        flush();
+}
+
+void TraceWriter::flush() {
+    out_.flush();
+    unflushed_bytes_ = 0;
+    last_flush_ = std::chrono::steady_clock::now();
 }
 
 void write_trace(std::ostream& out, const RunInfo& run, std::span<const Event> events) {

@@ -1,5 +1,6 @@
 #pragma once
 // Trace files: JSON Lines, a versioned header then one event per line (docs/trace-format.md).
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <iosfwd>
@@ -19,16 +20,24 @@ inline constexpr int kTraceFormatVersion = 1;
 
 /// Writes the header at construction, then one line per event. Lossless: every field of every
 /// event, text with any bytes (text that is not valid UTF-8 is stored as base64).
+///
+/// The trace streams: the stream is flushed whenever 64 KiB were written or 100 ms passed since
+/// the last flush, so a run that crashes or is killed leaves a trace that is valid up to its last
+/// complete line, missing at most the last moments.
 class TraceWriter final : public EventSink {
   public:
     TraceWriter(std::ostream& out, const RunInfo& run);
     void on_event(const Event& event) override;
     uint64_t events_written() const noexcept { return written_; }
+    /// Hands everything written so far to the operating system.
+    void flush();
 
   private:
     std::ostream& out_;
     std::string line_;
     uint64_t written_ = 0;
+    size_t unflushed_bytes_ = 0;
+    std::chrono::steady_clock::time_point last_flush_;
 };
 
 /// The line of one event (without the newline), as TraceWriter writes it.

@@ -10,6 +10,7 @@
 
 #include "engine/runtime/integer.h"
 #include "engine/script/arith.h"
+#include "engine/runtime/run_limits.h"
 #include "engine/script/stdlib/support.h"
 
 namespace tasklens::script::stdlib {
@@ -192,7 +193,7 @@ void register_erlang_bifs(BuiltinTable& t) {
             raise_term(
                 make_exception("SystemLimitError",
                                {{"message", Term::binary("a system limit has been reached")}}));
-        return Term::atom(s);
+        return Term::atom(intern_scenario_atom(s));
     };
     def("binary_to_atom", 1, binary_to_atom);
     def("binary_to_atom", 2, binary_to_atom);
@@ -219,7 +220,7 @@ void register_erlang_bifs(BuiltinTable& t) {
                     raise_bif_argument_error(1, "not a list of characters");
                 utf8_append(text, static_cast<char32_t>(ch.as_integer()));
             }
-            return Term::atom(text);
+            return Term::atom(intern_scenario_atom(text));
         });
     auto integer_to_binary = +[](ProcessContext&, Args a) -> Term {
         if (!a[0].is_integral()) raise_bif_argument_error(1, "not an integer");
@@ -489,8 +490,10 @@ void register_lists(BuiltinTable& t) {
         if ((step > 0 && to < from - step) || (step < 0 && to > from - step)) c.fail();
         std::vector<Term> out;
         if (step == 0) return Term::list({Term::integer(from)});
-        for (int64_t i = from; step > 0 ? i <= to : i >= to; i += step)
+        for (int64_t i = from; step > 0 ? i <= to : i >= to;) {
             out.push_back(Term::integer(i));
+            if (__builtin_add_overflow(i, step, &i)) break;  // the int64 edge ends the sequence
+        }
         return make_list(out);
     };
     def("seq", 2, seq);

@@ -1,6 +1,7 @@
 // List: the pure functions of Elixir's List module (foldl/foldr/update_at take funs: prelude).
 #include <algorithm>
 
+#include "engine/runtime/run_limits.h"
 #include "engine/script/stdlib/support.h"
 
 namespace tasklens::script::stdlib {
@@ -205,7 +206,7 @@ void register_list(BuiltinTable& t) {
         t, "to_atom", 1, +[](ProcessContext&, Args a) -> Term {
             std::string out;
             append_chardata(out, a[0], {"List", "to_atom", 1});
-            return Term::atom(out);
+            return Term::atom(intern_scenario_atom(out));
         });
     def(
         t, "to_integer", 1, +[](ProcessContext&, Args a) -> Term {

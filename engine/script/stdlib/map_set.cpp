@@ -26,9 +26,10 @@ Term set_from(const Term& source, const Clause& clause) {
     if (is_struct(source, "MapSet")) return source;
     std::vector<std::pair<Term, Term>> entries;
     if (auto range = as_range(source)) {
-        for (int64_t i = range->first; range->step > 0 ? i <= range->last : i >= range->last;
-             i += range->step)
+        for (int64_t i = range->first; range->step > 0 ? i <= range->last : i >= range->last;) {
             entries.emplace_back(Term::integer(i), Term::empty_list());
+            if (range->step == 0 || __builtin_add_overflow(i, range->step, &i)) break;
+        }
     } else if (source.is_map()) {
         for (const auto& [k, v] : source.map_object())
             entries.emplace_back(Term::tuple({k, v}), Term::empty_list());

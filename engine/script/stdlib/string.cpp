@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "engine/runtime/run_limits.h"
 #include "engine/script/stdlib/regex_support.h"
 #include "engine/script/stdlib/support.h"
 
@@ -600,7 +601,7 @@ void register_string(BuiltinTable& t) {
         if (utf8_codepoints(a[0].binary_view()).size() > 255)
             raise_bif_argument_error(1, "too many characters in atom");
         // Without a lookup-only API in the atom table, to_existing_atom interns like to_atom.
-        return Term::atom(a[0].binary_view());
+        return Term::atom(intern_scenario_atom(a[0].binary_view()));
     };
     def(t, "to_atom", 1, to_atom);
     def(t, "to_existing_atom", 1, to_atom);

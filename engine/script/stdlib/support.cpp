@@ -279,6 +279,8 @@ size_t parse_integer_prefix(std::string_view s, int base, int64_t& out) {
 
 std::string format_float(double value) {
     if (value == 0) return std::signbit(value) ? "-0.0" : "0.0";
+    // Arithmetic raises before a float can be infinite or NaN; never abort on one anyway.
+    if (!std::isfinite(value)) return std::isnan(value) ? "nan" : (value < 0 ? "-inf" : "inf");
     char buffer[64];
     auto result =
         std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::scientific);

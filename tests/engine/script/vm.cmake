@@ -6,7 +6,9 @@ tasklens_add_test(test_vm
         ${CMAKE_CURRENT_LIST_DIR}/vm_numbers_binaries_test.cpp
         ${CMAKE_CURRENT_LIST_DIR}/vm_process_test.cpp
         ${CMAKE_CURRENT_LIST_DIR}/vm_otp_test.cpp
-        ${CMAKE_CURRENT_LIST_DIR}/compiler_test.cpp)
+        ${CMAKE_CURRENT_LIST_DIR}/compiler_test.cpp
+
+        ${CMAKE_CURRENT_LIST_DIR}/run_limits_test.cpp)
 
 # A minimal `tasklens run` for check.sh while the app's subcommand is not available:
 #   tasklens-vm-run [--schedulers N] scenario.exs

@@ -1,0 +1,152 @@
+#!/usr/bin/env bash
+# Runs rows of the bad-input matrix (bad_input_matrix.txt) against a tasklens binary.
+#   run_matrix.sh [-k ID] MATRIX TASKLENS
+# A row:
+#   === ID                      starts the row
+#   args: run x.exs --trace t.jsonl    tasklens's arguments (split on spaces; no quoting)
+#   exit: N                     the exit status
+#   stdout: TEXT                all of stdout, printf %b escapes (\n); omitted = empty
+#   stderr: LINE                the first line of stderr, exactly; omitted = stderr empty
+#   stderr-prefix: TEXT         the first line of stderr starts with TEXT (for varying tails)
+#   stderr-has: LINE            a line that must appear somewhere in stderr
+#   stderr-has-prefix: TEXT     some line of stderr starts with TEXT
+#   trace: FILE MIN             FILE exists, holds >= MIN lines and ends with a complete line
+#   --- NAME                    the following lines (up to the next --- or ===) are file NAME
+#   --- NAME/                   NAME is a directory
+#   bytes: NAME HEX             NAME holds these bytes (for files that are not text)
+# Each row runs in a fresh temporary directory, with a 120 s timeout.
+set -u
+only=""
+if [[ "${1:-}" == "-k" ]]; then only="$2"; shift 2; fi
+matrix="$1"
+tasklens="$2"
+
+pass=0
+fail=0
+id=""
+
+run_row() {
+    local dir="$1"
+    local out err status
+    # shellcheck disable=SC2086
+    (cd "$dir" && timeout 120 "$tasklens" $args >stdout 2>stderr </dev/null)
+    status=$?
+    local problems=""
+    [[ "$status" == "$exit_expected" ]] || problems+="  exit status $status, expected $exit_expected"$'\n'
+    local expected_stdout
+    expected_stdout="$(printf '%b' "$stdout_expected"; printf x)"
+    expected_stdout="${expected_stdout%x}"
+    local actual_stdout
+    actual_stdout="$(cat "$dir/stdout"; printf x)"
+    actual_stdout="${actual_stdout%x}"
+    [[ "$actual_stdout" == "$expected_stdout" ]] ||
+        problems+="  stdout: $(printf '%q' "$actual_stdout"), expected $(printf '%q' "$expected_stdout")"$'\n'
+    local first_err
+    first_err="$(head -n 1 "$dir/stderr")"
+    if [[ -n "$stderr_prefix" ]]; then
+        [[ "$first_err" == "$stderr_prefix"* ]] ||
+            problems+="  stderr line 1: $(printf '%q' "$first_err"), expected to start with $(printf '%q' "$stderr_prefix")"$'\n'
+    elif [[ -n "$stderr_expected" ]]; then
+        [[ "$first_err" == "$stderr_expected" ]] ||
+            problems+="  stderr line 1: $(printf '%q' "$first_err"), expected $(printf '%q' "$stderr_expected")"$'\n'
+    elif [[ -s "$dir/stderr" && ${#stderr_has[@]} -eq 0 && ${#stderr_has_prefix[@]} -eq 0 ]]; then
+        problems+="  unexpected stderr: $(head -c 300 "$dir/stderr")"$'\n'
+    fi
+    local line
+    for line in "${stderr_has[@]}"; do
+        grep -qxF -- "$line" "$dir/stderr" || problems+="  stderr lacks the line: $line"$'\n'
+    done
+    local found prefix
+    for prefix in "${stderr_has_prefix[@]}"; do
+        found=0
+        while IFS= read -r line; do
+            [[ "$line" == "$prefix"* ]] && found=1 && break
+        done <"$dir/stderr"
+        ((found)) || problems+="  no stderr line starts with: $prefix"$'\n'
+    done
+    if [[ -n "$trace_check" ]]; then
+        local file min
+        read -r file min <<<"$trace_check"
+        if [[ ! -f "$dir/$file" ]]; then
+            problems+="  no trace $file"$'\n'
+        else
+            local lines
+            lines=$(wc -l <"$dir/$file")
+            ((lines >= min)) || problems+="  trace $file has $lines lines, expected >= $min"$'\n'
+            [[ ! -s "$dir/$file" || "$(tail -c 1 "$dir/$file" | od -An -c | tr -d ' ')" == '\n' ]] ||
+                problems+="  trace $file does not end with a complete line"$'\n'
+        fi
+    fi
+    if [[ -z "$problems" ]]; then
+        echo "PASS $id"
+        pass=$((pass + 1))
+    else
+        echo "FAIL $id"
+        printf '%s' "$problems"
+        echo "  stderr was: $(head -c 600 "$dir/stderr")"
+        fail=$((fail + 1))
+    fi
+}
+
+finish_row() {
+    [[ -z "$id" ]] && return
+    if [[ -z "$only" || "$only" == "$id" ]]; then
+        run_row "$workdir"
+    fi
+    rm -rf "$workdir"
+    id=""
+}
+
+current_file=""
+while IFS= read -r raw || [[ -n "$raw" ]]; do
+    if [[ "$raw" == "=== "* ]]; then
+        finish_row
+        id="${raw#=== }"
+        args=""
+        exit_expected=0
+        stdout_expected=""
+        stderr_expected=""
+        stderr_has=()
+        stderr_has_prefix=()
+        stderr_prefix=""
+        trace_check=""
+        current_file=""
+        workdir="$(mktemp -d)"
+        continue
+    fi
+    [[ -z "$id" ]] && continue
+    if [[ "$raw" == "--- "* ]]; then
+        current_file="${raw#--- }"
+        if [[ "$current_file" == */ ]]; then
+            mkdir -p "$workdir/$current_file"
+            current_file=""
+        else
+            : >"$workdir/$current_file"
+        fi
+        continue
+    fi
+    if [[ -n "$current_file" ]]; then
+        printf '%s\n' "$raw" >>"$workdir/$current_file"
+        continue
+    fi
+    case "$raw" in
+        "args: "*) args="${raw#args: }" ;;
+        "exit: "*) exit_expected="${raw#exit: }" ;;
+        "stdout: "*) stdout_expected="${raw#stdout: }" ;;
+        "stderr: "*) stderr_expected="${raw#stderr: }" ;;
+        "stderr-has: "*) stderr_has+=("${raw#stderr-has: }") ;;
+        "stderr-prefix: "*) stderr_prefix="${raw#stderr-prefix: }" ;;
+        "stderr-has-prefix: "*) stderr_has_prefix+=("${raw#stderr-has-prefix: }") ;;
+        "trace: "*) trace_check="${raw#trace: }" ;;
+        "bytes: "*)
+            read -r name hex <<<"${raw#bytes: }"
+            printf '%b' "$(sed 's/\(..\)/\\x\1/g' <<<"$hex")" >"$workdir/$name"
+            ;;
+        "#"* | "") ;;
+        *) echo "run_matrix.sh: row $id: cannot read line: $raw" >&2; fail=$((fail + 1)) ;;
+    esac
+done <"$matrix"
+finish_row
+
+echo "$pass passed, $fail failed"
+[[ $fail -eq 0 && $pass -gt 0 ]]

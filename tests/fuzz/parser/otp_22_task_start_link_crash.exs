@@ -1,0 +1,6 @@
+# Task: start_link crash takes a non-trapping caller down (exit status 1)
+Logger.configure(level: :none)
+IO.puts("starting a linked task")
+Task.start_link(fn -> Process.sleep(100); exit(:task_failed) end)
+Process.sleep(500)
+IO.puts("never printed")

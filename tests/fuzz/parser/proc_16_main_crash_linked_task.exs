@@ -1,0 +1,6 @@
+# Crashes: a linked process crashing takes the main script down (exit status 1)
+Logger.configure(level: :none)
+IO.puts("starting")
+spawn_link(fn -> exit(:linked_failure) end)
+Process.sleep(100)
+IO.puts("never printed")

@@ -1,0 +1,3 @@
+IO.puts "start"
+defmodule A do
+  def f, do: 1
