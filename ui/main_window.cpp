@@ -232,8 +232,8 @@ void MainWindow::buildDocks() {
     gallery_ = new QListWidget;
     gallery_->setWordWrap(true);
     gallery_->setTextElideMode(Qt::ElideRight);
-    editor_ = new QPlainTextEdit;
-    editor_->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    editor_ = new CodeEditor;  // line numbers, Elixir highlighting, the error marker in the gutter
+    connect(editor_, &CodeEditor::errorMarkerClicked, this, [this](int line) { goToSource(line, 1); });
     editor_->setPlaceholderText(
         QStringLiteral("Elixir scenario (.exs): pick a demo above, open a "
                        "file (Ctrl+O) or type, then Run (F5)"));
@@ -747,6 +747,7 @@ void MainWindow::markCompileError(const QString& text) {
                                     std::min(column - 1, block.length() - 1));
     column_mark.cursor.movePosition(QTextCursor::EndOfWord, QTextCursor::KeepAnchor);
     editor_->setExtraSelections({selection, column_mark});
+    editor_->setErrorLine(line, text.section(QLatin1Char('\n'), 0, 0));
     error_line_ = line;
     goToSource(line, column);
 }
@@ -754,6 +755,7 @@ void MainWindow::markCompileError(const QString& text) {
 void MainWindow::clearErrorMarker() {
     error_line_ = 0;
     editor_->setExtraSelections({});
+    editor_->clearErrorLine();
 }
 
 void MainWindow::goToSource(int line, int column) {

@@ -14,6 +14,7 @@
 #include <memory>
 
 #include "engine/trace/trace_model.h"
+#include "ui/code_editor.h"
 #include "ui/run_controller.h"
 #include "ui/view_data.h"
 
@@ -76,7 +77,7 @@ class MainWindow : public QMainWindow {
     /// The trace the views show (nullptr before the first one).
     const trace::TraceModel* traceModel() const { return model_.get(); }
     QString consoleText() const;
-    QPlainTextEdit* editor() const { return editor_; }
+    CodeEditor* editor() const { return editor_; }
     QString scenarioPath() const { return scenario_path_; }
     /// Whether the time cursor follows the live edge of the run.
     bool followingLive() const { return following_live_; }
@@ -175,7 +176,7 @@ class MainWindow : public QMainWindow {
     QTextBrowser* inspector_;
     QPlainTextEdit* console_;
     QListWidget* gallery_;
-    QPlainTextEdit* editor_;
+    CodeEditor* editor_;
     QSlider* time_slider_;
     QLabel* time_label_;
     QLabel* run_status_;

@@ -54,7 +54,7 @@ bool match(const Term& pattern, const Term& value, Bindings& b) {
     }
     if (pattern.is_map()) {
         if (!value.is_map()) return false;
-        for (const auto& [k, pv] : pattern.map_object().entries) {
+        for (const auto& [k, pv] : pattern.map_object()) {
             const Term* vv = value.map_find(k);
             if (!vv || !match(pv, *vv, b)) return false;
         }
@@ -224,7 +224,7 @@ Term eval(const Term& e, const Bindings& b, const Term& object) {
     }
     if (e.is_map()) {
         std::vector<std::pair<Term, Term>> entries;
-        for (const auto& [k, v] : e.map_object().entries)
+        for (const auto& [k, v] : e.map_object())
             entries.emplace_back(eval(k, b, object), eval(v, b, object));
         return Term::map(std::move(entries));
     }

@@ -52,7 +52,7 @@ bool match(const Term& pattern, const Term& value, Bindings& bindings) {
     }
     if (pattern.is_map()) {
         if (!value.is_map()) return false;
-        for (const auto& [key, sub] : pattern.map_object().entries) {
+        for (const auto& [key, sub] : pattern.map_object()) {
             const Term* found = value.map_find(key);
             if (!found || !match(sub, *found, bindings)) return false;
         }
@@ -304,7 +304,7 @@ struct Evaluator {
         }
         if (e.is_map()) {
             std::vector<std::pair<Term, Term>> entries;
-            for (const auto& [k, v] : e.map_object().entries)
+            for (const auto& [k, v] : e.map_object())
                 entries.emplace_back(eval(k), eval(v));
             return Term::map(std::move(entries));
         }

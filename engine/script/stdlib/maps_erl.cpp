@@ -1,6 +1,6 @@
 // The :maps functions that take funs (fold, map, filter, filtermap, foreach, update_with,
 // merge_with) and the iterator API; the pure ones are in erlang.cpp. They visit keys in the
-// map's term order, which is the BEAM's order for maps of up to 32 keys. An iterator is
+// BEAM's maps:fold order (map.h). An iterator is
 // {:tasklens_maps_iterator, [{k, v}, ...]} (the BEAM's is another opaque term); next/1 returns
 // {k, v, iterator} or :none as on the BEAM. Funs are called from coroutines; their arguments are
 // built outside the co_await (GCC 12 miscompiles braced lists there).
@@ -12,9 +12,13 @@ namespace {
 
 using Pairs = std::vector<std::pair<Term, Term>>;
 
+/// The entries in maps:fold order, as the BEAM's fold/map/filter visit them.
 Pairs pairs_arg(const Term& map, int position) {
     if (!map.is_map()) raise_bif_argument_error(position, "not a map");
-    return map.map_object().entries;
+    Pairs pairs;
+    pairs.reserve(map.map_size());
+    for (const auto& entry : map.map_object().fold_order()) pairs.push_back(entry);
+    return pairs;
 }
 
 const Term& fun_arg(const Term& fun, int arity, int position) {
