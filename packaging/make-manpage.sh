@@ -18,7 +18,7 @@ export PATH="$work:$PATH"
 {
     echo "[NAME]"
     echo "tasklens \\- process observer for the Task and Supervisor model of Elixir and Erlang/OTP"
-    for sub in run export demo; do
+    for sub in run export demo record compare; do
         text="$(tasklens "$sub" --help 2>/dev/null)" || { echo "make-manpage: 'tasklens $sub --help' failed" >&2; exit 1; }
         echo "[COMMAND: tasklens $sub]"
         # No filling, so groff keeps the option tables as they are printed.

@@ -58,8 +58,9 @@ update-mime-database "$share/mime" >"$work/mime.log" 2>&1 && grep -q "applicatio
     && pass "MIME database accepts the trace type" || { cat "$work/mime.log"; fail "update-mime-database"; }
 
 zcat "$share/man/man1/tasklens.1.gz" >"$work/tasklens.1"
-for section in "COMMAND: tasklens run" "COMMAND: tasklens export" "SEE ALSO"; do
-    grep -q "^\.SH \"\?$section" "$work/tasklens.1" && pass "man page has $section" || fail "man page lacks $section"
+for section in "COMMAND: tasklens run" "COMMAND: tasklens export" "COMMAND: tasklens record" \
+               "COMMAND: tasklens compare" "SEE ALSO"; do
+    grep -qi "^\.SH \"\?$section" "$work/tasklens.1" && pass "man page has $section" || fail "man page lacks $section"
 done
 groff -man -Tutf8 -z -ww "$work/tasklens.1" 2>"$work/groff.log" && [ ! -s "$work/groff.log" ] \
     && pass "man page renders without warnings" || { cat "$work/groff.log"; fail "man page warnings"; }
