@@ -1161,33 +1161,11 @@ class Compiler final : public BitstringHost {
     }
 
     void check_sandbox(const Node* n, Atom module, std::string_view fun, size_t arity) {
+        if (!is_sandboxed(module, fun)) return;
         std::string_view m = module.name();
-        static const std::set<std::string_view> refused_modules = {
-            "Elixir.File",  "Elixir.Code", "Elixir.Port",       "Elixir.Path", "Elixir.IEx",
-            "os",           "file",        "Elixir.Mix",        "gen_tcp",     "gen_udp",
-            "inet",         "httpc",       "Elixir.Module",     "code",        "erl_eval",
-            "Elixir.Macro", "Elixir.EEx",  "Elixir.Application"};
-        bool refused = refused_modules.count(m) > 0;
-        // pure functions of sandboxed modules: module names as data, whether a module exists
-        if ((m == "Elixir.Module" && (fun == "split" || fun == "concat")) ||
-            (m == "Elixir.Code" && fun == "ensure_loaded?"))
-            refused = false;
-        if (m == "Elixir.System" &&
-            (fun == "cmd" || fun == "shell" || fun == "get_env" || fun == "put_env" ||
-             fun == "halt" || fun == "stop" || fun == "argv" || fun == "cwd" || fun == "tmp_dir"))
-            refused = true;
-        if (m == "erlang" &&
-            (fun == "open_port" || fun == "halt" || fun == "load_module" || fun == "purge_module"))
-            refused = true;
-        if (m == "Elixir.IO" &&
-            (fun == "gets" || fun == "read" || fun == "getn" || fun == "binread"))
-            refused = true;
-        if (refused) {
-            std::string name =
-                (m.starts_with("Elixir.") ? std::string(m.substr(7)) : ":" + std::string(m)) + "." +
-                std::string(fun) + "/" + std::to_string(arity);
-            refuse(n, name + " (scenarios are sandboxed: no file, network or OS access)");
-        }
+        std::string name = (m.starts_with("Elixir.") ? std::string(m.substr(7)) : ":" + std::string(m)) +
+                           "." + std::string(fun) + "/" + std::to_string(arity);
+        refuse(n, name + " (scenarios are sandboxed: no file, network or OS access)");
     }
 
     /// A call to a function of Elixir/OTP that nothing in Tasklens implements is refused here,

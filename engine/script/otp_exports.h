@@ -16,6 +16,9 @@ bool otp_module_exists(Atom module);
 bool otp_function_exists(Atom module, Atom function, int arity);
 
 /// `Tasklens does not support :crypto.hash/2 yet (see docs/scenario-language.md)`.
+/// Whether module.fun is refused by the sandbox (file, network, OS access): one rule for the
+/// compiler's static check and the run-time message of a computed call.
+bool is_sandboxed(Atom module, std::string_view fun);
 std::string unsupported_message(Atom module, Atom function, int arity);
 /// The module of the error raised at run time for such a call.
 inline constexpr std::string_view kUnsupportedErrorModule = "Elixir.Tasklens.UnsupportedError";
