@@ -213,12 +213,21 @@ RunController::~RunController() {
 }
 
 void RunController::post(uint64_t run_id, std::function<void()> fn) {
-    QMetaObject::invokeMethod(
-        this,
-        [this, run_id, fn = std::move(fn)] {
-            if (run_id == run_id_) fn();
-        },
-        Qt::QueuedConnection);
+    {
+        std::lock_guard lock(posted_mutex_);
+        posted_.emplace_back(run_id, std::move(fn));
+    }
+    QMetaObject::invokeMethod(this, &RunController::runPosted, Qt::QueuedConnection);
+}
+
+void RunController::runPosted() {
+    std::vector<std::pair<uint64_t, std::function<void()>>> batch;
+    {
+        std::lock_guard lock(posted_mutex_);
+        batch.swap(posted_);
+    }
+    for (auto& [run_id, fn] : batch)
+        if (run_id == run_id_) fn();
 }
 
 void RunController::setState(RunState state) {

@@ -145,7 +145,11 @@ class RunController : public QObject {
     void joinEngine();
     void setState(RunState state);
     /// Runs `fn` on the GUI thread unless a newer run started meanwhile.
+    /// Runs fn on the GUI thread if run_id is still the current run. The closure travels through
+    /// posted_ under posted_mutex_ (not inside a Qt event), so the hand-over between the threads
+    /// is a std::mutex that ThreadSanitizer can see.
     void post(uint64_t run_id, std::function<void()> fn);
+    void runPosted();
     void pollEngine();
     void interruptLocked();
 
@@ -168,6 +172,8 @@ class RunController : public QObject {
 
     // Shared with the engine thread, guarded by mutex_.
     std::mutex mutex_;
+    std::mutex posted_mutex_;
+    std::vector<std::pair<uint64_t, std::function<void()>>> posted_;  ///< guarded by posted_mutex_
     std::condition_variable wake_;
     Runtime* runtime_ = nullptr;  ///< set while the engine drives a runtime
     bool stop_requested_ = false;
