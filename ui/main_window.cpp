@@ -1,3 +1,5 @@
+// Over 800 lines: building the window's docks and wiring them to the shared ViewState and
+// RunController; the actions (files, run control, export) are already in main_window_actions.cpp.
 #include "ui/main_window.h"
 
 #include <QAction>

@@ -1,3 +1,5 @@
+// Over 800 lines: the QCustomPlot plottables (lanes, group lanes, arrows, legend) share the
+// per-pixel folding and hit-testing; each plottable is a candidate for its own file.
 #include "ui/timeline_plot.h"
 
 #include <QContextMenuEvent>

@@ -1,3 +1,6 @@
+// Over 800 lines: one table-like file of Elixir's exception and exit formatting
+// (Exception.format_exit, banners, stacktrace lines); each function is short and mirrors one clause
+// of exception.ex.
 #include "engine/runtime/format_error.h"
 
 #include <cstdio>

@@ -1,3 +1,6 @@
+// Over 800 lines: Kernel.inspect as one document builder (Inspect.Algebra's layout), with the
+// iterative planning/building passes that keep deep terms off the C++ stack; the per-type printers
+// share that machinery, so they stay together.
 #include "engine/runtime/inspect.h"
 
 #include <algorithm>

@@ -1,3 +1,5 @@
+// Over 800 lines: flat maps, the hash trie and the port of erts' internal hash belong together,
+// since the trie's layout and iteration orders are defined by that hash.
 // Flat maps, the hash trie, and erts' internal hash; see map.h for the layout and the orders.
 #include "engine/runtime/map.h"
 

@@ -1,3 +1,5 @@
+// Over 800 lines: the scheduler loop, exit-signal rules and timers act on the same process table
+// under the same invariants; the exit-signal rules are the candidate to move out next.
 // The runtime core: process table, run queue, virtual clock, timers, exit signals and the
 // scheduler loop. See docs/architecture.md ("Time") and docs/native-processes.md.
 #include <algorithm>

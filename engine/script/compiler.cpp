@@ -1,3 +1,6 @@
+// Over 2,500 lines: the compiler is still one class; splitting it by pass (emit / patterns /
+// expressions / special forms / modules) is open work in issue 9 (Structure). New passes go into
+// their own files (compile_bitstring.cpp).
 #include "engine/script/compiler.h"
 
 #include <fmt/format.h>

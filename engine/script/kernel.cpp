@@ -1,3 +1,5 @@
+// Over 800 lines: Kernel, :erlang process BIFs and the other VM builtins with one registration
+// table at the end; moving each module to its own stdlib file is open work in issue 9 (Structure).
 // The VM's builtins: Kernel, :erlang, Process, IO, System, :timer, Logger, Exception, Range,
 // Access. Pure data modules (String, Map, ...) live in engine/script/stdlib/; functions that take
 // funs (Enum, Stream, Map.update/4, ...) are written in the scenario language (prelude/).

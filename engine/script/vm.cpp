@@ -1,3 +1,5 @@
+// Over 800 lines: the VM's dispatch loop is one function on purpose (one switch, no calls per
+// instruction), and its helpers are the instructions' slow paths.
 #include "engine/script/vm.h"
 
 #include <fmt/format.h>

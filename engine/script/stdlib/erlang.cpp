@@ -1,3 +1,5 @@
+// Over 800 lines: the pure :erlang/:lists/:maps BIFs with one registration table; :lists and :maps
+// are to move to files of their own (issue 9, Structure).
 // The pure BIFs and library functions of :erlang, :lists, :maps and :binary that scenarios call
 // directly. Errors follow Elixir's rendering of the BIF's error_info ("errors were found at the
 // given arguments: ..."). :erlang.phash2 is not provided (its exact hash values are Erlang's

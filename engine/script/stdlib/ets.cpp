@@ -1,3 +1,5 @@
+// Over 800 lines: the whole :ets module with one registration table (match specs are in
+// ets_match.cpp); the table types share ownership and access checks.
 // :ets — tables of tuples owned by a process, with OTP 25's semantics: set, ordered_set, bag and
 // duplicate_bag; named tables; public/protected/private access (a refused access raises the
 // BEAM's ArgumentError, "the table identifier refers to an ETS table with insufficient access
