@@ -4,6 +4,8 @@
 #include <QCommandLineParser>
 #include <QDeadlineTimer>
 #include <QFileInfo>
+#include <QPalette>
+#include <QStyle>
 #include <QTextStream>
 #include <cstdio>
 #include <cstring>
@@ -79,6 +81,9 @@ struct Options {
     QCommandLineOption select{QStringLiteral("select"),
                               QStringLiteral("Select a process (registered name or pid)."),
                               QStringLiteral("process")};
+    QCommandLineOption dark{QStringLiteral("dark"),
+                            QStringLiteral("Use the Fusion style with a dark palette, as a dark "
+                                           "desktop theme would (the canvases follow it).")};
 };
 
 QString helpDescription() {
@@ -96,7 +101,7 @@ QString helpDescription() {
         "  tasklens compare A.jsonl B.jsonl compare two traces of one program structurally\n\n"
         "Screenshot mode (no display needed):\n"
         "  tasklens --scenario X.exs (--run-to-end | --at 2s) [--select NAME] [--paused-at 1.5s]\n"
-        "           --screenshot out.png [--size 1600x1000]");
+        "           --screenshot out.png [--size 1600x1000] [--dark]");
 }
 
 void configure(QCommandLineParser& parser, const Options& o) {
@@ -106,8 +111,8 @@ void configure(QCommandLineParser& parser, const Options& o) {
     parser.addPositionalArgument(QStringLiteral("file"),
                                  QStringLiteral("A scenario (.exs) or trace (.jsonl) to open."),
                                  QStringLiteral("[file]"));
-    parser.addOptions(
-        {o.screenshot, o.size, o.scenario, o.run_to_end, o.at, o.paused_at, o.sample, o.select});
+    parser.addOptions({o.screenshot, o.size, o.scenario, o.run_to_end, o.at, o.paused_at, o.sample,
+                       o.select, o.dark});
 }
 
 QString versionText() {
@@ -142,6 +147,30 @@ QString scenarioPath(const QString& value) {
         QStringLiteral(":/scenarios/") + value +
         (value.endsWith(QLatin1String(".exs")) ? QString() : QStringLiteral(".exs"));
     return QFileInfo::exists(demo) ? demo : value;
+}
+
+/// Fusion's widgets in dark colours: what a dark desktop theme gives Qt applications.
+void useDarkPalette() {
+    QApplication::setStyle(QStringLiteral("Fusion"));
+    QPalette dark;
+    dark.setColor(QPalette::Window, QColor(45, 47, 51));
+    dark.setColor(QPalette::WindowText, QColor(225, 228, 232));
+    dark.setColor(QPalette::Base, QColor(32, 34, 38));
+    dark.setColor(QPalette::AlternateBase, QColor(40, 43, 48));
+    dark.setColor(QPalette::ToolTipBase, QColor(55, 58, 64));
+    dark.setColor(QPalette::ToolTipText, QColor(225, 228, 232));
+    dark.setColor(QPalette::PlaceholderText, QColor(140, 145, 152));
+    dark.setColor(QPalette::Text, QColor(225, 228, 232));
+    dark.setColor(QPalette::Button, QColor(52, 55, 60));
+    dark.setColor(QPalette::ButtonText, QColor(225, 228, 232));
+    dark.setColor(QPalette::BrightText, QColor(255, 90, 90));
+    dark.setColor(QPalette::Link, QColor(110, 165, 235));
+    dark.setColor(QPalette::Highlight, QColor(60, 110, 180));
+    dark.setColor(QPalette::HighlightedText, Qt::white);
+    dark.setColor(QPalette::Disabled, QPalette::Text, QColor(120, 124, 130));
+    dark.setColor(QPalette::Disabled, QPalette::ButtonText, QColor(120, 124, 130));
+    dark.setColor(QPalette::Disabled, QPalette::WindowText, QColor(120, 124, 130));
+    QApplication::setPalette(dark);
 }
 
 int fail(const QString& message, int status = kExitBadUsage) {
@@ -259,6 +288,7 @@ int main(int argc, char** argv) {
     if (positional.size() > 1)
         return fail(QStringLiteral("one file at a time (try tasklens --help)"));
 
+    if (parser.isSet(o.dark)) useDarkPalette();
     tasklens::ui::MainWindow window;
     if (!screenshot) window.restoreSettings();
     if (positional.size() == 1) {

@@ -38,6 +38,12 @@ const CanvasColors& canvasColors(CanvasScheme scheme) {
         .cursor = kCursorColor,
         .callers_accent = {190, 105, 0},
         .ancestors_accent = {31, 79, 140},
+        .tree_edge = {110, 110, 110},
+        .spawn_edge = {150, 150, 150},
+        .detail_text = {80, 80, 80},
+        .badge = {230, 120, 0},
+        .badge_text = {255, 255, 255},
+        .chip_fill = {235, 238, 243},
     };
     // Dark: a neutral grey-blue canvas; accents lightened so they keep their contrast.
     static const CanvasColors dark{
@@ -55,6 +61,12 @@ const CanvasColors& canvasColors(CanvasScheme scheme) {
         .cursor = {255, 160, 40},
         .callers_accent = {240, 160, 60},
         .ancestors_accent = {110, 165, 235},
+        .tree_edge = {150, 156, 164},
+        .spawn_edge = {112, 118, 126},
+        .detail_text = {185, 190, 196},
+        .badge = {215, 110, 0},
+        .badge_text = {255, 255, 255},
+        .chip_fill = {60, 64, 72},
     };
     return scheme == CanvasScheme::Dark ? dark : light;
 }
@@ -271,16 +283,17 @@ QString waitKindName(WaitKind kind) {
 }
 
 QColor roleColor(ProcessRole role) {
+    // On a dark canvas the same hues, lightened: a dark blue title on a dark box is unreadable.
+    const bool dark = activeCanvasScheme() == CanvasScheme::Dark;
     switch (role) {
         case ProcessRole::Supervisor:
-            return {31, 79, 140};
+            return dark ? QColor(120, 170, 235) : QColor(31, 79, 140);
         case ProcessRole::Server:
-            return {90, 60, 140};
+            return dark ? QColor(185, 155, 235) : QColor(90, 60, 140);
         case ProcessRole::Task:
-            return {160, 100, 0};
+            return dark ? QColor(235, 175, 80) : QColor(160, 100, 0);
         case ProcessRole::Process:
-            return activeCanvasScheme() == CanvasScheme::Dark ? QColor(200, 200, 200)
-                                                              : QColor(40, 40, 40);
+            return dark ? QColor(200, 200, 200) : QColor(40, 40, 40);
     }
     return Qt::black;
 }

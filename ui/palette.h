@@ -24,8 +24,9 @@ Qt::PenStyle arrowPenStyle(ArrowKind kind);
 QColor outcomeColor(trace::WaitOutcome outcome);
 QString outcomeName(trace::WaitOutcome outcome);
 QString waitKindName(trace::WaitKind kind);
-/// exitColor, outcomeColor and roleColor follow the active canvas scheme where their light
-/// colour is near-black (killed, process), so marks stay visible on a dark canvas.
+/// exitColor and outcomeColor follow the active canvas scheme where their light colour is
+/// near-black (killed), so marks stay visible on a dark canvas; roleColor is lightened for
+/// every role on a dark canvas (it colours titles and borders).
 QColor roleColor(ProcessRole role);
 QString roleName(ProcessRole role);
 
@@ -65,6 +66,12 @@ struct CanvasColors {
     QColor cursor;            ///< the time cursor and selection outlines
     QColor callers_accent;    ///< the $callers chain in the lineage
     QColor ancestors_accent;  ///< the $ancestors chain in the lineage
+    QColor tree_edge;         ///< supervisor -> child edges in the tree
+    QColor spawn_edge;        ///< parent -> child edges that are not supervision
+    QColor detail_text;       ///< the second line of a process box
+    QColor badge;             ///< the restart badge
+    QColor badge_text;
+    QColor chip_fill;  ///< the "+N" badge of a collapsed subtree
 };
 
 const CanvasColors& canvasColors(CanvasScheme scheme);

@@ -11,19 +11,20 @@ void drawProcessBox(QPainter& painter, const QRectF& rect, const ProcessBox& box
                     const ProcessBoxStyle& style) {
     painter.save();
     painter.setRenderHint(QPainter::Antialiasing, true);
+    const CanvasColors& colors = canvasColors();
     if (!box.alive) painter.setOpacity(0.5);
     const bool supervisor = box.process.role == ProcessRole::Supervisor;
-    const QColor border = box.alive ? roleColor(box.process.role) : kDimTextColor;
+    const QColor border = box.alive ? roleColor(box.process.role) : colors.dim_text;
     QPen pen(border, supervisor ? 2.2 : 1.3, box.alive ? Qt::SolidLine : Qt::DashLine);
-    if (box.highlighted) pen = QPen(kCursorColor, 3);
+    if (box.highlighted) pen = QPen(colors.cursor, 3);
     painter.setPen(pen);
     if (box.group) {
         // Two cards behind the box: "many of these".
-        painter.setBrush(QColor(250, 250, 250));
+        painter.setBrush(colors.dead_box_fill);
         painter.drawRoundedRect(rect.translated(6, -6), 6, 6);
         painter.drawRoundedRect(rect.translated(3, -3), 6, 6);
     }
-    painter.setBrush(box.alive ? QColor(255, 255, 255) : QColor(245, 245, 245));
+    painter.setBrush(box.alive ? colors.box_fill : colors.dead_box_fill);
     painter.drawRoundedRect(rect, 6, 6);
 
     // The state stripe on the left edge; a dead process shows how it died instead.
@@ -49,16 +50,19 @@ void drawProcessBox(QPainter& painter, const QRectF& rect, const ProcessBox& box
         QRectF badge_rect(0, 0, metrics.horizontalAdvance(badge) + 10, metrics.height() + 2);
         badge_rect.moveTopRight(QPointF(rect.right() - 4, rect.top() + 4));
         painter.setPen(Qt::NoPen);
-        painter.setBrush(QColor(230, 120, 0));
+        painter.setBrush(colors.badge);
         painter.drawRoundedRect(badge_rect, badge_rect.height() / 2, badge_rect.height() / 2);
-        painter.setPen(Qt::white);
+        painter.setPen(colors.badge_text);
         painter.setFont(badge_font);
         painter.drawText(badge_rect, Qt::AlignCenter, badge);
         badge_width = badge_rect.width() + 6;
     }
     const double half = text_rect.height() / 2;
     painter.setFont(title_font);
-    painter.setPen(box.alive ? roleColor(box.process.role).darker(110) : kDimTextColor);
+    const QColor role = roleColor(box.process.role);
+    painter.setPen(!box.alive
+                       ? colors.dim_text
+                       : (activeCanvasScheme() == CanvasScheme::Dark ? role : role.darker(110)));
     QFontMetricsF title_metrics(title_font);
     painter.drawText(
         QRectF(text_rect.left(), text_rect.top(), text_rect.width() - badge_width, half),
@@ -73,21 +77,21 @@ void drawProcessBox(QPainter& painter, const QRectF& rect, const ProcessBox& box
         QFontMetricsF metrics(badge_font);
         QRectF badge_rect(0, 0, metrics.horizontalAdvance(badge) + 10, metrics.height() + 2);
         badge_rect.moveCenter(QPointF(rect.right(), rect.center().y()));
-        painter.setPen(QPen(kDimTextColor, 1));
-        painter.setBrush(QColor(235, 238, 243));
+        painter.setPen(QPen(colors.dim_text, 1));
+        painter.setBrush(colors.chip_fill);
         painter.drawRoundedRect(badge_rect, badge_rect.height() / 2, badge_rect.height() / 2);
-        painter.setPen(kTextColor);
+        painter.setPen(colors.text);
         painter.setFont(badge_font);
         painter.drawText(badge_rect, Qt::AlignCenter, badge);
     }
     const QString pid = box.group ? QString() : QString::fromStdString(formatPid(box.process.pid));
     painter.setFont(pid_font);
-    painter.setPen(kDimTextColor);
+    painter.setPen(colors.dim_text);
     const double pid_width = pid.isEmpty() ? -8 : QFontMetricsF(pid_font).horizontalAdvance(pid);
     const QRectF second(text_rect.left(), text_rect.top() + half, text_rect.width(), half);
     painter.drawText(second, Qt::AlignLeft | Qt::AlignVCenter, pid);
     painter.setFont(detail_font);
-    painter.setPen(box.alive ? QColor(80, 80, 80) : exitColor(box.exit_class));
+    painter.setPen(box.alive ? colors.detail_text : exitColor(box.exit_class));
     QFontMetricsF detail_metrics(detail_font);
     const double detail_room = second.width() - pid_width - 8;
     painter.drawText(second.adjusted(pid_width + 8, 0, 0, 0), Qt::AlignLeft | Qt::AlignVCenter,
@@ -99,6 +103,7 @@ double drawLegendRow(QPainter& painter, QPointF origin, double max_width,
                      const std::vector<LegendEntry>& entries, double font_px) {
     painter.save();
     painter.setRenderHint(QPainter::Antialiasing, true);
+    const CanvasColors& colors = canvasColors();
     const QFont font = uiFont(font_px);
     QFontMetricsF metrics(font);
     const double row_height = std::max(16.0, metrics.height() + 4);
@@ -130,22 +135,22 @@ double drawLegendRow(QPainter& painter, QPointF origin, double max_width,
                 break;
             case LegendEntry::Kind::Ghost:
                 painter.setOpacity(0.5);
-                painter.setPen(QPen(kDimTextColor, 1, Qt::DashLine));
-                painter.setBrush(QColor(245, 245, 245));
+                painter.setPen(QPen(colors.dim_text, 1, Qt::DashLine));
+                painter.setBrush(colors.dead_box_fill);
                 painter.drawRoundedRect(icon, 3, 3);
                 painter.setOpacity(1);
                 break;
             case LegendEntry::Kind::Badge:
                 painter.setPen(Qt::NoPen);
-                painter.setBrush(QColor(230, 120, 0));
+                painter.setBrush(colors.badge);
                 painter.drawRoundedRect(icon, 6, 6);
-                painter.setPen(Qt::white);
+                painter.setPen(colors.badge_text);
                 painter.setFont(uiFont(9, true));
                 painter.drawText(icon, Qt::AlignCenter, QStringLiteral("\u21bb 2"));
                 break;
         }
         painter.setFont(font);
-        painter.setPen(kTextColor);
+        painter.setPen(colors.text);
         painter.drawText(QRectF(icon.right() + 6, y, width, row_height),
                          Qt::AlignLeft | Qt::AlignVCenter, entry.text);
         x += width;

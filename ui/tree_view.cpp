@@ -114,7 +114,8 @@ QTransform paintTree(QPainter& painter, QSizeF size, const TreeSnapshot& tree,
                      const TreePaintOptions& options) {
     const TreeLayout layout = layoutTree(tree, options.legend);
     painter.save();
-    painter.fillRect(QRectF(QPointF(0, 0), size), Qt::white);
+    const CanvasColors& colors = canvasColors();
+    painter.fillRect(QRectF(QPointF(0, 0), size), colors.background);
     const QTransform transform = treeTransform(layout.natural_size, size, options);
     painter.setTransform(transform, true);
     // What is visible, in layout coordinates: boxes and edges outside it are not drawn.
@@ -129,7 +130,7 @@ QTransform paintTree(QPainter& painter, QSizeF size, const TreeSnapshot& tree,
             : QStringLiteral("Supervision tree at %1")
                   .arg(QString::fromStdString(formatDuration(double(tree.at_us))));
     painter.setFont(uiFont(17, true));
-    painter.setPen(kTextColor);
+    painter.setPen(colors.text);
     painter.drawText(QRectF(kMargin, kMargin - 8, layout.natural_size.width(), kHeader),
                      Qt::AlignLeft | Qt::AlignVCenter, title);
 
@@ -142,7 +143,7 @@ QTransform paintTree(QPainter& painter, QSizeF size, const TreeSnapshot& tree,
             const QRectF& to = layout.node_rects[child];
             if (!visible.intersects(from.united(to))) continue;
             const bool supervised = node.process.role == ProcessRole::Supervisor;
-            painter.setPen(QPen(supervised ? QColor(110, 110, 110) : QColor(150, 150, 150),
+            painter.setPen(QPen(supervised ? colors.tree_edge : colors.spawn_edge,
                                 supervised ? 1.8 : 1.3, supervised ? Qt::SolidLine : Qt::DotLine));
             painter.setOpacity(tree.nodes[child].alive ? 1.0 : 0.5);
             const double mid_x = from.right() + kColumnGap / 2;
@@ -178,17 +179,17 @@ QTransform paintTree(QPainter& painter, QSizeF size, const TreeSnapshot& tree,
         path.cubicTo(QPointF(bow_x, start.y()), QPointF(bow_x, end.y()), end);
         painter.setBrush(Qt::NoBrush);
         painter.setPen(
-            QPen(link ? kLinkColor : kMonitorColor, 1.6, link ? Qt::SolidLine : Qt::DashLine));
+            QPen(link ? colors.link : colors.monitor, 1.6, link ? Qt::SolidLine : Qt::DashLine));
         painter.drawPath(path);
         if (link) {
             // Links are symmetric: a small dot at both ends.
-            painter.setBrush(kLinkColor);
+            painter.setBrush(colors.link);
             painter.drawEllipse(start, 3, 3);
             painter.drawEllipse(end, 3, 3);
         } else {
             // Monitors point from the watcher to the watched process.
             const QPointF tangent = path.pointAtPercent(0.97);
-            painter.setPen(QPen(kMonitorColor, 1.6));
+            painter.setPen(QPen(colors.monitor, 1.6));
             drawArrow(painter, tangent, end, 8);
         }
     }
@@ -220,7 +221,7 @@ QTransform paintTree(QPainter& painter, QSizeF size, const TreeSnapshot& tree,
 
     if (tree.nodes.empty()) {
         painter.setFont(uiFont(14));
-        painter.setPen(kDimTextColor);
+        painter.setPen(colors.dim_text);
         painter.drawText(QRectF(kMargin, kMargin + kHeader, 600, 40), Qt::AlignLeft,
                          QStringLiteral("No processes at this moment."));
     }
@@ -231,13 +232,13 @@ QTransform paintTree(QPainter& painter, QSizeF size, const TreeSnapshot& tree,
                        SpanState::Awaiting, SpanState::Sleeping})
             entries.push_back(
                 {LegendEntry::Kind::State, stateColor(s), Qt::SolidLine, false, stateName(s)});
-        entries.push_back({LegendEntry::Kind::Line, QColor(110, 110, 110), Qt::SolidLine, false,
+        entries.push_back({LegendEntry::Kind::Line, colors.tree_edge, Qt::SolidLine, false,
                            QStringLiteral("supervises")});
-        entries.push_back({LegendEntry::Kind::Line, QColor(150, 150, 150), Qt::DotLine, false,
+        entries.push_back({LegendEntry::Kind::Line, colors.spawn_edge, Qt::DotLine, false,
                            QStringLiteral("spawned (not supervised)")});
         entries.push_back(
-            {LegendEntry::Kind::Line, kLinkColor, Qt::SolidLine, false, QStringLiteral("link")});
-        entries.push_back({LegendEntry::Kind::Line, kMonitorColor, Qt::DashLine, true,
+            {LegendEntry::Kind::Line, colors.link, Qt::SolidLine, false, QStringLiteral("link")});
+        entries.push_back({LegendEntry::Kind::Line, colors.monitor, Qt::DashLine, true,
                            QStringLiteral("monitor (watcher \u2192 watched)")});
         entries.push_back(
             {LegendEntry::Kind::Ghost, {}, Qt::SolidLine, false, QStringLiteral("dead (ghosted)")});
@@ -310,6 +311,7 @@ TreePaintOptions SupervisionTreeView::paintOptions() const {
 
 void SupervisionTreeView::paintEvent(QPaintEvent*) {
     QPainter painter(this);
+    ScopedCanvasScheme scheme(palette());
     transform_ = paintTree(painter, size(), shown_, paintOptions());
 }
 

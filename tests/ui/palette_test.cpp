@@ -4,6 +4,14 @@
 
 #include <gtest/gtest.h>
 
+#include <QImage>
+
+#include "engine/trace/trace_model.h"
+#include "ui/sample_trace.h"
+#include "ui/trace_adapter.h"
+#include "ui/tree_view.h"
+#include "ui/view_state.h"
+
 namespace tasklens::ui {
 namespace {
 
@@ -67,6 +75,40 @@ TEST(Palette, ScopedSchemeNestsAndRestores) {
     // Colours that read on both canvases do not change.
     ScopedCanvasScheme dark(CanvasScheme::Dark);
     EXPECT_EQ(stateColor(SpanState::Running), QColor(46, 160, 67));
+}
+
+/// The share of pixels that are near white (what a light canvas is made of).
+double whiteShare(const QImage& image) {
+    int white = 0;
+    for (int y = 0; y < image.height(); ++y)
+        for (int x = 0; x < image.width(); ++x) white += image.pixelColor(x, y).lightnessF() > 0.93;
+    return double(white) / (image.width() * image.height());
+}
+
+TEST(Palette, TheTreeAndItsBoxesFollowADarkPalette) {
+    const trace::TraceModel model(sampleTaskSupervisorTrace());
+    const TreeSnapshot tree = buildTreeSnapshot(model, model.end_time() / 2);
+    ASSERT_FALSE(tree.nodes.empty());
+    ViewState state;
+    SupervisionTreeView view;
+    view.setViewState(&state);
+    view.resize(900, 600);
+    view.setSnapshotProvider([&](int64_t) { return tree; });
+    const QImage light = view.grab().toImage();
+    EXPECT_GT(whiteShare(light), 0.5);
+
+    QPalette dark;
+    dark.setColor(QPalette::Window, QColor(45, 47, 51));
+    view.setPalette(dark);
+    const QImage image = view.grab().toImage();
+    EXPECT_EQ(image.pixelColor(1, 1), canvasColors(CanvasScheme::Dark).background);
+    // Boxes, titles and the legend are drawn in the dark set: almost nothing is white.
+    EXPECT_LT(whiteShare(image), 0.02);
+    bool box_fill = false;
+    for (int y = 0; y < image.height() && !box_fill; ++y)
+        for (int x = 0; x < image.width() && !box_fill; ++x)
+            box_fill = image.pixelColor(x, y) == canvasColors(CanvasScheme::Dark).box_fill;
+    EXPECT_TRUE(box_fill);
 }
 
 }  // namespace
