@@ -4,6 +4,9 @@
 // frame into the trace model and announces the batch. No widget is ever called from the engine.
 #include <QObject>
 #include <QTimer>
+#include <atomic>
+#include <cstdint>
+#include <limits>
 #include <memory>
 
 #include "engine/trace/event_log.h"
@@ -23,11 +26,16 @@ class EventPump : public QObject {
     std::shared_ptr<trace::TraceModel> model() const { return model_; }
     /// Starts over with an empty model.
     void reset(trace::RunInfo run = {});
-    /// Drains whatever is pending now (also called by the frame timer).
+    /// Drains whatever is pending now (also called by the frame timer), then extends the model's
+    /// end to the last published edge, so open spans reach the engine's clock.
     void drain();
+    /// Producer side (any thread): every event up to virtual time `t_us` has been handed to the
+    /// subscriber (call it after flush). The clock may be past the last event (a sleep, a wait).
+    void publishEdge(int64_t t_us) { edge_us_.store(t_us, std::memory_order_release); }
 
   signals:
-    /// A batch was appended; `count` events, the model now ends at `end_us`.
+    /// A batch was appended (`count` events, possibly 0 when only the edge moved); the model now
+    /// ends at `end_us`.
     void eventsAppended(int count, qint64 end_us);
 
   private:
@@ -35,6 +43,7 @@ class EventPump : public QObject {
     std::shared_ptr<trace::TraceModel> model_;
     std::vector<trace::Event> batch_;
     QTimer frame_timer_;
+    std::atomic<int64_t> edge_us_{std::numeric_limits<int64_t>::min()};
 };
 
 }  // namespace tasklens::ui

@@ -685,8 +685,11 @@ void MainWindow::onBreakpointHit(quint64 seq, const QString& description) {
         shown = event_filter_->mapFromSource(event_model_->index(row, 0));
     }
     const QModelIndex source = event_model_->index(row, 0);
-    setFollowingLive(false);
+    // The run is paused exactly at the event (later ones are held back), so the live edge is
+    // there too: the cursor goes to it and keeps following, and Continue watches the run again.
+    moving_cursor_ = true;
     state_->setCursorUs(double(source.data(TimeRole).toLongLong()));
+    moving_cursor_ = false;
     const QVariant packed = source.data(PidRole);
     if (packed.isValid()) state_->setSelectedPid(Pid::from_packed(packed.toULongLong()));
     if (shown.isValid()) {

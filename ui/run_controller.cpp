@@ -1,6 +1,5 @@
 #include "ui/run_controller.h"
 
-#include <QMetaObject>
 #include <algorithm>
 #include <chrono>
 #include <ostream>
@@ -82,15 +81,19 @@ bool breakpointMatches(const Breakpoint& breakpoint, const trace::Event& event) 
 // ---------------------------------------------------------------------------------------------
 
 /// Between the runtime and the pump's subscriber (engine thread only): counts the chunk's
-/// events to end it at its budget, and watches for breakpoints.
+/// events to end it at its budget, watches for breakpoints, and holds events back.
+///
+/// The runtime stops only at a slice boundary, so after the event that hit a breakpoint (or the
+/// one a step reached) the same slice may emit more. Those are held here instead of reaching the
+/// GUI: the views show the run exactly at the event that hit. Continuing releases them first,
+/// one by one through the breakpoints again, so a second hit in the same slice pauses too; a
+/// step releases the next one. Held events are at most one slice's worth.
 class RunController::Gate final : public trace::EventSink {
   public:
     Gate(trace::BatchingSubscriber& out, std::atomic<int64_t>& virtual_now_us)
         : out_(out), virtual_now_us_(virtual_now_us) {}
 
     void on_event(const trace::Event& event) override {
-        out_.on_event(event);
-        virtual_now_us_.store(event.time_us, std::memory_order_relaxed);
         ++chunk_events_;
         // A chunk ends after its event budget, or after kChunkWall of wall time (checked every
         // 64 events), so the status and the views hear from a busy engine several times a second.
@@ -100,17 +103,12 @@ class RunController::Gate final : public trace::EventSink {
             chunk_ended_ = true;
             runtime_->request_stop();
         }
-        if (hit_ || breakpoints.empty()) return;
-        for (const Breakpoint& b : breakpoints) {
-            if (!breakpointMatches(b, event)) continue;
-            hit_ = event.seq;
-            hit_text_ =
-                breakKindName(b.kind) + QStringLiteral(" of ") +
-                fromUtf8(trace::format_pid(event.pid)) +
-                (event.text.empty() ? QString() : QStringLiteral(": ") + fromUtf8(event.text));
-            if (runtime_) runtime_->request_stop();
-            break;
+        if (!held_.empty() || holding_) {
+            held_.push_back(event);
+            return;
         }
+        // A hit ends the slice's run call early; a step's call returns by itself.
+        if (pass(event) && hit_ && runtime_) runtime_->request_stop();
     }
     void beginChunk(Runtime* runtime, uint64_t budget) {
         runtime_ = runtime;
@@ -119,7 +117,44 @@ class RunController::Gate final : public trace::EventSink {
         chunk_ended_ = false;
         chunk_start_ = Clock::now();
     }
+    /// The next events form one step: forward up to the first that is not a scheduling state
+    /// change, hold the rest.
+    void beginStep() { stepping_ = true; }
+    void endStep() { stepping_ = false; }
     void endRuntime() { runtime_ = nullptr; }
+
+    /// Forwards held events (between runtime calls). With `up_to_us`, only those at or before
+    /// it; with `one_step`, up to the next event that is not a state change. Stops after an event
+    /// that hits a breakpoint (if `check_breakpoints`). Returns whether events are still held.
+    /// A step (`one_step`) that finds only state changes here stays open (stepDone() false).
+    bool release(bool check_breakpoints, std::optional<int64_t> up_to_us = {},
+                 bool one_step = false) {
+        holding_ = false;
+        const bool saved_check = check_;
+        check_ = check_breakpoints;
+        stepping_ = one_step;
+        while (!held_.empty()) {
+            if (up_to_us && held_.front().time_us > *up_to_us) break;
+            const trace::Event event = std::move(held_.front());
+            held_.pop_front();
+            if (pass(event)) break;
+        }
+        check_ = saved_check;
+        return !held_.empty();
+    }
+    /// Nothing is held but the last event forwarded hit: the runtime may go on.
+    void clearHoldMark() {
+        if (held_.empty()) holding_ = false;
+    }
+    /// Whether the GUI is behind the runtime: events are held, or the last one forwarded hit.
+    bool holding() const { return holding_ || !held_.empty(); }
+    bool hasHeld() const { return !held_.empty(); }
+    /// A step has forwarded its event (beginStep .. now).
+    bool stepDone() const { return !stepping_; }
+    /// The time of the last event the GUI got (the run as shown is there).
+    int64_t shownUntilUs() const { return shown_until_us_; }
+    void setShownUntil(int64_t t_us) { shown_until_us_ = t_us; }
+
     std::optional<std::pair<uint64_t, QString>> takeHit() {
         if (!hit_) return std::nullopt;
         auto hit = std::make_pair(*hit_, std::move(hit_text_));
@@ -132,6 +167,30 @@ class RunController::Gate final : public trace::EventSink {
     std::vector<Breakpoint> breakpoints;
 
   private:
+    /// Forwards one event; true if from now on events are held (a breakpoint hit, a step done).
+    bool pass(const trace::Event& event) {
+        out_.on_event(event);
+        shown_until_us_ = event.time_us;
+        virtual_now_us_.store(event.time_us, std::memory_order_relaxed);
+        if (stepping_ && event.kind != trace::EventKind::StateChange) {
+            stepping_ = false;
+            holding_ = true;
+            return true;
+        }
+        if (!check_ || hit_ || breakpoints.empty()) return false;
+        for (const Breakpoint& b : breakpoints) {
+            if (!breakpointMatches(b, event)) continue;
+            hit_ = event.seq;
+            hit_text_ =
+                breakKindName(b.kind) + QStringLiteral(" of ") +
+                fromUtf8(trace::format_pid(event.pid)) +
+                (event.text.empty() ? QString() : QStringLiteral(": ") + fromUtf8(event.text));
+            holding_ = true;
+            return true;
+        }
+        return false;
+    }
+
     static constexpr auto kChunkWall = std::chrono::milliseconds(50);
     trace::BatchingSubscriber& out_;
     std::atomic<int64_t>& virtual_now_us_;
@@ -140,6 +199,11 @@ class RunController::Gate final : public trace::EventSink {
     uint64_t chunk_events_ = 0;
     bool chunk_ended_ = false;
     Clock::time_point chunk_start_;
+    bool check_ = true;
+    bool stepping_ = false;
+    bool holding_ = false;
+    std::deque<trace::Event> held_;
+    int64_t shown_until_us_ = 0;
     std::optional<uint64_t> hit_;
     QString hit_text_;
 };
@@ -204,7 +268,8 @@ class ConsoleStreamBuf final : public std::streambuf {
 
 RunController::RunController(QObject* parent) : QObject(parent) {
     qRegisterMetaType<tasklens::ui::RunState>();
-    poll_timer_.setInterval(30);
+    // Once a frame: the GUI thread collects what the engine posted and printed.
+    poll_timer_.setInterval(16);
     connect(&poll_timer_, &QTimer::timeout, this, &RunController::pollEngine);
 }
 
@@ -217,7 +282,7 @@ void RunController::post(uint64_t run_id, std::function<void()> fn) {
         std::lock_guard lock(posted_mutex_);
         posted_.emplace_back(run_id, std::move(fn));
     }
-    QMetaObject::invokeMethod(this, &RunController::runPosted, Qt::QueuedConnection);
+    // No Qt event from this thread: pollEngine picks the closure up on the GUI thread.
 }
 
 void RunController::runPosted() {
@@ -252,7 +317,11 @@ void RunController::joinEngine() {
 
 void RunController::start(const QString& name, const QString& source, bool paused) {
     joinEngine();
-    pollEngine();
+    // What the old run still had to say is stale now (as its closures would be, by run id).
+    {
+        std::lock_guard lock(posted_mutex_);
+        posted_.clear();
+    }
     ++run_id_;
     pump_.reset(trace::RunInfo{name.toStdString(), 0, {}, {}, 0});
     console_ = std::make_unique<ConsoleBuffer>();
@@ -377,6 +446,7 @@ void RunController::enginePaused(uint64_t control_gen) {
 }
 
 void RunController::pollEngine() {
+    runPosted();
     if (!console_) return;
     size_t dropped = 0;
     for (auto& [is_stderr, text] : console_->take(&dropped))
@@ -445,7 +515,8 @@ RunResult RunController::drive(Runtime& runtime, Pid main) {
             self.gate_->endRuntime();
         }
     } forget{*this};
-    virtual_now_us_ = runtime.now_us();
+    gate_->setShownUntil(runtime.now_us());
+    publishClock(runtime);
     post(run_id, [this, schedulers = runtime.schedulers()] {
         trace::RunInfo info = pump_.model()->run_info();
         info.schedulers = schedulers;
@@ -458,10 +529,27 @@ RunResult RunController::drive(Runtime& runtime, Pid main) {
     uint64_t announced_pause_gen = ~uint64_t{0};
     Clock::time_point anchor_wall;
     int64_t anchor_virtual = 0;
+    // The runtime ended while the gate still held events back (a hit in the last slice): the
+    // run ends once they are shown.
+    std::optional<RunResult> ended;
     auto finish = [&](RunResult result) {
-        gate_->flush();
-        virtual_now_us_ = runtime.now_us();
+        gate_->release(false);
+        publishClock(runtime);
         return result;
+    };
+    auto ends = [](const RunResult& result) {
+        return result.reason == RunResult::Reason::TargetExited ||
+               result.reason == RunResult::Reason::Idle;
+    };
+    // Under mutex_: a breakpoint hit pauses the run and tells the GUI.
+    auto pauseOnHit = [&] {
+        auto hit = gate_->takeHit();
+        if (!hit) return false;
+        pause_requested_ = true;
+        pause_at_us_.reset();
+        post(run_id,
+             [this, seq = hit->first, text = hit->second] { emit breakpointHit(seq, text); });
+        return true;
     };
 
     for (;;) {
@@ -472,6 +560,7 @@ RunResult RunController::drive(Runtime& runtime, Pid main) {
             breakpoints_changed_ = false;
         }
         if (!commands_.empty()) {
+            // While events are held, the commands' events queue behind them, in order.
             std::deque<Command> commands = std::exchange(commands_, {});
             lock.unlock();
             runCommands(runtime, std::move(commands));
@@ -481,17 +570,25 @@ RunResult RunController::drive(Runtime& runtime, Pid main) {
         if (steps_requested_ > 0) {
             --steps_requested_;
             lock.unlock();
-            gate_->beginChunk(&runtime, kChunkEvents);
-            RunResult result = runtime.step(main);
-            // A stop request that arrived while nothing ran (a pause) is still pending: it ends
-            // the first call at once, so step again.
-            if (result.reason == RunResult::Reason::Stopped) result = runtime.step(main);
+            // Held events first; if they are only state changes, the runtime steps on.
+            gate_->beginStep();
+            if (gate_->hasHeld()) gate_->release(false, {}, true);
+            if (!gate_->stepDone() && !ended) {
+                gate_->clearHoldMark();
+                gate_->beginChunk(&runtime, kChunkEvents);
+                RunResult result = runtime.step(main);
+                // A stop request that arrived while nothing ran (a pause) is still pending: it
+                // ends the first call at once, so step again.
+                if (result.reason == RunResult::Reason::Stopped) result = runtime.step(main);
+                // Scheduling state changes alone are no step: go on to an event that says more.
+                while (!gate_->stepDone() && result.reason == RunResult::Reason::StepDone)
+                    result = runtime.step(main);
+                if (ends(result)) ended = std::move(result);
+            }
+            gate_->endStep();
             gate_->takeHit();  // stepping onto a breakpoint's event is not a hit
-            gate_->flush();
-            virtual_now_us_ = runtime.now_us();
-            if (result.reason == RunResult::Reason::TargetExited ||
-                result.reason == RunResult::Reason::Idle)
-                return finish(std::move(result));
+            publishClock(runtime);
+            if (ended && !gate_->hasHeld()) return finish(std::move(*ended));
             continue;
         }
         if (pause_requested_) {
@@ -502,6 +599,22 @@ RunResult RunController::drive(Runtime& runtime, Pid main) {
             }
             wake_.wait(lock);
             continue;
+        }
+        if (gate_->holding()) {
+            // Continuing after a hit or a step: first the events the runtime already made,
+            // through the breakpoints again, and only up to a runTo target.
+            const bool left = gate_->release(true, pause_at_us_);
+            publishClock(runtime);
+            if (pauseOnHit()) continue;
+            if (left) {  // the rest lies beyond the runTo target
+                pause_requested_ = true;
+                pause_at_us_.reset();
+                continue;
+            }
+            if (ended) {
+                lock.unlock();
+                return finish(std::move(*ended));
+            }
         }
         const int64_t now = runtime.now_us();
         if (pause_at_us_ && now > *pause_at_us_) {
@@ -537,28 +650,31 @@ RunResult RunController::drive(Runtime& runtime, Pid main) {
 
         gate_->beginChunk(&runtime, kChunkEvents);
         RunResult result = runtime.run_until(target, main);
-        gate_->flush();
-        virtual_now_us_ = runtime.now_us();
-        if (result.reason == RunResult::Reason::TargetExited ||
-            result.reason == RunResult::Reason::Idle)
-            return finish(std::move(result));
-        if (result.reason == RunResult::Reason::TimeReached) {
-            // run_until is inclusive: everything due at the pause time has run.
+        publishClock(runtime);
+        {
             std::lock_guard relock(mutex_);
-            if (pause_at_us_ && target == *pause_at_us_) {
+            if (result.reason == RunResult::Reason::TimeReached && pause_at_us_ &&
+                target == *pause_at_us_) {
+                // run_until is inclusive: everything due at the pause time has run.
                 pause_requested_ = true;
                 pause_at_us_.reset();
             }
+            if (pauseOnHit()) {
+                if (ends(result)) ended = std::move(result);
+                continue;
+            }
         }
-        if (auto hit = gate_->takeHit()) {
-            std::lock_guard relock(mutex_);
-            pause_requested_ = true;
-            pause_at_us_.reset();
-            post(run_id,
-                 [this, seq = hit->first, text = hit->second] { emit breakpointHit(seq, text); });
-        }
+        if (ends(result)) return finish(std::move(result));
         waitForBacklog();
     }
+}
+
+void RunController::publishClock(Runtime& runtime) {
+    // While events are held back, the run as shown ends at the last event the GUI got.
+    const int64_t now = gate_->holding() ? gate_->shownUntilUs() : runtime.now_us();
+    gate_->flush();
+    virtual_now_us_.store(now, std::memory_order_relaxed);
+    pump_.publishEdge(now);
 }
 
 void RunController::waitForBacklog() {

@@ -140,16 +140,19 @@ class RunController : public QObject {
     RunResult drive(Runtime& runtime, Pid main);
     void runCommands(Runtime& runtime, std::deque<Command> commands);
     void waitForBacklog();
+    /// Engine thread: hands the chunk's events over and publishes the clock the views reach.
+    void publishClock(Runtime& runtime);
     /// The engine paused by itself (breakpoint, runTo): applies unless the user acted since.
     void enginePaused(uint64_t control_gen);
     void joinEngine();
     void setState(RunState state);
-    /// Runs `fn` on the GUI thread unless a newer run started meanwhile.
-    /// Runs fn on the GUI thread if run_id is still the current run. The closure travels through
-    /// posted_ under posted_mutex_ (not inside a Qt event), so the hand-over between the threads
-    /// is a std::mutex that ThreadSanitizer can see.
+    /// Runs `fn` on the GUI thread if run_id is still the current run. The closure waits in
+    /// posted_ under posted_mutex_ until pollEngine (the GUI thread's frame timer) takes it: no
+    /// Qt event is posted from the engine thread, so the only hand-over between the threads is a
+    /// std::mutex that ThreadSanitizer can see.
     void post(uint64_t run_id, std::function<void()> fn);
     void runPosted();
+    /// GUI thread, every frame while a run lives: posted closures, then console text.
     void pollEngine();
     void interruptLocked();
 

@@ -1041,7 +1041,7 @@ int64_t TraceModel::start_time() const noexcept {
     return impl_->start();
 }
 int64_t TraceModel::end_time() const noexcept {
-    return impl_->now();
+    return std::max(impl_->now(), extended_end_us_);
 }
 uint64_t TraceModel::clamped_events() const noexcept {
     return impl_->clamped;

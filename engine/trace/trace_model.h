@@ -10,6 +10,7 @@
 // Open things (a process still alive, a wait not ended yet) are stored with end_us == kOpenEnd;
 // the model infers their end on request (`state`, `resolve`): the end of the trace, or for a wait
 // whose deadline passed, the deadline.
+#include <algorithm>
 #include <cstdint>
 #include <limits>
 #include <memory>
@@ -261,6 +262,12 @@ class TraceModel {
     void append(const Event& event);
     void append(std::span<const Event> events);
     void set_run_info(RunInfo run) { run_ = std::move(run); }
+    /// A live run's clock went on to `t_us` without an event (a sleep, a wait): end_time()
+    /// becomes at least `t_us`, so open spans reach it. Never moves end_time() back; later events
+    /// may still be appended at times before it.
+    void extend_end_to(int64_t t_us) noexcept {
+        extended_end_us_ = std::max(extended_end_us_, t_us);
+    }
     /// Makes room for about `events` events (a loader's estimate), so the big arrays do not
     /// grow by copying while a trace loads.
     void reserve(size_t events);
@@ -273,7 +280,8 @@ class TraceModel {
     EventPayload payload(EventIndex index) const noexcept;  ///< defaults if !has_payload
     Event event(EventIndex index) const;  ///< the original event, reconstructed exactly
     uint64_t seq(EventIndex index) const noexcept;
-    /// Time of the first / last event (0 for an empty model). Open spans end at end_time().
+    /// Time of the first / last event (0 for an empty model); end_time() is at least the time
+    /// given to extend_end_to. Open spans end at end_time().
     int64_t start_time() const noexcept;
     int64_t end_time() const noexcept;
     uint64_t clamped_events() const noexcept;
@@ -358,6 +366,7 @@ class TraceModel {
     struct Impl;
     std::unique_ptr<Impl> impl_;
     RunInfo run_;
+    int64_t extended_end_us_ = INT64_MIN;
 };
 
 }  // namespace tasklens::trace

@@ -177,8 +177,18 @@ TEST(MainWindow, ABreakpointHitIsSelectedInTheEventLog) {
     ASSERT_EQ(rows.size(), 1);
     EXPECT_EQ(rows[0].data(KindRole).toInt(), int(trace::EventKind::SupervisorGiveUp));
     EXPECT_EQ(double(rows[0].data(TimeRole).toLongLong()), window.viewState()->cursorUs());
-    EXPECT_FALSE(window.followingLive());
     EXPECT_EQ(window.runController()->state(), RunState::Paused);
+    // Paused exactly at the hit: it is the last event shown, the live edge is at it, and the
+    // selected row is that event (not merely one at the same time).
+    const trace::TraceModel& model = *window.traceModel();
+    const trace::EventIndex last = model.event_count() - 1;
+    EXPECT_EQ(model.record(last).kind, trace::EventKind::SupervisorGiveUp);
+    EXPECT_EQ(rows[0].data(EventIndexRole).toUInt(), last);
+    EXPECT_EQ(model.seq(last), hit.at(0).at(0).toULongLong());
+    EXPECT_TRUE(window.followingLive());
+    EXPECT_EQ(double(model.end_time()), window.viewState()->cursorUs());
+    // The tree at the cursor shows the supervisor that gave up as the selected process.
+    EXPECT_EQ(window.viewState()->selectedPid(), model.process(model.record(last).process).pid);
     window.runController()->stop();
     ASSERT_TRUE(waitFor([&] { return finished(window); }));
 }
