@@ -31,6 +31,7 @@
 #include <fstream>
 
 #include "engine/trace/trace_file.h"
+#include "ui/trace_loading.h"
 #include "ui/image_export.h"
 #include "ui/lineage_view.h"
 #include "ui/main_window.h"
@@ -336,20 +337,32 @@ void MainWindow::runScenario(bool paused) {
 // --- files -----------------------------------------------------------------------------------
 
 bool MainWindow::openTraceFile(const QString& path, QString* error) {
-    trace::TraceFile file = trace::read_trace_file(path.toStdString());
-    if (!file.ok()) {
-        const QString why = QString::fromStdString(file.error->what());
-        if (file.events.empty()) {
+    // Streamed straight into the model with a progress dialog (trace_loading.h): no list of
+    // millions of events first.
+    TraceLoadResult result = loadTraceWithProgress(path, this);
+    trace::LoadedTrace& loaded = result.loaded;
+    if (result.cancelled) {
+        if (error) *error = QStringLiteral("opening %1 was cancelled").arg(path);
+        return false;
+    }
+    QString note;
+    if (loaded.error) {
+        const QString why = QString::fromStdString(loaded.error->what());
+        if (loaded.model.event_count() == 0) {
             if (error)
                 *error = why;
             else
                 QMessageBox::warning(this, QStringLiteral("Cannot open trace"), why);
             return false;
         }
-        statusBar()->showMessage(QStringLiteral("Read what could be read: %1").arg(why));
+        note = QStringLiteral("Read what could be read: %1").arg(why);
+    } else if (loaded.warning) {
+        note = QStringLiteral("Opened what was recorded: %1")
+                   .arg(QString::fromStdString(loaded.warning->what()));
     }
-    setTrace(std::make_shared<trace::TraceModel>(file.events, file.run),
+    setTrace(std::make_shared<trace::TraceModel>(std::move(loaded.model)),
              QFileInfo(path).fileName());
+    if (!note.isEmpty()) statusBar()->showMessage(note);
     return true;
 }
 

@@ -27,27 +27,21 @@ ProcessListModel::ProcessListModel(QObject* parent) : QAbstractTableModel(parent
 void ProcessListModel::setTrace(std::shared_ptr<const trace::TraceModel> model) {
     beginResetModel();
     model_ = std::move(model);
-    labels_.clear();
-    if (model_) {
-        labels_.reserve(model_->process_count());
-        for (trace::ProcessIndex p = 0; p < model_->process_count(); ++p)
-            labels_.push_back(labelOf(*model_, p));
-        cursor_us_ = model_->end_time();
-    }
+    rows_ = model_ ? int(model_->process_count()) : 0;
+    if (model_) cursor_us_ = model_->end_time();
     endResetModel();
 }
 
 void ProcessListModel::refresh() {
     if (!model_) return;
-    const int old_rows = int(labels_.size());
+    const int old_rows = rows_;
     const int rows = int(model_->process_count());
-    // Names change over a run (register, restart), so every label is recomputed.
-    for (int p = 0; p < old_rows; ++p) labels_[p] = labelOf(*model_, trace::ProcessIndex(p));
+    // Names, states and exits change over a run; rows are answered on demand, so telling the
+    // views is all there is to do.
     if (old_rows > 0) emit dataChanged(index(0, 0), index(old_rows - 1, ColumnCount - 1));
     if (rows > old_rows) {
         beginInsertRows({}, old_rows, rows - 1);
-        for (int p = old_rows; p < rows; ++p)
-            labels_.push_back(labelOf(*model_, trace::ProcessIndex(p)));
+        rows_ = rows;
         endInsertRows();
     }
 }
@@ -61,11 +55,11 @@ void ProcessListModel::setCursorUs(int64_t t_us) {
 int ProcessListModel::rowOf(Pid pid) const {
     if (!model_) return -1;
     const trace::ProcessIndex p = model_->find(pid);
-    return p == kNone || p >= labels_.size() ? -1 : int(p);
+    return p == kNone || p >= trace::ProcessIndex(rows_) ? -1 : int(p);
 }
 
 int ProcessListModel::rowCount(const QModelIndex& parent) const {
-    return parent.isValid() || !model_ ? 0 : int(labels_.size());
+    return parent.isValid() || !model_ ? 0 : rows_;
 }
 
 int ProcessListModel::columnCount(const QModelIndex& parent) const {
@@ -78,7 +72,6 @@ QVariant ProcessListModel::data(const QModelIndex& index, int role) const {
         return {};
     const auto p = trace::ProcessIndex(index.row());
     const trace::ProcessInfo& info = model_->process(p);
-    const ProcessLabel& label = labels_[p];
     const bool alive = info.alive_at(cursor_us_) || (!info.exited() && cursor_us_ >= info.spawn_us);
     switch (role) {
         case PidRole:
@@ -94,11 +87,13 @@ QVariant ProcessListModel::data(const QModelIndex& index, int role) const {
                 return alive ? stateColor(stateAt(*model_, p, cursor_us_))
                              : exitColor(info.reason_class);
             return {};
-        case Qt::ToolTipRole:
+        case Qt::ToolTipRole: {
+            const ProcessLabel label = labelOf(*model_, p);
             return QStringLiteral("%1 %2\n%3")
                 .arg(QString::fromStdString(label.title()),
                      QString::fromStdString(formatPid(info.pid)),
                      QString::fromStdString(label.initial_call));
+        }
         case SortRole:
             switch (index.column()) {
                 case PidColumn:
@@ -116,9 +111,9 @@ QVariant ProcessListModel::data(const QModelIndex& index, int role) const {
                 case PidColumn:
                     return QString::fromStdString(formatPid(info.pid));
                 case NameColumn:
-                    return QString::fromStdString(label.title());
+                    return QString::fromStdString(labelOf(*model_, p).title());
                 case RoleColumn:
-                    return roleName(label.role);
+                    return roleName(labelOf(*model_, p).role);
                 case StateColumn:
                     return alive ? stateName(stateAt(*model_, p, cursor_us_))
                                  : (cursor_us_ < info.spawn_us ? QStringLiteral("not started")
@@ -163,6 +158,11 @@ void EventLogModel::refresh() {
     beginInsertRows({}, rows_, rows - 1);
     rows_ = rows;
     endInsertRows();
+}
+
+int EventLogModel::kindAt(int row) const {
+    if (!model_ || row < 0 || row >= rows_) return -1;
+    return int(model_->record(trace::EventIndex(row)).kind);
 }
 
 bool EventLogModel::involves(int row, Pid pid) const {
@@ -287,13 +287,19 @@ void EventLogFilterModel::setProcess(Pid pid) {
 }
 
 bool EventLogFilterModel::filterAcceptsRow(int source_row, const QModelIndex& source_parent) const {
+    // Called for every one of millions of rows when the log is (re)filtered: the common case (no
+    // filter) answers at once, and the event log's rows are read from the trace model directly.
+    if (kinds_.all() && !pid_.valid()) return true;
+    if (const auto* log = qobject_cast<const EventLogModel*>(sourceModel())) {
+        const int kind = log->kindAt(source_row);
+        if (kind < 0 || kind >= trace::kEventKindCount || !kinds_.test(size_t(kind))) return false;
+        return !pid_.valid() || log->involves(source_row, pid_);
+    }
     const QModelIndex index = sourceModel()->index(source_row, 0, source_parent);
     const int kind = index.data(KindRole).toInt();
     if (kind < 0 || kind >= trace::kEventKindCount || !kinds_.test(size_t(kind))) return false;
     if (!pid_.valid()) return true;
-    const auto* log = qobject_cast<const EventLogModel*>(sourceModel());
-    if (!log) return index.data(PidRole).toULongLong() == pid_.packed();
-    return log->involves(source_row, pid_);
+    return index.data(PidRole).toULongLong() == pid_.packed();
 }
 
 // ---------------------------------------------------------------------------------------------

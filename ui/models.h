@@ -22,7 +22,8 @@ enum ItemRole {
     KindRole,                    ///< int: trace::EventKind of an event row
 };
 
-/// One row per process: pid, name, role, state at the cursor, spawn, exit, exit reason.
+/// One row per process: pid, name, role, state at the cursor, spawn, exit, exit reason. Rows are
+/// answered from the trace model on demand: 100k processes cost nothing until scrolled into view.
 class ProcessListModel : public QAbstractTableModel {
     Q_OBJECT
   public:
@@ -53,7 +54,7 @@ class ProcessListModel : public QAbstractTableModel {
 
   private:
     std::shared_ptr<const trace::TraceModel> model_;
-    std::vector<ProcessLabel> labels_;  ///< one per row announced to views
+    int rows_ = 0;  ///< the processes announced to views; the model may already hold more
     int64_t cursor_us_ = 0;
 };
 
@@ -81,6 +82,8 @@ class EventLogModel : public QAbstractTableModel {
     int rowOfSeq(uint64_t seq) const;
     /// Whether the event in `row` is about `pid` (as its process or its peer).
     bool involves(int row, Pid pid) const;
+    /// The trace::EventKind of the event in `row` as an int, -1 for no such row.
+    int kindAt(int row) const;
 
     int rowCount(const QModelIndex& parent = {}) const override;
     int columnCount(const QModelIndex& parent = {}) const override;

@@ -10,6 +10,7 @@
 #include <cmath>
 #include <tuple>
 #include <unordered_map>
+#include <utility>
 
 #include "ui/palette.h"
 #include "ui/view_state.h"
@@ -38,6 +39,17 @@ LaneBands bandsFor(double y_top, double height) {
 
 double labelFontPx(double lane_height) {
     return std::clamp(lane_height * 0.5, 9.0, 13.0);
+}
+
+/// The scheme a plot paints in: its palette's on screen, light in exports (TimelinePlot).
+CanvasScheme schemeOf(const QCustomPlot* plot) {
+    const auto* timeline = qobject_cast<const TimelinePlot*>(plot);
+    return timeline ? timeline->canvasScheme() : CanvasScheme::Light;
+}
+
+/// A colour of the light canvas as it always was, or its counterpart on the dark canvas.
+QColor ink(const QColor& light, const QColor& dark) {
+    return activeCanvasScheme() == CanvasScheme::Dark ? dark : light;
 }
 
 }  // namespace
@@ -85,6 +97,7 @@ QCPRange LanePlottable::getValueRange(bool& found, QCP::SignDomain, const QCPRan
 }
 
 void LanePlottable::draw(QCPPainter* painter) {
+    const ScopedCanvasScheme scheme(schemeOf(parentPlot()));
     stats_ = {};
     if (!data_ || data_->lanes.empty()) return;
     QCPAxis* time_axis = keyAxis();
@@ -102,10 +115,10 @@ void LanePlottable::draw(QCPPainter* painter) {
         // followed by eye across a wide chart.
         if (lane == selected_lane_)
             painter->fillRect(QRectF(clip.left(), y_top, clip.width(), height),
-                              QColor(255, 243, 196));
+                              canvasColors().highlight_band);
         else if (lane % 2 == 1)
             painter->fillRect(QRectF(clip.left(), y_top, clip.width(), height),
-                              QColor(246, 247, 249));
+                              canvasColors().zebra);
         if (data_->lanes[lane].group >= 0) {
             drawGroup(painter, lane, y_top, height);
         } else {
@@ -120,7 +133,7 @@ void LanePlottable::draw(QCPPainter* painter) {
 
     if (cursor_visible_ && cursor_us_ >= 0) {
         const double x = time_axis->coordToPixel(cursor_us_);
-        painter->setPen(QPen(kCursorColor, 1.5));
+        painter->setPen(QPen(canvasColors().cursor, 1.5));
         painter->drawLine(QPointF(x, clip.top()), QPointF(x, clip.bottom()));
     }
 }
@@ -235,10 +248,10 @@ void LanePlottable::drawMoreLanesNote(QCPPainter* painter, int hidden_above, int
     const QRect clip = clipRect();
     QRectF box = QFontMetricsF(font).boundingRect(text).adjusted(-6, -3, 6, 3);
     box.moveBottomRight(QPointF(clip.right() - 4, clip.bottom() - 4));
-    painter->setPen(QColor(150, 150, 150));
-    painter->setBrush(QColor(255, 255, 255, 230));
+    painter->setPen(canvasColors().dim_text);
+    painter->setBrush(canvasColors().label_background);
     painter->drawRoundedRect(box, 3, 3);
-    painter->setPen(kTextColor);
+    painter->setPen(canvasColors().text);
     painter->drawText(box, Qt::AlignCenter, text);
     painter->setBrush(Qt::NoBrush);
 }
@@ -300,12 +313,13 @@ void LanePlottable::drawSpans(QCPPainter* painter, int lane, double y_top, doubl
         painter->fillRect(rect, stateColor(sample.state));
         if (count > 1) {
             // Hatching says "several spans folded here"; the count says how many.
-            painter->fillRect(rect, QBrush(QColor(0, 0, 0, 70), Qt::BDiagPattern));
+            painter->fillRect(
+                rect, QBrush(ink(QColor(0, 0, 0, 70), QColor(0, 0, 0, 110)), Qt::BDiagPattern));
             const QString text = QStringLiteral("\u00d7%1").arg(count);
             painter->setFont(count_font);
             const double text_width = QFontMetricsF(count_font).horizontalAdvance(text);
             if (text_width + 4 < width && span_height >= 9) {
-                painter->setPen(kTextColor);
+                painter->setPen(canvasColors().text);
                 painter->drawText(rect, Qt::AlignCenter, text);
             }
         }
@@ -329,9 +343,36 @@ void LanePlottable::drawWaits(QCPPainter* painter, int lane, double y_top, doubl
     const double mark_size = std::clamp(height * 0.42, 7.0, 14.0);
     double last_mark_x = -1e9;
     painter->setRenderHint(QPainter::Antialiasing, false);
-    for (; it != end && static_cast<double>(it->begin_us) < window.upper; ++it) {
-        const WaitWindow& wait = *it;
-        if (static_cast<double>(wait.reachUs(trace_end)) < window.lower) continue;
+    // One window per 3 px cell of start positions (a main process making 100k calls has 100k
+    // windows on one lane): the cell's windows are sampled, and the one reaching farthest (a
+    // timed-out one first) stands for them. Windows starting left of the view share one cell.
+    // Cost: O(cells × (log n + samples)), not O(windows).
+    constexpr long kSamplesPerCell = 16;
+    const double clip_left = clipRect().left();
+    while (it != end && static_cast<double>(it->begin_us) < window.upper) {
+        const double cell_left = std::max(clip_left - 1, axis->coordToPixel(double(it->begin_us)));
+        const double horizon = axis->pixelToCoord(cell_left + kFoldPx);
+        const auto cell_end = std::lower_bound(
+            it + 1, end, horizon,
+            [](const WaitWindow& w, double t) { return static_cast<double>(w.begin_us) < t; });
+        const long inside = cell_end - it;
+        const long stride = std::max(1L, inside / kSamplesPerCell);
+        auto chosen = end;
+        for (long k = 0; k < inside; k += stride) {
+            const auto candidate = it + k;
+            if (static_cast<double>(candidate->reachUs(trace_end)) < window.lower) continue;
+            const bool timed_out =
+                candidate->ended() && candidate->outcome == trace::WaitOutcome::Timeout;
+            const bool chosen_timed_out =
+                chosen != end && chosen->ended() && chosen->outcome == trace::WaitOutcome::Timeout;
+            if (chosen == end || (timed_out && !chosen_timed_out) ||
+                (timed_out == chosen_timed_out &&
+                 candidate->reachUs(trace_end) > chosen->reachUs(trace_end)))
+                chosen = candidate;
+        }
+        it = cell_end;
+        if (chosen == end) continue;
+        const WaitWindow& wait = *chosen;
         const double xb = axis->coordToPixel(static_cast<double>(wait.begin_us));
         const bool infinite = wait.deadline_us < 0;
         const double xd = axis->coordToPixel(
@@ -340,21 +381,23 @@ void LanePlottable::drawWaits(QCPPainter* painter, int lane, double y_top, doubl
             axis->coordToPixel(static_cast<double>(wait.ended() ? wait.end_us : trace_end));
         if (xd - xb < kFoldPx && std::abs(xe - last_mark_x) < kFoldPx) continue;  // folded
         ++stats_.waits_drawn;
-        const QColor outcome = wait.ended() ? outcomeColor(wait.outcome) : kDimTextColor;
+        const QColor outcome = wait.ended() ? outcomeColor(wait.outcome) : canvasColors().dim_text;
         const double y = bands.bracket_y;
         // The part of the window actually spent waiting: solid.
-        painter->setPen(QPen(QColor(60, 60, 60), 1.5));
+        painter->setPen(QPen(ink(QColor(60, 60, 60), canvasColors().text), 1.5));
         painter->drawLine(QPointF(xb, y), QPointF(std::min(xe, xd), y));
         painter->drawLine(QPointF(xb, y), QPointF(xb, bands.span_top));
         if (!infinite) {
             // The unused rest of the budget up to the deadline: dashed, so the deadline is
             // visible even when the reply came early.
             if (xd > xe) {
-                painter->setPen(QPen(QColor(120, 120, 120), 1, Qt::DashLine));
+                painter->setPen(
+                    QPen(ink(QColor(120, 120, 120), canvasColors().dim_text), 1, Qt::DashLine));
                 painter->drawLine(QPointF(xe, y), QPointF(xd, y));
             }
             const bool timed_out = wait.ended() && wait.outcome == trace::WaitOutcome::Timeout;
-            painter->setPen(QPen(timed_out ? outcome : QColor(60, 60, 60), timed_out ? 2.0 : 1.5));
+            painter->setPen(QPen(timed_out ? outcome : ink(QColor(60, 60, 60), canvasColors().text),
+                                 timed_out ? 2.0 : 1.5));
             painter->drawLine(QPointF(xd, y_top + height * 0.06), QPointF(xd, bands.span_bottom));
         }
         if (wait.ended()) {
@@ -365,7 +408,7 @@ void LanePlottable::drawWaits(QCPPainter* painter, int lane, double y_top, doubl
         if (height >= 36 && xd - xb > 40) {
             const QFont font = uiFont(std::clamp(height * 0.26, 9.0, 12.0));
             painter->setFont(font);
-            painter->setPen(QColor(70, 70, 70));
+            painter->setPen(ink(QColor(70, 70, 70), canvasColors().text));
             QString text = waitKindName(wait.kind);
             if (!infinite)
                 text += QStringLiteral("  ") +
@@ -375,9 +418,9 @@ void LanePlottable::drawWaits(QCPPainter* painter, int lane, double y_top, doubl
                 text += QStringLiteral("  \u221e");
             // Up to the next window, so consecutive yields do not write over each other.
             double label_right = xd;
-            if (it + 1 != end)
-                label_right = std::min(label_right,
-                                       axis->coordToPixel(static_cast<double>((it + 1)->begin_us)));
+            if (it != end)
+                label_right =
+                    std::min(label_right, axis->coordToPixel(static_cast<double>(it->begin_us)));
             const QFontMetricsF metrics(font);
             painter->drawText(
                 QRectF(xb + 4, y_top, std::max(0.0, label_right - xb - 8), y - y_top - 1),
@@ -506,6 +549,7 @@ QCPRange FlowArrowPlottable::getValueRange(bool& found, QCP::SignDomain, const Q
 }
 
 void FlowArrowPlottable::draw(QCPPainter* painter) {
+    const ScopedCanvasScheme scheme(schemeOf(parentPlot()));
     if (!data_ || data_->arrows.empty()) return;
     QCPAxis* time_axis = keyAxis();
     QCPAxis* lane_axis = valueAxis();
@@ -553,6 +597,13 @@ void FlowArrowPlottable::draw(QCPPainter* painter) {
         // Arrows start and end at the span band's middle of their lanes.
         const double from_y = lane_axis->coordToPixel(clamped_from) + lane_px * 0.16;
         const double to_y = lane_axis->coordToPixel(clamped_to) + lane_px * 0.16;
+        // Traffic to and from a folded group (one arrow per 3 px column across the whole run)
+        // is drawn faint, so the group's concurrency and crash marks show through it.
+        auto is_group = [&](int lane) {
+            return lane >= 0 && lane < data_->laneCount() &&
+                   data_->lanes[static_cast<size_t>(lane)].group >= 0;
+        };
+        const bool faint = is_group(run.from_lane) || is_group(run.to_lane);
         const uint64_t pair = (uint64_t(uint32_t(clamped_from + 1)) << 32) ^
                               uint32_t(clamped_to + 1) ^ (uint64_t(run.kind) << 60);
         const auto begin = order.begin() + run.first;
@@ -589,7 +640,9 @@ void FlowArrowPlottable::draw(QCPPainter* painter) {
             bin.mid = (from + to) / 2;
             bin.count = 1;
             bin.color = arrowColor(arrow.kind);
-            QPen pen(arrowColor(arrow.kind), arrow.kind == ArrowKind::Spawn ? 1.0 : 1.4,
+            QColor color = arrowColor(arrow.kind);
+            if (faint) color.setAlpha(60);
+            QPen pen(color, arrow.kind == ArrowKind::Spawn || faint ? 1.0 : 1.4,
                      arrowPenStyle(arrow.kind));
             painter->setPen(pen);
             drawArrow(*painter, from, to, head);
@@ -609,7 +662,7 @@ void FlowArrowPlottable::draw(QCPPainter* painter) {
         QRectF box = QFontMetricsF(font).boundingRect(text).adjusted(-3, -1, 3, 1);
         box.moveCenter(folded.mid);
         painter->setPen(folded.color);
-        painter->setBrush(Qt::white);
+        painter->setBrush(canvasColors().background);
         painter->drawRoundedRect(box, 3, 3);
         painter->drawText(box, Qt::AlignCenter, text);
     }
@@ -635,7 +688,7 @@ void FlowArrowPlottable::draw(QCPPainter* painter) {
             if (overlaps) continue;
             taken.push_back(box);
             painter->setPen(Qt::NoPen);
-            painter->setBrush(QColor(255, 255, 255, 215));
+            painter->setBrush(ink(QColor(255, 255, 255, 215), canvasColors().label_background));
             painter->drawRect(box);
             painter->setPen(arrowColor(arrow->kind).darker(120));
             painter->drawText(box, Qt::AlignCenter, text);
@@ -681,6 +734,7 @@ int LaneLabelLayer::laneAt(QPointF pos) const {
 }
 
 void LaneLabelLayer::draw(QCPPainter* painter) {
+    const ScopedCanvasScheme scheme(schemeOf(parentPlot()));
     if (!data_) return;
     QCPAxis* lane_axis = rect_->axis(QCPAxis::atLeft);
     const QCPRange range = lane_axis->range();
@@ -697,12 +751,12 @@ void LaneLabelLayer::draw(QCPPainter* painter) {
         const double height = lane_axis->coordToPixel(lane + 0.5) - y_top;
         if (lane == selected_lane_)
             painter->fillRect(QRectF(column.left(), y_top, column.width(), height),
-                              QColor(255, 243, 196));
+                              canvasColors().highlight_band);
         else if (lane % 2 == 1)
             painter->fillRect(QRectF(column.left(), y_top, column.width(), height),
-                              QColor(246, 247, 249));
+                              canvasColors().zebra);
         // Tree guides: one vertical line per open ancestor level, an elbow into this lane.
-        painter->setPen(QPen(QColor(185, 185, 185), 1));
+        painter->setPen(QPen(ink(QColor(185, 185, 185), canvasColors().dim_text.darker(140)), 1));
         const int depth = std::min(info.depth, 31);
         const double mid = y_top + height / 2;
         for (int k = 1; k <= depth; ++k) {
@@ -756,7 +810,7 @@ void LaneLabelLayer::draw(QCPPainter* painter) {
                               Qt::AlignBottom | Qt::AlignLeft,
                               title_metrics.elidedText(title, Qt::ElideMiddle, room));
             painter->setFont(is_group ? uiFont(font_px * 0.85) : monoFont(font_px * 0.85));
-            painter->setPen(kDimTextColor);
+            painter->setPen(canvasColors().dim_text);
             painter->drawText(QRectF(text_left, mid + 1, room, line), Qt::AlignTop | Qt::AlignLeft,
                               second_line);
             continue;
@@ -772,7 +826,7 @@ void LaneLabelLayer::draw(QCPPainter* painter) {
             title_metrics.elidedText(title, is_group ? Qt::ElideRight : Qt::ElideMiddle,
                                      std::max(0.0, title_room)));
         painter->setFont(pid_font);
-        painter->setPen(kDimTextColor);
+        painter->setPen(canvasColors().dim_text);
         painter->drawText(QRectF(right - pid_width, y_top, pid_width, height),
                           Qt::AlignVCenter | Qt::AlignRight, pid);
     }
@@ -793,6 +847,7 @@ class SwatchLegendItem : public QCPAbstractLegendItem {
 
   protected:
     void draw(QCPPainter* painter) override {
+        const ScopedCanvasScheme scheme(schemeOf(mParentPlot));
         const QRectF r = mRect;
         const QRectF icon(r.left(), r.top() + (r.height() - 12) / 2, 22, 12);
         painter->setRenderHint(QPainter::Antialiasing, true);
@@ -801,14 +856,15 @@ class SwatchLegendItem : public QCPAbstractLegendItem {
                 painter->fillRect(icon, stateColor(static_cast<SpanState>(which_)));
                 break;
             case SwatchKind::Window: {
-                painter->setPen(QPen(QColor(60, 60, 60), 1.5));
+                painter->setPen(QPen(ink(QColor(60, 60, 60), canvasColors().text), 1.5));
                 const double y = icon.top() + 3;
                 painter->drawLine(QPointF(icon.left() + 1, y), QPointF(icon.center().x(), y));
                 painter->drawLine(QPointF(icon.left() + 1, y),
                                   QPointF(icon.left() + 1, icon.bottom()));
-                painter->setPen(QPen(QColor(120, 120, 120), 1, Qt::DashLine));
+                painter->setPen(
+                    QPen(ink(QColor(120, 120, 120), canvasColors().dim_text), 1, Qt::DashLine));
                 painter->drawLine(QPointF(icon.center().x(), y), QPointF(icon.right() - 1, y));
-                painter->setPen(QPen(QColor(60, 60, 60), 1.5));
+                painter->setPen(QPen(ink(QColor(60, 60, 60), canvasColors().text), 1.5));
                 painter->drawLine(QPointF(icon.right() - 1, icon.top()),
                                   QPointF(icon.right() - 1, icon.bottom()));
                 break;
@@ -830,7 +886,7 @@ class SwatchLegendItem : public QCPAbstractLegendItem {
                 break;
         }
         painter->setFont(mFont);
-        painter->setPen(kTextColor);
+        painter->setPen(canvasColors().text);
         painter->drawText(
             QRectF(icon.right() + 5, r.top(), r.width() - icon.width() - 5, r.height()),
             Qt::AlignVCenter | Qt::AlignLeft, text_);
@@ -911,18 +967,17 @@ TimelinePlot::TimelinePlot(QWidget* parent) : QCustomPlot(parent) {
     arrows_ = new FlowArrowPlottable(xAxis2, yAxis, lanes_);
     labels_ = new LaneLabelLayer(this, lane_rect_);
 
-    busy_graph_ = addGraph(load_time, load_count);
+    // Step series drawn per pixel column (step_series_plottable.h): a frame does not walk the
+    // ~200k steps of a 2M-event trace.
+    busy_graph_ = new StepSeriesPlottable(load_time, load_count);
     busy_graph_->setName(QStringLiteral("busy schedulers"));
-    busy_graph_->setLineStyle(QCPGraph::lsStepLeft);
     busy_graph_->setPen(QPen(stateColor(SpanState::Running), 1));
     busy_graph_->setBrush(QColor(46, 160, 67, 60));
-    alive_graph_ = addGraph(load_time, load_count);
+    alive_graph_ = new StepSeriesPlottable(load_time, load_count);
     alive_graph_->setName(QStringLiteral("processes alive"));
-    alive_graph_->setLineStyle(QCPGraph::lsStepLeft);
     alive_graph_->setPen(QPen(QColor(31, 79, 140), 2));
-    tasks_graph_ = addGraph(load_time, load_count);
+    tasks_graph_ = new StepSeriesPlottable(load_time, load_count);
     tasks_graph_->setName(QStringLiteral("tasks in flight"));
-    tasks_graph_->setLineStyle(QCPGraph::lsStepLeft);
     tasks_graph_->setPen(QPen(stateColor(SpanState::Awaiting).darker(115), 2));
     load_legend_ = new QCPLegend;
     load_rect_->insetLayout()->addElement(load_legend_, Qt::AlignTop | Qt::AlignLeft);
@@ -1070,24 +1125,16 @@ void TimelinePlot::setViewState(ViewState* state) {
 }
 
 void TimelinePlot::syncSeries() {
-    auto fill = [](QCPGraph* graph, const std::vector<SeriesPoint>& series) {
-        QVector<double> keys, values;
-        keys.reserve(static_cast<int>(series.size()));
-        values.reserve(static_cast<int>(series.size()));
-        for (const auto& point : series) {
-            keys.push_back(static_cast<double>(point.t_us));
-            values.push_back(point.value);
-        }
-        graph->setData(keys, values, true);
-    };
     if (!data_) return;
+    double top = 1;
+    auto fill = [&top](StepSeriesPlottable* graph, const std::vector<SeriesPoint>& series) {
+        auto steps = std::make_shared<const StepSeries>(series);
+        top = std::max(top, steps->maxValue());
+        graph->setSeries(std::move(steps));
+    };
     fill(alive_graph_, data_->processes_alive);
     fill(tasks_graph_, data_->tasks_in_flight);
     fill(busy_graph_, data_->busy_schedulers);
-    double top = 1;
-    for (const auto* series :
-         {&data_->processes_alive, &data_->tasks_in_flight, &data_->busy_schedulers})
-        for (const auto& point : *series) top = std::max(top, point.value);
     load_rect_->axis(QCPAxis::atLeft)->setRange(0, top * 1.15 + 0.5);
     busy_graph_->setVisible(!data_->busy_schedulers.empty());
     if (data_->schedulers > 0)
@@ -1140,10 +1187,56 @@ void TimelinePlot::syncLaneRange() {
 }
 
 void TimelinePlot::renderTo(QCPPainter& painter, QSize size) {
+    // toPainter fills the background before it lays out, so the scheme goes first.
+    const bool was_exporting = std::exchange(rendering_export_, true);
+    const CanvasScheme on_screen = scheme_;
+    applyCanvasScheme(CanvasScheme::Light);
     toPainter(&painter, size.width(), size.height());
+    rendering_export_ = was_exporting;
+    if (!rendering_export_ && on_screen != CanvasScheme::Light) applyCanvasScheme(on_screen);
+}
+
+void TimelinePlot::applyCanvasScheme(CanvasScheme scheme) {
+    scheme_ = scheme;
+    scheme_applied_ = true;
+    const CanvasColors& colors = canvasColors(scheme);
+    const bool dark = scheme == CanvasScheme::Dark;
+    setBackground(QBrush(colors.background));
+    for (auto* rect : {lane_rect_, load_rect_}) {
+        rect->setBackground(QBrush(colors.background));
+        for (auto* axis : rect->axes()) {
+            axis->setBasePen(QPen(dark ? colors.dim_text : QColor(0, 0, 0), 0));
+            axis->setTickPen(QPen(dark ? colors.dim_text : QColor(0, 0, 0), 0));
+            axis->setSubTickPen(QPen(dark ? colors.dim_text : QColor(0, 0, 0), 0));
+            axis->setTickLabelColor(colors.text);
+            axis->setLabelColor(colors.text);
+        }
+    }
+    xAxis2->grid()->setPen(QPen(dark ? colors.grid : QColor(220, 220, 220), 1, Qt::DotLine));
+    load_rect_->axis(QCPAxis::atLeft)
+        ->grid()
+        ->setPen(QPen(dark ? colors.grid : QColor(225, 225, 225), 1, Qt::DotLine));
+    title_->setTextColor(colors.text);
+    for (auto* box : {legend_, load_legend_}) {
+        box->setTextColor(colors.text);
+        for (int i = 0; i < box->elementCount(); ++i)
+            if (auto* item = box->item(i)) item->setTextColor(colors.text);
+    }
+    legend_->setBrush(QBrush(colors.background));
+    load_legend_->setBrush(dark ? QColor(colors.background.red(), colors.background.green(),
+                                         colors.background.blue(), 220)
+                                : QColor(255, 255, 255, 220));
+    load_legend_->setBorderPen(QPen(dark ? colors.grid : QColor(200, 200, 200)));
+    // The alive line is dark blue on white; on the dark canvas it is lightened to stay visible.
+    alive_graph_->setPen(QPen(dark ? QColor(110, 165, 235) : QColor(31, 79, 140), 2));
+    load_cursor_->setPen(QPen(colors.cursor, 1.5));
 }
 
 void TimelinePlot::updateLayout() {
+    // Each replot starts here: follow the palette (a theme switch repaints with the new one).
+    const CanvasScheme wanted =
+        rendering_export_ ? CanvasScheme::Light : canvasSchemeFor(palette());
+    if (!scheme_applied_ || wanted != scheme_) applyCanvasScheme(wanted);
     // The label column takes about a fifth of the width, within readable limits.
     const int label_width = std::clamp(static_cast<int>(viewport().width() * 0.22), 160, 380);
     lane_rect_->setMargins(QMargins(label_width, 0, 0, 0));
@@ -1175,6 +1268,11 @@ void TimelinePlot::updateLayout() {
     QCustomPlot::updateLayout();
     // Lane heights follow the laid-out rect, so they are known only now.
     syncLaneRange();
+}
+
+void TimelinePlot::changeEvent(QEvent* event) {
+    QCustomPlot::changeEvent(event);
+    if (event->type() == QEvent::PaletteChange) replot(QCustomPlot::rpQueuedReplot);
 }
 
 int TimelinePlot::laneAtY(double y) const {

@@ -8,7 +8,8 @@
 #include <set>
 
 #include "ui/lane_folding.h"
-
+#include "ui/palette.h"
+#include "ui/step_series_plottable.h"
 #include "ui/timeline_geometry.h"
 #include "ui/view_data.h"
 
@@ -162,12 +163,16 @@ class TimelinePlot : public QCustomPlot {
     void setFirstLane(int lane);
     int visibleLaneCount() const;
 
-    /// Lays the plot out for `size` (no window needed) and paints it to `painter`.
+    /// Lays the plot out for `size` (no window needed) and paints it to `painter`, always in the
+    /// light scheme (exports look the same whatever the desktop theme).
     void renderTo(QCPPainter& painter, QSize size);
+    /// The scheme of the last paint: the widget's palette on screen, light in renderTo.
+    CanvasScheme canvasScheme() const { return scheme_; }
     const TimelineDrawStats& lastDrawStats() const { return lanes_->stats(); }
 
   protected:
     void updateLayout() override;
+    void changeEvent(QEvent* event) override;
     void wheelEvent(QWheelEvent* event) override;
     void mousePressEvent(QMouseEvent* event) override;
     void mouseMoveEvent(QMouseEvent* event) override;
@@ -177,6 +182,8 @@ class TimelinePlot : public QCustomPlot {
     void contextMenuEvent(QContextMenuEvent* event) override;
 
   private:
+    /// Colours the QCustomPlot parts (background, axes, grids, legends) for `scheme`.
+    void applyCanvasScheme(CanvasScheme scheme);
     void rebuildFolding();
     void syncFromState();
     void syncLaneRange();
@@ -201,13 +208,16 @@ class TimelinePlot : public QCustomPlot {
     LanePlottable* lanes_ = nullptr;
     FlowArrowPlottable* arrows_ = nullptr;
     LaneLabelLayer* labels_ = nullptr;
-    QCPGraph* alive_graph_ = nullptr;
-    QCPGraph* tasks_graph_ = nullptr;
-    QCPGraph* busy_graph_ = nullptr;
+    StepSeriesPlottable* alive_graph_ = nullptr;
+    StepSeriesPlottable* tasks_graph_ = nullptr;
+    StepSeriesPlottable* busy_graph_ = nullptr;
     QCPItemStraightLine* load_cursor_ = nullptr;
     QCPItemRect* lane_selection_ = nullptr;
     QCPItemRect* load_selection_ = nullptr;
     bool legend_shown_ = true;
+    CanvasScheme scheme_ = CanvasScheme::Light;
+    bool scheme_applied_ = false;
+    bool rendering_export_ = false;
     double lane_height_px_ = 22;
     int first_lane_ = 0;
     QPoint press_pos_;

@@ -4,6 +4,7 @@
 #include <charconv>
 #include <functional>
 #include <map>
+#include <unordered_map>
 
 namespace tasklens::ui {
 
@@ -235,13 +236,16 @@ TimelineData buildTimelineData(const TraceModel& model) {
 }
 
 TreeSnapshot buildTreeSnapshot(const TraceModel& model, int64_t t_us) {
+    // Runs on every scrub, for up to every process of the run (100k at the busiest moment of the
+    // budget scenario): one pass, no per-node lookups beyond the model's arrays.
     const trace::TreeSnapshot tree = model.tree_at(t_us);
     TreeSnapshot snapshot;
     snapshot.at_us = t_us;
-    snapshot.nodes.reserve(tree.nodes.size());
-    for (const trace::TreeNode& source : tree.nodes) {
+    snapshot.nodes.resize(tree.nodes.size());
+    for (size_t n = 0; n < tree.nodes.size(); ++n) {
+        const trace::TreeNode& source = tree.nodes[n];
         const auto& info = model.process(source.process);
-        TreeNode node;
+        TreeNode& node = snapshot.nodes[n];
         node.process = labelOf(model, source.process, t_us);
         node.alive = source.alive;
         node.restarts = int(source.restarts);
@@ -251,13 +255,11 @@ TreeSnapshot buildTreeSnapshot(const TraceModel& model, int64_t t_us) {
         node.exit_class = info.reason_class;
         node.exit_reason = std::string(model.string(info.exit_reason));
         node.parent = source.parent_node == kNone ? -1 : int(source.parent_node);
-        for (uint32_t child : source.children) node.children.push_back(int(child));
-        snapshot.nodes.push_back(std::move(node));
+        node.children.assign(source.children.begin(), source.children.end());
     }
-    for (uint32_t root : tree.roots) snapshot.roots.push_back(int(root));
-    // Process -> node, once: looking each relation's ends up by scanning would be quadratic.
-    std::vector<uint32_t> node_of(model.process_count(), kNone);
-    for (uint32_t n = 0; n < tree.nodes.size(); ++n) node_of[tree.nodes[n].process] = n;
+    snapshot.roots.assign(tree.roots.begin(), tree.roots.end());
+    // Process -> node: the model's snapshot has the index already.
+    const std::vector<uint32_t>& node_of = tree.node_by_process;
     for (uint32_t r : tree.relations) {
         const trace::Relation& relation = model.relations()[r];
         const uint32_t from = node_of[relation.from];
@@ -270,7 +272,7 @@ TreeSnapshot buildTreeSnapshot(const TraceModel& model, int64_t t_us) {
     }
     // Children that already left the tree (finished tasks, temporary children), counted under
     // the node they hung under, by what they ran: folded boxes say "980 done, 5 crashed".
-    std::map<std::pair<uint32_t, trace::StringId>, size_t> tally;
+    std::unordered_map<uint64_t, size_t> tally;
     for (ProcessIndex p = 0; p < model.process_count(); ++p) {
         const auto& info = model.process(p);
         if (!info.exited() || info.exit_us > t_us || node_of[p] != kNone) continue;
@@ -278,7 +280,8 @@ TreeSnapshot buildTreeSnapshot(const TraceModel& model, int64_t t_us) {
         if (parent == kNone || node_of[parent] == kNone) continue;
         const uint32_t node = node_of[parent];
         if (!snapshot.nodes[node].alive) continue;
-        auto [it, fresh] = tally.try_emplace({node, info.initial_call}, snapshot.departed.size());
+        auto [it, fresh] =
+            tally.try_emplace((uint64_t{node} << 32) | info.initial_call, snapshot.departed.size());
         if (fresh)
             snapshot.departed.push_back(
                 {int(node), std::string(model.string(info.initial_call)), 0, 0});

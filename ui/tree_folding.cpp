@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 #include <map>
+#include <string_view>
+#include <utility>
 
 namespace tasklens::ui {
 
@@ -51,12 +53,13 @@ TreeSnapshot foldTree(const TreeSnapshot& tree, const std::set<TreeGroupKey>& ex
     // Per parent: similar leaf children and departed tallies, by initial call.
     struct Group {
         int parent = -1;
-        std::string call;
+        std::string_view call;           // into `tree`, which outlives this function's work
         std::vector<int> alive_members;  // node indexes (alive or ghosted leaves)
         int departed_done = 0;
         int departed_crashed = 0;
     };
-    std::map<std::pair<int, std::string>, Group> groups;
+    // Keyed by views into `tree`: a 50,000-node snapshot would otherwise copy a string per node.
+    std::map<std::pair<int, std::string_view>, Group> groups;
     for (size_t i = 0; i < count; ++i) {
         const TreeNode& node = tree.nodes[i];
         if (node.parent < 0 || !foldable(node)) continue;
@@ -81,7 +84,8 @@ TreeSnapshot foldTree(const TreeSnapshot& tree, const std::set<TreeGroupKey>& ex
     for (const auto& [key, g] : groups) {
         const int members = int(g.alive_members.size()) + g.departed_done + g.departed_crashed;
         if (members < options.min_group) continue;
-        const bool open = expanded.count({tree.nodes[size_t(g.parent)].process.pid, g.call}) > 0;
+        const bool open =
+            expanded.count({tree.nodes[size_t(g.parent)].process.pid, std::string(g.call)}) > 0;
         if (open || g.alive_members.empty()) {
             // Only the departed ones are summarized (the alive ones stay separate boxes).
             if (g.departed_done + g.departed_crashed > 0) departed_only.push_back(&g);
@@ -131,7 +135,7 @@ TreeSnapshot foldTree(const TreeSnapshot& tree, const std::set<TreeGroupKey>& ex
     std::vector<std::pair<int, int>> extra_children;  // (old parent, new node)
     for (const Group* g : departed_only) {
         TreeNode box;
-        box.process.initial_call = g->call;
+        box.process.initial_call = std::string(g->call);
         box.process.role = ProcessRole::Task;
         box.parent = g->parent;
         box.alive = false;
@@ -146,10 +150,14 @@ TreeSnapshot foldTree(const TreeSnapshot& tree, const std::set<TreeGroupKey>& ex
     // remap() rewrites parents and children through new_index; members folded into one box
     // appear once in their parent's child list.
     TreeSnapshot out = remap(tree, new_index, std::move(nodes));
-    for (TreeNode& node : out.nodes) {
+    // Linear: an expanded group leaves tens of thousands of children under one parent.
+    std::vector<int> listed_under(out.nodes.size(), -1);
+    for (size_t n = 0; n < out.nodes.size(); ++n) {
+        TreeNode& node = out.nodes[n];
         std::vector<int> unique;
+        unique.reserve(node.children.size());
         for (const int c : node.children)
-            if (std::find(unique.begin(), unique.end(), c) == unique.end()) unique.push_back(c);
+            if (std::exchange(listed_under[size_t(c)], int(n)) != int(n)) unique.push_back(c);
         node.children = std::move(unique);
     }
     for (const auto& [old_parent, node] : extra_children) {

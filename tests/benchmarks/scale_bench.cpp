@@ -11,6 +11,7 @@
 #include <QTest>
 #include <QTextStream>
 #include <algorithm>
+#include <ctime>
 #include <fstream>
 #include <memory>
 #include <string>
@@ -20,6 +21,7 @@
 #include "ui/export_options.h"
 #include "ui/image_export.h"
 #include "ui/main_window.h"
+#include "ui/run_controller.h"
 #include "ui/timeline_plot.h"
 #include "ui/trace_adapter.h"
 #include "ui/tree_view.h"
@@ -33,12 +35,18 @@ using trace::EventKind;
 using trace::ProcessState;
 
 QApplication& application() {
+    // One application per process: the UI and scale benchmarks share whichever was made first
+    // (a second QApplication is undefined behaviour and crashed the benchmark at exit).
+    if (auto* existing = qobject_cast<QApplication*>(QCoreApplication::instance()))
+        return *existing;
     static int argc = 1;
     static char name[] = "tasklens-bench";
     static char* argv[] = {name, nullptr};
     if (!qEnvironmentVariableIsSet("QT_QPA_PLATFORM")) qputenv("QT_QPA_PLATFORM", "offscreen");
-    static QApplication app(argc, argv);
-    return app;
+    // Never destroyed: ~QApplication at static-destruction time tears down native windows after
+    // Qt's thread storage is gone, which segfaulted the benchmark at exit.
+    static QApplication* app = new QApplication(argc, argv);
+    return *app;
 }
 
 /// The scenario of tests/benchmarks/scenarios/tasks_100k.exs, generated directly: main (0.1)
@@ -150,6 +158,12 @@ const ScaleTrace& scaleTrace() {
     return trace;
 }
 
+double processCpuMs() {
+    timespec now{};
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &now);
+    return double(now.tv_sec) * 1e3 + double(now.tv_nsec) / 1e6;
+}
+
 double residentMiB() {
     std::ifstream status("/proc/self/status");
     std::string key;
@@ -254,6 +268,7 @@ struct OpenWindow {
     ui::TimelinePlot* timeline = nullptr;
     ui::SupervisionTreeView* tree = nullptr;
     double open_ms = 0;
+    double open_cpu_ms = 0;  ///< CPU time of the whole process while opening (one thread works)
     double rss_before_mib = 0;
     double rss_after_mib = 0;
 };
@@ -271,9 +286,11 @@ OpenWindow& openWindow() {
         (void)QTest::qWaitForWindowExposed(w.window.get());
         QElapsedTimer timer;
         timer.start();
+        const double cpu_start = processCpuMs();
         w.window->openTraceFile(QString::fromStdString(trace.path));
         QCoreApplication::processEvents();
         w.open_ms = double(timer.nsecsElapsed()) / 1e6;
+        w.open_cpu_ms = processCpuMs() - cpu_start;
         w.rss_after_mib = residentMiB();
         w.timeline = w.window->findChild<ui::TimelinePlot*>();
         w.tree = w.window->findChild<ui::SupervisionTreeView*>();
@@ -295,6 +312,7 @@ void BM_Scale_Window_OpenTrace(benchmark::State& state) {
     for (auto _ : state) state.SetIterationTime(w.open_ms / 1000);
     addTraceCounters(state);
     state.counters["open_ms"] = w.open_ms;
+    state.counters["open_cpu_ms"] = w.open_cpu_ms;
     state.counters["rss_MiB_before"] = w.rss_before_mib;
     state.counters["rss_MiB_after"] = w.rss_after_mib;
     state.counters["timeline_lanes_drawn"] =
@@ -378,6 +396,62 @@ BENCHMARK(BM_Scale_Window_HoverTooltip)
     ->Unit(benchmark::kMillisecond)
     ->Iterations(50)
     ->UseRealTime();
+
+double threadCpuMs() {
+    timespec now{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
+    return double(now.tv_sec) * 1e3 + double(now.tv_nsec) / 1e6;
+}
+
+void BM_Scale_Window_LiveFrame(benchmark::State& state) {
+    // A live run of the 100k-task scenario in a second window: the engine thread runs it while
+    // the GUI thread draws. One iteration = one frame of the live timer: the pump's batches go
+    // into the model and every view catches up and repaints (MainWindow::refreshLiveViews).
+    // Manual time = the GUI thread's CPU time for the frame (the engine runs on its own thread
+    // and must not be counted); wall time is reported as a counter.
+    application();
+    QFile source(QStringLiteral(TASKLENS_SOURCE_DIR "/tests/benchmarks/scenarios/tasks_100k.exs"));
+    if (!source.open(QIODevice::ReadOnly)) {
+        state.SkipWithError("tasks_100k.exs not found");
+        return;
+    }
+    auto window = std::make_unique<ui::MainWindow>();
+    window->resize(1600, 1000);
+    window->show();
+    (void)QTest::qWaitForWindowExposed(window.get());
+    auto* timeline = window->findChild<ui::TimelinePlot*>();
+    auto* tree = window->findChild<ui::SupervisionTreeView*>();
+    window->runController()->start(QStringLiteral("tasks_100k.exs"),
+                                   QString::fromUtf8(source.readAll()));
+    double worst_ms = 0, wall_total_ms = 0;
+    uint64_t events_seen = 0;
+    for (auto _ : state) {
+        // What arrives between two frames (the live timer ticks every 50 ms).
+        QTest::qWait(50);
+        QElapsedTimer wall;
+        wall.start();
+        const double cpu_start = threadCpuMs();
+        window->refreshLiveViews();
+        QCoreApplication::processEvents();
+        if (timeline) timeline->replot(QCustomPlot::rpImmediateRefresh);
+        if (tree) tree->repaint();
+        const double cpu_ms = threadCpuMs() - cpu_start;
+        wall_total_ms += double(wall.nsecsElapsed()) / 1e6;
+        worst_ms = std::max(worst_ms, cpu_ms);
+        state.SetIterationTime(cpu_ms / 1000);
+        if (timeline && timeline->fullTimelineData())
+            events_seen = uint64_t(timeline->fullTimelineData()->spans.size());
+    }
+    window->runController()->stop();
+    state.counters["worst_frame_cpu_ms"] = worst_ms;
+    state.counters["mean_frame_wall_ms"] =
+        wall_total_ms / double(std::max<int64_t>(1, state.iterations()));
+    state.counters["timeline_spans_at_end"] = double(events_seen);
+}
+BENCHMARK(BM_Scale_Window_LiveFrame)
+    ->UseManualTime()
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(60);
 
 }  // namespace
 }  // namespace tasklens

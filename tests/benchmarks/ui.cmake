@@ -6,3 +6,8 @@ if(TARGET tasklens_ui)
                                           ${CMAKE_CURRENT_LIST_DIR}/scale_bench.cpp)
     target_link_libraries(tasklens-bench PRIVATE tasklens::ui Qt6::Test)
 endif()
+if(TARGET tasklens_ui)
+    # The live-frame benchmark runs tests/benchmarks/scenarios/tasks_100k.exs from the tree.
+    set_source_files_properties(${CMAKE_CURRENT_LIST_DIR}/scale_bench.cpp PROPERTIES
+        COMPILE_DEFINITIONS "TASKLENS_SOURCE_DIR=\"${PROJECT_SOURCE_DIR}\"")
+endif()

@@ -11,12 +11,18 @@ namespace tasklens::ui {
 namespace {
 
 QApplication& application() {
+    // One application per process: the UI and scale benchmarks share whichever was made first
+    // (a second QApplication is undefined behaviour and crashed the benchmark at exit).
+    if (auto* existing = qobject_cast<QApplication*>(QCoreApplication::instance()))
+        return *existing;
     static int argc = 1;
     static char name[] = "tasklens-bench";
     static char* argv[] = {name, nullptr};
     if (!qEnvironmentVariableIsSet("QT_QPA_PLATFORM")) qputenv("QT_QPA_PLATFORM", "offscreen");
-    static QApplication app(argc, argv);
-    return app;
+    // Never destroyed: ~QApplication at static-destruction time tears down native windows after
+    // Qt's thread storage is gone, which segfaulted the benchmark at exit.
+    static QApplication* app = new QApplication(argc, argv);
+    return *app;
 }
 
 /// 10k lanes of 100 spans each with irregular lengths (1 µs .. 2 ms), a timeout window every tenth

@@ -1,0 +1,151 @@
+#include "ui/step_series_plottable.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace tasklens::ui {
+
+StepSeries::StepSeries(std::vector<SeriesPoint> points) : points_(std::move(points)) {
+    const size_t blocks = (points_.size() + kBlock - 1) / kBlock;
+    block_min_.resize(blocks);
+    block_max_.resize(blocks);
+    for (size_t b = 0; b < blocks; ++b) {
+        const size_t first = b * kBlock;
+        const size_t last = std::min(points_.size(), first + kBlock);
+        double lo = points_[first].value, hi = lo;
+        for (size_t i = first + 1; i < last; ++i) {
+            lo = std::min(lo, points_[i].value);
+            hi = std::max(hi, points_[i].value);
+        }
+        block_min_[b] = lo;
+        block_max_[b] = hi;
+        max_value_ = std::max(max_value_, hi);
+    }
+}
+
+size_t StepSeries::upperBound(double t_us) const {
+    return size_t(
+        std::upper_bound(points_.begin(), points_.end(), t_us,
+                         [](double t, const SeriesPoint& p) { return t < double(p.t_us); }) -
+        points_.begin());
+}
+
+double StepSeries::valueAt(double t_us) const {
+    const size_t after = upperBound(t_us);
+    return after == 0 ? 0.0 : points_[after - 1].value;
+}
+
+std::pair<double, double> StepSeries::extremesOfPoints(size_t first, size_t last) const {
+    double lo = std::numeric_limits<double>::infinity();
+    double hi = -lo;
+    size_t i = first;
+    // Partial block at the front, whole blocks from their summary, partial block at the back.
+    for (; i < last && i % kBlock != 0; ++i) {
+        lo = std::min(lo, points_[i].value);
+        hi = std::max(hi, points_[i].value);
+    }
+    for (; i + kBlock <= last; i += kBlock) {
+        lo = std::min(lo, block_min_[i / kBlock]);
+        hi = std::max(hi, block_max_[i / kBlock]);
+    }
+    for (; i < last; ++i) {
+        lo = std::min(lo, points_[i].value);
+        hi = std::max(hi, points_[i].value);
+    }
+    return {lo, hi};
+}
+
+std::pair<double, double> StepSeries::extremesIn(double t0_us, double t1_us) const {
+    if (points_.empty()) return {0, 0};
+    const size_t first = upperBound(t0_us);  // points after t0 ...
+    const size_t last = std::max(first, upperBound(std::nextafter(t1_us, -INFINITY)));  // ... < t1
+    const double at_start = first == 0 ? 0.0 : points_[first - 1].value;
+    if (first == last) return {at_start, at_start};
+    const auto [lo, hi] = extremesOfPoints(first, last);
+    return {std::min(lo, at_start), std::max(hi, at_start)};
+}
+
+// ---------------------------------------------------------------------------------------------
+
+StepSeriesPlottable::StepSeriesPlottable(QCPAxis* time_axis, QCPAxis* value_axis)
+    : QCPAbstractPlottable(time_axis, value_axis) {
+    setAntialiased(false);
+    setAntialiasedFill(false);
+}
+
+void StepSeriesPlottable::setSeries(std::shared_ptr<const StepSeries> series) {
+    series_ = std::move(series);
+}
+
+QCPRange StepSeriesPlottable::getKeyRange(bool& found, QCP::SignDomain) const {
+    found = series_ && !series_->empty();
+    if (!found) return {};
+    return {double(series_->points().front().t_us), double(series_->points().back().t_us)};
+}
+
+QCPRange StepSeriesPlottable::getValueRange(bool& found, QCP::SignDomain, const QCPRange&) const {
+    found = series_ && !series_->empty();
+    return found ? QCPRange(0, series_->maxValue()) : QCPRange();
+}
+
+void StepSeriesPlottable::draw(QCPPainter* painter) {
+    columns_drawn_ = 0;
+    if (!series_ || series_->empty()) return;
+    QCPAxis* time = keyAxis();
+    QCPAxis* value = valueAxis();
+    const QRect clip = clipRect();
+    const double data_left = time->coordToPixel(double(series_->points().front().t_us));
+    const double data_right = time->coordToPixel(double(series_->points().back().t_us));
+    const int left = int(std::floor(std::max<double>(clip.left(), data_left)));
+    const int right = int(std::ceil(std::min<double>(clip.right() + 1, data_right)));
+    if (right <= left) return;
+    const double baseline = value->coordToPixel(0);
+
+    // One column per pixel: the value at its left edge, its extremes, the value at its right edge.
+    QPolygonF line;
+    QPolygonF fill;
+    line.reserve((right - left) * 4 + 2);
+    const bool filled = brush().style() != Qt::NoBrush;
+    if (filled) {
+        fill.reserve((right - left) * 2 + 2);
+        fill << QPointF(left, baseline);
+    }
+    double t0 = time->pixelToCoord(left);
+    for (int x = left; x < right; ++x) {
+        const double t1 = time->pixelToCoord(x + 1);
+        const double start = series_->valueAt(t0);
+        const auto [lo, hi] = series_->extremesIn(t0, t1);
+        const double end = series_->valueAt(t1);
+        line << QPointF(x, value->coordToPixel(start));
+        if (lo != hi) {
+            line << QPointF(x, value->coordToPixel(lo)) << QPointF(x, value->coordToPixel(hi));
+        }
+        line << QPointF(x, value->coordToPixel(end)) << QPointF(x + 1, value->coordToPixel(end));
+        if (filled) {
+            const double top = value->coordToPixel(hi);
+            fill << QPointF(x, top) << QPointF(x + 1, top);
+        }
+        t0 = t1;
+        ++columns_drawn_;
+    }
+    if (filled) {
+        fill << QPointF(right, baseline);
+        painter->setPen(Qt::NoPen);
+        painter->setBrush(brush());
+        painter->drawPolygon(fill);
+    }
+    painter->setPen(pen());
+    painter->setBrush(Qt::NoBrush);
+    painter->drawPolyline(line);
+}
+
+void StepSeriesPlottable::drawLegendIcon(QCPPainter* painter, const QRectF& rect) const {
+    if (brush().style() != Qt::NoBrush)
+        painter->fillRect(QRectF(rect.left(), rect.center().y() - rect.height() / 4, rect.width(),
+                                 rect.height() / 2),
+                          brush());
+    painter->setPen(pen());
+    painter->drawLine(QLineF(rect.left(), rect.center().y(), rect.right(), rect.center().y()));
+}
+
+}  // namespace tasklens::ui
