@@ -1,5 +1,9 @@
 // Regex: ~r sigils and the Regex module on std::regex (see regex_support.h for the PCRE subset).
+#include <pthread.h>
+
 #include <algorithm>
+#include <cstdint>
+#include <iterator>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -11,6 +15,10 @@
 
 namespace tasklens::script::stdlib {
 namespace {
+
+/// Deepest nesting of groups a pattern may have (std::regex compiles and matches groups
+/// recursively); PCRE has such a limit too, with this error text.
+constexpr int kMaxGroupNesting = 1000;
 
 constexpr std::string_view kRegex = "Elixir.Regex";
 
@@ -135,7 +143,9 @@ std::variant<std::string, CompileFailure> translate(
                 out += o.dotall ? "[\\s\\S]" : ".";
                 break;
             case '(': {
-                ++depth;
+                // std::regex compiles nested groups recursively: bound the depth as PCRE does.
+                if (++depth > kMaxGroupNesting)
+                    return CompileFailure{"parentheses are too deeply nested", i};
                 if (src.substr(i, 2) != "(?") {
                     ++groups;
                     out += '(';
@@ -421,20 +431,109 @@ std::optional<RegexMatch> regex_find(const CompiledRegex& regex, std::string_vie
     return regex_find_flags(regex, subject, from, std::regex_constants::match_default);
 }
 
+namespace {
+
+// std::regex's matcher backtracks without a step limit and recurses once per character it
+// consumes, so a pathological pattern ("^(a+)+$" on "aaa...b") runs for ever and a long subject
+// ("^(a|b)*$" on 400 KB) overflows the C++ stack. The search runs on subject iterators that count
+// the characters the matcher reads and watch the stack: past PCRE's default match limit of 10M
+// steps, or when the stack is nearly used up, the search is abandoned and reported as no match,
+// which is what :re.run (and so Regex) answers when PCRE hits its match limit.
+constexpr uint64_t kMatchLimit = 10'000'000;
+constexpr size_t kStackReserve = size_t{2} << 20;  ///< left free for the ε-steps between reads
+
+struct MatchLimitReached {};
+
+struct MatchBudget {
+    uint64_t steps_left = kMatchLimit;
+    uintptr_t stack_floor = 0;  ///< the matcher stops before the stack pointer goes below this
+};
+
+// The lowest address of this thread's stack (glibc reads /proc/self/maps for the main thread,
+// so it is asked once per thread).
+uintptr_t stack_low_end() {
+    static thread_local uintptr_t low = [] {
+        pthread_attr_t attr;
+        void* address = nullptr;
+        size_t size = 0;
+        if (pthread_getattr_np(pthread_self(), &attr) != 0) return uintptr_t{0};
+        pthread_attr_getstack(&attr, &address, &size);
+        pthread_attr_destroy(&attr);
+        return reinterpret_cast<uintptr_t>(address);
+    }();
+    return low;
+}
+
+class BudgetedIterator {
+  public:
+    using iterator_category = std::bidirectional_iterator_tag;
+    using value_type = char;
+    using difference_type = std::ptrdiff_t;
+    using pointer = const char*;
+    using reference = const char&;
+
+    BudgetedIterator() = default;
+    BudgetedIterator(const char* at, MatchBudget* budget) : at_(at), budget_(budget) {}
+
+    reference operator*() const {
+        if (budget_) {
+            if (budget_->steps_left-- == 0) throw MatchLimitReached{};
+            const auto here = reinterpret_cast<uintptr_t>(__builtin_frame_address(0));
+            if (here < budget_->stack_floor) throw MatchLimitReached{};
+        }
+        return *at_;
+    }
+    BudgetedIterator& operator++() {
+        ++at_;
+        return *this;
+    }
+    BudgetedIterator operator++(int) {
+        BudgetedIterator old = *this;
+        ++at_;
+        return old;
+    }
+    BudgetedIterator& operator--() {
+        --at_;
+        return *this;
+    }
+    BudgetedIterator operator--(int) {
+        BudgetedIterator old = *this;
+        --at_;
+        return old;
+    }
+    bool operator==(const BudgetedIterator& other) const { return at_ == other.at_; }
+    const char* base() const { return at_; }
+
+  private:
+    const char* at_ = nullptr;
+    MatchBudget* budget_ = nullptr;
+};
+
+}  // namespace
+
 std::optional<RegexMatch> regex_find_flags(const CompiledRegex& regex, std::string_view subject,
                                            size_t from,
                                            std::regex_constants::match_flag_type flags) {
     if (from > subject.size()) return std::nullopt;
-    std::cmatch m;
     if (from > 0) flags |= std::regex_constants::match_prev_avail;
     const char* begin = subject.data();
-    if (!std::regex_search(begin + from, begin + subject.size(), m, regex.re, flags))
+    MatchBudget budget;
+    if (const uintptr_t low = stack_low_end(); low != 0) budget.stack_floor = low + kStackReserve;
+    std::match_results<BudgetedIterator> m;
+    try {
+        if (!std::regex_search(BudgetedIterator(begin + from, &budget),
+                               BudgetedIterator(begin + subject.size(), &budget), m, regex.re,
+                               flags))
+            return std::nullopt;
+    } catch (const MatchLimitReached&) {
         return std::nullopt;
+    }
     RegexMatch result;
     for (size_t g = 0; g < m.size(); ++g) {
         if (m[g].matched)
-            result.groups.emplace_back(std::pair{static_cast<size_t>(m[g].first - begin),
-                                                 static_cast<size_t>(m[g].length())});
+            result.groups.emplace_back(
+                std::pair{static_cast<size_t>(m[g].first.base() - begin),
+                          static_cast<size_t>(m[g].second.base() - m[g].first.base())});
         else
             result.groups.emplace_back(std::nullopt);
     }

@@ -1,15 +1,27 @@
-// Terms as deep as user data can make them: freeing, comparing, hashing and inspecting them must
-// not recurse on the C++ stack (issue 10). Each test builds a 10M-deep term in C++; a recursive
-// implementation overflows the default 8 MB stack long before that depth.
+// Terms as deep as user data can make them: freeing, comparing (which pins and repeated pattern
+// variables use), hashing, inspecting and tracing them, and reading a deeply nested JSON trace
+// line, must not recurse on the C++ stack (issue 10). The tests build 10M-deep terms in C++; a
+// recursive implementation overflows the default 8 MB stack long before that depth.
 #include <gtest/gtest.h>
 
+#include <span>
+#include <sstream>
 #include <string>
 
 #include "engine/runtime/inspect.h"
+#include "engine/runtime/runtime_impl.h"
 #include "engine/runtime/term.h"
+#include "engine/trace/trace_file.h"
 
 namespace tasklens {
 namespace {
+
+using trace::Event;
+using trace::EventKind;
+using trace::read_trace;
+using trace::RunInfo;
+using trace::TraceFile;
+using trace::write_trace;
 
 constexpr int kDepth = 10'000'000;
 
@@ -35,10 +47,49 @@ Term deep_map(int depth, Term leaf = Term::atom("leaf")) {
     return t;
 }
 
-TEST(DeepTerm, FreeingADeepTupleListOrMapDoesNotRecurse) {
-    { Term t = deep_tuple(kDepth); }
-    { Term t = deep_list(kDepth); }
-    { Term t = deep_map(kDepth / 5); }
+// Each kind of deep term is built three times per test and no more (building and freeing 10M
+// levels is most of these tests' time): two equal ones, then, after the second is freed, one that
+// differs only at its leaf. Freeing is checked by every test: each one drops its 10M-deep terms
+// at the end of a scope, and a recursive free would overflow the stack there.
+
+TEST(DeepTerm, TuplesCompareHashInspectTraceAndFree) {
+    // At most two 10M-deep terms (320 MB each) live at once.
+    Term a = deep_tuple(kDepth, Term::integer(1));
+    {
+        Term b = deep_tuple(kDepth, Term::integer(1));
+        EXPECT_EQ(compare(a, b), 0);
+        EXPECT_TRUE(exact_equal(a, b));  // what a pin or a repeated variable in a pattern uses
+        EXPECT_EQ(hash(a), hash(b));
+    }
+    Term c = deep_tuple(kDepth, Term::floating(1.0));
+    EXPECT_EQ(compare(a, c), 0);        // == : 1 == 1.0 at the bottom
+    EXPECT_LT(compare_exact(a, c), 0);  // === : 1 < 1.0
+    EXPECT_GT(compare_exact(c, a), 0);
+    EXPECT_FALSE(exact_equal(a, c));
+    EXPECT_NE(hash(a), hash(c));
+
+    const std::string text = inspect(a);  // the default limit stops the walk early
+    EXPECT_EQ(text.substr(0, 4), "{{{{");
+    EXPECT_NE(text.find("..."), std::string::npos);
+    EXPECT_LT(text.size(), 200u);
+
+    // The trace writer's text for a message holding the term: short, and a valid trace line.
+    Event send;
+    send.kind = EventKind::Send;
+    send.pid = Pid{0, 80};
+    send.peer = Pid{0, 81};
+    send.text = render_term(c);
+    EXPECT_LT(send.text.size(), 200u);
+    EXPECT_TRUE(send.text.starts_with("{{{{")) << send.text;
+    std::stringstream file;
+    write_trace(file, RunInfo{}, std::span<const Event>(&send, 1));
+    const TraceFile back = read_trace(file, "deep.jsonl");
+    ASSERT_TRUE(back.ok()) << back.error->what();
+    ASSERT_EQ(back.events.size(), 1u);
+    EXPECT_EQ(back.events[0].text, send.text);
+
+    a = Term();
+    c = Term();
     // Still usable afterwards: the free queue drained.
     Term small = Term::tuple({Term::integer(1)});
     EXPECT_EQ(small.element(0).as_integer(), 1);
@@ -51,44 +102,43 @@ TEST(DeepTerm, ASharedSubtermSurvivesTheFreeOfItsParent) {
     EXPECT_TRUE(shared.is_tuple(1));
 }
 
-TEST(DeepTerm, EqualDeepTuplesCompareEqualAndDifferentLeavesOrderByTheLeaf) {
-    // At most two 10M-deep terms (320 MB each) live at once.
-    Term a = deep_tuple(kDepth, Term::integer(1));
+TEST(DeepTerm, ListsCompareHashAndFree) {
+    Term a = deep_list(kDepth, Term::integer(1));
     {
-        Term b = deep_tuple(kDepth, Term::integer(1));
-        EXPECT_EQ(compare(a, b), 0);
+        Term b = deep_list(kDepth, Term::integer(1));
         EXPECT_TRUE(exact_equal(a, b));
+        EXPECT_EQ(hash(a), hash(b));
     }
-    {
-        Term c = deep_tuple(kDepth, Term::integer(2));
-        EXPECT_LT(compare(a, c), 0);
-        EXPECT_GT(compare(c, a), 0);
-    }
-    Term d = deep_tuple(kDepth, Term::floating(1.0));
-    EXPECT_EQ(compare(a, d), 0);        // == : 1 == 1.0 at the bottom
-    EXPECT_LT(compare_exact(a, d), 0);  // === : 1 < 1.0
+    Term c = deep_list(kDepth, Term::integer(0));
+    EXPECT_GT(compare(a, c), 0);
+    EXPECT_NE(hash(a), hash(c));
 }
 
-TEST(DeepTerm, DeepListsAndMapsCompare) {
-    {
-        Term a = deep_list(kDepth, Term::integer(1));
-        EXPECT_TRUE(exact_equal(a, deep_list(kDepth, Term::integer(1))));
-        EXPECT_GT(compare(a, deep_list(kDepth, Term::integer(0))), 0);
-    }
+TEST(DeepTerm, MapsCompareHashAndFree) {
     // Maps cost ~100 bytes a level: 2M levels keep the test near 0.5 GB.
-    Term m = deep_map(kDepth / 5, Term::integer(1));
-    EXPECT_TRUE(exact_equal(m, deep_map(kDepth / 5, Term::integer(1))));
-    EXPECT_LT(compare(m, deep_map(kDepth / 5, Term::integer(3))), 0);
+    Term a = deep_map(kDepth / 5, Term::integer(1));
+    {
+        Term b = deep_map(kDepth / 5, Term::integer(1));
+        EXPECT_TRUE(exact_equal(a, b));
+        EXPECT_EQ(hash(a), hash(b));
+    }
+    Term c = deep_map(kDepth / 5, Term::integer(3));
+    EXPECT_LT(compare(a, c), 0);
+    EXPECT_NE(hash(a), hash(c));
 }
 
-TEST(DeepTerm, HashOfEqualDeepTermsIsEqual) {
-    const size_t h = hash(deep_tuple(kDepth, Term::integer(7)));
-    EXPECT_EQ(h, hash(deep_tuple(kDepth, Term::integer(7))));
-    EXPECT_NE(h, hash(deep_tuple(kDepth, Term::integer(8))));
-    const size_t l = hash(deep_list(kDepth));
-    EXPECT_EQ(l, hash(deep_list(kDepth)));
-    const size_t m = hash(deep_map(kDepth / 5));
-    EXPECT_EQ(m, hash(deep_map(kDepth / 5)));
+TEST(DeepTerm, TheTraceReaderRefusesA10MDeepJsonLineWithItsLineNumber) {
+    // A JSON array nested 10M deep on the second line: the general JSON parser and the value it
+    // builds must not recurse, and the error names the line.
+    std::string line(kDepth, '[');
+    line.append(kDepth, ']');
+    std::stringstream file;
+    write_trace(file, RunInfo{}, {});
+    file << line << "\n";
+    const TraceFile read = read_trace(file, "deep.jsonl");
+    ASSERT_FALSE(read.ok());
+    EXPECT_EQ(read.error->line, 2u) << read.error->what();
+    EXPECT_TRUE(read.events.empty());
 }
 
 TEST(DeepTerm, HashKeepsItsValuesForShallowTerms) {
@@ -98,14 +148,6 @@ TEST(DeepTerm, HashKeepsItsValuesForShallowTerms) {
     Term u = Term::tuple({Term::integer(1), Term::list({Term::atom("a")}), Term::empty_map()});
     EXPECT_EQ(hash(t), hash(u));
     EXPECT_NE(hash(t), hash(Term::tuple({Term::integer(1)})));
-}
-
-TEST(DeepTerm, InspectWithTheDefaultLimitStopsAtTheLimit) {
-    Term t = deep_tuple(kDepth);
-    std::string text = inspect(t);
-    EXPECT_EQ(text.substr(0, 4), "{{{{");
-    EXPECT_NE(text.find("..."), std::string::npos);
-    EXPECT_LT(text.size(), 200u);
 }
 
 TEST(DeepTerm, InspectWithAnInfiniteLimitPrintsEveryLevel) {

@@ -1,0 +1,93 @@
+// libFuzzer entry point: arbitrary bytes as a trace file, rendered by the image exporters. Whatever
+// prefix the reader accepts builds a trace model; the timeline, the supervision tree (at the
+// busiest moment and at the end) and the lineage of the last process are then written as small
+// PNG and SVG files, offscreen, through the same code as `tasklens export`. A crash, a hang, an
+// exporter that fails to write or an SVG that is not well-formed XML is a finding.
+#include <QApplication>
+#include <QDir>
+#include <QFile>
+#include <QTemporaryDir>
+#include <QXmlStreamReader>
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <memory>
+#include <sstream>
+#include <string>
+
+#include "engine/trace/trace_file.h"
+#include "engine/trace/trace_model.h"
+#include "ui/export_options.h"
+#include "ui/image_export.h"
+#include "ui/trace_adapter.h"
+
+namespace {
+
+struct Offscreen {
+    int argc = 1;
+    char name[11] = "image_fuzz";
+    char* argv[2] = {name, nullptr};
+    std::unique_ptr<QApplication> app;
+    std::unique_ptr<QTemporaryDir> dir;
+    Offscreen() {
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+        app = std::make_unique<QApplication>(argc, argv);
+        dir = std::make_unique<QTemporaryDir>();
+        if (!dir->isValid()) std::abort();
+    }
+};
+
+Offscreen& offscreen() {
+    static Offscreen instance;
+    return instance;
+}
+
+// An exporter that reports failure on a writable temporary directory, or writes an empty file, or
+// an SVG an XML reader rejects, is a bug.
+void checkWritten(bool ok, const QString& path) {
+    if (!ok) __builtin_trap();
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly) || file.size() == 0) __builtin_trap();
+    if (path.endsWith(QStringLiteral(".svg"))) {
+        QXmlStreamReader xml(&file);
+        while (!xml.atEnd()) xml.readNext();
+        if (xml.hasError()) __builtin_trap();
+    }
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    using namespace tasklens;
+    Offscreen& env = offscreen();
+    std::istringstream in(std::string(reinterpret_cast<const char*>(data), size));
+    trace::TraceFile file = trace::read_trace(in, "fuzz.jsonl");
+    if (file.events.empty()) return 0;
+    const trace::TraceModel model(file.events, file.run);
+    const QDir dir(env.dir->path());
+    const QString png = dir.filePath(QStringLiteral("image.png"));
+    const QString svg = dir.filePath(QStringLiteral("image.svg"));
+    // Small pictures: the layout code runs in full, the rasteriser has little to fill.
+    const ui::ImageRequest png_request{png, QSize(160, 100), 1.0, {}};
+    const ui::ImageRequest svg_request{svg, QSize(200, 120), 1.0, {}};
+    QString error;
+
+    const ui::TimelineData timeline = ui::buildTimelineData(model);
+    checkWritten(ui::exportTimeline(timeline, png_request, &error), png);
+    checkWritten(ui::exportTimeline(timeline, svg_request, &error), svg);
+
+    const int64_t busiest = ui::busiestMoment(model);
+    checkWritten(ui::exportTree(ui::buildTreeSnapshot(model, busiest), png_request, &error), png);
+    checkWritten(
+        ui::exportTree(ui::buildTreeSnapshot(model, model.end_time()), svg_request, &error), svg);
+
+    if (model.process_count() > 0) {
+        const Pid last = model.process(model.process_count() - 1).pid;
+        checkWritten(ui::exportLineage(ui::buildLineage(model, last, busiest), svg_request, &error),
+                     svg);
+        checkWritten(
+            ui::exportLineage(ui::buildLineage(model, last, model.end_time()), png_request, &error),
+            png);
+    }
+    return 0;
+}
