@@ -67,7 +67,18 @@ defmodule Tasklens.Tracer do
   process), recording it into `trace_path`. `tasklens record` calls this.
   """
   def record_script(script, trace_path, opts \\ []) do
-    {:ok, _} = start([file: trace_path, scenario: Path.basename(script)] ++ opts)
+    # With port: the trace goes to a Tasklens window listening on 127.0.0.1 instead.
+    sink = if opts[:port], do: [], else: [file: trace_path]
+
+    case start(sink ++ [scenario: Path.basename(script)] ++ opts) do
+      {:ok, _} ->
+        :ok
+
+      {:error, {:tasklens_tracer, why}} ->
+        IO.puts(:stderr, "tasklens tracer: " <> why)
+        System.halt(1)
+    end
+
     System.at_exit(fn _status -> stop() end)
     Code.require_file(script)
   end
@@ -97,10 +108,13 @@ defmodule Tasklens.Tracer do
         {:file, io}
 
       port = opts[:port] ->
-        {:ok, socket} =
-          :gen_tcp.connect({127, 0, 0, 1}, port, [:binary, packet: :raw, active: false, nodelay: true])
+        case :gen_tcp.connect({127, 0, 0, 1}, port, [:binary, packet: :raw, active: false, nodelay: true]) do
+          {:ok, socket} ->
+            {:tcp, socket}
 
-        {:tcp, socket}
+          {:error, reason} ->
+            exit({:tasklens_tracer, "cannot connect to 127.0.0.1:#{port} (#{:inet.format_error(reason)}); is a Tasklens window observing that port?"})
+        end
 
     end
   end
@@ -271,8 +285,12 @@ defmodule Tasklens.Tracer do
         state = emit(state, ts, "ExitSignal", pid, [{"peer", from}, {"disposition", "Trapped"}, {"text", text(state, reason)}])
         emit(state, ts, "Receive", pid, [{"peer", from}, {"text", text(state, msg)}])
 
-      # The first message of a Task.async task carries its $callers (Task.Supervised.reply/4).
-      {owner, ref, _reply_to, [caller | _], _mfa} when is_pid(owner) and is_reference(ref) and is_pid(caller) ->
+      # The first message of a task carries its $callers (Task.Supervised.reply/4): a
+      # Task.async task gets {owner, ref, reply_to, callers, mfa}, a worker of an async_stream
+      # {owner, {ref, position}, reply_to, callers, mfa}.
+      {owner, ref, _reply_to, [caller | _], _mfa}
+      when is_pid(owner) and (is_reference(ref) or (is_tuple(ref) and tuple_size(ref) == 2 and is_reference(elem(ref, 0)))) and
+             is_pid(caller) ->
         state = emit(state, ts, "Receive", pid, [{"peer", owner}, {"text", text(state, msg)}])
         emit(state, ts, "Caller", pid, [{"peer", caller}, {"text", "Task"}])
 
@@ -447,12 +465,24 @@ defmodule Tasklens.Tracer do
     case Map.get(state.waits, pid, []) do
       [%{mf: ^mf} = w | rest] ->
         state = %{state | waits: Map.put(state.waits, pid, rest)}
+        outcome = if past_deadline?(state, w, ts), do: "Timeout", else: outcome
         if w.started, do: emit(state, ts, "WaitEnd", pid, [{"outcome", outcome}]), else: state
 
       _ ->
         state
     end
   end
+
+  # Task.shutdown(task, timeout) kills the task when the timeout passes and returns what the kill
+  # gave: the wait ended by its timeout, as the engine records it.
+  defp past_deadline?(state, %{mf: {Task, :shutdown}, fields: fields}, ts) do
+    case List.keyfind(fields, "deadline", 0) do
+      {_, deadline} when deadline >= 0 -> us(state, ts) >= deadline
+      _ -> false
+    end
+  end
+
+  defp past_deadline?(_state, _wait, _ts), do: false
 
   defp close_waits(state, pid, ts, outcome) do
     {open, waits} = Map.pop(state.waits, pid, [])
@@ -468,9 +498,11 @@ defmodule Tasklens.Tracer do
   defp return_outcome(Task, :shutdown, {:exit, _}), do: "Down"
   defp return_outcome(_m, _f, _value), do: "Message"
 
-  defp exception_outcome(:exit, {:timeout, _}), do: "Timeout"
-  defp exception_outcome(:exit, {reason, _}) when reason in [:noproc, :normal, :shutdown, :killed], do: "Down"
-  defp exception_outcome(:exit, _), do: "Down"
+  # Task.await and GenServer.call exit with {reason, {Module, function, args}}. With
+  # exception_trace, a process killed by an exit signal in the middle of a call also gets an
+  # exception_from, but with the bare reason of the signal: that wait was ended by the kill.
+  defp exception_outcome(:exit, {:timeout, {m, _f, _a}}) when m in [Task, GenServer], do: "Timeout"
+  defp exception_outcome(:exit, {_reason, {m, _f, _a}}) when m in [Task, GenServer], do: "Down"
   defp exception_outcome(_class, _reason), do: "Killed"
 
   defp wait_kind(m, f, arity) do
