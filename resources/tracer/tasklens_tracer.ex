@@ -93,10 +93,11 @@ defmodule Tasklens.Tracer do
         ref = Process.monitor(pid)
         send(pid, {:stop, self()})
 
+        # The tracer writes what is in its mailbox first; the queue cap keeps that short.
         receive do
           {:DOWN, ^ref, _, _, _} -> :ok
         after
-          10_000 -> :ok
+          60_000 -> :ok
         end
     end
   end
@@ -147,6 +148,7 @@ defmodule Tasklens.Tracer do
       dropped: 0,
       dropped_since: nil,
       checked: 0,
+      shedding: false,
       last_t: 0
     }
 
@@ -238,10 +240,12 @@ defmodule Tasklens.Tracer do
   end
 
   defp handle(state, {:trace_ts, pid, tag, a, ts}) when tag in [:in, :out, :exit, :link, :unlink, :register, :unregister, :receive, :call, :getting_linked, :getting_unlinked, :spawned] do
+    state = check_queue(state)
     if admit?(state, ts), do: count(event(state, pid, tag, a, ts)), else: drop(state, ts)
   end
 
   defp handle(state, {:trace_ts, pid, tag, a, b, ts}) do
+    state = check_queue(state)
     if admit?(state, ts), do: count(event(state, pid, tag, a, b, ts)), else: drop(state, ts)
   end
 
@@ -604,20 +608,25 @@ defmodule Tasklens.Tracer do
   defp admit?(state, ts) do
     second = div(us(state, ts), 1_000_000)
     within_rate = second != state.window_start or state.window_count < state.opts[:max_events_per_second]
-    within_rate and queue_ok?(state)
+    within_rate and not state.shedding
   end
 
-  defp queue_ok?(state) do
+  # The queue cap: once the tracer's mailbox is longer than max_queue, every trace message is
+  # dropped (cheaply: counted, not formatted) until the mailbox is down to half of it. Looking at
+  # the mailbox costs, so it is looked at every 256 messages.
+  defp check_queue(state) do
+    state = %{state | checked: state.checked + 1}
+
     if rem(state.checked, 256) == 0 do
       {:message_queue_len, len} = Process.info(self(), :message_queue_len)
-      len <= state.opts[:max_queue]
+      max = state.opts[:max_queue]
+      %{state | shedding: if(state.shedding, do: len > div(max, 2), else: len > max)}
     else
-      true
+      state
     end
   end
 
   defp count(state) do
-    state = %{state | checked: state.checked + 1}
     second = div(state.last_t, 1_000_000)
 
     if second == state.window_start,
@@ -626,7 +635,7 @@ defmodule Tasklens.Tracer do
   end
 
   defp drop(state, ts) do
-    state = %{state | dropped: state.dropped + 1, dropped_since: state.dropped_since || ts, checked: state.checked + 1}
+    state = %{state | dropped: state.dropped + 1, dropped_since: state.dropped_since || ts}
     if state.dropped >= 10_000, do: note_dropped(state, ts), else: state
   end
 
@@ -659,7 +668,8 @@ defmodule Tasklens.Tracer do
   defp ignored_peer?(_state, _field), do: false
 
   defp do_emit(state, ts, kind, pid, fields) do
-    state = if state.dropped > 0 and kind != "Log", do: note_dropped(state, ts), else: state
+    # One warning per stretch of dropping (and one per 10,000 dropped, see drop/2).
+    state = if state.dropped > 0 and kind != "Log" and not state.shedding, do: note_dropped(state, ts), else: state
     t = max(us(state, ts), state.last_t)
 
     line =
