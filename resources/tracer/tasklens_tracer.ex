@@ -97,7 +97,17 @@ defmodule Tasklens.Tracer do
         receive do
           {:DOWN, ^ref, _, _, _} -> :ok
         after
-          60_000 -> :ok
+          60_000 ->
+            # The program is about to end and take the tracer with it: say what is lost, as
+            # the trace itself cannot any more.
+            queued =
+              case Process.info(pid, :message_queue_len) do
+                {:message_queue_len, n} -> n
+                nil -> 0
+              end
+
+            IO.puts(:stderr, "tasklens tracer: still #{queued} trace messages behind after 60 s; the trace ends before the program did (lower --max-queue to keep up)")
+            :ok
         end
     end
   end
