@@ -30,7 +30,10 @@ defmodule Tasklens.Tracer do
     {Task, :yield, 2, "TaskYield", 1},
     {Task, :yield_many, 2, "TaskYield", 1},
     {Task, :shutdown, 2, "Shutdown", 1},
-    {GenServer, :call, 3, "GenServerCall", 2}
+    {GenServer, :call, 3, "GenServerCall", 2},
+    # Agent.stop and Supervisor.stop come here too. The engine draws a stop as a call that ends
+    # with the server's DOWN.
+    {GenServer, :stop, 3, "GenServerCall", 2}
   ]
   @sleeps [{Process, :sleep, 1}, {:timer, :sleep, 1}]
 
@@ -480,7 +483,20 @@ defmodule Tasklens.Tracer do
       [%{mf: ^mf} = w | rest] ->
         state = %{state | waits: Map.put(state.waits, pid, rest)}
         outcome = if past_deadline?(state, w, ts), do: "Timeout", else: outcome
-        if w.started, do: emit(state, ts, "WaitEnd", pid, [{"outcome", outcome}]), else: state
+
+        cond do
+          w.started ->
+            emit(state, ts, "WaitEnd", pid, [{"outcome", outcome}])
+
+          # A call that ended without its reply (the callee was already gone, say) is a wait
+          # the engine records even when it did not block: so does the tracer.
+          outcome != "Message" ->
+            state = emit(state, w.ts, "WaitStart", pid, w.fields)
+            emit(state, ts, "WaitEnd", pid, [{"outcome", outcome}])
+
+          true ->
+            state
+        end
 
       _ ->
         state
@@ -510,6 +526,7 @@ defmodule Tasklens.Tracer do
   defp return_outcome(Task, :yield, nil), do: "Timeout"
   defp return_outcome(Task, :yield, {:exit, _}), do: "Down"
   defp return_outcome(Task, :shutdown, {:exit, _}), do: "Down"
+  defp return_outcome(GenServer, :stop, :ok), do: "Down"
   defp return_outcome(_m, _f, _value), do: "Message"
 
   # Task.await and GenServer.call exit with {reason, {Module, function, args}}. With
