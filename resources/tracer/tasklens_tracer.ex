@@ -162,6 +162,7 @@ defmodule Tasklens.Tracer do
       dropped_since: nil,
       checked: 0,
       shedding: false,
+      dynamic_sups: MapSet.new(),
       last_t: 0
     }
 
@@ -299,8 +300,14 @@ defmodule Tasklens.Tracer do
         if MapSet.member?(state.ignored, who), do: state, else: down(state, pid, ref, who, reason, msg, ts)
 
       {:EXIT, from, reason} when is_pid(from) ->
-        state = emit(state, ts, "ExitSignal", pid, [{"peer", from}, {"disposition", "Trapped"}, {"text", text(state, reason)}])
-        emit(state, ts, "Receive", pid, [{"peer", from}, {"text", text(state, msg)}])
+        # The exit of a process outside the program (one of elixir's own, linked to the
+        # script's process before recording began) is not the program's event.
+        if MapSet.member?(state.traced, from) do
+          state = emit(state, ts, "ExitSignal", pid, [{"peer", from}, {"disposition", "Trapped"}, {"text", text(state, reason)}])
+          emit(state, ts, "Receive", pid, [{"peer", from}, {"text", text(state, msg)}])
+        else
+          state
+        end
 
       # The first message of a task carries its $callers (Task.Supervised.reply/4): a
       # Task.async task gets {owner, ref, reply_to, callers, mfa}, a worker of an async_stream
@@ -407,7 +414,16 @@ defmodule Tasklens.Tracer do
   defp traced_spawn(state, pid, child, {m, f, args}, ts) do
     state = %{state | traced: MapSet.put(state.traced, child)}
     flags = if Process.info(pid, :links) |> elem_links() |> Enum.member?(child), do: 1, else: 0
-    state = emit(state, ts, "Spawn", child, [{"peer", pid}, {"text", spawn_text(m, f, args)}, {"flags", flags}])
+    text = spawn_text(m, f, args)
+    state = emit(state, ts, "Spawn", child, [{"peer", pid}, {"text", text}, {"flags", flags}])
+    state = if text == "DynamicSupervisor", do: %{state | dynamic_sups: MapSet.put(state.dynamic_sups, child)}, else: state
+
+    # A DynamicSupervisor (Task.Supervisor's too) writes no progress reports, but it spawns
+    # nothing except its children: each spawn is a child start (ids are :undefined there).
+    state =
+      if MapSet.member?(state.dynamic_sups, pid),
+        do: emit(state, ts, "ChildStart", pid, [{"peer", child}, {"text", ":undefined"}]),
+        else: state
 
     # Task.Supervised.start/start_link(owner, callers, mfa): $callers is in the arguments.
     case {m, f, args} do
@@ -760,6 +776,9 @@ defmodule Tasklens.Tracer do
   defp reason_class(_), do: "Crash"
 
   # A gen_server/supervisor start: name the callback module, as the engine does.
+  # A Supervisor module runs in :supervisor with {name, Module, arg}: name the module.
+  defp spawn_text(:proc_lib, :init_p, [_, _, :gen, :init_it, [_gen, _starter, _parent, :supervisor, {_name, mod, _}, _opts]]) when is_atom(mod), do: inspect(mod)
+  defp spawn_text(:proc_lib, :init_p, [_, _, :gen, :init_it, [_gen, _starter, _parent, _name, :supervisor, {_, mod, _}, _opts]]) when is_atom(mod), do: inspect(mod)
   defp spawn_text(:proc_lib, :init_p, [_, _, :gen, :init_it, [_gen, _starter, _parent, mod, _args, _opts]]) when is_atom(mod), do: inspect(mod)
   defp spawn_text(:proc_lib, :init_p, [_, _, :gen, :init_it, [_gen, _starter, _parent, _name, mod, _args, _opts]]) when is_atom(mod), do: inspect(mod)
   defp spawn_text(:proc_lib, :init_p, [_parent, _ancestors, m, f, args]), do: spawn_text(m, f, args)
@@ -772,6 +791,14 @@ defmodule Tasklens.Tracer do
 
   defp fun_text(fun) do
     info = Function.info(fun)
+
+    # Task.async_stream's monitor process runs a fun of Task.Supervised: name it as the engine does.
+    if info[:module] == Task.Supervised,
+      do: "async_stream monitor",
+      else: local_fun_text(info)
+  end
+
+  defp local_fun_text(info) do
     if info[:type] == :local and String.starts_with?(Atom.to_string(info[:name]), "-"), do: "fn", else: mfa_text(info[:module], info[:name], info[:arity])
   end
 
