@@ -1,6 +1,8 @@
 #include "app/compare_command.h"
 
 #include <QCommandLineParser>
+#include <QFile>
+#include <QFileInfo>
 #include <QTextStream>
 
 #include "engine/trace/trace_compare.h"
@@ -18,6 +20,8 @@ int runCompareCommand(const QStringList& args) {
         "a recording on the real BEAM (tasklens record). Structure and order are compared, not "
         "timings or pids: the spawn tree, exit reasons, $callers, restarts, the outcomes of "
         "awaits, yields and calls, console output and the messages each process received.\n"
+        "Differences listed in a known-differences file (SCENARIO | DIFFERENCE TEXT | REASON per "
+        "line) are shown as known and do not count.\n"
         "Exit status: 0 equal, 1 different, 2 bad arguments or an unreadable trace."));
     parser.addHelpOption();
     parser.addPositionalArgument(QStringLiteral("compare"), QStringLiteral("The subcommand."));
@@ -29,6 +33,14 @@ int runCompareCommand(const QStringList& args) {
         {QStringLiteral("context"),
          QStringLiteral("Lines of each trace shown around the first divergence (default 3)."),
          QStringLiteral("N"), QStringLiteral("3")});
+    parser.addOption({QStringLiteral("known-differences"),
+                      QStringLiteral("A file of known, explained differences (see "
+                                     "tests/beam/known-differences.txt)."),
+                      QStringLiteral("file")});
+    parser.addOption({QStringLiteral("scenario"),
+                      QStringLiteral("The scenario's name in the known-differences file "
+                                     "(default: the scenario named in the first trace's header)."),
+                      QStringLiteral("name")});
     if (!parser.parse(args)) {
         err << "tasklens compare: " << parser.errorText() << "\n";
         return ui::kExitBadUsage;
@@ -60,10 +72,37 @@ int runCompareCommand(const QStringList& args) {
     trace::CompareOptions options;
     options.messages = !parser.isSet(QStringLiteral("no-messages"));
     options.context = context;
+    if (parser.isSet(QStringLiteral("known-differences"))) {
+        const QString path = parser.value(QStringLiteral("known-differences"));
+        QFile file(path);
+        if (!file.open(QIODevice::ReadOnly)) {
+            err << "tasklens compare: " << path << ": " << file.errorString() << "\n";
+            return ui::kExitBadUsage;
+        }
+        const QByteArray text = file.readAll();
+        const trace::KnownDifferencesFile known =
+            trace::parse_known_differences(std::string_view(text.constData(), text.size()));
+        if (!known.error.empty()) {
+            err << "tasklens compare: " << path << ": " << QString::fromStdString(known.error)
+                << "\n";
+            return ui::kExitBadUsage;
+        }
+        const std::string scenario =
+            parser.isSet(QStringLiteral("scenario"))
+                ? parser.value(QStringLiteral("scenario")).toStdString()
+                : QFileInfo(QString::fromStdString(files[0].run.scenario)).fileName().toStdString();
+        options.known_differences = trace::known_differences_for(known.entries, scenario);
+    }
     const trace::CompareResult result =
         trace::compare_traces(files[0].events, files[1].events, options);
+    for (const std::string& d : result.known)
+        out << "known difference: " << QString::fromStdString(d) << "\n";
+    for (const std::string& d : result.known_unused)
+        out << "note: known difference not seen this time: " << QString::fromStdString(d) << "\n";
     if (result.equal) {
-        out << "structurally equal: " << result.processes_matched << " processes matched\n";
+        out << "structurally equal: " << result.processes_matched << " processes matched";
+        if (!result.known.empty()) out << " (" << result.known.size() << " known difference(s))";
+        out << "\n";
         return ui::kExitOk;
     }
     out << "different: " << result.differences.size() << " difference(s); " << result.processes_a

@@ -21,7 +21,7 @@ struct Cap {
     const char* help;
 };
 
-// The tracer's caps (resources/tracer/tasklens_tracer.ex), one option each.
+// The tracer's caps (resources/tracer/tasklens_tracer.ex) and its port, one option each.
 constexpr Cap kCaps[] = {
     {"max-events-per-second", "max_events_per_second",
      "Events recorded per second at most (default 200000); the rest are counted as dropped."},
@@ -30,6 +30,9 @@ constexpr Cap kCaps[] = {
     {"max-queue", "max_queue",
      "Drop events while the tracer's mailbox is longer than N (default 100000)."},
     {"duration-ms", "duration_ms", "Stop recording after N milliseconds."},
+    {"port", "port",
+     "Send the trace to a Tasklens window listening on 127.0.0.1:N (Observe a real node...) "
+     "instead of writing a file."},
 };
 
 }  // namespace
@@ -139,7 +142,11 @@ int runRecordCommand(const QStringList& args) {
         err << "tasklens record: elixir was killed; the trace holds what was recorded until then\n";
         return ui::kExitFailed;
     }
-    err << "tasklens record: wrote " << trace << "\n";
+    if (parser.isSet(QStringLiteral("port")))
+        err << "tasklens record: sent the trace to 127.0.0.1:"
+            << parser.value(QStringLiteral("port")) << "\n";
+    else
+        err << "tasklens record: wrote " << trace << "\n";
     return process.exitCode();
 }
 

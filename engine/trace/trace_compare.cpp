@@ -226,7 +226,12 @@ std::string wait_text(const Wait& w) {
 class Comparer {
   public:
     Comparer(std::span<const Event> a, std::span<const Event> b, const CompareOptions& options)
-        : ea_(a), eb_(b), a_(build(a)), b_(build(b)), options_(options) {}
+        : ea_(a),
+          eb_(b),
+          a_(build(a)),
+          b_(build(b)),
+          options_(options),
+          known_used_(options.known_differences.size(), false) {}
 
     CompareResult run() {
         result_.processes_a = a_.processes.size();
@@ -274,6 +279,13 @@ class Comparer {
     }
 
     void differ(std::string what, size_t event_a, size_t event_b) {
+        for (size_t k = 0; k < options_.known_differences.size(); ++k) {
+            const std::string& known = options_.known_differences[k];
+            if (known != "*" && what.find(known) == std::string::npos) continue;
+            known_used_[k] = true;
+            if (result_.known.size() < 50) result_.known.push_back(std::move(what));
+            return;
+        }
         if (result_.equal) {
             result_.context_a = context_lines(ea_, event_a, options_.context);
             result_.context_b = context_lines(eb_, event_b, options_.context);
@@ -282,6 +294,15 @@ class Comparer {
         if (result_.differences.size() < 50) result_.differences.push_back(std::move(what));
     }
 
+  public:
+    std::vector<std::string> unused_known() const {
+        std::vector<std::string> unused;
+        for (size_t k = 0; k < options_.known_differences.size(); ++k)
+            if (!known_used_[k]) unused.push_back(options_.known_differences[k]);
+        return unused;
+    }
+
+  private:
     void compare_pair(int ia, int ib) {
         const ProcessRecord& pa = a_.processes[static_cast<size_t>(ia)];
         const ProcessRecord& pb = b_.processes[static_cast<size_t>(ib)];
@@ -392,13 +413,72 @@ class Comparer {
     std::vector<std::string> paths_a_, paths_b_;
     std::unordered_map<int, int> matched_b_of_a_;
     size_t end_a_ = 0, end_b_ = 0;  ///< index of the script process's exit in each trace
+    std::vector<bool> known_used_;  ///< per entry of options_.known_differences
 };
 
 }  // namespace
 
 CompareResult compare_traces(std::span<const Event> a, std::span<const Event> b,
                              const CompareOptions& options) {
-    return Comparer(a, b, options).run();
+    Comparer comparer(a, b, options);
+    CompareResult result = comparer.run();
+    result.known_unused = comparer.unused_known();
+    return result;
+}
+
+namespace {
+
+std::string_view trimmed(std::string_view s) {
+    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+    return s;
+}
+
+std::string_view without_exs(std::string_view name) {
+    if (name.ends_with(".exs")) name.remove_suffix(4);
+    return name;
+}
+
+}  // namespace
+
+KnownDifferencesFile parse_known_differences(std::string_view text) {
+    KnownDifferencesFile file;
+    size_t line_number = 0;
+    while (!text.empty()) {
+        const size_t newline = text.find('\n');
+        const std::string_view line =
+            trimmed(newline == std::string_view::npos ? text : text.substr(0, newline));
+        text = newline == std::string_view::npos ? std::string_view{} : text.substr(newline + 1);
+        ++line_number;
+        if (line.empty() || line.front() == '#') continue;
+        const size_t bar1 = line.find('|');
+        const size_t bar2 = bar1 == std::string_view::npos ? bar1 : line.find('|', bar1 + 1);
+        if (bar2 == std::string_view::npos) {
+            file.error = "line " + std::to_string(line_number) +
+                         ": expected SCENARIO | DIFFERENCE TEXT | REASON";
+            return file;
+        }
+        KnownDifference entry{std::string(trimmed(line.substr(0, bar1))),
+                              std::string(trimmed(line.substr(bar1 + 1, bar2 - bar1 - 1))),
+                              std::string(trimmed(line.substr(bar2 + 1)))};
+        if (entry.scenario.empty() || entry.difference.empty() || entry.reason.empty()) {
+            file.error = "line " + std::to_string(line_number) +
+                         ": the scenario, the difference text and the reason must not be empty";
+            return file;
+        }
+        file.entries.push_back(std::move(entry));
+    }
+    return file;
+}
+
+std::vector<std::string> known_differences_for(std::span<const KnownDifference> entries,
+                                               std::string_view scenario) {
+    std::vector<std::string> texts;
+    scenario = without_exs(scenario);
+    for (const KnownDifference& entry : entries)
+        if (entry.scenario == "*" || without_exs(entry.scenario) == scenario)
+            texts.push_back(entry.difference);
+    return texts;
 }
 
 }  // namespace tasklens::trace

@@ -7,6 +7,7 @@
 // See docs/real-beam.md for what a real trace can and cannot know.
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "engine/trace/event.h"
@@ -19,6 +20,10 @@ struct CompareOptions {
     bool messages = true;
     /// How many lines of each trace to show around a divergence.
     int context = 3;
+    /// Differences that are known and explained (tests/beam/known-differences.txt): a difference
+    /// whose text contains one of these (or any difference, for "*") does not make the traces
+    /// differ; it is listed in CompareResult::known instead.
+    std::vector<std::string> known_differences;
 };
 
 struct CompareResult {
@@ -26,6 +31,10 @@ struct CompareResult {
     /// What differs, first divergence first: "process 3 (Task fn under #PID<0.2.0>): exit
     /// reason :normal vs {:timeout, …}".
     std::vector<std::string> differences;
+    /// Differences matched by CompareOptions::known_differences, in the order found.
+    std::vector<std::string> known;
+    /// The entries of CompareOptions::known_differences that matched no difference.
+    std::vector<std::string> known_unused;
     /// The neighbourhood of the first divergence in each trace, as "seq t kind pid text" lines.
     std::vector<std::string> context_a;
     std::vector<std::string> context_b;
@@ -37,6 +46,28 @@ struct CompareResult {
 /// Compares trace `a` with trace `b` (each the events of one trace file, in order).
 CompareResult compare_traces(std::span<const Event> a, std::span<const Event> b,
                              const CompareOptions& options = {});
+
+/// One line of a known-differences file: `SCENARIO | DIFFERENCE TEXT | REASON`. SCENARIO is a
+/// scenario's file name without `.exs` (or `*` for every scenario); DIFFERENCE TEXT is a part of
+/// the difference as `compare` words it (or `*` for any difference of that scenario); REASON says
+/// why it is no engine bug.
+struct KnownDifference {
+    std::string scenario;
+    std::string difference;
+    std::string reason;
+};
+
+/// Parses a known-differences file: blank lines and lines starting with `#` are skipped. A line
+/// that is not three `|`-separated non-empty fields is an error naming its line number.
+struct KnownDifferencesFile {
+    std::vector<KnownDifference> entries;
+    std::string error;  ///< empty if the text was read
+};
+KnownDifferencesFile parse_known_differences(std::string_view text);
+
+/// The difference texts of `entries` that apply to `scenario` (a name with or without `.exs`).
+std::vector<std::string> known_differences_for(std::span<const KnownDifference> entries,
+                                               std::string_view scenario);
 
 /// `#PID<0.93.0>` and `<0.93.0>` become `#PID<_>`, `#Reference<…>` becomes `#Reference<_>`, and
 /// so on for ports and funs: texts that differ only in identities compare equal.

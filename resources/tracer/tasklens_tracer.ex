@@ -30,7 +30,10 @@ defmodule Tasklens.Tracer do
     {Task, :yield, 2, "TaskYield", 1},
     {Task, :yield_many, 2, "TaskYield", 1},
     {Task, :shutdown, 2, "Shutdown", 1},
-    {GenServer, :call, 3, "GenServerCall", 2}
+    {GenServer, :call, 3, "GenServerCall", 2},
+    # Agent.stop and Supervisor.stop come here too. The engine draws a stop as a call that ends
+    # with the server's DOWN.
+    {GenServer, :stop, 3, "GenServerCall", 2}
   ]
   @sleeps [{Process, :sleep, 1}, {:timer, :sleep, 1}]
 
@@ -67,7 +70,18 @@ defmodule Tasklens.Tracer do
   process), recording it into `trace_path`. `tasklens record` calls this.
   """
   def record_script(script, trace_path, opts \\ []) do
-    {:ok, _} = start([file: trace_path, scenario: Path.basename(script)] ++ opts)
+    # With port: the trace goes to a Tasklens window listening on 127.0.0.1 instead.
+    sink = if opts[:port], do: [], else: [file: trace_path]
+
+    case start(sink ++ [scenario: Path.basename(script)] ++ opts) do
+      {:ok, _} ->
+        :ok
+
+      {:error, {:tasklens_tracer, why}} ->
+        IO.puts(:stderr, "tasklens tracer: " <> why)
+        System.halt(1)
+    end
+
     System.at_exit(fn _status -> stop() end)
     Code.require_file(script)
   end
@@ -82,10 +96,21 @@ defmodule Tasklens.Tracer do
         ref = Process.monitor(pid)
         send(pid, {:stop, self()})
 
+        # The tracer writes what is in its mailbox first; the queue cap keeps that short.
         receive do
           {:DOWN, ^ref, _, _, _} -> :ok
         after
-          10_000 -> :ok
+          60_000 ->
+            # The program is about to end and take the tracer with it: say what is lost, as
+            # the trace itself cannot any more.
+            queued =
+              case Process.info(pid, :message_queue_len) do
+                {:message_queue_len, n} -> n
+                nil -> 0
+              end
+
+            IO.puts(:stderr, "tasklens tracer: still #{queued} trace messages behind after 60 s; the trace ends before the program did (lower --max-queue to keep up)")
+            :ok
         end
     end
   end
@@ -97,10 +122,13 @@ defmodule Tasklens.Tracer do
         {:file, io}
 
       port = opts[:port] ->
-        {:ok, socket} =
-          :gen_tcp.connect({127, 0, 0, 1}, port, [:binary, packet: :raw, active: false, nodelay: true])
+        case :gen_tcp.connect({127, 0, 0, 1}, port, [:binary, packet: :raw, active: false, nodelay: true]) do
+          {:ok, socket} ->
+            {:tcp, socket}
 
-        {:tcp, socket}
+          {:error, reason} ->
+            exit({:tasklens_tracer, "cannot connect to 127.0.0.1:#{port} (#{:inet.format_error(reason)}); is a Tasklens window observing that port?"})
+        end
 
     end
   end
@@ -133,6 +161,8 @@ defmodule Tasklens.Tracer do
       dropped: 0,
       dropped_since: nil,
       checked: 0,
+      shedding: false,
+      dynamic_sups: MapSet.new(),
       last_t: 0
     }
 
@@ -224,10 +254,12 @@ defmodule Tasklens.Tracer do
   end
 
   defp handle(state, {:trace_ts, pid, tag, a, ts}) when tag in [:in, :out, :exit, :link, :unlink, :register, :unregister, :receive, :call, :getting_linked, :getting_unlinked, :spawned] do
+    state = check_queue(state)
     if admit?(state, ts), do: count(event(state, pid, tag, a, ts)), else: drop(state, ts)
   end
 
   defp handle(state, {:trace_ts, pid, tag, a, b, ts}) do
+    state = check_queue(state)
     if admit?(state, ts), do: count(event(state, pid, tag, a, b, ts)), else: drop(state, ts)
   end
 
@@ -268,11 +300,21 @@ defmodule Tasklens.Tracer do
         if MapSet.member?(state.ignored, who), do: state, else: down(state, pid, ref, who, reason, msg, ts)
 
       {:EXIT, from, reason} when is_pid(from) ->
-        state = emit(state, ts, "ExitSignal", pid, [{"peer", from}, {"disposition", "Trapped"}, {"text", text(state, reason)}])
-        emit(state, ts, "Receive", pid, [{"peer", from}, {"text", text(state, msg)}])
+        # The exit of a process outside the program (one of elixir's own, linked to the
+        # script's process before recording began) is not the program's event.
+        if MapSet.member?(state.traced, from) do
+          state = emit(state, ts, "ExitSignal", pid, [{"peer", from}, {"disposition", "Trapped"}, {"text", text(state, reason)}])
+          emit(state, ts, "Receive", pid, [{"peer", from}, {"text", text(state, msg)}])
+        else
+          state
+        end
 
-      # The first message of a Task.async task carries its $callers (Task.Supervised.reply/4).
-      {owner, ref, _reply_to, [caller | _], _mfa} when is_pid(owner) and is_reference(ref) and is_pid(caller) ->
+      # The first message of a task carries its $callers (Task.Supervised.reply/4): a
+      # Task.async task gets {owner, ref, reply_to, callers, mfa}, a worker of an async_stream
+      # {owner, {ref, position}, reply_to, callers, mfa}.
+      {owner, ref, _reply_to, [caller | _], _mfa}
+      when is_pid(owner) and (is_reference(ref) or (is_tuple(ref) and tuple_size(ref) == 2 and is_reference(elem(ref, 0)))) and
+             is_pid(caller) ->
         state = emit(state, ts, "Receive", pid, [{"peer", owner}, {"text", text(state, msg)}])
         emit(state, ts, "Caller", pid, [{"peer", caller}, {"text", "Task"}])
 
@@ -372,7 +414,16 @@ defmodule Tasklens.Tracer do
   defp traced_spawn(state, pid, child, {m, f, args}, ts) do
     state = %{state | traced: MapSet.put(state.traced, child)}
     flags = if Process.info(pid, :links) |> elem_links() |> Enum.member?(child), do: 1, else: 0
-    state = emit(state, ts, "Spawn", child, [{"peer", pid}, {"text", spawn_text(m, f, args)}, {"flags", flags}])
+    text = spawn_text(m, f, args)
+    state = emit(state, ts, "Spawn", child, [{"peer", pid}, {"text", text}, {"flags", flags}])
+    state = if text == "DynamicSupervisor", do: %{state | dynamic_sups: MapSet.put(state.dynamic_sups, child)}, else: state
+
+    # A DynamicSupervisor (Task.Supervisor's too) writes no progress reports, but it spawns
+    # nothing except its children: each spawn is a child start (ids are :undefined there).
+    state =
+      if MapSet.member?(state.dynamic_sups, pid),
+        do: emit(state, ts, "ChildStart", pid, [{"peer", child}, {"text", ":undefined"}]),
+        else: state
 
     # Task.Supervised.start/start_link(owner, callers, mfa): $callers is in the arguments.
     case {m, f, args} do
@@ -447,12 +498,37 @@ defmodule Tasklens.Tracer do
     case Map.get(state.waits, pid, []) do
       [%{mf: ^mf} = w | rest] ->
         state = %{state | waits: Map.put(state.waits, pid, rest)}
-        if w.started, do: emit(state, ts, "WaitEnd", pid, [{"outcome", outcome}]), else: state
+        outcome = if past_deadline?(state, w, ts), do: "Timeout", else: outcome
+
+        cond do
+          w.started ->
+            emit(state, ts, "WaitEnd", pid, [{"outcome", outcome}])
+
+          # A call that ended without its reply (the callee was already gone, say) is a wait
+          # the engine records even when it did not block: so does the tracer.
+          outcome != "Message" ->
+            state = emit(state, w.ts, "WaitStart", pid, w.fields)
+            emit(state, ts, "WaitEnd", pid, [{"outcome", outcome}])
+
+          true ->
+            state
+        end
 
       _ ->
         state
     end
   end
+
+  # Task.shutdown(task, timeout) kills the task when the timeout passes and returns what the kill
+  # gave: the wait ended by its timeout, as the engine records it.
+  defp past_deadline?(state, %{mf: {Task, :shutdown}, fields: fields}, ts) do
+    case List.keyfind(fields, "deadline", 0) do
+      {_, deadline} when deadline >= 0 -> us(state, ts) >= deadline
+      _ -> false
+    end
+  end
+
+  defp past_deadline?(_state, _wait, _ts), do: false
 
   defp close_waits(state, pid, ts, outcome) do
     {open, waits} = Map.pop(state.waits, pid, [])
@@ -466,11 +542,14 @@ defmodule Tasklens.Tracer do
   defp return_outcome(Task, :yield, nil), do: "Timeout"
   defp return_outcome(Task, :yield, {:exit, _}), do: "Down"
   defp return_outcome(Task, :shutdown, {:exit, _}), do: "Down"
+  defp return_outcome(GenServer, :stop, :ok), do: "Down"
   defp return_outcome(_m, _f, _value), do: "Message"
 
-  defp exception_outcome(:exit, {:timeout, _}), do: "Timeout"
-  defp exception_outcome(:exit, {reason, _}) when reason in [:noproc, :normal, :shutdown, :killed], do: "Down"
-  defp exception_outcome(:exit, _), do: "Down"
+  # Task.await and GenServer.call exit with {reason, {Module, function, args}}. With
+  # exception_trace, a process killed by an exit signal in the middle of a call also gets an
+  # exception_from, but with the bare reason of the signal: that wait was ended by the kill.
+  defp exception_outcome(:exit, {:timeout, {m, _f, _a}}) when m in [Task, GenServer], do: "Timeout"
+  defp exception_outcome(:exit, {_reason, {m, _f, _a}}) when m in [Task, GenServer], do: "Down"
   defp exception_outcome(_class, _reason), do: "Killed"
 
   defp wait_kind(m, f, arity) do
@@ -572,20 +651,25 @@ defmodule Tasklens.Tracer do
   defp admit?(state, ts) do
     second = div(us(state, ts), 1_000_000)
     within_rate = second != state.window_start or state.window_count < state.opts[:max_events_per_second]
-    within_rate and queue_ok?(state)
+    within_rate and not state.shedding
   end
 
-  defp queue_ok?(state) do
+  # The queue cap: once the tracer's mailbox is longer than max_queue, every trace message is
+  # dropped (cheaply: counted, not formatted) until the mailbox is down to half of it. Looking at
+  # the mailbox costs, so it is looked at every 256 messages.
+  defp check_queue(state) do
+    state = %{state | checked: state.checked + 1}
+
     if rem(state.checked, 256) == 0 do
       {:message_queue_len, len} = Process.info(self(), :message_queue_len)
-      len <= state.opts[:max_queue]
+      max = state.opts[:max_queue]
+      %{state | shedding: if(state.shedding, do: len > div(max, 2), else: len > max)}
     else
-      true
+      state
     end
   end
 
   defp count(state) do
-    state = %{state | checked: state.checked + 1}
     second = div(state.last_t, 1_000_000)
 
     if second == state.window_start,
@@ -594,7 +678,7 @@ defmodule Tasklens.Tracer do
   end
 
   defp drop(state, ts) do
-    state = %{state | dropped: state.dropped + 1, dropped_since: state.dropped_since || ts, checked: state.checked + 1}
+    state = %{state | dropped: state.dropped + 1, dropped_since: state.dropped_since || ts}
     if state.dropped >= 10_000, do: note_dropped(state, ts), else: state
   end
 
@@ -627,7 +711,8 @@ defmodule Tasklens.Tracer do
   defp ignored_peer?(_state, _field), do: false
 
   defp do_emit(state, ts, kind, pid, fields) do
-    state = if state.dropped > 0 and kind != "Log", do: note_dropped(state, ts), else: state
+    # One warning per stretch of dropping (and one per 10,000 dropped, see drop/2).
+    state = if state.dropped > 0 and kind != "Log" and not state.shedding, do: note_dropped(state, ts), else: state
     t = max(us(state, ts), state.last_t)
 
     line =
@@ -691,6 +776,9 @@ defmodule Tasklens.Tracer do
   defp reason_class(_), do: "Crash"
 
   # A gen_server/supervisor start: name the callback module, as the engine does.
+  # A Supervisor module runs in :supervisor with {name, Module, arg}: name the module.
+  defp spawn_text(:proc_lib, :init_p, [_, _, :gen, :init_it, [_gen, _starter, _parent, :supervisor, {_name, mod, _}, _opts]]) when is_atom(mod), do: inspect(mod)
+  defp spawn_text(:proc_lib, :init_p, [_, _, :gen, :init_it, [_gen, _starter, _parent, _name, :supervisor, {_, mod, _}, _opts]]) when is_atom(mod), do: inspect(mod)
   defp spawn_text(:proc_lib, :init_p, [_, _, :gen, :init_it, [_gen, _starter, _parent, mod, _args, _opts]]) when is_atom(mod), do: inspect(mod)
   defp spawn_text(:proc_lib, :init_p, [_, _, :gen, :init_it, [_gen, _starter, _parent, _name, mod, _args, _opts]]) when is_atom(mod), do: inspect(mod)
   defp spawn_text(:proc_lib, :init_p, [_parent, _ancestors, m, f, args]), do: spawn_text(m, f, args)
@@ -703,6 +791,14 @@ defmodule Tasklens.Tracer do
 
   defp fun_text(fun) do
     info = Function.info(fun)
+
+    # Task.async_stream's monitor process runs a fun of Task.Supervised: name it as the engine does.
+    if info[:module] == Task.Supervised,
+      do: "async_stream monitor",
+      else: local_fun_text(info)
+  end
+
+  defp local_fun_text(info) do
     if info[:type] == :local and String.starts_with?(Atom.to_string(info[:name]), "-"), do: "fn", else: mfa_text(info[:module], info[:name], info[:arity])
   end
 

@@ -158,5 +158,48 @@ TEST(TraceCompare, NormalizeIdentities) {
     EXPECT_EQ(normalize_identities("#PID<0.1"), "#PID<0.1");
 }
 
+TEST(TraceCompare, KnownDifferencesDoNotCountButAreListed) {
+    const auto engine = supervised_await(1, 10);
+    const auto beam = supervised_await(96, 10, ":done", WaitOutcome::Timeout);
+    CompareOptions options;
+    options.known_differences = {"waits without their reply (TaskAwait -> Timeout)",
+                                 "spawned 7 processes"};
+    const CompareResult r = compare_traces(engine.events(), beam.events(), options);
+    EXPECT_TRUE(r.equal) << (r.differences.empty() ? "" : r.differences.front());
+    ASSERT_EQ(r.known.size(), 1u);
+    EXPECT_THAT(r.known.front(), HasSubstr("TaskAwait -> Timeout"));
+    // The entry that matched nothing is named, so a stale line can be found.
+    EXPECT_THAT(r.known_unused, ::testing::ElementsAre("spawned 7 processes"));
+    // A known difference hides only itself: another one still counts.
+    const auto other = supervised_await(96, 10, ":other", WaitOutcome::Timeout);
+    const CompareResult r2 = compare_traces(engine.events(), other.events(), options);
+    EXPECT_FALSE(r2.equal);
+    EXPECT_THAT(r2.differences.front(), HasSubstr("printed output differs"));
+    // "*" hides every difference of the scenario.
+    options.known_differences = {"*"};
+    EXPECT_TRUE(compare_traces(engine.events(), other.events(), options).equal);
+}
+
+TEST(TraceCompare, KnownDifferencesFile) {
+    const KnownDifferencesFile file = parse_known_differences(
+        "# comment\n\n"
+        "task_42_shutdown | $callers empty vs set | queued vs taken\n"
+        "  * | (Task.shutdown enforcer) | timing  \n"
+        "other.exs | message 1 sent | order\n");
+    ASSERT_TRUE(file.error.empty()) << file.error;
+    ASSERT_EQ(file.entries.size(), 3u);
+    EXPECT_EQ(file.entries[0].scenario, "task_42_shutdown");
+    EXPECT_EQ(file.entries[0].difference, "$callers empty vs set");
+    EXPECT_EQ(file.entries[1].reason, "timing");
+    EXPECT_THAT(known_differences_for(file.entries, "task_42_shutdown.exs"),
+                ::testing::ElementsAre("$callers empty vs set", "(Task.shutdown enforcer)"));
+    EXPECT_THAT(known_differences_for(file.entries, "other"),
+                ::testing::ElementsAre("(Task.shutdown enforcer)", "message 1 sent"));
+    EXPECT_EQ(parse_known_differences("a | b\n").error,
+              "line 1: expected SCENARIO | DIFFERENCE TEXT | REASON");
+    EXPECT_EQ(parse_known_differences("# x\na |  | why\n").error,
+              "line 2: the scenario, the difference text and the reason must not be empty");
+}
+
 }  // namespace
 }  // namespace tasklens::trace
