@@ -1,0 +1,15 @@
+# :io.format raises the BEAM's ArgumentErrors; :io_lib.format raises badarg.
+for {fmt, args} <- [{"~d", [1]}, {"~p ~p", [1]}, {"~p", [1, 2]}, {123, []}, {"~s", [1]},
+                    {"~e", [1]}, {"~b", [1.0]}, {"~x", [1, "0x"]}, {"~a~n", [:x]}, {"~c", [:a]}] do
+  try do
+    :io.format(fmt, args)
+  rescue
+    e -> IO.puts(Exception.message(e))
+  end
+  try do
+    :io_lib.format(fmt, args)
+  catch
+    kind, reason -> IO.inspect({kind, reason})
+  end
+end
+:io.format("~d~n", [1])
