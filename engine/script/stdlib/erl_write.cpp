@@ -1,6 +1,7 @@
 // io_lib:write and io_lib_pretty:print of OTP 25, rule for rule: the pretty printer first measures
 // the term into an intermediate tree (print_length), then lays it out (pp) with the same column
 // tests, tagged-tuple indentation and the same `-1`/`4` indentation search as io_lib_pretty.
+// Maps are walked in maps:iterator order (erts' fold order), as io_lib does.
 #include "engine/script/stdlib/erl_write.h"
 
 #include <memory>
@@ -256,7 +257,7 @@ void write_term(std::u32string& out, const Term& t, int depth, ErlEncoding enc) 
             out += U"#{";
             int d = depth;
             bool first = true;
-            for (const auto& [k, v] : t.map_object()) {
+            for (const auto& [k, v] : t.map_object().fold_order()) {
                 if (!first) out += U',';
                 first = false;
                 if (d == 1) {
@@ -460,7 +461,7 @@ If print_length(const Term& t, int depth, ErlEncoding enc, bool strings) {
             If e;
             e.kind = If::Kind::Map;
             int d = depth;
-            for (const auto& [k, v] : t.map_object()) {
+            for (const auto& [k, v] : t.map_object().fold_order()) {
                 if (d == 1) {
                     e.tail = std::make_unique<If>(dots_if());
                     break;

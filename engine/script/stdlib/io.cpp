@@ -17,7 +17,15 @@ namespace {
 
 // Why a format failed, for io:format's error_info (io_lib:format raises plain badarg).
 struct FormatFailure {
-    enum class Kind { NotAFormat, InvalidControl, WrongArgCount, ArgType, Failed } kind;
+    enum class Kind {
+        NotAFormat,
+        InvalidControl,
+        Truncated,
+        ArgsNotAList,
+        WrongArgCount,
+        ArgType,
+        Failed
+    } kind;
     char32_t control = 0;
     size_t element = 0;     // ArgType: 1-based position in the argument list
     std::string_view type;  // ArgType: "string", "integer", ...
@@ -84,8 +92,10 @@ std::vector<Piece> scan(const std::u32string& fmt, const std::vector<Term>& args
         // field_value: digits or '*' (an integer argument).
         auto field_value = [&](std::optional<int64_t>& out) {
             if (at(i) == U'*') {
+                const size_t position = next_arg + 1;
                 const Term& a = take_arg();
-                if (!a.is_integer()) fail(FormatFailure::Kind::Failed);
+                if (!a.is_integer())
+                    throw FormatFailure{FormatFailure::Kind::ArgType, 0, position, "integer"};
                 out = a.as_integer();
                 ++i;
             } else if (at(i) >= U'0' && at(i) <= U'9') {
@@ -115,8 +125,10 @@ std::vector<Piece> scan(const std::u32string& fmt, const std::vector<Term>& args
             if (spec.precision && *spec.precision < 0) fail(FormatFailure::Kind::Failed);
             if (at(i) == U'.') {
                 if (at(i + 1) == U'*') {
+                    const size_t position = next_arg + 1;
                     const Term& a = take_arg();
-                    if (!a.is_integer()) fail(FormatFailure::Kind::Failed);
+                    if (!a.is_integer())
+                        throw FormatFailure{FormatFailure::Kind::ArgType, 0, position, "integer"};
                     spec.pad = static_cast<char32_t>(a.as_integer());
                     i += 2;
                 } else if (i + 1 < fmt.size()) {
@@ -130,7 +142,7 @@ std::vector<Piece> scan(const std::u32string& fmt, const std::vector<Term>& args
             if (at(i) == U'l') spec.strings = false;
             ++i;
         }
-        if (i >= fmt.size()) fail(FormatFailure::Kind::Failed);
+        if (i >= fmt.size()) fail(FormatFailure::Kind::Truncated);
         spec.control = fmt[i];
         int wanted;
         switch (spec.control) {
@@ -216,10 +228,13 @@ std::u32string string_spec(std::u32string s, const Spec& spec) {
 
 // The characters of ~s's argument: chardata (latin1: every character below 256 and binaries
 // as bytes; unicode: binaries decoded as UTF-8, falling back to bytes).
-bool collect_chardata(const Term& t, ErlEncoding enc, std::u32string& out, int depth = 0) {
+// `strict`: a binary must be UTF-8 (io:put_chars), with no latin1 fallback.
+bool collect_chardata(const Term& t, ErlEncoding enc, std::u32string& out, int depth = 0,
+                      bool strict = false) {
     if (depth > 10000) return false;
     if (t.is_binary()) {
         std::string_view b = t.binary_view();
+        if (strict && !utf8_valid(b)) return false;
         if (enc == ErlEncoding::Unicode && utf8_valid(b)) {
             out += code_points(b);
         } else {
@@ -232,14 +247,14 @@ bool collect_chardata(const Term& t, ErlEncoding enc, std::u32string& out, int d
         if (it.done()) {
             const Term& rest = it.rest();
             if (rest.is_empty_list()) return true;
-            return rest.is_binary() && collect_chardata(rest, enc, out, depth + 1);
+            return rest.is_binary() && collect_chardata(rest, enc, out, depth + 1, strict);
         }
         const Term& e = *it;
         if (e.is_integer()) {
             int64_t c = e.as_integer();
             if (c < 0 || c > (enc == ErlEncoding::Latin1 ? 255 : 0x10FFFF)) return false;
             out.push_back(static_cast<char32_t>(c));
-        } else if (!collect_chardata(e, enc, out, depth + 1)) {
+        } else if (!collect_chardata(e, enc, out, depth + 1, strict)) {
             return false;
         }
     }
@@ -493,7 +508,8 @@ struct Formatted {
 Formatted format(const Term& format_term, const Term& args_term) {
     std::u32string fmt = format_chars(format_term);
     std::vector<Term> args;
-    if (!args_term.is_list() || !list_to_vector(args_term, args)) fail(FormatFailure::Kind::Failed);
+    if (!args_term.is_list() || !list_to_vector(args_term, args))
+        fail(FormatFailure::Kind::ArgsNotAList);
     std::vector<Piece> pieces = scan(fmt, args);
     Formatted out;
     int64_t column = 0;
@@ -544,6 +560,10 @@ std::string ordinal(size_t n) {
             raise_bif_argument_error(format_position, "format string invalid (invalid control ~" +
                                                           to_utf8(std::u32string(1, f.control)) +
                                                           ")");
+        case FormatFailure::Kind::Truncated:
+            raise_bif_argument_error(format_position, "format string invalid (truncated)");
+        case FormatFailure::Kind::ArgsNotAList:
+            raise_bif_argument_error(format_position + 1, "not a list");
         case FormatFailure::Kind::WrongArgCount:
             raise_bif_argument_error(format_position, "wrong number of arguments");
         case FormatFailure::Kind::ArgType:
@@ -608,14 +628,15 @@ Term io_lib_print1(ProcessContext&, Args a) {
     return charlist(erl_print(a[0], 1, 80, -1, ErlEncoding::Latin1));
 }
 
-// io:put_chars: unicode chardata; anything else is the BEAM's badarg.
+// io:put_chars: unicode chardata; anything else is the BEAM's ArgumentError.
 Term put_chars_to(ProcessContext& ctx, const Term& device, const Term& data) {
-    std::u32string chars;
-    if (data.is_atom()) {
-        chars = code_points(data.as_atom().name());
-    } else if (!collect_chardata(data, ErlEncoding::Unicode, chars)) {
-        throw ErlangException::badarg();
+    if (data.is_binary()) {  // written as it is, unchecked, as the io server does
+        ctx.write_console(data.binary_view(), is_stderr(device));
+        return Term::atom(atom::ok);
     }
+    std::u32string chars;
+    if (!collect_chardata(data, ErlEncoding::Unicode, chars, 0, true))
+        raise_bif_argument_error(1, "not valid character data (an iodata term)");
     ctx.write_console(to_utf8(chars), is_stderr(device));
     return Term::atom(atom::ok);
 }

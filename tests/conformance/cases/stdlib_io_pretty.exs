@@ -14,3 +14,5 @@
 :io.format("~p~n", [['abc', 'defghijklmnopqrstuvwxyzabcdefghijklmnop', 'qrstuvwxyzabcdefghijklmnopqrstuvwxyz']])
 :io.format("~p~n", [%{list: Enum.to_list(1..25), name: "tasklens", tuple: {1, 2, 3}}])
 :io.format("~lp~n", [['abc', 'def']])
+:io.format("~p~n", [Map.new(1..40, &{&1, :v})])
+:io.format("~w~n", [Map.new(1..40, &{"k#{&1}", &1})])
