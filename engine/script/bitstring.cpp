@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <bit>
 #include <cmath>
 #include <cstring>
@@ -9,6 +10,8 @@
 #include <optional>
 #include <string>
 #include <vector>
+
+#include "engine/script/utf8.h"
 
 #include "engine/runtime/format_error.h"
 #include "engine/runtime/inspect.h"
@@ -140,24 +143,6 @@ double from_half(uint16_t h) {
     return (h & 0x8000) ? -v : v;
 }
 
-void utf8_encode(std::string& out, uint32_t cp) {
-    if (cp < 0x80) {
-        out += static_cast<char>(cp);
-    } else if (cp < 0x800) {
-        out += static_cast<char>(0xC0 | (cp >> 6));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-        out += static_cast<char>(0xE0 | (cp >> 12));
-        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else {
-        out += static_cast<char>(0xF0 | (cp >> 18));
-        out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    }
-}
-
 bool valid_codepoint(const Term& v) {
     if (!v.is_integer()) return false;
     int64_t cp = v.as_integer();
@@ -261,7 +246,7 @@ void write_segment(BitWriter& out, const SegmentSpec& spec, const Term& value, c
             auto cp = static_cast<uint32_t>(value.as_integer());
             if (spec.type == BitType::Utf8) {
                 std::string encoded;
-                utf8_encode(encoded, cp);
+                utf8_append(encoded, static_cast<char32_t>(cp));
                 out.append_bitstring(encoded, uint64_t{encoded.size()} * 8);
             } else if (spec.type == BitType::Utf32) {
                 write_integer(out, value, 32, little);
@@ -469,25 +454,14 @@ bool match(const Term& subject, uint64_t& offset, const SegmentSpec& spec, const
         }
         case BitType::Utf8: {
             if (left < 8) return false;
-            auto b0 = static_cast<uint32_t>(read_bits(data, offset, 8));
-            unsigned length = b0 < 0x80         ? 1
-                              : (b0 >> 5) == 6  ? 2
-                              : (b0 >> 4) == 14 ? 3
-                              : (b0 >> 3) == 30 ? 4
-                                                : 0;
-            if (length == 0 || uint64_t{length} * 8 > left) return false;
-            uint32_t cp = length == 1   ? b0
-                          : length == 2 ? (b0 & 0x1F)
-                          : length == 3 ? (b0 & 0x0F)
-                                        : (b0 & 0x07);
-            for (unsigned k = 1; k < length; ++k) {
-                auto b = static_cast<uint32_t>(read_bits(data, offset + 8 * k, 8));
-                if ((b >> 6) != 2) return false;
-                cp = (cp << 6) | (b & 0x3F);
-            }
-            static constexpr uint32_t kMinimum[5] = {0, 0, 0x80, 0x800, 0x10000};
-            if (cp < kMinimum[length] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-                return false;
+            char bytes[4];
+            const size_t available = static_cast<size_t>(std::min<uint64_t>(4, left / 8));
+            for (size_t k = 0; k < available; ++k)
+                bytes[k] = static_cast<char>(read_bits(data, offset + 8 * k, 8));
+            char32_t cp;
+            bool valid;
+            const size_t length = utf8_decode(std::string_view(bytes, available), 0, cp, valid);
+            if (!valid) return false;
             out = Term::integer(cp);
             offset += uint64_t{length} * 8;
             return true;

@@ -9,6 +9,7 @@
 #include <span>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include "engine/runtime/runtime.h"
 
@@ -18,20 +19,28 @@ using SyncBuiltin = Term (*)(ProcessContext& ctx, std::span<const Term> args);
 using AsyncBuiltin = CodeRegistry::NativeFunction;
 
 class BuiltinTable {
-public:
+  public:
     struct Entry {
         SyncBuiltin sync = nullptr;
         AsyncBuiltin async = nullptr;
     };
 
-    /// `module` is the full atom text: "Elixir.String", "erlang", "timer".
+    /// `module` is the full atom text: "Elixir.String", "erlang", "timer". Registering a
+    /// function twice throws std::logic_error: each function has exactly one implementation.
     void add(std::string_view module, std::string_view function, int arity, SyncBuiltin fn);
     void add_async(std::string_view module, std::string_view function, int arity, AsyncBuiltin fn);
     const Entry* find(Atom module, Atom function, int arity) const noexcept;
     /// Whether any function of the module exists (for "module is not available" errors).
     bool has_module(Atom module) const noexcept;
 
-private:
+    struct Name {
+        Atom module, function;
+        int arity;
+    };
+    /// Every registered function (for the checks that no function is defined twice).
+    std::vector<Name> names() const;
+
+  private:
     struct Key {
         uint32_t module, function;
         int arity;
@@ -39,9 +48,12 @@ private:
     };
     struct KeyHash {
         size_t operator()(const Key& k) const noexcept {
-            return (size_t{k.module} * 0x9e3779b97f4a7c15ULL) ^ (size_t{k.function} << 16) ^ size_t(k.arity);
+            return (size_t{k.module} * 0x9e3779b97f4a7c15ULL) ^ (size_t{k.function} << 16) ^
+                   size_t(k.arity);
         }
     };
+    Entry& new_entry(std::string_view module, std::string_view function, int arity);
+
     std::unordered_map<Key, Entry, KeyHash> entries_;
     std::unordered_map<uint32_t, int> modules_;
 };
@@ -50,7 +62,7 @@ private:
 const BuiltinTable& builtins();
 
 // Each area registers its functions; builtins() calls them all once.
-void register_pure_stdlib(BuiltinTable& table);   // engine/script/stdlib/*.cpp (String, Map, ...)
-void register_vm_builtins(BuiltinTable& table);   // the VM's own: Kernel, IO, Process, Enum glue...
+void register_pure_stdlib(BuiltinTable& table);  // engine/script/stdlib/*.cpp (String, Map, ...)
+void register_vm_builtins(BuiltinTable& table);  // the VM's own: Kernel, IO, Process, Enum glue...
 
 }  // namespace tasklens::script

@@ -16,6 +16,7 @@
 #include "engine/script/builtins.h"
 #include "engine/script/logger.h"
 #include "engine/script/stdlib/errors.h"
+#include "engine/script/utf8.h"
 #include "engine/script/vm.h"
 
 namespace tasklens::script {
@@ -112,10 +113,6 @@ Term k_is_map_key(ProcessContext&, Args a) {
     if (!a[0].is_map()) throw ErlangException::error(Term::tuple({Term::atom(atom::badmap), a[0]}));
     return bool_term(a[0].map_find(a[1]) != nullptr);
 }
-Term e_is_map_key(ProcessContext& c, Args a) {
-    Term swapped[2] = {a[1], a[0]};
-    return k_is_map_key(c, Args(swapped, 2));
-}
 Term k_is_struct(ProcessContext&, Args a) {
     if (!a[0].is_map()) return bool_term(false);
     const Term* s = a[0].map_find(Term::atom(atom::struct_));
@@ -158,12 +155,6 @@ Term k_elem(ProcessContext&, Args a) {
         raise_bif_argument_error(1, "out of range");
     return a[0].element(static_cast<size_t>(i));
 }
-Term e_element(ProcessContext&, Args a) {
-    if (!a[1].is_tuple() || !a[0].is_integer()) badarg();
-    int64_t i = a[0].as_integer();
-    if (i < 1 || static_cast<size_t>(i) > a[1].tuple_size()) badarg();
-    return a[1].element(static_cast<size_t>(i - 1));
-}
 Term put_elem_impl(const Term& t, int64_t i, const Term& v) {
     if (!t.is_tuple()) raise_bif_argument_error(2, "not a tuple");
     if (i < 0 || static_cast<size_t>(i) >= t.tuple_size())
@@ -174,9 +165,6 @@ Term put_elem_impl(const Term& t, int64_t i, const Term& v) {
 }
 Term k_put_elem(ProcessContext&, Args a) {
     return put_elem_impl(a[0], int_arg(a[1]), a[2]);
-}
-Term e_setelement(ProcessContext&, Args a) {
-    return put_elem_impl(a[1], int_arg(a[0]) - 1, a[2]);
 }
 Term k_tuple_size(ProcessContext&, Args a) {
     if (!a[0].is_tuple()) raise_bif_argument_error(1, "not a tuple");
@@ -189,26 +177,6 @@ Term k_map_size(ProcessContext&, Args a) {
 Term k_byte_size(ProcessContext&, Args a) {
     if (!a[0].is_bitstring()) raise_bif_argument_error(1, "not a bitstring");
     return Term::integer(static_cast<int64_t>(a[0].binary_view().size()));
-}
-Term e_tuple_to_list(ProcessContext&, Args a) {
-    if (!a[0].is_tuple()) badarg();
-    return Term::list(a[0].tuple_items());
-}
-Term e_list_to_tuple(ProcessContext&, Args a) {
-    std::vector<Term> items;
-    if (!list_to_vector(a[0], items)) badarg();
-    return Term::tuple(items);
-}
-Term e_atom_to_binary(ProcessContext&, Args a) {
-    return Term::binary(atom_arg(a[0]).name());
-}
-Term e_binary_to_atom(ProcessContext&, Args a) {
-    if (!a[0].is_binary()) badarg();
-    return Term::atom(a[0].binary_view());
-}
-Term e_integer_to_binary(ProcessContext&, Args a) {
-    if (!a[0].is_integral()) raise_bif_argument_error(1, "not an integer");
-    return Term::binary(integer::to_string(a[0], 10));
 }
 
 // ------------------------------------------------------------------ arithmetic
@@ -653,46 +621,10 @@ void write_out(ProcessContext& c, const Term& device, std::string text) {
     bool err = device.is_atom() && device.as_atom().name() == "stderr";
     c.write_console(text, err);
 }
-// unicode:characters_to_binary/1's notion of UTF-8: no overlong forms, no surrogates, nothing
-// past U+10FFFF.
-bool valid_utf8(std::string_view s) {
-    size_t i = 0;
-    while (i < s.size()) {
-        const auto b0 = static_cast<unsigned char>(s[i]);
-        if (b0 < 0x80) {
-            ++i;
-            continue;
-        }
-        size_t length = 0;
-        uint32_t cp = 0;
-        if (b0 >= 0xC2 && b0 <= 0xDF) {
-            length = 2;
-            cp = b0 & 0x1F;
-        } else if (b0 >= 0xE0 && b0 <= 0xEF) {
-            length = 3;
-            cp = b0 & 0x0F;
-        } else if (b0 >= 0xF0 && b0 <= 0xF4) {
-            length = 4;
-            cp = b0 & 0x07;
-        } else {
-            return false;
-        }
-        if (i + length > s.size()) return false;
-        for (size_t k = 1; k < length; ++k) {
-            const auto b = static_cast<unsigned char>(s[i + k]);
-            if ((b & 0xC0) != 0x80) return false;
-            cp = (cp << 6) | (b & 0x3F);
-        }
-        const uint32_t smallest = length == 2 ? 0x80 : length == 3 ? 0x800 : 0x10000;
-        if (cp < smallest || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
-        i += length;
-    }
-    return true;
-}
 // IO.puts hands :io.put_chars the list [item, ?\n], and the io server checks that chardata is
 // valid UTF-8 (a bare binary, as IO.write passes it, goes through unchecked).
 void check_chardata(const std::string& text) {
-    if (!valid_utf8(text)) raise_bif_argument_error(2, "not valid character data (an iodata term)");
+    if (!utf8_valid(text)) raise_bif_argument_error(2, "not valid character data (an iodata term)");
 }
 Term io_puts(ProcessContext& c, Args a) {
     std::string text = to_string(a[0]) + "\n";
@@ -748,28 +680,11 @@ Term k_to_charlist(ProcessContext&, Args a) {
     if (a[0].is_list()) return a[0];
     std::string s = to_string(a[0]);
     std::vector<Term> items;
-    // UTF-8 decode to code points
     for (size_t i = 0; i < s.size();) {
-        unsigned char ch = static_cast<unsigned char>(s[i]);
-        uint32_t cp;
-        int len;
-        if (ch < 0x80) {
-            cp = ch;
-            len = 1;
-        } else if ((ch >> 5) == 6) {
-            cp = ch & 0x1f;
-            len = 2;
-        } else if ((ch >> 4) == 14) {
-            cp = ch & 0x0f;
-            len = 3;
-        } else {
-            cp = ch & 0x07;
-            len = 4;
-        }
-        for (int k = 1; k < len && i + k < s.size(); ++k)
-            cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3f);
+        char32_t cp;
+        bool valid;
+        i += utf8_decode(s, i, cp, valid);
         items.push_back(Term::integer(cp));
-        i += len;
     }
     return Term::list(items);
 }
@@ -1032,29 +947,6 @@ Term r_new3(ProcessContext&, Args a) {
             "non-zero integer");
     return make_range(a[0], a[1], a[2]);
 }
-Term access_get(const Term& data, const Term& key, const Term& dflt) {
-    if (data.is_map()) {
-        const Term* v = data.map_find(key);
-        return v ? *v : dflt;
-    }
-    if (data.is_list()) {
-        for (ListIterator it(data); !it.done(); ++it) {
-            const Term& e = *it;
-            if (e.is_tuple(2) && exact_equal(e.element(0), key)) return e.element(1);
-        }
-        return dflt;
-    }
-    if (data.is_nil()) return dflt;
-    argument_error_msg(fmt::format(
-        "the Access calls for keywords expect the key to be an atom, got: {}", inspect(key)));
-}
-Term a_get(ProcessContext&, Args a) {
-    return access_get(a[0], a[1], Term::nil());
-}
-Term a_get3(ProcessContext&, Args a) {
-    return access_get(a[0], a[1], a[2]);
-}
-
 /// Kernel.struct!(default_map_or_module_struct, kv): keys must exist.
 Term k_struct_bang_map(ProcessContext&, Args a) {
     Term m = a[0];
@@ -1200,21 +1092,12 @@ void register_vm_builtins(BuiltinTable& t) {
         t.add(m, "is_port", 1, k_is_port);
         t.add(m, "is_reference", 1, k_is_reference);
         t.add(m, "is_tuple", 1, k_is_tuple);
-        t.add(m, "hd", 1, k_hd);
-        t.add(m, "tl", 1, k_tl);
-        t.add(m, "length", 1, k_length);
-        t.add(m, "tuple_size", 1, k_tuple_size);
-        t.add(m, "map_size", 1, k_map_size);
-        t.add(m, "byte_size", 1, k_byte_size);
-        t.add(m, "abs", 1, k_abs);
         t.add(m, "div", 2, k_div);
         t.add(m, "rem", 2, k_rem);
         t.add(m, "round", 1, float_to_integer<round_half_away>);
         t.add(m, "trunc", 1, float_to_integer<toward_zero>);
         t.add(m, "ceil", 1, float_to_integer<toward_plus_infinity>);
         t.add(m, "floor", 1, float_to_integer<toward_minus_infinity>);
-        t.add(m, "max", 2, k_max);
-        t.add(m, "min", 2, k_min);
         t.add(m, "self", 0, k_self);
         t.add(m, "node", 0, k_node);
         t.add(m, "node", 1, k_node1);
@@ -1254,21 +1137,22 @@ void register_vm_builtins(BuiltinTable& t) {
     t.add(K, "<>", 2, k_concat_bin);
     t.add(K, "**", 2, k_pow);
     t.add(K, "is_nil", 1, k_is_nil);
+    t.add(K, "hd", 1, k_hd);
+    t.add(K, "tl", 1, k_tl);
+    t.add(K, "length", 1, k_length);
+    t.add(K, "tuple_size", 1, k_tuple_size);
+    t.add(K, "map_size", 1, k_map_size);
+    t.add(K, "byte_size", 1, k_byte_size);
+    t.add(K, "abs", 1, k_abs);
+    t.add(K, "max", 2, k_max);
+    t.add(K, "min", 2, k_min);
     t.add(K, "is_map_key", 2, k_is_map_key);
-    t.add(E, "is_map_key", 2, e_is_map_key);
     t.add(K, "is_struct", 1, k_is_struct);
     t.add(K, "is_struct", 2, k_is_struct2);
     t.add(K, "is_exception", 1, k_is_exception);
     t.add(K, "is_exception", 2, k_is_exception2);
     t.add(K, "elem", 2, k_elem);
     t.add(K, "put_elem", 3, k_put_elem);
-    t.add(E, "element", 2, e_element);
-    t.add(E, "setelement", 3, e_setelement);
-    t.add(E, "tuple_to_list", 1, e_tuple_to_list);
-    t.add(E, "list_to_tuple", 1, e_list_to_tuple);
-    t.add(E, "atom_to_binary", 1, e_atom_to_binary);
-    t.add(E, "binary_to_atom", 1, e_binary_to_atom);
-    t.add(E, "integer_to_binary", 1, e_integer_to_binary);
     t.add(E, "float", 1, e_float);
     t.add(K, "inspect", 1, k_inspect);
     t.add(K, "inspect", 2, k_inspect2);
@@ -1431,8 +1315,6 @@ void register_vm_builtins(BuiltinTable& t) {
 
     t.add("Elixir.Range", "new", 2, r_new2);
     t.add("Elixir.Range", "new", 3, r_new3);
-    t.add("Elixir.Access", "get", 2, a_get);
-    t.add("Elixir.Access", "get", 3, a_get3);
 
     t.add("Elixir.Node", "list", 0, n_list);
     t.add("Elixir.Node", "alive?", 0, n_alive);

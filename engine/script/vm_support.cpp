@@ -121,19 +121,6 @@ Term undefined_protocol(ProcessContext&, Args a) {
         make_exception("Protocol.UndefinedError",
                        {{"protocol", a[0]}, {"value", a[1]}, {"description", Term::binary("")}}));
 }
-Term lists_reverse(ProcessContext&, Args a) {
-    Term out = Term::empty_list();
-    ListIterator it(a[0]);
-    for (; !it.done(); ++it) out = Term::cons(*it, std::move(out));
-    if (!it.rest().is_empty_list()) badarg();
-    return out;
-}
-Term lists_reverse2(ProcessContext&, Args a) {
-    Term out = a[1];
-    ListIterator it(a[0]);
-    for (; !it.done(); ++it) out = Term::cons(*it, std::move(out));
-    return out;
-}
 Term lists_split(ProcessContext&, Args a) {
     if (!a[0].is_integer()) badarg();
     auto items = vec(a[1]);
@@ -141,10 +128,6 @@ Term lists_split(ProcessContext&, Args a) {
     if (n < 0 || static_cast<size_t>(n) > items.size()) badarg();
     std::vector<Term> left(items.begin(), items.begin() + n), right(items.begin() + n, items.end());
     return Term::tuple({Term::list(left), Term::list(right)});
-}
-Term lists_seq(ProcessContext& c, Args a) {
-    Term args[3] = {a[0], a[1], Term::integer(1)};
-    return range_to_list(c, Args(args, 3));
 }
 
 }  // namespace
@@ -164,11 +147,7 @@ void register_vm_support(BuiltinTable& t) {
     t.add(VM, "join", 2, join);
     t.add(VM, "exception_message", 1, exception_message_fn);
     t.add(VM, "undefined_protocol", 2, undefined_protocol);
-    t.add("lists", "reverse", 1, lists_reverse);
-    t.add("lists", "reverse", 2, lists_reverse2);
     t.add("lists", "split", 2, lists_split);
-    t.add("lists", "seq", 2, lists_seq);
-    t.add("maps", "to_list", 1, map_to_list);
 }
 
 }  // namespace tasklens::script

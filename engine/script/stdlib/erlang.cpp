@@ -11,8 +11,8 @@
 #include <cstdio>
 
 #include "engine/runtime/integer.h"
-#include "engine/script/arith.h"
 #include "engine/runtime/run_limits.h"
+#include "engine/script/arith.h"
 #include "engine/script/stdlib/support.h"
 
 namespace tasklens::script::stdlib {

@@ -304,8 +304,7 @@ struct Evaluator {
         }
         if (e.is_map()) {
             std::vector<std::pair<Term, Term>> entries;
-            for (const auto& [k, v] : e.map_object())
-                entries.emplace_back(eval(k), eval(v));
+            for (const auto& [k, v] : e.map_object()) entries.emplace_back(eval(k), eval(v));
             return Term::map(std::move(entries));
         }
         return e;

@@ -171,8 +171,7 @@ void register_keyword(BuiltinTable& t) {
             static constexpr Clause c{"Keyword", "new", 1};
             if (a[0].is_map()) {
                 std::vector<Term> pairs;
-                for (const auto& [k, v] : a[0].map_object())
-                    pairs.push_back(Term::tuple({k, v}));
+                for (const auto& [k, v] : a[0].map_object()) pairs.push_back(Term::tuple({k, v}));
                 return make_list(pairs);
             }
             auto items = need_list(a[0], c);

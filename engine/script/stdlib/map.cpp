@@ -112,8 +112,7 @@ void register_map(BuiltinTable& t) {
         t, "to_list", 1, +[](ProcessContext&, Args a) -> Term {
             need_map(a[0]);
             std::vector<Term> pairs;
-            for (const auto& [k, v] : a[0].map_object())
-                pairs.push_back(Term::tuple({k, v}));
+            for (const auto& [k, v] : a[0].map_object()) pairs.push_back(Term::tuple({k, v}));
             return make_list(pairs);
         });
     def(

@@ -29,6 +29,10 @@ void register_pure_stdlib(BuiltinTable& table) {
     stdlib::register_lists_funs(table);
     stdlib::register_bitwise(table);
     stdlib::register_binary_extras(table);
+    stdlib::register_io(table);
+    stdlib::register_external_term(table);
+    stdlib::register_function(table);
+    stdlib::register_ordsets(table);
 }
 
 }  // namespace tasklens::script

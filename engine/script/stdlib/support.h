@@ -10,6 +10,7 @@
 
 #include "engine/script/builtins.h"
 #include "engine/script/stdlib/errors.h"
+#include "engine/script/utf8.h"
 
 namespace tasklens::script::stdlib {
 
@@ -46,11 +47,10 @@ const Term* struct_field(const Term& t, std::string_view field);
 
 // --- UTF-8 -----------------------------------------------------------------------------------
 
-/// Decodes the codepoint at s[i]; returns the byte length (1 for an invalid byte, with
-/// `cp` = the byte value and `valid` = false).
-size_t utf8_decode(std::string_view s, size_t i, char32_t& cp, bool& valid);
-void utf8_append(std::string& out, char32_t cp);
-bool utf8_valid(std::string_view s);
+// The codec is engine/script/utf8.h's.
+using script::utf8_append;
+using script::utf8_decode;
+using script::utf8_valid;
 /// Each codepoint as a slice of `s` (invalid bytes as their own slices).
 std::vector<std::string_view> utf8_codepoints(std::string_view s);
 /// Extended grapheme clusters, approximated: a codepoint followed by combining marks, variation
@@ -117,5 +117,9 @@ void register_maps_funs(BuiltinTable& table);
 void register_lists_funs(BuiltinTable& table);
 void register_bitwise(BuiltinTable& table);
 void register_binary_extras(BuiltinTable& table);
+void register_io(BuiltinTable& table);             // :io, :io_lib
+void register_external_term(BuiltinTable& table);  // term_to_binary, binary_to_term
+void register_function(BuiltinTable& table);       // Function.info, :erlang.fun_info
+void register_ordsets(BuiltinTable& table);        // :ordsets, :orddict, :sets
 
 }  // namespace tasklens::script::stdlib
