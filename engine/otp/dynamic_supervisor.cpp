@@ -5,8 +5,8 @@
 // every way the supervisor ends goes through one stop sequence.
 #include <algorithm>
 
-#include "engine/otp/supervisor.h"
 #include "engine/otp/gen_server.h"
+#include "engine/otp/supervisor.h"
 #include "engine/otp/task.h"
 #include "engine/runtime/inspect.h"
 
@@ -55,10 +55,11 @@ bool read_dynamic_flags(const Term& flags, DynamicState& s) {
     return true;
 }
 
+/// dynamic_supervisor.ex's add_restart: a restart counts while now <= then + max_seconds.
 bool add_restart_elixir(ProcessContext& ctx, DynamicState& s) {
     const int64_t now = now_seconds(ctx);
     s.restarts.insert(s.restarts.begin(), now);
-    std::erase_if(s.restarts, [&](int64_t r) { return !(now - r < s.max_seconds); });
+    std::erase_if(s.restarts, [&](int64_t r) { return now > r + s.max_seconds; });
     return static_cast<int64_t>(s.restarts.size()) <= s.max_restarts;
 }
 
