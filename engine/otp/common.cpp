@@ -339,8 +339,6 @@ Co<void> unregister_self(ProcessContext& ctx, Term name) {
     co_return;
 }
 
-std::optional<Pid> partition_whereis(ProcessContext& ctx, const Term& name, const Term& key);
-
 Co<std::optional<Pid>> whereis_impl(ProcessContext& ctx, Term server) {
     if (server.is_pid()) co_return server.as_pid();
     if (server.is_atom()) co_return ctx.whereis(server.as_atom());
@@ -362,9 +360,7 @@ Co<std::optional<Pid>> whereis_impl(ProcessContext& ctx, Term server) {
     }
     if (server.is_tuple(2) && server.element(0).is_atom() && server.element(1).is_atom()) {
         // {name, node}: names are looked up on the named node.
-        auto node = ctx.runtime().find_node(server.element(1).as_atom());
-        if (!node) co_return std::nullopt;
-        co_return ctx.whereis(server.element(0).as_atom());
+        co_return whereis_on_node(ctx, server.element(1).as_atom(), server.element(0).as_atom());
     }
     co_return std::nullopt;
 }
@@ -396,12 +392,10 @@ Co<Term> await_start_ack(ProcessContext& ctx, Pid child, Ref monitor, Ref ack, T
     co_return error_tuple(msg->element(4));
 }
 
-Term child_ancestors(ProcessContext& ctx, bool use_registered_name) {
+Term child_ancestors(ProcessContext& ctx) {
     Term me = Term::pid(ctx.self());
-    if (use_registered_name) {
-        if (auto info = ctx.info(ctx.self()); info && info->registered_name)
-            me = A(*info->registered_name);
-    }
+    if (auto info = ctx.info(ctx.self()); info && info->registered_name)
+        me = A(*info->registered_name);
     Term mine = ctx.dict_get(A(atom::dollar_ancestors));
     if (mine.is_list()) return Term::cons(me, mine);
     return lst({me});
@@ -459,6 +453,13 @@ Co<Term> gen_call(ProcessContext& ctx, Term server, Term request, Timeout timeou
     } else {
         pid = co_await whereis_impl(ctx, server);
     }
+    // gen.erl monitors {name, node}; a node that is not connected answers DOWN :noconnection at
+    // once, which gen turns into {:nodedown, node}.
+    if (!pid && server.is_tuple(2) && server.element(0).is_atom() &&
+        !server.element(0).is_atom(at().global) && server.element(1).is_atom() &&
+        !node_reachable(ctx, server.element(1).as_atom()))
+        exit_with(tup({tup({A(at().nodedown), server.element(1)}),
+                       tup({A(exit_module), A(exit_function), exit_args()})}));
     if (!pid || !pid->valid())
         exit_with(tup({A(atom::noproc), tup({A(exit_module), A(exit_function), exit_args()})}));
     if (*pid == ctx.self())

@@ -116,6 +116,11 @@ std::optional<Pid> registry_whereis(ProcessContext& ctx, const Term& registry, c
 Term registry_register(ProcessContext& ctx, const Term& registry, const Term& key, Pid pid,
                        Term value);
 void registry_unregister(ProcessContext& ctx, const Term& registry, const Term& key, Pid pid);
+/// Whether a scenario can reach the node `node_name` now: the local node, or a virtual node that
+/// was started and not taken down by :peer.stop (nodes.cpp).
+bool node_reachable(ProcessContext& ctx, Atom node_name);
+/// The pid registered as `name` on node `node_name` ({name, node} addressing), if it is reachable.
+std::optional<Pid> whereis_on_node(ProcessContext& ctx, Atom node_name, Atom name);
 /// {:via, PartitionSupervisor, {name, key}} routing (defined with PartitionSupervisor).
 std::optional<Pid> partition_whereis(ProcessContext& ctx, const Term& name, const Term& key);
 
@@ -128,8 +133,9 @@ Co<Term> await_start_ack(ProcessContext& ctx, Pid child, Ref monitor, Ref ack, T
 inline void send_start_ack(ProcessContext& ctx, Pid starter, Ref ack, Term result) {
     ctx.send(starter, tup({Term::reference(ack), std::move(result)}));
 }
-/// $ancestors for a process spawned by the caller: [caller name or pid | caller's ancestors].
-Term child_ancestors(ProcessContext& ctx, bool use_registered_name);
+/// $ancestors for a process spawned by the caller, as proc_lib sets it: [caller's registered
+/// name, or its pid when it has none | caller's ancestors].
+Term child_ancestors(ProcessContext& ctx);
 
 // --- gen calls ---------------------------------------------------------------------------------
 

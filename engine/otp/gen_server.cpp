@@ -292,7 +292,7 @@ Co<Term> start_gen_server(ProcessContext& ctx, Atom module, Term init_arg, Term 
     if (auto refused = co_await refuse_taken_name(ctx, name)) co_return *refused;
     const Ref ack = ctx.make_ref();
     const Pid starter = ctx.self();
-    Term ancestors = child_ancestors(ctx, true);
+    Term ancestors = child_ancestors(ctx);
     SpawnOptions o;
     o.link = link;
     o.monitor = true;

@@ -571,11 +571,13 @@ Term default_child_spec(UseKind kind, Atom module, Term arg, Term use_options) {
 
 void register_aliases(CodeRegistry& code);   // aliases.cpp
 void register_registry(CodeRegistry& code);  // registry.cpp
+void register_nodes(CodeRegistry& code);     // nodes.cpp
 
 void register_otp(CodeRegistry& code) {
     const Atoms& t = at();
     register_aliases(code);
     register_registry(code);
+    register_nodes(code);
     auto reg = [&](Atom module, std::string_view function, std::initializer_list<int> arities,
                    CodeRegistry::NativeFunction fn) {
         const Atom f = Atom::intern(function);

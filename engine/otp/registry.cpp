@@ -11,15 +11,15 @@
 // The entries live in one table per registry, in insertion order. Where Elixir's order comes
 // from ETS it is reproduced: lookup and dispatch by partition, then insertion order; keys/2 in
 // reverse insertion order. select/2 and match over a unique registry walk entries in insertion
-// order, where ETS walks its hash order (scenarios that print them should sort). Partition
-// choice hashes the key (unique) or the pid serial (duplicate) instead of :erlang.phash2, so
-// which partition an entry lands in differs from the BEAM; what each call returns does not
-// depend on it except dispatch's batching.
+// order, where ETS walks its hash order (scenarios that print them should sort). Partitions
+// are chosen by :erlang.phash2 of the key (unique) or the pid (duplicate), as Registry does; a
+// pid hashes by its number, so a duplicate entry lands where the BEAM would put the same pid.
 #include <algorithm>
 
 #include "engine/otp/common.h"
 #include "engine/otp/match_spec.h"
 #include "engine/runtime/inspect.h"
+#include "engine/runtime/phash2.h"
 
 namespace tasklens::otp {
 using namespace detail;
@@ -71,11 +71,13 @@ RegistryTable& table_of(ProcessContext& ctx, const Term& registry) {
     raise_argument("unknown registry: " + inspect(registry));
 }
 
+// Registry's hash_partition: :erlang.phash2(key, partitions) for unique keys, of the pid for
+// duplicate ones.
 uint32_t key_partition(const RegistryTable& t, const Term& key) {
-    return static_cast<uint32_t>(hash(key) % t.partitions.size());
+    return phash2(key, t.partitions.size());
 }
 uint32_t pid_partition(const RegistryTable& t, Pid pid) {
-    return static_cast<uint32_t>(pid.serial % t.partitions.size());
+    return phash2(Term::pid(pid), t.partitions.size());
 }
 uint32_t entry_partition(const RegistryTable& t, const Term& key, Pid pid) {
     return t.duplicate ? pid_partition(t, pid) : key_partition(t, key);

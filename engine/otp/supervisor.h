@@ -1,6 +1,7 @@
 #pragma once
-// Supervisor internals shared by Supervisor, DynamicSupervisor, Task.Supervisor and
-// PartitionSupervisor.
+// Supervisor internals shared by Supervisor (static_supervisor.cpp), DynamicSupervisor and
+// Task.Supervisor (dynamic_supervisor.cpp) and PartitionSupervisor (partition_supervisor.cpp);
+// supervisor.cpp holds what they share: child specs, starting and shutting down a child, reports.
 #include <deque>
 #include <map>
 #include <memory>
@@ -44,6 +45,26 @@ Term override_child_spec(Term spec, const Term& overrides);
 /// Reads a normalized child spec map into a record; {:error, reason} via `error` on a bad spec.
 bool child_record_from_spec(const Term& spec, ChildRecord& out, Term& error);
 
+/// The child spec map of a record, every key present (Supervisor.which_children's source,
+/// :get_childspec's reply).
+Term full_child_spec(const ChildRecord& c);
+Term restart_term(RestartType r);
+Term type_term(ChildType t);
+/// %{specs: .., active: .., supervisors: .., workers: ..}, count_children's reply.
+Term count_children_term(int64_t specs, int64_t active, int64_t supervisors, int64_t workers);
+/// Whether a child with this restart type that exited with `reason` is restarted.
+bool should_restart(RestartType r, const Term& reason);
+/// The virtual clock in whole seconds (erlang:monotonic_time(second)), for restart intensity.
+int64_t now_seconds(ProcessContext& ctx);
+/// Unlinks `pid` and takes its pending {:EXIT, pid, reason}, whose reason wins over `fallback`.
+Term unlink_flush(ProcessContext& ctx, Pid pid, Term fallback);
+/// Records that a supervisor reached its restart intensity.
+void emit_give_up(ProcessContext& ctx);
+/// A supervisor report (child_terminated, start_error, shutdown) to the crash handler, with
+/// supervisor.erl's report map.
+Co<void> report_supervisor(ProcessContext& ctx, CrashReport::Kind kind, const Term& name,
+                           Atom context, Term reason, Pid child, Term id, Term mfa);
+
 /// supervisor.erl's shutdown/1: monitor, unlink, exit(:shutdown) then :kill after the timeout (or
 /// :kill at once). Returns the reason the child died with.
 Co<Term> shutdown_child(ProcessContext& ctx, Pid child, Shutdown shutdown, const Term& id);
@@ -52,6 +73,10 @@ Co<Term> shutdown_child(ProcessContext& ctx, Pid child, Shutdown shutdown, const
 /// {:ok, pid} | {:ok, pid, info} | :ignore | {:error, reason}, exceptions turned into errors.
 Co<Term> start_child_mfa(ProcessContext& ctx, Term mfa);
 
+/// Spawns a static supervisor: module.init(init_arg), or `preset` ({:ok, {flags, specs}}) when
+/// it is not nil.
+Co<Term> spawn_static_supervisor(ProcessContext& ctx, Atom module, Term init_arg, Term preset,
+                                 Term name, bool link);
 /// Supervisor.start_link/3 for a module: module.init(arg) → {:ok, {flags, children}} | :ignore.
 Co<Term> start_static_supervisor(ProcessContext& ctx, Atom module, Term init_arg, Term name,
                                  bool link);

@@ -284,7 +284,7 @@ SpawnOptions task_spawn_options(ProcessContext& ctx, bool link, const Term& mfa,
 }  // namespace
 
 Pid spawn_reply_task(ProcessContext& ctx, Term owner, bool monitor_owner, bool link) {
-    Term ancestors = child_ancestors(ctx, false);
+    Term ancestors = child_ancestors(ctx);
     SpawnOptions o;
     o.link = link;
     o.initial_call = tup({A(at().TaskSupervised), A(at().reply), Term::integer(3)});
@@ -298,7 +298,7 @@ Pid spawn_reply_task(ProcessContext& ctx, Term owner, bool monitor_owner, bool l
 }
 
 Pid spawn_noreply_task(ProcessContext& ctx, Term owner, Term callers, Term mfa, bool link) {
-    Term ancestors = child_ancestors(ctx, false);
+    Term ancestors = child_ancestors(ctx);
     SpawnOptions o = task_spawn_options(ctx, link, mfa, Atom::intern("noreply"), 4);
     return ctx
         .spawn(
@@ -311,7 +311,7 @@ Pid spawn_noreply_task(ProcessContext& ctx, Term owner, Term callers, Term mfa, 
 
 Term task_async_mfa(ProcessContext& ctx, Term mfa) {
     const Pid owner = ctx.self();
-    Term ancestors = child_ancestors(ctx, false);
+    Term ancestors = child_ancestors(ctx);
     Term callers = get_callers(ctx);
     auto ref = std::make_shared<Ref>();
     SpawnOptions o = task_spawn_options(ctx, true, mfa, at().reply, 3);

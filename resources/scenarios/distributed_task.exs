@@ -1,30 +1,53 @@
-# Distributed tasks: start a task on the supervisor of a node, and fail cleanly when the node is down
-# Task.Supervisor.async/3 takes {name, node} to run the task under a supervisor on another node.
-# The "remote" Remote.TaskSupervisor here runs on this node (node/0), as in the Task docs' example,
-# so the script runs without a cluster. Asking a node that is not connected (worker@far_away)
-# exits the caller with {:nodedown, node}; the caller catches it and carries on.
-defmodule Checksum do
-  def compute(data) do
-    Process.sleep(600)
-    {:checksum, Enum.sum(data)}
-  end
+# Distributed tasks: run a task on another node's supervisor, then watch that node go down
+# :peer starts the node worker@localhost, Task.Supervisor.async_nolink/3 runs tasks under
+# Remote.TaskSupervisor there ({name, node}), and :peer.stop/1 takes the node down while one task
+# still runs: Task.yield exits with {:nodedown, node}, monitor_nodes delivers the
+# {:nodedown, node} event, and a call to the gone node exits with {:nodedown, node}. Real Elixir
+# needs a distributed node (`elixir --sname main@localhost`), the peer started with Elixir's code
+# path (args: -pa ...) and the remote supervisor started without a script closure, which cannot
+# run on another node; Tasklens runs the scenario as it is (docs/native-processes.md, Virtual
+# nodes).
+:net_kernel.monitor_nodes(true)
+{:ok, peer, node} = :peer.start_link(%{name: :worker, host: 'localhost'})
+receive do
+  {:nodeup, ^node} -> IO.puts("node up: #{node}")
 end
 
-{:ok, _} = Task.Supervisor.start_link(name: Remote.TaskSupervisor)
+main = self()
+Node.spawn(node, fn ->
+  {:ok, _} = Task.Supervisor.start_link(name: Remote.TaskSupervisor)
+  send(main, :remote_supervisor_ready)
+  Process.sleep(:infinity)
+end)
+receive do
+  :remote_supervisor_ready -> IO.puts("Remote.TaskSupervisor runs on #{node}")
+end
 
-here = {Remote.TaskSupervisor, node()}
-IO.puts("asking the supervisor on this node")
-task = Task.Supervisor.async(here, Checksum, :compute, [[3, 1, 4, 1, 5]])
-IO.inspect(task.mfa, label: "task runs")
+remote = {Remote.TaskSupervisor, node}
+task = Task.Supervisor.async_nolink(remote, Enum, :sum, [[3, 1, 4, 1, 5]])
+IO.puts("task runs on #{node(task.pid)}")
 IO.inspect(Task.await(task), label: "result")
 
-far = {Remote.TaskSupervisor, :worker@far_away}
-IO.puts("asking the supervisor on worker@far_away")
-
+slow = Task.Supervisor.async_nolink(remote, Process, :sleep, [5_000])
+spawn(fn ->
+  Process.sleep(200)
+  IO.puts("stopping #{node}")
+  :peer.stop(peer)
+end)
 try do
-  Task.Supervisor.async(far, Checksum, :compute, [[2, 7, 1, 8]])
+  Task.yield(slow, 2_000)
 catch
-  :exit, {reason, {GenServer, :call, _}} -> IO.inspect(reason, label: "the call exited")
+  :exit, {reason, {Task, :yield, _}} -> IO.inspect(reason, label: "Task.yield exited")
 end
 
-IO.puts("still running after the failed call")
+receive do
+  {:nodedown, ^node} -> IO.puts("node down: #{node}")
+end
+
+try do
+  Task.Supervisor.async_nolink(remote, Enum, :sum, [[]])
+catch
+  :exit, {reason, {GenServer, :call, _}} -> IO.inspect(reason, label: "asking the gone node exited")
+end
+
+IO.puts("still running after the node went down")

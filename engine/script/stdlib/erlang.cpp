@@ -2,8 +2,8 @@
 // are to move to files of their own (issue 9, Structure).
 // The pure BIFs and library functions of :erlang, :lists, :maps and :binary that scenarios call
 // directly. Errors follow Elixir's rendering of the BIF's error_info ("errors were found at the
-// given arguments: ..."). :erlang.phash2 is not provided (its exact hash values are Erlang's
-// own algorithm); :lists functions taking funs belong to the prelude. :lists.sort is a stable
+// given arguments: ..."). :erlang.phash2 is engine/runtime/phash2.cpp's
+// port of erts' hash; :lists functions taking funs belong to the prelude. :lists.sort is a stable
 // sort by term order: Erlang's merge sort may order equal-comparing mixed numbers (1 and 1.0)
 // differently.
 #include <algorithm>
@@ -11,6 +11,7 @@
 #include <cstdio>
 
 #include "engine/runtime/integer.h"
+#include "engine/runtime/phash2.h"
 #include "engine/runtime/run_limits.h"
 #include "engine/script/arith.h"
 #include "engine/script/stdlib/support.h"
@@ -126,6 +127,9 @@ void register_erlang_bifs(BuiltinTable& t) {
     auto def = [&](std::string_view name, int arity, SyncBuiltin fn) {
         t.add("erlang", name, arity, fn);
     };
+    for (int arity : {1, 2})
+        def(
+            "phash2", arity, +[](ProcessContext&, Args a) { return phash2_bif(a); });
     def(
         "float_to_binary", 1, +[](ProcessContext&, Args a) -> Term {
             if (!a[0].is_float()) raise_bif_argument_error(1, "not a float");

@@ -209,6 +209,33 @@ TEST_F(SupTest, TaskSupervisorIntensityEscalation) {
     EXPECT_EQ(g_runs, 3);
 }
 
+// dynamic_supervisor.ex counts a restart while now <= then + max_seconds: with max_restarts: 1
+// and max_seconds: 1, crashes one second apart (seconds 1 and 2) are two restarts in the period.
+Co<Term> fn_count_then_crash_after_a_second(ProcessContext& ctx, std::span<const Term>,
+                                            const FunObject&) {
+    ++g_runs;
+    co_await ctx.sleep(Timeout::millis(1000));
+    ctx.exit_self(A("crash"));
+}
+TEST_F(SupTest, DynamicSupervisorIntensityPeriodIncludesItsLastSecond) {
+    g_runs = 0;
+    auto out = run([](ProcessContext& ctx) -> Co<Term> {
+        ctx.set_trap_exit(true);
+        Term sup = co_await task_supervisor_start_link(
+            ctx, L(kw("max_restarts", I(1)), kw("max_seconds", I(1))));
+        Term fun = native_fun(0, fn_count_then_crash_after_a_second);
+        co_await call(ctx, "Elixir.Task.Supervisor", "start_child", sup.element(1), fun,
+                      L(kw("restart", A("permanent"))));
+        auto m = co_await ctx.receive(
+            [](const Term& t) { return t.is_tuple(3) && t.element(0).is_atom(atom::EXIT); },
+            Timeout::millis(10'000));
+        co_return m ? m->element(2) : A("still_running");
+    });
+    ASSERT_TRUE(out.value);
+    EXPECT_TRUE(out.value->is_atom(atom::shutdown));
+    EXPECT_EQ(g_runs, 2);
+}
+
 // Static supervisor escalation: more than max_restarts in max_seconds → exit :shutdown.
 TEST_F(SupTest, SupervisorIntensityEscalation) {
     auto out = run([](ProcessContext& ctx) -> Co<Term> {
