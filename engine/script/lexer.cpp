@@ -639,6 +639,9 @@ class Lexer {
             if ((peek() == '?' || peek() == '!') && peek(1) != '=') ++pos_;
             Token token = make(TokenKind::Atom, at, begin, space_before);
             token.text = src_.substr(name_begin, pos_ - name_begin);
+            // As elixir's tokenizer: the BEAM holds atoms of at most 255 characters.
+            if (token.text.size() > 255)
+                fail(at, "atom length must be less than system limit: " + std::string(token.text));
             return emit(token);
         }
         ++pos_;

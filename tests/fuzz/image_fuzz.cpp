@@ -6,14 +6,15 @@
 #include <QApplication>
 #include <QDir>
 #include <QFile>
-#include <QTemporaryDir>
 #include <QXmlStreamReader>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
-#include <memory>
+#include <filesystem>
 #include <sstream>
 #include <string>
+
+#include <stdlib.h>  // mkdtemp
 
 #include "engine/trace/trace_file.h"
 #include "engine/trace/trace_model.h"
@@ -23,24 +24,29 @@
 
 namespace {
 
+// One offscreen QApplication for the whole process, never destroyed: destroying it from a static
+// destructor at exit runs Qt's post routines after Qt's own statics are gone (a crash). The
+// pictures go to a private temporary directory, removed at exit.
 struct Offscreen {
     int argc = 1;
     char name[11] = "image_fuzz";
     char* argv[2] = {name, nullptr};
-    std::unique_ptr<QApplication> app;
-    std::unique_ptr<QTemporaryDir> dir;
+    QApplication* app = nullptr;
+    std::string dir;
     Offscreen() {
         qputenv("QT_QPA_PLATFORM", "offscreen");
-        app = std::make_unique<QApplication>(argc, argv);
-        dir = std::make_unique<QTemporaryDir>();
-        if (!dir->isValid()) std::abort();
+        app = new QApplication(argc, argv);
+        std::string pattern =
+            (std::filesystem::temp_directory_path() / "image_fuzz.XXXXXX").string();
+        if (!mkdtemp(pattern.data())) std::abort();
+        dir = pattern;
+        std::atexit([] { std::filesystem::remove_all(offscreen().dir); });
+    }
+    static Offscreen& offscreen() {
+        static Offscreen* instance = new Offscreen;
+        return *instance;
     }
 };
-
-Offscreen& offscreen() {
-    static Offscreen instance;
-    return instance;
-}
 
 // An exporter that reports failure on a writable temporary directory, or writes an empty file, or
 // an SVG an XML reader rejects, is a bug.
@@ -59,12 +65,12 @@ void checkWritten(bool ok, const QString& path) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     using namespace tasklens;
-    Offscreen& env = offscreen();
+    Offscreen& env = Offscreen::offscreen();
     std::istringstream in(std::string(reinterpret_cast<const char*>(data), size));
     trace::TraceFile file = trace::read_trace(in, "fuzz.jsonl");
     if (file.events.empty()) return 0;
     const trace::TraceModel model(file.events, file.run);
-    const QDir dir(env.dir->path());
+    const QDir dir(QString::fromStdString(env.dir));
     const QString png = dir.filePath(QStringLiteral("image.png"));
     const QString svg = dir.filePath(QStringLiteral("image.svg"));
     // Small pictures: the layout code runs in full, the rasteriser has little to fill.

@@ -176,6 +176,8 @@ void register_erlang_bifs(BuiltinTable& t) {
         "make_tuple", 2, +[](ProcessContext&, Args a) -> Term {
             if (!a[0].is_integer() || a[0].as_integer() < 0)
                 raise_bif_argument_error(1, "not a valid tuple size");
+            // The BEAM's largest tuple (MAX_ARITY): a bigger one is refused, not allocated.
+            if (a[0].as_integer() > 16'777'215) raise_bif_argument_error(1, "out of range");
             return Term::tuple(std::vector<Term>(static_cast<size_t>(a[0].as_integer()), a[1]));
         });
     def(

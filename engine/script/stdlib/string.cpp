@@ -598,8 +598,9 @@ void register_string(BuiltinTable& t) {
     auto to_atom = +[](ProcessContext&, Args a) -> Term {
         if (!a[0].is_binary()) raise_bif_argument_error(1, "not a binary");
         if (!utf8_valid(a[0].binary_view())) raise_bif_argument_error(1, "invalid UTF8 encoding");
+        // The BEAM refuses atoms over 255 characters with system_limit (SystemLimitError).
         if (utf8_codepoints(a[0].binary_view()).size() > 255)
-            raise_bif_argument_error(1, "too many characters in atom");
+            throw ErlangException::error(Term::atom("system_limit"));
         // Without a lookup-only API in the atom table, to_existing_atom interns like to_atom.
         return Term::atom(intern_scenario_atom(a[0].binary_view()));
     };
