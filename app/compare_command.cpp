@@ -4,6 +4,8 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QTextStream>
+#include <set>
+#include <string>
 
 #include "engine/trace/trace_compare.h"
 #include "engine/trace/trace_file.h"
@@ -70,6 +72,7 @@ int runCompareCommand(const QStringList& args) {
         }
     }
     trace::CompareOptions options;
+    std::set<std::string> general_known;  ///< entries for every scenario: no "not seen" notes
     options.messages = !parser.isSet(QStringLiteral("no-messages"));
     options.context = context;
     if (parser.isSet(QStringLiteral("known-differences"))) {
@@ -92,13 +95,17 @@ int runCompareCommand(const QStringList& args) {
                 ? parser.value(QStringLiteral("scenario")).toStdString()
                 : QFileInfo(QString::fromStdString(files[0].run.scenario)).fileName().toStdString();
         options.known_differences = trace::known_differences_for(known.entries, scenario);
+        for (const trace::KnownDifference& entry : known.entries)
+            if (entry.scenario == "*") general_known.insert(entry.difference);
     }
     const trace::CompareResult result =
         trace::compare_traces(files[0].events, files[1].events, options);
     for (const std::string& d : result.known)
         out << "known difference: " << QString::fromStdString(d) << "\n";
     for (const std::string& d : result.known_unused)
-        out << "note: known difference not seen this time: " << QString::fromStdString(d) << "\n";
+        if (!general_known.contains(d))
+            out << "note: known difference not seen this time: " << QString::fromStdString(d)
+                << "\n";
     if (result.equal) {
         out << "structurally equal: " << result.processes_matched << " processes matched";
         if (!result.known.empty()) out << " (" << result.known.size() << " known difference(s))";

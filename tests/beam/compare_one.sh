@@ -15,10 +15,20 @@ name="${file%.exs}"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 (cd "$dir" && timeout 60 "$bin" run "$file" --trace "$work/engine.jsonl" >/dev/null 2>&1)
-(cd "$dir" && timeout 60 "$bin" record "$file" --trace "$work/beam.jsonl" >/dev/null 2>"$work/record.err")
-if [ ! -s "$work/beam.jsonl" ]; then
-    echo "FAIL $name: the BEAM recording is empty"
-    cat "$work/record.err"
-    exit 1
+record_and_compare() {
+    (cd "$dir" && timeout 60 "$bin" record "$file" --trace "$work/beam.jsonl" >/dev/null 2>"$work/record.err")
+    if [ ! -s "$work/beam.jsonl" ]; then
+        echo "FAIL $name: the BEAM recording is empty"
+        cat "$work/record.err"
+        return 1
+    fi
+    "$bin" compare --known-differences "$known" --scenario "$name" "$work/engine.jsonl" "$work/beam.jsonl"
+}
+# A real run's timing depends on the machine's load: a task that sleeps 100 ms can lose to one
+# that sleeps 300 ms on a busy machine. A difference must show in two recordings to count.
+if ! record_and_compare >"$work/first.out" 2>&1; then
+    echo "(first recording differed; recording again)"
+    record_and_compare
+    exit $?
 fi
-"$bin" compare --known-differences "$known" --scenario "$name" "$work/engine.jsonl" "$work/beam.jsonl"
+cat "$work/first.out"
