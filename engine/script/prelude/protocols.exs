@@ -47,7 +47,8 @@ end
 
 # Kernel.inspect/1,2 and IO.inspect/1,2,3 written in a scenario come here: when some struct
 # implements Inspect, the term is walked and every such struct is replaced by its rendering
-# (a {:"$tasklens_inspected", text} marker that the native inspect prints as is), so custom
+# (a {:"$tasklens_inspected", text, :"$tasklens_inspected"} marker that the native inspect
+# prints as is), so custom
 # implementations are used inside nested data too. Without such structs, this is the native call.
 defmodule Inspect.Tasklens do
   def kernel_inspect(term), do: kernel_inspect(term, [])
@@ -91,7 +92,7 @@ defmodule Inspect.Tasklens do
   def prepare(%{__struct__: name} = struct, opts) when is_atom(name) do
     case Tasklens.VM.protocol_impl_for(Inspect, struct) do
       nil -> Map.new(prepare_pairs(Tasklens.VM.map_to_list(struct), opts))
-      impl -> {:"$tasklens_inspected", Inspect.Algebra.format(impl.inspect(struct, opts), opts.width)}
+      impl -> {:"$tasklens_inspected", Inspect.Algebra.format(impl.inspect(struct, opts), opts.width), :"$tasklens_inspected"}
     end
   end
 
