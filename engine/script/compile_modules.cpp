@@ -386,10 +386,23 @@ void Compiler::define_module_body(Atom name, const std::vector<const Node*>& stm
             if (ignored.count(attr)) continue;
             auto v = const_eval(s->child(0));
             if (m->accumulated_attrs.count(attr)) {
-                if (!v)
-                    refuse(s->child(0), "an accumulated attribute whose value is not a literal");
-                Term& acc = m->attrs[attr];
-                acc = Term::cons(*v, acc.is_list() ? acc : Term::empty_list());
+                // newest first, as Elixir reads an accumulated attribute
+                auto& values = m->accumulated_values[attr];
+                values.insert(values.begin(), s->child(0));
+                if (v && !m->computed_attrs.count(attr)) {
+                    Term& acc = m->attrs[attr];
+                    acc = Term::cons(*v, acc.is_list() ? acc : Term::empty_list());
+                } else {
+                    // some value is an expression: the list of them is evaluated where read
+                    Node* list = synthesized_.make(NodeKind::List, s->location);
+                    list->children = synthesized_.copy_children(std::span<Node* const>(
+                        const_cast<Node* const*>(values.data()), values.size()));
+                    uint16_t height = 1;
+                    for (const Node* c : values) height = std::max<uint16_t>(height, c->height);
+                    list->height = static_cast<uint16_t>(height + 1);
+                    m->attrs.erase(attr);
+                    m->computed_attrs[attr] = list;
+                }
                 continue;
             }
             if (v) {

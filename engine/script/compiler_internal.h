@@ -108,6 +108,7 @@ struct ModuleCtx {
     /// compiled where the attribute is read, so it is evaluated at each read.
     std::map<std::string, const Node*> computed_attrs;
     std::set<std::string> accumulated_attrs;  ///< Module.register_attribute(..., accumulate: true)
+    std::map<std::string, std::vector<const Node*>> accumulated_values;  ///< newest first
     struct Def {
         std::string name;
         uint32_t arity = 0;
