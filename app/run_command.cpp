@@ -1,5 +1,6 @@
 #include "app/run_command.h"
 
+#include "engine/script/disassemble.h"
 #include "engine/script/scenario_runner.h"
 #include "engine/trace/event_log.h"
 #include "engine/trace/trace_file.h"
@@ -245,6 +246,9 @@ int executeRun(const RunRequest& request, QTextStream& err) {
 }
 
 void addRunOptions(QCommandLineParser& parser) {
+    parser.addOption({QStringLiteral("dump-bytecode"),
+                      QStringLiteral("Compile the scenario and print its bytecode instead of "
+                                     "running it.")});
     parser.addOption({QStringLiteral("schedulers"),
                       QStringLiteral("Virtual schedulers online (default: the host's core count)."),
                       QStringLiteral("N")});
@@ -450,6 +454,10 @@ int runRunCommand(int argc, char** argv) {
         return ui::kExitBadUsage;
     }
     out.flush();
+    if (parser.isSet(QStringLiteral("dump-bytecode"))) {
+        err.flush();
+        return script::dump_bytecode(request.scenario_name.toStdString(), std::cout, std::cerr);
+    }
     return executeRun(request, err);
 }
 

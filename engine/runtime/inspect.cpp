@@ -1095,6 +1095,13 @@ DocId Inspector::node_doc(const Term& t, int64_t limit) {
         case TermType::Fun:
             return fun_doc(t.fun());
         case TermType::Tuple: {
+            // A struct's custom Inspect implementation, already rendered by the scenario
+            // prelude (Inspect.Tasklens.prepare/2), is printed as it is. Three elements, so that
+            // a list of them is never taken for a keyword list.
+            static const Atom rendered = Atom::intern("$tasklens_inspected");
+            if (t.is_tuple(3) && t.element(0).is_atom(rendered) && t.element(1).is_binary() &&
+                t.element(2).is_atom(rendered))
+                return docs_.text(std::string(t.element(1).binary_view()));
             std::vector<const Term*> items;
             for (const Term& e : t.tuple_items()) items.push_back(&e);
             return container("{", items, nullptr, "}", limit, Break::Flex, ItemKind::Plain);

@@ -1,5 +1,7 @@
 #include "engine/script/ast.h"
 
+#include "engine/script/operators.h"
+
 #include <cstring>
 
 #include <fmt/format.h>
@@ -114,73 +116,7 @@ std::string_view to_string(NodeKind kind) {
 }
 
 std::string_view to_string(BinaryOperator op) {
-    switch (op) {
-        case BinaryOperator::Add:
-            return "+";
-        case BinaryOperator::Subtract:
-            return "-";
-        case BinaryOperator::Multiply:
-            return "*";
-        case BinaryOperator::Divide:
-            return "/";
-        case BinaryOperator::Power:
-            return "**";
-        case BinaryOperator::ListConcat:
-            return "++";
-        case BinaryOperator::ListSubtract:
-            return "--";
-        case BinaryOperator::StringConcat:
-            return "<>";
-        case BinaryOperator::Range:
-            return "..";
-        case BinaryOperator::RangeStep:
-            return "..//";
-        case BinaryOperator::In:
-            return "in";
-        case BinaryOperator::NotIn:
-            return "not in";
-        case BinaryOperator::Pipe:
-            return "|>";
-        case BinaryOperator::Less:
-            return "<";
-        case BinaryOperator::Greater:
-            return ">";
-        case BinaryOperator::LessEqual:
-            return "<=";
-        case BinaryOperator::GreaterEqual:
-            return ">=";
-        case BinaryOperator::Equal:
-            return "==";
-        case BinaryOperator::NotEqual:
-            return "!=";
-        case BinaryOperator::StrictEqual:
-            return "===";
-        case BinaryOperator::StrictNotEqual:
-            return "!==";
-        case BinaryOperator::RegexMatch:
-            return "=~";
-        case BinaryOperator::And:
-            return "and";
-        case BinaryOperator::Or:
-            return "or";
-        case BinaryOperator::RelaxedAnd:
-            return "&&";
-        case BinaryOperator::RelaxedOr:
-            return "||";
-        case BinaryOperator::Match:
-            return "=";
-        case BinaryOperator::When:
-            return "when";
-        case BinaryOperator::LeftArrow:
-            return "<-";
-        case BinaryOperator::Default:
-            return "\\\\";
-        case BinaryOperator::Type:
-            return "::";
-        case BinaryOperator::Union:
-            return "|";
-    }
-    return "?";
+    return binary_operator_info(op).spelling;
 }
 
 std::string_view to_string(UnaryOperator op) {

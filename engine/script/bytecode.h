@@ -96,6 +96,14 @@ enum class Op : uint8_t {
     TryEnd,
     Raise,  // a=kind reg, b=reason reg, c=stacktrace reg or kNoReg
     Fail,   // a=FailKind, b=value reg (or kNoReg)
+    // --- protocols ---
+    ImplFor,          // a=dst, b=value reg, c=const (protocol atom), d=ImplForMode
+    JumpIfNotStruct,  // a=reg, d=target: jump unless a is a struct (a map with an atom __struct__)
+};
+
+enum class ImplForMode : uint32_t {
+    Lookup,          ///< the implementation module for the value, or nil
+    HasStructImpls,  ///< whether any struct implements the protocol (the value is ignored)
 };
 
 enum class FailKind : uint32_t {
@@ -146,6 +154,15 @@ struct FunctionCode {
     uint32_t file = 0;
 };
 
+/// A protocol's implementations, registered by defimpl and @derive at compile time.
+struct ProtocolInfo {
+    Atom name;
+    bool fallback_to_any = false;
+    std::vector<std::pair<Atom, uint32_t>> functions;  ///< sorted by name and arity
+    std::unordered_map<uint32_t, Atom> impls;          ///< type or struct atom id -> module
+    size_t struct_impls = 0;  ///< impls for structs (not Integer, List, ... or Any)
+};
+
 /// Everything compiled for one run: the prelude and the scenario, all modules and fns.
 struct Program {
     std::vector<std::unique_ptr<FunctionCode>> functions;
@@ -165,7 +182,9 @@ struct Program {
     std::unordered_map<uint32_t, int> modules;  ///< modules defined by script/prelude code
     std::vector<std::string> file_paths;        ///< FileId -> path (stacktraces)
     const FunctionCode* main = nullptr;         ///< the scenario's top-level code
+    size_t first_scenario_function = 0;         ///< functions before it are the prelude's
     StructRegistry structs;                     ///< defstruct field orders, for inspect
+    std::unordered_map<uint32_t, ProtocolInfo> protocols;  ///< by protocol atom id
 
     const FunctionCode* find(Atom module, Atom function, uint32_t arity) const {
         auto it = exports.find(Key{module.id, function.id, arity});

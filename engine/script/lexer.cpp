@@ -1,5 +1,7 @@
 #include "engine/script/lexer.h"
 
+#include "engine/script/operators.h"
+
 #include <array>
 #include <cmath>
 #include <cstdlib>
@@ -147,34 +149,9 @@ bool joins_previous_line(TokenKind kind) {
 
 // Operators that name a function: after '.' or before '/' they become identifiers.
 bool is_named_operator(TokenKind kind) {
-    switch (kind) {
-        case TokenKind::Plus:
-        case TokenKind::Minus:
-        case TokenKind::Star:
-        case TokenKind::Slash:
-        case TokenKind::Power:
-        case TokenKind::PlusPlus:
-        case TokenKind::MinusMinus:
-        case TokenKind::Concat:
-        case TokenKind::Range:
-        case TokenKind::Pipe:
-        case TokenKind::Less:
-        case TokenKind::Greater:
-        case TokenKind::LessEqual:
-        case TokenKind::GreaterEqual:
-        case TokenKind::EqualEqual:
-        case TokenKind::NotEqual:
-        case TokenKind::StrictEqual:
-        case TokenKind::StrictNotEqual:
-        case TokenKind::RegexMatch:
-        case TokenKind::AndAnd:
-        case TokenKind::OrOr:
-        case TokenKind::Bang:
-        case TokenKind::UnsupportedOperator:
-            return true;
-        default:
-            return false;
-    }
+    if (kind == TokenKind::Bang) return true;
+    const BinaryOperatorInfo* info = binary_operator_info(kind);
+    return info && info->names_function;
 }
 
 struct Keyword {

@@ -2,6 +2,8 @@
 // grammar rule with one precedence table; splitting it would scatter the grammar.
 #include "engine/script/parser.h"
 
+#include "engine/script/operators.h"
+
 #include <algorithm>
 #include <array>
 #include <limits>
@@ -33,85 +35,15 @@ struct BinaryInfo {
 };
 
 BinaryInfo binary_info(TokenKind kind) {
-    using B = BinaryOperator;
-    switch (kind) {
-        case TokenKind::LeftArrow:
-            return {40, false, B::LeftArrow};
-        case TokenKind::Backslashes:
-            return {40, false, B::Default};
-        case TokenKind::When:
-            return {50, true, B::When};
-        case TokenKind::DoubleColon:
-            return {60, true, B::Type};
-        case TokenKind::Bar:
-            return {70, true, B::Union};  // not in list items: `[h | t]`
-        case TokenKind::Match:
-            return {100, true, B::Match};
-        case TokenKind::OrOr:
-            return {120, false, B::RelaxedOr};
-        case TokenKind::Or:
-            return {120, false, B::Or};
-        case TokenKind::AndAnd:
-            return {130, false, B::RelaxedAnd};
-        case TokenKind::And:
-            return {130, false, B::And};
-        case TokenKind::EqualEqual:
-            return {140, false, B::Equal};
-        case TokenKind::NotEqual:
-            return {140, false, B::NotEqual};
-        case TokenKind::StrictEqual:
-            return {140, false, B::StrictEqual};
-        case TokenKind::StrictNotEqual:
-            return {140, false, B::StrictNotEqual};
-        case TokenKind::RegexMatch:
-            return {140, false, B::RegexMatch};
-        case TokenKind::Less:
-            return {150, false, B::Less};
-        case TokenKind::Greater:
-            return {150, false, B::Greater};
-        case TokenKind::LessEqual:
-            return {150, false, B::LessEqual};
-        case TokenKind::GreaterEqual:
-            return {150, false, B::GreaterEqual};
-        case TokenKind::Pipe:
-            return {160, false, B::Pipe};
-        case TokenKind::UnsupportedOperator:
-            return {160, false, B::Pipe};  // refused when met
-        case TokenKind::In:
-            return {170, false, B::In};
-        case TokenKind::NotIn:
-            return {170, false, B::NotIn};
-        case TokenKind::StepSlash:
-            return {190, true, B::RangeStep};
-        case TokenKind::PlusPlus:
-            return {200, true, B::ListConcat};
-        case TokenKind::MinusMinus:
-            return {200, true, B::ListSubtract};
-        case TokenKind::Concat:
-            return {200, true, B::StringConcat};
-        case TokenKind::Range:
-            return {200, true, B::Range};
-        case TokenKind::Plus:
-            return {210, false, B::Add};
-        case TokenKind::Minus:
-            return {210, false, B::Subtract};
-        case TokenKind::Star:
-            return {220, false, B::Multiply};
-        case TokenKind::Slash:
-            return {220, false, B::Divide};
-        case TokenKind::Power:
-            return {230, false, B::Power};
-        default:
-            return {};
-    }
+    const BinaryOperatorInfo* info = binary_operator_info(kind);
+    if (!info) return {};
+    return {info->precedence, info->right_assoc, info->op};
 }
 
-// Bitwise's binary operators (Elixir's or_op, and_op, arrow_op and xor_op levels), or -1.
+// Bitwise's binary operators, or -1.
 int bitwise_precedence(std::string_view op) {
-    if (op == "|||") return 120;
-    if (op == "&&&") return 130;
-    if (op == "<<<" || op == ">>>") return 160;
-    if (op == "^^^") return 180;
+    for (const auto& info : kBitwiseOperators)
+        if (info.spelling == op) return info.precedence;
     return -1;
 }
 
@@ -121,9 +53,8 @@ bool is_block_keyword(TokenKind kind) {
 }
 
 // Calls the scenario language refuses by name.
-constexpr std::array<std::string_view, 10> kRefusedCalls{
-    "quote",    "unquote",   "unquote_splicing", "defmacro", "defmacrop",
-    "defguard", "defguardp", "defprotocol",      "defimpl",  "defoverridable"};
+constexpr std::array<std::string_view, 6> kRefusedCalls{"quote",    "unquote",   "unquote_splicing",
+                                                        "defmacro", "defmacrop", "defoverridable"};
 
 // Parsing context that Elixir's grammar encodes in its matched/no_parens/unmatched split.
 struct Context {
@@ -664,7 +595,7 @@ class Parser {
             Node* value = keyword_list(where, pairs);
             set_children(node, std::span<Node* const>(&value, 1));
         } else if (starts_no_parens_argument(peek())) {
-            Node* value = parse_expr(Context{false, ctx.no_do});
+            Node* value = parse_expr(Context{ctx.many, ctx.no_do});
             set_children(node, std::span<Node* const>(&value, 1));
         }
         return node;

@@ -12,4 +12,9 @@ struct PreludeSource {
 extern const PreludeSource kPreludeSources[];
 extern const size_t kPreludeSourceCount;
 
+/// prelude/using/NAME.exs: definitions injected into a module (`use GenServer` -> "GenServer",
+/// `defstruct` -> "defstruct", ...), by file name without extension.
+extern const PreludeSource kUsingTemplates[];
+extern const size_t kUsingTemplateCount;
+
 }  // namespace tasklens::script

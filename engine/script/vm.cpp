@@ -59,6 +59,78 @@ struct Target {
     const BuiltinTable::Entry* builtin = nullptr;
 };
 
+/// The struct name of a map with an atom `__struct__` key, or the empty atom.
+Atom struct_name_of(const Term& value) {
+    if (!value.is_map()) return Atom{};
+    const Term* name = value.map_find(Term::atom(atom::struct_));
+    return name && name->is_atom() ? name->as_atom() : Atom{};
+}
+
+/// Protocol dispatch (ImplFor): the module implementing `protocol` for `value`'s struct or
+/// built-in type, else the Any implementation under @fallback_to_any, else nil. A struct without
+/// its own implementation does not use the Map one, as in Elixir.
+Term protocol_impl(const Program& program, Atom protocol, const Term& value, ImplForMode mode) {
+    auto it = program.protocols.find(protocol.id);
+    if (mode == ImplForMode::HasStructImpls)
+        return Term::boolean(it != program.protocols.end() && it->second.struct_impls > 0);
+    if (it == program.protocols.end()) return Term::nil();
+    const ProtocolInfo& info = it->second;
+    Atom key = struct_name_of(value);
+    if (key.id == 0) {
+        static const Atom tuple = Atom::intern("Elixir.Tuple"), atom_ = Atom::intern("Elixir.Atom"),
+                          list = Atom::intern("Elixir.List"), map = Atom::intern("Elixir.Map"),
+                          bitstring = Atom::intern("Elixir.BitString"),
+                          integer = Atom::intern("Elixir.Integer"),
+                          float_ = Atom::intern("Elixir.Float"),
+                          function = Atom::intern("Elixir.Function"),
+                          pid = Atom::intern("Elixir.PID"),
+                          reference = Atom::intern("Elixir.Reference");
+        switch (value.type()) {
+            case TermType::Integer:
+            case TermType::BigInt:
+                key = integer;
+                break;
+            case TermType::Float:
+                key = float_;
+                break;
+            case TermType::Atom:
+                key = atom_;
+                break;
+            case TermType::Reference:
+                key = reference;
+                break;
+            case TermType::Fun:
+                key = function;
+                break;
+            case TermType::Pid:
+                key = pid;
+                break;
+            case TermType::Tuple:
+                key = tuple;
+                break;
+            case TermType::Map:
+                key = map;
+                break;
+            case TermType::Nil:
+            case TermType::List:
+                key = list;
+                break;
+            case TermType::Binary:
+            case TermType::Bitstring:
+                key = bitstring;
+                break;
+        }
+    }
+    auto impl = info.impls.find(key.id);
+    if (impl != info.impls.end()) return Term::atom(impl->second);
+    if (info.fallback_to_any) {
+        static const Atom any = Atom::intern("Elixir.Any");
+        auto fallback = info.impls.find(any.id);
+        if (fallback != info.impls.end()) return Term::atom(fallback->second);
+    }
+    return Term::nil();
+}
+
 Target resolve(const Program& program, Atom module, Atom function, uint32_t arity) {
     Target t;
     if (const FunctionCode* fn = program.find(module, function, arity)) {
@@ -558,9 +630,10 @@ Exec::Status Exec::dispatch() {
                 if (!a.is_binary() || !b.is_binary()) {
                     SAVE_PC(pc + 1);
                     int segment = a.is_binary() ? 2 : 1;
-                    raise_error(argument_error(fmt::format(
-                        "construction of binary failed: segment {} of type 'binary': expected a binary but got: {}",
-                        segment, inspect(segment == 1 ? a : b))));
+                    raise_error(
+                        argument_error(fmt::format("construction of binary failed: segment {} of "
+                                                   "type 'binary': expected a binary but got: {}",
+                                                   segment, inspect(segment == 1 ? a : b))));
                 }
                 std::string s(a.binary_view());
                 s += b.binary_view();
@@ -868,6 +941,14 @@ Exec::Status Exec::dispatch() {
                 Term stack = I.c == kNoReg ? Term::empty_list() : R[I.c];
                 throw ErlangException(kind.as_atom(), R[I.b], std::move(stack));
             }
+            case Op::ImplFor:
+                R[I.a] = protocol_impl(program_, K[I.c].as_atom(), R[I.b],
+                                       static_cast<ImplForMode>(I.d));
+                ++pc;
+                break;
+            case Op::JumpIfNotStruct:
+                pc = struct_name_of(R[I.a]).id != 0 ? pc + 1 : I.d;
+                break;
             case Op::Fail: {
                 SAVE_PC(pc + 1);
                 FailKind kind = static_cast<FailKind>(I.a);
@@ -999,7 +1080,10 @@ ProcessBody mfa_body(Atom module, Atom function, std::vector<Term> args) {
 
 bool vm_defines(Runtime& runtime, Atom module, Atom function, uint32_t arity) {
     auto& vm = runtime.extension<VmState>();
-    if (vm.program && vm.program->find(module, function, arity)) return true;
+    // exported functions only: function_exported?/3 is false for a defp, as on the BEAM
+    if (vm.program)
+        if (const FunctionCode* f = vm.program->find(module, function, arity))
+            return !f->is_private;
     return builtins().find(module, function, static_cast<int>(arity)) != nullptr;
 }
 

@@ -14,7 +14,7 @@ defmodule Enumerable do
 
   def reduce(%{__struct__: MapSet} = set, acc, fun), do: reduce_list(MapSet.to_list(set), acc, fun)
   def reduce(%{__struct__: Stream, enum: enum, funs: funs}, acc, fun), do: Tasklens.VM.stream_reduce(enum, funs, acc, fun)
-  def reduce(%{__struct__: _} = other, _acc, _fun), do: Tasklens.VM.undefined_protocol(Enumerable, other)
+  def reduce(%{__struct__: _} = other, acc, fun), do: impl!(other).reduce(other, acc, fun)
   def reduce(map, acc, fun) when is_map(map), do: reduce_list(Tasklens.VM.map_to_list(map), acc, fun)
   def reduce(stream, acc, fun) when is_function(stream, 2), do: stream.(acc, fun)
   def reduce(other, _acc, _fun), do: Tasklens.VM.undefined_protocol(Enumerable, other)
@@ -39,13 +39,47 @@ defmodule Enumerable do
   end
 
   def member?(map, _) when is_map(map) and not is_map_key(map, :__struct__), do: {:ok, false}
+  def member?(%{__struct__: _} = other, x) do
+    case Tasklens.VM.protocol_impl_for(Enumerable, other) do
+      nil -> {:error, __MODULE__}
+      impl -> impl.member?(other, x)
+    end
+  end
   def member?(_, _), do: {:error, __MODULE__}
 
   def count(list) when is_list(list), do: {:ok, length(list)}
   def count(%{__struct__: Range} = range), do: {:ok, Tasklens.VM.range_size(range)}
   def count(%{__struct__: MapSet} = set), do: {:ok, MapSet.size(set)}
   def count(map) when is_map(map) and not is_map_key(map, :__struct__), do: {:ok, map_size(map)}
+  def count(%{__struct__: _} = other) do
+    case Tasklens.VM.protocol_impl_for(Enumerable, other) do
+      nil -> {:error, __MODULE__}
+      impl -> impl.count(other)
+    end
+  end
   def count(_), do: {:error, __MODULE__}
+
+  def slice(%{__struct__: _} = other) do
+    case Tasklens.VM.protocol_impl_for(Enumerable, other) do
+      nil -> {:error, __MODULE__}
+      impl -> impl.slice(other)
+    end
+  end
+  def slice(_), do: {:error, __MODULE__}
+
+  def __protocol__(:module), do: Enumerable
+  def __protocol__(:functions), do: [count: 1, member?: 2, reduce: 3, slice: 1]
+  def __protocol__(:consolidated?), do: false
+  def __protocol__(:impls), do: :not_consolidated
+  def impl_for(data), do: Tasklens.VM.protocol_impl_for(Enumerable, data)
+
+  # a user struct's defimpl Enumerable
+  defp impl!(struct) do
+    case Tasklens.VM.protocol_impl_for(Enumerable, struct) do
+      nil -> Tasklens.VM.undefined_protocol(Enumerable, struct)
+      impl -> impl
+    end
+  end
 
   defp reduce_list(_list, {:halt, acc}, _fun), do: {:halted, acc}
   defp reduce_list([], {:cont, acc}, _fun), do: {:done, acc}
@@ -64,6 +98,14 @@ defmodule Enumerable do
       reduce_range(first + step, last, step, fun.(first, acc), fun)
     end
   end
+end
+
+# Enumerable.List.reduce/3 and friends, which implementations often delegate to.
+defmodule Enumerable.List do
+  def reduce(list, acc, fun), do: Enumerable.reduce(list, acc, fun)
+  def count(list), do: Enumerable.count(list)
+  def member?(list, x), do: Enumerable.member?(list, x)
+  def slice(_list), do: {:error, Enumerable.List}
 end
 
 defmodule Enum do
@@ -605,15 +647,26 @@ defmodule Enum do
 
   # ---- strings and collections
   def join(enum, joiner \\ "") do
-    enum |> to_list() |> map_list(&Tasklens.VM.chardata_to_string/1) |> Tasklens.VM.join(joiner)
+    enum |> to_list() |> map_list(&join_entry/1) |> Tasklens.VM.join(joiner)
   end
 
+  # a struct is joined through its String.Chars implementation
+  defp join_entry(%{__struct__: _} = struct), do: String.Chars.to_string(struct)
+  defp join_entry(entry), do: Tasklens.VM.chardata_to_string(entry)
+
   def map_join(enum, joiner \\ "", mapper) do
-    enum |> fold_list() |> map_list(fn x -> Tasklens.VM.chardata_to_string(mapper.(x)) end) |> Tasklens.VM.join(joiner)
+    enum |> fold_list() |> map_list(fn x -> join_entry(mapper.(x)) end) |> Tasklens.VM.join(joiner)
+  end
+
+  def into(enum, %{__struct__: _} = collectable) do
+    case Tasklens.VM.protocol_impl_for(Collectable, collectable) do
+      nil -> Tasklens.VM.into(to_list(enum), collectable)
+      impl -> Collectable.__collect__(enum, impl, collectable)
+    end
   end
 
   def into(enum, collectable), do: Tasklens.VM.into(to_list(enum), collectable)
-  def into(enum, collectable, transform), do: Tasklens.VM.into(map(enum, transform), collectable)
+  def into(enum, collectable, transform), do: into(map(enum, transform), collectable)
 
   # random/shuffle/take_random draw from :rand exactly as Elixir 1.14 does, so a seeded run
   # (:rand.seed(:exsss, ...)) picks the same elements as on the BEAM.

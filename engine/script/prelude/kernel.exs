@@ -16,6 +16,15 @@ defmodule Tasklens.VM do
   def reraise(%{__exception__: true} = e, stacktrace), do: :erlang.raise(:error, e, stacktrace)
   def reraise(module, stacktrace) when is_atom(module), do: :erlang.raise(:error, module.exception([]), stacktrace)
 
+  # How a GenServer names itself in the errors of its default callbacks (use GenServer).
+  def registered_name_or_self() do
+    case Process.info(self(), :registered_name) do
+      {_, []} -> self()
+      {_, name} -> name
+      _ -> self()
+    end
+  end
+
   # put_in(data.a[b], v) and friends: path steps are {:field, atom} (struct/map field, must
   # exist) or {:key, key} (Access: maps and keyword lists).
   def __get_in_path__(data, []), do: data
