@@ -37,12 +37,16 @@ elapsed() { local ms=$((($(date +%s%N) - $1) / 1000000)); printf '%d.%d' $((ms /
 coproc RUN { exec "$tasklens" run "$script" --trace "$trace" --max-wall infinity \
     2>"$work/stderr.txt"; }
 pid=$RUN_PID
+# bash unsets RUN when the coprocess exits: read through a copy of its output descriptor.
+exec {run_out}<&"${RUN[0]}"
 : >"$work/stdout.txt"
 peak=0
-while IFS= read -r line <&"${RUN[0]}"; do
+while IFS= read -r line <&"$run_out"; do
     printf '%s\n' "$line" >>"$work/stdout.txt"
     if [[ "$line" == "batch "* ]]; then
-        rss=$(awk '/^VmRSS:/ {print $2}' "/proc/$pid/status" 2>/dev/null || echo 0)
+        # A run that has just ended (a zombie) has no VmRSS line: 0, left out of the comparison.
+        rss=$(awk '/^VmRSS:/ {print $2}' "/proc/$pid/status" 2>/dev/null)
+        rss=${rss:-0}
         ((rss > peak)) && peak=$rss
         printf '%s\t%s\t%s\n' "${line#batch }" "$rss" "$(elapsed "$start")" >>"$work/rss.tsv"
     fi
@@ -57,7 +61,8 @@ if ((status != 0)); then
 fi
 
 first=$(head -n 1 "$work/rss.tsv" | cut -f2)
-last=$(tail -n 1 "$work/rss.tsv" | cut -f2)
+# The last sample taken while the run was still alive (it may end right after its last batch).
+last=$(awk -F'\t' '$2 > 0' "$work/rss.tsv" | tail -n 1 | cut -f2)
 batches=$(wc -l <"$work/rss.tsv")
 echo "soak: $batches batches in $wall s of wall time"
 echo "soak: trace $(du -h "$trace" | cut -f1), $(wc -l <"$trace") lines"

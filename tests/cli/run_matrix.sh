@@ -14,6 +14,8 @@
 #   --- NAME                    the following lines (up to the next --- or ===) are file NAME
 #   --- NAME/                   NAME is a directory
 #   bytes: NAME HEX             NAME holds these bytes (for files that are not text)
+#   append: NAME TEXT           appends TEXT (printf %b escapes) to NAME, after the --- blocks
+#   repeat: NAME N TEXT         appends TEXT (printf %b escapes) N times to NAME (huge inputs)
 # Each row runs in a fresh temporary directory, with a 120 s timeout.
 set -u
 only=""
@@ -29,7 +31,7 @@ run_row() {
     local dir="$1"
     local out err status
     # shellcheck disable=SC2086
-    (cd "$dir" && timeout 120 "$tasklens" $args >stdout 2>stderr </dev/null)
+    (cd "$dir" && timeout -k 10 120 "$tasklens" $args >stdout 2>stderr </dev/null)
     status=$?
     local problems=""
     [[ "$status" == "$exit_expected" ]] || problems+="  exit status $status, expected $exit_expected"$'\n'
@@ -88,9 +90,32 @@ run_row() {
     fi
 }
 
+# Runs the row's append:/repeat: directives, in order, on its files.
+build_files() {
+    local op name count text
+    for op in "${appends[@]}"; do
+        if [[ "$op" == "repeat "* ]]; then
+            read -r _ name count text <<<"$op"
+            text="$(printf '%b' "$text"; printf x)"
+            text="${text%x}"
+            # Doubling: N copies in log2(N) steps.
+            local chunk="$text" n="$count"
+            while ((n > 0)); do
+                if ((n & 1)); then printf '%s' "$chunk" >>"$workdir/$name"; fi
+                n=$((n >> 1))
+                ((n > 0)) && chunk="$chunk$chunk"
+            done
+        else
+            read -r _ name text <<<"$op"
+            printf '%b' "$text" >>"$workdir/$name"
+        fi
+    done
+}
+
 finish_row() {
     [[ -z "$id" ]] && return
     if [[ -z "$only" || "$only" == "$id" ]]; then
+        build_files
         run_row "$workdir"
     fi
     rm -rf "$workdir"
@@ -110,6 +135,7 @@ while IFS= read -r raw || [[ -n "$raw" ]]; do
         stderr_has_prefix=()
         stderr_prefix=""
         trace_check=""
+        appends=()
         current_file=""
         workdir="$(mktemp -d)"
         continue
@@ -142,6 +168,8 @@ while IFS= read -r raw || [[ -n "$raw" ]]; do
             read -r name hex <<<"${raw#bytes: }"
             printf '%b' "$(sed 's/\(..\)/\\x\1/g' <<<"$hex")" >"$workdir/$name"
             ;;
+        "append: "*) appends+=("append ${raw#append: }") ;;
+        "repeat: "*) appends+=("repeat ${raw#repeat: }") ;;
         "#"* | "") ;;
         *) echo "run_matrix.sh: row $id: cannot read line: $raw" >&2; fail=$((fail + 1)) ;;
     esac
