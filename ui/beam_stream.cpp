@@ -244,9 +244,13 @@ class LiveBeamView : public QObject {
     }
 
     void onStarted(const QString& scenario) {
-        following_ = true;
         title_ = QStringLiteral("%1 (real node, live)").arg(scenario);
+        // setTrace moves the cursor: that is not the user leaving the live edge.
+        moving_cursor_ = true;
         window_->setTrace(stream_->model(), title_);
+        moving_cursor_ = false;
+        following_ = true;
+        since_rebuild_.invalidate();
         window_->statusBar()->showMessage(
             QStringLiteral("A real node is sending its trace: %1").arg(scenario));
     }
