@@ -77,6 +77,7 @@ void BeamStream::onNewConnection() {
         partial_.clear();
         pending_.clear();
         header_.clear();
+        bad_header_ = false;
         line_number_ = 0;
         first_pending_line_ = 1;
         problems_.clear();
@@ -91,6 +92,10 @@ void BeamStream::onReadyRead() {
     if (socket_ == nullptr) return;
     partial_.append(socket_->readAll());
     takeLines(false);
+    if (bad_header_) {
+        socket_->abort();  // emits disconnected: onDisconnected ends the connection
+        return;
+    }
     if (partial_.size() > kMaxLineBytes) {
         report(QStringLiteral("line %1: longer than %2 MiB; the connection was closed")
                    .arg(line_number_ + 1)
@@ -109,6 +114,11 @@ void BeamStream::takeLines(bool at_end) {
         if (header_.empty() && line_number_ == 1) {
             readHeader(line);
             first_pending_line_ = 2;
+            // A bad header closes the connection (onReadyRead), and what follows it is no trace.
+            if (bad_header_) {
+                partial_.clear();
+                return;
+            }
             continue;
         }
         if (pending_.empty()) first_pending_line_ = line_number_;
@@ -132,7 +142,7 @@ void BeamStream::readHeader(const std::string& line) {
                               "closed")
                    .arg(reader.error() ? QString::fromStdString(reader.error()->message)
                                        : QStringLiteral("empty")));
-        if (socket_) socket_->abort();
+        bad_header_ = true;
         return;
     }
     header_ = line;
@@ -180,8 +190,10 @@ void BeamStream::drain() {
 
 void BeamStream::onDisconnected() {
     if (socket_ == nullptr) return;
-    partial_.append(socket_->readAll());
-    takeLines(true);
+    if (!bad_header_) {
+        if (socket_->isOpen()) partial_.append(socket_->readAll());
+        takeLines(true);
+    }
     drain();
     frame_timer_.stop();
     socket_->deleteLater();
@@ -232,9 +244,13 @@ class LiveBeamView : public QObject {
     }
 
     void onStarted(const QString& scenario) {
-        following_ = true;
         title_ = QStringLiteral("%1 (real node, live)").arg(scenario);
+        // setTrace moves the cursor: that is not the user leaving the live edge.
+        moving_cursor_ = true;
         window_->setTrace(stream_->model(), title_);
+        moving_cursor_ = false;
+        following_ = true;
+        since_rebuild_.invalidate();
         window_->statusBar()->showMessage(
             QStringLiteral("A real node is sending its trace: %1").arg(scenario));
     }

@@ -70,6 +70,7 @@ class BeamStream : public QObject {
     quint64 first_pending_line_ = 0;    ///< line number of pending_.front()
     quint64 line_number_ = 0;           ///< lines taken so far on this connection
     std::string header_;                ///< the connection's header line, empty until read
+    bool bad_header_ = false;           ///< line 1 was no trace header: the connection closes
     std::shared_ptr<trace::TraceModel> model_;
     QStringList problems_;
 };

@@ -14,6 +14,7 @@
 #include "tests/engine/trace/trace_fixture.h"
 #include "ui/main_window.h"
 #include "ui/models.h"
+#include "ui/view_state.h"
 
 namespace tasklens::ui {
 namespace {
@@ -156,6 +157,8 @@ TEST(BeamStream, TheWindowShowsTheRunAsItArrives) {
     send(*socket, lines.mid(third));
     QTRY_COMPARE_WITH_TIMEOUT(window.traceModel()->event_count(), 4u, 5000);
     EXPECT_EQ(window.traceModel(), stream->model().get());
+    // The cursor follows the newest event (the task's exit at 30 us), as in a live engine run.
+    QTRY_COMPARE_WITH_TIMEOUT(window.viewState()->cursorUs(), 30.0, 5000);
     socket->disconnectFromHost();
     QTRY_VERIFY_WITH_TIMEOUT(!stream->isConnected(), 5000);
 }
