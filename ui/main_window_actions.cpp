@@ -135,9 +135,8 @@ void MainWindow::buildActions() {
                            QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O));
     connect(sample, &QAction::triggered, this, &MainWindow::openSampleTrace);
     file->addAction(sample);
-    QAction* observe =
-        make(QStringLiteral("observe-real-node"), QStringLiteral("Observe a &real node\u2026"),
-             QKeySequence());
+    QAction* observe = make(QStringLiteral("observe-real-node"),
+                            QStringLiteral("Observe a &real node\u2026"), QKeySequence());
     connect(observe, &QAction::triggered, this, [this] { observeRealNode(this); });
     file->addAction(observe);
     QAction* export_view =
