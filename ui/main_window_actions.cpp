@@ -31,6 +31,7 @@
 #include <fstream>
 
 #include "engine/trace/trace_file.h"
+#include "ui/beam_stream.h"
 #include "ui/trace_loading.h"
 #include "ui/image_export.h"
 #include "ui/lineage_view.h"
@@ -135,6 +136,10 @@ void MainWindow::buildActions() {
                            QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O));
     connect(sample, &QAction::triggered, this, &MainWindow::openSampleTrace);
     file->addAction(sample);
+    QAction* observe = make(QStringLiteral("observe-real-node"),
+                            QStringLiteral("Observe a &real node\u2026"), QKeySequence());
+    connect(observe, &QAction::triggered, this, [this] { observeRealNode(this); });
+    file->addAction(observe);
     QAction* export_view =
         make(QStringLiteral("export"), QStringLiteral("&Export view as image\u2026"),
              QKeySequence(Qt::CTRL | Qt::Key_E));

@@ -504,9 +504,11 @@ defmodule Tasklens.Tracer do
           w.started ->
             emit(state, ts, "WaitEnd", pid, [{"outcome", outcome}])
 
-          # A call that ended without its reply (the callee was already gone, say) is a wait
-          # the engine records even when it did not block: so does the tracer.
-          outcome != "Message" ->
+          # A GenServer call that ended without its reply (the callee was already gone, say)
+          # is a wait the engine records even when it did not block: so does the tracer. (A
+          # task's reply or DOWN may be queued before a yield or an await even starts: those
+          # count only when they blocked, in both.)
+          outcome != "Message" and List.keyfind(w.fields, "wait_kind", 0) == {"wait_kind", "GenServerCall"} ->
             state = emit(state, w.ts, "WaitStart", pid, w.fields)
             emit(state, ts, "WaitEnd", pid, [{"outcome", outcome}])
 

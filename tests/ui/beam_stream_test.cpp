@@ -141,6 +141,8 @@ TEST(BeamStream, ASecondTracerIsRefusedWhileOneSends) {
 
 TEST(BeamStream, TheWindowShowsTheRunAsItArrives) {
     MainWindow window;
+    // File → Observe a real node… asks for the port, then does what follows.
+    ASSERT_NE(window.action(QStringLiteral("observe-real-node")), nullptr);
     QString error;
     BeamStream* stream = observeRealNodeOnPort(&window, 0, &error);
     ASSERT_NE(stream, nullptr) << error.toStdString();
