@@ -1,3 +1,5 @@
+// Over 800 lines: io_lib:write and io_lib_pretty share one intermediate format (If) and its
+// measuring and layout passes; splitting them would put that format in a header for no reader.
 // io_lib:write and io_lib_pretty:print of OTP 25, rule for rule: the pretty printer first measures
 // the term into an intermediate tree (print_length), then lays it out (pp) with the same column
 // tests, tagged-tuple indentation and the same `-1`/`4` indentation search as io_lib_pretty.

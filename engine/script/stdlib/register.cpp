@@ -33,6 +33,7 @@ void register_pure_stdlib(BuiltinTable& table) {
     stdlib::register_external_term(table);
     stdlib::register_function(table);
     stdlib::register_ordsets(table);
+    stdlib::register_gb_trees(table);
 }
 
 }  // namespace tasklens::script

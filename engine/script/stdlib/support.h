@@ -121,5 +121,6 @@ void register_io(BuiltinTable& table);             // :io, :io_lib
 void register_external_term(BuiltinTable& table);  // term_to_binary, binary_to_term
 void register_function(BuiltinTable& table);       // Function.info, :erlang.fun_info
 void register_ordsets(BuiltinTable& table);        // :ordsets, :orddict, :sets
+void register_gb_trees(BuiltinTable& table);       // :gb_trees
 
 }  // namespace tasklens::script::stdlib

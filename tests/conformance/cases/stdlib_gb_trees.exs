@@ -1,0 +1,33 @@
+# :gb_trees builds and rebalances the same tuples as OTP 25, so inspect shows the same tree.
+t = Enum.reduce([5, 3, 8, 1, 4, 7, 9, 2, 6, 10, 11, 12, 13, 14, 15], :gb_trees.empty(), fn k, acc ->
+  :gb_trees.insert(k, k * 10, acc)
+end)
+IO.inspect(t)
+asc = Enum.reduce(1..20, :gb_trees.empty(), &:gb_trees.insert(&1, :v, &2))
+IO.inspect(asc)
+IO.inspect(:gb_trees.to_list(t))
+IO.inspect({:gb_trees.size(t), :gb_trees.lookup(4, t), :gb_trees.lookup(99, t), :gb_trees.get(8, t)})
+IO.inspect({:gb_trees.is_defined(4.0, t), :gb_trees.smallest(t), :gb_trees.largest(t)})
+t2 = :gb_trees.enter(4, :four, :gb_trees.enter(100, :hundred, t))
+IO.inspect(t2)
+IO.inspect(:gb_trees.delete(5, t))
+IO.inspect(:gb_trees.delete_any(99, t) == t)
+IO.inspect(:gb_trees.take(3, t))
+IO.inspect(:gb_trees.take_any(99, t))
+IO.inspect(:gb_trees.take_smallest(t))
+IO.inspect(:gb_trees.take_largest(t))
+IO.inspect(:gb_trees.balance(:gb_trees.delete(1, :gb_trees.delete(2, asc))))
+IO.inspect(:gb_trees.from_orddict([a: 1, b: 2, c: 3, d: 4]))
+IO.inspect({:gb_trees.keys(t), :gb_trees.values(t)})
+IO.inspect(:gb_trees.map(fn k, v -> k + v end, :gb_trees.from_orddict([{1, 1}, {2, 2}])))
+it = :gb_trees.iterator(:gb_trees.from_orddict([a: 1, b: 2, c: 3]))
+{k1, v1, it} = :gb_trees.next(it)
+{k2, v2, it} = :gb_trees.next(it)
+{k3, v3, it} = :gb_trees.next(it)
+IO.inspect({[{k1, v1}, {k2, v2}, {k3, v3}], :gb_trees.next(it)})
+IO.inspect({:gb_trees.is_empty(:gb_trees.empty()), :gb_trees.is_empty(t)})
+try do
+  :gb_trees.insert(5, :again, t)
+rescue
+  e -> IO.inspect(e)
+end
