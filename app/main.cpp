@@ -305,5 +305,9 @@ int main(int argc, char** argv) {
     if (parser.isSet(o.select) && !window.selectProcess(parser.value(o.select)))
         return fail(QStringLiteral("--select %1: no such process").arg(parser.value(o.select)));
     window.show();
+    // Ask for the keyboard focus: without a window manager (a bare X server) nobody else gives
+    // it, and the shortcuts (F5, Space, F10) would not reach the window until a click.
+    window.activateWindow();
+    window.raise();
     return QApplication::exec();
 }

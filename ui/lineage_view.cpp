@@ -231,7 +231,7 @@ void CanvasZoom::zoomAt(QPointF anchor, double factor) {
 }
 
 LineageView::LineageView(QWidget* parent) : QWidget(parent) {
-    setMinimumSize(320, 200);
+    setMinimumSize(200, 100);  // small, so the window fits a small (or scaled) screen
     setAttribute(Qt::WA_OpaquePaintEvent);
     setFocusPolicy(Qt::StrongFocus);
     setCursor(Qt::OpenHandCursor);

@@ -71,17 +71,11 @@ const QRegularExpression& sourceLocationPattern() {
 
 MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent), state_(new ViewState(this)), controller_(new RunController(this)) {
-    // 1600x1000 where it fits; smaller screens (or QT_SCALE_FACTOR=2) get what they have.
-    QSize size(1600, 1000);
-    if (const QScreen* screen = QGuiApplication::primaryScreen()) {
-        const QRect available = screen->availableGeometry();
-        size = size.boundedTo(QSize(available.width() - 40, available.height() - 60));
-    }
-    resize(size.expandedTo(QSize(640, 400)));
     buildViews();
     buildDocks();
     buildActions();
     loadGallery();
+    fitToScreen();
 
     connect(state_, &ViewState::cursorChanged, this, [this](double t) {
         if (!moving_cursor_ && live_ && following_live_) setFollowingLive(false);
@@ -107,6 +101,10 @@ MainWindow::MainWindow(QWidget* parent)
     live_timer_->setInterval(50);
     connect(live_timer_, &QTimer::timeout, this, [this] { refreshLiveViews(); });
     connect(controller_, &RunController::consoleOutput, this, &MainWindow::appendConsole);
+    // A step (or a command) adds events while the run stays paused: show them too.
+    connect(controller_->pump(), &EventPump::eventsAppended, this, [this] {
+        if (controller_->state() == RunState::Paused && !refreshing_) refreshLiveViews();
+    });
     connect(controller_, &RunController::stateChanged, this, [this](RunState state) {
         if (state == RunState::Running)
             live_timer_->start();
@@ -186,9 +184,9 @@ void MainWindow::buildViews() {
         pictures_->setCurrentWidget(lineage_);
     });
     // The plot and the tab bar would otherwise ask for ~800 px (legend row, label column):
-    // explicit minimums let the window fit 1280x800 and a doubled scale factor.
-    timeline_->setMinimumSize(320, 200);
-    pictures_->setMinimumSize(320, 160);
+    // explicit minimums let the window fit 1280x800 and a doubled scale factor (800x500).
+    timeline_->setMinimumSize(240, 120);
+    pictures_->setMinimumSize(240, 110);
     auto* central = new QSplitter(Qt::Vertical);
     central->addWidget(pictures_);
     central->addWidget(timeline_);
@@ -235,7 +233,8 @@ void MainWindow::buildDocks() {
     gallery_->setWordWrap(true);
     gallery_->setTextElideMode(Qt::ElideRight);
     editor_ = new CodeEditor;  // line numbers, Elixir highlighting, the error marker in the gutter
-    connect(editor_, &CodeEditor::errorMarkerClicked, this, [this](int line) { goToSource(line, 1); });
+    connect(editor_, &CodeEditor::errorMarkerClicked, this,
+            [this](int line) { goToSource(line, 1); });
     editor_->setPlaceholderText(
         QStringLiteral("Elixir scenario (.exs): pick a demo above, open a "
                        "file (Ctrl+O) or type, then Run (F5)"));
@@ -431,6 +430,16 @@ void MainWindow::buildDocks() {
     log_dock->raise();
 }
 
+void MainWindow::fitToScreen() {
+    // 1600x1000 where it fits; a smaller screen (or QT_SCALE_FACTOR=2, which halves it) gets
+    // what it has, with room left for a window manager's frame and title bar. The minimum sizes
+    // of the views and docks are small enough for 800x500 (1600x1000 at scale 2).
+    QSize size(1600, 1000);
+    if (const QScreen* screen = QGuiApplication::primaryScreen())
+        size = size.boundedTo(screen->availableGeometry().size() - QSize(16, 40));
+    resize(size.expandedTo(minimumSizeHint()));
+}
+
 void MainWindow::applyDefaultDockSizes() {
     // Room for the editor, the tree and the timeline at 1600x1000 and at 1280x800: the side
     // columns take about a quarter and a fifth of the width, the log a fifth of the height.
@@ -582,6 +591,10 @@ void MainWindow::adoptLiveModel() {
     following_live_ = true;
     timeline_data_.reset();
     rebuildTimeline();
+    statusBar()->showMessage(
+        QStringLiteral("%1 is running: Space pauses, F10 steps, Shift+F5 stops; right-click a "
+                       "process to kill it.")
+            .arg(controller_->scenarioName()));
     // A fresh run: nothing selected, the whole (short) run visible.
     state_->setSelectedPid(Pid{});
     updateTitle();
@@ -599,7 +612,9 @@ int64_t MainWindow::liveEdgeUs() const {
 
 void MainWindow::refreshLiveViews(bool rebuild_now) {
     if (!live_ || !model_ || model_ != controller_->pump()->model()) return;
+    refreshing_ = true;
     controller_->pump()->drain();
+    refreshing_ = false;
     process_model_->refresh();
     event_model_->refresh();
     // The timeline's layout is rebuilt from the whole model: do it at a rate that keeps the

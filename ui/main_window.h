@@ -114,6 +114,7 @@ class MainWindow : public QMainWindow {
     // main_window.cpp
     void buildViews();
     void buildDocks();
+    void fitToScreen();
     void applyDefaultDockSizes();
     void loadGallery();
     void showInspector();
@@ -154,6 +155,7 @@ class MainWindow : public QMainWindow {
     bool live_ = false;  ///< model_ is the growing model of the controller's current run
     bool following_live_ = true;
     bool moving_cursor_ = false;  ///< the window itself moves the cursor (not the user)
+    bool refreshing_ = false;     ///< refreshLiveViews is draining the pump
     std::shared_ptr<TimelineData> timeline_data_;
     QTimer* live_timer_ = nullptr;
     QElapsedTimer since_timeline_rebuild_;

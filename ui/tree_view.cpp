@@ -252,7 +252,7 @@ QTransform paintTree(QPainter& painter, QSizeF size, const TreeSnapshot& tree,
 }
 
 SupervisionTreeView::SupervisionTreeView(QWidget* parent) : QWidget(parent) {
-    setMinimumSize(320, 200);
+    setMinimumSize(200, 100);  // small, so the window fits a small (or scaled) screen
     setAttribute(Qt::WA_OpaquePaintEvent);
     setFocusPolicy(Qt::StrongFocus);
     setMouseTracking(true);

@@ -193,6 +193,16 @@ TEST(MainWindow, ABreakpointHitIsSelectedInTheEventLog) {
     ASSERT_TRUE(waitFor([&] { return finished(window); }));
 }
 
+TEST(MainWindow, FitsAScreenOf800x500) {
+    // 1600x1000 at QT_SCALE_FACTOR=2 is 800x500 device-independent pixels; a window manager's
+    // title bar takes some of that. The whole window, docks and all, must fit.
+    MainWindow window;
+    window.show();
+    const QSize minimum = window.minimumSizeHint();
+    EXPECT_LE(minimum.width(), 780) << minimum.width() << "x" << minimum.height();
+    EXPECT_LE(minimum.height(), 460) << minimum.width() << "x" << minimum.height();
+}
+
 TEST(MainWindow, ScenarioAndTraceFilesRoundTrip) {
     QTemporaryDir dir;
     ASSERT_TRUE(dir.isValid());
