@@ -249,6 +249,13 @@ void MainWindow::buildDocks() {
     connect(gallery_, &QListWidget::itemActivated, this, [this](QListWidgetItem* item) {
         if (item && confirmDiscardEdits()) openScenarioFile(item->data(Qt::UserRole).toString());
     });
+    // Moving through the gallery with the arrow keys shows each demo, as a click does; with
+    // unsaved edits it waits for Enter or a click, which ask before discarding them.
+    connect(gallery_, &QListWidget::currentItemChanged, this, [this](QListWidgetItem* item) {
+        if (item && item->data(Qt::UserRole).toString() != scenario_path_ &&
+            !editor_->document()->isModified())
+            openScenarioFile(item->data(Qt::UserRole).toString());
+    });
     connect(gallery_, &QListWidget::itemClicked, this, [this](QListWidgetItem* item) {
         if (item && item->data(Qt::UserRole).toString() != scenario_path_ && confirmDiscardEdits())
             openScenarioFile(item->data(Qt::UserRole).toString());

@@ -1,6 +1,8 @@
 // Instruction emission, registers, names, constants and variables.
 #include "engine/script/compiler_internal.h"
 
+#include <cmath>
+
 namespace tasklens::script {
 
 // BitstringHost: what compile_bitstring.cpp needs from this compiler
@@ -43,7 +45,9 @@ uint32_t Compiler::regs(uint32_t n) {
 uint32_t Compiler::konst(Term t) {
     auto& consts = f_->fn->consts;
     for (size_t i = 0; i < consts.size() && i < 64; ++i) {
-        if (consts[i].type() == t.type() && exact_equal(consts[i], t))
+        // 0.0 =:= -0.0 on OTP 25, but they are different constants: compare floats by sign too
+        if (consts[i].type() == t.type() && exact_equal(consts[i], t) &&
+            (!t.is_float() || std::signbit(t.as_float()) == std::signbit(consts[i].as_float())))
             return static_cast<uint32_t>(i);
     }
     consts.push_back(std::move(t));

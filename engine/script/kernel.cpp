@@ -238,7 +238,11 @@ Term k_rem(ProcessContext&, Args a) {
 }
 Term k_abs(ProcessContext&, Args a) {
     if (a[0].is_integral()) return integer::abs(a[0]);
-    if (a[0].is_float()) return Term::floating(std::fabs(a[0].as_float()));
+    if (a[0].is_float()) {
+        // erts negates only what is below zero, so abs(-0.0) stays -0.0 as on the BEAM
+        const double f = a[0].as_float();
+        return Term::floating(f < 0 ? -f : f);
+    }
     raise_bif_argument_error(1, "not a number");
 }
 /// round/trunc/ceil/floor of a float: exact integers of any size, as the BEAM.

@@ -10,8 +10,8 @@
 #include <fstream>
 #include <iostream>
 #include <memory>
-#include <optional>
 #include <new>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -82,11 +82,22 @@ Co<void> report_crash(ProcessContext& ctx, otp::CrashReport report) {
             break;
         case otp::CrashReport::Kind::GenServer: {
             GenServerCrash crash;
+            // As gen_server's error_info: the registered name if any, the request of a call
+            // (not its {:"$gen_call", from, request} envelope) and the caller's pid.
             crash.name = Term::pid(report.pid);
+            if (const Term* inner =
+                    report.report.is_map() ? report.report.map_find(Term::atom("report")) : nullptr;
+                inner && inner->is_map())
+                if (const Term* name = inner->map_find(Term::atom("name"))) crash.name = *name;
             crash.reason = report.reason;
             crash.last_message = report.function;
+            if (crash.last_message.is_tuple(3) &&
+                crash.last_message.element(0).is_atom(Atom::intern("$gen_call")))
+                crash.last_message = crash.last_message.element(2);
             crash.state = report.args;
             crash.client = report.starter;
+            if (crash.client.is_tuple(2) && crash.client.element(0).is_pid())
+                crash.client = crash.client.element(0);
             text = genserver_crash_report(crash);
         } break;
         default:

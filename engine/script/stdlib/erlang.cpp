@@ -335,7 +335,11 @@ void register_erlang_bifs(BuiltinTable& t) {
     def(
         "abs", 1, +[](ProcessContext&, Args a) -> Term {
             if (a[0].is_integral()) return integer::abs(a[0]);
-            if (a[0].is_float()) return Term::floating(std::abs(a[0].as_float()));
+            if (a[0].is_float()) {
+                // erts negates only what is below zero: abs(-0.0) stays -0.0
+                const double f = a[0].as_float();
+                return Term::floating(f < 0 ? -f : f);
+            }
             raise_bif_argument_error(1, "not a number");
         });
     def(

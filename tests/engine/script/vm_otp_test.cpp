@@ -20,6 +20,30 @@ IO.puts "not reached"
     EXPECT_EQ(r.status, 1);
 }
 
+TEST(VmOtpExit, AGenServerCrashReportNamesTheServerTheRequestAndTheCallersPid) {
+    // elixir 1.14: "GenServer Self terminating ... Last message (from #PID<..>): :me" -- the
+    // registered name, the request without its $gen_call envelope, the caller's bare pid.
+    RunOutput r = run_source(R"(
+defmodule Self do
+  use GenServer
+  def init(_), do: {:ok, nil}
+  def handle_call(:me, _from, _s), do: raise "boom"
+end
+{:ok, _} = GenServer.start(Self, nil, name: Self)
+try do
+  GenServer.call(Self, :me, 500)
+catch
+  :exit, _ -> IO.puts "caught"
+end
+)");
+    const std::string log = r.out + r.err;
+    EXPECT_NE(log.find("[error] GenServer Self terminating"), std::string::npos) << log;
+    EXPECT_NE(log.find("Last message (from #PID<0.1.0>): :me\n"), std::string::npos) << log;
+    EXPECT_NE(log.find("Client #PID<0.1.0> is alive"), std::string::npos) << log;
+    EXPECT_EQ(log.find("$gen_call"), std::string::npos) << log;
+    EXPECT_EQ(log.find(":alias"), std::string::npos) << log;
+}
+
 TEST(VmOtpExit, SupervisorStartLinkWithAFailingChildKillsTheCaller) {
     RunOutput r = run_source(R"(
 defmodule Bad do
