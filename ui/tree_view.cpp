@@ -222,8 +222,11 @@ QTransform paintTree(QPainter& painter, QSizeF size, const TreeSnapshot& tree,
     if (tree.nodes.empty()) {
         painter.setFont(uiFont(14));
         painter.setPen(colors.dim_text);
-        painter.drawText(QRectF(kMargin, kMargin + kHeader, 600, 40), Qt::AlignLeft,
-                         QStringLiteral("No processes at this moment."));
+        // At the end of a run everything has usually exited: say how to see the tree again.
+        painter.drawText(
+            QRectF(kMargin, kMargin + kHeader, 900, 60), Qt::AlignLeft,
+            QStringLiteral("No processes alive at this moment.\nThe tree shows the "
+                           "time cursor's moment: drag it to see the tree as it was."));
     }
 
     if (options.legend) {
