@@ -1,3 +1,7 @@
+// Over 800 lines: one hand-written scanner for Elixir's token grammar. Sigils, heredocs,
+// interpolation, numbers, atoms and operators share one cursor and its line/column tracking;
+// splitting them would move that private state into a header. Escapes (decode_fragment) and the
+// token names (to_string) at the end are the parts that could move out first.
 #include "engine/script/lexer.h"
 
 #include "engine/script/operators.h"
