@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Tasklens developer entry point: installs the Debian packages in packaging/, configures, builds.
+# Tasklens developer entry point: installs the Debian packages in packaging/ (debian-packages.txt,
+# plus PRESET-packages.txt if the preset has one), configures, builds.
 #   ./dev.sh run [ARGS...]   build, then run the app (GUI; headless demo + images without a display)
 #   ./dev.sh test            build, then run every test (ctest: unit, model, conformance)
 #   ./dev.sh build           build only
@@ -16,7 +17,8 @@ install_packages() {
     while read -r pkg; do
         [ -z "$pkg" ] && continue
         dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
-    done < <(sed -e 's/#.*//' -e 's/[[:space:]]//g' packaging/debian-packages.txt)
+    done < <(sed -e 's/#.*//' -e 's/[[:space:]]//g' packaging/debian-packages.txt \
+                 $([ -f "packaging/$preset-packages.txt" ] && echo "packaging/$preset-packages.txt"))
     [ ${#missing[@]} -eq 0 ] && return 0
     echo "dev.sh: installing ${missing[*]}" >&2
     local sudo=""
