@@ -40,7 +40,7 @@ namespace {
 
 /// Hands each event to several sinks (the trace file and the in-memory log for images).
 class FanOutSink final : public trace::EventSink {
-public:
+  public:
     void add(trace::EventSink* sink) {
         if (sink) sinks_.push_back(sink);
     }
@@ -49,12 +49,13 @@ public:
         for (auto* sink : sinks_) sink->on_event(event);
     }
 
-private:
+  private:
     std::vector<trace::EventSink*> sinks_;
 };
 
 bool argumentsRequestImages(int argc, char** argv) {
-    static const char* const kImageOptions[] = {"--timeline", "--tree", "--lineage", "--chrome", "--dot"};
+    static const char* const kImageOptions[] = {"--timeline", "--tree", "--lineage", "--chrome",
+                                                "--dot"};
     for (int i = 2; i < argc; ++i)
         for (const char* option : kImageOptions)
             if (QByteArray(argv[i]).startsWith(option)) return true;
@@ -63,7 +64,8 @@ bool argumentsRequestImages(int argc, char** argv) {
 
 std::unique_ptr<QCoreApplication> makeApplication(int& argc, char** argv, bool needs_painting) {
     if (!needs_painting) return std::make_unique<QCoreApplication>(argc, argv);
-    // The timeline is a QCustomPlot widget, so painting needs a QApplication; offscreen keeps it headless.
+    // The timeline is a QCustomPlot widget, so painting needs a QApplication; offscreen keeps it
+    // headless.
     if (!qEnvironmentVariableIsSet("QT_QPA_PLATFORM")) qputenv("QT_QPA_PLATFORM", "offscreen");
     return std::make_unique<QApplication>(argc, argv);
 }
@@ -75,13 +77,14 @@ RunLimits cliDefaultLimits() {
 }
 
 struct RunRequest {
-    QString scenario_name;  ///< shown in diagnostics and the trace header
+    QString scenario_name;              ///< shown in diagnostics and the trace header
     std::optional<std::string> source;  ///< in-memory text (demos); else read scenario_name
     int schedulers = 0;
     QString trace_path;
     ui::ExportOptions exports;
     RunLimits limits = cliDefaultLimits();
     uint32_t max_processes = script::kDefaultMaxProcesses;
+    uint64_t seed = 0;
 };
 
 // --- signals and fatal errors ----------------------------------------------------------------
@@ -185,7 +188,9 @@ int executeRun(const RunRequest& request, QTextStream& err) {
                           : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
     info.tasklens_version = TASKLENS_VERSION;
     info.started_at = isoNowUtc();
-    info.seed = 0;  // runs are deterministic: the engine has no random source to seed
+    // The run is deterministic; the seed only moves where the :rand sequences of processes that
+    // never seed start, and is recorded so that a trace says how to reproduce its run.
+    info.seed = static_cast<int64_t>(request.seed);
 
     FanOutSink sinks;
     std::ofstream trace_stream;
@@ -207,6 +212,7 @@ int executeRun(const RunRequest& request, QTextStream& err) {
     options.events = sinks.empty() ? nullptr : &sinks;
     options.limits = request.limits;
     options.max_processes = request.max_processes;
+    options.seed = request.seed;
     g_stop_signal.store(0);
     options.stop_flag = &g_stop_signal;
     const std::string path = request.scenario_name.toStdString();
@@ -252,6 +258,10 @@ void addRunOptions(QCommandLineParser& parser) {
     parser.addOption({QStringLiteral("schedulers"),
                       QStringLiteral("Virtual schedulers online (default: the host's core count)."),
                       QStringLiteral("N")});
+    parser.addOption({QStringLiteral("seed"),
+                      QStringLiteral("Where the :rand sequences of processes that never call "
+                                     ":rand.seed start (default 0); recorded in the trace header."),
+                      QStringLiteral("N")});
     parser.addOption({QStringLiteral("max-time"),
                       QStringLiteral("Stop the run after this much virtual time (default 1h; "
                                      "units ms, s, min, h; 'infinity' for none)."),
@@ -272,7 +282,8 @@ void addRunOptions(QCommandLineParser& parser) {
                       QStringLiteral("Most processes alive at once, the BEAM's +P (default 262144; "
                                      "1024..134217727); spawn past it raises SystemLimitError."),
                       QStringLiteral("N")});
-    parser.addOption({QStringLiteral("trace"), QStringLiteral("Write the run's events as JSON Lines."),
+    parser.addOption({QStringLiteral("trace"),
+                      QStringLiteral("Write the run's events as JSON Lines."),
                       QStringLiteral("FILE.jsonl")});
     ui::addExportOptions(parser);
 }
@@ -396,6 +407,18 @@ bool readRunOptions(const QCommandLineParser& parser, RunRequest* request, QStri
         }
         request->schedulers = n;
     }
+    if (parser.isSet(QStringLiteral("seed"))) {
+        bool ok = false;
+        const qulonglong n = parser.value(QStringLiteral("seed")).trimmed().toULongLong(&ok);
+        // Trace headers store the seed as a signed 64-bit JSON integer.
+        if (!ok || n > static_cast<qulonglong>(INT64_MAX)) {
+            *error = QStringLiteral("--seed %1: expected a whole number from 0 to %2")
+                         .arg(parser.value(QStringLiteral("seed")))
+                         .arg(INT64_MAX);
+            return false;
+        }
+        request->seed = n;
+    }
     if (!readLimitOptions(parser, request, error)) return false;
     request->trace_path = parser.value(QStringLiteral("trace"));
     return ui::parseExportOptions(parser, &request->exports, error);
@@ -417,7 +440,8 @@ int runRunCommand(int argc, char** argv) {
         "130 and 143 stopped by SIGINT and SIGTERM (the trace is kept up to that point)."));
     parser.addHelpOption();
     parser.addPositionalArgument(QStringLiteral("run"), QStringLiteral("The subcommand."));
-    parser.addPositionalArgument(QStringLiteral("scenario"), QStringLiteral("The scenario (.exs)."));
+    parser.addPositionalArgument(QStringLiteral("scenario"),
+                                 QStringLiteral("The scenario (.exs)."));
     addRunOptions(parser);
     if (!parser.parse(QCoreApplication::arguments())) {
         err << "tasklens run: " << parser.errorText() << "\n";
@@ -467,14 +491,16 @@ int runDemoCommand(int argc, char** argv) {
     QTextStream out(stdout);
     QTextStream err(stderr);
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral(
-        "Run a built-in demo scenario headless and write its trace and images."));
+    parser.setApplicationDescription(
+        QStringLiteral("Run a built-in demo scenario headless and write its trace and images."));
     parser.addHelpOption();
     parser.addPositionalArgument(QStringLiteral("demo"), QStringLiteral("The subcommand."));
-    parser.addPositionalArgument(QStringLiteral("name"),
-                                 QStringLiteral("The demo (default supervision_tree); --list lists them."),
-                                 QStringLiteral("[name]"));
-    parser.addOption({QStringLiteral("out"), QStringLiteral("Folder for the files (default tasklens-demo)."),
+    parser.addPositionalArgument(
+        QStringLiteral("name"),
+        QStringLiteral("The demo (default supervision_tree); --list lists them."),
+        QStringLiteral("[name]"));
+    parser.addOption({QStringLiteral("out"),
+                      QStringLiteral("Folder for the files (default tasklens-demo)."),
                       QStringLiteral("DIR"), QStringLiteral("tasklens-demo")});
     parser.addOption({QStringLiteral("list"), QStringLiteral("List the built-in demos.")});
     if (!parser.parse(QCoreApplication::arguments())) {
@@ -487,7 +513,8 @@ int runDemoCommand(int argc, char** argv) {
     }
     const QDir demos(QStringLiteral(":/scenarios"));
     if (parser.isSet(QStringLiteral("list"))) {
-        for (const QString& name : demos.entryList({QStringLiteral("*.exs")}, QDir::Files, QDir::Name))
+        for (const QString& name :
+             demos.entryList({QStringLiteral("*.exs")}, QDir::Files, QDir::Name))
             out << QFileInfo(name).completeBaseName() << "\n";
         return ui::kExitOk;
     }

@@ -22,6 +22,7 @@
 #include "engine/script/compiler.h"
 #include "engine/script/logger.h"
 #include "engine/script/otp_exports.h"
+#include "engine/script/stdlib/rand.h"
 #include "engine/script/vm.h"
 
 namespace tasklens::script {
@@ -260,6 +261,7 @@ int run_scenario_source(const std::string& path, const std::string& text,
     };
     Runtime runtime(ro);
     set_run_limits(runtime, options.limits, options.stop_flag);
+    stdlib::set_run_seed(runtime, options.seed);
     install_program(runtime, program);
     otp::register_otp(runtime.code());
     otp::set_crash_report_handler(runtime, report_crash);

@@ -28,9 +28,10 @@ inline constexpr int64_t kDefaultCliMaxWallMs = 5 * 60 * 1000;
 inline constexpr uint32_t kDefaultMaxProcesses = 262'144;
 
 struct ScenarioOptions {
-    int schedulers = 0;                  ///< 0 = the host's core count (like the BEAM)
+    int schedulers = 0;  ///< 0 = the host's core count (like the BEAM)
     RunLimits limits = default_run_limits();
     uint32_t max_processes = kDefaultMaxProcesses;  ///< spawn beyond it raises system_limit
+    uint64_t seed = 0;  ///< where unseeded :rand sequences start (stdlib::set_run_seed)
     /// Set (to a signal number) from a signal handler: the run stops at the next slice boundary
     /// and run_scenario returns kExitSignalBase + that number.
     const std::atomic<int>* stop_flag = nullptr;

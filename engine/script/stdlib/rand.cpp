@@ -3,17 +3,21 @@
 // exact sequence. The state lives in the process dictionary under :rand_seed as on the BEAM, as
 // {%{type: :exsss, bits: 58}, [s0 | s1]} (the BEAM's map also holds the algorithm's funs).
 // A process that draws without seeding gets a seed that depends only on how many unseeded
-// processes drew before it, so runs are reproducible (the BEAM seeds from the clock).
+// processes drew before it and on the run's seed (`tasklens run --seed`), so runs are
+// reproducible (the BEAM seeds from the clock).
 // Only exsss (and :default, which is exsss) is provided; other algorithms raise ArgumentError.
 #include <bit>
 #include <cmath>
 
+#include "engine/script/stdlib/rand.h"
 #include "engine/script/stdlib/support.h"
 
 namespace tasklens::script::stdlib {
 namespace {
 
 constexpr uint64_t kMask58 = (uint64_t{1} << 58) - 1;
+/// Where the sequence of unseeded processes' seeds starts in a run with seed 0.
+constexpr uint64_t kUnseededBase = 0x7a5c1e25eed;
 
 struct State {
     uint64_t s0, s1;
@@ -135,9 +139,9 @@ std::optional<State> state_of(const Term& t) {
                  static_cast<uint64_t>(cell.tail().as_integer()) & kMask58};
 }
 
-/// Unseeded processes draw their seeds from this run-wide sequence.
+/// Unseeded processes draw their seeds from this run-wide sequence; set_run_seed moves its start.
 struct UnseededSeeds {
-    uint64_t next = 0x7a5c1e25eed;
+    uint64_t next = kUnseededBase;
 };
 
 State current_state(ProcessContext& ctx) {
@@ -265,6 +269,17 @@ void register_rand(BuiltinTable& t) {
                 {atom_term("exsss"), Term::cons(Term::integer(static_cast<int64_t>(st->s0)),
                                                 Term::integer(static_cast<int64_t>(st->s1)))});
         });
+}
+
+void set_run_seed(Runtime& runtime, uint64_t seed) {
+    // Seed 0 keeps the default sequence. Another seed starts it at a mixed (SplitMix64 output)
+    // offset: a plain offset of seed steps would only shift the sequence by seed draws.
+    uint64_t offset = 0;
+    if (seed != 0) {
+        uint64_t x = seed;
+        offset = splitmix64_next(x);
+    }
+    runtime.extension<UnseededSeeds>().next = kUnseededBase + offset;
 }
 
 }  // namespace tasklens::script::stdlib
