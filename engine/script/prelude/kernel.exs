@@ -660,6 +660,23 @@ defmodule String do
     |> Enum.map(&Enum.join/1)
   end
 
+  def printable?(string, limit \\ :infinity)
+
+  def printable?(string, limit) when is_binary(string) and (limit == :infinity or (is_integer(limit) and limit >= 0)) do
+    printable_prefix?(string, limit)
+  end
+
+  def printable?(_string, _limit), do: Tasklens.VM.function_clause(String, :printable?, 2)
+
+  defp printable_prefix?(_string, 0), do: true
+  defp printable_prefix?(<<>>, _limit), do: true
+
+  defp printable_prefix?(<<char::utf8, rest::binary>>, limit) do
+    printable_char?(char) and printable_prefix?(rest, if(limit == :infinity, do: limit, else: limit - 1))
+  end
+
+  defp printable_prefix?(_string, _limit), do: false
+
   # String.printable?/1's rule for one codepoint.
   defp printable_codepoint?(cp) do
     String.valid?(cp) and printable_char?(hd(String.to_charlist(cp)))
