@@ -1089,6 +1089,8 @@ defmodule Stream do
     chunk_while(enum, {[], 0}, chunk_fun, after_fun)
   end
 
+  def chunk_every(_enum, _count, _step, _leftover), do: Tasklens.VM.function_clause(Stream, :chunk_every, 4)
+
   def chunk_by(enum, fun) do
     chunk_while(enum, :none, fn
       x, :none -> {:cont, {fun.(x), [x]}}

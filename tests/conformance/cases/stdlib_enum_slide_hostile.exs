@@ -48,4 +48,11 @@ for args <- [[[1, 2], 0], [[1, 2], 2, 0], [[1, 2], -1, 1], [[1, 2], 1.5]] do
 end
 
 IO.inspect(Enum.chunk_every([1, 2, 3], 2, 1))
+
+try do
+  Stream.chunk_every([1, 2], 0) |> Enum.to_list()
+rescue
+  e in FunctionClauseError -> IO.puts(Exception.message(e))
+end
+
 Enum.chunk_every([1, 2], 0)
