@@ -131,6 +131,9 @@ struct Process {
     bool in_run_queue = false;
     /// Suspended in wait_for_message: a new message makes it runnable.
     bool waiting_for_message = false;
+    /// Made runnable by a message while waiting in a receive, and not run since (Process.info
+    /// reports it as waiting, as the BEAM does for a process idle in receive).
+    bool woken_by_message = false;
     /// receive() emitted a WaitStart whose WaitEnd is still due (WaitEnd Killed if it dies).
     bool wait_event_open = false;
     /// Identifies the current wait or sleep, so that a stale timer cannot wake a later one.

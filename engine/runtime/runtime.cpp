@@ -184,6 +184,7 @@ void Runtime::Impl::run_slice(Process* p) {
     current = p;
     slice_used = 0;
     p->state = trace::ProcessState::Running;
+    p->woken_by_message = false;
     if (sink) emit_state(p, trace::ProcessState::Running);
     charge(1);
     std::coroutine_handle<> handle = p->resume_point ? p->resume_point : p->root.handle();
@@ -377,6 +378,7 @@ void Runtime::Impl::deliver(Process* to, Term message, Pid from, std::string ren
     ++to->mailbox_len;
     if (to->waiting_for_message) {
         to->waiting_for_message = false;
+        to->woken_by_message = true;
         ++to->wait_generation;  // its receive timer is now stale
         make_runnable(to);
     }
@@ -739,7 +741,11 @@ void Runtime::Impl::emit_exit_signal(Pid to, Pid from, const Term& reason,
 ProcessInfo Runtime::Impl::info(const Process& p) const {
     ProcessInfo info;
     info.pid = p.pid;
-    info.state = p.state;
+    // Woken in a receive by a message it has not looked at yet: on the BEAM another scheduler runs
+    // it at once, and a process idle in receive reports waiting.
+    info.state = p.state == trace::ProcessState::Runnable && p.woken_by_message
+                     ? trace::ProcessState::Waiting
+                     : p.state;
     info.registered_name = p.registered_name;
     info.initial_call = p.initial_call;
     info.current_call = p.initial_call;

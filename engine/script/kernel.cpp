@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <string>
 
 #include "engine/runtime/format_error.h"
@@ -347,18 +348,53 @@ Term spawn_result(const SpawnResult& r, bool monitor) {
     if (monitor) return Term::tuple({Term::pid(r.pid), Term::reference(r.monitor)});
     return Term::pid(r.pid);
 }
+Term charlist_term(std::string_view s) {
+    std::vector<Term> chars;
+    for (unsigned char ch : s) chars.push_back(Term::integer(ch));
+    return Term::list(chars);
+}
+
+/// A plain spawned process that dies of an uncaught error or throw gets the emulator's "Error in
+/// process" report, which Elixir's Logger prints as "Process #PID<...> raised an exception" (an
+/// exit/1 is not reported; proc_lib processes such as tasks report their own way).
+// The coroutine takes the body by value: its frame outlives the std::function that started it.
+Co<void> run_reporting(ProcessContext& ctx, ProcessBody body) {
+    std::optional<ErlangException> failure;
+    try {
+        co_await body(ctx);
+    } catch (ErlangException& e) {
+        // Killed by a signal while running, or exit/1: nothing is reported.
+        if (!ctx.alive(ctx.self()) || e.kind() == atom::exit) throw;
+        failure = e;
+    }
+    if (!failure) co_return;
+    Term reason = failure->kind() == atom::throw_
+                      ? Term::tuple({Term::atom("nocatch"), failure->reason()})
+                      : failure->reason();
+    Term exit_value = Term::tuple({reason, failure->stacktrace()});
+    Term msg = Term::tuple({charlist_term("Error in process ~p with exit value:~n~p~n"),
+                            Term::list({Term::pid(ctx.self()), exit_value})});
+    co_await log_event(ctx, "error", std::move(msg), Term::empty_map(),
+                       process_crash_report(ctx.self(), reason, failure->stacktrace()));
+    throw *failure;
+}
+ProcessBody reporting_body(ProcessBody body) {
+    return [body = std::move(body)](ProcessContext& ctx) { return run_reporting(ctx, body); };
+}
+
 Term spawn_fun(ProcessContext& c, const Term& fun, bool link, bool monitor) {
     if (!fun.is_fun() || fun.fun().arity != 0) badarg();
     SpawnOptions o = spawn_options(link, monitor);
     o.label = "fn";
-    return spawn_result(c.spawn(fun_body(fun), o), monitor);
+    return spawn_result(c.spawn(reporting_body(fun_body(fun)), o), monitor);
 }
 Term spawn_mfa(ProcessContext& c, Args a, bool link, bool monitor) {
     std::vector<Term> args;
     if (!list_to_vector(a[2], args)) badarg();
     SpawnOptions o = spawn_options(link, monitor);
     o.initial_call = Term::tuple({a[0], a[1], Term::integer(static_cast<int64_t>(args.size()))});
-    return spawn_result(c.spawn(mfa_body(atom_arg(a[0]), atom_arg(a[1]), args), o), monitor);
+    return spawn_result(c.spawn(reporting_body(mfa_body(atom_arg(a[0]), atom_arg(a[1]), args)), o),
+                        monitor);
 }
 Term k_spawn(ProcessContext& c, Args a) {
     return spawn_fun(c, a[0], false, false);

@@ -282,9 +282,9 @@ defmodule Enum do
   # ---- taking and dropping
   def take(_enum, 0), do: []
 
-  def take(list, n) when is_list(list) and n > 0, do: take_list(list, n)
+  def take(list, n) when is_list(list) and is_integer(n) and n > 0, do: take_list(list, n)
 
-  def take(enum, n) when n > 0 do
+  def take(enum, n) when is_integer(n) and n > 0 do
     {_, {list, _}} =
       Enumerable.reduce(enum, {:cont, {[], n}}, fn x, {list, left} ->
         if left > 1, do: {:cont, {[x | list], left - 1}}, else: {:halt, {[x | list], 0}}
@@ -293,20 +293,24 @@ defmodule Enum do
     :lists.reverse(list)
   end
 
-  def take(enum, n) when n < 0 do
+  def take(enum, n) when is_integer(n) and n < 0 do
     list = to_list(enum)
     drop(list, Kernel.max(length(list) + n, 0))
   end
 
+  def take(_enum, _n), do: Tasklens.VM.function_clause(Enum, :take, 2)
+
   defp take_list([h | t], n) when n > 0, do: [h | take_list(t, n - 1)]
   defp take_list(_, _), do: []
 
-  def drop(enum, n) when n >= 0, do: drop_list(to_list(enum), n)
+  def drop(enum, n) when is_integer(n) and n >= 0, do: drop_list(to_list(enum), n)
 
-  def drop(enum, n) when n < 0 do
+  def drop(enum, n) when is_integer(n) and n < 0 do
     list = to_list(enum)
     take_list(list, Kernel.max(length(list) + n, 0))
   end
+
+  def drop(_enum, _n), do: Tasklens.VM.function_clause(Enum, :drop, 2)
 
   defp drop_list([_ | t], n) when n > 0, do: drop_list(t, n - 1)
   defp drop_list(list, _), do: list
@@ -347,9 +351,12 @@ defmodule Enum do
   def chunk_every(enum, count), do: chunk_every(enum, count, count, [])
   def chunk_every(enum, count, step), do: chunk_every(enum, count, step, [])
 
-  def chunk_every(enum, count, step, leftover) do
+  def chunk_every(enum, count, step, leftover)
+      when is_integer(count) and count > 0 and is_integer(step) and step > 0 do
     chunk_list(to_list(enum), count, step, leftover)
   end
+
+  def chunk_every(_enum, _count, _step, _leftover), do: Tasklens.VM.function_clause(Enum, :chunk_every, 4)
 
   defp chunk_list([], _count, _step, _leftover), do: []
 
@@ -753,6 +760,56 @@ defmodule Enum do
   end
 
   def slice(enum, start, amount), do: take_list(drop_list(to_list(enum), start), amount)
+
+  # Enum.slide/3 (Elixir 1.13+): negative indices count from the end, a range past the end is
+  # cut, an insertion index inside the moved range is an error.
+  def slide(enum, index, insertion_index) when is_integer(index), do: slide(enum, index..index, insertion_index)
+
+  def slide(_enum, %{__struct__: Range, step: step} = range, _insertion_index) when step != 1 do
+    raise ArgumentError, "Enum.slide/3 does not accept ranges with custom steps, got: #{inspect(range)}"
+  end
+
+  def slide(enum, %{__struct__: Range, first: first, last: last}, insertion_index)
+      when first < 0 or last < 0 or insertion_index < 0 do
+    size = count(enum)
+    first = if first >= 0, do: first, else: Kernel.max(first + size, 0)
+    last = if last >= 0, do: last, else: last + size
+    insertion_index = if insertion_index >= 0, do: insertion_index, else: insertion_index + size
+
+    if first < size and first != insertion_index do
+      slide(enum, %{__struct__: Range, first: first, last: last, step: 1}, insertion_index)
+    else
+      to_list(enum)
+    end
+  end
+
+  def slide(enum, %{__struct__: Range, first: first}, first), do: to_list(enum)
+
+  def slide(_enum, %{__struct__: Range, first: first, last: last}, insertion_index)
+      when insertion_index > first and insertion_index <= last do
+    raise ArgumentError,
+          "insertion index for slide must be outside the range being moved (tried to insert #{first}..#{last} at #{insertion_index})"
+  end
+
+  def slide(enum, %{__struct__: Range, first: first, last: last}, _insertion_index) when first > last, do: to_list(enum)
+
+  def slide(enum, %{__struct__: Range, first: first, last: last}, insertion_index) do
+    list = to_list(enum)
+
+    if insertion_index <= first do
+      move_before(list, insertion_index, first, last)
+    else
+      move_before(list, first, last + 1, insertion_index)
+    end
+  end
+
+  # Moves the elements at from..to (cut at the end of the list) in front of index `before`.
+  defp move_before(list, before, from, to) do
+    {head, rest} = split(list, before)
+    {passed, rest} = split(rest, from - before)
+    {moved, tail} = split(rest, to - from + 1)
+    head ++ moved ++ passed ++ tail
+  end
 end
 
 defmodule Stream do
@@ -862,9 +919,18 @@ defmodule Stream do
     :ok
   end
 
+  def cycle([]), do: raise(ArgumentError, "cannot cycle over an empty enumerable")
+
+  def cycle(enum) when is_list(enum), do: fn acc, r -> cycle_reduce(enum, enum, acc, r) end
+
+  # Elixir finds out that any other enumerable is empty when the stream runs, not here.
   def cycle(enum) do
-    list = Enum.to_list(enum)
-    fn acc, r -> cycle_reduce(list, list, acc, r) end
+    fn acc, r ->
+      case Enum.to_list(enum) do
+        [] -> raise ArgumentError, "cannot cycle over an empty enumerable"
+        list -> cycle_reduce(list, list, acc, r)
+      end
+    end
   end
 
   defp cycle_reduce(_list, _all, {:halt, acc}, _r), do: {:halted, acc}
@@ -1022,6 +1088,8 @@ defmodule Stream do
 
     chunk_while(enum, {[], 0}, chunk_fun, after_fun)
   end
+
+  def chunk_every(_enum, _count, _step, _leftover), do: Tasklens.VM.function_clause(Stream, :chunk_every, 4)
 
   def chunk_by(enum, fun) do
     chunk_while(enum, :none, fn

@@ -16,6 +16,13 @@ defmodule Tasklens.VM do
   def reraise(%{__exception__: true} = e, stacktrace), do: :erlang.raise(:error, e, stacktrace)
   def reraise(module, stacktrace) when is_atom(module), do: :erlang.raise(:error, module.exception([]), stacktrace)
 
+  # A FunctionClauseError for a prelude function whose guards reject its arguments (the VM would
+  # name the caller, as prelude frames are hidden from stacktraces).
+  def function_clause(module, function, arity) do
+    :erlang.error(%{__struct__: FunctionClauseError, __exception__: true, module: module, function: function,
+                    arity: arity, kind: nil, args: nil, clauses: nil})
+  end
+
   # How a GenServer names itself in the errors of its default callbacks (use GenServer).
   def registered_name_or_self() do
     case Process.info(self(), :registered_name) do
@@ -297,12 +304,15 @@ defmodule Keyword do
   defp validate_defaults([{key, _} = pair | rest], acc) when is_atom(key), do: validate_defaults(rest, [pair | acc])
   defp validate_defaults([], acc), do: acc
 
-  def update(list, key, default, fun) do
-    case Keyword.fetch(list, key) do
-      {:ok, v} -> Keyword.put(list, key, fun.(v))
-      :error -> Keyword.put(list, key, default)
-    end
+  # update/4 as Elixir: the first pair of `key` is updated in place and later ones dropped; an
+  # absent key is appended.
+  def update(list, key, default, fun) when is_list(list) and is_atom(key) and is_function(fun, 1) do
+    update_in_place(list, key, default, fun)
   end
+
+  defp update_in_place([{key, value} | rest], key, _default, fun), do: [{key, fun.(value)} | Keyword.delete(rest, key)]
+  defp update_in_place([{_, _} = pair | rest], key, default, fun), do: [pair | update_in_place(rest, key, default, fun)]
+  defp update_in_place([], key, default, _fun), do: [{key, default}]
 
   def get_lazy(list, key, fun) do
     case Keyword.fetch(list, key) do
@@ -319,6 +329,61 @@ defmodule List do
   def foldl(list, acc, fun), do: Enum.reduce(list, acc, fun)
   def foldr(list, acc, fun), do: Enum.reduce(:lists.reverse(list), acc, fun)
   def update_at(list, index, fun), do: List.replace_at(list, index, fun.(Enum.at(list, index)))
+
+  # List.myers_difference/2: Myers' greedy edit script. Each round d extends, for every diagonal
+  # -d, -d+2, ..., d, the furthest path by one insertion or deletion and then along equal
+  # elements; the first path (in diagonal order) to use up both lists wins. The choice between
+  # neighbours and the final compaction follow Elixir's, so scripts come out identical.
+  def myers_difference(list1, list2) when is_list(list1) and is_list(list2) do
+    myers_round(0, [{0, list1, list2, []}])
+  end
+
+  defp myers_round(d, paths) do
+    case myers_diagonals(-d, d, paths, []) do
+      {:done, edits} -> myers_compact(edits, [])
+      {:next, paths} -> myers_round(d + 1, paths)
+    end
+  end
+
+  defp myers_diagonals(k, d, _paths, extended) when k > d, do: {:next, :lists.reverse(extended)}
+
+  defp myers_diagonals(k, d, paths, extended) do
+    {path, rest} = myers_step(k, d, paths)
+
+    case myers_snake(path) do
+      {:done, edits} -> {:done, edits}
+      {:cont, path} -> myers_diagonals(k + 2, d, rest, [path | extended])
+    end
+  end
+
+  # A path is {elements of list1 used, rest of list1, rest of list2, edits in reverse}.
+  defp myers_step(0, 0, [path]), do: {path, []}
+  defp myers_step(k, d, [path | _] = paths) when k == -d, do: {myers_delete(path), paths}
+  defp myers_step(k, d, [path]) when k == d, do: {myers_insert(path), []}
+
+  defp myers_step(_k, _d, [left, right | rest]) do
+    if elem(left, 0) > elem(right, 0),
+      do: {myers_insert(left), [right | rest]},
+      else: {myers_delete(right), [right | rest]}
+  end
+
+  defp myers_insert({used, rest1, [x | rest2], edits}), do: {used, rest1, rest2, [{:ins, x} | edits]}
+  defp myers_insert({_used, _rest1, [], _edits} = path), do: path
+  defp myers_delete({used, [x | rest1], rest2, edits}), do: {used + 1, rest1, rest2, [{:del, x} | edits]}
+  defp myers_delete({used, [], rest2, edits}), do: {used + 1, [], rest2, edits}
+
+  defp myers_snake({used, [x | rest1], [x | rest2], edits}), do: myers_snake({used + 1, rest1, rest2, [{:eq, x} | edits]})
+  defp myers_snake({_used, [], [], edits}), do: {:done, edits}
+  defp myers_snake(path), do: {:cont, path}
+
+  defp myers_compact([], script), do: script
+  defp myers_compact([{kind, x} | rest], [{kind, xs} | script]), do: myers_compact(rest, [{kind, [x | xs]} | script])
+
+  defp myers_compact(rest, [{:eq, same}, {:ins, same}, {:eq, other} | script]) do
+    myers_compact(rest, [{:ins, same}, {:eq, same ++ other} | script])
+  end
+
+  defp myers_compact([{kind, x} | rest], script), do: myers_compact(rest, [{kind, [x]} | script])
 end
 
 defmodule RuntimeError do
@@ -518,6 +583,72 @@ defmodule Range do
 end
 
 defmodule String do
+  def myers_difference(string1, string2) when is_binary(string1) and is_binary(string2) do
+    String.graphemes(string1)
+    |> List.myers_difference(String.graphemes(string2))
+    |> Enum.map(fn {kind, chars} -> {kind, IO.iodata_to_binary(chars)} end)
+  end
+
+  # String.bag_distance/2: 1 - (the larger multiset difference of graphemes) / (the longer length).
+  def bag_distance(string, "") when is_binary(string), do: 0.0
+  def bag_distance("", string) when is_binary(string), do: 0.0
+
+  def bag_distance(string1, string2) when is_binary(string1) and is_binary(string2) do
+    chars1 = String.graphemes(string1)
+    chars2 = String.graphemes(string2)
+    bag1 = Enum.frequencies(chars1)
+    bag2 = Enum.frequencies(chars2)
+    missing = Kernel.max(bag_excess(bag1, bag2), bag_excess(bag2, bag1))
+    1 - missing / Kernel.max(Kernel.length(chars1), Kernel.length(chars2))
+  end
+
+  defp bag_excess(bag, other) do
+    Enum.reduce(bag, 0, fn {char, count}, sum -> sum + Kernel.max(count - Map.get(other, char, 0), 0) end)
+  end
+
+  # String.jaro_distance/2 as Elixir computes it: the shorter string's graphemes are looked up
+  # in a window of the longer one (a found grapheme is used up), and a transposition is counted
+  # each time a match lies before the previous one.
+  def jaro_distance(string, string) when is_binary(string), do: 1.0
+  def jaro_distance(string, "") when is_binary(string), do: 0.0
+  def jaro_distance("", string) when is_binary(string), do: 0.0
+
+  def jaro_distance(string1, string2) when is_binary(string1) and is_binary(string2) do
+    chars1 = String.graphemes(string1)
+    chars2 = String.graphemes(string2)
+    {len1, len2} = {Kernel.length(chars1), Kernel.length(chars2)}
+
+    {outer, inner, window} =
+      if len1 < len2, do: {chars1, chars2, div(len2, 2) - 1}, else: {chars2, chars1, div(len1, 2) - 1}
+
+    case jaro_matches(outer, inner, 0, window, {0, 0, -1}, 0) do
+      {0, _transpositions} -> 0.0
+      {common, transpositions} -> (common / len1 + common / len2 + (common - transpositions) / common) / 3
+    end
+  end
+
+  defp jaro_matches([], _inner, _pre, _window, {common, transpositions, _last}, _index), do: {common, transpositions}
+
+  defp jaro_matches([char | rest], inner, pre, window, state, index) do
+    {inner, state} =
+      case jaro_find(char, inner, pre + 1 + window, 0, []) do
+        nil -> {inner, state}
+        {at, inner} -> {inner, jaro_count(state, index - pre + at)}
+      end
+
+    if pre == window,
+      do: jaro_matches(rest, tl(inner), pre, window, state, index + 1),
+      else: jaro_matches(rest, inner, pre + 1, window, state, index + 1)
+  end
+
+  defp jaro_find(_char, _chars, 0, _at, _seen), do: nil
+  defp jaro_find(_char, [], _limit, _at, _seen), do: nil
+  defp jaro_find(char, [char | rest], _limit, at, seen), do: {at, :lists.reverse(seen, [nil | rest])}
+  defp jaro_find(char, [other | rest], limit, at, seen), do: jaro_find(char, rest, limit - 1, at + 1, [other | seen])
+
+  defp jaro_count({common, transpositions, last}, position) when position < last, do: {common + 1, transpositions + 1, position}
+  defp jaro_count({common, transpositions, _last}, position), do: {common + 1, transpositions, position}
+
   def chunk("", _mode), do: []
 
   def chunk(string, mode) when is_binary(string) and mode in [:valid, :printable] do
@@ -528,6 +659,23 @@ defmodule String do
     |> Enum.chunk_by(test)
     |> Enum.map(&Enum.join/1)
   end
+
+  def printable?(string, limit \\ :infinity)
+
+  def printable?(string, limit) when is_binary(string) and (limit == :infinity or (is_integer(limit) and limit >= 0)) do
+    printable_prefix?(string, limit)
+  end
+
+  def printable?(_string, _limit), do: Tasklens.VM.function_clause(String, :printable?, 2)
+
+  defp printable_prefix?(_string, 0), do: true
+  defp printable_prefix?(<<>>, _limit), do: true
+
+  defp printable_prefix?(<<char::utf8, rest::binary>>, limit) do
+    printable_char?(char) and printable_prefix?(rest, if(limit == :infinity, do: limit, else: limit - 1))
+  end
+
+  defp printable_prefix?(_string, _limit), do: false
 
   # String.printable?/1's rule for one codepoint.
   defp printable_codepoint?(cp) do

@@ -90,27 +90,6 @@ Term bin_to_list(ProcessContext&, Args a) {
     return bytes_to_list(s.substr(from, count));
 }
 
-/// Appends iodata (binaries, bytes 0..255, nested lists) without recursion; false when
-/// something else is found.
-bool append_iodata(std::string& out, const Term& data) {
-    std::vector<const Term*> stack{&data};
-    while (!stack.empty()) {
-        const Term* cur = stack.back();
-        stack.pop_back();
-        if (cur->is_binary()) {
-            out.append(cur->binary_view());
-        } else if (cur->is_integer() && cur->as_integer() >= 0 && cur->as_integer() <= 255) {
-            out += static_cast<char>(cur->as_integer());
-        } else if (cur->is_cons()) {
-            stack.push_back(&cur->tail());
-            stack.push_back(&cur->head());
-        } else if (!cur->is_empty_list()) {
-            return false;
-        }
-    }
-    return true;
-}
-
 Term iodata_to_binary(ProcessContext&, Args a) {
     if (a[0].is_binary()) return a[0];
     std::string out;
@@ -194,6 +173,27 @@ int hex_digit(char c) {
 }
 
 }  // namespace
+
+// Appends iodata (binaries, bytes 0..255, nested lists) without recursion; false when
+/// something else is found.
+bool append_iodata(std::string& out, const Term& data) {
+    std::vector<const Term*> stack{&data};
+    while (!stack.empty()) {
+        const Term* cur = stack.back();
+        stack.pop_back();
+        if (cur->is_binary()) {
+            out.append(cur->binary_view());
+        } else if (cur->is_integer() && cur->as_integer() >= 0 && cur->as_integer() <= 255) {
+            out += static_cast<char>(cur->as_integer());
+        } else if (cur->is_cons()) {
+            stack.push_back(&cur->tail());
+            stack.push_back(&cur->head());
+        } else if (!cur->is_empty_list()) {
+            return false;
+        }
+    }
+    return true;
+}
 
 void register_binary_extras(BuiltinTable& t) {
     const char* B = "binary";

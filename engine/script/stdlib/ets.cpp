@@ -9,6 +9,7 @@
 // duplicate_bag iterate in insertion order of their keys; the BEAM iterates them in its hash
 // order, which this does not reproduce (tab2list of a set may list keys in another order).
 // Table operations are not recorded as trace events.
+#include <algorithm>
 #include <map>
 #include <memory>
 #include <unordered_map>
@@ -298,6 +299,9 @@ std::vector<Term> objects_arg(const Table& table, const Term& arg) {
     }
     for (const Term& object : objects)
         if (!valid_object(table, object)) raise_bif_argument_error(2, "not a tuple");
+    // A bag takes a list of objects last to first (OTP 25 does: `insert(t, [{k, 1}, {k, 2}])`
+    // looks up as [{k, 2}, {k, 1}]); the other types take it in order.
+    if (table.type == TableType::Bag && arg.is_list()) std::reverse(objects.begin(), objects.end());
     return objects;
 }
 

@@ -34,6 +34,8 @@ void register_pure_stdlib(BuiltinTable& table) {
     stdlib::register_function(table);
     stdlib::register_ordsets(table);
     stdlib::register_gb_trees(table);
+    stdlib::register_gb_sets(table);
+    stdlib::register_codecs(table);
 }
 
 }  // namespace tasklens::script

@@ -83,6 +83,12 @@ std::string integer_term_text(const Term& value, int base);
 /// prints Float.to_string(1.0e15) as "1.0e15" but inspect(1.0e15) as "1000000000000000.0".
 std::string format_float(double value);
 
+// --- iodata ---------------------------------------------------------------------------------
+
+/// Appends iodata (binaries, bytes 0..255, nested lists) without recursion; false when
+/// something else is found.
+bool append_iodata(std::string& out, const Term& data);
+
 // --- ranges ----------------------------------------------------------------------------------
 
 struct RangeValue {
@@ -122,5 +128,7 @@ void register_external_term(BuiltinTable& table);  // term_to_binary, binary_to_
 void register_function(BuiltinTable& table);       // Function.info, :erlang.fun_info
 void register_ordsets(BuiltinTable& table);        // :ordsets, :orddict, :sets
 void register_gb_trees(BuiltinTable& table);       // :gb_trees
+void register_gb_sets(BuiltinTable& table);        // :gb_sets
+void register_codecs(BuiltinTable& table);         // Base, :erlang.crc32/adler32/md5, :crypto.hash
 
 }  // namespace tasklens::script::stdlib

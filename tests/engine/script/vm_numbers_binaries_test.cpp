@@ -57,11 +57,11 @@ IO.inspect({parse.(<<3, "abcdef">>), parse.(<<9, "abc">>)})
 }
 
 TEST(VmHonestErrors, KnownButUnimplementedFunctionIsRefusedAtCompileTime) {
-    RunOutput r = run_source("IO.puts(\"start\")\nx = :crypto.hash(:sha256, \"x\")\n");
+    RunOutput r = run_source("IO.puts(\"start\")\nx = :crypto.strong_rand_bytes(8)\n");
     EXPECT_EQ(r.status, 1);
     EXPECT_EQ(r.out, "");  // nothing ran
     EXPECT_NE(r.err.find("test.exs:2:"), std::string::npos) << r.err;
-    EXPECT_NE(r.err.find("Tasklens does not support :crypto.hash/2 yet (see "
+    EXPECT_NE(r.err.find("Tasklens does not support :crypto.strong_rand_bytes/1 yet (see "
                          "docs/scenario-language.md)"),
               std::string::npos)
         << r.err;
@@ -72,12 +72,12 @@ TEST(VmHonestErrors, KnownButUnimplementedFunctionReachedAtRunTime) {
     RunOutput r = run_source(R"(
 IO.puts("start")
 m = :crypto
-m.hash(:sha256, "x")
+m.strong_rand_bytes(8)
 )");
     EXPECT_EQ(r.status, 1);
     EXPECT_EQ(r.out, "start\n");
     EXPECT_EQ(r.err,
-              "test.exs:4: Tasklens does not support :crypto.hash/2 yet (see "
+              "test.exs:4: Tasklens does not support :crypto.strong_rand_bytes/1 yet (see "
               "docs/scenario-language.md)\n");
 }
 

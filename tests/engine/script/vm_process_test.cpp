@@ -106,5 +106,30 @@ IO.inspect(r)
                   ":timed_out\n");
 }
 
+TEST(VmProcess, SpawnedProcessDyingOfAnErrorIsReported) {
+    // The emulator's "Error in process" report, as Elixir's Logger prints it; exit/1 and a
+    // normal return are not reported, a throw is reported as {:nocatch, value}.
+    expect_output(R"(
+spawn(fn -> raise ArgumentError, "bad thing" end)
+Process.sleep(10)
+spawn(fn -> exit(:quiet) end)
+spawn(fn -> :ok end)
+Process.sleep(10)
+spawn(fn -> throw(:ball) end)
+Process.sleep(10)
+Logger.configure(level: :none)
+spawn(fn -> raise "silenced" end)
+Process.sleep(10)
+IO.puts("end")
+)",
+                  "\n00:00:00.000 [error] Process #PID<0.2.0> raised an exception\n"
+                  "** (ArgumentError) bad thing\n"
+                  "    test.exs:2: anonymous fn/0 in :elixir_compiler_0.__FILE__/1\n"
+                  "\n00:00:00.020 [error] Process #PID<0.5.0> raised an exception\n"
+                  "** (ErlangError) Erlang error: {:nocatch, :ball}\n"
+                  "    test.exs:7: anonymous fn/0 in :elixir_compiler_0.__FILE__/1\n"
+                  "end\n");
+}
+
 }  // namespace
 }  // namespace tasklens::script::test

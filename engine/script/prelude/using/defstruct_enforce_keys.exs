@@ -1,11 +1,16 @@
-# Injected by `defstruct` with @enforce_keys: struct!/2 fails first on unknown keys
-# (Map.replace!), then on the missing enforced keys, with Elixir's message.
+# Injected by `defstruct` with @enforce_keys: as Elixir's generated __struct__/1, each field is
+# set with the map update syntax (an unknown key raises KeyError without a term), then the
+# enforced keys not given raise ArgumentError.
 def __struct__(), do: @__struct_default__
 
 def __struct__(kv) do
-  struct = Kernel.struct!(@__struct_default__, kv)
-  case Enum.reject(@__enforce_keys__, fn k -> Enum.all?(kv, fn {key, _} -> key != k end) == false end) do
+  {struct, missing} =
+    Enum.reduce(kv, {@__struct_default__, @__enforce_keys__}, fn {key, val}, {map, keys} ->
+      {%{map | key => val}, List.delete(keys, key)}
+    end)
+
+  case missing do
     [] -> struct
-    missing -> raise ArgumentError, "the following keys must also be given when building struct #{inspect(__MODULE__)}: #{inspect(missing)}"
+    _ -> raise ArgumentError, "the following keys must also be given when building struct #{inspect(__MODULE__)}: #{inspect(missing)}"
   end
 end
