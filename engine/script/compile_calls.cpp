@@ -57,7 +57,7 @@ void Compiler::check_sandbox(const Node* n, Atom module, std::string_view fun, s
     std::string name =
         (m.starts_with("Elixir.") ? std::string(m.substr(7)) : ":" + std::string(m)) + "." +
         std::string(fun) + "/" + std::to_string(arity);
-    refuse(n, name + " (scenarios are sandboxed: no file, network or OS access)");
+    refuse_sandboxed(n, name);
 }
 
 /// A call to a function of Elixir/OTP that nothing in Tasklens implements is refused here,

@@ -3,7 +3,9 @@
 //
 // One Program holds the prelude (library code written in the scenario language) and the
 // scenario. Constructs outside the documented subset are refused before anything runs, with a
-// diagnostic `file:line:col: error: unsupported construct: NAME`.
+// diagnostic `file:line:col: error: Tasklens does not support NAME yet (see
+// docs/scenario-language.md)`; sandboxed calls with `NAME is not available: scenarios are
+// sandboxed (...)`.
 #include <functional>
 #include <memory>
 #include <string>

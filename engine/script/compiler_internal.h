@@ -35,11 +35,22 @@ struct CompileError {
     Diagnostic diagnostic;
 };
 
+/// What Elixir has and Tasklens does not (yet): one wording everywhere, never mistaken for an
+/// error Elixir itself would give.
 [[noreturn]] inline void refuse(const Node* at, std::string construct) {
     Diagnostic d;
     if (at) d.location = at->location;
-    d.message = "unsupported construct: " + construct;
+    d.message = "Tasklens does not support " + construct + " yet (see docs/scenario-language.md)";
     d.construct = std::move(construct);
+    throw CompileError{std::move(d)};
+}
+
+/// A call the sandbox forbids (files, network, OS): not a gap to be filled later.
+[[noreturn]] inline void refuse_sandboxed(const Node* at, std::string call) {
+    Diagnostic d;
+    if (at) d.location = at->location;
+    d.message = call + " is not available: scenarios are sandboxed (no file, network or OS access)";
+    d.construct = std::move(call);
     throw CompileError{std::move(d)};
 }
 

@@ -745,7 +745,9 @@ class Lexer {
         char letter = peek(1);
         pos_ += 2;
         if (is_ident_char(peek())) {
-            fail(at, "unsupported construct: multi-letter sigil");
+            fail(at,
+                 "Tasklens does not support multi-letter sigils yet (see "
+                 "docs/scenario-language.md)");
         }
         char open = peek();
         char close = 0;

@@ -144,12 +144,13 @@ class Parser {
     }
     [[noreturn]] void unsupported(SourceLocation at, std::string construct,
                                   std::string_view detail = {}) {
-        std::string message = "unsupported construct: " + construct;
+        // The same wording as the compiler's refusals (compiler_internal.h).
+        std::string message = "Tasklens does not support " + construct + " yet (";
         if (!detail.empty()) {
-            message += " (";
             message += detail;
-            message += ")";
+            message += "; ";
         }
+        message += "see docs/scenario-language.md)";
         fail(at, std::move(message), std::move(construct));
     }
     [[noreturn]] void unexpected(const Token& token) {

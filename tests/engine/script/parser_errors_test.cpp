@@ -39,9 +39,11 @@ TEST_P(ParserErrors, ReportsExactPosition) {
 
 const ErrorCase kErrors[] = {
     {"Defmacro", "defmodule M do\n  defmacro foo, do: 1\nend", 2, 3,
-     "unsupported construct: defmacro", "defmacro"},
-    {"Quote", "x = quote do: 1", 1, 5, "unsupported construct: quote", "quote"},
-    {"Unquote", "unquote(x)", 1, 1, "unsupported construct: unquote", "unquote"},
+     "Tasklens does not support defmacro yet (see docs/scenario-language.md)", "defmacro"},
+    {"Quote", "x = quote do: 1", 1, 5,
+     "Tasklens does not support quote yet (see docs/scenario-language.md)", "quote"},
+    {"Unquote", "unquote(x)", 1, 1,
+     "Tasklens does not support unquote yet (see docs/scenario-language.md)", "unquote"},
     {"UnknownBitstringSpecifier", "<<x::foo>>", 1, 6, "unknown bitstring specifier: foo", ""},
     {"ConflictingBitstringTypes", "<<x::binary-integer>>", 1, 13,
      "conflicting type specification in bitstring", ""},
@@ -55,16 +57,21 @@ const ErrorCase kErrors[] = {
      ""},
     {"UnclosedBitstring", "<<1, 2", 1, 7, "missing terminator: >> (for '<<' starting at line 1)",
      ""},
-    {"UnsupportedArrowOperator", "a ~> 2", 1, 3, "unsupported construct: operator ~>",
-     "operator ~>"},
-    {"UnknownSigil", "~x(a)", 1, 1, "unsupported construct: sigil ~x (supported: ~r ~s ~w ~c)",
+    {"UnsupportedArrowOperator", "a ~> 2", 1, 3,
+     "Tasklens does not support operator ~> yet (see docs/scenario-language.md)", "operator ~>"},
+    {"UnknownSigil", "~x(a)", 1, 1,
+     "Tasklens does not support sigil ~x yet (supported: ~r ~s ~w ~c; see "
+     "docs/scenario-language.md)",
      "sigil ~x"},
     {"ReceiveInGuard", "case x do\n  y when (receive do\n _ -> 1\n end) -> y\nend", 2, 11,
-     "unsupported construct: receive in guard", "receive in guard"},
+     "Tasklens does not support receive in guard yet (see docs/scenario-language.md)",
+     "receive in guard"},
     {"PinOnExpression", "^f(x) = 1", 1, 1,
-     "unsupported construct: pin ^ on a non-variable (only ^name is supported)",
+     "Tasklens does not support pin ^ on a non-variable yet (only ^name is supported; see "
+     "docs/scenario-language.md)",
      "pin ^ on a non-variable"},
-    {"Ellipsis", "...", 1, 1, "unsupported construct: ...", "..."},
+    {"Ellipsis", "...", 1, 1, "Tasklens does not support ... yet (see docs/scenario-language.md)",
+     "..."},
     {"MissingEnd", "if x do\n  1\n", 3, 1,
      "missing terminator: end (for \"do\" starting at line 1)", ""},
     {"MissingParen", "foo(1,\n  2", 2, 4, "missing terminator: ) (for '(' starting at line 1)", ""},
@@ -108,7 +115,9 @@ const ErrorCase kErrors[] = {
      "unexpected '|' (valid only in [head | tail] and %{map | key: value})", ""},
     {"LeadingDoubleColon", ":: b", 1, 1, "syntax error before: '::'", ""},
     {"StepWithoutRange", "a // b", 1, 3,
-     "unsupported construct: operator // (only valid as first..last//step)", "operator //"},
+     "Tasklens does not support operator // yet (only valid as first..last//step; see "
+     "docs/scenario-language.md)",
+     "operator //"},
     {"ErrorInsideInterpolation", "x = \"a #{1 +}\"", 1, 13, "syntax error before: '}'", ""},
     {"FnWithoutClauses", "fn end", 1, 1, "expected clauses (args -> body) in fn ... end", ""},
 };
@@ -122,7 +131,8 @@ TEST(scriptDiagnostics, FormatWithSourceLineAndCaret) {
     ParseResult result = parse(file);
     ASSERT_FALSE(result.ok());
     EXPECT_EQ(format_diagnostic(result.diagnostics.front(), file),
-              "path/to/file.exs:3:3: error: unsupported construct: defmacro\n"
+              "path/to/file.exs:3:3: error: Tasklens does not support defmacro yet (see "
+              "docs/scenario-language.md)\n"
               "      defmacro m, do: 1\n"
               "      ^\n");
 }
