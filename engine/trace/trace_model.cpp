@@ -382,7 +382,14 @@ struct TraceModel::Impl {
             return ta != tb ? ta < tb : a < b;
         };
         const auto middle = arrows_by_start.begin() + static_cast<ptrdiff_t>(arrows_sorted);
-        std::sort(middle, arrows_by_start.end(), before);
+        // Sorted as (start, index) pairs: comparing through records[] missed the cache on nearly
+        // every comparison (a loaded trace sorts all its arrows here at once).
+        std::vector<std::pair<int64_t, uint32_t>> keyed;
+        keyed.reserve(static_cast<size_t>(arrows_by_start.end() - middle));
+        for (auto it = middle; it != arrows_by_start.end(); ++it)
+            keyed.emplace_back(arrow_start(*it), *it);
+        std::sort(keyed.begin(), keyed.end());
+        std::transform(keyed.begin(), keyed.end(), middle, [](const auto& k) { return k.second; });
         const auto from = std::upper_bound(arrows_by_start.begin(), middle, *middle, before);
         std::inplace_merge(from, middle, arrows_by_start.end(), before);
         arrows_sorted = arrows_by_start.size();
