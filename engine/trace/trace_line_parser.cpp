@@ -1,8 +1,10 @@
 #include "engine/trace/trace_line_parser.h"
 
+#include <array>
 #include <charconv>
 #include <cstring>
 #include <optional>
+#include <vector>
 
 #include "engine/trace/text_util.h"
 
@@ -218,6 +220,14 @@ class CanonicalLine {
     explicit CanonicalLine(std::string_view line)
         : p_(line.data()), end_(line.data() + line.size()) {}
 
+    /// A literal of the line format: its size is a constant, so the compare is a few loads.
+    template <size_t N>
+    bool literal(const char (&text)[N]) noexcept {
+        constexpr size_t size = N - 1;
+        if (static_cast<size_t>(end_ - p_) < size || std::memcmp(p_, text, size) != 0) return false;
+        p_ += size;
+        return true;
+    }
     bool literal(std::string_view text) noexcept {
         if (static_cast<size_t>(end_ - p_) < text.size() ||
             std::memcmp(p_, text.data(), text.size()) != 0)
@@ -229,7 +239,8 @@ class CanonicalLine {
     bool digits(uint64_t& out) noexcept {
         const char* start = p_;
         uint64_t value = 0;
-        while (p_ < end_ && static_cast<unsigned char>(*p_ - '0') < 10 && p_ - start < 19)
+        // More than 18 digits may wrap `value`; they are refused below.
+        while (p_ < end_ && static_cast<unsigned char>(*p_ - '0') < 10)
             value = value * 10 + static_cast<unsigned>(*p_++ - '0');
         const auto count = p_ - start;
         if (count == 0 || count > 18 || (*start == '0' && count > 1)) return false;
@@ -291,6 +302,22 @@ class CanonicalLine {
     const char* end_;
 };
 
+/// parse_event_kind by length first: most lengths have one or two kinds.
+std::optional<EventKind> kind_named(std::string_view name) noexcept {
+    static const auto by_length = [] {
+        std::array<std::vector<EventKind>, 24> table;
+        for (int k = 0; k < kEventKindCount; ++k) {
+            const auto kind = static_cast<EventKind>(k);
+            table[to_string(kind).size()].push_back(kind);
+        }
+        return table;
+    }();
+    if (name.size() >= by_length.size()) return std::nullopt;
+    for (const EventKind kind : by_length[name.size()])
+        if (std::memcmp(to_string(kind).data(), name.data(), name.size()) == 0) return kind;
+    return std::nullopt;
+}
+
 bool parse_canonical_line(std::string_view line, Event& event) {
     CanonicalLine in(line);
     std::string_view kind_name;
@@ -299,7 +326,7 @@ bool parse_canonical_line(std::string_view line, Event& event) {
         !in.signed_number(time_us) || !in.literal(",\"kind\":\"") || !in.name(kind_name))
         return false;
     event.time_us = time_us;
-    const auto kind = parse_event_kind(kind_name);
+    const auto kind = kind_named(kind_name);
     if (!kind) return false;
     event.kind = *kind;
     if (!in.literal(",\"pid\":") || !in.pid(event.pid)) return false;
