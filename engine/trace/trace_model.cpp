@@ -2,6 +2,7 @@
 // built in one pass over the same arrays; the send/receive pairing is the candidate to move out.
 #include "engine/trace/trace_model.h"
 
+#include "engine/trace/large_array.h"
 #include "engine/trace/pending_messages.h"
 #include "engine/trace/string_table.h"
 
@@ -17,8 +18,8 @@
 namespace tasklens::trace {
 namespace {
 
-template <typename T>
-size_t capacity_bytes(const std::vector<T>& v) noexcept {
+template <typename T, typename Allocator>
+size_t capacity_bytes(const std::vector<T, Allocator>& v) noexcept {
     return v.capacity() * sizeof(T);
 }
 
@@ -227,7 +228,10 @@ struct StoredArrow {
 };
 
 struct TraceModel::Impl {
-    std::vector<EventRecord> records;
+    /// The largest arrays come from LargeArrayAllocator (huge pages for big blocks).
+    template <typename T>
+    using LargeArray = std::vector<T, LargeArrayAllocator<T>>;
+    LargeArray<EventRecord> records;
     /// (index, seq) wherever seq stops counting up by one from the previous entry.
     std::vector<std::pair<EventIndex, uint64_t>> seq_runs;
     /// The payloads of events with has_payload, in two sparse tables (event order): refs are
@@ -239,8 +243,8 @@ struct TraceModel::Impl {
     uint64_t clamped = 0;
 
     StringTable strings;
-    std::vector<ProcessInfo> processes;
-    std::vector<ProcessLanes> lanes;
+    LargeArray<ProcessInfo> processes;
+    LargeArray<ProcessLanes> lanes;
     std::unordered_map<ProcessIndex, ProcessExtras> extras;
     /// Inboxes of the processes with messages or replies pending (ProcessLanes::inbox), reused:
     /// a task that is sent one message and reads it costs no allocation.
@@ -253,7 +257,7 @@ struct TraceModel::Impl {
     std::set<uint32_t> open_windows;
     int64_t longest_closed_window = 0;
 
-    std::vector<StoredArrow> arrows;
+    LargeArray<StoredArrow> arrows;
     /// Arrow indexes by (start, index). Appended as arrows complete; the unsorted tail is sorted
     /// and merged when the order is next asked for (sort_arrows), not per arrow or per batch: a
     /// message received long after it was sent merges into a long suffix, and doing that per
