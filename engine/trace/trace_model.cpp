@@ -1,5 +1,6 @@
 // Over 800 lines: the event-sourced model's indexes (spans, waits, arrows, pairing, tree at t) are
-// built in one pass over the same arrays; the send/receive pairing is the candidate to move out.
+// built in one pass over the same arrays. The pairing's queues live in pending_messages.h and the
+// interned strings in string_table.h; what is left of pairing here is which event goes where.
 #include "engine/trace/trace_model.h"
 
 #include "engine/trace/large_array.h"
