@@ -2,12 +2,17 @@
 
 #include <array>
 #include <charconv>
+#include <condition_variable>
 #include <cstring>
+#include <deque>
 #include <fstream>
 #include <istream>
 #include <limits>
+#include <memory>
+#include <mutex>
 #include <new>
 #include <ostream>
+#include <thread>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -571,6 +576,105 @@ TraceFile read_trace_file(const std::string& path) {
     return read_trace(in, path);
 }
 
+namespace {
+
+/// Batches of parsed events handed from the parsing thread to the thread that builds the model.
+/// A few batches circulate: the parser fills an empty one while the model takes in a full one.
+class BatchPipe {
+  public:
+    static constexpr size_t kBatchEvents = 4096;
+    static constexpr size_t kBatches = 4;
+
+    struct Batch {
+        std::vector<Event> events = std::vector<Event>(kBatchEvents);
+        size_t filled = 0;
+        uint64_t bytes_read = 0;   ///< of the input, after the batch's last line
+        uint64_t line_number = 0;  ///< the reader's line after the batch's last event
+        bool last = false;         ///< the reader stopped (end of input, error or no memory)
+        bool out_of_memory = false;
+    };
+
+    BatchPipe() {
+        for (size_t i = 0; i < kBatches; ++i) empty_.push_back(i);
+    }
+    Batch& batch(size_t index) noexcept { return batches_[index]; }
+
+    /// Parser side: an empty batch to fill, or nullopt once the consumer stopped.
+    std::optional<size_t> take_empty() {
+        std::unique_lock lock(mutex_);
+        changed_.wait(lock, [&] { return stopped_ || !empty_.empty(); });
+        if (stopped_) return std::nullopt;
+        const size_t index = empty_.front();
+        empty_.pop_front();
+        return index;
+    }
+    void put_full(size_t index) {
+        {
+            const std::lock_guard lock(mutex_);
+            full_.push_back(index);
+        }
+        changed_.notify_all();
+    }
+    /// Consumer side: the next filled batch, in order.
+    size_t take_full() {
+        std::unique_lock lock(mutex_);
+        changed_.wait(lock, [&] { return !full_.empty(); });
+        const size_t index = full_.front();
+        full_.pop_front();
+        return index;
+    }
+    void put_empty(size_t index) {
+        {
+            const std::lock_guard lock(mutex_);
+            empty_.push_back(index);
+        }
+        changed_.notify_all();
+    }
+    /// The consumer gives up (cancelled, over budget): the parser stops at its next batch.
+    void stop() {
+        {
+            const std::lock_guard lock(mutex_);
+            stopped_ = true;
+        }
+        changed_.notify_all();
+    }
+
+  private:
+    std::array<Batch, kBatches> batches_;
+    std::mutex mutex_;
+    std::condition_variable changed_;
+    std::deque<size_t> empty_;
+    std::deque<size_t> full_;
+    bool stopped_ = false;
+};
+
+/// The parsing thread: reads events into batches until the input ends, an error or the consumer
+/// stops it. The last batch it hands over says so (`last`).
+void parse_into_batches(TraceReader& reader, BatchPipe& pipe) {
+    for (;;) {
+        const auto index = pipe.take_empty();
+        if (!index) return;
+        BatchPipe::Batch& batch = pipe.batch(*index);
+        batch.filled = 0;
+        bool more = true;
+        try {
+            while (batch.filled < BatchPipe::kBatchEvents &&
+                   (more = reader.next(batch.events[batch.filled])))
+                ++batch.filled;
+        } catch (const std::bad_alloc&) {
+            batch.out_of_memory = true;
+            more = false;
+        }
+        batch.bytes_read = reader.bytes_read();
+        batch.line_number = reader.line_number();
+        batch.last = !more;
+        pipe.put_full(*index);
+        if (batch.last) return;
+    }
+}
+
+}  // namespace
+
 LoadedTrace load_trace(std::istream& in, std::string_view source_name, uint64_t total_bytes,
                        const TraceLoadOptions& options) {
     LoadedTrace loaded;
@@ -582,34 +686,55 @@ LoadedTrace load_trace(std::istream& in, std::string_view source_name, uint64_t 
         budget = available > 2 * kHeadroom ? available - kHeadroom
                                            : std::numeric_limits<uint64_t>::max();
     }
-    // Events go to the model in batches: the model sorts late-starting arrows once per batch.
-    constexpr size_t kBatch = 4096;
-    std::vector<Event> batch(kBatch);
     uint64_t events = 0;
+    uint64_t line_number = 1;
     auto stop = [&](std::string message) {
-        loaded.error =
-            TraceError{std::string(source_name), reader.line_number(), std::move(message)};
+        loaded.error = TraceError{std::string(source_name), line_number, std::move(message)};
     };
-    try {
-        if (!reader.read_header()) {
-            loaded.error = reader.error();
-            return loaded;
+    if (!reader.read_header()) {
+        loaded.error = reader.error();
+        return loaded;
+    }
+    loaded.model.set_run_info(reader.run());
+
+    // The lines are parsed on a second thread while this one builds the model (each is about half
+    // of the work); the progress callback and the model stay on the calling thread.
+    auto pipe = std::make_unique<BatchPipe>();
+    std::thread parser(parse_into_batches, std::ref(reader), std::ref(*pipe));
+    // Stops and joins the parser on every way out; after it the reader is this thread's again.
+    struct ParserJoin {
+        std::thread& thread;
+        BatchPipe& pipe;
+        void operator()() {
+            if (!thread.joinable()) return;
+            pipe.stop();
+            thread.join();
         }
-        loaded.model.set_run_info(reader.run());
+        ~ParserJoin() { (*this)(); }
+    } join_parser{parser, *pipe};
+
+    bool out_of_memory = false;
+    try {
         // Event lines are 60-120 bytes: reserving for ~90 saves growing the big arrays by copying.
         if (total_bytes > 0) loaded.model.reserve(total_bytes / 90);
-        bool more = true;
-        while (more) {
-            size_t filled = 0;
-            while (filled < kBatch && (more = reader.next(batch[filled]))) ++filled;
-            loaded.model.append(std::span<const Event>(batch.data(), filled));
-            events += filled;
-            if (options.progress && !options.progress(reader.bytes_read(), total_bytes)) {
+        for (bool last = false; !last;) {
+            const size_t index = pipe->take_full();
+            BatchPipe::Batch& batch = pipe->batch(index);
+            last = batch.last;
+            out_of_memory = batch.out_of_memory;
+            line_number = batch.line_number;
+            loaded.model.append(std::span<const Event>(batch.events.data(), batch.filled));
+            events += batch.filled;
+            const uint64_t bytes_read = batch.bytes_read;
+            const bool full = batch.filled == BatchPipe::kBatchEvents;
+            pipe->put_empty(index);
+            if (out_of_memory) break;
+            if (options.progress && !options.progress(bytes_read, total_bytes)) {
                 stop(fmt::format("the load was cancelled after {} events", events));
                 return loaded;
             }
             // Checked every 64 batches: memory_bytes() walks the processes.
-            if ((events / kBatch) % 64 == 0 && filled == kBatch) {
+            if ((events / BatchPipe::kBatchEvents) % 64 == 0 && full) {
                 const uint64_t used = loaded.model.memory_bytes();
                 if (used > budget) {
                     stop(out_of_memory_message(events, used, budget, total_bytes));
@@ -617,9 +742,12 @@ LoadedTrace load_trace(std::istream& in, std::string_view source_name, uint64_t 
                 }
             }
         }
-        loaded.model.shrink_to_fit();
+        if (!out_of_memory) loaded.model.shrink_to_fit();
     } catch (const std::bad_alloc&) {
-        batch = {};
+        out_of_memory = true;
+    }
+    join_parser();
+    if (out_of_memory) {
         stop(out_of_memory_message(events, loaded.model.memory_bytes(), budget, total_bytes));
         return loaded;
     }

@@ -1,10 +1,14 @@
 // Over 800 lines: the event-sourced model's indexes (spans, waits, arrows, pairing, tree at t) are
-// built in one pass over the same arrays; the send/receive pairing is the candidate to move out.
+// built in one pass over the same arrays. The pairing's queues live in pending_messages.h and the
+// interned strings in string_table.h; what is left of pairing here is which event goes where.
 #include "engine/trace/trace_model.h"
+
+#include "engine/trace/large_array.h"
+#include "engine/trace/pending_messages.h"
+#include "engine/trace/string_table.h"
 
 #include <algorithm>
 #include <cstdlib>
-#include <deque>
 #include <new>
 #include <set>
 #include <unordered_map>
@@ -15,45 +19,8 @@
 namespace tasklens::trace {
 namespace {
 
-/// Interns strings: id 0 is "", ids are dense. Views into `storage_` stay valid because a deque
-/// never moves its elements.
-class StringTable {
-  public:
-    StringTable() { storage_.emplace_back(); }
-
-    StringId intern(std::string_view text) {
-        if (text.empty()) return 0;
-        if (const auto it = ids_.find(text); it != ids_.end()) return it->second;
-        const auto id = static_cast<StringId>(storage_.size());
-        const std::string& stored = storage_.emplace_back(text);
-        ids_.emplace(std::string_view(stored), id);
-        if (stored.size() >= sizeof(std::string)) bytes_ += stored.capacity() + 1;
-        return id;
-    }
-    StringId find(std::string_view text) const noexcept {
-        if (text.empty()) return 0;
-        const auto it = ids_.find(text);
-        return it == ids_.end() ? kNone : it->second;
-    }
-    std::string_view get(StringId id) const noexcept {
-        return id < storage_.size() ? std::string_view(storage_[id]) : std::string_view{};
-    }
-    void reserve(size_t strings) { ids_.reserve(strings); }
-    size_t memory_bytes() const noexcept {
-        // Deque elements plus heap text, and the hash map's nodes and buckets (approximate).
-        return storage_.size() * sizeof(std::string) + bytes_ +
-               ids_.size() * (sizeof(std::string_view) + sizeof(StringId) + 2 * sizeof(void*)) +
-               ids_.bucket_count() * sizeof(void*);
-    }
-
-  private:
-    std::deque<std::string> storage_;
-    std::unordered_map<std::string_view, StringId> ids_;
-    size_t bytes_ = 0;
-};
-
-template <typename T>
-size_t capacity_bytes(const std::vector<T>& v) noexcept {
+template <typename T, typename Allocator>
+size_t capacity_bytes(const std::vector<T, Allocator>& v) noexcept {
     return v.capacity() * sizeof(T);
 }
 
@@ -174,7 +141,7 @@ class IndexList {
     ~IndexList() { std::free(data_); }
 
     void push_back(uint32_t value) {
-        if (size_ == capacity_) reallocate(capacity_ == 0 ? 2 : capacity_ * 2);
+        if (size_ == capacity_) reallocate(capacity_ == 0 ? 4 : capacity_ * 2);
         data_[size_++] = value;
     }
     void pop_back() noexcept { --size_; }
@@ -219,7 +186,8 @@ struct ProcessLanes {
     IndexList relations;
     IndexList windows;
     uint32_t open_window = kNone;
-    uint32_t slot = kNone;  ///< as a supervised child
+    uint32_t slot = kNone;   ///< as a supervised child
+    uint32_t inbox = kNone;  ///< its Inbox in TraceModel::Impl::inboxes while one is pending
 
     size_t memory_bytes() const noexcept {
         return sizeof(*this) + events.capacity_bytes() + states.capacity_bytes() +
@@ -234,76 +202,17 @@ struct ProcessLanes {
     }
 };
 
-/// FIFO queues of event indexes under 64-bit keys, with lazy removal: one event sits in several
-/// queues (by sender and text, by sender, by text, ...); taking it through one key marks it taken,
-/// and the others skip it when it reaches their head. Every push and pop is O(1) amortized, so
-/// pairing sends with receives stays linear however many messages queue up.
-class KeyedQueues {
-  public:
-    void push(uint64_t key, EventIndex event) { queues_[key].items.push_back(event); }
-    /// The oldest event under `key` that is not taken yet, or kNone (it stays queued).
-    template <typename IsTaken>
-    EventIndex front(uint64_t key, const IsTaken& is_taken) {
-        const auto it = queues_.find(key);
-        if (it == queues_.end()) return kNone;
-        Queue& q = it->second;
-        while (q.head < q.items.size() && is_taken(q.items[q.head])) ++q.head;
-        if (q.head == q.items.size()) {
-            queues_.erase(it);
-            return kNone;
-        }
-        if (q.head >= 64 && q.head * 2 >= q.items.size()) {
-            // Give back the consumed half so a long-lived mailbox does not keep every message.
-            q.items.erase(q.items.begin(), q.items.begin() + q.head);
-            q.head = 0;
-        }
-        return q.items[q.head];
-    }
-    void clear() { queues_.clear(); }
-    size_t memory_bytes() const noexcept {
-        size_t bytes = queues_.bucket_count() * sizeof(void*);
-        for (const auto& [key, q] : queues_)
-            bytes += sizeof(q) + sizeof(key) + 2 * sizeof(void*) + capacity_bytes(q.items);
-        return bytes;
-    }
-
-  private:
-    struct Queue {
-        std::vector<EventIndex> items;
-        size_t head = 0;
-    };
-    std::unordered_map<uint64_t, Queue> queues_;
-};
-
-/// Keys of the queues (KeyedQueues) a pending message sits in: kAny stands for "any sender" or
-/// "any text".
-constexpr uint32_t kAny = kNone;
-constexpr uint64_t mail_key(uint32_t sender, uint32_t text) noexcept {
-    return (uint64_t{sender} << 32) | text;
-}
-
-/// What only some processes have (names, children, supervised slots, undelivered messages): kept
-/// in a map so that the many short-lived processes do not pay for it.
+/// What only some processes have (names, children, supervised slots): kept in a map so that the
+/// many short-lived processes do not pay for it.
 struct ProcessExtras {
     std::vector<NameInterval> names;
     std::vector<ProcessIndex> children;
     std::vector<uint32_t> slots;  ///< as a supervisor
     std::vector<int64_t> give_ups;
-    /// Sends to this process not yet received, under mail_key(sender, text), (sender, kAny),
-    /// (kAny, text) and (kAny, kAny).
-    KeyedQueues mailbox;
-    uint32_t pending_sends = 0;
-    /// Replies to this process not yet consumed: under their ref, and under their sender (kAny:
-    /// all of them, in order).
-    KeyedQueues replies_by_ref;
-    KeyedQueues replies_by_sender;
-    uint32_t pending_replies = 0;
 
     size_t memory_bytes() const noexcept {
         return sizeof(*this) + 4 * sizeof(void*) + capacity_bytes(names) +
-               capacity_bytes(children) + capacity_bytes(slots) + capacity_bytes(give_ups) +
-               mailbox.memory_bytes() + replies_by_ref.memory_bytes() +
-               replies_by_sender.memory_bytes();
+               capacity_bytes(children) + capacity_bytes(slots) + capacity_bytes(give_ups);
     }
     void shrink_to_fit() {
         names.shrink_to_fit();
@@ -320,7 +229,10 @@ struct StoredArrow {
 };
 
 struct TraceModel::Impl {
-    std::vector<EventRecord> records;
+    /// The largest arrays come from LargeArrayAllocator (huge pages for big blocks).
+    template <typename T>
+    using LargeArray = std::vector<T, LargeArrayAllocator<T>>;
+    LargeArray<EventRecord> records;
     /// (index, seq) wherever seq stops counting up by one from the previous entry.
     std::vector<std::pair<EventIndex, uint64_t>> seq_runs;
     /// The payloads of events with has_payload, in two sparse tables (event order): refs are
@@ -332,9 +244,13 @@ struct TraceModel::Impl {
     uint64_t clamped = 0;
 
     StringTable strings;
-    std::vector<ProcessInfo> processes;
-    std::vector<ProcessLanes> lanes;
+    LargeArray<ProcessInfo> processes;
+    LargeArray<ProcessLanes> lanes;
     std::unordered_map<ProcessIndex, ProcessExtras> extras;
+    /// Inboxes of the processes with messages or replies pending (ProcessLanes::inbox), reused:
+    /// a task that is sent one message and reads it costs no allocation.
+    std::vector<Inbox> inboxes;
+    std::vector<uint32_t> free_inboxes;
     std::vector<uint32_t> dense_pids;  ///< node 0 serial -> index + 1 (0 = unknown): the hot path
     std::unordered_map<uint64_t, ProcessIndex> other_pids;
 
@@ -342,7 +258,7 @@ struct TraceModel::Impl {
     std::set<uint32_t> open_windows;
     int64_t longest_closed_window = 0;
 
-    std::vector<StoredArrow> arrows;
+    LargeArray<StoredArrow> arrows;
     /// Arrow indexes by (start, index). Appended as arrows complete; the unsorted tail is sorted
     /// and merged when the order is next asked for (sort_arrows), not per arrow or per batch: a
     /// message received long after it was sent merges into a long suffix, and doing that per
@@ -471,7 +387,14 @@ struct TraceModel::Impl {
             return ta != tb ? ta < tb : a < b;
         };
         const auto middle = arrows_by_start.begin() + static_cast<ptrdiff_t>(arrows_sorted);
-        std::sort(middle, arrows_by_start.end(), before);
+        // Sorted as (start, index) pairs: comparing through records[] missed the cache on nearly
+        // every comparison (a loaded trace sorts all its arrows here at once).
+        std::vector<std::pair<int64_t, uint32_t>> keyed;
+        keyed.reserve(static_cast<size_t>(arrows_by_start.end() - middle));
+        for (auto it = middle; it != arrows_by_start.end(); ++it)
+            keyed.emplace_back(arrow_start(*it), *it);
+        std::sort(keyed.begin(), keyed.end());
+        std::transform(keyed.begin(), keyed.end(), middle, [](const auto& k) { return k.second; });
         const auto from = std::upper_bound(arrows_by_start.begin(), middle, *middle, before);
         std::inplace_merge(from, middle, arrows_by_start.end(), before);
         arrows_sorted = arrows_by_start.size();
@@ -493,36 +416,60 @@ struct TraceModel::Impl {
         if (event != kNone) take(event);
         return event;
     }
-    void queue_send(ProcessExtras& receiver, EventIndex send) {
+    Inbox* find_inbox(ProcessIndex p) noexcept {
+        const uint32_t i = lanes[p].inbox;
+        return i == kNone ? nullptr : &inboxes[i];
+    }
+    Inbox& inbox_of(ProcessIndex p) {
+        uint32_t& i = lanes[p].inbox;
+        if (i == kNone) {
+            if (free_inboxes.empty()) {
+                i = static_cast<uint32_t>(inboxes.size());
+                inboxes.emplace_back();
+            } else {
+                i = free_inboxes.back();
+                free_inboxes.pop_back();
+            }
+        }
+        return inboxes[i];
+    }
+    /// Gives the process's inbox back to the pool once nothing is pending in it.
+    void release_inbox_if_empty(ProcessIndex p) {
+        uint32_t& i = lanes[p].inbox;
+        if (i == kNone || !inboxes[i].empty()) return;
+        inboxes[i].clear();
+        free_inboxes.push_back(i);
+        i = kNone;
+    }
+    struct ReleaseInboxIfEmpty {
+        Impl& model;
+        ProcessIndex process;
+        ~ReleaseInboxIfEmpty() { model.release_inbox_if_empty(process); }
+    };
+    void queue_send(ProcessIndex receiver, EventIndex send) {
         const EventRecord& rec = records[send];
-        receiver.mailbox.push(mail_key(rec.process, rec.text), send);
-        receiver.mailbox.push(mail_key(rec.process, kAny), send);
-        receiver.mailbox.push(mail_key(kAny, rec.text), send);
-        receiver.mailbox.push(mail_key(kAny, kAny), send);
-        ++receiver.pending_sends;
+        inbox_of(receiver).mailbox.push({send, rec.process, rec.text});
     }
-    void queue_reply(ProcessExtras& caller, EventIndex reply, uint64_t ref) {
-        caller.replies_by_ref.push(ref, reply);
-        caller.replies_by_sender.push(records[reply].process, reply);
-        caller.replies_by_sender.push(kAny, reply);
-        ++caller.pending_replies;
+    void queue_reply(ProcessIndex caller, EventIndex reply, uint64_t ref) {
+        Inbox& inbox = inbox_of(caller);
+        inbox.replies_by_ref.push(ref, reply);
+        inbox.replies_by_sender.push(records[reply].process, reply);
+        inbox.replies_by_sender.push(kAnyKey, reply);
+        ++inbox.pending_replies;
     }
-    void consumed_send(ProcessExtras& receiver) {
-        if (--receiver.pending_sends == 0) receiver.mailbox.clear();
-    }
-    void consumed_reply(ProcessExtras& caller) {
-        if (--caller.pending_replies == 0) {
-            caller.replies_by_ref.clear();
-            caller.replies_by_sender.clear();
+    void consumed_reply(Inbox& inbox) {
+        if (--inbox.pending_replies == 0) {
+            inbox.replies_by_ref.clear();
+            inbox.replies_by_sender.clear();
         }
     }
-    /// Every reply still pending for `caller` ends unconsumed (the caller stopped waiting).
-    void drop_pending_replies(ProcessExtras& caller) {
-        for (EventIndex reply; (reply = take_front(caller.replies_by_sender, kAny)) != kNone;)
+    /// Every reply still pending in `inbox` ends unconsumed (the caller stopped waiting).
+    void drop_pending_replies(Inbox& inbox) {
+        for (EventIndex reply; (reply = take_front(inbox.replies_by_sender, kAnyKey)) != kNone;)
             add_arrow(ArrowKind::Reply, reply, reply, true);
-        caller.pending_replies = 0;
-        caller.replies_by_ref.clear();
-        caller.replies_by_sender.clear();
+        inbox.pending_replies = 0;
+        inbox.replies_by_ref.clear();
+        inbox.replies_by_sender.clear();
     }
 
     EventPayload payload_of(EventIndex index) const noexcept {
@@ -607,22 +554,6 @@ struct TraceModel::Impl {
         if (!states.empty() && state_of(states.back()) == ProcessState::Running)
             step(Series::BusySchedulers, t, -1);
     }
-
-    /// Removes the extras of a process once nothing is left in them, so that a short-lived task
-    /// that once had a pending reply does not keep an entry.
-    void drop_extras_if_empty(ProcessIndex p) {
-        const auto it = extras.find(p);
-        if (it == extras.end()) return;
-        const ProcessExtras& x = it->second;
-        if (x.names.empty() && x.children.empty() && x.slots.empty() && x.give_ups.empty() &&
-            x.pending_sends == 0 && x.pending_replies == 0)
-            extras.erase(it);
-    }
-    struct DropExtrasIfEmpty {
-        Impl& model;
-        ProcessIndex process;
-        ~DropExtrasIfEmpty() { model.drop_extras_if_empty(process); }
-    };
 
     void close_window(uint32_t index, int64_t t, WindowOutcome outcome, EventIndex event) {
         WaitWindow& w = windows[index];
@@ -734,14 +665,14 @@ void TraceModel::Impl::apply(const Event& e, EventIndex index) {
             ProcessLanes& lane = lanes[p];
             if (lane.open_window != kNone)
                 close_window(lane.open_window, t, WindowOutcome::Killed, index);
-            if (ProcessExtras* extra = find_extras(p)) {
-                drop_pending_replies(*extra);
-                extra->mailbox.clear();
-                extra->pending_sends = 0;
+            if (Inbox* inbox = find_inbox(p)) {
+                drop_pending_replies(*inbox);
+                inbox->mailbox.clear();
+                release_inbox_if_empty(p);
+            }
+            if (ProcessExtras* extra = find_extras(p))
                 for (auto& name : extra->names)
                     if (name.end_us == kOpenEnd) name.end_us = t;
-                drop_extras_if_empty(p);
-            }
             for (const uint32_t r : lane.relations) {
                 const Relation& rel = relations[r];
                 // Links die with either end; a monitor dies with its owner, and for the
@@ -793,7 +724,7 @@ void TraceModel::Impl::apply(const Event& e, EventIndex index) {
             break;
         }
         case EventKind::Send:
-            if (peer != kNone && !processes[peer].exited()) queue_send(extras[peer], index);
+            if (peer != kNone && !processes[peer].exited()) queue_send(peer, index);
             break;
         case EventKind::Receive:
             receive(index);
@@ -827,7 +758,7 @@ void TraceModel::Impl::apply(const Event& e, EventIndex index) {
         case EventKind::Reply:
             if (peer == kNone) break;
             if (lanes[peer].open_window != kNone && !processes[peer].exited())
-                queue_reply(extras[peer], index, e.ref.id);
+                queue_reply(peer, index, e.ref.id);
             else  // the caller had stopped waiting (timed out, or gone)
                 add_arrow(ArrowKind::Reply, index, index, true);
             break;
@@ -877,31 +808,17 @@ void TraceModel::Impl::receive(EventIndex index) {
     const EventRecord& rec = records[index];
     const ProcessIndex p = rec.process;
     const ProcessIndex sender = rec.peer;
-    ProcessExtras* extra = find_extras(p);
-    if (extra == nullptr) return;
-    // Selective receive takes any message, so match by sender and text, oldest first; fall back
-    // to the oldest from that sender, then to the oldest with that text (any sender). Without a
-    // sender: the oldest with that text, then the oldest of all.
-    if (extra->pending_sends > 0) {
-        EventIndex send = kNone;
-        if (sender != kNone) {
-            send = take_front(extra->mailbox, mail_key(sender, rec.text));
-            if (send == kNone) send = take_front(extra->mailbox, mail_key(sender, kAny));
-        }
-        if (send == kNone) send = take_front(extra->mailbox, mail_key(kAny, rec.text));
-        if (send == kNone && sender == kNone)
-            send = take_front(extra->mailbox, mail_key(kAny, kAny));
-        if (send != kNone) {
-            add_arrow(ArrowKind::Message, send, index);
-            consumed_send(*extra);
-        }
-    }
-    const DropExtrasIfEmpty drop_if_empty{*this, p};
+    Inbox* inbox = find_inbox(p);
+    if (inbox == nullptr) return;
+    const ReleaseInboxIfEmpty release_if_empty{*this, p};
+    // The matching rules are Mailbox::take's (pending_messages.h).
+    if (const EventIndex send = inbox->mailbox.take(sender, rec.text, *this); send != kNone)
+        add_arrow(ArrowKind::Message, send, index);
     // A reply taken out of the mailbox by a plain receive (the caller was not in a wait).
-    if (sender == kNone || lanes[p].open_window != kNone || extra->pending_replies == 0) return;
-    if (const EventIndex reply = take_front(extra->replies_by_sender, sender); reply != kNone) {
+    if (sender == kNone || lanes[p].open_window != kNone || inbox->pending_replies == 0) return;
+    if (const EventIndex reply = take_front(inbox->replies_by_sender, sender); reply != kNone) {
         add_arrow(ArrowKind::Reply, reply, index);
-        consumed_reply(*extra);
+        consumed_reply(*inbox);
     }
 }
 
@@ -913,20 +830,19 @@ void TraceModel::Impl::wait_end(const Event& e, EventIndex index) {
     const ProcessIndex awaited = windows[lane.open_window].peer;
     const WindowOutcome outcome = window_outcome(e.wait_outcome);
     close_window(lane.open_window, records[index].time_us, outcome, index);
-    ProcessExtras* extra = find_extras(p);
-    if (extra == nullptr || extra->pending_replies == 0) return;
-    const DropExtrasIfEmpty drop_if_empty{*this, p};
+    Inbox* inbox = find_inbox(p);
+    if (inbox == nullptr || inbox->pending_replies == 0) return;
+    const ReleaseInboxIfEmpty release_if_empty{*this, p};
     if (outcome == WindowOutcome::Message) {
         // The reply with the wait's ref; without a ref, the oldest from the awaited process.
-        const EventIndex reply = window_ref != 0 ? take_front(extra->replies_by_ref, window_ref)
-                                                 : take_front(extra->replies_by_sender,
-                                                              awaited == kNone ? kAny : awaited);
+        const EventIndex reply = window_ref != 0 ? take_front(inbox->replies_by_ref, window_ref)
+                                                 : take_front(inbox->replies_by_sender, awaited);
         if (reply != kNone) {
             add_arrow(ArrowKind::Reply, reply, index);
-            consumed_reply(*extra);
+            consumed_reply(*inbox);
         }
     } else {
-        drop_pending_replies(*extra);
+        drop_pending_replies(*inbox);
     }
 }
 
@@ -947,7 +863,7 @@ TraceModel& TraceModel::operator=(TraceModel&&) noexcept = default;
 void TraceModel::reserve(size_t events) {
     Impl& m = *impl_;
     m.records.reserve(std::min<size_t>(events, kNone - 1));
-    m.strings.reserve(events / 4);
+    m.strings.reserve(events / 8);
 }
 
 void TraceModel::append(std::span<const Event> events) {
@@ -1076,7 +992,8 @@ std::string_view TraceModel::string(StringId id) const noexcept {
     return impl_->strings.get(id);
 }
 StringId TraceModel::find_string(std::string_view text) const noexcept {
-    return impl_->strings.find(text);
+    const StringTable::Id id = impl_->strings.find(text);
+    return id == StringTable::kMissing ? kNone : id;
 }
 
 uint32_t TraceModel::process_count() const noexcept {
@@ -1400,6 +1317,8 @@ size_t TraceModel::memory_bytes() const noexcept {
     // Each lane's own size is in capacity_bytes(m.lanes); add what its vectors hold.
     for (const auto& lane : m.lanes) bytes += lane.memory_bytes() - sizeof(ProcessLanes);
     for (const auto& [process, extra] : m.extras) bytes += extra.memory_bytes();
+    for (const auto& inbox : m.inboxes) bytes += inbox.memory_bytes();
+    bytes += capacity_bytes(m.free_inboxes);
     for (const auto& slot : m.slots)
         bytes += sizeof(ChildSlot) + capacity_bytes(slot.incarnations) +
                  capacity_bytes(slot.incarnation_start_us) + capacity_bytes(slot.terminated_us);

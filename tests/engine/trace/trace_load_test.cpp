@@ -64,6 +64,72 @@ TEST(TraceLineParser, AnythingUnusualGoesToTheGeneralParser) {
     }
 }
 
+TEST(TraceLineParser, WriterShapedLinesAtTheEdgesReadTheSameEitherWay) {
+    // Lines in the writer's key order read by the canonical reader or, at its edges (19-digit
+    // numbers, raw detail bytes, escapes, spaces), by the general fast path: same events.
+    struct Case {
+        const char* line;
+        bool ok;
+        uint64_t seq;
+        int64_t time_us;
+        uint8_t detail;
+        Pid peer;
+        const char* text;
+    };
+    const Case cases[] = {
+        {R"({"seq":18446744073709551615,"t":-5,"kind":"Spawn","pid":"<0.1.0>"})",
+         true,
+         18446744073709551615ull,
+         -5,
+         0,
+         {},
+         ""},
+        {R"({"seq":1,"t":2,"kind":"StateChange","pid":"<0.1.0>","detail":3})",
+         true,
+         1,
+         2,
+         3,
+         {},
+         ""},
+        {R"({"seq":1,"t":2,"kind":"StateChange","pid":"<0.1.0>","state":"Sleeping"})",
+         true,
+         1,
+         2,
+         3,
+         {},
+         ""},
+        {R"({"seq":1,"t":2,"kind":"Send","pid":"<0.1.0>","detail":7,"peer":"<3.4294967295.0>","text":":go"})",
+         true, 1, 2, 7, Pid{3, 4294967295u}, ":go"},
+        {R"({"seq":1,"t":2,"kind":"Send","pid":"<0.1.0>","text":"a\"b"})",
+         true,
+         1,
+         2,
+         0,
+         {},
+         "a\"b"},
+        {R"({"seq":1, "t":2,"kind":"Send","pid":"<0.1.0>","text":"x"})", true, 1, 2, 0, {}, "x"},
+        {R"({"seq":1,"t":2,"kind":"Send","pid":"<0.4294967296.0>"})", false, 0, 0, 0, {}, ""},
+        {R"({"seq":01,"t":2,"kind":"Send","pid":"<0.1.0>"})", false, 0, 0, 0, {}, ""},
+        {R"({"seq":1,"t":2,"kind":"StateChange","pid":"<0.1.0>"})", false, 0, 0, 0, {}, ""},
+        {R"({"seq":1,"t":2,"kind":"Send","pid":"<0.1.0>","text":"x"} )", true, 1, 2, 0, {}, "x"},
+        {R"({"seq":1,"t":2,"kind":"Send","pid":"<0.1.0>","text":"x"}x)", false, 0, 0, 0, {}, ""},
+    };
+    for (const Case& c : cases) {
+        SCOPED_TRACE(c.line);
+        Event e;
+        ASSERT_EQ(parse_event_line_fast(c.line, e), c.ok);
+        if (!c.ok) continue;
+        EXPECT_EQ(e.seq, c.seq);
+        EXPECT_EQ(e.time_us, c.time_us);
+        EXPECT_EQ(e.detail, c.detail);
+        EXPECT_EQ(e.pid, (Pid{0, 1}));
+        EXPECT_EQ(e.peer, c.peer);
+        EXPECT_EQ(e.text, c.text);
+        EXPECT_EQ(e.ref.id, 0u);
+        EXPECT_EQ(e.deadline_us, -1);
+    }
+}
+
 TEST(TraceLoad, ReadsIntoAModelWithProgress) {
     std::string text = kHeader;
     for (uint32_t i = 0; i < 10000; ++i) text += line(i, i, i + 1);
