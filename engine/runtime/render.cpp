@@ -4,6 +4,7 @@
 // directly, byte for byte as inspect prints them, and the printing stops once the cut is reached.
 #include <charconv>
 #include <optional>
+#include <unordered_map>
 #include <vector>
 
 #include "engine/runtime/inspect.h"
@@ -22,16 +23,42 @@ const std::string& inspected_atom(Atom a) {
     return *slot;
 }
 
+// A fun's text depends only on its kind, module, name, arity and unique number (inspect.cpp's
+// fun_doc), and a recorded run sends the same few funs over and over (task bodies, stream
+// callbacks): each thread remembers the texts it has made, keyed by those fields.
+const std::string& inspected_fun(const Term& fun) {
+    const FunObject& f = fun.fun();
+    struct Key {
+        uint64_t unique;
+        uint32_t module, name, arity;
+        FunObject::Kind kind;
+        bool operator==(const Key&) const = default;
+    };
+    struct KeyHash {
+        size_t operator()(const Key& k) const noexcept {
+            uint64_t h = k.unique * 0x9E3779B97F4A7C15ull;
+            h ^= (uint64_t{k.module} << 32 | k.name) + 0x9E3779B97F4A7C15ull + (h << 6) + (h >> 2);
+            h ^= (uint64_t{k.arity} << 8 | static_cast<uint8_t>(k.kind)) + (h << 6) + (h >> 2);
+            return static_cast<size_t>(h);
+        }
+    };
+    static thread_local std::unordered_map<Key, std::string, KeyHash> cache;
+    const Key key{f.unique, f.module.id, f.name.id, f.arity, f.kind};
+    if (const auto found = cache.find(key); found != cache.end()) return found->second;
+    if (cache.size() >= 4096) cache.clear();  // a bound for runs that make funs without end
+    return cache.emplace(key, inspect(fun)).first->second;
+}
+
 /// Items shown per container, as Inspect.Opts' `limit`.
 constexpr int64_t kItemLimit = 16;
 
 /// Kernel.inspect(term, limit: 16, printable_limit: cut) printed flat, as Inspect.Algebra's
-/// container_doc/6 lays it out on one line: atoms, integers, floats, pids, references, tuples,
-/// plain and keyword lists (improper ones too) and short ASCII strings are printed here; any other
-/// term (charlists, maps and structs, funs, other binaries, big integers) is printed by inspect()
-/// with the item limit it would have there, which gives the same bytes since a flat document is
-/// the concatenation of its parts. Printing stops once the text is longer than `cut`: the caller
-/// cuts it there.
+/// container_doc/6 lays it out on one line: atoms, integers, floats, pids, references, funs,
+/// tuples, plain and keyword lists (improper ones too) and short ASCII strings are printed here;
+/// any other term (charlists, maps and structs, other binaries, big integers) is printed by
+/// inspect() with the item limit it would have there, which gives the same bytes since a flat
+/// document is the concatenation of its parts. Printing stops once the text is longer than `cut`:
+/// the caller cuts it there.
 class BoundedRenderer {
   public:
     explicit BoundedRenderer(size_t cut) : cut_(cut) {}
@@ -59,6 +86,9 @@ class BoundedRenderer {
                 out_ += "#Reference<0.0.0.";
                 number(t.as_reference().id);
                 out_ += '>';
+                return;
+            case TermType::Fun:
+                out_ += inspected_fun(t);
                 return;
             case TermType::Tuple:
                 if (depth < kMaxDepth && !is_prerendered_struct(t)) {

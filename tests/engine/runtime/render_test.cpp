@@ -94,6 +94,37 @@ TEST(RenderTerm, ItemLimitsCarryIntoNestedContainers) {
     EXPECT_EQ(render_term(deep, 400), inspected_and_cut(deep, 400));
 }
 
+Term fun(FunObject::Kind kind, std::string_view module, std::string_view name, uint32_t arity,
+         uint64_t unique) {
+    auto* f = new FunObject(kind);
+    f->module = Atom::intern(module);
+    f->name = Atom::intern(name);
+    f->arity = arity;
+    f->unique = unique;
+    return Term::adopt(f);
+}
+
+TEST(RenderTerm, FunsPrintAsInspectDoesAndAreNotMixedUp) {
+    const std::vector<Term> funs = {
+        fun(FunObject::Kind::External, "Elixir.Enum", "map", 2, 0),
+        fun(FunObject::Kind::Native, "Elixir.MyApp", "-run/0-fun-0-", 0, 7),
+        fun(FunObject::Kind::Native, "Elixir.MyApp", "-run/0-fun-0-", 0, 8),
+        fun(FunObject::Kind::Native, "Elixir.MyApp", "-run/0-fun-0-", 1, 8),
+        fun(FunObject::Kind::Native, "Elixir.Other", "-run/0-fun-0-", 0, 8),
+    };
+    std::vector<std::string> texts;
+    for (int round = 0; round < 2; ++round) {  // the second round is served from the cache
+        for (const Term& f : funs) {
+            EXPECT_EQ(render_term(f), inspected_and_cut(f));
+            const Term message = Term::tuple({a("run"), Term::list({f, Term::empty_list()})});
+            EXPECT_EQ(render_term(message), inspected_and_cut(message));
+            if (round == 0) texts.push_back(render_term(f));
+        }
+    }
+    for (size_t x = 0; x < texts.size(); ++x)
+        for (size_t y = x + 1; y < texts.size(); ++y) EXPECT_NE(texts[x], texts[y]);
+}
+
 /// Random terms of the shapes messages have, with a few of every other kind.
 class TermMaker {
   public:
