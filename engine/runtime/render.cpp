@@ -1,8 +1,10 @@
-// Short renderings of terms for event texts: Kernel.inspect/1's output (inspect.h), cut at a
-// limit so that a huge message costs the engine a few dozen characters. The common small shapes
-// take a fast path that prints exactly what inspect would.
+// Short renderings of terms for event texts: Kernel.inspect/1's output (inspect.h) with 16 items
+// per container, cut at a limit, so that a huge message costs the engine a few dozen characters.
+// Every message of a recorded run gets one, so the shapes messages have are printed here
+// directly, byte for byte as inspect prints them, and the printing stops once the cut is reached.
 #include <charconv>
 #include <optional>
+#include <unordered_map>
 #include <vector>
 
 #include "engine/runtime/inspect.h"
@@ -21,72 +23,205 @@ const std::string& inspected_atom(Atom a) {
     return *slot;
 }
 
-// The shapes most messages and reasons have — atoms, integers, pids, references and small tuples
-// of them — rendered directly, byte for byte as Kernel.inspect/1 prints them. Anything else
-// (lists, which may be charlists; maps and structs; binaries; floats; funs) goes to inspect().
-class FastRenderer {
+// A fun's text depends only on its kind, module, name, arity and unique number (inspect.cpp's
+// fun_doc), and a recorded run sends the same few funs over and over (task bodies, stream
+// callbacks): each thread remembers the texts it has made, keyed by those fields.
+const std::string& inspected_fun(const Term& fun) {
+    const FunObject& f = fun.fun();
+    struct Key {
+        uint64_t unique;
+        uint32_t module, name, arity;
+        FunObject::Kind kind;
+        bool operator==(const Key&) const = default;
+    };
+    struct KeyHash {
+        size_t operator()(const Key& k) const noexcept {
+            uint64_t h = k.unique * 0x9E3779B97F4A7C15ull;
+            h ^= (uint64_t{k.module} << 32 | k.name) + 0x9E3779B97F4A7C15ull + (h << 6) + (h >> 2);
+            h ^= (uint64_t{k.arity} << 8 | static_cast<uint8_t>(k.kind)) + (h << 6) + (h >> 2);
+            return static_cast<size_t>(h);
+        }
+    };
+    static thread_local std::unordered_map<Key, std::string, KeyHash> cache;
+    const Key key{f.unique, f.module.id, f.name.id, f.arity, f.kind};
+    if (const auto found = cache.find(key); found != cache.end()) return found->second;
+    if (cache.size() >= 4096) cache.clear();  // a bound for runs that make funs without end
+    return cache.emplace(key, inspect(fun)).first->second;
+}
+
+/// Items shown per container, as Inspect.Opts' `limit`.
+constexpr int64_t kItemLimit = 16;
+
+/// Kernel.inspect(term, limit: 16, printable_limit: cut) printed flat, as Inspect.Algebra's
+/// container_doc/6 lays it out on one line: atoms, integers, floats, pids, references, funs,
+/// tuples, plain and keyword lists (improper ones too) and short ASCII strings are printed here;
+/// any other term (charlists, maps and structs, other binaries, big integers) is printed by
+/// inspect() with the item limit it would have there, which gives the same bytes since a flat
+/// document is the concatenation of its parts. Printing stops once the text is longer than `cut`:
+/// the caller cuts it there.
+class BoundedRenderer {
   public:
-    bool render(const Term& t, int depth = 0) {
+    explicit BoundedRenderer(size_t cut) : cut_(cut) {}
+
+    void render(const Term& t, int64_t limit, int depth = 0) {
+        if (full()) return;
         switch (t.type()) {
             case TermType::Integer:
                 number(t.as_integer());
-                return true;
+                return;
+            case TermType::Float:
+                out_ += format_float(t.as_float());
+                return;
             case TermType::Atom:
                 out_ += inspected_atom(t.as_atom());
-                return true;
+                return;
             case TermType::Pid:
                 out_ += "#PID<";
                 number(t.as_pid().node);
                 out_ += '.';
                 number(t.as_pid().serial);
                 out_ += ".0>";
-                return true;
+                return;
             case TermType::Reference:
                 out_ += "#Reference<0.0.0.";
                 number(t.as_reference().id);
                 out_ += '>';
-                return true;
-            case TermType::Tuple: {
-                if (depth > 3 || t.tuple_size() > 8) return false;
-                out_ += '{';
-                bool first = true;
-                for (const Term& item : t.tuple_items()) {
-                    if (!first) out_ += ", ";
-                    first = false;
-                    if (!render(item, depth + 1)) return false;
+                return;
+            case TermType::Fun:
+                out_ += inspected_fun(t);
+                return;
+            case TermType::Tuple:
+                if (depth < kMaxDepth && !is_prerendered_struct(t)) {
+                    tuple(t, limit, depth);
+                    return;
                 }
-                out_ += '}';
-                return true;
-            }
+                break;
+            case TermType::Nil:
+                out_ += "[]";
+                return;
+            case TermType::List:
+                // A list starting with an integer may be a charlist: inspect decides.
+                if (depth < kMaxDepth && !t.head().is_integer()) {
+                    list(t, limit, depth);
+                    return;
+                }
+                break;
+            case TermType::Binary:
+                if (plain_string(t.binary_view())) {
+                    out_ += '"';
+                    out_ += t.binary_view();
+                    out_ += '"';
+                    return;
+                }
+                break;
             default:
-                return false;
+                break;
         }
+        InspectOptions options;
+        options.limit = limit;
+        options.printable_limit = static_cast<int64_t>(cut_);
+        out_ += inspect(t, options);
     }
+
     std::string take() { return std::move(out_); }
 
   private:
+    // Deeper terms go to inspect(), which does not recurse on the C++ stack.
+    static constexpr int kMaxDepth = 48;
+
+    bool full() const noexcept { return out_.size() > cut_; }
+
     template <typename Integer>
     void number(Integer v) {
         char buffer[24];
         auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, v);
         out_.append(buffer, end);
     }
+
+    static int64_t decrement(int64_t limit) noexcept { return limit < 0 ? limit : limit - 1; }
+
+    /// The tuple the scenario prelude makes of a struct with its own Inspect implementation.
+    static bool is_prerendered_struct(const Term& t) {
+        static const Atom rendered = Atom::intern("$tasklens_inspected");
+        return t.is_tuple(3) && t.element(0).is_atom(rendered);
+    }
+
+    /// Printable ASCII that inspect writes unescaped between quotes, within the printable limit.
+    bool plain_string(std::string_view bytes) const noexcept {
+        if (bytes.size() > cut_) return false;
+        for (size_t i = 0; i < bytes.size(); ++i) {
+            const char c = bytes[i];
+            if (c < 0x20 || c > 0x7E || c == '"' || c == '\\') return false;
+            if (c == '#' && i + 1 < bytes.size() && bytes[i + 1] == '{') return false;
+        }
+        return true;
+    }
+
+    /// Inspect.List.keyword?/1 for one item: {atom, _} with an atom that is not an alias.
+    static bool is_keyword_pair(const Term& t) {
+        return t.is_tuple(2) && t.element(0).is_atom() &&
+               !t.element(0).as_atom().name().starts_with("Elixir.");
+    }
+
+    void tuple(const Term& t, int64_t limit, int depth) {
+        out_ += '{';
+        bool first = true;
+        for (const Term& item : t.tuple_items()) {
+            if (!first) out_ += ", ";
+            first = false;
+            if (limit == 0) {
+                out_ += "...";
+                break;
+            }
+            limit = decrement(limit);
+            render(item, limit, depth + 1);
+            if (full()) return;
+        }
+        out_ += '}';
+    }
+
+    void list(const Term& t, int64_t limit, int depth) {
+        ListIterator it(t);
+        for (; !it.done() && is_keyword_pair(*it); ++it) {
+        }
+        const bool keyword = it.done() && it.rest().is_empty_list();
+        out_ += '[';
+        bool first = true;
+        for (const Term* cell = &t; cell->is_cons(); cell = &cell->tail()) {
+            if (!first) out_ += ", ";
+            first = false;
+            if (limit == 0) {
+                out_ += "...";
+                break;
+            }
+            limit = decrement(limit);
+            const Term& item = cell->head();
+            if (keyword) {
+                out_ += inspect_atom_key(item.element(0).as_atom());
+                out_ += ": ";
+                render(item.element(1), limit, depth + 1);
+            } else {
+                render(item, limit, depth + 1);
+                if (const Term& tail = cell->tail(); !tail.is_cons() && !tail.is_empty_list()) {
+                    out_ += " | ";
+                    render(tail, limit, depth + 1);
+                }
+            }
+            if (full()) return;
+        }
+        out_ += ']';
+    }
+
+    size_t cut_;
     std::string out_;  // short texts stay in the SSO buffer
 };
 
 }  // namespace
 
 std::string render_term(const Term& term, size_t limit) {
-    FastRenderer fast;
-    std::string text;
-    if (fast.render(term)) {
-        text = fast.take();
-    } else {
-        InspectOptions options;
-        options.limit = 16;  // items per container: the text is cut at `limit` anyway
-        options.printable_limit = static_cast<int64_t>(limit);
-        text = inspect(term, options);
-    }
+    BoundedRenderer renderer(limit);
+    renderer.render(term, kItemLimit);
+    std::string text = renderer.take();
     if (text.size() > limit) {
         text.resize(limit);
         text += "...";

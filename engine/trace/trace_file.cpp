@@ -1,5 +1,6 @@
 #include "engine/trace/trace_file.h"
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <condition_variable>
@@ -25,32 +26,6 @@ namespace {
 
 using Json = nlohmann::json;
 
-constexpr std::string_view kBase64Alphabet =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-std::string base64_encode(std::string_view bytes) {
-    std::string out;
-    out.reserve((bytes.size() + 2) / 3 * 4);
-    size_t i = 0;
-    for (; i + 3 <= bytes.size(); i += 3) {
-        const uint32_t v = (uint32_t{static_cast<unsigned char>(bytes[i])} << 16) |
-                           (uint32_t{static_cast<unsigned char>(bytes[i + 1])} << 8) |
-                           static_cast<unsigned char>(bytes[i + 2]);
-        for (int shift = 18; shift >= 0; shift -= 6)
-            out.push_back(kBase64Alphabet[(v >> shift) & 63]);
-    }
-    const size_t rest = bytes.size() - i;
-    if (rest > 0) {
-        uint32_t v = uint32_t{static_cast<unsigned char>(bytes[i])} << 16;
-        if (rest == 2) v |= uint32_t{static_cast<unsigned char>(bytes[i + 1])} << 8;
-        out.push_back(kBase64Alphabet[(v >> 18) & 63]);
-        out.push_back(kBase64Alphabet[(v >> 12) & 63]);
-        out.push_back(rest == 2 ? kBase64Alphabet[(v >> 6) & 63] : '=');
-        out.push_back('=');
-    }
-    return out;
-}
-
 }  // namespace
 
 /// The key under which a kind stores its detail byte by name, or empty if the kind has none.
@@ -72,32 +47,6 @@ std::string_view detail_key(EventKind kind) noexcept {
             return {};
     }
 }
-
-namespace {
-/// The name of the detail byte under `kind`'s enum, or empty if out of range.
-std::string_view detail_name(EventKind kind, uint8_t detail) noexcept {
-    auto named = [&](auto enumerator, size_t count) -> std::string_view {
-        return detail < count ? to_string(enumerator) : std::string_view{};
-    };
-    switch (kind) {
-        case EventKind::StateChange:
-            return named(static_cast<ProcessState>(detail), 5);
-        case EventKind::WaitStart:
-            return named(static_cast<WaitKind>(detail), 5);
-        case EventKind::WaitEnd:
-            return named(static_cast<WaitOutcome>(detail), 4);
-        case EventKind::ExitSignal:
-            return named(static_cast<SignalDisposition>(detail), 3);
-        case EventKind::Exit:
-            return named(static_cast<ExitReasonClass>(detail), 4);
-        case EventKind::Log:
-            return named(static_cast<LogLevel>(detail), 5);
-        default:
-            return {};
-    }
-}
-
-}  // namespace
 
 std::optional<uint8_t> parse_detail(EventKind kind, std::string_view name) noexcept {
     auto raw = [](auto parsed) -> std::optional<uint8_t> {
@@ -121,13 +70,6 @@ std::optional<uint8_t> parse_detail(EventKind kind, std::string_view name) noexc
             return std::nullopt;
     }
 }
-
-namespace {
-void append_pid(std::string& out, Pid pid) {
-    fmt::format_to(std::back_inserter(out), "\"<{}.{}.0>\"", pid.node, pid.serial);
-}
-
-}  // namespace
 
 std::optional<Pid> parse_pid(std::string_view s) noexcept {
     // "<node.serial.0>"
@@ -169,74 +111,64 @@ std::string format_header_line(const RunInfo& run) {
     return header.dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 
-static void append_event_line(std::string& out, const Event& e) {
-    auto it = std::back_inserter(out);
-    fmt::format_to(it, "{{\"seq\":{},\"t\":{},\"kind\":\"{}\",\"pid\":", e.seq, e.time_us,
-                   to_string(e.kind));
-    append_pid(out, e.pid);
-    if (const auto key = detail_key(e.kind); !key.empty()) {
-        if (const auto name = detail_name(e.kind, e.detail); !name.empty())
-            fmt::format_to(it, ",\"{}\":\"{}\"", key, name);
-        else
-            fmt::format_to(it, ",\"detail\":{}", e.detail);
-    } else if (e.detail != 0) {
-        fmt::format_to(it, ",\"detail\":{}", e.detail);
-    }
-    if (e.peer != Pid{}) {
-        out += ",\"peer\":";
-        append_pid(out, e.peer);
-    }
-    if (e.ref.id != 0) fmt::format_to(it, ",\"ref\":{}", e.ref.id);
-    if (e.deadline_us != -1) fmt::format_to(it, ",\"deadline\":{}", e.deadline_us);
-    if (e.value != 0) fmt::format_to(it, ",\"value\":{}", e.value);
-    if (e.flags != 0) fmt::format_to(it, ",\"flags\":{}", e.flags);
-    if (!e.text.empty()) {
-        if (is_valid_utf8(e.text)) {
-            out += ",\"text\":";
-            append_json_string(out, e.text);
-        } else {
-            out += ",\"text_base64\":\"";
-            out += base64_encode(e.text);
-            out += '"';
-        }
-    }
-    out += '}';
-}
-
 std::string format_event_line(const Event& event) {
-    std::string line;
-    append_event_line(line, event);
-    return line;
+    EventLineBuffer line;
+    line.append_event(event);
+    return std::string(line.bytes());
 }
 
 namespace {
 constexpr size_t kFlushBytes = size_t{64} << 10;
 constexpr auto kFlushInterval = std::chrono::milliseconds(100);
+// Events closer together than this let the writer read the clock less often.
+constexpr auto kBurstGap = std::chrono::milliseconds(1);
+constexpr uint32_t kMaxClockStride = 256;
 }  // namespace
 
 TraceWriter::TraceWriter(std::ostream& out, const RunInfo& run) : out_(out) {
-    line_ = format_header_line(run);
-    line_ += '\n';
-    out_.write(line_.data(), static_cast<std::streamsize>(line_.size()));
+    std::string header = format_header_line(run);
+    header += '\n';
+    out_.write(header.data(), static_cast<std::streamsize>(header.size()));
     flush();  // the header is on disk before the run starts
+    last_clock_check_ = last_flush_;
+}
+
+TraceWriter::~TraceWriter() {
+    try {
+        write_buffered();
+    } catch (...) {
+        // A stream that throws on failure: the caller sees the failure in the stream's state.
+    }
 }
 
 void TraceWriter::on_event(const Event& event) {
-    line_.clear();
-    append_event_line(line_, event);
-    line_ += '\n';
-    out_.write(line_.data(), static_cast<std::streamsize>(line_.size()));
+    buffer_.append_line(event);
     ++written_;
-    unflushed_bytes_ += line_.size();
-    // Reading the clock (vDSO, tens of ns) is small next to formatting the line.
-    if (unflushed_bytes_ >= kFlushBytes ||
-        std::chrono::steady_clock::now() - last_flush_ >= kFlushInterval)
+    if (buffer_.size() >= kFlushBytes) {
         flush();
+        return;
+    }
+    // Reading the clock costs about as much as formatting a line: in a burst of events it is
+    // read every `clock_stride_` events (up to 256), and after every event when they are sparse.
+    if (++events_since_clock_check_ < clock_stride_) return;
+    events_since_clock_check_ = 0;
+    const auto now = std::chrono::steady_clock::now();
+    clock_stride_ =
+        now - last_clock_check_ < kBurstGap ? std::min(clock_stride_ * 2, kMaxClockStride) : 1;
+    last_clock_check_ = now;
+    if (now - last_flush_ >= kFlushInterval) flush();
+}
+
+void TraceWriter::write_buffered() {
+    if (buffer_.empty()) return;
+    const std::string_view bytes = buffer_.bytes();
+    out_.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    buffer_.clear();
 }
 
 void TraceWriter::flush() {
+    write_buffered();
     out_.flush();
-    unflushed_bytes_ = 0;
     last_flush_ = std::chrono::steady_clock::now();
 }
 

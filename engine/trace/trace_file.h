@@ -12,6 +12,7 @@
 
 #include "engine/trace/event.h"
 #include "engine/trace/trace_model.h"
+#include "engine/trace/trace_writer.h"
 
 namespace tasklens::trace {
 
@@ -21,23 +22,30 @@ inline constexpr int kTraceFormatVersion = 1;
 /// Writes the header at construction, then one line per event. Lossless: every field of every
 /// event, text with any bytes (text that is not valid UTF-8 is stored as base64).
 ///
-/// The trace streams: the stream is flushed whenever 64 KiB were written or 100 ms passed since
-/// the last flush, so a run that crashes or is killed leaves a trace that is valid up to its last
-/// complete line, missing at most the last moments.
+/// The trace streams: lines are gathered in a buffer (trace_writer.h) that goes to the stream,
+/// which is flushed, whenever 64 KiB are gathered or 100 ms passed since the last flush (the
+/// clock is read after every event when events are sparse, every 256 at most in a burst), so a
+/// run that crashes or is killed leaves a trace that is valid up to its last complete line,
+/// missing at most the last moments. flush() and the destructor hand over the rest.
 class TraceWriter final : public EventSink {
   public:
     TraceWriter(std::ostream& out, const RunInfo& run);
+    ~TraceWriter() override;
     void on_event(const Event& event) override;
     uint64_t events_written() const noexcept { return written_; }
     /// Hands everything written so far to the operating system.
     void flush();
 
   private:
+    void write_buffered();
+
     std::ostream& out_;
-    std::string line_;
+    EventLineBuffer buffer_;
     uint64_t written_ = 0;
-    size_t unflushed_bytes_ = 0;
+    uint32_t events_since_clock_check_ = 0;
+    uint32_t clock_stride_ = 1;
     std::chrono::steady_clock::time_point last_flush_;
+    std::chrono::steady_clock::time_point last_clock_check_;
 };
 
 /// The line of one event (without the newline), as TraceWriter writes it.

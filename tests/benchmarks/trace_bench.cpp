@@ -7,6 +7,7 @@
 
 #include "engine/trace/trace_file.h"
 #include "engine/trace/trace_model.h"
+#include "engine/trace/trace_writer.h"
 
 namespace tasklens::trace {
 namespace {
@@ -186,6 +187,30 @@ void BM_TraceFileWrite(benchmark::State& state) {
         static_cast<double>(bytes) / static_cast<double>(events.size());
 }
 BENCHMARK(BM_TraceFileWrite)->Arg(1'000'000)->Iterations(3)->Unit(benchmark::kMillisecond);
+
+// The line formatter alone, as the trace writer drives it: lines appended into one buffer that
+// is handed on (here: dropped) every 64 KiB.
+void BM_TraceEventLines(benchmark::State& state) {
+    const auto events =
+        std::span(synthetic_events(10'000'000)).first(static_cast<size_t>(state.range(0)));
+    EventLineBuffer buffer;
+    size_t bytes = 0;
+    for (auto _ : state) {
+        for (const Event& event : events) {
+            buffer.append_line(event);
+            if (buffer.size() >= (size_t{64} << 10)) {
+                bytes += buffer.size();
+                benchmark::DoNotOptimize(buffer.bytes().data());
+                buffer.clear();
+            }
+        }
+        bytes += buffer.size();
+        buffer.clear();
+    }
+    state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * events.size()));
+    state.SetBytesProcessed(static_cast<int64_t>(bytes));
+}
+BENCHMARK(BM_TraceEventLines)->Arg(1'000'000)->Unit(benchmark::kMillisecond);
 
 void BM_TraceFileRead(benchmark::State& state) {
     const std::string& text = synthetic_file(static_cast<size_t>(state.range(0)));

@@ -96,6 +96,7 @@ TEST(TraceFileRoundTrip, TheWriterIsAnEventSink) {
     run.spawn(0, 2, 1, "Task.async/1").exit(5, 2, ":normal");
     for (const Event& e : run.events()) sink.on_event(e);
     EXPECT_EQ(writer.events_written(), 2u);
+    writer.flush();  // lines are gathered in 64 KiB blocks
     const TraceFile read = read_trace(file, "trace.jsonl");
     ASSERT_TRUE(read.ok());
     EXPECT_EQ(read.events, run.events());

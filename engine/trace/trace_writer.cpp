@@ -1,0 +1,251 @@
+#include "engine/trace/trace_writer.h"
+
+#include <array>
+#include <charconv>
+#include <cstring>
+
+#include "engine/trace/text_util.h"
+
+namespace tasklens::trace {
+namespace {
+
+// Room for everything on a line but its text: the longest key names and values, with margin.
+constexpr size_t kMaxLineBytesWithoutText = 320;
+
+constexpr std::string_view kBase64Alphabet =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+template <size_t N>
+char* put(char* at, const char (&literal)[N]) noexcept {
+    std::memcpy(at, literal, N - 1);
+    return at + N - 1;
+}
+
+char* put(char* at, std::string_view s) noexcept {
+    std::memcpy(at, s.data(), s.size());
+    return at + s.size();
+}
+
+template <typename Integer>
+char* put_number(char* at, Integer value) noexcept {
+    return std::to_chars(at, at + 24, value).ptr;
+}
+
+/// "\"<node.serial.0>\""
+char* put_pid(char* at, Pid pid) noexcept {
+    at = put(at, "\"<");
+    at = put_number(at, pid.node);
+    *at++ = '.';
+    at = put_number(at, pid.serial);
+    return put(at, ".0>\"");
+}
+
+/// The key under which a kind stores its detail byte by name, with the JSON around it
+/// (`,"state":"`), or empty if the kind has none. The same keys as detail_key().
+std::string_view detail_key_prefix(EventKind kind) noexcept {
+    switch (kind) {
+        case EventKind::StateChange:
+            return ",\"state\":\"";
+        case EventKind::WaitStart:
+            return ",\"wait_kind\":\"";
+        case EventKind::WaitEnd:
+            return ",\"outcome\":\"";
+        case EventKind::ExitSignal:
+            return ",\"disposition\":\"";
+        case EventKind::Exit:
+            return ",\"reason_class\":\"";
+        case EventKind::Log:
+            return ",\"level\":\"";
+        default:
+            return {};
+    }
+}
+
+/// The name of the detail byte under `kind`'s enum, or empty if out of range.
+std::string_view detail_name(EventKind kind, uint8_t detail) noexcept {
+    auto named = [&](auto enumerator, size_t count) -> std::string_view {
+        return detail < count ? to_string(enumerator) : std::string_view{};
+    };
+    switch (kind) {
+        case EventKind::StateChange:
+            return named(static_cast<ProcessState>(detail), 5);
+        case EventKind::WaitStart:
+            return named(static_cast<WaitKind>(detail), 5);
+        case EventKind::WaitEnd:
+            return named(static_cast<WaitOutcome>(detail), 4);
+        case EventKind::ExitSignal:
+            return named(static_cast<SignalDisposition>(detail), 3);
+        case EventKind::Exit:
+            return named(static_cast<ExitReasonClass>(detail), 4);
+        case EventKind::Log:
+            return named(static_cast<LogLevel>(detail), 5);
+        default:
+            return {};
+    }
+}
+
+/// What a byte of text needs inside a JSON string.
+enum ByteClass : uint8_t { Plain, Escaped, NonAscii };
+
+constexpr std::array<uint8_t, 256> kByteClasses = [] {
+    std::array<uint8_t, 256> classes{};
+    for (int c = 0; c < 256; ++c) {
+        if (c >= 0x80)
+            classes[c] = NonAscii;
+        else if (c < 0x20 || c == 0x7F || c == '"' || c == '\\')
+            classes[c] = Escaped;
+        else
+            classes[c] = Plain;
+    }
+    return classes;
+}();
+
+/// The escape of an ASCII byte that JSON (or our readers' comfort, for DEL) wants escaped.
+char* put_escape(char* at, unsigned char c) noexcept {
+    static constexpr char kHex[] = "0123456789abcdef";
+    *at++ = '\\';
+    switch (c) {
+        case '"':
+            *at++ = '"';
+            break;
+        case '\\':
+            *at++ = '\\';
+            break;
+        case '\n':
+            *at++ = 'n';
+            break;
+        case '\r':
+            *at++ = 'r';
+            break;
+        case '\t':
+            *at++ = 't';
+            break;
+        default:
+            at = put(at, "u00");
+            *at++ = kHex[c >> 4];
+            *at++ = kHex[c & 0xF];
+    }
+    return at;
+}
+
+char* put_base64(char* at, std::string_view bytes) noexcept {
+    size_t i = 0;
+    auto byte = [&](size_t k) { return uint32_t{static_cast<unsigned char>(bytes[k])}; };
+    for (; i + 3 <= bytes.size(); i += 3) {
+        const uint32_t v = (byte(i) << 16) | (byte(i + 1) << 8) | byte(i + 2);
+        *at++ = kBase64Alphabet[(v >> 18) & 63];
+        *at++ = kBase64Alphabet[(v >> 12) & 63];
+        *at++ = kBase64Alphabet[(v >> 6) & 63];
+        *at++ = kBase64Alphabet[v & 63];
+    }
+    const size_t rest = bytes.size() - i;
+    if (rest > 0) {
+        uint32_t v = byte(i) << 16;
+        if (rest == 2) v |= byte(i + 1) << 8;
+        *at++ = kBase64Alphabet[(v >> 18) & 63];
+        *at++ = kBase64Alphabet[(v >> 12) & 63];
+        *at++ = rest == 2 ? kBase64Alphabet[(v >> 6) & 63] : '=';
+        *at++ = '=';
+    }
+    return at;
+}
+
+}  // namespace
+
+char* EventLineBuffer::reserve(size_t count) {
+    if (capacity_ - size_ < count) {
+        size_t capacity = capacity_ == 0 ? size_t{4096} : capacity_ * 2;
+        while (capacity - size_ < count) capacity *= 2;
+        auto grown = std::make_unique_for_overwrite<char[]>(capacity);
+        if (size_ > 0) std::memcpy(grown.get(), data_.get(), size_);
+        data_ = std::move(grown);
+        capacity_ = capacity;
+    }
+    return data_.get() + size_;
+}
+
+char* EventLineBuffer::put_text(char* at, std::string_view text) {
+    char* const field = at;
+    at = put(at, ",\"text\":\"");
+    const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
+    const size_t n = text.size();
+    bool utf8_checked = false;
+    size_t i = 0;
+    while (i < n) {
+        // Copy the run of bytes that need nothing, then deal with the one that ends it.
+        size_t run = i;
+        while (run < n && kByteClasses[bytes[run]] == Plain) ++run;
+        at = put(at, text.substr(i, run - i));
+        i = run;
+        if (i == n) break;
+        if (kByteClasses[bytes[i]] == Escaped) {
+            at = put_escape(at, bytes[i]);
+            ++i;
+            continue;
+        }
+        // Non-ASCII: the text goes as a JSON string only if all of it is UTF-8. Sequences start
+        // here, so checking from here on checks the whole text.
+        if (!utf8_checked) {
+            if (!is_valid_utf8(text.substr(i))) {
+                at = put(field, ",\"text_base64\":\"");
+                at = put_base64(at, text);
+                *at++ = '"';
+                return at;
+            }
+            utf8_checked = true;
+        }
+        *at++ = static_cast<char>(bytes[i]);
+        ++i;
+    }
+    *at++ = '"';
+    return at;
+}
+
+void EventLineBuffer::append_event(const Event& e) {
+    // The escaped text takes at most 6 bytes per byte ("\u00xx"); base64 takes fewer.
+    char* const begin = reserve(kMaxLineBytesWithoutText + 6 * e.text.size());
+    char* at = begin;
+    at = put(at, "{\"seq\":");
+    at = put_number(at, e.seq);
+    at = put(at, ",\"t\":");
+    at = put_number(at, e.time_us);
+    at = put(at, ",\"kind\":\"");
+    at = put(at, to_string(e.kind));
+    at = put(at, "\",\"pid\":");
+    at = put_pid(at, e.pid);
+    const std::string_view key = detail_key_prefix(e.kind);
+    const std::string_view name = key.empty() ? std::string_view{} : detail_name(e.kind, e.detail);
+    if (!name.empty()) {
+        at = put(at, key);
+        at = put(at, name);
+        *at++ = '"';
+    } else if (!key.empty() || e.detail != 0) {
+        at = put(at, ",\"detail\":");
+        at = put_number(at, e.detail);
+    }
+    if (e.peer != Pid{}) {
+        at = put(at, ",\"peer\":");
+        at = put_pid(at, e.peer);
+    }
+    if (e.ref.id != 0) {
+        at = put(at, ",\"ref\":");
+        at = put_number(at, e.ref.id);
+    }
+    if (e.deadline_us != -1) {
+        at = put(at, ",\"deadline\":");
+        at = put_number(at, e.deadline_us);
+    }
+    if (e.value != 0) {
+        at = put(at, ",\"value\":");
+        at = put_number(at, e.value);
+    }
+    if (e.flags != 0) {
+        at = put(at, ",\"flags\":");
+        at = put_number(at, e.flags);
+    }
+    if (!e.text.empty()) at = put_text(at, e.text);
+    *at++ = '}';
+    size_ += static_cast<size_t>(at - begin);
+}
+
+}  // namespace tasklens::trace
