@@ -228,13 +228,7 @@ size_t mix(size_t h, size_t v) { return h ^ (v + 0x9e3779b97f4a7c15ULL + (h << 6
 
 // --- Term ------------------------------------------------------------------------------------
 
-void Term::retain() const noexcept {
-    if (is_boxed()) ++u_.object->refcount;
-}
-
-void Term::release() noexcept {
-    if (is_boxed() && --u_.object->refcount == 0) destroy(u_.object);
-}
+void Term::destroy_object(HeapObject* object) noexcept { destroy(object); }
 
 Term Term::adopt(HeapObject* object) noexcept {
     Term t(object->type);

@@ -178,8 +178,10 @@ private:
         (1u << static_cast<unsigned>(TermType::Bitstring));
     explicit Term(TermType type) noexcept : type_(type) { u_.integer = 0; }
     double bignum_as_double() const noexcept;
+    // inline (below HeapObject): every register move and copy of a term goes through these
     void retain() const noexcept;
     void release() noexcept;
+    static void destroy_object(HeapObject* object) noexcept;
 
     TermType type_;
     union Payload {
@@ -201,6 +203,14 @@ struct HeapObject {
     TermType type;
     explicit HeapObject(TermType t) : type(t) {}
 };
+
+inline void Term::retain() const noexcept {
+    if (is_boxed()) ++u_.object->refcount;
+}
+
+inline void Term::release() noexcept {
+    if (is_boxed() && --u_.object->refcount == 0) destroy_object(u_.object);
+}
 
 struct alignas(alignof(Term)) TupleObject : HeapObject {
     uint32_t size;

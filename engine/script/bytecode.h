@@ -99,7 +99,30 @@ enum class Op : uint8_t {
     // --- protocols ---
     ImplFor,          // a=dst, b=value reg, c=const (protocol atom), d=ImplForMode
     JumpIfNotStruct,  // a=reg, d=target: jump unless a is a struct (a map with an atom __struct__)
+    // --- superinstructions (peephole.h): written only by the peephole pass, never by the
+    // compiler's passes. A fused pair keeps its second slot as a Nop, so instruction indices,
+    // jump targets and line numbers stay those of the unfused code. ---
+    Nop,
+    // a=dst, b, c like Lt..StrictNe: the comparison's boolean goes to a, then execution goes
+    // on at pc + 2 when it is true and jumps to d when it is false (a compare followed by
+    // JumpIfNotTrue or JumpIfFalsy on its result)
+    LtJump,
+    GtJump,
+    LeJump,
+    GeJump,
+    EqJump,
+    NeJump,
+    StrictEqJump,
+    StrictNeJump,
+    AddImm,     // a=dst, b=src register, c=int32 immediate (its bit pattern): b + c
+    SubImm,     // a=dst, b=src register, c=int32 immediate (its bit pattern): b - c
+    AddReturn,  // a=dst, b, c like Add: a = b + c, then returns a (an Add and the Return of a)
 };
+
+/// Is `op` one of the fused compare-and-branch instructions (LtJump .. StrictNeJump)?
+inline constexpr bool is_compare_jump(Op op) {
+    return op >= Op::LtJump && op <= Op::StrictNeJump;
+}
 
 enum class ImplForMode : uint32_t {
     Lookup,          ///< the implementation module for the value, or nil

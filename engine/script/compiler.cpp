@@ -3,6 +3,7 @@
 #include "engine/script/compiler_internal.h"
 
 #include "engine/script/parser.h"
+#include "engine/script/peephole.h"
 #include "engine/script/prelude.h"
 
 namespace tasklens::script {
@@ -54,6 +55,7 @@ bool compile_file(Program& program, SourceFiles& files, const SourceFile& file, 
         (void)functions_before;
         return false;
     }
+    fuse_superinstructions(program, functions_before);
     for (size_t i = 0; i < files.size(); ++i) {
         if (program.file_paths.size() <= i) program.file_paths.resize(i + 1);
         if (program.file_paths[i].empty())

@@ -138,6 +138,30 @@ const char* op_name(Op op) {
             return "ImplFor";
         case Op::JumpIfNotStruct:
             return "JumpIfNotStruct";
+        case Op::Nop:
+            return "Nop";
+        case Op::LtJump:
+            return "LtJump";
+        case Op::GtJump:
+            return "GtJump";
+        case Op::LeJump:
+            return "LeJump";
+        case Op::GeJump:
+            return "GeJump";
+        case Op::EqJump:
+            return "EqJump";
+        case Op::NeJump:
+            return "NeJump";
+        case Op::StrictEqJump:
+            return "StrictEqJump";
+        case Op::StrictNeJump:
+            return "StrictNeJump";
+        case Op::AddImm:
+            return "AddImm";
+        case Op::SubImm:
+            return "SubImm";
+        case Op::AddReturn:
+            return "AddReturn";
     }
     return "?";
 }
@@ -244,7 +268,23 @@ class Disassembler {
             case Op::StrictEq:
             case Op::StrictNe:
             case Op::StrConcat:
+            case Op::AddReturn:
                 return fmt::format("{} = {}, {}", r(i.a), operand(i.b), operand(i.c));
+            case Op::LtJump:
+            case Op::GtJump:
+            case Op::LeJump:
+            case Op::GeJump:
+            case Op::EqJump:
+            case Op::NeJump:
+            case Op::StrictEqJump:
+            case Op::StrictNeJump:
+                return fmt::format("{} = {}, {} else {}", r(i.a), operand(i.b), operand(i.c),
+                                   to(i.d));
+            case Op::AddImm:
+            case Op::SubImm:
+                return fmt::format("{} = {}, {}", r(i.a), r(i.b), static_cast<int32_t>(i.c));
+            case Op::Nop:
+                return "";
             case Op::Neg:
             case Op::Not:
             case Op::Bang:

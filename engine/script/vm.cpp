@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <cstring>
 #include <new>
 #include <optional>
 #include <string>
@@ -27,6 +28,86 @@ struct Frame {
     uint32_t base;
     uint32_t ret;  ///< absolute register receiving the result in the caller
     Term closure;  ///< the fun of a closure frame (LoadEnv reads its env)
+};
+
+// The dispatch loop is one very large function, too large for GCC to inline even the small
+// reference-count checks of Term's assignment into it. The register writes of the hot
+// instructions go through these helpers instead: overwriting an immediate (an integer, an atom)
+// needs no release, so they construct the new value in place and only fall back to Term's
+// assignment when the old value is a heap object.
+#define TL_HOT [[gnu::always_inline]] inline
+
+TL_HOT void put_integer(Term& dst, int64_t v) noexcept {
+    if (!dst.is_boxed()) {
+        ::new (&dst) Term(Term::integer(v));
+    } else {
+        dst = Term::integer(v);
+    }
+}
+TL_HOT void put_boolean(Term& dst, bool b) noexcept {
+    if (!dst.is_boxed()) {
+        ::new (&dst) Term(Term::boolean(b));
+    } else {
+        dst = Term::boolean(b);
+    }
+}
+TL_HOT void copy_term(Term& dst, const Term& src) noexcept {
+    if (!dst.is_boxed() && !src.is_boxed()) {
+        // two immediates: no reference count to adjust on either side
+        std::memcpy(static_cast<void*>(&dst), static_cast<const void*>(&src), sizeof(Term));
+    } else {
+        dst = src;
+    }
+}
+TL_HOT void move_term(Term& dst, Term& src) noexcept {
+    if (&dst == &src) return;
+    if (!dst.is_boxed()) {
+        ::new (&dst) Term(std::move(src));
+    } else {
+        dst = std::move(src);
+    }
+}
+
+/// The frames of one execution. A call pushes and a return pops once per script call, so the
+/// storage only grows (doubling) and a push within it is a few stores, never a call.
+class FrameStack {
+  public:
+    size_t size() const { return size_; }
+    Frame& back() { return storage_[size_ - 1]; }
+    const Frame& operator[](size_t i) const { return storage_[i]; }
+    TL_HOT void push_back(const FunctionCode* fn, uint32_t base, uint32_t ret, Term& closure) {
+        if (size_ == storage_.size()) grow();
+        Frame& f = storage_[size_++];
+        f.fn = fn;
+        f.pc = 0;
+        f.base = base;
+        f.ret = ret;
+        move_term(f.closure, closure);
+    }
+    /// A frame without a closure (a def). Frames above size() never hold a heap closure (see
+    /// pop_back), so the slot's closure is already an immediate.
+    TL_HOT void push_back(const FunctionCode* fn, uint32_t base, uint32_t ret) {
+        if (size_ == storage_.size()) grow();
+        Frame& f = storage_[size_++];
+        f.fn = fn;
+        f.pc = 0;
+        f.base = base;
+        f.ret = ret;
+    }
+    TL_HOT void pop_back() {
+        Term& closure = storage_[--size_].closure;
+        if (closure.is_boxed()) closure = Term();
+    }
+    /// Drops the frames above the first `n`.
+    void resize(size_t n) {
+        while (size_ > n) pop_back();
+    }
+    void clear() { resize(0); }
+
+  private:
+    [[gnu::noinline]] void grow() { storage_.resize(std::max<size_t>(16, storage_.size() * 2)); }
+    std::vector<Frame> storage_;
+    size_t size_ = 0;
 };
 
 struct Handler {
@@ -169,7 +250,7 @@ class Exec {
     void start(const FunctionCode* fn, std::vector<Term> args, Term closure) {
         regs_.resize(std::max<size_t>(fn->num_regs, args.size()) + 8);
         for (size_t i = 0; i < args.size(); ++i) regs_[i] = std::move(args[i]);
-        frames_.push_back(Frame{fn, 0, 0, 0, std::move(closure)});
+        frames_.push_back(fn, 0, 0, closure);
     }
 
     Status run();
@@ -200,17 +281,23 @@ class Exec {
     bool unwind(ErlangException& e);
     Term stacktrace(bool with_args = false) const;
     void ensure_regs(size_t n) {
-        if (n > regs_.size()) regs_.resize(std::max(n, regs_.size() * 2));
+        if (n > regs_.size()) grow_regs(n);
+    }
+    [[gnu::noinline]] void grow_regs(size_t n) { regs_.resize(std::max(n, regs_.size() * 2)); }
+    [[gnu::noinline, noreturn]] static void too_many_frames() {
+        raise_error(Term::atom(atom::system_limit));
     }
     /// Pushes a frame for `fn` whose arguments are at absolute register `base`.
-    void push_frame(const FunctionCode* fn, uint32_t base, uint32_t ret, Term closure) {
-        if (frames_.size() >= kMaxFrames) {
-            raise_error(Term::atom(atom::system_limit));
-        }
-        size_t env = closure.is_fun() ? closure.fun().env.size() : 0;
-        (void)env;
+    TL_HOT void push_frame(const FunctionCode* fn, uint32_t base, uint32_t ret, Term& closure) {
+        if (frames_.size() >= kMaxFrames) too_many_frames();
         ensure_regs(size_t{base} + fn->num_regs + 8);
-        frames_.push_back(Frame{fn, 0, base, ret, std::move(closure)});
+        frames_.push_back(fn, base, ret, closure);
+    }
+    /// The same for a frame without a closure (a def).
+    TL_HOT void push_frame(const FunctionCode* fn, uint32_t base, uint32_t ret) {
+        if (frames_.size() >= kMaxFrames) too_many_frames();
+        ensure_regs(size_t{base} + fn->num_regs + 8);
+        frames_.push_back(fn, base, ret);
     }
     [[noreturn]] void fail_instr(FailKind kind, const Term* value);
     /// A call to an Elixir/OTP function Tasklens does not implement: Tasklens.UnsupportedError
@@ -230,7 +317,7 @@ class Exec {
     ProcessContext& ctx_;
     Program& program_;
     std::vector<Term> regs_;
-    std::vector<Frame> frames_;
+    FrameStack frames_;
     std::vector<Handler> handlers_;
     Co<Term> pending_;
     std::vector<Term> pending_args_;
@@ -381,11 +468,11 @@ Exec::Status Exec::dispatch() {
         const Instr& I = code[pc];
         switch (I.op) {
             case Op::LoadK:
-                R[I.a] = K[I.b];
+                copy_term(R[I.a], K[I.b]);
                 ++pc;
                 break;
             case Op::Move:
-                R[I.a] = R[I.b];
+                copy_term(R[I.a], R[I.b]);
                 ++pc;
                 break;
             case Op::LoadEnv:
@@ -515,7 +602,7 @@ Exec::Status Exec::dispatch() {
                 int64_t r;
                 if (a.is_integer() && b.is_integer() &&
                     !add_overflow(a.as_integer(), b.as_integer(), &r)) {
-                    R[I.a] = Term::integer(r);
+                    put_integer(R[I.a], r);
                 } else {
                     SAVE_PC(pc + 1);
                     R[I.a] = arith::add(a, b);
@@ -529,7 +616,7 @@ Exec::Status Exec::dispatch() {
                 int64_t r;
                 if (a.is_integer() && b.is_integer() &&
                     !sub_overflow(a.as_integer(), b.as_integer(), &r)) {
-                    R[I.a] = Term::integer(r);
+                    put_integer(R[I.a], r);
                 } else {
                     SAVE_PC(pc + 1);
                     R[I.a] = arith::sub(a, b);
@@ -543,7 +630,7 @@ Exec::Status Exec::dispatch() {
                 int64_t r;
                 if (a.is_integer() && b.is_integer() &&
                     !mul_overflow(a.as_integer(), b.as_integer(), &r)) {
-                    R[I.a] = Term::integer(r);
+                    put_integer(R[I.a], r);
                 } else {
                     SAVE_PC(pc + 1);
                     R[I.a] = arith::mul(a, b);
@@ -562,7 +649,7 @@ Exec::Status Exec::dispatch() {
                 const Term& b = OPC;
                 bool r = (a.is_integer() && b.is_integer()) ? a.as_integer() < b.as_integer()
                                                             : compare(a, b) < 0;
-                R[I.a] = Term::boolean(r);
+                put_boolean(R[I.a], r);
                 ++pc;
                 break;
             }
@@ -571,7 +658,7 @@ Exec::Status Exec::dispatch() {
                 const Term& b = OPC;
                 bool r = (a.is_integer() && b.is_integer()) ? a.as_integer() > b.as_integer()
                                                             : compare(a, b) > 0;
-                R[I.a] = Term::boolean(r);
+                put_boolean(R[I.a], r);
                 ++pc;
                 break;
             }
@@ -721,7 +808,7 @@ Exec::Status Exec::dispatch() {
                     Target t = resolve(program_, m.as_atom(), key.as_atom(), 0);
                     if (t.kind == CallSite::Kind::Script) {
                         REDUCE(pc);
-                        push_frame(t.script, F->base + I.a + 1, F->base + I.a, Term());
+                        push_frame(t.script, F->base + I.a + 1, F->base + I.a);
                         RELOAD();
                         break;
                     }
@@ -736,14 +823,19 @@ Exec::Status Exec::dispatch() {
                 REDUCE(pc);
                 SAVE_PC(pc + 1);
                 const FunctionCode* fn = program_.functions[I.b].get();
-                push_frame(fn, F->base + I.c, F->base + I.a, Term());
+                push_frame(fn, F->base + I.c, F->base + I.a);
                 RELOAD();
                 break;
             }
             case Op::TailCall: {
                 REDUCE(pc);
                 const FunctionCode* fn = program_.functions[I.b].get();
-                for (uint32_t i = 0; i < I.d; ++i) R[i] = std::move(R[I.c + i]);
+                for (uint32_t i = 0; i < I.d; ++i) move_term(R[i], R[I.c + i]);
+                if (fn == F->fn && !fn->is_closure) {
+                    // a def calling itself: same code, registers and (no) closure
+                    pc = 0;
+                    break;
+                }
                 F->fn = fn;
                 F->pc = 0;
                 F->closure = Term();
@@ -778,13 +870,13 @@ Exec::Status Exec::dispatch() {
                 switch (t.kind) {
                     case CallSite::Kind::Script:
                         if (I.op == Op::TailRemote) {
-                            for (uint32_t i = 0; i < I.d; ++i) R[i] = std::move(R[I.c + i]);
+                            for (uint32_t i = 0; i < I.d; ++i) move_term(R[i], R[I.c + i]);
                             F->fn = t.script;
                             F->pc = 0;
                             F->closure = Term();
                             ensure_regs(size_t{F->base} + t.script->num_regs + 8);
                         } else {
-                            push_frame(t.script, F->base + I.c, F->base + I.a, Term());
+                            push_frame(t.script, F->base + I.c, F->base + I.a);
                         }
                         RELOAD();
                         break;
@@ -830,13 +922,13 @@ Exec::Status Exec::dispatch() {
                 if (f.kind == FunObject::Kind::Closure) {
                     const auto* fn = static_cast<const FunctionCode*>(f.code);
                     if (I.op == Op::TailFun) {
-                        for (uint32_t i = 0; i < I.d; ++i) R[i] = std::move(R[I.c + i]);
+                        for (uint32_t i = 0; i < I.d; ++i) move_term(R[i], R[I.c + i]);
                         F->fn = fn;
                         F->pc = 0;
                         F->closure = std::move(fun);
                         ensure_regs(size_t{F->base} + fn->num_regs + 8);
                     } else {
-                        push_frame(fn, F->base + I.c, F->base + I.a, std::move(fun));
+                        push_frame(fn, F->base + I.c, F->base + I.a, fun);
                     }
                     RELOAD();
                     break;
@@ -844,7 +936,7 @@ Exec::Status Exec::dispatch() {
                 if (f.kind == FunObject::Kind::External) {
                     Target t = resolve(program_, f.module, f.name, f.arity);
                     if (t.kind == CallSite::Kind::Script) {
-                        push_frame(t.script, F->base + I.c, F->base + I.a, Term());
+                        push_frame(t.script, F->base + I.c, F->base + I.a);
                         RELOAD();
                         break;
                     }
@@ -870,15 +962,15 @@ Exec::Status Exec::dispatch() {
                 return Status::Await;
             }
             case Op::Return: {
-                Term v = std::move(R[I.a]);
                 if (frames_.size() == 1) {
-                    result_ = std::move(v);
+                    result_ = std::move(R[I.a]);
                     frames_.clear();
                     return Status::Done;
                 }
-                uint32_t ret = F->ret;
+                // the caller's destination register may lie in this frame's window: the moved
+                // value lands there, and nothing else of the frame is read afterwards
+                move_term(regs_[F->ret], R[I.a]);
                 frames_.pop_back();
-                regs_[ret] = std::move(v);
                 RELOAD();
                 break;
             }
@@ -949,6 +1041,102 @@ Exec::Status Exec::dispatch() {
             case Op::JumpIfNotStruct:
                 pc = struct_name_of(R[I.a]).id != 0 ? pc + 1 : I.d;
                 break;
+            case Op::Nop:
+                ++pc;
+                break;
+            case Op::LtJump: {
+                const Term& a = OPB;
+                const Term& b = OPC;
+                bool r = (a.is_integer() && b.is_integer()) ? a.as_integer() < b.as_integer()
+                                                            : compare(a, b) < 0;
+                put_boolean(R[I.a], r);
+                pc = r ? pc + 2 : I.d;
+                break;
+            }
+            case Op::GtJump: {
+                const Term& a = OPB;
+                const Term& b = OPC;
+                bool r = (a.is_integer() && b.is_integer()) ? a.as_integer() > b.as_integer()
+                                                            : compare(a, b) > 0;
+                put_boolean(R[I.a], r);
+                pc = r ? pc + 2 : I.d;
+                break;
+            }
+            case Op::LeJump: {
+                const Term& a = OPB;
+                const Term& b = OPC;
+                bool r = (a.is_integer() && b.is_integer()) ? a.as_integer() <= b.as_integer()
+                                                            : compare(a, b) <= 0;
+                put_boolean(R[I.a], r);
+                pc = r ? pc + 2 : I.d;
+                break;
+            }
+            case Op::GeJump: {
+                const Term& a = OPB;
+                const Term& b = OPC;
+                bool r = (a.is_integer() && b.is_integer()) ? a.as_integer() >= b.as_integer()
+                                                            : compare(a, b) >= 0;
+                put_boolean(R[I.a], r);
+                pc = r ? pc + 2 : I.d;
+                break;
+            }
+            case Op::EqJump:
+            case Op::StrictEqJump:
+            case Op::NeJump:
+            case Op::StrictNeJump: {
+                const Term& a = OPB;
+                const Term& b = OPC;
+                bool same;
+                if (a.is_integer() && b.is_integer()) {
+                    same = a.as_integer() == b.as_integer();
+                } else if (I.op == Op::EqJump || I.op == Op::NeJump) {
+                    same = compare(a, b) == 0;
+                } else {
+                    same = compare_exact(a, b) == 0;
+                }
+                bool r = (I.op == Op::EqJump || I.op == Op::StrictEqJump) ? same : !same;
+                put_boolean(R[I.a], r);
+                pc = r ? pc + 2 : I.d;
+                break;
+            }
+            case Op::AddImm:
+            case Op::SubImm: {
+                const Term& a = R[I.b];
+                int64_t imm = static_cast<int32_t>(I.c);
+                int64_t r;
+                if (a.is_integer() &&
+                    !(I.op == Op::AddImm ? add_overflow(a.as_integer(), imm, &r)
+                                         : sub_overflow(a.as_integer(), imm, &r))) {
+                    put_integer(R[I.a], r);
+                } else {
+                    SAVE_PC(pc + 1);
+                    Term k = Term::integer(imm);
+                    R[I.a] = I.op == Op::AddImm ? arith::add(a, k) : arith::sub(a, k);
+                }
+                ++pc;
+                break;
+            }
+            case Op::AddReturn: {
+                const Term& a = OPB;
+                const Term& b = OPC;
+                int64_t r;
+                if (a.is_integer() && b.is_integer() &&
+                    !add_overflow(a.as_integer(), b.as_integer(), &r)) {
+                    put_integer(R[I.a], r);
+                } else {
+                    SAVE_PC(pc + 1);
+                    R[I.a] = arith::add(a, b);
+                }
+                if (frames_.size() == 1) {
+                    result_ = std::move(R[I.a]);
+                    frames_.clear();
+                    return Status::Done;
+                }
+                move_term(regs_[F->ret], R[I.a]);
+                frames_.pop_back();
+                RELOAD();
+                break;
+            }
             case Op::Fail: {
                 SAVE_PC(pc + 1);
                 FailKind kind = static_cast<FailKind>(I.a);

@@ -8,6 +8,7 @@ tasklens_add_test(test_vm
         ${CMAKE_CURRENT_LIST_DIR}/vm_otp_test.cpp
         ${CMAKE_CURRENT_LIST_DIR}/compiler_test.cpp
         ${CMAKE_CURRENT_LIST_DIR}/vm_protocols_test.cpp
+        ${CMAKE_CURRENT_LIST_DIR}/vm_superinstructions_test.cpp
 
         ${CMAKE_CURRENT_LIST_DIR}/run_limits_test.cpp)
 
