@@ -44,8 +44,7 @@ LaneGroup summarize(const TimelineData& full, const FoldCandidate& candidate) {
         }
         changes.emplace_back(info.spawn_us, 1, 0, 0);
         changes.emplace_back(std::max(end, info.spawn_us), -1, 0, 0);
-        for (uint32_t s = full.span_offsets[lane]; s < full.span_offsets[lane + 1]; ++s) {
-            const StateSpan& span = full.spans[s];
+        for (const StateSpan& span : info.spans) {
             if (span.state == SpanState::Running) {
                 changes.emplace_back(span.begin_us, 0, 1, 0);
                 changes.emplace_back(span.end_us, 0, -1, 0);
@@ -54,8 +53,7 @@ LaneGroup summarize(const TimelineData& full, const FoldCandidate& candidate) {
                 changes.emplace_back(span.end_us, 0, 0, -1);
             }
         }
-        for (uint32_t w = full.wait_offsets[lane]; w < full.wait_offsets[lane + 1]; ++w) {
-            const WaitWindow& wait = full.waits[w];
+        for (const WaitWindow& wait : info.waits) {
             if (wait.ended() && wait.outcome == trace::WaitOutcome::Timeout) {
                 ++group.timeouts;
                 group.timeout_us.push_back(wait.end_us);
@@ -85,15 +83,9 @@ LaneGroup summarize(const TimelineData& full, const FoldCandidate& candidate) {
     return group;
 }
 
-/// Appends lane `lane` of `full` (its spans and waits) to `out`; returns its new index.
+/// Appends lane `lane` of `full` (with its spans and waits) to `out`; returns its new index.
 int copyLane(const TimelineData& full, int lane, TimelineData& out) {
     out.lanes.push_back(full.lanes[lane]);
-    out.spans.insert(out.spans.end(), full.spans.begin() + full.span_offsets[lane],
-                     full.spans.begin() + full.span_offsets[lane + 1]);
-    out.waits.insert(out.waits.end(), full.waits.begin() + full.wait_offsets[lane],
-                     full.waits.begin() + full.wait_offsets[lane + 1]);
-    out.span_offsets.push_back(static_cast<uint32_t>(out.spans.size()));
-    out.wait_offsets.push_back(static_cast<uint32_t>(out.waits.size()));
     return out.laneCount() - 1;
 }
 
@@ -118,16 +110,17 @@ std::vector<FoldCandidate> findFoldCandidates(const TimelineData& full,
             if (parent[i] >= 0) leaf[static_cast<size_t>(parent[i])] = false;
         }
     }
-    // Siblings by (parent, role, initial call), in order of the first member.
-    std::map<std::tuple<int, int, std::string>, size_t> index;
+    // Siblings by (parent, initial call), in order of the first member. Not by role: it follows
+    // from the call, and a live task's role is known only a few events after its spawn (its
+    // Caller event), which would move it between groups.
+    std::map<std::tuple<int, std::string>, size_t> index;
     std::vector<FoldCandidate> all;
     for (int i = 0; i < count; ++i) {
         const Lane& lane = full.lanes[i];
         if (!leaf[static_cast<size_t>(i)] || !lane.process.registered_name.empty() ||
             lane.process.initial_call.empty())
             continue;
-        const auto key =
-            std::make_tuple(parent[i], int(lane.process.role), lane.process.initial_call);
+        const auto key = std::make_tuple(parent[i], lane.process.initial_call);
         auto [it, fresh] = index.try_emplace(key, all.size());
         if (fresh) all.push_back(FoldCandidate{parent[i], lane.process.initial_call, {}});
         all[it->second].members.push_back(i);
@@ -174,8 +167,6 @@ TimelineData foldTimeline(const TimelineData& full, const std::vector<FoldCandid
             lane.group = static_cast<int>(out.groups.size());
             out.groups.push_back(std::move(group));
             out.lanes.push_back(std::move(lane));
-            out.span_offsets.push_back(static_cast<uint32_t>(out.spans.size()));
-            out.wait_offsets.push_back(static_cast<uint32_t>(out.waits.size()));
             group_lane[static_cast<size_t>(fold)] = out.laneCount() - 1;
             if (open) {
                 // The members follow their group lane together, one level deeper.

@@ -19,7 +19,7 @@ struct FoldOptions {
     int fold_above_lanes = 40;
 };
 
-/// Lanes that can fold into one: leaf siblings (same parent lane) with the same role and initial
+/// Lanes that can fold into one: leaf siblings (same parent lane) with the same initial
 /// call and no registered name.
 struct FoldCandidate {
     int parent_lane = -1;      ///< -1: the members are roots

@@ -110,6 +110,7 @@ MainWindow::MainWindow(QWidget* parent)
             live_timer_->start();
         else
             live_timer_->stop();
+        tree_->setPaced(state == RunState::Running);
         updateRunActions();
         updateStatus();
         // A pause, a step or the end is a moment to look at: show it exactly.
@@ -597,6 +598,7 @@ void MainWindow::adoptLiveModel() {
         [model_ref](Pid pid, int64_t t) { return buildLineage(*model_ref, pid, t); });
     following_live_ = true;
     timeline_data_.reset();
+    live_timeline_ = std::make_unique<LiveTimeline>();
     rebuildTimeline();
     statusBar()->showMessage(
         QStringLiteral("%1 is running: Space pauses, F10 steps, Shift+F5 stops; right-click a "
@@ -624,15 +626,11 @@ void MainWindow::refreshLiveViews(bool rebuild_now) {
     refreshing_ = false;
     process_model_->refresh();
     event_model_->refresh();
-    // The timeline's layout is rebuilt from the whole model: do it at a rate that keeps the
-    // window responsive (at most a fifth of the time goes there), and always when the run
-    // pauses or ends.
+    // The timeline follows every frame in place: its cost is what the frame's events changed.
     const bool settled = controller_->state() != RunState::Running;
-    const qint64 interval = std::max<qint64>(100, 4 * timeline_rebuild_cost_ms_);
     const bool stale = model_->event_count() != timeline_events_ ||
                        (timeline_data_ && double(liveEdgeUs()) > timeline_data_->range.end_us);
-    if (stale && (settled || rebuild_now || !since_timeline_rebuild_.isValid() ||
-                  since_timeline_rebuild_.elapsed() >= interval))
+    if (stale || !timeline_data_)
         rebuildTimeline();
     else
         applyLiveCursor();
@@ -642,8 +640,6 @@ void MainWindow::refreshLiveViews(bool rebuild_now) {
 }
 
 void MainWindow::rebuildTimeline() {
-    QElapsedTimer cost;
-    cost.start();
     const TimeWindow old_trace = state_->traceWindow();
     const TimeWindow old_visible = state_->visibleWindow();
     const bool showed_all = !timeline_data_ || (old_visible.begin_us <= old_trace.begin_us &&
@@ -653,14 +649,21 @@ void MainWindow::rebuildTimeline() {
     const Pid old_pid = state_->selectedPid();
     const int old_first_lane = timeline_->firstLane();
 
-    timeline_data_ = std::make_shared<TimelineData>(buildTimelineData(*model_));
+    if (!live_timeline_) live_timeline_ = std::make_unique<LiveTimeline>();
+    const TimelineDelta& delta = live_timeline_->update(*model_);
+    timeline_data_ = live_timeline_->data();
     timeline_events_ = model_->event_count();
     timeline_data_->range.end_us = std::max(timeline_data_->range.end_us, double(liveEdgeUs()));
     {
-        // setTimelineData resets the view state to the whole run; a live run keeps the user's
-        // zoom, selection and cursor, so the reset is silent and the state is put back.
+        // The plot resets the view state to the whole run; a live run keeps the user's zoom,
+        // selection and cursor, so the reset is silent and the state is put back.
         const QSignalBlocker block(state_);
-        timeline_->setTimelineData(timeline_data_);
+        if (timeline_->fullTimelineData() == timeline_data_.get()) {
+            timeline_->updateTimelineData(delta);
+            state_->resetForTrace(timeline_data_->range);
+        } else {
+            timeline_->setTimelineData(timeline_data_, delta.settled_before_us);
+        }
     }
     const TimeWindow run = timeline_data_->range;
     moving_cursor_ = true;
@@ -674,19 +677,19 @@ void MainWindow::rebuildTimeline() {
     } else {
         state_->setVisibleWindow(old_visible);
     }
-    timeline_->setFirstLane(old_first_lane);
+    if (timeline_->firstLane() != old_first_lane) timeline_->setFirstLane(old_first_lane);
     if (!following_live_) state_->setCursorUs(old_cursor);
     moving_cursor_ = false;
+    const double cursor_before = state_->cursorUs();
     applyLiveCursor();
-    // The pictures read the model at the cursor: redraw them even if the cursor did not move.
+    // The pictures read the model at the cursor: a cursor that moved redrew them already; one
+    // that did not must too (the trace grew). The tree keeps the user's zoom and expanded boxes.
+    if (state_->cursorUs() == cursor_before) tree_->refresh();
     auto model_ref = model_;
-    tree_->setSnapshotProvider([model_ref](int64_t t) { return buildTreeSnapshot(*model_ref, t); });
     lineage_->setLineageProvider(
         [model_ref](Pid pid, int64_t t) { return buildLineage(*model_ref, pid, t); });
     showInspector();
     syncSliderFromState();
-    since_timeline_rebuild_.start();
-    timeline_rebuild_cost_ms_ = cost.elapsed();
 }
 
 void MainWindow::applyLiveCursor() {

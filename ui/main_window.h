@@ -17,6 +17,7 @@
 #include "ui/code_editor.h"
 #include "ui/run_controller.h"
 #include "ui/view_data.h"
+#include "ui/view_data_live.h"
 
 class QAction;
 class QActionGroup;
@@ -91,8 +92,9 @@ class MainWindow : public QMainWindow {
     ProcessListModel* processModel() const { return process_model_; }
     EventLogModel* eventModel() const { return event_model_; }
     EventLogFilterModel* eventFilter() const { return event_filter_; }
-    /// Brings the views up to date with the live trace. The timeline's layout is rebuilt at a
-    /// rate that follows its cost, or now with `rebuild_now` (tests, screenshots, breakpoints).
+    /// Brings the views up to date with the live trace (the timeline in place, at a cost that
+    /// follows the frame's events); `rebuild_now` also selects the cursor's event in the log, as
+    /// a pause does (tests, screenshots, breakpoints).
     void refreshLiveViews(bool rebuild_now = false);
     /// Runs the editor's scenario (F5 when idle). `paused`: stop before its first event.
     void runScenario(bool paused = false);
@@ -158,8 +160,8 @@ class MainWindow : public QMainWindow {
     bool refreshing_ = false;     ///< refreshLiveViews is draining the pump
     std::shared_ptr<TimelineData> timeline_data_;
     QTimer* live_timer_ = nullptr;
-    QElapsedTimer since_timeline_rebuild_;
-    qint64 timeline_rebuild_cost_ms_ = 0;
+    /// The live run's timeline, brought up to date in place every frame (view_data_live.h).
+    std::unique_ptr<LiveTimeline> live_timeline_;
     uint32_t timeline_events_ = 0;  ///< events in the model when the timeline was last built
 
     TimelinePlot* timeline_;

@@ -6,10 +6,21 @@
 namespace tasklens::ui {
 
 StepSeries::StepSeries(std::vector<SeriesPoint> points) : points_(std::move(points)) {
+    summarizeFrom(0);
+}
+
+void StepSeries::update(const std::vector<SeriesPoint>& points, size_t first_changed) {
+    first_changed = std::min({first_changed, points_.size(), points.size()});
+    points_.resize(first_changed);
+    points_.insert(points_.end(), points.begin() + std::ptrdiff_t(first_changed), points.end());
+    summarizeFrom(first_changed);
+}
+
+void StepSeries::summarizeFrom(size_t first_point) {
     const size_t blocks = (points_.size() + kBlock - 1) / kBlock;
     block_min_.resize(blocks);
     block_max_.resize(blocks);
-    for (size_t b = 0; b < blocks; ++b) {
+    for (size_t b = first_point / kBlock; b < blocks; ++b) {
         const size_t first = b * kBlock;
         const size_t last = std::min(points_.size(), first + kBlock);
         double lo = points_[first].value, hi = lo;
@@ -19,8 +30,9 @@ StepSeries::StepSeries(std::vector<SeriesPoint> points) : points_(std::move(poin
         }
         block_min_[b] = lo;
         block_max_[b] = hi;
-        max_value_ = std::max(max_value_, hi);
     }
+    max_value_ = 0;
+    for (const double hi : block_max_) max_value_ = std::max(max_value_, hi);
 }
 
 size_t StepSeries::upperBound(double t_us) const {
@@ -75,6 +87,17 @@ StepSeriesPlottable::StepSeriesPlottable(QCPAxis* time_axis, QCPAxis* value_axis
 
 void StepSeriesPlottable::setSeries(std::shared_ptr<const StepSeries> series) {
     series_ = std::move(series);
+    updated_.reset();
+}
+
+void StepSeriesPlottable::updateSeries(const std::vector<SeriesPoint>& points,
+                                       size_t first_changed) {
+    if (updated_ && updated_ == series_) {
+        updated_->update(points, first_changed);
+    } else {
+        updated_ = std::make_shared<StepSeries>(points);
+        series_ = updated_;
+    }
 }
 
 QCPRange StepSeriesPlottable::getKeyRange(bool& found, QCP::SignDomain) const {

@@ -17,6 +17,9 @@ class StepSeries {
   public:
     StepSeries() = default;
     explicit StepSeries(std::vector<SeriesPoint> points);
+    /// Becomes `points`, of which only those from `first_changed` on differ from the current
+    /// ones (a live run's new steps): O(new points + blocks).
+    void update(const std::vector<SeriesPoint>& points, size_t first_changed);
 
     const std::vector<SeriesPoint>& points() const { return points_; }
     bool empty() const { return points_.empty(); }
@@ -29,6 +32,8 @@ class StepSeries {
 
   private:
     static constexpr size_t kBlock = 64;
+    /// Summarizes the blocks from the one holding point `first` on.
+    void summarizeFrom(size_t first_point);
     /// Index of the first point with time > t.
     size_t upperBound(double t_us) const;
     std::pair<double, double> extremesOfPoints(size_t first, size_t last) const;
@@ -44,6 +49,8 @@ class StepSeriesPlottable : public QCPAbstractPlottable {
   public:
     StepSeriesPlottable(QCPAxis* time_axis, QCPAxis* value_axis);
     void setSeries(std::shared_ptr<const StepSeries> series);
+    /// Shows `points`, which differ from the last ones given here only from `first_changed` on.
+    void updateSeries(const std::vector<SeriesPoint>& points, size_t first_changed);
     const StepSeries* series() const { return series_.get(); }
     /// Columns drawn in the last paint (for the benchmark and tests).
     int lastColumnsDrawn() const { return columns_drawn_; }
@@ -59,6 +66,7 @@ class StepSeriesPlottable : public QCPAbstractPlottable {
 
   private:
     std::shared_ptr<const StepSeries> series_;
+    std::shared_ptr<StepSeries> updated_;  ///< the series updateSeries keeps up to date
     int columns_drawn_ = 0;
 };
 

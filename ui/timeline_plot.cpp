@@ -12,6 +12,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include "ui/lane_folding_live.h"
 #include "ui/palette.h"
 #include "ui/view_state.h"
 
@@ -261,8 +262,9 @@ void LanePlottable::drawSpans(QCPPainter* painter, int lane, double y_top, doubl
     const QCPRange window = axis->range();
     const LaneBands bands = bandsFor(y_top, height);
     const double span_height = bands.span_bottom - bands.span_top;
-    const auto begin = data_->spans.begin() + data_->span_offsets[lane];
-    const auto end = data_->spans.begin() + data_->span_offsets[lane + 1];
+    const std::span<const StateSpan> spans = data_->spansOf(lane);
+    const auto begin = spans.begin();
+    const auto end = spans.end();
     // Spans of a lane do not overlap, so ends are sorted as well as begins.
     auto it = std::upper_bound(begin, end, window.lower, [](double t, const StateSpan& span) {
         return t < static_cast<double>(span.end_us);
@@ -333,10 +335,12 @@ void LanePlottable::drawWaits(QCPPainter* painter, int lane, double y_top, doubl
     const QCPRange window = axis->range();
     const LaneBands bands = bandsFor(y_top, height);
     const auto trace_end = static_cast<int64_t>(data_->range.end_us);
-    const auto begin = data_->waits.begin() + data_->wait_offsets[lane];
-    const auto end = data_->waits.begin() + data_->wait_offsets[lane + 1];
+    const std::span<const WaitWindow> waits = data_->waitsOf(lane);
+    const auto begin = waits.begin();
+    const auto end = waits.end();
     if (begin == end) return;
-    const double earliest = window.lower - static_cast<double>(data_->longest_wait_reach_us[lane]);
+    const double earliest =
+        window.lower - static_cast<double>(data_->lanes[size_t(lane)].longest_wait_reach_us);
     auto it = std::lower_bound(begin, end, earliest, [](const WaitWindow& wait, double t) {
         return static_cast<double>(wait.begin_us) < t;
     });
@@ -456,8 +460,7 @@ void LanePlottable::drawExit(QCPPainter* painter, int lane, double y_top, double
         const double t_left = axis->pixelToCoord(x - wanted - size);
         bool top_zone_free = true;
         const auto trace_end = static_cast<int64_t>(data_->range.end_us);
-        for (uint32_t w = data_->wait_offsets[lane]; w < data_->wait_offsets[lane + 1]; ++w) {
-            const WaitWindow& wait = data_->waits[w];
+        for (const WaitWindow& wait : data_->waitsOf(lane)) {
             if (wait.begin_us <= info.exit_us &&
                 static_cast<double>(wait.reachUs(trace_end)) >= t_left)
                 top_zone_free = false;
@@ -477,63 +480,6 @@ void LanePlottable::drawExit(QCPPainter* painter, int lane, double y_top, double
 
 // ---------------------------------------------------------------------------------------------
 // FlowArrowPlottable
-
-namespace {
-
-/// Arrows between the same two lanes of the same kind, `order[first, last)` sorted by start: the
-/// painter jumps a fold width at a time within a run (binary search), so drawing costs follow
-/// pixels, not arrows.
-struct ArrowRun {
-    int32_t from_lane = 0;
-    int32_t to_lane = 0;
-    ArrowKind kind = ArrowKind::Message;
-    uint32_t first = 0;
-    uint32_t last = 0;
-    int64_t longest_us = 0;
-};
-struct ArrowRuns {
-    std::weak_ptr<const TimelineData> data;
-    std::vector<ArrowRun> runs;
-    std::vector<uint32_t> order;  ///< indexes into TimelineData::arrows
-};
-
-/// The runs of `data`, built once per timeline and kept for the last one drawn (painting happens
-/// on the GUI thread only; the window and an export alternate rarely).
-const ArrowRuns& arrowRunsFor(const std::shared_ptr<const TimelineData>& data) {
-    static ArrowRuns cache;
-    // An export's data is not owned (an aliasing pointer): its weak pointer is expired at once,
-    // so it is indexed on every draw, which an export does once.
-    if (data && cache.data.lock() == data) return cache;
-    cache = ArrowRuns{};
-    cache.data = data;
-    const auto& arrows = data->arrows;
-    cache.order.resize(arrows.size());
-    for (uint32_t i = 0; i < cache.order.size(); ++i) cache.order[i] = i;
-    auto key = [&](uint32_t i) {
-        return std::make_tuple(arrows[i].from_lane, arrows[i].to_lane, arrows[i].kind);
-    };
-    // Arrows are sorted by start already: a stable sort by run keeps that order inside a run.
-    std::stable_sort(cache.order.begin(), cache.order.end(),
-                     [&](uint32_t a, uint32_t b) { return key(a) < key(b); });
-    for (uint32_t i = 0; i < cache.order.size();) {
-        ArrowRun run;
-        const FlowArrow& head = arrows[cache.order[i]];
-        run.from_lane = head.from_lane;
-        run.to_lane = head.to_lane;
-        run.kind = head.kind;
-        run.first = i;
-        const auto run_key = key(cache.order[i]);
-        for (; i < cache.order.size() && key(cache.order[i]) == run_key; ++i) {
-            const FlowArrow& a = arrows[cache.order[i]];
-            run.longest_us = std::max(run.longest_us, std::abs(a.to_us - a.from_us));
-        }
-        run.last = i;
-        cache.runs.push_back(run);
-    }
-    return cache;
-}
-
-}  // namespace
 
 FlowArrowPlottable::FlowArrowPlottable(QCPAxis* time_axis, QCPAxis* lane_axis, LanePlottable* lanes)
     : QCPAbstractPlottable(time_axis, lane_axis), lanes_(lanes) {}
@@ -582,9 +528,7 @@ void FlowArrowPlottable::draw(QCPPainter* painter) {
     auto start_of = [](const FlowArrow& a) {
         return static_cast<double>(std::min(a.from_us, a.to_us));
     };
-    const ArrowRuns& runs = arrowRunsFor(data_);
-    const auto& order = runs.order;
-    for (const ArrowRun& run : runs.runs) {
+    for (const ArrowRun& run : data_->arrow_runs) {
         if (run.kind == ArrowKind::Spawn && !show_spawns_) continue;
         const double lo = std::min(run.from_lane, run.to_lane);
         const double hi = std::max(run.from_lane, run.to_lane);
@@ -606,8 +550,8 @@ void FlowArrowPlottable::draw(QCPPainter* painter) {
         const bool faint = is_group(run.from_lane) || is_group(run.to_lane);
         const uint64_t pair = (uint64_t(uint32_t(clamped_from + 1)) << 32) ^
                               uint32_t(clamped_to + 1) ^ (uint64_t(run.kind) << 60);
-        const auto begin = order.begin() + run.first;
-        const auto end = order.begin() + run.last;
+        const auto begin = run.arrows.begin();
+        const auto end = run.arrows.end();
         auto it =
             std::lower_bound(begin, end, window.lower - static_cast<double>(run.longest_us),
                              [&](uint32_t i, double t) { return start_of(data_->arrows[i]) < t; });
@@ -909,7 +853,10 @@ class SwatchLegendItem : public QCPAbstractLegendItem {
 // ---------------------------------------------------------------------------------------------
 // TimelinePlot
 
-TimelinePlot::TimelinePlot(QWidget* parent) : QCustomPlot(parent) {
+TimelinePlot::~TimelinePlot() = default;
+
+TimelinePlot::TimelinePlot(QWidget* parent)
+    : QCustomPlot(parent), fold_(std::make_unique<LiveFold>()) {
     setFocusPolicy(Qt::StrongFocus);
     // Hover tooltips: a mouse move costs a few binary searches (tooltipAt).
     setMouseTracking(true);
@@ -1065,11 +1012,11 @@ void TimelinePlot::setTitle(const QString& title) {
     title_->setVisible(!title.isEmpty());
 }
 
-void TimelinePlot::setTimelineData(std::shared_ptr<const TimelineData> data) {
+void TimelinePlot::setTimelineData(std::shared_ptr<const TimelineData> data,
+                                   int64_t settled_before_us) {
     full_data_ = std::move(data);
-    fold_candidates_ = full_data_ && folding_enabled_ ? findFoldCandidates(*full_data_)
-                                                      : std::vector<FoldCandidate>{};
-    expanded_folds_.clear();
+    settled_before_us_ = settled_before_us;
+    expanded_groups_.clear();
     rebuildFolding();
     if (data_) state_->resetForTrace(data_->range);
     syncFromState();
@@ -1078,9 +1025,7 @@ void TimelinePlot::setTimelineData(std::shared_ptr<const TimelineData> data) {
 void TimelinePlot::setFoldingEnabled(bool enabled) {
     if (enabled == folding_enabled_) return;
     folding_enabled_ = enabled;
-    fold_candidates_ = full_data_ && folding_enabled_ ? findFoldCandidates(*full_data_)
-                                                      : std::vector<FoldCandidate>{};
-    expanded_folds_.clear();
+    expanded_groups_.clear();
     rebuildFolding();
     syncFromState();
 }
@@ -1088,8 +1033,11 @@ void TimelinePlot::setFoldingEnabled(bool enabled) {
 bool TimelinePlot::toggleGroup(int lane) {
     if (!data_ || lane < 0 || lane >= data_->laneCount() || data_->lanes[lane].group < 0)
         return false;
-    const int fold = data_->groups[static_cast<size_t>(data_->lanes[lane].group)].fold_id;
-    if (!expanded_folds_.erase(fold)) expanded_folds_.insert(fold);
+    // Groups are known by their first member, which stays theirs while a live run grows.
+    const LaneGroup& group = data_->groups[static_cast<size_t>(data_->lanes[lane].group)];
+    if (group.member_pids.empty()) return false;
+    const Pid first = group.member_pids.front();
+    if (!expanded_groups_.erase(first)) expanded_groups_.insert(first);
     const int keep_first = first_lane_;
     rebuildFolding();
     first_lane_ = keep_first;
@@ -1099,11 +1047,11 @@ bool TimelinePlot::toggleGroup(int lane) {
 }
 
 void TimelinePlot::rebuildFolding() {
-    if (full_data_ && !fold_candidates_.empty())
-        data_ = std::make_shared<const TimelineData>(
-            foldTimeline(*full_data_, fold_candidates_, expanded_folds_));
-    else
-        data_ = full_data_;
+    if (full_data_ && folding_enabled_) {
+        const int64_t settled = std::min(settled_before_us_, full_data_->run_end_us);
+        fold_->rebuild(*full_data_, expanded_groups_, settled);
+    }
+    data_ = full_data_ && folding_enabled_ && fold_->data() ? fold_->data() : full_data_;
     lanes_->setTimelineData(data_);
     arrows_->setTimelineData(data_);
     labels_->setTimelineData(data_);
@@ -1111,6 +1059,40 @@ void TimelinePlot::rebuildFolding() {
     // Spawn arrows help a small trace and clutter a large one.
     arrows_->setShowSpawnArrows(full_data_ && full_data_->laneCount() <= 60);
     syncSeries();
+    syncLaneRange();
+}
+
+void TimelinePlot::updateTimelineData(const TimelineDelta& delta) {
+    if (!full_data_) return;
+    settled_before_us_ = delta.settled_before_us;
+    const bool in_place = !delta.relaid && (!folding_enabled_ || fold_->apply(*full_data_, delta));
+    if (!in_place) {
+        // Folded anew (a group formed, lanes moved): the user's expanded groups and scroll stay.
+        const int keep_first = first_lane_;
+        rebuildFolding();
+        first_lane_ = keep_first;
+        syncLaneRange();
+        return;
+    }
+    const auto folded = folding_enabled_ && fold_->data() ? fold_->data() : full_data_;
+    if (folded != data_) {
+        data_ = folded;
+        lanes_->setTimelineData(data_);
+        arrows_->setTimelineData(data_);
+    }
+    if (data_->laneCount() != labels_->laidOutLanes()) labels_->setTimelineData(data_);
+    arrows_->setShowSpawnArrows(full_data_->laneCount() <= 60);
+    double top = 1;
+    auto update = [&top](StepSeriesPlottable* graph, const std::vector<SeriesPoint>& series,
+                         size_t first_changed) {
+        graph->updateSeries(series, first_changed);
+        top = std::max(top, graph->series()->maxValue());
+    };
+    update(alive_graph_, data_->processes_alive, delta.first_series_point[0]);
+    update(tasks_graph_, data_->tasks_in_flight, delta.first_series_point[1]);
+    update(busy_graph_, data_->busy_schedulers, delta.first_series_point[2]);
+    load_rect_->axis(QCPAxis::atLeft)->setRange(0, top * 1.15 + 0.5);
+    busy_graph_->setVisible(!data_->busy_schedulers.empty());
     syncLaneRange();
 }
 
@@ -1502,8 +1484,9 @@ QString TimelinePlot::tooltipAt(QPointF pos) const {
         return lines.join(QLatin1Char('\n'));
     }
     // The span under the mouse: spans of a lane are sorted and disjoint.
-    const auto begin = data_->spans.begin() + data_->span_offsets[size_t(lane)];
-    const auto end = data_->spans.begin() + data_->span_offsets[size_t(lane) + 1];
+    const std::span<const StateSpan> spans = data_->spansOf(lane);
+    const auto begin = spans.begin();
+    const auto end = spans.end();
     const auto span = std::upper_bound(
         begin, end, t, [](double time, const StateSpan& s) { return time < double(s.end_us); });
     if (span != end && double(span->begin_us) <= t)
@@ -1513,9 +1496,7 @@ QString TimelinePlot::tooltipAt(QPointF pos) const {
                      .arg(duration(double(span->end_us - span->begin_us)));
     // A wait window covering t.
     const auto trace_end = int64_t(data_->range.end_us);
-    for (uint32_t w = data_->wait_offsets[size_t(lane)]; w < data_->wait_offsets[size_t(lane) + 1];
-         ++w) {
-        const WaitWindow& wait = data_->waits[w];
+    for (const WaitWindow& wait : data_->waitsOf(lane)) {
         if (double(wait.begin_us) > t) break;
         if (double(wait.reachUs(trace_end)) < t) continue;
         QString text = waitKindName(wait.kind) +
@@ -1532,15 +1513,14 @@ QString TimelinePlot::tooltipAt(QPointF pos) const {
         lines << text;
     }
     // Arrows touching this lane within a few pixels (a bounded look: arrows are sorted by start).
+    const auto& by_start = data_->arrows_by_start;
     const auto first_arrow = std::lower_bound(
-        data_->arrows.begin(), data_->arrows.end(), t - near_us - double(data_->longest_arrow_us),
-        [](const FlowArrow& a, double time) {
-            return double(std::min(a.from_us, a.to_us)) < time;
-        });
+        by_start.begin(), by_start.end(), t - near_us - double(data_->longest_arrow_us),
+        [&](uint32_t a, double time) { return double(data_->arrows[a].startUs()) < time; });
     int looked = 0, shown = 0;
-    for (auto it = first_arrow; it != data_->arrows.end() && looked < 4096 && shown < 3;
+    for (auto it = first_arrow; it != by_start.end() && looked < 4096 && shown < 3;
          ++it, ++looked) {
-        const FlowArrow& arrow = *it;
+        const FlowArrow& arrow = data_->arrows[*it];
         if (double(std::min(arrow.from_us, arrow.to_us)) > t + near_us) break;
         const bool at_from =
             arrow.from_lane == lane && std::abs(double(arrow.from_us) - t) <= near_us;

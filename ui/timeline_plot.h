@@ -4,6 +4,7 @@
 // custom plottables that binary-search the visible range and fold sub-pixel items into counted
 // marks (style.md 8): paint cost follows pixels, never one QCPItem per span.
 #include <qcustomplot.h>
+#include <limits>
 #include <memory>
 #include <set>
 
@@ -16,6 +17,8 @@
 namespace tasklens::ui {
 
 class ViewState;
+class LiveFold;
+struct TimelineDelta;
 
 /// What the last paint did; the benchmark and the tests read it.
 struct TimelineDrawStats {
@@ -109,6 +112,8 @@ class LaneLabelLayer : public QCPLayerable {
     LaneLabelLayer(QCustomPlot* plot, QCPAxisRect* lane_rect);
     void setTimelineData(std::shared_ptr<const TimelineData> data);
     void setSelectedLane(int lane) { selected_lane_ = lane; }
+    /// Lanes laid out by the last setTimelineData (a live timeline grows in place).
+    int laidOutLanes() const { return static_cast<int>(guide_masks_.size()); }
     /// Lane index under a viewport point inside the label column, or -1.
     int laneAt(QPointF pos) const;
 
@@ -132,9 +137,15 @@ class TimelinePlot : public QCustomPlot {
     Q_OBJECT
   public:
     explicit TimelinePlot(QWidget* parent = nullptr);
+    ~TimelinePlot() override;
 
-    /// Shows `data`. Groups of similar lanes fold (lane_folding.h) unless folding is off.
-    void setTimelineData(std::shared_ptr<const TimelineData> data);
+    /// Shows `data`. Groups of similar lanes fold (lane_folding.h) unless folding is off. Steps
+    /// of group counts before `settled_before_us` are final (a live run's last event time).
+    void setTimelineData(std::shared_ptr<const TimelineData> data,
+                         int64_t settled_before_us = std::numeric_limits<int64_t>::max());
+    /// The data given to setTimelineData changed in place as `delta` says (a live run's frame):
+    /// the folding follows in place (lane_folding_live.h), expanded groups and scroll stay.
+    void updateTimelineData(const TimelineDelta& delta);
     /// The timeline as drawn: folded groups are single lanes.
     const TimelineData* timelineData() const { return data_.get(); }
     /// The timeline as given, before folding.
@@ -194,8 +205,9 @@ class TimelinePlot : public QCustomPlot {
 
     std::shared_ptr<const TimelineData> data_;
     std::shared_ptr<const TimelineData> full_data_;
-    std::vector<FoldCandidate> fold_candidates_;
-    std::set<int> expanded_folds_;
+    std::unique_ptr<LiveFold> fold_;
+    std::set<Pid> expanded_groups_;  ///< by their first member
+    int64_t settled_before_us_ = std::numeric_limits<int64_t>::max();
     bool folding_enabled_ = true;
     enum class LegendMode { Auto, Shown, Hidden };
     LegendMode legend_mode_ = LegendMode::Auto;

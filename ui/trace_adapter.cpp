@@ -27,6 +27,8 @@ ProcessRole roleOf(const TraceModel& model, ProcessIndex index) {
     return ProcessRole::Process;
 }
 
+}  // namespace
+
 SpanState spanStateOf(const trace::StateInterval& interval) {
     switch (interval.state) {
         case trace::ProcessState::Running:
@@ -47,14 +49,10 @@ SpanState spanStateOf(const trace::StateInterval& interval) {
     return SpanState::Waiting;
 }
 
-/// The parent a process hangs under in every picture: its supervisor if it is a supervised
-/// child, else its spawn parent.
 ProcessIndex treeParent(const TraceModel& model, ProcessIndex index) {
     const auto& info = model.process(index);
     return info.supervisor != kNone ? info.supervisor : info.parent;
 }
-
-}  // namespace
 
 SpanState stateAt(const TraceModel& model, ProcessIndex index, int64_t t) {
     const uint32_t count = model.state_count(index);
@@ -98,6 +96,57 @@ ProcessLabel labelOf(const TraceModel& model, ProcessIndex index, int64_t t_us) 
     for (const auto& name : model.names(index))
         if (name.start_us <= t_us) label.registered_name = std::string(model.string(name.name));
     return label;
+}
+
+bool drawnAsWait(const trace::WaitWindow& window) {
+    // A receive with no `after` is a process idling, not a timeout: no window for it.
+    return !(window.kind == trace::WaitKind::Receive && window.deadline_us < 0);
+}
+
+WaitWindow waitWindowOf(const TraceModel& model, const trace::WaitWindow& window) {
+    const trace::ResolvedWindow resolved = model.resolve(window);
+    WaitWindow wait;
+    wait.begin_us = window.start_us;
+    wait.deadline_us = window.deadline_us;
+    wait.kind = window.kind;
+    switch (resolved.outcome) {
+        case trace::WindowOutcome::Message:
+            wait.outcome = trace::WaitOutcome::Message;
+            break;
+        case trace::WindowOutcome::Timeout:
+            wait.outcome = trace::WaitOutcome::Timeout;
+            break;
+        case trace::WindowOutcome::Down:
+            wait.outcome = trace::WaitOutcome::Down;
+            break;
+        case trace::WindowOutcome::Killed:
+            wait.outcome = trace::WaitOutcome::Killed;
+            break;
+        case trace::WindowOutcome::Open:
+            break;
+    }
+    wait.end_us = resolved.outcome == trace::WindowOutcome::Open ? -1 : resolved.end_us;
+    return wait;
+}
+
+std::optional<FlowArrow> flowArrowOf(const TraceModel& model, const trace::Arrow& arrow,
+                                     const std::vector<int>& lane_of) {
+    const auto kind = arrowKindOf(arrow.kind);
+    const uint32_t count = model.process_count();
+    if (!kind || arrow.from_process >= count || arrow.to_process >= count) return std::nullopt;
+    FlowArrow flow;
+    flow.from_us = arrow.from_us;
+    flow.to_us = arrow.to_us;
+    flow.from_lane = lane_of[arrow.from_process];
+    flow.to_lane = lane_of[arrow.to_process];
+    flow.kind = *kind;
+    // The message text, or for DOWN and exit signals the reason.
+    if (arrow.from_event != kNone)
+        flow.label = std::string(model.string(model.record(arrow.from_event).text));
+    if (flow.label.empty() && arrow.to_event != kNone)
+        flow.label = std::string(model.string(model.record(arrow.to_event).text));
+    if (*kind == ArrowKind::Spawn) flow.label.clear();
+    return flow;
 }
 
 TimelineData buildTimelineData(const TraceModel& model) {
@@ -158,31 +207,7 @@ TimelineData buildTimelineData(const TraceModel& model) {
         }
         for (uint32_t w : model.wait_windows_of(p)) {
             const trace::WaitWindow& window = model.wait_windows()[w];
-            // A receive with no `after` is a process idling, not a timeout: no window for it.
-            if (window.kind == trace::WaitKind::Receive && window.deadline_us < 0) continue;
-            const trace::ResolvedWindow resolved = model.resolve(window);
-            WaitWindow wait;
-            wait.begin_us = window.start_us;
-            wait.deadline_us = window.deadline_us;
-            wait.kind = window.kind;
-            switch (resolved.outcome) {
-                case trace::WindowOutcome::Message:
-                    wait.outcome = trace::WaitOutcome::Message;
-                    break;
-                case trace::WindowOutcome::Timeout:
-                    wait.outcome = trace::WaitOutcome::Timeout;
-                    break;
-                case trace::WindowOutcome::Down:
-                    wait.outcome = trace::WaitOutcome::Down;
-                    break;
-                case trace::WindowOutcome::Killed:
-                    wait.outcome = trace::WaitOutcome::Killed;
-                    break;
-                case trace::WindowOutcome::Open:
-                    break;
-            }
-            wait.end_us = resolved.outcome == trace::WindowOutcome::Open ? -1 : resolved.end_us;
-            builder.addWait(wait);
+            if (drawnAsWait(window)) builder.addWait(waitWindowOf(model, window));
         }
         const auto& kids = children[p];
         for (auto it = kids.rbegin(); it != kids.rend(); ++it) stack.push_back({*it, depth + 1});
@@ -200,24 +225,9 @@ TimelineData buildTimelineData(const TraceModel& model) {
         flow.kind = ArrowKind::Spawn;
         builder.addArrow(std::move(flow));
     }
-    for (uint32_t a = 0, arrows = model.arrow_count(); a < arrows; ++a) {
-        const trace::Arrow arrow = model.arrow(a);
-        const auto kind = arrowKindOf(arrow.kind);
-        if (!kind || arrow.from_process >= count || arrow.to_process >= count) continue;
-        FlowArrow flow;
-        flow.from_us = arrow.from_us;
-        flow.to_us = arrow.to_us;
-        flow.from_lane = lane_of[arrow.from_process];
-        flow.to_lane = lane_of[arrow.to_process];
-        flow.kind = *kind;
-        // The message text, or for DOWN and exit signals the reason.
-        if (arrow.from_event != kNone)
-            flow.label = std::string(model.string(model.record(arrow.from_event).text));
-        if (flow.label.empty() && arrow.to_event != kNone)
-            flow.label = std::string(model.string(model.record(arrow.to_event).text));
-        if (*kind == ArrowKind::Spawn) flow.label.clear();
-        builder.addArrow(std::move(flow));
-    }
+    for (uint32_t a = 0, arrows = model.arrow_count(); a < arrows; ++a)
+        if (auto flow = flowArrowOf(model, model.arrow(a), lane_of))
+            builder.addArrow(std::move(*flow));
 
     TimelineData& data = builder.data();
     auto copySeries = [&](trace::Series which, std::vector<SeriesPoint>& out) {

@@ -3,6 +3,7 @@
 // exporters call these; nothing else in ui/ reads the model's arrays directly.
 #include <optional>
 #include <string_view>
+#include <vector>
 
 #include "engine/trace/trace_model.h"
 #include "ui/view_data.h"
@@ -12,6 +13,17 @@ namespace tasklens::ui {
 /// Lanes in supervision-tree order (a supervisor, then its children indented; a task spawned by
 /// its caller sits under the caller), spans, timeout windows, arrows and the load series.
 TimelineData buildTimelineData(const trace::TraceModel& model);
+/// The pieces of buildTimelineData, shared with the live timeline (view_data_live.h).
+SpanState spanStateOf(const trace::StateInterval& interval);
+/// The parent a process hangs under in every picture: its supervisor if it is a supervised
+/// child, else its spawn parent.
+trace::ProcessIndex treeParent(const trace::TraceModel& model, trace::ProcessIndex index);
+/// False for a receive with no `after` (a process idling): the timeline draws no window for it.
+bool drawnAsWait(const trace::WaitWindow& window);
+WaitWindow waitWindowOf(const trace::TraceModel& model, const trace::WaitWindow& window);
+/// The model's arrow between lanes `lane_of[process]`; nothing for links and monitors.
+std::optional<FlowArrow> flowArrowOf(const trace::TraceModel& model, const trace::Arrow& arrow,
+                                     const std::vector<int>& lane_of);
 /// The supervision tree at `t_us`, with dead children ghosted and links/monitors active at t.
 TreeSnapshot buildTreeSnapshot(const trace::TraceModel& model, int64_t t_us);
 /// `$ancestors` and `$callers` of `pid`; liveness as at `t_us`.

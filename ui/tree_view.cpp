@@ -256,6 +256,8 @@ QTransform paintTree(QPainter& painter, QSizeF size, const TreeSnapshot& tree,
 
 SupervisionTreeView::SupervisionTreeView(QWidget* parent) : QWidget(parent) {
     setMinimumSize(200, 100);  // small, so the window fits a small (or scaled) screen
+    deferred_refresh_.setSingleShot(true);
+    connect(&deferred_refresh_, &QTimer::timeout, this, &SupervisionTreeView::refresh);
     setAttribute(Qt::WA_OpaquePaintEvent);
     setFocusPolicy(Qt::StrongFocus);
     setMouseTracking(true);
@@ -290,9 +292,29 @@ void SupervisionTreeView::setSnapshotProvider(SnapshotProvider provider) {
     refresh();
 }
 
+void SupervisionTreeView::setPaced(bool paced) {
+    paced_ = paced;
+    if (!paced_ && deferred_refresh_.isActive()) {
+        deferred_refresh_.stop();
+        refresh();
+    }
+}
+
 void SupervisionTreeView::refresh() {
+    if (paced_ && since_refresh_.isValid()) {
+        const qint64 wait = 4 * refresh_cost_ms_ - since_refresh_.elapsed();
+        if (wait > 0) {
+            if (!deferred_refresh_.isActive()) deferred_refresh_.start(int(wait));
+            return;
+        }
+    }
+    deferred_refresh_.stop();
+    QElapsedTimer cost;
+    cost.start();
     if (provider_ && state_) snapshot_ = provider_(static_cast<int64_t>(state_->cursorUs()));
     rebuildShown();
+    refresh_cost_ms_ = cost.elapsed();
+    since_refresh_.start();
 }
 
 void SupervisionTreeView::rebuildShown() {

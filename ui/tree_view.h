@@ -2,7 +2,9 @@
 // The supervision tree at a moment, drawn left to right like observer's Applications tab: roots
 // on the left, children in the next column. Links and monitors that are not tree edges are
 // overlaid in their own styles; dead children stay, ghosted, with their exit reason.
+#include <QElapsedTimer>
 #include <QRectF>
+#include <QTimer>
 #include <QWidget>
 #include <functional>
 #include <set>
@@ -64,7 +66,15 @@ class SupervisionTreeView : public QWidget {
     using SnapshotProvider = std::function<TreeSnapshot(int64_t at_us)>;
     explicit SupervisionTreeView(QWidget* parent = nullptr);
     void setViewState(ViewState* state);
+    /// A new trace: the tree starts over (zoom, pan, expanded and collapsed boxes reset).
     void setSnapshotProvider(SnapshotProvider provider);
+    /// Reads the tree at the cursor again, keeping the user's zoom and boxes (the trace grew).
+    void refresh();
+    /// While a run is live, the tree follows the cursor at a pace that leaves the frames to the
+    /// other views: a refresh comes at most every four times what the last one cost (a tree of
+    /// 100k living processes is read in tens of milliseconds), deferred, never dropped. Off:
+    /// pending refreshes happen now.
+    void setPaced(bool paced);
     /// The tree at the cursor, as the provider gave it.
     const TreeSnapshot& snapshot() const { return snapshot_; }
     /// The tree as drawn: similar children folded, collapsed subtrees hidden.
@@ -103,13 +113,16 @@ class SupervisionTreeView : public QWidget {
     void resizeEvent(QResizeEvent* event) override;
 
   private:
-    void refresh();
     void rebuildShown();
     void centreOn(int node);
     TreePaintOptions paintOptions() const;
 
     ViewState* state_ = nullptr;
     SnapshotProvider provider_;
+    bool paced_ = false;
+    QTimer deferred_refresh_;
+    QElapsedTimer since_refresh_;
+    qint64 refresh_cost_ms_ = 0;
     TreeSnapshot snapshot_;
     TreeSnapshot shown_;
     TreeLayout layout_;

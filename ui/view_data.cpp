@@ -1,6 +1,7 @@
 #include "ui/view_data.h"
 
 #include <algorithm>
+#include <cstdlib>
 
 namespace tasklens::ui {
 
@@ -54,27 +55,77 @@ int TimelineData::laneOf(Pid pid) const {
     return it == lane_of_pid_.end() ? -1 : it->second;
 }
 
+size_t TimelineData::spanCount() const {
+    size_t count = 0;
+    for (const Lane& lane : lanes) count += lane.spans.size();
+    return count;
+}
+
+void TimelineData::updateReach(int lane) {
+    Lane& info = lanes[size_t(lane)];
+    const auto trace_end = static_cast<int64_t>(range.end_us);
+    info.longest_wait_reach_us = 0;
+    for (const WaitWindow& wait : info.waits)
+        info.longest_wait_reach_us =
+            std::max(info.longest_wait_reach_us, wait.reachUs(trace_end) - wait.begin_us);
+}
+
 void TimelineData::finish() {
     lane_of_pid_.clear();
     lane_of_pid_.reserve(lanes.size());
     for (int i = 0; i < laneCount(); ++i) lane_of_pid_.emplace(lanes[i].process.pid, i);
-    longest_wait_reach_us.assign(lanes.size(), 0);
-    const auto trace_end = static_cast<int64_t>(range.end_us);
-    for (int lane = 0; lane < laneCount(); ++lane) {
-        for (uint32_t w = wait_offsets[lane]; w < wait_offsets[lane + 1]; ++w) {
-            longest_wait_reach_us[lane] = std::max(longest_wait_reach_us[lane],
-                                                   waits[w].reachUs(trace_end) - waits[w].begin_us);
-        }
-    }
-    auto earlier = [](const FlowArrow& a, const FlowArrow& b) {
-        return std::min(a.from_us, a.to_us) < std::min(b.from_us, b.to_us);
-    };
-    // A folded timeline copies its arrows in order: no second sort of half a million arrows.
-    if (!std::is_sorted(arrows.begin(), arrows.end(), earlier))
-        std::stable_sort(arrows.begin(), arrows.end(), earlier);
+    for (int lane = 0; lane < laneCount(); ++lane) updateReach(lane);
+    arrows_by_start.clear();
+    arrow_runs.clear();
+    run_of_key_.clear();
     longest_arrow_us = 0;
-    for (const auto& arrow : arrows)
+    indexArrowsFrom(0);
+}
+
+namespace {
+
+uint64_t runKey(const FlowArrow& arrow) {
+    return (uint64_t(uint32_t(arrow.from_lane)) << 34) ^ (uint64_t(uint32_t(arrow.to_lane)) << 3) ^
+           uint64_t(arrow.kind);
+}
+
+/// Sorts `fresh` (indexes of new arrows, greater than every index in `sorted`) by (start,
+/// index) and merges it into `sorted`, which is in that order already. New arrows mostly start
+/// near the end of a live run, so the merge touches a short suffix.
+void mergeByStart(std::vector<uint32_t>& sorted, std::vector<uint32_t>& fresh,
+                  const std::vector<FlowArrow>& arrows) {
+    auto earlier = [&](uint32_t a, uint32_t b) {
+        const int64_t sa = arrows[a].startUs();
+        const int64_t sb = arrows[b].startUs();
+        return sa != sb ? sa < sb : a < b;
+    };
+    std::sort(fresh.begin(), fresh.end(), earlier);
+    if (fresh.empty()) return;
+    const auto suffix = std::upper_bound(sorted.begin(), sorted.end(), fresh.front(), earlier);
+    const auto middle = static_cast<std::ptrdiff_t>(sorted.size());
+    const auto from = suffix - sorted.begin();
+    sorted.insert(sorted.end(), fresh.begin(), fresh.end());
+    std::inplace_merge(sorted.begin() + from, sorted.begin() + middle, sorted.end(), earlier);
+}
+
+}  // namespace
+
+void TimelineData::indexArrowsFrom(size_t first_new) {
+    std::vector<uint32_t> fresh;
+    fresh.reserve(arrows.size() - first_new);
+    std::unordered_map<uint32_t, std::vector<uint32_t>> fresh_by_run;
+    for (size_t i = first_new; i < arrows.size(); ++i) {
+        const FlowArrow& arrow = arrows[i];
+        fresh.push_back(uint32_t(i));
         longest_arrow_us = std::max(longest_arrow_us, std::abs(arrow.to_us - arrow.from_us));
+        auto [it, added] = run_of_key_.try_emplace(runKey(arrow), uint32_t(arrow_runs.size()));
+        if (added) arrow_runs.push_back({arrow.from_lane, arrow.to_lane, arrow.kind, 0, {}});
+        ArrowRun& run = arrow_runs[it->second];
+        run.longest_us = std::max(run.longest_us, std::abs(arrow.to_us - arrow.from_us));
+        fresh_by_run[it->second].push_back(uint32_t(i));
+    }
+    mergeByStart(arrows_by_start, fresh, arrows);
+    for (auto& [run, indexes] : fresh_by_run) mergeByStart(arrow_runs[run].arrows, indexes, arrows);
 }
 
 int TimelineDataBuilder::addLane(Lane lane) {
@@ -86,15 +137,12 @@ int TimelineDataBuilder::addLane(Lane lane) {
 
 void TimelineDataBuilder::closeLane() {
     if (!lane_open_) return;
-    const uint32_t span_begin = data_.span_offsets.back();
-    const uint32_t wait_begin = data_.wait_offsets.back();
+    Lane& lane = data_.lanes.back();
     // Callers may add a lane's spans out of order; the painter's binary search needs them sorted.
-    std::sort(data_.spans.begin() + span_begin, data_.spans.end(),
+    std::sort(lane.spans.begin(), lane.spans.end(),
               [](const StateSpan& a, const StateSpan& b) { return a.begin_us < b.begin_us; });
-    std::sort(data_.waits.begin() + wait_begin, data_.waits.end(),
+    std::sort(lane.waits.begin(), lane.waits.end(),
               [](const WaitWindow& a, const WaitWindow& b) { return a.begin_us < b.begin_us; });
-    data_.span_offsets.push_back(static_cast<uint32_t>(data_.spans.size()));
-    data_.wait_offsets.push_back(static_cast<uint32_t>(data_.waits.size()));
     lane_open_ = false;
 }
 

@@ -2,7 +2,9 @@
 // What the three views draw, as flat value types. The adapter in trace_adapter.h fills them from
 // the trace model; tests and benchmarks fill them by hand. Keeping the painters on these plain
 // structs means a painter never walks events and never depends on how the model stores them.
+#include <algorithm>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -43,19 +45,6 @@ struct ProcessLabel {
 // ---------------------------------------------------------------------------------------------
 // Timeline
 
-struct Lane {
-    ProcessLabel process;
-    int depth = 0;  ///< indentation: 0 for roots, +1 per supervision level
-    int64_t spawn_us = 0;
-    int64_t exit_us = -1;  ///< -1: still alive at the end of the trace
-    trace::ExitReasonClass exit_class = trace::ExitReasonClass::Normal;
-    std::string exit_reason;  ///< inspected reason, e.g. ":normal", "{:timeout, ...}"
-    int restarts = 0;         ///< for supervised children: how often their slot was restarted
-    /// >= 0: this lane stands for a folded group of similar lanes (TimelineData::groups);
-    /// its spans and waits are empty and the painters draw the group's counts instead.
-    int group = -1;
-};
-
 /// One interval of a lane in one state. Within a lane, spans are sorted and do not overlap, so
 /// both their begins and their ends are sorted: the visible range is two binary searches.
 struct StateSpan {
@@ -78,6 +67,22 @@ struct WaitWindow {
     int64_t reachUs(int64_t trace_end_us) const;
 };
 
+struct Lane {
+    ProcessLabel process;
+    int depth = 0;  ///< indentation: 0 for roots, +1 per supervision level
+    int64_t spawn_us = 0;
+    int64_t exit_us = -1;  ///< -1: still alive at the end of the trace
+    trace::ExitReasonClass exit_class = trace::ExitReasonClass::Normal;
+    std::string exit_reason;  ///< inspected reason, e.g. ":normal", "{:timeout, ...}"
+    int restarts = 0;         ///< for supervised children: how often their slot was restarted
+    /// >= 0: this lane stands for a folded group of similar lanes (TimelineData::groups);
+    /// its spans and waits are empty and the painters draw the group's counts instead.
+    int group = -1;
+    std::vector<StateSpan> spans;       ///< sorted by begin; they do not overlap
+    std::vector<WaitWindow> waits;      ///< sorted by begin
+    int64_t longest_wait_reach_us = 0;  ///< the widest window (TimelineData::updateReach)
+};
+
 enum class ArrowKind : uint8_t {
     Spawn,       ///< parent -> child, at the spawn
     Message,     ///< send -> receive
@@ -93,6 +98,18 @@ struct FlowArrow {
     int32_t to_lane = 0;
     ArrowKind kind = ArrowKind::Message;
     std::string label;  ///< short rendering of the message or reason
+
+    int64_t startUs() const { return std::min(from_us, to_us); }
+};
+
+/// The arrows between the same two lanes of the same kind, sorted by start: the painter jumps a
+/// fold width at a time within a run (binary search), so drawing follows pixels, not arrows.
+struct ArrowRun {
+    int32_t from_lane = 0;
+    int32_t to_lane = 0;
+    ArrowKind kind = ArrowKind::Message;
+    int64_t longest_us = 0;
+    std::vector<uint32_t> arrows;  ///< indexes into TimelineData::arrows, sorted by start
 };
 
 struct SeriesPoint {
@@ -131,17 +148,15 @@ struct LaneGroup {
     GroupCountPoint countsAt(int64_t t_us) const;
 };
 
-/// Everything the timeline draws. Per-lane arrays are flat, with offsets: spans of lane i are
-/// spans[span_offsets[i] .. span_offsets[i + 1]).
+/// Everything the timeline draws. Spans and waits are kept per lane, so a live run appends to
+/// any lane in place (view_data_live.h); arrows keep the index they were added at and are
+/// reached in time order through `arrows_by_start` and `arrow_runs`.
 struct TimelineData {
     TimeWindow range;
     std::vector<Lane> lanes;
-    std::vector<StateSpan> spans;
-    std::vector<uint32_t> span_offsets{0};
-    std::vector<WaitWindow> waits;
-    std::vector<uint32_t> wait_offsets{0};
-    std::vector<int64_t> longest_wait_reach_us;  ///< per lane: the widest window, for searching
-    std::vector<FlowArrow> arrows;               ///< sorted by min(from_us, to_us)
+    std::vector<FlowArrow> arrows;          ///< in the order they were added
+    std::vector<uint32_t> arrows_by_start;  ///< indexes sorted by (startUs, index)
+    std::vector<ArrowRun> arrow_runs;       ///< one per (from lane, to lane, kind)
     int64_t longest_arrow_us = 0;
     std::vector<SeriesPoint> processes_alive;
     std::vector<SeriesPoint> tasks_in_flight;
@@ -153,15 +168,26 @@ struct TimelineData {
     int folded_lanes = 0;           ///< lanes of the full timeline hidden inside groups
 
     int laneCount() const { return static_cast<int>(lanes.size()); }
+    std::span<const StateSpan> spansOf(int lane) const { return lanes[size_t(lane)].spans; }
+    std::span<const WaitWindow> waitsOf(int lane) const { return lanes[size_t(lane)].waits; }
+    size_t spanCount() const;
     /// The lane of a process; for a member of a folded group, the group's lane.
     int laneOf(Pid pid) const;
     /// Makes laneOf(pid) answer `lane` (members of a folded group).
     void mapPidToLane(Pid pid, int lane) { lane_of_pid_[pid] = lane; }
-    /// Fills the lookup laneOf uses and the derived per-lane figures; call after filling lanes.
+    /// Fills the lookup laneOf uses and the derived per-lane figures and indexes the arrows; call
+    /// after filling lanes.
     void finish();
+    /// Recomputes lane's longest_wait_reach_us (its waits changed, or the trace end moved).
+    void updateReach(int lane);
+    /// Indexes arrows[first_new ..) (appended since the last finish or indexArrowsFrom): O(new
+    /// log new) plus a merge with the indexed arrows they overlap in time.
+    void indexArrowsFrom(size_t first_new);
 
   private:
     std::unordered_map<Pid, int> lane_of_pid_;
+    /// (from lane, to lane, kind) -> index into arrow_runs.
+    std::unordered_map<uint64_t, uint32_t> run_of_key_;
 };
 
 /// Appends lanes, spans and waits in lane order. Tests and benchmarks build data with this.
@@ -170,8 +196,8 @@ class TimelineDataBuilder {
     explicit TimelineDataBuilder(TimeWindow range) { data_.range = range; }
     /// Starts a new lane; following spans and waits belong to it. Returns its index.
     int addLane(Lane lane);
-    void addSpan(StateSpan span) { data_.spans.push_back(span); }
-    void addWait(WaitWindow wait) { data_.waits.push_back(wait); }
+    void addSpan(StateSpan span) { data_.lanes.back().spans.push_back(span); }
+    void addWait(WaitWindow wait) { data_.lanes.back().waits.push_back(wait); }
     void addArrow(FlowArrow arrow) { data_.arrows.push_back(arrow); }
     TimelineData& data() { return data_; }
     /// Closes the last lane, sorts arrows, derives lookups.

@@ -80,7 +80,7 @@ void paintTimeline(benchmark::State& state, bool zoomed) {
     state.counters["spans"] = stats.spans_drawn;
     state.counters["folded"] = stats.folded_marks;
     state.counters["arrows"] = stats.arrows_drawn;
-    state.counters["total_spans"] = double(data->spans.size());
+    state.counters["total_spans"] = double(data->spanCount());
 }
 
 void BM_TimelinePaint_1MSpans_10kLanes_WholeRun(benchmark::State& state) {

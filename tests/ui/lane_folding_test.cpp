@@ -150,7 +150,7 @@ TEST(LaneFolding, AnExpandedGroupListsItsMembersUnderItsLane) {
     for (int k = 0; k < 10; ++k) {
         EXPECT_EQ(expanded.lanes[2 + k].process.pid, (Pid{0, 100 + uint32_t(k)}));
         EXPECT_EQ(expanded.lanes[2 + k].depth, 2);
-        EXPECT_EQ(expanded.span_offsets[3 + k] - expanded.span_offsets[2 + k], 2u);
+        EXPECT_EQ(expanded.spansOf(2 + k).size(), 2u);
     }
     EXPECT_EQ(expanded.laneOf(Pid{0, 105}), 7);
     // The inside arrow is back, between member lanes.

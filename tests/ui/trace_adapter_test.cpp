@@ -29,8 +29,8 @@ TEST_F(TraceAdapter, LanesFollowTheSupervisionTree) {
     EXPECT_EQ(data.lanes[4].exit_class, trace::ExitReasonClass::Killed);
     // Spans within a lane are sorted and do not overlap.
     for (int lane = 0; lane < data.laneCount(); ++lane)
-        for (uint32_t s = data.span_offsets[lane] + 1; s < data.span_offsets[lane + 1]; ++s)
-            EXPECT_LE(data.spans[s - 1].end_us, data.spans[s].begin_us);
+        for (size_t s = 1; s < data.spansOf(lane).size(); ++s)
+            EXPECT_LE(data.spansOf(lane)[s - 1].end_us, data.spansOf(lane)[s].begin_us);
 }
 
 TEST_F(TraceAdapter, WaitWindowsCarryTheirOutcome) {
@@ -38,13 +38,12 @@ TEST_F(TraceAdapter, WaitWindowsCarryTheirOutcome) {
     const int fetcher = data.laneOf(Pid{0, 102});
     ASSERT_GE(fetcher, 0);
     std::vector<trace::WaitOutcome> outcomes;
-    for (uint32_t w = data.wait_offsets[fetcher]; w < data.wait_offsets[fetcher + 1]; ++w)
-        outcomes.push_back(data.waits[w].outcome);
+    for (const WaitWindow& wait : data.waitsOf(fetcher)) outcomes.push_back(wait.outcome);
     EXPECT_EQ(outcomes, (std::vector<trace::WaitOutcome>{
                             trace::WaitOutcome::Down, trace::WaitOutcome::Message,
                             trace::WaitOutcome::Timeout, trace::WaitOutcome::Down}));
     const int script = data.laneOf(Pid{0, 90});
-    const WaitWindow& await = data.waits[data.wait_offsets[script + 1] - 1];
+    const WaitWindow& await = data.waitsOf(script).back();
     EXPECT_EQ(await.kind, trace::WaitKind::TaskAwait);
     EXPECT_EQ(await.outcome, trace::WaitOutcome::Timeout);
     EXPECT_EQ(await.end_us, await.deadline_us);
