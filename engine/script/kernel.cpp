@@ -982,9 +982,10 @@ Term r_new2(ProcessContext&, Args a) {
 Term r_new3(ProcessContext&, Args a) {
     if (!a[0].is_integral() || !a[1].is_integral() || !a[2].is_integral() ||
         integer::sign(a[2]) == 0)
-        argument_error_msg(
+        argument_error_msg(fmt::format(
             "ranges (first..last//step) expect both sides to be integers and the step to be a "
-            "non-zero integer");
+            "non-zero integer, got: {}..{}//{}",
+            inspect(a[0]), inspect(a[1]), inspect(a[2])));
     return make_range(a[0], a[1], a[2]);
 }
 /// Kernel.struct!(default_map_or_module_struct, kv): keys must exist.

@@ -985,7 +985,7 @@ Exec::Status Exec::dispatch() {
                         recv_deadline_ = ctx_.now_us() + t.as_integer() * 1000;
                     } else if (!t.is_atom(atom::infinity)) {
                         SAVE_PC(pc + 1);
-                        raise_error(Term::tuple({Term::atom("timeout_value")}));
+                        raise_error(Term::atom("timeout_value"));  // the BEAM's error, a bare atom
                     }
                 }
                 ++pc;

@@ -6,6 +6,7 @@
 #   args: run x.exs --trace t.jsonl    tasklens's arguments (split on spaces; no quoting)
 #   exit: N                     the exit status
 #   stdout: TEXT                all of stdout, printf %b escapes (\n); omitted = empty
+#   stdout-prefix: TEXT         stdout starts with TEXT (printf %b escapes), for long outputs
 #   stderr: LINE                the first line of stderr, exactly; omitted = stderr empty
 #   stderr-prefix: TEXT         the first line of stderr starts with TEXT (for varying tails)
 #   stderr-has: LINE            a line that must appear somewhere in stderr
@@ -44,8 +45,16 @@ run_row() {
     local actual_stdout
     actual_stdout="$(cat "$dir/stdout"; printf x)"
     actual_stdout="${actual_stdout%x}"
-    [[ "$actual_stdout" == "$expected_stdout" ]] ||
-        problems+="  stdout: $(printf '%q' "$actual_stdout"), expected $(printf '%q' "$expected_stdout")"$'\n'
+    if [[ -n "$stdout_prefix" ]]; then
+        local expected_prefix
+        expected_prefix="$(printf '%b' "$stdout_prefix"; printf x)"
+        expected_prefix="${expected_prefix%x}"
+        [[ "$actual_stdout" == "$expected_prefix"* ]] ||
+            problems+="  stdout: $(printf '%q' "${actual_stdout:0:400}"), expected to start with $(printf '%q' "$expected_prefix")"$'\n'
+    else
+        [[ "$actual_stdout" == "$expected_stdout" ]] ||
+            problems+="  stdout: $(printf '%q' "$actual_stdout"), expected $(printf '%q' "$expected_stdout")"$'\n'
+    fi
     local first_err
     first_err="$(head -n 1 "$dir/stderr")"
     if [[ -n "$stderr_prefix" ]]; then
@@ -133,6 +142,7 @@ while IFS= read -r raw || [[ -n "$raw" ]]; do
         args=""
         exit_expected=0
         stdout_expected=""
+        stdout_prefix=""
         stderr_expected=""
         stderr_has=()
         stderr_has_prefix=()
@@ -162,6 +172,7 @@ while IFS= read -r raw || [[ -n "$raw" ]]; do
         "args: "*) args="${raw#args: }" ;;
         "exit: "*) exit_expected="${raw#exit: }" ;;
         "stdout: "*) stdout_expected="${raw#stdout: }" ;;
+        "stdout-prefix: "*) stdout_prefix="${raw#stdout-prefix: }" ;;
         "stderr: "*) stderr_expected="${raw#stderr: }" ;;
         "stderr-has: "*) stderr_has+=("${raw#stderr-has: }") ;;
         "stderr-prefix: "*) stderr_prefix="${raw#stderr-prefix: }" ;;
