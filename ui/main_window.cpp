@@ -112,9 +112,10 @@ MainWindow::MainWindow(QWidget* parent)
             live_timer_->stop();
         tree_->setPaced(state == RunState::Running);
         updateRunActions();
-        updateStatus();
-        // A pause, a step or the end is a moment to look at: show it exactly.
+        // A pause, a step or the end is a moment to look at: show it exactly, the status bar's
+        // event count included (after the drain, not at the next tick of its timer).
         if (state != RunState::Running && live_) refreshLiveViews();
+        updateStatus();
     });
     connect(controller_, &RunController::runEnded, this, [this](int status) {
         if (!controller_->lastRunCompiled()) {
