@@ -299,9 +299,24 @@ class Decoder {
   public:
     explicit Decoder(std::string_view bytes) : in_(bytes) {}
 
+    // Iterative: containers being filled wait on `open`, so a term nested millions deep (which
+    // the BEAM decodes) costs heap, not C++ stack.
     Term decode_top() {
         if (u8() != kVersion) throw BadTerm{};
-        return term(0);
+        std::vector<Open> open;
+        for (;;) {
+            Term t;
+            if (!leaf_or_open(open, t)) continue;
+            // Hand the finished term to its container, closing every container it completes.
+            for (;;) {
+                if (open.empty()) return t;
+                Open& o = open.back();
+                o.items.push_back(std::move(t));
+                if (--o.remaining > 0) break;
+                t = close(o);
+                open.pop_back();
+            }
+        }
     }
     size_t used() const { return pos_; }
 
@@ -356,14 +371,54 @@ class Decoder {
             unsupported(":erlang.binary_to_term/1 of a pid or reference of another node");
     }
 
-    Term term(int depth) {
-        if (depth > 100000) throw BadTerm{};
+    // A tuple, list, map or export whose elements are still being read.
+    struct Open {
+        uint8_t tag;
+        size_t remaining;  // terms still to read, a list's tail and a map's values included
+        std::vector<Term> items;
+        Atom module, function;  // kExport only
+    };
+
+    static Term close(Open& o) {
+        switch (o.tag) {
+            case kSmallTuple:
+                return Term::tuple(o.items);
+            case kList: {
+                Term tail = std::move(o.items.back());
+                o.items.pop_back();
+                return Term::list(o.items, std::move(tail));
+            }
+            case kMap: {
+                size_t n = o.items.size() / 2;
+                std::vector<std::pair<Term, Term>> entries;
+                entries.reserve(n);
+                for (size_t i = 0; i < n; ++i)
+                    entries.emplace_back(std::move(o.items[2 * i]), std::move(o.items[2 * i + 1]));
+                Term m = Term::map(std::move(entries));
+                if (m.map_size() != n) throw BadTerm{};  // duplicate keys
+                return m;
+            }
+            default: {  // kExport
+                const Term& arity = o.items[0];
+                if (!arity.is_integer() || arity.as_integer() < 0 || arity.as_integer() > 255)
+                    throw BadTerm{};
+                return make_external_fun(o.module, o.function,
+                                         static_cast<int>(arity.as_integer()));
+            }
+        }
+    }
+
+    // Reads one tag: a complete term into `out` (true), or a non-empty container pushed on
+    // `open` (false).
+    bool leaf_or_open(std::vector<Open>& open, Term& out) {
         unsigned tag = u8();
         switch (tag) {
             case kSmallInteger:
-                return Term::integer(u8());
+                out = Term::integer(u8());
+                return true;
             case kInteger:
-                return Term::integer(static_cast<int32_t>(u32()));
+                out = Term::integer(static_cast<int32_t>(u32()));
+                return true;
             case kSmallBig:
             case kLargeBig: {
                 size_t n = tag == kSmallBig ? u8() : u32();
@@ -373,80 +428,84 @@ class Decoder {
                 mpz_init(value);
                 mpz_import(value, n, -1, 1, 0, 0, digits.data());
                 if (sign) mpz_neg(value, value);
-                Term t = integer::from_mpz(value);
+                out = integer::from_mpz(value);
                 mpz_clear(value);
-                return t;
+                return true;
             }
             case kNewFloat: {
                 uint64_t bits = (uint64_t{u32()} << 32) | u32();
                 double d;
                 std::memcpy(&d, &bits, 8);
                 if (!std::isfinite(d)) throw BadTerm{};
-                return Term::floating(d);
+                out = Term::floating(d);
+                return true;
             }
             case kFloat: {
                 std::string text(bytes(31));
                 char* end = nullptr;
                 double d = std::strtod(text.c_str(), &end);
                 if (end == text.c_str() || !std::isfinite(d)) throw BadTerm{};
-                return Term::floating(d);
+                out = Term::floating(d);
+                return true;
             }
             case kAtom:
             case kSmallAtom:
             case kAtomUtf8:
             case kSmallAtomUtf8:
                 --pos_;
-                return Term::atom(any_atom());
+                out = Term::atom(any_atom());
+                return true;
             case kSmallTuple:
             case kLargeTuple: {
                 size_t n = tag == kSmallTuple ? u8() : u32();
                 if (n > in_.size() - pos_) throw BadTerm{};
-                std::vector<Term> items;
-                items.reserve(n);
-                for (size_t i = 0; i < n; ++i) items.push_back(term(depth + 1));
-                return Term::tuple(items);
+                if (n == 0) {
+                    out = Term::tuple({});
+                    return true;
+                }
+                open.push_back(Open{kSmallTuple, n, {}, {}, {}});
+                open.back().items.reserve(n);
+                return false;
             }
             case kNil:
-                return Term::empty_list();
+                out = Term::empty_list();
+                return true;
             case kString: {
                 std::string_view s = bytes(u16());
                 std::vector<Term> items;
                 items.reserve(s.size());
                 for (unsigned char c : s) items.push_back(Term::integer(c));
-                return Term::list(items);
+                out = Term::list(items);
+                return true;
             }
             case kList: {
                 size_t n = u32();
                 if (n > in_.size() - pos_) throw BadTerm{};
-                std::vector<Term> items;
-                items.reserve(n);
-                for (size_t i = 0; i < n; ++i) items.push_back(term(depth + 1));
-                Term tail = term(depth + 1);
-                return Term::list(items, std::move(tail));
+                open.push_back(Open{kList, n + 1, {}, {}, {}});
+                open.back().items.reserve(n + 1);
+                return false;
             }
             case kBinary:
-                return Term::binary(bytes(u32()));
+                out = Term::binary(bytes(u32()));
+                return true;
             case kBitBinary: {
                 size_t n = u32();
                 unsigned bits = u8();
                 std::string_view b = bytes(n);
                 if (bits > 8 || (n == 0 && bits != 0) || bits == 0) throw BadTerm{};
-                if (bits == 8) return Term::binary(b);
-                return Term::bitstring(b, (n - 1) * 8 + bits);
+                out = bits == 8 ? Term::binary(b) : Term::bitstring(b, (n - 1) * 8 + bits);
+                return true;
             }
             case kMap: {
                 size_t n = u32();
                 if (n > in_.size() - pos_) throw BadTerm{};
-                std::vector<std::pair<Term, Term>> entries;
-                entries.reserve(n);
-                for (size_t i = 0; i < n; ++i) {
-                    Term k = term(depth + 1);
-                    Term v = term(depth + 1);
-                    entries.emplace_back(std::move(k), std::move(v));
+                if (n == 0) {
+                    out = Term::map({});
+                    return true;
                 }
-                Term m = Term::map(std::move(entries));
-                if (m.map_size() != n) throw BadTerm{};  // duplicate keys
-                return m;
+                open.push_back(Open{kMap, 2 * n, {}, {}, {}});
+                open.back().items.reserve(2 * n);
+                return false;
             }
             case kNewPid:
             case kPid: {
@@ -458,7 +517,8 @@ class Decoder {
                 else
                     u8();
                 local_node_only(node);
-                return Term::pid(Pid{serial, id});
+                out = Term::pid(Pid{serial, id});
+                return true;
             }
             case kNewerReference:
             case kNewReference: {
@@ -473,15 +533,14 @@ class Decoder {
                 uint64_t w1 = words > 1 ? u32() : 0;
                 for (unsigned i = 2; i < words; ++i) u32();
                 local_node_only(node);
-                return Term::reference(Ref{w0 | (w1 << 32)});
+                out = Term::reference(Ref{w0 | (w1 << 32)});
+                return true;
             }
             case kExport: {
                 Atom module = any_atom();
                 Atom function = any_atom();
-                Term arity = term(depth + 1);
-                if (!arity.is_integer() || arity.as_integer() < 0 || arity.as_integer() > 255)
-                    throw BadTerm{};
-                return make_external_fun(module, function, static_cast<int>(arity.as_integer()));
+                open.push_back(Open{kExport, 1, {}, module, function});
+                return false;
             }
             case 80:  // COMPRESSED
                 unsupported(":erlang.binary_to_term/1 of a compressed term");

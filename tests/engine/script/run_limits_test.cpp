@@ -248,5 +248,26 @@ IO.puts String.length(inspect(m))
     EXPECT_EQ(r.out, "true\ntrue\ntrue\nno match\n2000005\ntrue\ntrue\n306\n") << r.out;
 }
 
+// The external term format both ways on terms nested 1M deep through tuples, list heads and map
+// values (the decoder used to recurse per level and overflowed the stack).
+TEST(HostileScenario, DeepTermsThroughTheExternalFormat) {
+    Result r = run(R"(
+t = Enum.reduce(1..1_000_000, :leaf, fn _, acc -> {acc} end)
+bt = :erlang.term_to_binary(t)
+IO.puts byte_size(bt)
+IO.puts :erlang.binary_to_term(bt) == t
+l = Enum.reduce(1..1_000_000, [], fn _, acc -> [acc] end)
+IO.puts :erlang.binary_to_term(:erlang.term_to_binary(l)) == l
+m = Enum.reduce(1..300_000, %{}, fn i, acc -> %{i => acc} end)
+IO.puts :erlang.external_size(m)
+IO.puts :erlang.binary_to_term(:erlang.term_to_binary(m)) == m
+IO.puts inspect(:erlang.binary_to_term(<<131, 104, 2, 97, 1, 97, 2, 0>>, [:used]))
+)",
+                   RunLimits{});
+    EXPECT_EQ(r.status, 0) << r.err;
+    // What elixir 1.14 prints for the same script.
+    EXPECT_EQ(r.out, "2000008\ntrue\ntrue\n2999241\ntrue\n{{1, 2}, 7}\n") << r.out;
+}
+
 }  // namespace
 }  // namespace tasklens::script
