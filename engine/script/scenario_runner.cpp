@@ -312,7 +312,9 @@ int run_scenario_source(const std::string& path, const std::string& text,
         state.exceeded = LimitKind::Memory;
         state.exceeded_memory = 0;
     }
-    if (out_of_memory ||
+    // Out of memory ends the run even when the process it hit was the script's own (which then
+    // "exits" killed): the BEAM's node dies with eheap_alloc, so does the run.
+    if (out_of_memory || state.exceeded == LimitKind::Memory ||
         (result.reason == RunResult::Reason::Stopped && state.exceeded != LimitKind::None)) {
         auto [message, status] = limit_message(state, runtime.now_us());
         err << message;
