@@ -44,6 +44,7 @@ bool is_module(const Term& t, std::string_view name) {
 }
 
 thread_local std::function<bool(Atom)> thread_module_loaded;
+thread_local UnsupportedCallWording thread_unsupported_call;
 
 // --- stacktrace entries --------------------------------------------------------------------
 
@@ -418,6 +419,10 @@ bool thread_module_is_loaded(Atom module) {
     return !thread_module_loaded || thread_module_loaded(module);
 }
 
+void set_thread_unsupported_call(UnsupportedCallWording wording) {
+    thread_unsupported_call = std::move(wording);
+}
+
 void set_thread_module_loaded(std::function<bool(Atom module)> loaded) {
     thread_module_loaded = std::move(loaded);
 }
@@ -580,12 +585,20 @@ Term normalize_error(const Term& reason, const Term& stacktrace) {
         if (name == "undef" || name == "function_clause") {
             Term module, function, arity;
             first_frame_mfa(module, function, arity);
-            if (name == "undef")
+            if (name == "undef") {
+                Term message = Term::nil();
+                if (thread_unsupported_call && module.is_atom() && function.is_atom() &&
+                    arity.is_integer()) {
+                    if (auto text = thread_unsupported_call(module.as_atom(), function.as_atom(),
+                                                            arity.as_integer()))
+                        message = Term::binary(*text);
+                }
                 return make_exception("UndefinedFunctionError", {{"module", module},
                                                                  {"function", function},
                                                                  {"arity", arity},
                                                                  {"reason", Term::nil()},
-                                                                 {"message", Term::nil()}});
+                                                                 {"message", message}});
+            }
             return make_exception("FunctionClauseError", {{"module", module},
                                                           {"function", function},
                                                           {"arity", arity},

@@ -6,6 +6,7 @@
 // Exceptions are Elixir exception structs: maps with `__struct__: Elixir.RuntimeError`,
 // `__exception__: true` and the module's fields.
 #include <functional>
+#include <optional>
 #include <initializer_list>
 #include <string>
 #include <string_view>
@@ -46,6 +47,14 @@ std::string exception_message(const Term& exception);
 void set_thread_module_loaded(std::function<bool(Atom module)> loaded);
 /// Whether `module` exists for this thread's program (true when no check is installed).
 bool thread_module_is_loaded(Atom module);
+
+/// Tasklens's own wording for an :undef of a function that Elixir/OTP has but a scenario cannot
+/// call (sandboxed, or not supported yet), on this thread; the scenario VM installs it. When it
+/// answers, Exception.normalize gives %UndefinedFunctionError{} that text as its message, so a
+/// crash report never says such a function does not exist.
+using UnsupportedCallWording =
+    std::function<std::optional<std::string>(Atom module, Atom function, int64_t arity)>;
+void set_thread_unsupported_call(UnsupportedCallWording wording);
 
 /// Exception.normalize(:error, reason, stacktrace): Erlang error reasons (badarg,
 /// {:badmatch, v}, badarith, undef, function_clause, {:badkey, k, map}, ...) become Elixir

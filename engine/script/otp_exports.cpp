@@ -78,7 +78,7 @@ std::string unsupported_message(Atom module, Atom function, int arity) {
         inspect_module(module) + "." + inspect_atom_remote(function) + "/" + std::to_string(arity);
     // Never to come: the sandbox, not a gap. Reached by apply/3 with a computed module or name.
     if (is_sandboxed(module, function.name()))
-        return name + " is refused: scenarios are sandboxed (no file, network or OS access)";
+        return name + " is not available: scenarios are sandboxed (no file, network or OS access)";
     return "Tasklens does not support " + name + " yet (see docs/scenario-language.md)";
 }
 

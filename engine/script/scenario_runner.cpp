@@ -125,6 +125,28 @@ const Term* unsupported_error_message(const Term& reason) {
     return message && message->is_binary() ? message : nullptr;
 }
 
+/// "file:line: " of the innermost stack frame that has a location (the scenario's own code), so
+/// a refusal found at run time points at its line as the compiler's refusals do; "" if none.
+std::string stack_location(const Term& stacktrace) {
+    if (!stacktrace.is_list()) return "";
+    const Atom file_key = Atom::intern("file"), line_key = Atom::intern("line");
+    for (ListIterator it(stacktrace); !it.done(); ++it) {
+        const Term& frame = *it;
+        if (!frame.is_tuple() || frame.tuple_size() != 4 || !frame.element(3).is_list()) continue;
+        std::optional<std::string> file;
+        int64_t line = 0;
+        for (ListIterator kv(frame.element(3)); !kv.done(); ++kv) {
+            const Term& pair = *kv;
+            if (!pair.is_tuple() || pair.tuple_size() != 2) continue;
+            if (pair.element(0).is_atom(file_key)) file = try_to_string(pair.element(1));
+            if (pair.element(0).is_atom(line_key) && pair.element(1).is_integer())
+                line = pair.element(1).as_integer();
+        }
+        if (file && !file->empty() && line > 0) return fmt::format("{}:{}: ", *file, line);
+    }
+    return "";
+}
+
 /// An uncaught :undef (reached through apply/3, a captured fun, an MFA) of a function that
 /// Elixir/OTP has: Tasklens's own limit, worded as such.
 std::optional<std::string> unsupported_undef(Atom kind, const Term& reason,
@@ -276,6 +298,13 @@ int run_scenario_source(const std::string& path, const std::string& text,
     SpawnResult spawned = runtime.spawn(
         [main, outcome](ProcessContext& ctx) { return main_body(ctx, main, outcome); }, so);
     set_thread_struct_registry(&program->structs);
+    set_thread_unsupported_call(
+        [](Atom module, Atom function, int64_t arity) -> std::optional<std::string> {
+            if (arity < 0 || arity > 255 ||
+                !otp_function_exists(module, function, static_cast<int>(arity)))
+                return std::nullopt;
+            return unsupported_message(module, function, static_cast<int>(arity));
+        });
     set_thread_module_loaded([program](Atom module) {
         static const std::set<std::string_view> native_modules = {"Elixir.Task",
                                                                   "Elixir.Task.Supervisor",
@@ -304,6 +333,7 @@ int run_scenario_source(const std::string& path, const std::string& text,
         ~ResetFormatting() {
             set_thread_struct_registry(nullptr);
             set_thread_module_loaded(nullptr);
+            set_thread_unsupported_call(nullptr);
         }
     } reset_formatting;
     out.flush();
@@ -338,11 +368,14 @@ int run_scenario_source(const std::string& path, const std::string& text,
             return clean_exit_status(outcome->reason);
         if (const Term* message = unsupported_error_message(outcome->reason)) {
             // Tasklens's own limit, not an Elixir error: one line, no Elixir banner or stack
-            err << message->binary_view() << "\n";
+            // The VM's own refusals carry their location already; a builtin's does not.
+            std::string where = stack_location(outcome->stacktrace);
+            if (message->binary_view().starts_with(where)) where.clear();
+            err << where << message->binary_view() << "\n";
             return 1;
         }
         if (auto message = unsupported_undef(outcome->kind, outcome->reason, outcome->stacktrace)) {
-            err << *message << "\n";
+            err << stack_location(outcome->stacktrace) << *message << "\n";
             return 1;
         }
         // elixir runs the script from Code.require_file/2: its frame ends every stacktrace

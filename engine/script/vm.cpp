@@ -280,6 +280,7 @@ class Exec {
     Status dispatch();
     bool unwind(ErlangException& e);
     Term stacktrace(bool with_args = false) const;
+    ErlangException with_script_frames(const ErlangException& e) const;
     void ensure_regs(size_t n) {
         if (n > regs_.size()) grow_regs(n);
     }
@@ -360,6 +361,21 @@ Term Exec::stacktrace(bool with_args) const {
     return Term::list(entries);
 }
 
+// An exception from native code carries an empty stacktrace, or only the frame of the call that
+// failed (an :undef's {M, F, Args, []} from the code registry): the script's frames go below it,
+// as on the BEAM, so the report and Tasklens's refusals can name the script's line.
+ErlangException Exec::with_script_frames(const ErlangException& e) const {
+    const Term& st = e.stacktrace();
+    if (st.is_empty_list()) return ErlangException(e.kind(), e.reason(), stacktrace());
+    if (st.is_cons() && st.tail().is_empty_list() && st.head().is_tuple() &&
+        st.head().tuple_size() == 4 && st.head().element(3).is_empty_list()) {
+        std::vector<Term> frames{st.head()};
+        list_to_vector(stacktrace(), frames);
+        return ErlangException(e.kind(), e.reason(), Term::list(frames));
+    }
+    return e;
+}
+
 bool Exec::unwind(ErlangException& e) {
     if (handlers_.empty()) return false;
     Handler h = handlers_.back();
@@ -404,15 +420,12 @@ Exec::Status Exec::run() {
             if (raised_) {
                 ErlangException e = std::move(*raised_);
                 raised_.reset();
-                if (e.stacktrace().is_empty_list())
-                    e = ErlangException(e.kind(), e.reason(), stacktrace());
+                e = with_script_frames(e);
                 if (!unwind(e)) throw e;
             }
             return dispatch();
         } catch (ErlangException& e) {
-            ErlangException full = e.stacktrace().is_empty_list()
-                                       ? ErlangException(e.kind(), e.reason(), stacktrace())
-                                       : e;
+            ErlangException full = with_script_frames(e);
             if (!unwind(full)) throw full;
         } catch (std::bad_alloc&) {
             throw;  // out of memory ends the run (the runtime reports it), not just this process

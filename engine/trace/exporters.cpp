@@ -133,11 +133,15 @@ void write_chrome_trace(std::ostream& out, const TraceModel& model) {
         {Series::TasksInFlight, "tasks in flight"},
         {Series::BusySchedulers, "busy schedulers"}};
     for (const auto& [series, name] : kCounters)
-        for (const StepPoint& point : model.series(series))
+        for (const StepPoint& point : model.series(series)) {
+            // StepPoint is packed: copy its fields out instead of binding references to them.
+            const int64_t time_us = point.time_us;
+            const int32_t value = point.value;
             timed.push_back(
-                {point.time_us,
+                {time_us,
                  fmt::format(R"({{"name":"{}","ph":"C","ts":{},"pid":{},"args":{{"value":{}}}}})",
-                             name, point.time_us, kChromePid, point.value)});
+                             name, time_us, kChromePid, value)});
+        }
     std::stable_sort(timed.begin(), timed.end(),
                      [](const TimedLine& a, const TimedLine& b) { return a.ts < b.ts; });
 
