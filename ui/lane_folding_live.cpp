@@ -160,6 +160,9 @@ void GroupTally::publish(LaneGroup& group, int64_t settled_before_us, int64_t ru
         }
     };
     group.counts.resize(settled_steps_);
+    // A bulk fold makes up to a step per change at once: grow once, geometrically.
+    if (const size_t most = settled_steps_ + pending_.size() + 1; group.counts.capacity() < most)
+        group.counts.reserve(std::max(most, 2 * group.counts.capacity()));
     size_t settled = 0;
     sweep(pending_, settled, settled_, settled_peak_, settled_before_us);
     pending_.erase(pending_.begin(), pending_.begin() + std::ptrdiff_t(settled));
@@ -398,6 +401,9 @@ void LiveFold::rebuild(const TimelineData& full, const std::set<Pid>& expanded,
             group.title = key.title;
             group.fold_id = key.group;
             group.expanded = expanded_.count(full.lanes[size_t(key.members.front())].process.pid);
+            size_t spans = 0;
+            for (const int member : key.members) spans += full.lanes[size_t(member)].spans.size();
+            key.tally.reserve(key.members.size(), spans);
             for (const int member : key.members) {
                 const Lane& lane = full.lanes[size_t(member)];
                 key.tally.addMember(group, lane, settledSpans(lane, full.run_end_us),

@@ -31,6 +31,10 @@ class GroupTally {
     /// known after later tasks had joined.
     void insertMember(LaneGroup& group, int position, const Lane& lane, uint32_t stable_spans,
                       uint32_t stable_waits, int64_t settled_before_us);
+    /// Room for the changes of members with `spans` spans in all (a bulk fold).
+    void reserve(size_t members, size_t spans) {
+        pending_.reserve(pending_.size() + 2 * (members + spans));
+    }
     /// Member `member` (in member order) now looks like `lane`.
     void updateMember(LaneGroup& group, int member, const Lane& lane, uint32_t stable_spans,
                       uint32_t stable_waits, int64_t settled_before_us);

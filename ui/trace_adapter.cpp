@@ -183,6 +183,9 @@ TimelineData buildTimelineData(const TraceModel& model) {
                    std::pair(slot_anchor[b], incarnation[b]);
         });
     std::vector<int> lane_of(count, -1);
+    // 100k lanes and half a million arrows: no regrowing (each Lane moved owns three buffers).
+    builder.data().lanes.reserve(count);
+    builder.data().arrows.reserve(size_t(count) + model.arrow_count());
     // Depth-first, iteratively: a deep chain of spawns must not overflow the stack.
     std::vector<std::pair<ProcessIndex, int>> stack;
     for (auto it = roots.rbegin(); it != roots.rend(); ++it) stack.push_back({*it, 0});
