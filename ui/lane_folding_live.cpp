@@ -301,8 +301,8 @@ LiveFold::Moved LiveFold::moveKey(const TimelineData& full, int lane, const Lane
             const LaneGroup& group = data_->groups[size_t(target.group)];
             if (group.expanded || target.members.front() > lane || new_lane_[i] <= target.lane)
                 return Moved::Refold;
-        } else if (int(target.members.size()) + 1 >= options_.min_group) {
-            return Moved::Refold;  // a new group forms
+        } else if (data_ && int(target.members.size()) + 1 >= options_.min_group) {
+            return Moved::Refold;  // a new group forms (without data, apply's end sees it)
         }
     }
     if (old_key >= 0) {
@@ -464,7 +464,8 @@ bool LiveFold::apply(const TimelineData& full, const TimelineDelta& delta) {
         for (const LaneChange& change : delta.lanes) {
             if (change.added)
                 track(full, change.lane);
-            else if (change.info_changed && keyChanged(change.lane))
+            else if (change.info_changed && keyChanged(change.lane) &&
+                     moveKey(full, change.lane, change) == Moved::Refold)
                 return false;
         }
         full_lanes_ = count;

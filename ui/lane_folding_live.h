@@ -107,7 +107,8 @@ class LiveFold {
     enum class Moved { Refold, Joined, OwnLane };
     /// Lane `lane` (not a folded member) now has another key: it moves to that key group, and
     /// into its folded group lane if there is one (its copy goes, its arrows follow). Refold if
-    /// that cannot be done in place (a new group would form, an expanded or later group).
+    /// that cannot be done in place (a new group would form, an expanded or later group). With
+    /// nothing folded yet (no data), only the key groups change.
     Moved moveKey(const TimelineData& full, int lane, const LaneChange& change);
     void publishGroups(int64_t run_end_us);
 

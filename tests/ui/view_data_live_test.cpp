@@ -230,12 +230,12 @@ TEST(LiveTimeline, EqualsARebuildAfterEveryBatchOfARecordedTaskRun) {
     for (const size_t batch : {size_t(1), size_t(37), size_t(400)}) {
         const FeedResult result = feed(events, batch, "tasks/" + std::to_string(batch));
         // The 60 tasks fold into one group, which then grows in place: the timeline is laid
-        // out once, and folded anew only when the group forms or a task's initial call changes
-        // after its lane appeared (at most once per task).
+        // out once, and folded anew only when the group forms.
         EXPECT_EQ(result.folded_groups, 1);
         EXPECT_LE(result.relaid, 1) << "batch " << batch;
-        EXPECT_LE(result.refolded, 65) << "batch " << batch;
-        if (batch == 1) EXPECT_LT(result.refolded, result.updates / 4);
+        // Each task's lane appears before its Caller event names what it runs; it then joins the
+        // folded group in place (before this, batch 1 refolded ~60 times).
+        EXPECT_LE(result.refolded, 5) << "batch " << batch << " updates " << result.updates;
         EXPECT_GT(result.updates, 2);
     }
 }
