@@ -50,14 +50,20 @@ void GroupTally::add(int64_t t_us, int32_t alive, int32_t running, int32_t waiti
 
 void GroupTally::addMember(LaneGroup& group, const Lane& lane, uint32_t stable_spans,
                            uint32_t stable_waits, int64_t settled_before_us) {
+    insertMember(group, int(members_.size()), lane, stable_spans, stable_waits, settled_before_us);
+}
+
+void GroupTally::insertMember(LaneGroup& group, int position, const Lane& lane,
+                              uint32_t stable_spans, uint32_t stable_waits,
+                              int64_t settled_before_us) {
     ++group.members;
-    group.member_pids.push_back(lane.process.pid);
-    group.role = lane.process.role;
-    members_.emplace_back();
+    group.member_pids.insert(group.member_pids.begin() + position, lane.process.pid);
+    members_.insert(members_.begin() + position, Member{});
+    for (int& member : provisional_members_)
+        if (member >= position) ++member;
     add(lane.spawn_us, 1, 0, 0);
     ++alive_;
-    updateMember(group, int(members_.size()) - 1, lane, stable_spans, stable_waits,
-                 settled_before_us);
+    updateMember(group, position, lane, stable_spans, stable_waits, settled_before_us);
 }
 
 void GroupTally::updateMember(LaneGroup& group, int member, const Lane& lane, uint32_t stable_spans,
@@ -154,6 +160,9 @@ void GroupTally::publish(LaneGroup& group, int64_t settled_before_us, int64_t ru
         }
     };
     group.counts.resize(settled_steps_);
+    // A bulk fold makes up to a step per change at once: grow once, geometrically.
+    if (const size_t most = settled_steps_ + pending_.size() + 1; group.counts.capacity() < most)
+        group.counts.reserve(std::max(most, 2 * group.counts.capacity()));
     size_t settled = 0;
     sweep(pending_, settled, settled_, settled_peak_, settled_before_us);
     pending_.erase(pending_.begin(), pending_.begin() + std::ptrdiff_t(settled));
@@ -197,8 +206,14 @@ void GroupTally::publish(LaneGroup& group, int64_t settled_before_us, int64_t ru
 
 // --- LiveFold ---------------------------------------------------------------------------------
 
-std::string LiveFold::keyOf(int parent_lane, const Lane& lane) const {
-    return std::to_string(parent_lane) + '\x1f' + lane.process.initial_call;
+int64_t LiveFold::keyOf(int parent_lane, const Lane& lane, bool add) {
+    const std::string& call = lane.process.initial_call;
+    auto it = call_ids_.find(std::string_view(call));
+    if (it == call_ids_.end()) {
+        if (!add) return -1;
+        it = call_ids_.emplace(call, int(call_ids_.size())).first;
+    }
+    return (int64_t(uint32_t(parent_lane + 1)) << 32) | int64_t(uint32_t(it->second));
 }
 
 bool LiveFold::eligible(int lane, const Lane& info) const {
@@ -234,8 +249,7 @@ bool LiveFold::track(const TimelineData& full, int lane) {
         }
     }
     if (!eligible(lane, info)) return true;
-    std::string key = keyOf(parent, info);
-    auto [it, fresh] = key_index_.try_emplace(std::move(key), int(keys_.size()));
+    auto [it, fresh] = key_index_.try_emplace(keyOf(parent, info, true), int(keys_.size()));
     if (fresh) keys_.push_back(KeyGroup{parent, info.process.initial_call, {}, -1, -1, {}});
     KeyGroup& group = keys_[size_t(it->second)];
     key_of_[i] = it->second;
@@ -269,6 +283,64 @@ void LiveFold::updateCopy(const Lane& source, const LaneChange& change, Lane& co
     }
 }
 
+LiveFold::Moved LiveFold::moveKey(const TimelineData& full, int lane, const LaneChange& change) {
+    const size_t i = size_t(lane);
+    const int old_key = key_of_[i];
+    if (old_key >= 0 && keys_[size_t(old_key)].group >= 0) return Moved::Refold;
+    const Lane& info = full.lanes[i];
+    int new_key = -1;
+    if (eligible(lane, info)) {
+        auto [it, fresh] = key_index_.try_emplace(keyOf(parent_[i], info, true), int(keys_.size()));
+        if (fresh) keys_.push_back(KeyGroup{parent_[i], info.process.initial_call, {}, -1, -1, {}});
+        new_key = it->second;
+    }
+    if (new_key >= 0) {
+        const KeyGroup& target = keys_[size_t(new_key)];
+        if (target.group >= 0) {
+            // Joining in place keeps the group's number and lane only if it stays their first.
+            const LaneGroup& group = data_->groups[size_t(target.group)];
+            if (group.expanded || target.members.front() > lane || new_lane_[i] <= target.lane)
+                return Moved::Refold;
+        } else if (data_ && int(target.members.size()) + 1 >= options_.min_group) {
+            return Moved::Refold;  // a new group forms (without data, apply's end sees it)
+        }
+    }
+    if (old_key >= 0) {
+        auto& members = keys_[size_t(old_key)].members;
+        members.erase(members.begin() + member_index_[i]);
+        for (size_t m = size_t(member_index_[i]); m < members.size(); ++m)
+            member_index_[size_t(members[m])] = int(m);
+    }
+    key_of_[i] = new_key;
+    member_index_[i] = -1;
+    if (new_key < 0) return Moved::OwnLane;
+    KeyGroup& target = keys_[size_t(new_key)];
+    auto& members = target.members;
+    const auto at = std::upper_bound(members.begin(), members.end(), lane);
+    const auto position = size_t(at - members.begin());
+    members.insert(at, lane);
+    for (size_t m = position; m < members.size(); ++m) member_index_[size_t(members[m])] = int(m);
+    if (target.group < 0) return Moved::OwnLane;
+
+    TimelineData& out = *data_;
+    target.tally.insertMember(out.groups[size_t(target.group)], int(position), info,
+                              change.stable_spans, change.stable_waits, settled_before_us_);
+    const int copy = new_lane_[i];
+    out.mergeLaneInto(copy, target.lane);
+    ++out.folded_lanes;
+    new_lane_[i] = target.lane;
+    source_of_.erase(source_of_.begin() + copy);
+    for (size_t d = size_t(copy); d < source_of_.size(); ++d)
+        if (source_of_[d] >= 0) new_lane_[size_t(source_of_[d])] = int(d);
+    for (KeyGroup& key : keys_) {
+        if (key.lane <= copy) continue;
+        --key.lane;
+        if (!out.groups[size_t(key.group)].expanded)
+            for (const int member : key.members) new_lane_[size_t(member)] = key.lane;
+    }
+    return Moved::Joined;
+}
+
 void LiveFold::publishGroups(int64_t run_end_us) {
     for (KeyGroup& key : keys_) {
         if (key.group < 0) continue;
@@ -285,6 +357,7 @@ void LiveFold::rebuild(const TimelineData& full, const std::set<Pid>& expanded,
     data_.reset();
     keys_.clear();
     key_index_.clear();
+    call_ids_.clear();
     key_of_.clear();
     member_index_.clear();
     parent_.clear();
@@ -328,6 +401,9 @@ void LiveFold::rebuild(const TimelineData& full, const std::set<Pid>& expanded,
             group.title = key.title;
             group.fold_id = key.group;
             group.expanded = expanded_.count(full.lanes[size_t(key.members.front())].process.pid);
+            size_t spans = 0;
+            for (const int member : key.members) spans += full.lanes[size_t(member)].spans.size();
+            key.tally.reserve(key.members.size(), spans);
             for (const int member : key.members) {
                 const Lane& lane = full.lanes[size_t(member)];
                 key.tally.addMember(group, lane, settledSpans(lane, full.run_end_us),
@@ -376,9 +452,10 @@ bool LiveFold::apply(const TimelineData& full, const TimelineDelta& delta) {
     // Whether a lane whose name, role or call changed now folds differently.
     auto keyChanged = [&](int lane) {
         const Lane& info = full.lanes[size_t(lane)];
-        const std::string now = eligible(lane, info) ? keyOf(parent_[size_t(lane)], info) : "";
+        const bool can_fold = eligible(lane, info);
+        const int64_t now = can_fold ? keyOf(parent_[size_t(lane)], info, false) : -1;
         const int k = key_of_[size_t(lane)];
-        if (k < 0) return !now.empty();
+        if (k < 0) return can_fold;
         const auto it = key_index_.find(now);
         return it == key_index_.end() || it->second != k;
     };
@@ -387,7 +464,8 @@ bool LiveFold::apply(const TimelineData& full, const TimelineDelta& delta) {
         for (const LaneChange& change : delta.lanes) {
             if (change.added)
                 track(full, change.lane);
-            else if (change.info_changed && keyChanged(change.lane))
+            else if (change.info_changed && keyChanged(change.lane) &&
+                     moveKey(full, change.lane, change) == Moved::Refold)
                 return false;
         }
         full_lanes_ = count;
@@ -428,7 +506,11 @@ bool LiveFold::apply(const TimelineData& full, const TimelineDelta& delta) {
             out.mapPidToLane(lane.process.pid, new_lane_[size_t(i)]);
             continue;
         }
-        if (change.info_changed && keyChanged(i)) return false;
+        if (change.info_changed && keyChanged(i)) {
+            const Moved moved = moveKey(full, i, change);
+            if (moved == Moved::Refold) return false;
+            if (moved == Moved::Joined) continue;  // the tally took the lane as it is now
+        }
         const int k = key_of_[size_t(i)];
         if (k >= 0 && keys_[size_t(k)].group >= 0) {
             KeyGroup& key = keys_[size_t(k)];

@@ -8,6 +8,7 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -26,6 +27,14 @@ class GroupTally {
     /// before `stable_waits` never change again.
     void addMember(LaneGroup& group, const Lane& lane, uint32_t stable_spans, uint32_t stable_waits,
                    int64_t settled_before_us);
+    /// A new member at `position` in member (lane) order: a live task whose initial call became
+    /// known after later tasks had joined.
+    void insertMember(LaneGroup& group, int position, const Lane& lane, uint32_t stable_spans,
+                      uint32_t stable_waits, int64_t settled_before_us);
+    /// Room for the changes of members with `spans` spans in all (a bulk fold).
+    void reserve(size_t members, size_t spans) {
+        pending_.reserve(pending_.size() + 2 * (members + spans));
+    }
     /// Member `member` (in member order) now looks like `lane`.
     void updateMember(LaneGroup& group, int member, const Lane& lane, uint32_t stable_spans,
                       uint32_t stable_waits, int64_t settled_before_us);
@@ -86,19 +95,35 @@ class LiveFold {
         int lane = -1;             ///< its group lane in data_
         GroupTally tally;
     };
-    std::string keyOf(int parent_lane, const Lane& lane) const;
+    /// (parent lane, initial call) as one number; the call's id is made on first sight when
+    /// `add`, else -1 is returned for a call never seen.
+    int64_t keyOf(int parent_lane, const Lane& lane, bool add);
     bool eligible(int lane, const Lane& info) const;
     /// Records lane `lane` of `full` (appended in lane order): parent, leaf and key group.
     /// Returns false if that turns a folded member into a parent.
     bool track(const TimelineData& full, int lane);
     int copyLane(const TimelineData& full, int lane, int depth_shift);
     void updateCopy(const Lane& source, const LaneChange& change, Lane& copy);
+    enum class Moved { Refold, Joined, OwnLane };
+    /// Lane `lane` (not a folded member) now has another key: it moves to that key group, and
+    /// into its folded group lane if there is one (its copy goes, its arrows follow). Refold if
+    /// that cannot be done in place (a new group would form, an expanded or later group). With
+    /// nothing folded yet (no data), only the key groups change.
+    Moved moveKey(const TimelineData& full, int lane, const LaneChange& change);
     void publishGroups(int64_t run_end_us);
 
     FoldOptions options_;
     std::shared_ptr<TimelineData> data_;
     std::vector<KeyGroup> keys_;
-    std::unordered_map<std::string, int> key_index_;
+    /// Initial calls by id: a lane's key is found without building a string per lane.
+    struct CallHash {
+        using is_transparent = void;
+        size_t operator()(std::string_view text) const {
+            return std::hash<std::string_view>{}(text);
+        }
+    };
+    std::unordered_map<std::string, int, CallHash, std::equal_to<>> call_ids_;
+    std::unordered_map<int64_t, int> key_index_;
     std::vector<int> key_of_;        ///< per full lane: its key group, -1 if it cannot fold
     std::vector<int> member_index_;  ///< per full lane: its place in the key group
     std::vector<int> parent_;        ///< per full lane

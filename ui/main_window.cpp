@@ -558,7 +558,10 @@ void MainWindow::setTrace(std::shared_ptr<const trace::TraceModel> model, const 
     timeline_->setTimelineData(timeline_data_);  // resets the shared view state to the whole run
     state_->resetForTrace(timeline_data_->range);
     auto model_ref = model_;
-    tree_->setSnapshotProvider([model_ref](int64_t t) { return buildTreeSnapshot(*model_ref, t); });
+    tree_->setSnapshotProvider([model_ref](int64_t t) { return buildTreeSnapshot(*model_ref, t); },
+                               [model_ref](int64_t t, const std::set<TreeGroupKey>& expanded) {
+                                   return buildFoldedTreeSnapshot(*model_ref, t, expanded);
+                               });
     lineage_->setLineageProvider(
         [model_ref](Pid pid, int64_t t) { return buildLineage(*model_ref, pid, t); });
     console_->clear();
@@ -594,7 +597,10 @@ void MainWindow::adoptLiveModel() {
     process_model_->setTrace(model_);
     event_model_->setTrace(model_);
     auto model_ref = model_;
-    tree_->setSnapshotProvider([model_ref](int64_t t) { return buildTreeSnapshot(*model_ref, t); });
+    tree_->setSnapshotProvider([model_ref](int64_t t) { return buildTreeSnapshot(*model_ref, t); },
+                               [model_ref](int64_t t, const std::set<TreeGroupKey>& expanded) {
+                                   return buildFoldedTreeSnapshot(*model_ref, t, expanded);
+                               });
     lineage_->setLineageProvider(
         [model_ref](Pid pid, int64_t t) { return buildLineage(*model_ref, pid, t); });
     following_live_ = true;

@@ -528,7 +528,7 @@ void FlowArrowPlottable::draw(QCPPainter* painter) {
     auto start_of = [](const FlowArrow& a) {
         return static_cast<double>(std::min(a.from_us, a.to_us));
     };
-    for (const ArrowRun& run : data_->arrow_runs) {
+    for (const ArrowRun& run : data_->arrowRuns()) {
         if (run.kind == ArrowKind::Spawn && !show_spawns_) continue;
         const double lo = std::min(run.from_lane, run.to_lane);
         const double hi = std::max(run.from_lane, run.to_lane);
@@ -1513,9 +1513,9 @@ QString TimelinePlot::tooltipAt(QPointF pos) const {
         lines << text;
     }
     // Arrows touching this lane within a few pixels (a bounded look: arrows are sorted by start).
-    const auto& by_start = data_->arrows_by_start;
+    const auto& by_start = data_->arrowsByStart();
     const auto first_arrow = std::lower_bound(
-        by_start.begin(), by_start.end(), t - near_us - double(data_->longest_arrow_us),
+        by_start.begin(), by_start.end(), t - near_us - double(data_->longestArrowUs()),
         [&](uint32_t a, double time) { return double(data_->arrows[a].startUs()) < time; });
     int looked = 0, shown = 0;
     for (auto it = first_arrow; it != by_start.end() && looked < 4096 && shown < 3;

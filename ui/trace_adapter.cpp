@@ -183,6 +183,9 @@ TimelineData buildTimelineData(const TraceModel& model) {
                    std::pair(slot_anchor[b], incarnation[b]);
         });
     std::vector<int> lane_of(count, -1);
+    // 100k lanes and half a million arrows: no regrowing (each Lane moved owns three buffers).
+    builder.data().lanes.reserve(count);
+    builder.data().arrows.reserve(size_t(count) + model.arrow_count());
     // Depth-first, iteratively: a deep chain of spawns must not overflow the stack.
     std::vector<std::pair<ProcessIndex, int>> stack;
     for (auto it = roots.rbegin(); it != roots.rend(); ++it) stack.push_back({*it, 0});
@@ -245,17 +248,62 @@ TimelineData buildTimelineData(const TraceModel& model) {
     return builder.finish();
 }
 
-TreeSnapshot buildTreeSnapshot(const TraceModel& model, int64_t t_us) {
-    // Runs on every scrub, for up to every process of the run (100k at the busiest moment of the
-    // budget scenario): one pass, no per-node lookups beyond the model's arrays.
-    const trace::TreeSnapshot tree = model.tree_at(t_us);
+namespace {
+
+/// Per node of the model's tree: what buildTreeSnapshotOf does with it.
+enum class NodePlan : uint8_t { Keep, Box, Drop };
+
+/// The tree at `t_us` from the model's `tree`; nodes planned Drop are left out, a Box node
+/// stands for `boxes` (its members, departed ones included) as foldTree would build it, and the
+/// departed children of folded groups are not listed (the boxes count them).
+struct FoldPlan {
+    std::vector<NodePlan> plan;  ///< per node of the model's tree
+    struct BoxCounts {
+        int alive = 0, done = 0, crashed = 0;
+    };
+    std::unordered_map<uint32_t, BoxCounts> boxes;       ///< by node of the model's tree
+    std::unordered_map<uint64_t, bool> folded_departed;  ///< (node, call) tallies inside boxes
+};
+
+uint64_t groupKey(uint32_t parent_node, trace::StringId call) {
+    return (uint64_t{parent_node} << 32) | call;
+}
+
+/// Children that already left the tree (finished tasks, temporary children), counted under the
+/// node they hung under, by what they ran: folded boxes say "980 done, 5 crashed". Calls `add`
+/// with (parent node, call, crashed) for each.
+template <typename Add>
+void forEachDeparted(const TraceModel& model, const trace::TreeSnapshot& tree, int64_t t_us,
+                     Add add) {
+    const std::vector<uint32_t>& node_of = tree.node_by_process;
+    for (ProcessIndex p = 0; p < model.process_count(); ++p) {
+        const auto& info = model.process(p);
+        if (!info.exited() || info.exit_us > t_us || node_of[p] != kNone) continue;
+        const ProcessIndex parent = treeParent(model, p);
+        if (parent == kNone || node_of[parent] == kNone) continue;
+        const uint32_t node = node_of[parent];
+        if (!tree.nodes[node].alive) continue;
+        const bool crashed = !(info.reason_class == trace::ExitReasonClass::Normal ||
+                               info.reason_class == trace::ExitReasonClass::Shutdown);
+        add(node, info.initial_call, crashed);
+    }
+}
+
+TreeSnapshot buildTreeSnapshotOf(const TraceModel& model, const trace::TreeSnapshot& tree,
+                                 int64_t t_us, const FoldPlan* fold) {
     TreeSnapshot snapshot;
     snapshot.at_us = t_us;
-    snapshot.nodes.resize(tree.nodes.size());
-    for (size_t n = 0; n < tree.nodes.size(); ++n) {
+    const size_t count = tree.nodes.size();
+    std::vector<int> new_index(count, -1);
+    size_t kept = 0;
+    for (size_t n = 0; n < count; ++n)
+        if (!fold || fold->plan[n] != NodePlan::Drop) new_index[n] = int(kept++);
+    snapshot.nodes.resize(kept);
+    for (size_t n = 0; n < count; ++n) {
+        if (new_index[n] < 0) continue;
         const trace::TreeNode& source = tree.nodes[n];
         const auto& info = model.process(source.process);
-        TreeNode& node = snapshot.nodes[n];
+        TreeNode& node = snapshot.nodes[size_t(new_index[n])];
         node.process = labelOf(model, source.process, t_us);
         node.alive = source.alive;
         node.restarts = int(source.restarts);
@@ -264,10 +312,25 @@ TreeSnapshot buildTreeSnapshot(const TraceModel& model, int64_t t_us) {
             node.child_id = std::string(model.string(model.child_slots()[source.slot].child_id));
         node.exit_class = info.reason_class;
         node.exit_reason = std::string(model.string(info.exit_reason));
-        node.parent = source.parent_node == kNone ? -1 : int(source.parent_node);
-        node.children.assign(source.children.begin(), source.children.end());
+        node.parent = source.parent_node == kNone ? -1 : new_index[source.parent_node];
+        node.children.reserve(source.children.size());
+        for (const uint32_t child : source.children)
+            if (new_index[child] >= 0) node.children.push_back(new_index[child]);
+        if (fold && fold->plan[n] == NodePlan::Box) {
+            // As foldTree's box: its first member, counting them all.
+            const FoldPlan::BoxCounts& counts = fold->boxes.at(uint32_t(n));
+            node.group_alive = counts.alive;
+            node.group_done = counts.done;
+            node.group_crashed = counts.crashed;
+            node.group_members = counts.alive + counts.done + counts.crashed;
+            node.alive = counts.alive > 0;
+            node.children.clear();
+            node.restarts = 0;
+            node.child_id.clear();
+        }
     }
-    snapshot.roots.assign(tree.roots.begin(), tree.roots.end());
+    for (const uint32_t root : tree.roots)
+        if (new_index[root] >= 0) snapshot.roots.push_back(new_index[root]);
     // Process -> node: the model's snapshot has the index already.
     const std::vector<uint32_t>& node_of = tree.node_by_process;
     for (uint32_t r : tree.relations) {
@@ -275,34 +338,95 @@ TreeSnapshot buildTreeSnapshot(const TraceModel& model, int64_t t_us) {
         const uint32_t from = node_of[relation.from];
         const uint32_t to = node_of[relation.to];
         if (from == kNone || to == kNone || from == to) continue;
-        snapshot.edges.push_back({int(from), int(to),
+        if (new_index[from] < 0 || new_index[to] < 0) continue;
+        snapshot.edges.push_back({new_index[from], new_index[to],
                                   relation.kind == trace::Relation::Kind::Link
                                       ? TreeEdgeKind::Link
                                       : TreeEdgeKind::Monitor});
     }
-    // Children that already left the tree (finished tasks, temporary children), counted under
-    // the node they hung under, by what they ran: folded boxes say "980 done, 5 crashed".
     std::unordered_map<uint64_t, size_t> tally;
-    for (ProcessIndex p = 0; p < model.process_count(); ++p) {
-        const auto& info = model.process(p);
-        if (!info.exited() || info.exit_us > t_us || node_of[p] != kNone) continue;
-        const ProcessIndex parent = treeParent(model, p);
-        if (parent == kNone || node_of[parent] == kNone) continue;
-        const uint32_t node = node_of[parent];
-        if (!snapshot.nodes[node].alive) continue;
-        auto [it, fresh] =
-            tally.try_emplace((uint64_t{node} << 32) | info.initial_call, snapshot.departed.size());
+    forEachDeparted(model, tree, t_us, [&](uint32_t node, trace::StringId call, bool crashed) {
+        if (fold && fold->folded_departed.count(groupKey(node, call))) return;
+        auto [it, fresh] = tally.try_emplace(groupKey(node, call), snapshot.departed.size());
         if (fresh)
-            snapshot.departed.push_back(
-                {int(node), std::string(model.string(info.initial_call)), 0, 0});
+            snapshot.departed.push_back({new_index[node], std::string(model.string(call)), 0, 0});
         DepartedChildren& d = snapshot.departed[it->second];
-        if (info.reason_class == trace::ExitReasonClass::Normal ||
-            info.reason_class == trace::ExitReasonClass::Shutdown)
-            ++d.done;
-        else
-            ++d.crashed;
-    }
+        ++(crashed ? d.crashed : d.done);
+    });
     return snapshot;
+}
+
+}  // namespace
+
+TreeSnapshot buildTreeSnapshot(const TraceModel& model, int64_t t_us) {
+    // Runs on every scrub, for up to every process of the run (100k at the busiest moment of the
+    // budget scenario): one pass, no per-node lookups beyond the model's arrays.
+    return buildTreeSnapshotOf(model, model.tree_at(t_us), t_us, nullptr);
+}
+
+TreeSnapshot buildFoldedTreeSnapshot(const TraceModel& model, int64_t t_us,
+                                     const std::set<TreeGroupKey>& expanded,
+                                     const TreeFoldOptions& options) {
+    const trace::TreeSnapshot tree = model.tree_at(t_us);
+    const size_t count = tree.nodes.size();
+    if (int(count) <= options.fold_above_nodes)
+        return foldTree(buildTreeSnapshotOf(model, tree, t_us, nullptr), expanded, options);
+    // The groups foldTree makes: leaf children of one parent with one initial call and no name
+    // (at t), with their departed siblings; decided from the model's arrays, before any label.
+    struct Group {
+        std::vector<uint32_t> alive_members;  // nodes, in order
+        int departed_done = 0;
+        int departed_crashed = 0;
+    };
+    std::unordered_map<uint64_t, Group> groups;
+    for (size_t n = 0; n < count; ++n) {
+        const trace::TreeNode& node = tree.nodes[n];
+        if (node.parent_node == kNone || !node.children.empty()) continue;
+        const auto& info = model.process(node.process);
+        if (model.string(info.initial_call).empty()) continue;
+        const auto names = model.names(node.process);
+        if (std::any_of(names.begin(), names.end(),
+                        [&](const auto& name) { return name.start_us <= t_us; }))
+            continue;
+        groups[groupKey(node.parent_node, info.initial_call)].alive_members.push_back(uint32_t(n));
+    }
+    forEachDeparted(model, tree, t_us, [&](uint32_t node, trace::StringId call, bool crashed) {
+        Group& group = groups[groupKey(node, call)];
+        ++(crashed ? group.departed_crashed : group.departed_done);
+    });
+    FoldPlan fold;
+    fold.plan.assign(count, NodePlan::Keep);
+    for (const auto& [key, group] : groups) {
+        const int members =
+            int(group.alive_members.size()) + group.departed_done + group.departed_crashed;
+        if (members < options.min_group || group.alive_members.empty()) continue;
+        const uint32_t parent = uint32_t(key >> 32);
+        const auto call = trace::StringId(key & 0xffffffffu);
+        if (expanded.count(
+                {model.process(tree.nodes[parent].process).pid, std::string(model.string(call))}))
+            continue;
+        FoldPlan::BoxCounts counts{0, group.departed_done, group.departed_crashed};
+        for (const uint32_t m : group.alive_members) {
+            fold.plan[m] = NodePlan::Drop;
+            const trace::TreeNode& member = tree.nodes[m];
+            const auto reason = model.process(member.process).reason_class;
+            if (member.alive)
+                ++counts.alive;
+            else if (reason == trace::ExitReasonClass::Normal ||
+                     reason == trace::ExitReasonClass::Shutdown)
+                ++counts.done;
+            else
+                ++counts.crashed;
+        }
+        fold.plan[group.alive_members.front()] = NodePlan::Box;
+        fold.boxes.emplace(group.alive_members.front(), counts);
+        fold.folded_departed.emplace(key, true);
+    }
+    // What is left folds as foldTree folds it (small groups stay, departed-only boxes, edges of
+    // boxes dropped), whatever the number of nodes left.
+    TreeFoldOptions always = options;
+    always.fold_above_nodes = -1;
+    return foldTree(buildTreeSnapshotOf(model, tree, t_us, &fold), expanded, always);
 }
 
 LineageData buildLineage(const TraceModel& model, Pid pid, int64_t t_us) {

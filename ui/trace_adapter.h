@@ -2,10 +2,12 @@
 // The one place that turns trace-model answers into what the views draw (view_data.h). Views and
 // exporters call these; nothing else in ui/ reads the model's arrays directly.
 #include <optional>
+#include <set>
 #include <string_view>
 #include <vector>
 
 #include "engine/trace/trace_model.h"
+#include "ui/tree_folding.h"
 #include "ui/view_data.h"
 
 namespace tasklens::ui {
@@ -26,6 +28,12 @@ std::optional<FlowArrow> flowArrowOf(const trace::TraceModel& model, const trace
                                      const std::vector<int>& lane_of);
 /// The supervision tree at `t_us`, with dead children ghosted and links/monitors active at t.
 TreeSnapshot buildTreeSnapshot(const trace::TraceModel& model, int64_t t_us);
+/// What foldTree(buildTreeSnapshot(model, t_us), expanded, options) gives, without making a
+/// node (labels, strings) for each member of a folded box first: at the live edge of a
+/// 100k-task run, the tree's cost follows its boxes, not its processes.
+TreeSnapshot buildFoldedTreeSnapshot(const trace::TraceModel& model, int64_t t_us,
+                                     const std::set<TreeGroupKey>& expanded,
+                                     const TreeFoldOptions& options = {});
 /// `$ancestors` and `$callers` of `pid`; liveness as at `t_us`.
 LineageData buildLineage(const trace::TraceModel& model, Pid pid, int64_t t_us);
 

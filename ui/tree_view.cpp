@@ -283,8 +283,10 @@ void SupervisionTreeView::setViewState(ViewState* state) {
     refresh();
 }
 
-void SupervisionTreeView::setSnapshotProvider(SnapshotProvider provider) {
+void SupervisionTreeView::setSnapshotProvider(SnapshotProvider provider,
+                                              FoldedSnapshotProvider folded) {
     provider_ = std::move(provider);
+    folded_provider_ = std::move(folded);
     expanded_groups_.clear();
     collapsed_.clear();
     zoom_ = 1;
@@ -311,14 +313,27 @@ void SupervisionTreeView::refresh() {
     deferred_refresh_.stop();
     QElapsedTimer cost;
     cost.start();
-    if (provider_ && state_) snapshot_ = provider_(static_cast<int64_t>(state_->cursorUs()));
+    if (state_) {
+        const auto at = static_cast<int64_t>(state_->cursorUs());
+        if (folded_provider_)
+            snapshot_ = folded_provider_(at, expanded_groups_);
+        else if (provider_)
+            snapshot_ = provider_(at);
+    }
     rebuildShown();
     refresh_cost_ms_ = cost.elapsed();
     since_refresh_.start();
 }
 
+void SupervisionTreeView::regroup() {
+    if (folded_provider_ && state_)
+        snapshot_ = folded_provider_(static_cast<int64_t>(state_->cursorUs()), expanded_groups_);
+    rebuildShown();
+}
+
 void SupervisionTreeView::rebuildShown() {
-    shown_ = collapseSubtrees(foldTree(snapshot_, expanded_groups_), collapsed_);
+    shown_ = collapseSubtrees(folded_provider_ ? snapshot_ : foldTree(snapshot_, expanded_groups_),
+                              collapsed_);
     layout_ = layoutTree(shown_);
     update();
 }
@@ -380,21 +395,25 @@ bool SupervisionTreeView::search(const QString& text) {
     const std::string needle = text.trimmed().toStdString();
     if (needle.empty()) return false;
     // Search the unfolded tree, so members of a folded box are found too.
-    const std::vector<int> raw_matches = findTreeNodes(snapshot_, needle);
+    TreeSnapshot unfolded;
+    if (folded_provider_ && provider_ && state_)
+        unfolded = provider_(static_cast<int64_t>(state_->cursorUs()));
+    const TreeSnapshot& raw = folded_provider_ ? unfolded : snapshot_;
+    const std::vector<int> raw_matches = findTreeNodes(raw, needle);
     if (raw_matches.empty()) return false;
     const Pid selected = state_ ? state_->selectedPid() : Pid{};
     size_t next = 0;
     for (size_t k = 0; k < raw_matches.size(); ++k)
-        if (snapshot_.nodes[size_t(raw_matches[k])].process.pid == selected)
+        if (raw.nodes[size_t(raw_matches[k])].process.pid == selected)
             next = (k + 1) % raw_matches.size();
-    const TreeNode& target = snapshot_.nodes[size_t(raw_matches[next])];
+    const TreeNode target = raw.nodes[size_t(raw_matches[next])];
     // Expand the folded box the match sits in, and its collapsed ancestors.
     if (target.parent >= 0)
         expanded_groups_.insert(
-            {snapshot_.nodes[size_t(target.parent)].process.pid, target.process.initial_call});
-    for (int p = target.parent; p >= 0; p = snapshot_.nodes[size_t(p)].parent)
-        collapsed_.erase(snapshot_.nodes[size_t(p)].process.pid);
-    rebuildShown();
+            {raw.nodes[size_t(target.parent)].process.pid, target.process.initial_call});
+    for (int p = target.parent; p >= 0; p = raw.nodes[size_t(p)].parent)
+        collapsed_.erase(raw.nodes[size_t(p)].process.pid);
+    regroup();
     if (state_) state_->setSelectedPid(target.process.pid);
     for (size_t i = 0; i < shown_.nodes.size(); ++i)
         if (shown_.nodes[i].group_members == 0 && shown_.nodes[i].process.pid == target.process.pid)
@@ -419,7 +438,7 @@ bool SupervisionTreeView::toggleGroup(int node) {
                                box.process.initial_call};
         if (!expanded_groups_.erase(key)) return false;
     }
-    rebuildShown();
+    regroup();
     return true;
 }
 

@@ -64,10 +64,16 @@ class SupervisionTreeView : public QWidget {
     Q_OBJECT
   public:
     using SnapshotProvider = std::function<TreeSnapshot(int64_t at_us)>;
+    /// The tree at a moment with similar children folded already, except the `expanded` groups
+    /// (what foldTree would make of the provider's tree, built without a node per member).
+    using FoldedSnapshotProvider =
+        std::function<TreeSnapshot(int64_t at_us, const std::set<TreeGroupKey>& expanded)>;
     explicit SupervisionTreeView(QWidget* parent = nullptr);
     void setViewState(ViewState* state);
-    /// A new trace: the tree starts over (zoom, pan, expanded and collapsed boxes reset).
-    void setSnapshotProvider(SnapshotProvider provider);
+    /// A new trace: the tree starts over (zoom, pan, expanded and collapsed boxes reset). With
+    /// `folded`, the view reads the folded tree from it, and the whole tree from `provider` only
+    /// to search it.
+    void setSnapshotProvider(SnapshotProvider provider, FoldedSnapshotProvider folded = {});
     /// Reads the tree at the cursor again, keeping the user's zoom and boxes (the trace grew).
     void refresh();
     /// While a run is live, the tree follows the cursor at a pace that leaves the frames to the
@@ -75,7 +81,7 @@ class SupervisionTreeView : public QWidget {
     /// 100k living processes is read in tens of milliseconds), deferred, never dropped. Off:
     /// pending refreshes happen now.
     void setPaced(bool paced);
-    /// The tree at the cursor, as the provider gave it.
+    /// The tree at the cursor, as the provider gave it (folded already with a folded provider).
     const TreeSnapshot& snapshot() const { return snapshot_; }
     /// The tree as drawn: similar children folded, collapsed subtrees hidden.
     const TreeSnapshot& shownSnapshot() const { return shown_; }
@@ -114,11 +120,14 @@ class SupervisionTreeView : public QWidget {
 
   private:
     void rebuildShown();
+    /// The expanded groups changed: read the folded tree again, or fold the tree anew.
+    void regroup();
     void centreOn(int node);
     TreePaintOptions paintOptions() const;
 
     ViewState* state_ = nullptr;
     SnapshotProvider provider_;
+    FoldedSnapshotProvider folded_provider_;
     bool paced_ = false;
     QTimer deferred_refresh_;
     QElapsedTimer since_refresh_;

@@ -150,14 +150,11 @@ struct LaneGroup {
 
 /// Everything the timeline draws. Spans and waits are kept per lane, so a live run appends to
 /// any lane in place (view_data_live.h); arrows keep the index they were added at and are
-/// reached in time order through `arrows_by_start` and `arrow_runs`.
+/// reached in time order through arrowsByStart() and arrowRuns().
 struct TimelineData {
     TimeWindow range;
     std::vector<Lane> lanes;
-    std::vector<FlowArrow> arrows;          ///< in the order they were added
-    std::vector<uint32_t> arrows_by_start;  ///< indexes sorted by (startUs, index)
-    std::vector<ArrowRun> arrow_runs;       ///< one per (from lane, to lane, kind)
-    int64_t longest_arrow_us = 0;
+    std::vector<FlowArrow> arrows;  ///< in the order they were added
     std::vector<SeriesPoint> processes_alive;
     std::vector<SeriesPoint> tasks_in_flight;
     std::vector<SeriesPoint> busy_schedulers;
@@ -175,19 +172,43 @@ struct TimelineData {
     int laneOf(Pid pid) const;
     /// Makes laneOf(pid) answer `lane` (members of a folded group).
     void mapPidToLane(Pid pid, int lane) { lane_of_pid_[pid] = lane; }
-    /// Fills the lookup laneOf uses and the derived per-lane figures and indexes the arrows; call
-    /// after filling lanes.
+    /// Fills the lookup laneOf uses and the derived per-lane figures; call after filling lanes.
+    /// The arrows are indexed when first asked for.
     void finish();
     /// Recomputes lane's longest_wait_reach_us (its waits changed, or the trace end moved).
     void updateReach(int lane);
     /// Indexes arrows[first_new ..) (appended since the last finish or indexArrowsFrom): O(new
-    /// log new) plus a merge with the indexed arrows they overlap in time.
+    /// log new) plus a merge with the indexed arrows they overlap in time. Nothing while the
+    /// arrows were never asked for (they are indexed in bulk then).
     void indexArrowsFrom(size_t first_new);
 
+    /// Removes lane `lane` and hands what pointed at it to lane `into` (< lane): its pid maps
+    /// there, its arrows end there (dropped where both ends then meet on one group lane, as
+    /// folding drops them), later lanes move up by one, and the arrow index follows. O(arrows +
+    /// mapped pids) with no sorting: a live task that turns out to belong to a folded group
+    /// joins it without folding 100k lanes anew.
+    void mergeLaneInto(int lane, int into);
+
+    // The arrow index, built on first use: a full timeline that is drawn folded (100k lanes,
+    // ~300k runs) is never indexed. Not thread-safe; the views read it on the GUI thread.
+    /// Arrow indexes sorted by (startUs, index).
+    const std::vector<uint32_t>& arrowsByStart() const;
+    /// One run per (from lane, to lane, kind); their order carries no meaning.
+    const std::vector<ArrowRun>& arrowRuns() const;
+    int64_t longestArrowUs() const;
+    bool arrowsIndexed() const { return arrows_indexed_; }
+
   private:
+    void indexAllArrows() const;
+
     std::unordered_map<Pid, int> lane_of_pid_;
-    /// (from lane, to lane, kind) -> index into arrow_runs.
-    std::unordered_map<uint64_t, uint32_t> run_of_key_;
+    mutable bool arrows_indexed_ = false;
+    mutable std::vector<uint32_t> arrows_by_start_;
+    mutable std::vector<ArrowRun> arrow_runs_;
+    mutable int64_t longest_arrow_us_ = 0;
+    /// (from lane, to lane, kind) -> index into arrow_runs_, filled on the first incremental
+    /// indexArrowsFrom (a bulk index does without it).
+    mutable std::unordered_map<uint64_t, uint32_t> run_of_key_;
 };
 
 /// Appends lanes, spans and waits in lane order. Tests and benchmarks build data with this.
