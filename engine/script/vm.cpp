@@ -69,45 +69,55 @@ TL_HOT void move_term(Term& dst, Term& src) noexcept {
 }
 
 /// The frames of one execution. A call pushes and a return pops once per script call, so the
-/// storage only grows (doubling) and a push within it is a few stores, never a call.
+/// storage only grows (doubling, up to kMaxFrames) and a push within it is a few stores: the
+/// dispatch loop holds raw pointers to the frames and never computes a size on its hot paths.
 class FrameStack {
   public:
-    size_t size() const { return size_; }
-    Frame& back() { return storage_[size_ - 1]; }
+    size_t size() const { return static_cast<size_t>(end_ - storage_.data()); }
+    /// The first frame of the execution (its Return ends the run).
+    const Frame* bottom() const { return storage_.data(); }
+    Frame& back() { return end_[-1]; }
     const Frame& operator[](size_t i) const { return storage_[i]; }
-    TL_HOT void push_back(const FunctionCode* fn, uint32_t base, uint32_t ret, Term& closure) {
-        if (size_ == storage_.size()) grow();
-        Frame& f = storage_[size_++];
-        f.fn = fn;
-        f.pc = 0;
-        f.base = base;
-        f.ret = ret;
-        move_term(f.closure, closure);
+    /// Pushes a frame without a closure (a def) and returns it. Frames above size() never hold
+    /// a heap closure (see pop_back), so the slot's closure is already an immediate.
+    TL_HOT Frame* push(const FunctionCode* fn, uint32_t base, uint32_t ret) {
+        if (end_ == limit_) grow();
+        Frame* f = end_++;
+        f->fn = fn;
+        f->pc = 0;
+        f->base = base;
+        f->ret = ret;
+        return f;
     }
-    /// A frame without a closure (a def). Frames above size() never hold a heap closure (see
-    /// pop_back), so the slot's closure is already an immediate.
-    TL_HOT void push_back(const FunctionCode* fn, uint32_t base, uint32_t ret) {
-        if (size_ == storage_.size()) grow();
-        Frame& f = storage_[size_++];
-        f.fn = fn;
-        f.pc = 0;
-        f.base = base;
-        f.ret = ret;
+    TL_HOT Frame* push(const FunctionCode* fn, uint32_t base, uint32_t ret, Term& closure) {
+        Frame* f = push(fn, base, ret);
+        move_term(f->closure, closure);
+        return f;
     }
     TL_HOT void pop_back() {
-        Term& closure = storage_[--size_].closure;
+        Term& closure = (--end_)->closure;
         if (closure.is_boxed()) closure = Term();
     }
     /// Drops the frames above the first `n`.
     void resize(size_t n) {
-        while (size_ > n) pop_back();
+        while (size() > n) pop_back();
     }
     void clear() { resize(0); }
 
   private:
-    [[gnu::noinline]] void grow() { storage_.resize(std::max<size_t>(16, storage_.size() * 2)); }
+    /// Makes room for one more frame; a run deeper than kMaxFrames gets system_limit (a clear
+    /// error rather than exhausting memory).
+    [[gnu::noinline]] void grow() {
+        size_t n = size();
+        if (n >= kMaxFrames) throw ErlangException::error(Term::atom(atom::system_limit));
+        size_t capacity = std::min(kMaxFrames, std::max<size_t>(16, storage_.size() * 2));
+        storage_.resize(capacity);
+        end_ = storage_.data() + n;
+        limit_ = storage_.data() + capacity;
+    }
     std::vector<Frame> storage_;
-    size_t size_ = 0;
+    Frame* end_ = nullptr;
+    Frame* limit_ = nullptr;
 };
 
 struct Handler {
@@ -248,9 +258,9 @@ class Exec {
     Exec(ProcessContext& ctx, Program& program) : ctx_(ctx), program_(program) {}
 
     void start(const FunctionCode* fn, std::vector<Term> args, Term closure) {
-        regs_.resize(std::max<size_t>(fn->num_regs, args.size()) + 8);
+        grow_regs(std::max<size_t>(fn->num_regs, args.size()) + 8);
         for (size_t i = 0; i < args.size(); ++i) regs_[i] = std::move(args[i]);
-        frames_.push_back(fn, 0, 0, closure);
+        frames_.push(fn, 0, 0, closure);
     }
 
     Status run();
@@ -281,23 +291,21 @@ class Exec {
     bool unwind(ErlangException& e);
     Term stacktrace(bool with_args = false) const;
     void ensure_regs(size_t n) {
-        if (n > regs_.size()) grow_regs(n);
+        if (n > regs_size_) grow_regs(n);
     }
-    [[gnu::noinline]] void grow_regs(size_t n) { regs_.resize(std::max(n, regs_.size() * 2)); }
-    [[gnu::noinline, noreturn]] static void too_many_frames() {
-        raise_error(Term::atom(atom::system_limit));
+    [[gnu::noinline]] void grow_regs(size_t n) {
+        regs_.resize(std::max(n, regs_.size() * 2));
+        regs_size_ = regs_.size();
     }
     /// Pushes a frame for `fn` whose arguments are at absolute register `base`.
-    TL_HOT void push_frame(const FunctionCode* fn, uint32_t base, uint32_t ret, Term& closure) {
-        if (frames_.size() >= kMaxFrames) too_many_frames();
+    TL_HOT Frame* push_frame(const FunctionCode* fn, uint32_t base, uint32_t ret, Term& closure) {
         ensure_regs(size_t{base} + fn->num_regs + 8);
-        frames_.push_back(fn, base, ret, closure);
+        return frames_.push(fn, base, ret, closure);
     }
     /// The same for a frame without a closure (a def).
-    TL_HOT void push_frame(const FunctionCode* fn, uint32_t base, uint32_t ret) {
-        if (frames_.size() >= kMaxFrames) too_many_frames();
+    TL_HOT Frame* push_frame(const FunctionCode* fn, uint32_t base, uint32_t ret) {
         ensure_regs(size_t{base} + fn->num_regs + 8);
-        frames_.push_back(fn, base, ret);
+        return frames_.push(fn, base, ret);
     }
     [[noreturn]] void fail_instr(FailKind kind, const Term* value);
     /// A call to an Elixir/OTP function Tasklens does not implement: Tasklens.UnsupportedError
@@ -317,6 +325,7 @@ class Exec {
     ProcessContext& ctx_;
     Program& program_;
     std::vector<Term> regs_;
+    size_t regs_size_ = 0;  ///< regs_.size(), kept so a call's check is one compare
     FrameStack frames_;
     std::vector<Handler> handlers_;
     Co<Term> pending_;
@@ -435,7 +444,44 @@ inline bool mul_overflow(int64_t a, int64_t b, int64_t* r) {
     return __builtin_mul_overflow(a, b, r);
 }
 
+// Every Op in declaration order: the computed-goto table of the dispatch loop is built from it,
+// and the static_assert below keeps it in step with bytecode.h.
+#define TL_SCRIPT_OPS(X)                                                                           \
+    X(LoadK)                                                                                       \
+    X(Move) X(LoadEnv) X(TestExact) X(TestExactK) X(IsTuple) X(IsCons) X(IsNil) X(IsMap)           \
+        X(GetElem) X(GetHd) X(GetTl) X(MapGet) X(BinPrefix) X(BsStart) X(BsGet) X(BsEnd)           \
+            X(BsBuild) X(Jump) X(JumpIfFalsy) X(JumpIfNotTrue) X(Add) X(Sub) X(Mul) X(FDiv) X(Lt)  \
+                X(Gt) X(Le) X(Ge) X(Eq) X(Ne) X(StrictEq) X(StrictNe) X(Neg) X(Not) X(Bang)        \
+                    X(StrConcat) X(Interp) X(MakeTuple) X(MakeList) X(MakeMap) X(MapUpdate)        \
+                        X(MakeFun) X(FieldGet) X(Call) X(TailCall) X(CallRemote) X(TailRemote)     \
+                            X(CallFun) X(TailFun) X(CallDynamic) X(Return) X(RecvInit) X(RecvNext) \
+                                X(RecvAccept) X(RecvReject) X(TryBegin) X(TryEnd) X(Raise) X(Fail) \
+                                    X(ImplFor) X(JumpIfNotStruct) X(Nop) X(LtJump) X(GtJump)       \
+                                        X(LeJump) X(GeJump) X(EqJump) X(NeJump) X(StrictEqJump)    \
+                                            X(StrictNeJump) X(AddImm) X(SubImm) X(AddReturn)
+
+constexpr Op kOpsInOrder[] = {
+#define TL_OP_ENTRY(name) Op::name,
+    TL_SCRIPT_OPS(TL_OP_ENTRY)
+#undef TL_OP_ENTRY
+};
+constexpr bool ops_in_declaration_order() {
+    for (size_t i = 0; i < std::size(kOpsInOrder); ++i)
+        if (static_cast<size_t>(kOpsInOrder[i]) != i) return false;
+    return static_cast<size_t>(Op::AddReturn) + 1 == std::size(kOpsInOrder);
+}
+static_assert(ops_in_declaration_order(), "TL_SCRIPT_OPS must list bytecode.h's Op in order");
+
+// GCC and Clang dispatch with computed goto: each instruction ends in its own indirect jump
+// (one prediction per instruction kind instead of one shared one) and needs no range check.
+#if defined(__GNUC__)
+#define TL_COMPUTED_GOTO 1
+#else
+#define TL_COMPUTED_GOTO 0
+#endif
+
 Exec::Status Exec::dispatch() {
+    const std::unique_ptr<FunctionCode>* const functions = program_.functions.data();
     Frame* F = &frames_.back();
     const Instr* code = F->fn->code.data();
     const Term* K = F->fn->consts.data();
@@ -464,25 +510,46 @@ Exec::Status Exec::dispatch() {
         }                                                   \
     } while (0)
 
+    const Instr* ip;
+#define I (*ip)
+#if TL_COMPUTED_GOTO
+    static constexpr void* kLabels[] = {
+#define TL_OP_LABEL(name) &&L_##name,
+        TL_SCRIPT_OPS(TL_OP_LABEL)
+#undef TL_OP_LABEL
+    };
+#define TL_CASE(name) L_##name:
+#define TL_NEXT()                                     \
+    do {                                              \
+        ip = &code[pc];                               \
+        goto* kLabels[static_cast<unsigned>(ip->op)]; \
+    } while (0)
+    TL_NEXT();
+    {
+        {
+#else
+#define TL_CASE(name) case Op::name:
+#define TL_NEXT() continue
     for (;;) {
-        const Instr& I = code[pc];
+        ip = &code[pc];
         switch (I.op) {
-            case Op::LoadK:
-                copy_term(R[I.a], K[I.b]);
-                ++pc;
-                break;
-            case Op::Move:
-                copy_term(R[I.a], R[I.b]);
-                ++pc;
-                break;
-            case Op::LoadEnv:
-                R[I.a] = F->closure.fun().env[I.b];
-                ++pc;
-                break;
-            case Op::TestExact:
-                pc = exact_equal(R[I.a], R[I.b]) ? pc + 1 : I.d;
-                break;
-            case Op::TestExactK: {
+#endif
+            TL_CASE(LoadK)
+            copy_term(R[I.a], K[I.b]);
+            ++pc;
+            TL_NEXT();
+            TL_CASE(Move)
+            copy_term(R[I.a], R[I.b]);
+            ++pc;
+            TL_NEXT();
+            TL_CASE(LoadEnv)
+            R[I.a] = F->closure.fun().env[I.b];
+            ++pc;
+            TL_NEXT();
+            TL_CASE(TestExact)
+            pc = exact_equal(R[I.a], R[I.b]) ? pc + 1 : I.d;
+            TL_NEXT();
+            TL_CASE(TestExactK) {
                 const Term& x = R[I.a];
                 const Term& k = K[I.b];
                 bool same;
@@ -496,35 +563,35 @@ Exec::Status Exec::dispatch() {
                     same = exact_equal(x, k);
                 }
                 pc = same ? pc + 1 : I.d;
-                break;
+                TL_NEXT();
             }
-            case Op::IsTuple:
-                pc = R[I.a].is_tuple(I.b) ? pc + 1 : I.d;
-                break;
-            case Op::IsCons:
-                pc = R[I.a].is_cons() ? pc + 1 : I.d;
-                break;
-            case Op::IsNil:
-                pc = R[I.a].is_empty_list() ? pc + 1 : I.d;
-                break;
-            case Op::IsMap:
-                pc = R[I.a].is_map() ? pc + 1 : I.d;
-                break;
-            case Op::GetElem:
-                R[I.a] = R[I.b].element(I.c);
-                ++pc;
-                break;
-            case Op::GetHd:
-                R[I.a] = R[I.b].head();
-                ++pc;
-                break;
-            case Op::GetTl: {
+            TL_CASE(IsTuple)
+            pc = R[I.a].is_tuple(I.b) ? pc + 1 : I.d;
+            TL_NEXT();
+            TL_CASE(IsCons)
+            pc = R[I.a].is_cons() ? pc + 1 : I.d;
+            TL_NEXT();
+            TL_CASE(IsNil)
+            pc = R[I.a].is_empty_list() ? pc + 1 : I.d;
+            TL_NEXT();
+            TL_CASE(IsMap)
+            pc = R[I.a].is_map() ? pc + 1 : I.d;
+            TL_NEXT();
+            TL_CASE(GetElem)
+            R[I.a] = R[I.b].element(I.c);
+            ++pc;
+            TL_NEXT();
+            TL_CASE(GetHd)
+            R[I.a] = R[I.b].head();
+            ++pc;
+            TL_NEXT();
+            TL_CASE(GetTl) {
                 Term t = R[I.b].tail();
                 R[I.a] = std::move(t);
                 ++pc;
-                break;
+                TL_NEXT();
             }
-            case Op::MapGet: {
+            TL_CASE(MapGet) {
                 const Term& m = R[I.b];
                 const Term* v = m.is_map() ? m.map_find(R[I.c]) : nullptr;
                 if (!v) {
@@ -534,9 +601,9 @@ Exec::Status Exec::dispatch() {
                     R[I.a] = std::move(copy);
                     ++pc;
                 }
-                break;
+                TL_NEXT();
             }
-            case Op::BinPrefix: {
+            TL_CASE(BinPrefix) {
                 const Term& s = R[I.b];
                 std::string_view prefix = K[I.c].binary_view();
                 if (s.is_binary() && s.binary_view().starts_with(prefix)) {
@@ -546,20 +613,20 @@ Exec::Status Exec::dispatch() {
                 } else {
                     pc = I.d;
                 }
-                break;
+                TL_NEXT();
             }
-            case Op::BsStart: {
+            TL_CASE(BsStart) {
                 if (!R[I.b].is_bitstring()) {
                     pc = I.d;
-                    break;
+                    TL_NEXT();
                 }
                 Term subject = R[I.b];
                 R[I.a] = std::move(subject);
                 R[I.a + 1] = Term::integer(0);
                 ++pc;
-                break;
+                TL_NEXT();
             }
-            case Op::BsGet: {
+            TL_CASE(BsGet) {
                 auto spec = bits::SegmentSpec::unpack(K[I.c].as_integer());
                 auto offset = static_cast<uint64_t>(R[I.b + 1].as_integer());
                 const Term* size = spec.size == bits::SegmentSpec::Size::Register
@@ -568,35 +635,34 @@ Exec::Status Exec::dispatch() {
                 Term value;
                 if (!bits::match(R[I.b], offset, spec, size, value)) {
                     pc = I.d;
-                    break;
+                    TL_NEXT();
                 }
                 R[I.b + 1] = Term::integer(static_cast<int64_t>(offset));
                 R[I.a] = std::move(value);
                 ++pc;
-                break;
+                TL_NEXT();
             }
-            case Op::BsEnd:
-                pc = static_cast<uint64_t>(R[I.a + 1].as_integer()) == R[I.a].bit_size() ? pc + 1
-                                                                                         : I.d;
-                break;
-            case Op::BsBuild: {
+            TL_CASE(BsEnd)
+            pc = static_cast<uint64_t>(R[I.a + 1].as_integer()) == R[I.a].bit_size() ? pc + 1 : I.d;
+            TL_NEXT();
+            TL_CASE(BsBuild) {
                 SAVE_PC(pc + 1);
                 Term built = bits::build(K[I.c], std::span<const Term>(R + I.b, I.d));
                 R[I.a] = std::move(built);
                 ++pc;
-                break;
+                TL_NEXT();
             }
-            case Op::Jump:
-                if (I.d <= pc) REDUCE(I.d);
-                pc = I.d;
-                break;
-            case Op::JumpIfFalsy:
-                pc = R[I.a].truthy() ? pc + 1 : I.d;
-                break;
-            case Op::JumpIfNotTrue:
-                pc = R[I.a].is_atom(atom::true_) ? pc + 1 : I.d;
-                break;
-            case Op::Add: {
+            TL_CASE(Jump)
+            if (I.d <= pc) REDUCE(I.d);
+            pc = I.d;
+            TL_NEXT();
+            TL_CASE(JumpIfFalsy)
+            pc = R[I.a].truthy() ? pc + 1 : I.d;
+            TL_NEXT();
+            TL_CASE(JumpIfNotTrue)
+            pc = R[I.a].is_atom(atom::true_) ? pc + 1 : I.d;
+            TL_NEXT();
+            TL_CASE(Add) {
                 const Term& a = OPB;
                 const Term& b = OPC;
                 int64_t r;
@@ -608,9 +674,9 @@ Exec::Status Exec::dispatch() {
                     R[I.a] = arith::add(a, b);
                 }
                 ++pc;
-                break;
+                TL_NEXT();
             }
-            case Op::Sub: {
+            TL_CASE(Sub) {
                 const Term& a = OPB;
                 const Term& b = OPC;
                 int64_t r;
@@ -622,9 +688,9 @@ Exec::Status Exec::dispatch() {
                     R[I.a] = arith::sub(a, b);
                 }
                 ++pc;
-                break;
+                TL_NEXT();
             }
-            case Op::Mul: {
+            TL_CASE(Mul) {
                 const Term& a = OPB;
                 const Term& b = OPC;
                 int64_t r;
@@ -636,57 +702,57 @@ Exec::Status Exec::dispatch() {
                     R[I.a] = arith::mul(a, b);
                 }
                 ++pc;
-                break;
+                TL_NEXT();
             }
-            case Op::FDiv: {
+            TL_CASE(FDiv) {
                 SAVE_PC(pc + 1);
                 R[I.a] = arith::fdiv(OPB, OPC);
                 ++pc;
-                break;
+                TL_NEXT();
             }
-            case Op::Lt: {
+            TL_CASE(Lt) {
                 const Term& a = OPB;
                 const Term& b = OPC;
                 bool r = (a.is_integer() && b.is_integer()) ? a.as_integer() < b.as_integer()
                                                             : compare(a, b) < 0;
                 put_boolean(R[I.a], r);
                 ++pc;
-                break;
+                TL_NEXT();
             }
-            case Op::Gt: {
+            TL_CASE(Gt) {
                 const Term& a = OPB;
                 const Term& b = OPC;
                 bool r = (a.is_integer() && b.is_integer()) ? a.as_integer() > b.as_integer()
                                                             : compare(a, b) > 0;
                 put_boolean(R[I.a], r);
                 ++pc;
-                break;
+                TL_NEXT();
             }
-            case Op::Le:
-                R[I.a] = Term::boolean(compare(OPB, OPC) <= 0);
-                ++pc;
-                break;
-            case Op::Ge:
-                R[I.a] = Term::boolean(compare(OPB, OPC) >= 0);
-                ++pc;
-                break;
-            case Op::Eq:
-                R[I.a] = Term::boolean(compare(OPB, OPC) == 0);
-                ++pc;
-                break;
-            case Op::Ne:
-                R[I.a] = Term::boolean(compare(OPB, OPC) != 0);
-                ++pc;
-                break;
-            case Op::StrictEq:
-                R[I.a] = Term::boolean(compare_exact(OPB, OPC) == 0);
-                ++pc;
-                break;
-            case Op::StrictNe:
-                R[I.a] = Term::boolean(compare_exact(OPB, OPC) != 0);
-                ++pc;
-                break;
-            case Op::Neg: {
+            TL_CASE(Le)
+            R[I.a] = Term::boolean(compare(OPB, OPC) <= 0);
+            ++pc;
+            TL_NEXT();
+            TL_CASE(Ge)
+            R[I.a] = Term::boolean(compare(OPB, OPC) >= 0);
+            ++pc;
+            TL_NEXT();
+            TL_CASE(Eq)
+            R[I.a] = Term::boolean(compare(OPB, OPC) == 0);
+            ++pc;
+            TL_NEXT();
+            TL_CASE(Ne)
+            R[I.a] = Term::boolean(compare(OPB, OPC) != 0);
+            ++pc;
+            TL_NEXT();
+            TL_CASE(StrictEq)
+            R[I.a] = Term::boolean(compare_exact(OPB, OPC) == 0);
+            ++pc;
+            TL_NEXT();
+            TL_CASE(StrictNe)
+            R[I.a] = Term::boolean(compare_exact(OPB, OPC) != 0);
+            ++pc;
+            TL_NEXT();
+            TL_CASE(Neg) {
                 const Term& a = R[I.b];
                 if (a.is_integer() && a.as_integer() != INT64_MIN) {
                     R[I.a] = Term::integer(-a.as_integer());
@@ -695,9 +761,9 @@ Exec::Status Exec::dispatch() {
                     R[I.a] = arith::neg(a);
                 }
                 ++pc;
-                break;
+                TL_NEXT();
             }
-            case Op::Not: {
+            TL_CASE(Not) {
                 const Term& a = R[I.b];
                 if (!a.is_boolean()) {
                     SAVE_PC(pc + 1);
@@ -705,13 +771,13 @@ Exec::Status Exec::dispatch() {
                 }
                 R[I.a] = Term::boolean(a.is_atom(atom::false_));
                 ++pc;
-                break;
+                TL_NEXT();
             }
-            case Op::Bang:
-                R[I.a] = Term::boolean(!R[I.b].truthy());
-                ++pc;
-                break;
-            case Op::StrConcat: {
+            TL_CASE(Bang)
+            R[I.a] = Term::boolean(!R[I.b].truthy());
+            ++pc;
+            TL_NEXT();
+            TL_CASE(StrConcat) {
                 const Term& a = OPB;
                 const Term& b = OPC;
                 if (!a.is_binary() || !b.is_binary()) {
@@ -726,9 +792,9 @@ Exec::Status Exec::dispatch() {
                 s += b.binary_view();
                 R[I.a] = Term::binary(s);
                 ++pc;
-                break;
+                TL_NEXT();
             }
-            case Op::Interp: {
+            TL_CASE(Interp) {
                 SAVE_PC(pc + 1);
                 std::string s;
                 for (uint32_t i = 0; i < I.c; ++i) {
@@ -741,28 +807,28 @@ Exec::Status Exec::dispatch() {
                 }
                 R[I.a] = Term::binary(s);
                 ++pc;
-                break;
+                TL_NEXT();
             }
-            case Op::MakeTuple:
-                R[I.a] = Term::tuple(std::span<const Term>(R + I.b, I.c));
-                ++pc;
-                break;
-            case Op::MakeList: {
+            TL_CASE(MakeTuple)
+            R[I.a] = Term::tuple(std::span<const Term>(R + I.b, I.c));
+            ++pc;
+            TL_NEXT();
+            TL_CASE(MakeList) {
                 Term tail = I.d == kNoReg ? Term::empty_list() : R[I.d];
                 R[I.a] = Term::list(std::span<const Term>(R + I.b, I.c), std::move(tail));
                 ++pc;
-                break;
+                TL_NEXT();
             }
-            case Op::MakeMap: {
+            TL_CASE(MakeMap) {
                 std::vector<std::pair<Term, Term>> entries;
                 entries.reserve(I.c);
                 for (uint32_t i = 0; i < I.c; ++i)
                     entries.emplace_back(R[I.b + 2 * i], R[I.b + 2 * i + 1]);
                 R[I.a] = Term::map(std::move(entries));
                 ++pc;
-                break;
+                TL_NEXT();
             }
-            case Op::MapUpdate: {
+            TL_CASE(MapUpdate) {
                 Term m = R[I.b];
                 if (!m.is_map()) {
                     SAVE_PC(pc + 1);
@@ -779,16 +845,16 @@ Exec::Status Exec::dispatch() {
                 }
                 R[I.a] = std::move(m);
                 ++pc;
-                break;
+                TL_NEXT();
             }
-            case Op::MakeFun: {
+            TL_CASE(MakeFun) {
                 auto& vm = ctx_.runtime().extension<VmState>();
                 R[I.a] = make_fun_term(program_.functions[I.b].get(),
                                        std::span<const Term>(R + I.c, I.d), vm.next_fun_id++);
                 ++pc;
-                break;
+                TL_NEXT();
             }
-            case Op::FieldGet: {
+            TL_CASE(FieldGet) {
                 const Term& m = R[I.b];
                 const Term& key = K[I.c];
                 if (m.is_map()) {
@@ -800,7 +866,7 @@ Exec::Status Exec::dispatch() {
                     Term copy = *v;
                     R[I.a] = std::move(copy);
                     ++pc;
-                    break;
+                    TL_NEXT();
                 }
                 if (m.is_atom()) {
                     // Mod.fun without parentheses on a module held in a variable: a call
@@ -810,7 +876,7 @@ Exec::Status Exec::dispatch() {
                         REDUCE(pc);
                         push_frame(t.script, F->base + I.a + 1, F->base + I.a);
                         RELOAD();
-                        break;
+                        TL_NEXT();
                     }
                     pending_dst_ = F->base + I.a;
                     pending_ = apply_mfa(ctx_, m.as_atom(), key.as_atom(), {});
@@ -819,33 +885,37 @@ Exec::Status Exec::dispatch() {
                 SAVE_PC(pc + 1);
                 raise_error(Term::tuple({Term::atom(atom::badmap), m}));
             }
-            case Op::Call: {
+            TL_CASE(Call) {
                 REDUCE(pc);
                 SAVE_PC(pc + 1);
-                const FunctionCode* fn = program_.functions[I.b].get();
-                push_frame(fn, F->base + I.c, F->base + I.a);
-                RELOAD();
-                break;
+                const FunctionCode* fn = functions[I.b].get();
+                uint32_t base = F->base;
+                F = push_frame(fn, base + I.c, base + I.a);
+                code = fn->code.data();
+                K = fn->consts.data();
+                R = regs_.data() + F->base;
+                pc = 0;
+                TL_NEXT();
             }
-            case Op::TailCall: {
+            TL_CASE(TailCall) {
                 REDUCE(pc);
                 const FunctionCode* fn = program_.functions[I.b].get();
                 for (uint32_t i = 0; i < I.d; ++i) move_term(R[i], R[I.c + i]);
                 if (fn == F->fn && !fn->is_closure) {
                     // a def calling itself: same code, registers and (no) closure
                     pc = 0;
-                    break;
+                    TL_NEXT();
                 }
                 F->fn = fn;
                 F->pc = 0;
                 F->closure = Term();
                 ensure_regs(size_t{F->base} + fn->num_regs + 8);
                 RELOAD();
-                break;
+                TL_NEXT();
             }
-            case Op::CallRemote:
-            case Op::TailRemote:
-            case Op::CallDynamic: {
+            TL_CASE(CallRemote)
+            TL_CASE(TailRemote)
+            TL_CASE(CallDynamic) {
                 REDUCE(pc);
                 SAVE_PC(pc + 1);
                 CallSite& site = program_.callsites[I.b];
@@ -905,10 +975,10 @@ Exec::Status Exec::dispatch() {
                         return Status::Await;
                     }
                 }
-                break;
+                TL_NEXT();
             }
-            case Op::CallFun:
-            case Op::TailFun: {
+            TL_CASE(CallFun)
+            TL_CASE(TailFun) {
                 REDUCE(pc);
                 SAVE_PC(pc + 1);
                 Term fun = R[I.b];
@@ -931,21 +1001,21 @@ Exec::Status Exec::dispatch() {
                         push_frame(fn, F->base + I.c, F->base + I.a, fun);
                     }
                     RELOAD();
-                    break;
+                    TL_NEXT();
                 }
                 if (f.kind == FunObject::Kind::External) {
                     Target t = resolve(program_, f.module, f.name, f.arity);
                     if (t.kind == CallSite::Kind::Script) {
                         push_frame(t.script, F->base + I.c, F->base + I.a);
                         RELOAD();
-                        break;
+                        TL_NEXT();
                     }
                     if (t.kind == CallSite::Kind::Sync) {
                         Term r = t.builtin->sync(ctx_, std::span<const Term>(R + I.c, I.d));
                         R = regs_.data() + F->base;
                         R[I.a] = std::move(r);
                         ++pc;
-                        break;
+                        TL_NEXT();
                     }
                     pending_dst_ = F->base + I.a;
                     std::vector<Term> args(R + I.c, R + I.c + I.d);
@@ -961,20 +1031,20 @@ Exec::Status Exec::dispatch() {
                 pending_ = native_fun_call(ctx_, fun, std::vector<Term>(R + I.c, R + I.c + I.d));
                 return Status::Await;
             }
-            case Op::Return: {
-                if (frames_.size() == 1) {
+            TL_CASE(Return) {
+                if (F == frames_.bottom()) {
                     result_ = std::move(R[I.a]);
                     frames_.clear();
                     return Status::Done;
                 }
                 // the caller's destination register may lie in this frame's window: the moved
                 // value lands there, and nothing else of the frame is read afterwards
-                move_term(regs_[F->ret], R[I.a]);
+                move_term(regs_.data()[F->ret], R[I.a]);
                 frames_.pop_back();
                 RELOAD();
-                break;
+                TL_NEXT();
             }
-            case Op::RecvInit: {
+            TL_CASE(RecvInit) {
                 recv_cursor_ = ctx_.first_message();
                 recv_last_ = nullptr;
                 recv_timed_out_ = false;
@@ -989,101 +1059,101 @@ Exec::Status Exec::dispatch() {
                     }
                 }
                 ++pc;
-                break;
+                TL_NEXT();
             }
-            case Op::RecvNext: {
+            TL_CASE(RecvNext) {
                 if (recv_cursor_) {
                     R[I.a] = ctx_.message_term(recv_cursor_);
                     ++pc;
-                    break;
+                    TL_NEXT();
                 }
                 if (recv_timed_out_ || (recv_deadline_ >= 0 && ctx_.now_us() >= recv_deadline_)) {
                     recv_timed_out_ = false;
                     pc = I.d;
-                    break;
+                    TL_NEXT();
                 }
                 SAVE_PC(pc);
                 return Status::WaitMessage;
             }
-            case Op::RecvAccept: {
+            TL_CASE(RecvAccept) {
                 Term m = ctx_.take_message(recv_cursor_);
                 recv_cursor_ = nullptr;
                 recv_last_ = nullptr;
                 ++pc;
-                break;
+                TL_NEXT();
             }
-            case Op::RecvReject: {
+            TL_CASE(RecvReject) {
                 recv_last_ = recv_cursor_;
                 recv_cursor_ = ctx_.next_message(recv_cursor_);
                 REDUCE(I.d);
                 pc = I.d;
-                break;
+                TL_NEXT();
             }
-            case Op::TryBegin:
-                handlers_.push_back(Handler{static_cast<uint32_t>(frames_.size() - 1), I.d, I.a});
-                ++pc;
-                break;
-            case Op::TryEnd:
-                handlers_.pop_back();
-                ++pc;
-                break;
-            case Op::Raise: {
+            TL_CASE(TryBegin)
+            handlers_.push_back(Handler{static_cast<uint32_t>(frames_.size() - 1), I.d, I.a});
+            ++pc;
+            TL_NEXT();
+            TL_CASE(TryEnd)
+            handlers_.pop_back();
+            ++pc;
+            TL_NEXT();
+            TL_CASE(Raise) {
                 SAVE_PC(pc + 1);
                 const Term& kind = R[I.a];
                 Term stack = I.c == kNoReg ? Term::empty_list() : R[I.c];
                 throw ErlangException(kind.as_atom(), R[I.b], std::move(stack));
             }
-            case Op::ImplFor:
-                R[I.a] = protocol_impl(program_, K[I.c].as_atom(), R[I.b],
-                                       static_cast<ImplForMode>(I.d));
-                ++pc;
-                break;
-            case Op::JumpIfNotStruct:
-                pc = struct_name_of(R[I.a]).id != 0 ? pc + 1 : I.d;
-                break;
-            case Op::Nop:
-                ++pc;
-                break;
-            case Op::LtJump: {
+            TL_CASE(ImplFor)
+            R[I.a] =
+                protocol_impl(program_, K[I.c].as_atom(), R[I.b], static_cast<ImplForMode>(I.d));
+            ++pc;
+            TL_NEXT();
+            TL_CASE(JumpIfNotStruct)
+            pc = struct_name_of(R[I.a]).id != 0 ? pc + 1 : I.d;
+            TL_NEXT();
+            TL_CASE(Nop)
+            ++pc;
+            TL_NEXT();
+            TL_CASE(LtJump) {
                 const Term& a = OPB;
                 const Term& b = OPC;
                 bool r = (a.is_integer() && b.is_integer()) ? a.as_integer() < b.as_integer()
                                                             : compare(a, b) < 0;
                 put_boolean(R[I.a], r);
                 pc = r ? pc + 2 : I.d;
-                break;
+                TL_NEXT();
             }
-            case Op::GtJump: {
+            TL_CASE(GtJump) {
                 const Term& a = OPB;
                 const Term& b = OPC;
                 bool r = (a.is_integer() && b.is_integer()) ? a.as_integer() > b.as_integer()
                                                             : compare(a, b) > 0;
                 put_boolean(R[I.a], r);
                 pc = r ? pc + 2 : I.d;
-                break;
+                TL_NEXT();
             }
-            case Op::LeJump: {
+            TL_CASE(LeJump) {
                 const Term& a = OPB;
                 const Term& b = OPC;
                 bool r = (a.is_integer() && b.is_integer()) ? a.as_integer() <= b.as_integer()
                                                             : compare(a, b) <= 0;
                 put_boolean(R[I.a], r);
                 pc = r ? pc + 2 : I.d;
-                break;
+                TL_NEXT();
             }
-            case Op::GeJump: {
+            TL_CASE(GeJump) {
                 const Term& a = OPB;
                 const Term& b = OPC;
                 bool r = (a.is_integer() && b.is_integer()) ? a.as_integer() >= b.as_integer()
                                                             : compare(a, b) >= 0;
                 put_boolean(R[I.a], r);
                 pc = r ? pc + 2 : I.d;
-                break;
+                TL_NEXT();
             }
-            case Op::EqJump:
-            case Op::StrictEqJump:
-            case Op::NeJump:
-            case Op::StrictNeJump: {
+            TL_CASE(EqJump)
+            TL_CASE(StrictEqJump)
+            TL_CASE(NeJump)
+            TL_CASE(StrictNeJump) {
                 const Term& a = OPB;
                 const Term& b = OPC;
                 bool same;
@@ -1097,10 +1167,10 @@ Exec::Status Exec::dispatch() {
                 bool r = (I.op == Op::EqJump || I.op == Op::StrictEqJump) ? same : !same;
                 put_boolean(R[I.a], r);
                 pc = r ? pc + 2 : I.d;
-                break;
+                TL_NEXT();
             }
-            case Op::AddImm:
-            case Op::SubImm: {
+            TL_CASE(AddImm)
+            TL_CASE(SubImm) {
                 const Term& a = R[I.b];
                 int64_t imm = static_cast<int32_t>(I.c);
                 int64_t r;
@@ -1114,9 +1184,9 @@ Exec::Status Exec::dispatch() {
                     R[I.a] = I.op == Op::AddImm ? arith::add(a, k) : arith::sub(a, k);
                 }
                 ++pc;
-                break;
+                TL_NEXT();
             }
-            case Op::AddReturn: {
+            TL_CASE(AddReturn) {
                 const Term& a = OPB;
                 const Term& b = OPC;
                 int64_t r;
@@ -1127,17 +1197,17 @@ Exec::Status Exec::dispatch() {
                     SAVE_PC(pc + 1);
                     R[I.a] = arith::add(a, b);
                 }
-                if (frames_.size() == 1) {
+                if (F == frames_.bottom()) {
                     result_ = std::move(R[I.a]);
                     frames_.clear();
                     return Status::Done;
                 }
-                move_term(regs_[F->ret], R[I.a]);
+                move_term(regs_.data()[F->ret], R[I.a]);
                 frames_.pop_back();
                 RELOAD();
-                break;
+                TL_NEXT();
             }
-            case Op::Fail: {
+            TL_CASE(Fail) {
                 SAVE_PC(pc + 1);
                 FailKind kind = static_cast<FailKind>(I.a);
                 if (kind == FailKind::FunctionClause) {
@@ -1150,6 +1220,9 @@ Exec::Status Exec::dispatch() {
             }
         }
     }
+#undef I
+#undef TL_CASE
+#undef TL_NEXT
 #undef RELOAD
 #undef OPB
 #undef OPC
