@@ -24,7 +24,7 @@ constexpr uint32_t kReductionBatch = 50;
 
 struct Frame {
     const FunctionCode* fn;
-    uint32_t pc;
+    const Instr* ip;  ///< where the frame resumes (an instruction of fn->code)
     uint32_t base;
     uint32_t ret;  ///< absolute register receiving the result in the caller
     Term closure;  ///< the fun of a closure frame (LoadEnv reads its env)
@@ -84,7 +84,7 @@ class FrameStack {
         if (end_ == limit_) grow();
         Frame* f = end_++;
         f->fn = fn;
-        f->pc = 0;
+        f->ip = fn->code.data();
         f->base = base;
         f->ret = ret;
         return f;
@@ -313,9 +313,10 @@ class Exec {
     [[noreturn]] void raise_unsupported(Atom module, Atom function, uint32_t arity) {
         const Frame& f = frames_.back();
         std::string where;
-        if (f.fn->file < program_.file_paths.size() && f.pc > 0 && f.pc - 1 < f.fn->lines.size())
-            where = program_.file_paths[f.fn->file] + ":" + std::to_string(f.fn->lines[f.pc - 1]) +
-                    ": ";
+        auto pc = static_cast<size_t>(f.ip - f.fn->code.data());
+        if (f.fn->file < program_.file_paths.size() && pc > 0 && pc - 1 < f.fn->lines.size())
+            where =
+                program_.file_paths[f.fn->file] + ":" + std::to_string(f.fn->lines[pc - 1]) + ": ";
         raise_error(make_exception(
             "Tasklens.UnsupportedError",
             {{"message", Term::binary(where + unsupported_message(module, function,
@@ -333,7 +334,7 @@ class Exec {
     uint32_t pending_dst_ = 0;
     std::optional<ErlangException> raised_;
     Term result_;
-    uint32_t reductions_ = 0;
+    uint32_t budget_ = kReductionBatch;  ///< reductions left before reporting a batch
     // receive state: one receive is active at a time per execution
     Message* recv_cursor_ = nullptr;
     Message* recv_last_ = nullptr;
@@ -350,7 +351,8 @@ Term Exec::stacktrace(bool with_args) const {
         if (fn->file < program_.file_paths.size() &&
             program_.file_paths[fn->file].starts_with("prelude/"))
             continue;
-        uint32_t pc = f.pc > 0 ? f.pc - 1 : 0;
+        auto resume = static_cast<size_t>(f.ip - fn->code.data());
+        size_t pc = resume > 0 ? resume - 1 : 0;
         uint32_t line = pc < fn->lines.size() ? fn->lines[pc] : 0;
         std::string path =
             fn->file < program_.file_paths.size() ? program_.file_paths[fn->file] : "nofile";
@@ -375,7 +377,7 @@ bool Exec::unwind(ErlangException& e) {
     handlers_.pop_back();
     frames_.resize(h.frame + 1);
     Frame& f = frames_.back();
-    f.pc = h.pc;
+    f.ip = f.fn->code.data() + h.pc;
     if (h.regs != kNoReg) {
         Term* r = regs_.data() + f.base + h.regs;
         r[0] = Term::atom(e.kind());
@@ -448,17 +450,20 @@ inline bool mul_overflow(int64_t a, int64_t b, int64_t* r) {
 // and the static_assert below keeps it in step with bytecode.h.
 #define TL_SCRIPT_OPS(X)                                                                           \
     X(LoadK)                                                                                       \
-    X(Move) X(LoadEnv) X(TestExact) X(TestExactK) X(IsTuple) X(IsCons) X(IsNil) X(IsMap)           \
-        X(GetElem) X(GetHd) X(GetTl) X(MapGet) X(BinPrefix) X(BsStart) X(BsGet) X(BsEnd)           \
-            X(BsBuild) X(Jump) X(JumpIfFalsy) X(JumpIfNotTrue) X(Add) X(Sub) X(Mul) X(FDiv) X(Lt)  \
-                X(Gt) X(Le) X(Ge) X(Eq) X(Ne) X(StrictEq) X(StrictNe) X(Neg) X(Not) X(Bang)        \
-                    X(StrConcat) X(Interp) X(MakeTuple) X(MakeList) X(MakeMap) X(MapUpdate)        \
-                        X(MakeFun) X(FieldGet) X(Call) X(TailCall) X(CallRemote) X(TailRemote)     \
-                            X(CallFun) X(TailFun) X(CallDynamic) X(Return) X(RecvInit) X(RecvNext) \
-                                X(RecvAccept) X(RecvReject) X(TryBegin) X(TryEnd) X(Raise) X(Fail) \
-                                    X(ImplFor) X(JumpIfNotStruct) X(Nop) X(LtJump) X(GtJump)       \
-                                        X(LeJump) X(GeJump) X(EqJump) X(NeJump) X(StrictEqJump)    \
-                                            X(StrictNeJump) X(AddImm) X(SubImm) X(AddReturn)
+    X(Move)                                                                                        \
+    X(LoadEnv)                                                                                     \
+    X(TestExact) X(TestExactK) X(IsTuple) X(IsCons) X(IsNil) X(IsMap) X(GetElem) X(GetHd) X(GetTl) \
+        X(MapGet) X(BinPrefix) X(BsStart) X(BsGet) X(BsEnd) X(BsBuild) X(Jump) X(JumpIfFalsy)      \
+            X(JumpIfNotTrue) X(Add) X(Sub) X(Mul) X(FDiv) X(Lt) X(Gt) X(Le) X(Ge) X(Eq) X(Ne)      \
+                X(StrictEq) X(StrictNe) X(Neg) X(Not) X(Bang) X(StrConcat) X(Interp) X(MakeTuple)  \
+                    X(MakeList) X(MakeMap) X(MapUpdate) X(MakeFun) X(FieldGet) X(Call) X(TailCall) \
+                        X(CallRemote) X(TailRemote) X(CallFun) X(TailFun) X(CallDynamic) X(Return) \
+                            X(RecvInit) X(RecvNext) X(RecvAccept) X(RecvReject) X(TryBegin)        \
+                                X(TryEnd) X(Raise) X(Fail) X(ImplFor) X(JumpIfNotStruct) X(Nop)    \
+                                    X(LtJump) X(GtJump) X(LeJump) X(GeJump) X(EqJump) X(NeJump)    \
+                                        X(StrictEqJump) X(StrictNeJump) X(AddImm) X(SubImm)        \
+                                            X(AddReturn) X(LtImmJump) X(GtImmJump) X(LeImmJump)    \
+                                                X(GeImmJump)
 
 constexpr Op kOpsInOrder[] = {
 #define TL_OP_ENTRY(name) Op::name,
@@ -468,7 +473,7 @@ constexpr Op kOpsInOrder[] = {
 constexpr bool ops_in_declaration_order() {
     for (size_t i = 0; i < std::size(kOpsInOrder); ++i)
         if (static_cast<size_t>(kOpsInOrder[i]) != i) return false;
-    return static_cast<size_t>(Op::AddReturn) + 1 == std::size(kOpsInOrder);
+    return static_cast<size_t>(Op::GeImmJump) + 1 == std::size(kOpsInOrder);
 }
 static_assert(ops_in_declaration_order(), "TL_SCRIPT_OPS must list bytecode.h's Op in order");
 
@@ -476,6 +481,9 @@ static_assert(ops_in_declaration_order(), "TL_SCRIPT_OPS must list bytecode.h's 
 // (one prediction per instruction kind instead of one shared one) and needs no range check.
 #if defined(__GNUC__)
 #define TL_COMPUTED_GOTO 1
+// labels as values are a GNU extension, which -Wpedantic reports at every use
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wpedantic"
 #else
 #define TL_COMPUTED_GOTO 0
 #endif
@@ -486,7 +494,7 @@ Exec::Status Exec::dispatch() {
     const Instr* code = F->fn->code.data();
     const Term* K = F->fn->consts.data();
     Term* R = regs_.data() + F->base;
-    uint32_t pc = F->pc;
+    const Instr* ip = F->ip;  ///< the current instruction
 
 #define RELOAD()                    \
     do {                            \
@@ -494,23 +502,22 @@ Exec::Status Exec::dispatch() {
         code = F->fn->code.data();  \
         K = F->fn->consts.data();   \
         R = regs_.data() + F->base; \
-        pc = F->pc;                 \
+        ip = F->ip;                 \
     } while (0)
-#define SAVE_PC(v) (F->pc = (v))
+#define SAVE_IP(p) (F->ip = (p))
 #define OPB ((I.b & kConstOperand) ? K[I.b & ~kConstOperand] : R[I.b])
 #define OPC ((I.c & kConstOperand) ? K[I.c & ~kConstOperand] : R[I.c])
-#define REDUCE(at_pc)                                       \
+#define REDUCE(at)                                          \
     do {                                                    \
-        if (++reductions_ >= kReductionBatch) {             \
-            reductions_ = 0;                                \
+        if (--budget_ == 0) {                               \
+            budget_ = kReductionBatch;                      \
             if (ctx_.consume_reductions(kReductionBatch)) { \
-                SAVE_PC(at_pc);                             \
+                SAVE_IP(at);                                \
                 return Status::Yield;                       \
             }                                               \
         }                                                   \
     } while (0)
 
-    const Instr* ip;
 #define I (*ip)
 #if TL_COMPUTED_GOTO
     static constexpr void* kLabels[] = {
@@ -521,7 +528,6 @@ Exec::Status Exec::dispatch() {
 #define TL_CASE(name) L_##name:
 #define TL_NEXT()                                     \
     do {                                              \
-        ip = &code[pc];                               \
         goto* kLabels[static_cast<unsigned>(ip->op)]; \
     } while (0)
     TL_NEXT();
@@ -531,23 +537,22 @@ Exec::Status Exec::dispatch() {
 #define TL_CASE(name) case Op::name:
 #define TL_NEXT() continue
     for (;;) {
-        ip = &code[pc];
         switch (I.op) {
 #endif
             TL_CASE(LoadK)
             copy_term(R[I.a], K[I.b]);
-            ++pc;
+            ++ip;
             TL_NEXT();
             TL_CASE(Move)
             copy_term(R[I.a], R[I.b]);
-            ++pc;
+            ++ip;
             TL_NEXT();
             TL_CASE(LoadEnv)
             R[I.a] = F->closure.fun().env[I.b];
-            ++pc;
+            ++ip;
             TL_NEXT();
             TL_CASE(TestExact)
-            pc = exact_equal(R[I.a], R[I.b]) ? pc + 1 : I.d;
+            ip = exact_equal(R[I.a], R[I.b]) ? ip + 1 : code + I.d;
             TL_NEXT();
             TL_CASE(TestExactK) {
                 const Term& x = R[I.a];
@@ -562,44 +567,44 @@ Exec::Status Exec::dispatch() {
                 } else {
                     same = exact_equal(x, k);
                 }
-                pc = same ? pc + 1 : I.d;
+                ip = same ? ip + 1 : code + I.d;
                 TL_NEXT();
             }
             TL_CASE(IsTuple)
-            pc = R[I.a].is_tuple(I.b) ? pc + 1 : I.d;
+            ip = R[I.a].is_tuple(I.b) ? ip + 1 : code + I.d;
             TL_NEXT();
             TL_CASE(IsCons)
-            pc = R[I.a].is_cons() ? pc + 1 : I.d;
+            ip = R[I.a].is_cons() ? ip + 1 : code + I.d;
             TL_NEXT();
             TL_CASE(IsNil)
-            pc = R[I.a].is_empty_list() ? pc + 1 : I.d;
+            ip = R[I.a].is_empty_list() ? ip + 1 : code + I.d;
             TL_NEXT();
             TL_CASE(IsMap)
-            pc = R[I.a].is_map() ? pc + 1 : I.d;
+            ip = R[I.a].is_map() ? ip + 1 : code + I.d;
             TL_NEXT();
             TL_CASE(GetElem)
             R[I.a] = R[I.b].element(I.c);
-            ++pc;
+            ++ip;
             TL_NEXT();
             TL_CASE(GetHd)
             R[I.a] = R[I.b].head();
-            ++pc;
+            ++ip;
             TL_NEXT();
             TL_CASE(GetTl) {
                 Term t = R[I.b].tail();
                 R[I.a] = std::move(t);
-                ++pc;
+                ++ip;
                 TL_NEXT();
             }
             TL_CASE(MapGet) {
                 const Term& m = R[I.b];
                 const Term* v = m.is_map() ? m.map_find(R[I.c]) : nullptr;
                 if (!v) {
-                    pc = I.d;
+                    ip = code + I.d;
                 } else {
                     Term copy = *v;
                     R[I.a] = std::move(copy);
-                    ++pc;
+                    ++ip;
                 }
                 TL_NEXT();
             }
@@ -609,21 +614,21 @@ Exec::Status Exec::dispatch() {
                 if (s.is_binary() && s.binary_view().starts_with(prefix)) {
                     R[I.a] =
                         Term::sub_binary(s, prefix.size(), s.binary_view().size() - prefix.size());
-                    ++pc;
+                    ++ip;
                 } else {
-                    pc = I.d;
+                    ip = code + I.d;
                 }
                 TL_NEXT();
             }
             TL_CASE(BsStart) {
                 if (!R[I.b].is_bitstring()) {
-                    pc = I.d;
+                    ip = code + I.d;
                     TL_NEXT();
                 }
                 Term subject = R[I.b];
                 R[I.a] = std::move(subject);
                 R[I.a + 1] = Term::integer(0);
-                ++pc;
+                ++ip;
                 TL_NEXT();
             }
             TL_CASE(BsGet) {
@@ -634,33 +639,34 @@ Exec::Status Exec::dispatch() {
                                        : nullptr;
                 Term value;
                 if (!bits::match(R[I.b], offset, spec, size, value)) {
-                    pc = I.d;
+                    ip = code + I.d;
                     TL_NEXT();
                 }
                 R[I.b + 1] = Term::integer(static_cast<int64_t>(offset));
                 R[I.a] = std::move(value);
-                ++pc;
+                ++ip;
                 TL_NEXT();
             }
             TL_CASE(BsEnd)
-            pc = static_cast<uint64_t>(R[I.a + 1].as_integer()) == R[I.a].bit_size() ? pc + 1 : I.d;
+            ip = static_cast<uint64_t>(R[I.a + 1].as_integer()) == R[I.a].bit_size() ? ip + 1
+                                                                                     : code + I.d;
             TL_NEXT();
             TL_CASE(BsBuild) {
-                SAVE_PC(pc + 1);
+                SAVE_IP(ip + 1);
                 Term built = bits::build(K[I.c], std::span<const Term>(R + I.b, I.d));
                 R[I.a] = std::move(built);
-                ++pc;
+                ++ip;
                 TL_NEXT();
             }
             TL_CASE(Jump)
-            if (I.d <= pc) REDUCE(I.d);
-            pc = I.d;
+            if (code + I.d <= ip) REDUCE(code + I.d);
+            ip = code + I.d;
             TL_NEXT();
             TL_CASE(JumpIfFalsy)
-            pc = R[I.a].truthy() ? pc + 1 : I.d;
+            ip = R[I.a].truthy() ? ip + 1 : code + I.d;
             TL_NEXT();
             TL_CASE(JumpIfNotTrue)
-            pc = R[I.a].is_atom(atom::true_) ? pc + 1 : I.d;
+            ip = R[I.a].is_atom(atom::true_) ? ip + 1 : code + I.d;
             TL_NEXT();
             TL_CASE(Add) {
                 const Term& a = OPB;
@@ -670,10 +676,10 @@ Exec::Status Exec::dispatch() {
                     !add_overflow(a.as_integer(), b.as_integer(), &r)) {
                     put_integer(R[I.a], r);
                 } else {
-                    SAVE_PC(pc + 1);
+                    SAVE_IP(ip + 1);
                     R[I.a] = arith::add(a, b);
                 }
-                ++pc;
+                ++ip;
                 TL_NEXT();
             }
             TL_CASE(Sub) {
@@ -684,10 +690,10 @@ Exec::Status Exec::dispatch() {
                     !sub_overflow(a.as_integer(), b.as_integer(), &r)) {
                     put_integer(R[I.a], r);
                 } else {
-                    SAVE_PC(pc + 1);
+                    SAVE_IP(ip + 1);
                     R[I.a] = arith::sub(a, b);
                 }
-                ++pc;
+                ++ip;
                 TL_NEXT();
             }
             TL_CASE(Mul) {
@@ -698,16 +704,16 @@ Exec::Status Exec::dispatch() {
                     !mul_overflow(a.as_integer(), b.as_integer(), &r)) {
                     put_integer(R[I.a], r);
                 } else {
-                    SAVE_PC(pc + 1);
+                    SAVE_IP(ip + 1);
                     R[I.a] = arith::mul(a, b);
                 }
-                ++pc;
+                ++ip;
                 TL_NEXT();
             }
             TL_CASE(FDiv) {
-                SAVE_PC(pc + 1);
+                SAVE_IP(ip + 1);
                 R[I.a] = arith::fdiv(OPB, OPC);
-                ++pc;
+                ++ip;
                 TL_NEXT();
             }
             TL_CASE(Lt) {
@@ -716,7 +722,7 @@ Exec::Status Exec::dispatch() {
                 bool r = (a.is_integer() && b.is_integer()) ? a.as_integer() < b.as_integer()
                                                             : compare(a, b) < 0;
                 put_boolean(R[I.a], r);
-                ++pc;
+                ++ip;
                 TL_NEXT();
             }
             TL_CASE(Gt) {
@@ -725,63 +731,63 @@ Exec::Status Exec::dispatch() {
                 bool r = (a.is_integer() && b.is_integer()) ? a.as_integer() > b.as_integer()
                                                             : compare(a, b) > 0;
                 put_boolean(R[I.a], r);
-                ++pc;
+                ++ip;
                 TL_NEXT();
             }
             TL_CASE(Le)
             R[I.a] = Term::boolean(compare(OPB, OPC) <= 0);
-            ++pc;
+            ++ip;
             TL_NEXT();
             TL_CASE(Ge)
             R[I.a] = Term::boolean(compare(OPB, OPC) >= 0);
-            ++pc;
+            ++ip;
             TL_NEXT();
             TL_CASE(Eq)
             R[I.a] = Term::boolean(compare(OPB, OPC) == 0);
-            ++pc;
+            ++ip;
             TL_NEXT();
             TL_CASE(Ne)
             R[I.a] = Term::boolean(compare(OPB, OPC) != 0);
-            ++pc;
+            ++ip;
             TL_NEXT();
             TL_CASE(StrictEq)
             R[I.a] = Term::boolean(compare_exact(OPB, OPC) == 0);
-            ++pc;
+            ++ip;
             TL_NEXT();
             TL_CASE(StrictNe)
             R[I.a] = Term::boolean(compare_exact(OPB, OPC) != 0);
-            ++pc;
+            ++ip;
             TL_NEXT();
             TL_CASE(Neg) {
                 const Term& a = R[I.b];
                 if (a.is_integer() && a.as_integer() != INT64_MIN) {
                     R[I.a] = Term::integer(-a.as_integer());
                 } else {
-                    SAVE_PC(pc + 1);
+                    SAVE_IP(ip + 1);
                     R[I.a] = arith::neg(a);
                 }
-                ++pc;
+                ++ip;
                 TL_NEXT();
             }
             TL_CASE(Not) {
                 const Term& a = R[I.b];
                 if (!a.is_boolean()) {
-                    SAVE_PC(pc + 1);
+                    SAVE_IP(ip + 1);
                     raise_error(Term::atom(atom::badarg));
                 }
                 R[I.a] = Term::boolean(a.is_atom(atom::false_));
-                ++pc;
+                ++ip;
                 TL_NEXT();
             }
             TL_CASE(Bang)
             R[I.a] = Term::boolean(!R[I.b].truthy());
-            ++pc;
+            ++ip;
             TL_NEXT();
             TL_CASE(StrConcat) {
                 const Term& a = OPB;
                 const Term& b = OPC;
                 if (!a.is_binary() || !b.is_binary()) {
-                    SAVE_PC(pc + 1);
+                    SAVE_IP(ip + 1);
                     int segment = a.is_binary() ? 2 : 1;
                     raise_error(
                         argument_error(fmt::format("construction of binary failed: segment {} of "
@@ -791,11 +797,11 @@ Exec::Status Exec::dispatch() {
                 std::string s(a.binary_view());
                 s += b.binary_view();
                 R[I.a] = Term::binary(s);
-                ++pc;
+                ++ip;
                 TL_NEXT();
             }
             TL_CASE(Interp) {
-                SAVE_PC(pc + 1);
+                SAVE_IP(ip + 1);
                 std::string s;
                 for (uint32_t i = 0; i < I.c; ++i) {
                     const Term& part = R[I.b + i];
@@ -806,17 +812,17 @@ Exec::Status Exec::dispatch() {
                     }
                 }
                 R[I.a] = Term::binary(s);
-                ++pc;
+                ++ip;
                 TL_NEXT();
             }
             TL_CASE(MakeTuple)
             R[I.a] = Term::tuple(std::span<const Term>(R + I.b, I.c));
-            ++pc;
+            ++ip;
             TL_NEXT();
             TL_CASE(MakeList) {
                 Term tail = I.d == kNoReg ? Term::empty_list() : R[I.d];
                 R[I.a] = Term::list(std::span<const Term>(R + I.b, I.c), std::move(tail));
-                ++pc;
+                ++ip;
                 TL_NEXT();
             }
             TL_CASE(MakeMap) {
@@ -825,33 +831,33 @@ Exec::Status Exec::dispatch() {
                 for (uint32_t i = 0; i < I.c; ++i)
                     entries.emplace_back(R[I.b + 2 * i], R[I.b + 2 * i + 1]);
                 R[I.a] = Term::map(std::move(entries));
-                ++pc;
+                ++ip;
                 TL_NEXT();
             }
             TL_CASE(MapUpdate) {
                 Term m = R[I.b];
                 if (!m.is_map()) {
-                    SAVE_PC(pc + 1);
+                    SAVE_IP(ip + 1);
                     raise_error(Term::tuple({Term::atom(atom::badmap), m}));
                 }
                 for (uint32_t i = 0; i < I.d; ++i) {
                     const Term& k = R[I.c + 2 * i];
                     if (!m.map_find(k)) {
-                        SAVE_PC(pc + 1);
+                        SAVE_IP(ip + 1);
                         // OTP 25's map update (`M#{K := V}`) raises {badkey, K} without the map
                         raise_error(Term::tuple({Term::atom(atom::badkey), k}));
                     }
                     m = m.map_put(k, R[I.c + 2 * i + 1]);
                 }
                 R[I.a] = std::move(m);
-                ++pc;
+                ++ip;
                 TL_NEXT();
             }
             TL_CASE(MakeFun) {
                 auto& vm = ctx_.runtime().extension<VmState>();
                 R[I.a] = make_fun_term(program_.functions[I.b].get(),
                                        std::span<const Term>(R + I.c, I.d), vm.next_fun_id++);
-                ++pc;
+                ++ip;
                 TL_NEXT();
             }
             TL_CASE(FieldGet) {
@@ -860,20 +866,20 @@ Exec::Status Exec::dispatch() {
                 if (m.is_map()) {
                     const Term* v = m.map_find(key);
                     if (!v) {
-                        SAVE_PC(pc + 1);
+                        SAVE_IP(ip + 1);
                         raise_error(Term::tuple({Term::atom(atom::badkey), key, m}));
                     }
                     Term copy = *v;
                     R[I.a] = std::move(copy);
-                    ++pc;
+                    ++ip;
                     TL_NEXT();
                 }
                 if (m.is_atom()) {
                     // Mod.fun without parentheses on a module held in a variable: a call
-                    SAVE_PC(pc + 1);
+                    SAVE_IP(ip + 1);
                     Target t = resolve(program_, m.as_atom(), key.as_atom(), 0);
                     if (t.kind == CallSite::Kind::Script) {
-                        REDUCE(pc);
+                        REDUCE(ip);
                         push_frame(t.script, F->base + I.a + 1, F->base + I.a);
                         RELOAD();
                         TL_NEXT();
@@ -882,32 +888,32 @@ Exec::Status Exec::dispatch() {
                     pending_ = apply_mfa(ctx_, m.as_atom(), key.as_atom(), {});
                     return Status::Await;
                 }
-                SAVE_PC(pc + 1);
+                SAVE_IP(ip + 1);
                 raise_error(Term::tuple({Term::atom(atom::badmap), m}));
             }
             TL_CASE(Call) {
-                REDUCE(pc);
-                SAVE_PC(pc + 1);
+                REDUCE(ip);
+                SAVE_IP(ip + 1);
                 const FunctionCode* fn = functions[I.b].get();
                 uint32_t base = F->base;
                 F = push_frame(fn, base + I.c, base + I.a);
                 code = fn->code.data();
                 K = fn->consts.data();
                 R = regs_.data() + F->base;
-                pc = 0;
+                ip = code;
                 TL_NEXT();
             }
             TL_CASE(TailCall) {
-                REDUCE(pc);
+                REDUCE(ip);
                 const FunctionCode* fn = program_.functions[I.b].get();
                 for (uint32_t i = 0; i < I.d; ++i) move_term(R[i], R[I.c + i]);
                 if (fn == F->fn && !fn->is_closure) {
                     // a def calling itself: same code, registers and (no) closure
-                    pc = 0;
+                    ip = code;
                     TL_NEXT();
                 }
                 F->fn = fn;
-                F->pc = 0;
+                F->ip = F->fn->code.data();
                 F->closure = Term();
                 ensure_regs(size_t{F->base} + fn->num_regs + 8);
                 RELOAD();
@@ -916,8 +922,8 @@ Exec::Status Exec::dispatch() {
             TL_CASE(CallRemote)
             TL_CASE(TailRemote)
             TL_CASE(CallDynamic) {
-                REDUCE(pc);
-                SAVE_PC(pc + 1);
+                REDUCE(ip);
+                SAVE_IP(ip + 1);
                 CallSite& site = program_.callsites[I.b];
                 Target t;
                 Atom module = site.module;
@@ -942,7 +948,7 @@ Exec::Status Exec::dispatch() {
                         if (I.op == Op::TailRemote) {
                             for (uint32_t i = 0; i < I.d; ++i) move_term(R[i], R[I.c + i]);
                             F->fn = t.script;
-                            F->pc = 0;
+                            F->ip = F->fn->code.data();
                             F->closure = Term();
                             ensure_regs(size_t{F->base} + t.script->num_regs + 8);
                         } else {
@@ -954,7 +960,7 @@ Exec::Status Exec::dispatch() {
                         Term r = t.builtin->sync(ctx_, std::span<const Term>(R + I.c, I.d));
                         R = regs_.data() + F->base;
                         R[I.a] = std::move(r);
-                        ++pc;
+                        ++ip;
                         break;
                     }
                     case CallSite::Kind::Async:
@@ -979,8 +985,8 @@ Exec::Status Exec::dispatch() {
             }
             TL_CASE(CallFun)
             TL_CASE(TailFun) {
-                REDUCE(pc);
-                SAVE_PC(pc + 1);
+                REDUCE(ip);
+                SAVE_IP(ip + 1);
                 Term fun = R[I.b];
                 if (!fun.is_fun()) raise_error(Term::tuple({Term::atom(atom::badfun), fun}));
                 const FunObject& f = fun.fun();
@@ -994,7 +1000,7 @@ Exec::Status Exec::dispatch() {
                     if (I.op == Op::TailFun) {
                         for (uint32_t i = 0; i < I.d; ++i) move_term(R[i], R[I.c + i]);
                         F->fn = fn;
-                        F->pc = 0;
+                        F->ip = F->fn->code.data();
                         F->closure = std::move(fun);
                         ensure_regs(size_t{F->base} + fn->num_regs + 8);
                     } else {
@@ -1014,7 +1020,7 @@ Exec::Status Exec::dispatch() {
                         Term r = t.builtin->sync(ctx_, std::span<const Term>(R + I.c, I.d));
                         R = regs_.data() + F->base;
                         R[I.a] = std::move(r);
-                        ++pc;
+                        ++ip;
                         TL_NEXT();
                     }
                     pending_dst_ = F->base + I.a;
@@ -1054,51 +1060,51 @@ Exec::Status Exec::dispatch() {
                     if (t.is_integer() && t.as_integer() >= 0) {
                         recv_deadline_ = ctx_.now_us() + t.as_integer() * 1000;
                     } else if (!t.is_atom(atom::infinity)) {
-                        SAVE_PC(pc + 1);
+                        SAVE_IP(ip + 1);
                         raise_error(Term::atom("timeout_value"));  // the BEAM's error, a bare atom
                     }
                 }
-                ++pc;
+                ++ip;
                 TL_NEXT();
             }
             TL_CASE(RecvNext) {
                 if (recv_cursor_) {
                     R[I.a] = ctx_.message_term(recv_cursor_);
-                    ++pc;
+                    ++ip;
                     TL_NEXT();
                 }
                 if (recv_timed_out_ || (recv_deadline_ >= 0 && ctx_.now_us() >= recv_deadline_)) {
                     recv_timed_out_ = false;
-                    pc = I.d;
+                    ip = code + I.d;
                     TL_NEXT();
                 }
-                SAVE_PC(pc);
+                SAVE_IP(ip);
                 return Status::WaitMessage;
             }
             TL_CASE(RecvAccept) {
                 Term m = ctx_.take_message(recv_cursor_);
                 recv_cursor_ = nullptr;
                 recv_last_ = nullptr;
-                ++pc;
+                ++ip;
                 TL_NEXT();
             }
             TL_CASE(RecvReject) {
                 recv_last_ = recv_cursor_;
                 recv_cursor_ = ctx_.next_message(recv_cursor_);
-                REDUCE(I.d);
-                pc = I.d;
+                REDUCE(code + I.d);
+                ip = code + I.d;
                 TL_NEXT();
             }
             TL_CASE(TryBegin)
             handlers_.push_back(Handler{static_cast<uint32_t>(frames_.size() - 1), I.d, I.a});
-            ++pc;
+            ++ip;
             TL_NEXT();
             TL_CASE(TryEnd)
             handlers_.pop_back();
-            ++pc;
+            ++ip;
             TL_NEXT();
             TL_CASE(Raise) {
-                SAVE_PC(pc + 1);
+                SAVE_IP(ip + 1);
                 const Term& kind = R[I.a];
                 Term stack = I.c == kNoReg ? Term::empty_list() : R[I.c];
                 throw ErlangException(kind.as_atom(), R[I.b], std::move(stack));
@@ -1106,13 +1112,13 @@ Exec::Status Exec::dispatch() {
             TL_CASE(ImplFor)
             R[I.a] =
                 protocol_impl(program_, K[I.c].as_atom(), R[I.b], static_cast<ImplForMode>(I.d));
-            ++pc;
+            ++ip;
             TL_NEXT();
             TL_CASE(JumpIfNotStruct)
-            pc = struct_name_of(R[I.a]).id != 0 ? pc + 1 : I.d;
+            ip = struct_name_of(R[I.a]).id != 0 ? ip + 1 : code + I.d;
             TL_NEXT();
             TL_CASE(Nop)
-            ++pc;
+            ++ip;
             TL_NEXT();
             TL_CASE(LtJump) {
                 const Term& a = OPB;
@@ -1120,7 +1126,7 @@ Exec::Status Exec::dispatch() {
                 bool r = (a.is_integer() && b.is_integer()) ? a.as_integer() < b.as_integer()
                                                             : compare(a, b) < 0;
                 put_boolean(R[I.a], r);
-                pc = r ? pc + 2 : I.d;
+                ip = r ? ip + 2 : code + I.d;
                 TL_NEXT();
             }
             TL_CASE(GtJump) {
@@ -1129,7 +1135,7 @@ Exec::Status Exec::dispatch() {
                 bool r = (a.is_integer() && b.is_integer()) ? a.as_integer() > b.as_integer()
                                                             : compare(a, b) > 0;
                 put_boolean(R[I.a], r);
-                pc = r ? pc + 2 : I.d;
+                ip = r ? ip + 2 : code + I.d;
                 TL_NEXT();
             }
             TL_CASE(LeJump) {
@@ -1138,7 +1144,7 @@ Exec::Status Exec::dispatch() {
                 bool r = (a.is_integer() && b.is_integer()) ? a.as_integer() <= b.as_integer()
                                                             : compare(a, b) <= 0;
                 put_boolean(R[I.a], r);
-                pc = r ? pc + 2 : I.d;
+                ip = r ? ip + 2 : code + I.d;
                 TL_NEXT();
             }
             TL_CASE(GeJump) {
@@ -1147,7 +1153,7 @@ Exec::Status Exec::dispatch() {
                 bool r = (a.is_integer() && b.is_integer()) ? a.as_integer() >= b.as_integer()
                                                             : compare(a, b) >= 0;
                 put_boolean(R[I.a], r);
-                pc = r ? pc + 2 : I.d;
+                ip = r ? ip + 2 : code + I.d;
                 TL_NEXT();
             }
             TL_CASE(EqJump)
@@ -1166,24 +1172,33 @@ Exec::Status Exec::dispatch() {
                 }
                 bool r = (I.op == Op::EqJump || I.op == Op::StrictEqJump) ? same : !same;
                 put_boolean(R[I.a], r);
-                pc = r ? pc + 2 : I.d;
+                ip = r ? ip + 2 : code + I.d;
                 TL_NEXT();
             }
-            TL_CASE(AddImm)
+            TL_CASE(AddImm) {
+                const Term& a = R[I.b];
+                int64_t imm = static_cast<int32_t>(I.c);
+                int64_t r;
+                if (a.is_integer() && !add_overflow(a.as_integer(), imm, &r)) {
+                    put_integer(R[I.a], r);
+                } else {
+                    SAVE_IP(ip + 1);
+                    R[I.a] = arith::add(a, Term::integer(imm));
+                }
+                ++ip;
+                TL_NEXT();
+            }
             TL_CASE(SubImm) {
                 const Term& a = R[I.b];
                 int64_t imm = static_cast<int32_t>(I.c);
                 int64_t r;
-                if (a.is_integer() &&
-                    !(I.op == Op::AddImm ? add_overflow(a.as_integer(), imm, &r)
-                                         : sub_overflow(a.as_integer(), imm, &r))) {
+                if (a.is_integer() && !sub_overflow(a.as_integer(), imm, &r)) {
                     put_integer(R[I.a], r);
                 } else {
-                    SAVE_PC(pc + 1);
-                    Term k = Term::integer(imm);
-                    R[I.a] = I.op == Op::AddImm ? arith::add(a, k) : arith::sub(a, k);
+                    SAVE_IP(ip + 1);
+                    R[I.a] = arith::sub(a, Term::integer(imm));
                 }
-                ++pc;
+                ++ip;
                 TL_NEXT();
             }
             TL_CASE(AddReturn) {
@@ -1194,7 +1209,7 @@ Exec::Status Exec::dispatch() {
                     !add_overflow(a.as_integer(), b.as_integer(), &r)) {
                     put_integer(R[I.a], r);
                 } else {
-                    SAVE_PC(pc + 1);
+                    SAVE_IP(ip + 1);
                     R[I.a] = arith::add(a, b);
                 }
                 if (F == frames_.bottom()) {
@@ -1207,8 +1222,22 @@ Exec::Status Exec::dispatch() {
                 RELOAD();
                 TL_NEXT();
             }
+#define TL_IMM_COMPARE_JUMP(name, op)                                                          \
+    TL_CASE(name) {                                                                            \
+        const Term& a = R[I.b];                                                                \
+        int64_t imm = static_cast<int32_t>(I.c);                                               \
+        bool r = a.is_integer() ? a.as_integer() op imm : compare(a, Term::integer(imm)) op 0; \
+        put_boolean(R[I.a], r);                                                                \
+        ip = r ? ip + 2 : code + I.d;                                                          \
+        TL_NEXT();                                                                             \
+    }
+            TL_IMM_COMPARE_JUMP(LtImmJump, <)
+            TL_IMM_COMPARE_JUMP(GtImmJump, >)
+            TL_IMM_COMPARE_JUMP(LeImmJump, <=)
+            TL_IMM_COMPARE_JUMP(GeImmJump, >=)
+#undef TL_IMM_COMPARE_JUMP
             TL_CASE(Fail) {
-                SAVE_PC(pc + 1);
+                SAVE_IP(ip + 1);
                 FailKind kind = static_cast<FailKind>(I.a);
                 if (kind == FailKind::FunctionClause) {
                     // Elixir reads module/function/arity from the top of the stacktrace
@@ -1226,9 +1255,12 @@ Exec::Status Exec::dispatch() {
 #undef RELOAD
 #undef OPB
 #undef OPC
-#undef SAVE_PC
+#undef SAVE_IP
 #undef REDUCE
 }
+#if TL_COMPUTED_GOTO
+#pragma GCC diagnostic pop
+#endif
 
 Co<Term> drive(ProcessContext& ctx, std::unique_ptr<Exec> ex) {
     for (;;) {

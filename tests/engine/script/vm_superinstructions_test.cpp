@@ -35,7 +35,7 @@ defmodule Fib do
 end
 IO.puts(Fib.fib(10))
 )");
-    EXPECT_NE(dump.find("LtJump"), std::string::npos) << dump;
+    EXPECT_NE(dump.find("LtImmJump       r1 = r0, 2 else"), std::string::npos) << dump;
     EXPECT_NE(dump.find("SubImm          r2 = r0, 1"), std::string::npos) << dump;
     EXPECT_NE(dump.find("AddReturn"), std::string::npos) << dump;
     EXPECT_EQ(dump.find("JumpIfNotTrue"), std::string::npos) << dump;
@@ -118,6 +118,30 @@ if x > 2, do: IO.puts("big"), else: IO.puts("small")
                   "{:big, :small, :big, :le, :gt, :gt}\n"
                   "{true, true, true}\n"
                   "big\n");
+}
+
+TEST(VmSuperinstructions, ImmediateComparisonsKeepTermOrder) {
+    std::string source = R"(
+defmodule I do
+  def lt(a) when a < 2, do: :lt
+  def lt(_), do: :no
+  def gt(a) when a > -3, do: :gt
+  def gt(_), do: :no
+  def both(a) when a >= 0 and a <= 100, do: :in
+  def both(_), do: :out
+end
+IO.inspect({I.lt(1), I.lt(2), I.lt(1.99), I.lt(2.0), I.lt(:a), I.lt(-100_000_000_000_000_000_000)})
+IO.inspect({I.gt(-2), I.gt(-3), I.gt(-3.5), I.gt(100_000_000_000_000_000_000), I.gt(nil), I.gt({})})
+IO.inspect({I.both(0), I.both(100), I.both(100.5), I.both(-1), I.both("x")})
+)";
+    std::string dump = dump_of(source);
+    EXPECT_NE(dump.find("GtImmJump       r1 = r0, -3 else"), std::string::npos) << dump;
+    EXPECT_NE(dump.find("GeImmJump"), std::string::npos) << dump;
+    EXPECT_NE(dump.find("LeImmJump"), std::string::npos) << dump;
+    expect_output(source,
+                  "{:lt, :no, :lt, :no, :no, :lt}\n"
+                  "{:gt, :no, :no, :gt, :gt, :gt}\n"
+                  "{:in, :in, :out, :out, :out}\n");
 }
 
 TEST(VmSuperinstructions, ImmediateArithmeticKeepsNumberSemantics) {
