@@ -452,8 +452,9 @@ inline bool mul_overflow(int64_t a, int64_t b, int64_t* r) {
     X(LoadK)                                                                                       \
     X(Move)                                                                                        \
     X(LoadEnv)                                                                                     \
-    X(TestExact) X(TestExactK) X(IsTuple) X(IsCons) X(IsNil) X(IsMap) X(GetElem) X(GetHd) X(GetTl) \
-        X(MapGet) X(BinPrefix) X(BsStart) X(BsGet) X(BsEnd) X(BsBuild) X(Jump) X(JumpIfFalsy)      \
+    X(TestExact)                                                                                   \
+    X(TestExactK) X(IsTuple) X(IsCons) X(IsNil) X(IsMap) X(GetElem) X(GetHd) X(GetTl) X(MapGet)    \
+        X(BinPrefix) X(BsStart) X(BsGet) X(BsEnd) X(BsBuild) X(Jump) X(JumpIfFalsy)                \
             X(JumpIfNotTrue) X(Add) X(Sub) X(Mul) X(FDiv) X(Lt) X(Gt) X(Le) X(Ge) X(Eq) X(Ne)      \
                 X(StrictEq) X(StrictNe) X(Neg) X(Not) X(Bang) X(StrConcat) X(Interp) X(MakeTuple)  \
                     X(MakeList) X(MakeMap) X(MapUpdate) X(MakeFun) X(FieldGet) X(Call) X(TailCall) \
@@ -477,8 +478,8 @@ constexpr bool ops_in_declaration_order() {
 }
 static_assert(ops_in_declaration_order(), "TL_SCRIPT_OPS must list bytecode.h's Op in order");
 
-// GCC and Clang dispatch with computed goto: each instruction ends in its own indirect jump
-// (one prediction per instruction kind instead of one shared one) and needs no range check.
+// GCC and Clang dispatch with computed goto through a label table: no range check on the op,
+// and GCC duplicates the dispatching jump into the handlers where that pays.
 #if defined(__GNUC__)
 #define TL_COMPUTED_GOTO 1
 // labels as values are a GNU extension, which -Wpedantic reports at every use
@@ -526,11 +527,12 @@ Exec::Status Exec::dispatch() {
 #undef TL_OP_LABEL
     };
 #define TL_CASE(name) L_##name:
-#define TL_NEXT()                                     \
-    do {                                              \
-        goto* kLabels[static_cast<unsigned>(ip->op)]; \
-    } while (0)
-    TL_NEXT();
+    // Handlers leave through a plain goto to this one indirect jump: a plain goto out of a
+    // handler's block destroys its locals (a received message, a fun), which an indirect goto
+    // straight from the handler would skip, leaking them.
+#define TL_NEXT() goto next_instruction
+next_instruction:
+    goto* kLabels[static_cast<unsigned>(ip->op)];
     {
         {
 #else

@@ -6,6 +6,7 @@
 #include "engine/script/compiler.h"
 #include "engine/script/disassemble.h"
 #include "engine/script/peephole.h"
+#include "engine/script/vm.h"
 #include "vm_test_support.h"
 
 namespace tasklens::script::test {
@@ -186,6 +187,50 @@ end
 IO.inspect({R.fib(20), R.count(100_000, 0), R.down(50_000)})
 )",
                   "{6765, 100000, 50000}\n");
+}
+
+Co<void> call_with(ProcessContext& ctx, const FunctionCode* fn, std::vector<Term> args,
+                   Term* result) {
+    *result = co_await run_function(ctx, fn, std::move(args));
+}
+
+// The dispatch loop's handlers hold terms in locals (a received message, a fun being called); a
+// handler must release them when it moves on to the next instruction. A leaked message keeps
+// its payload referenced after the run.
+TEST(VmSuperinstructions, HandlersReleaseTheTermsTheyHold) {
+    SourceFiles files;
+    const SourceFile& file = files.add("x.exs", R"(
+defmodule Echo do
+  def loop(value, 0), do: byte_size(value)
+  def loop(value, n) do
+    send(self(), {:msg, value})
+    receive do
+      {:msg, v} -> apply_fun(fn x -> x end, v, n)
+    end
+  end
+  def apply_fun(f, v, n), do: loop(f.(v), n - 1)
+end
+)");
+    std::vector<Diagnostic> diagnostics;
+    auto program = compile_scenario(files, file, diagnostics);
+    ASSERT_TRUE(program);
+    const FunctionCode* loop = program->find(Atom::intern("Elixir.Echo"), Atom::intern("loop"), 2);
+    ASSERT_NE(loop, nullptr);
+    Term payload = Term::binary(std::string(200, 'x'));
+    ASSERT_NE(payload.heap_object(), nullptr);
+    Term result;
+    {
+        RuntimeOptions options;
+        options.schedulers = 1;
+        Runtime runtime(options);
+        install_program(runtime, program);
+        SpawnResult r = runtime.spawn([&](ProcessContext& ctx) {
+            return call_with(ctx, loop, {payload, Term::integer(1000)}, &result);
+        });
+        runtime.run_until_exit(r.pid);
+    }
+    EXPECT_EQ(result.as_integer(), 200);
+    EXPECT_EQ(payload.heap_object()->refcount, 1u);
 }
 
 }  // namespace
