@@ -1,5 +1,5 @@
-// Over 800 lines: the VM's dispatch loop is one function on purpose (one switch, no calls per
-// instruction), and its helpers are the instructions' slow paths.
+// Over 800 lines: the VM's dispatch loop is one function on purpose (one dispatch table, no calls
+// per instruction), and its helpers are the instructions' slow paths.
 #include "engine/script/vm.h"
 
 #include <fmt/format.h>
@@ -448,23 +448,19 @@ inline bool mul_overflow(int64_t a, int64_t b, int64_t* r) {
 
 // Every Op in declaration order: the computed-goto table of the dispatch loop is built from it,
 // and the static_assert below keeps it in step with bytecode.h.
-#define TL_SCRIPT_OPS(X)                                                                           \
-    X(LoadK)                                                                                       \
-    X(Move)                                                                                        \
-    X(LoadEnv)                                                                                     \
-    X(TestExact)                                                                                   \
-    X(TestExactK) X(IsTuple) X(IsCons) X(IsNil) X(IsMap) X(GetElem) X(GetHd) X(GetTl) X(MapGet)    \
-        X(BinPrefix) X(BsStart) X(BsGet) X(BsEnd) X(BsBuild) X(Jump) X(JumpIfFalsy)                \
-            X(JumpIfNotTrue) X(Add) X(Sub) X(Mul) X(FDiv) X(Lt) X(Gt) X(Le) X(Ge) X(Eq) X(Ne)      \
-                X(StrictEq) X(StrictNe) X(Neg) X(Not) X(Bang) X(StrConcat) X(Interp) X(MakeTuple)  \
-                    X(MakeList) X(MakeMap) X(MapUpdate) X(MakeFun) X(FieldGet) X(Call) X(TailCall) \
-                        X(CallRemote) X(TailRemote) X(CallFun) X(TailFun) X(CallDynamic) X(Return) \
-                            X(RecvInit) X(RecvNext) X(RecvAccept) X(RecvReject) X(TryBegin)        \
-                                X(TryEnd) X(Raise) X(Fail) X(ImplFor) X(JumpIfNotStruct) X(Nop)    \
-                                    X(LtJump) X(GtJump) X(LeJump) X(GeJump) X(EqJump) X(NeJump)    \
-                                        X(StrictEqJump) X(StrictNeJump) X(AddImm) X(SubImm)        \
-                                            X(AddReturn) X(LtImmJump) X(GtImmJump) X(LeImmJump)    \
-                                                X(GeImmJump)
+// clang-format off
+#define TL_SCRIPT_OPS(X) \
+    X(LoadK) X(Move) X(LoadEnv) X(TestExact) X(TestExactK) X(IsTuple) X(IsCons) X(IsNil) \
+    X(IsMap) X(GetElem) X(GetHd) X(GetTl) X(MapGet) X(BinPrefix) X(BsStart) X(BsGet) X(BsEnd) \
+    X(BsBuild) X(Jump) X(JumpIfFalsy) X(JumpIfNotTrue) X(Add) X(Sub) X(Mul) X(FDiv) X(Lt) X(Gt) \
+    X(Le) X(Ge) X(Eq) X(Ne) X(StrictEq) X(StrictNe) X(Neg) X(Not) X(Bang) X(StrConcat) X(Interp) \
+    X(MakeTuple) X(MakeList) X(MakeMap) X(MapUpdate) X(MakeFun) X(FieldGet) X(Call) X(TailCall) \
+    X(CallRemote) X(TailRemote) X(CallFun) X(TailFun) X(CallDynamic) X(Return) X(RecvInit) \
+    X(RecvNext) X(RecvAccept) X(RecvReject) X(TryBegin) X(TryEnd) X(Raise) X(Fail) X(ImplFor) \
+    X(JumpIfNotStruct) X(Nop) X(LtJump) X(GtJump) X(LeJump) X(GeJump) X(EqJump) X(NeJump) \
+    X(StrictEqJump) X(StrictNeJump) X(AddImm) X(SubImm) X(AddReturn) X(LtImmJump) X(GtImmJump) \
+    X(LeImmJump) X(GeImmJump)
+// clang-format on
 
 constexpr Op kOpsInOrder[] = {
 #define TL_OP_ENTRY(name) Op::name,
@@ -478,8 +474,8 @@ constexpr bool ops_in_declaration_order() {
 }
 static_assert(ops_in_declaration_order(), "TL_SCRIPT_OPS must list bytecode.h's Op in order");
 
-// GCC and Clang dispatch with computed goto through a label table: no range check on the op,
-// and GCC duplicates the dispatching jump into the handlers where that pays.
+// GCC and Clang dispatch with computed goto through a label table: no range check on the op
+// (GCC 12 keeps a single shared indirect jump; see TL_NEXT for why handlers do not jump alone).
 #if defined(__GNUC__)
 #define TL_COMPUTED_GOTO 1
 // labels as values are a GNU extension, which -Wpedantic reports at every use
