@@ -117,11 +117,18 @@ enum class Op : uint8_t {
     AddImm,     // a=dst, b=src register, c=int32 immediate (its bit pattern): b + c
     SubImm,     // a=dst, b=src register, c=int32 immediate (its bit pattern): b - c
     AddReturn,  // a=dst, b, c like Add: a = b + c, then returns a (an Add and the Return of a)
+    // LtJump .. GeJump whose b is a register and whose c is a small integer constant, held as an
+    // int32 immediate (its bit pattern): `n < 2` in a guard reads no constant table
+    LtImmJump,
+    GtImmJump,
+    LeImmJump,
+    GeImmJump,
 };
 
 /// Is `op` one of the fused compare-and-branch instructions (LtJump .. StrictNeJump)?
 inline constexpr bool is_compare_jump(Op op) {
-    return op >= Op::LtJump && op <= Op::StrictNeJump;
+    return (op >= Op::LtJump && op <= Op::StrictNeJump) ||
+           (op >= Op::LtImmJump && op <= Op::GeImmJump);
 }
 
 enum class ImplForMode : uint32_t {

@@ -162,6 +162,14 @@ const char* op_name(Op op) {
             return "SubImm";
         case Op::AddReturn:
             return "AddReturn";
+        case Op::LtImmJump:
+            return "LtImmJump";
+        case Op::GtImmJump:
+            return "GtImmJump";
+        case Op::LeImmJump:
+            return "LeImmJump";
+        case Op::GeImmJump:
+            return "GeImmJump";
     }
     return "?";
 }
@@ -283,6 +291,12 @@ class Disassembler {
             case Op::AddImm:
             case Op::SubImm:
                 return fmt::format("{} = {}, {}", r(i.a), r(i.b), static_cast<int32_t>(i.c));
+            case Op::LtImmJump:
+            case Op::GtImmJump:
+            case Op::LeImmJump:
+            case Op::GeImmJump:
+                return fmt::format("{} = {}, {} else {}", r(i.a), r(i.b), static_cast<int32_t>(i.c),
+                                   to(i.d));
             case Op::Nop:
                 return "";
             case Op::Neg:

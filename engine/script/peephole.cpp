@@ -36,6 +36,10 @@ bool jump_target(const Instr& i, uint32_t& target) {
         case Op::NeJump:
         case Op::StrictEqJump:
         case Op::StrictNeJump:
+        case Op::LtImmJump:
+        case Op::GtImmJump:
+        case Op::LeImmJump:
+        case Op::GeImmJump:
             target = i.d;
             return true;
         default:
@@ -68,6 +72,26 @@ bool compare_jump_of(Op compare, Op& fused) {
             return true;
         case Op::StrictNe:
             fused = Op::StrictNeJump;
+            return true;
+        default:
+            return false;
+    }
+}
+
+/// The immediate form of an ordering compare-and-branch (LtJump .. GeJump).
+bool immediate_compare_jump_of(Op fused, Op& immediate) {
+    switch (fused) {
+        case Op::LtJump:
+            immediate = Op::LtImmJump;
+            return true;
+        case Op::GtJump:
+            immediate = Op::GtImmJump;
+            return true;
+        case Op::LeJump:
+            immediate = Op::LeImmJump;
+            return true;
+        case Op::GeJump:
+            immediate = Op::GeImmJump;
             return true;
         default:
             return false;
@@ -108,6 +132,13 @@ void fuse_superinstructions(FunctionCode& fn) {
                 first.op = fused;
                 first.d = second.d;
                 second = Instr{Op::Nop};
+                int32_t imm;
+                Op immediate;
+                if (immediate_compare_jump_of(fused, immediate) && !(first.b & kConstOperand) &&
+                    small_constant(fn, first.c, imm)) {
+                    first.op = immediate;
+                    first.c = static_cast<uint32_t>(imm);
+                }
                 ++pc;
                 continue;
             }

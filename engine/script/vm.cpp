@@ -1,5 +1,5 @@
-// Over 800 lines: the VM's dispatch loop is one function on purpose (one switch, no calls per
-// instruction), and its helpers are the instructions' slow paths.
+// Over 800 lines: the VM's dispatch loop is one function on purpose (one dispatch table, no calls
+// per instruction), and its helpers are the instructions' slow paths.
 #include "engine/script/vm.h"
 
 #include <fmt/format.h>
@@ -24,7 +24,7 @@ constexpr uint32_t kReductionBatch = 50;
 
 struct Frame {
     const FunctionCode* fn;
-    uint32_t pc;
+    const Instr* ip;  ///< where the frame resumes (an instruction of fn->code)
     uint32_t base;
     uint32_t ret;  ///< absolute register receiving the result in the caller
     Term closure;  ///< the fun of a closure frame (LoadEnv reads its env)
@@ -69,45 +69,55 @@ TL_HOT void move_term(Term& dst, Term& src) noexcept {
 }
 
 /// The frames of one execution. A call pushes and a return pops once per script call, so the
-/// storage only grows (doubling) and a push within it is a few stores, never a call.
+/// storage only grows (doubling, up to kMaxFrames) and a push within it is a few stores: the
+/// dispatch loop holds raw pointers to the frames and never computes a size on its hot paths.
 class FrameStack {
   public:
-    size_t size() const { return size_; }
-    Frame& back() { return storage_[size_ - 1]; }
+    size_t size() const { return static_cast<size_t>(end_ - storage_.data()); }
+    /// The first frame of the execution (its Return ends the run).
+    const Frame* bottom() const { return storage_.data(); }
+    Frame& back() { return end_[-1]; }
     const Frame& operator[](size_t i) const { return storage_[i]; }
-    TL_HOT void push_back(const FunctionCode* fn, uint32_t base, uint32_t ret, Term& closure) {
-        if (size_ == storage_.size()) grow();
-        Frame& f = storage_[size_++];
-        f.fn = fn;
-        f.pc = 0;
-        f.base = base;
-        f.ret = ret;
-        move_term(f.closure, closure);
+    /// Pushes a frame without a closure (a def) and returns it. Frames above size() never hold
+    /// a heap closure (see pop_back), so the slot's closure is already an immediate.
+    TL_HOT Frame* push(const FunctionCode* fn, uint32_t base, uint32_t ret) {
+        if (end_ == limit_) grow();
+        Frame* f = end_++;
+        f->fn = fn;
+        f->ip = fn->code.data();
+        f->base = base;
+        f->ret = ret;
+        return f;
     }
-    /// A frame without a closure (a def). Frames above size() never hold a heap closure (see
-    /// pop_back), so the slot's closure is already an immediate.
-    TL_HOT void push_back(const FunctionCode* fn, uint32_t base, uint32_t ret) {
-        if (size_ == storage_.size()) grow();
-        Frame& f = storage_[size_++];
-        f.fn = fn;
-        f.pc = 0;
-        f.base = base;
-        f.ret = ret;
+    TL_HOT Frame* push(const FunctionCode* fn, uint32_t base, uint32_t ret, Term& closure) {
+        Frame* f = push(fn, base, ret);
+        move_term(f->closure, closure);
+        return f;
     }
     TL_HOT void pop_back() {
-        Term& closure = storage_[--size_].closure;
+        Term& closure = (--end_)->closure;
         if (closure.is_boxed()) closure = Term();
     }
     /// Drops the frames above the first `n`.
     void resize(size_t n) {
-        while (size_ > n) pop_back();
+        while (size() > n) pop_back();
     }
     void clear() { resize(0); }
 
   private:
-    [[gnu::noinline]] void grow() { storage_.resize(std::max<size_t>(16, storage_.size() * 2)); }
+    /// Makes room for one more frame; a run deeper than kMaxFrames gets system_limit (a clear
+    /// error rather than exhausting memory).
+    [[gnu::noinline]] void grow() {
+        size_t n = size();
+        if (n >= kMaxFrames) throw ErlangException::error(Term::atom(atom::system_limit));
+        size_t capacity = std::min(kMaxFrames, std::max<size_t>(16, storage_.size() * 2));
+        storage_.resize(capacity);
+        end_ = storage_.data() + n;
+        limit_ = storage_.data() + capacity;
+    }
     std::vector<Frame> storage_;
-    size_t size_ = 0;
+    Frame* end_ = nullptr;
+    Frame* limit_ = nullptr;
 };
 
 struct Handler {
@@ -248,9 +258,9 @@ class Exec {
     Exec(ProcessContext& ctx, Program& program) : ctx_(ctx), program_(program) {}
 
     void start(const FunctionCode* fn, std::vector<Term> args, Term closure) {
-        regs_.resize(std::max<size_t>(fn->num_regs, args.size()) + 8);
+        grow_regs(std::max<size_t>(fn->num_regs, args.size()) + 8);
         for (size_t i = 0; i < args.size(); ++i) regs_[i] = std::move(args[i]);
-        frames_.push_back(fn, 0, 0, closure);
+        frames_.push(fn, 0, 0, closure);
     }
 
     Status run();
@@ -282,23 +292,21 @@ class Exec {
     Term stacktrace(bool with_args = false) const;
     ErlangException with_script_frames(const ErlangException& e) const;
     void ensure_regs(size_t n) {
-        if (n > regs_.size()) grow_regs(n);
+        if (n > regs_size_) grow_regs(n);
     }
-    [[gnu::noinline]] void grow_regs(size_t n) { regs_.resize(std::max(n, regs_.size() * 2)); }
-    [[gnu::noinline, noreturn]] static void too_many_frames() {
-        raise_error(Term::atom(atom::system_limit));
+    [[gnu::noinline]] void grow_regs(size_t n) {
+        regs_.resize(std::max(n, regs_.size() * 2));
+        regs_size_ = regs_.size();
     }
     /// Pushes a frame for `fn` whose arguments are at absolute register `base`.
-    TL_HOT void push_frame(const FunctionCode* fn, uint32_t base, uint32_t ret, Term& closure) {
-        if (frames_.size() >= kMaxFrames) too_many_frames();
+    TL_HOT Frame* push_frame(const FunctionCode* fn, uint32_t base, uint32_t ret, Term& closure) {
         ensure_regs(size_t{base} + fn->num_regs + 8);
-        frames_.push_back(fn, base, ret, closure);
+        return frames_.push(fn, base, ret, closure);
     }
     /// The same for a frame without a closure (a def).
-    TL_HOT void push_frame(const FunctionCode* fn, uint32_t base, uint32_t ret) {
-        if (frames_.size() >= kMaxFrames) too_many_frames();
+    TL_HOT Frame* push_frame(const FunctionCode* fn, uint32_t base, uint32_t ret) {
         ensure_regs(size_t{base} + fn->num_regs + 8);
-        frames_.push_back(fn, base, ret);
+        return frames_.push(fn, base, ret);
     }
     [[noreturn]] void fail_instr(FailKind kind, const Term* value);
     /// A call to an Elixir/OTP function Tasklens does not implement: Tasklens.UnsupportedError
@@ -306,9 +314,10 @@ class Exec {
     [[noreturn]] void raise_unsupported(Atom module, Atom function, uint32_t arity) {
         const Frame& f = frames_.back();
         std::string where;
-        if (f.fn->file < program_.file_paths.size() && f.pc > 0 && f.pc - 1 < f.fn->lines.size())
-            where = program_.file_paths[f.fn->file] + ":" + std::to_string(f.fn->lines[f.pc - 1]) +
-                    ": ";
+        auto pc = static_cast<size_t>(f.ip - f.fn->code.data());
+        if (f.fn->file < program_.file_paths.size() && pc > 0 && pc - 1 < f.fn->lines.size())
+            where =
+                program_.file_paths[f.fn->file] + ":" + std::to_string(f.fn->lines[pc - 1]) + ": ";
         raise_error(make_exception(
             "Tasklens.UnsupportedError",
             {{"message", Term::binary(where + unsupported_message(module, function,
@@ -318,6 +327,7 @@ class Exec {
     ProcessContext& ctx_;
     Program& program_;
     std::vector<Term> regs_;
+    size_t regs_size_ = 0;  ///< regs_.size(), kept so a call's check is one compare
     FrameStack frames_;
     std::vector<Handler> handlers_;
     Co<Term> pending_;
@@ -325,7 +335,7 @@ class Exec {
     uint32_t pending_dst_ = 0;
     std::optional<ErlangException> raised_;
     Term result_;
-    uint32_t reductions_ = 0;
+    uint32_t budget_ = kReductionBatch;  ///< reductions left before reporting a batch
     // receive state: one receive is active at a time per execution
     Message* recv_cursor_ = nullptr;
     Message* recv_last_ = nullptr;
@@ -342,7 +352,8 @@ Term Exec::stacktrace(bool with_args) const {
         if (fn->file < program_.file_paths.size() &&
             program_.file_paths[fn->file].starts_with("prelude/"))
             continue;
-        uint32_t pc = f.pc > 0 ? f.pc - 1 : 0;
+        auto resume = static_cast<size_t>(f.ip - fn->code.data());
+        size_t pc = resume > 0 ? resume - 1 : 0;
         uint32_t line = pc < fn->lines.size() ? fn->lines[pc] : 0;
         std::string path =
             fn->file < program_.file_paths.size() ? program_.file_paths[fn->file] : "nofile";
@@ -382,7 +393,7 @@ bool Exec::unwind(ErlangException& e) {
     handlers_.pop_back();
     frames_.resize(h.frame + 1);
     Frame& f = frames_.back();
-    f.pc = h.pc;
+    f.ip = f.fn->code.data() + h.pc;
     if (h.regs != kNoReg) {
         Term* r = regs_.data() + f.base + h.regs;
         r[0] = Term::atom(e.kind());
@@ -448,12 +459,52 @@ inline bool mul_overflow(int64_t a, int64_t b, int64_t* r) {
     return __builtin_mul_overflow(a, b, r);
 }
 
+// Every Op in declaration order: the computed-goto table of the dispatch loop is built from it,
+// and the static_assert below keeps it in step with bytecode.h.
+// clang-format off
+#define TL_SCRIPT_OPS(X) \
+    X(LoadK) X(Move) X(LoadEnv) X(TestExact) X(TestExactK) X(IsTuple) X(IsCons) X(IsNil) \
+    X(IsMap) X(GetElem) X(GetHd) X(GetTl) X(MapGet) X(BinPrefix) X(BsStart) X(BsGet) X(BsEnd) \
+    X(BsBuild) X(Jump) X(JumpIfFalsy) X(JumpIfNotTrue) X(Add) X(Sub) X(Mul) X(FDiv) X(Lt) X(Gt) \
+    X(Le) X(Ge) X(Eq) X(Ne) X(StrictEq) X(StrictNe) X(Neg) X(Not) X(Bang) X(StrConcat) X(Interp) \
+    X(MakeTuple) X(MakeList) X(MakeMap) X(MapUpdate) X(MakeFun) X(FieldGet) X(Call) X(TailCall) \
+    X(CallRemote) X(TailRemote) X(CallFun) X(TailFun) X(CallDynamic) X(Return) X(RecvInit) \
+    X(RecvNext) X(RecvAccept) X(RecvReject) X(TryBegin) X(TryEnd) X(Raise) X(Fail) X(ImplFor) \
+    X(JumpIfNotStruct) X(Nop) X(LtJump) X(GtJump) X(LeJump) X(GeJump) X(EqJump) X(NeJump) \
+    X(StrictEqJump) X(StrictNeJump) X(AddImm) X(SubImm) X(AddReturn) X(LtImmJump) X(GtImmJump) \
+    X(LeImmJump) X(GeImmJump)
+// clang-format on
+
+constexpr Op kOpsInOrder[] = {
+#define TL_OP_ENTRY(name) Op::name,
+    TL_SCRIPT_OPS(TL_OP_ENTRY)
+#undef TL_OP_ENTRY
+};
+constexpr bool ops_in_declaration_order() {
+    for (size_t i = 0; i < std::size(kOpsInOrder); ++i)
+        if (static_cast<size_t>(kOpsInOrder[i]) != i) return false;
+    return static_cast<size_t>(Op::GeImmJump) + 1 == std::size(kOpsInOrder);
+}
+static_assert(ops_in_declaration_order(), "TL_SCRIPT_OPS must list bytecode.h's Op in order");
+
+// GCC and Clang dispatch with computed goto through a label table: no range check on the op
+// (GCC 12 keeps a single shared indirect jump; see TL_NEXT for why handlers do not jump alone).
+#if defined(__GNUC__)
+#define TL_COMPUTED_GOTO 1
+// labels as values are a GNU extension, which -Wpedantic reports at every use
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wpedantic"
+#else
+#define TL_COMPUTED_GOTO 0
+#endif
+
 Exec::Status Exec::dispatch() {
+    const std::unique_ptr<FunctionCode>* const functions = program_.functions.data();
     Frame* F = &frames_.back();
     const Instr* code = F->fn->code.data();
     const Term* K = F->fn->consts.data();
     Term* R = regs_.data() + F->base;
-    uint32_t pc = F->pc;
+    const Instr* ip = F->ip;  ///< the current instruction
 
 #define RELOAD()                    \
     do {                            \
@@ -461,41 +512,60 @@ Exec::Status Exec::dispatch() {
         code = F->fn->code.data();  \
         K = F->fn->consts.data();   \
         R = regs_.data() + F->base; \
-        pc = F->pc;                 \
+        ip = F->ip;                 \
     } while (0)
-#define SAVE_PC(v) (F->pc = (v))
+#define SAVE_IP(p) (F->ip = (p))
 #define OPB ((I.b & kConstOperand) ? K[I.b & ~kConstOperand] : R[I.b])
 #define OPC ((I.c & kConstOperand) ? K[I.c & ~kConstOperand] : R[I.c])
-#define REDUCE(at_pc)                                       \
+#define REDUCE(at)                                          \
     do {                                                    \
-        if (++reductions_ >= kReductionBatch) {             \
-            reductions_ = 0;                                \
+        if (--budget_ == 0) {                               \
+            budget_ = kReductionBatch;                      \
             if (ctx_.consume_reductions(kReductionBatch)) { \
-                SAVE_PC(at_pc);                             \
+                SAVE_IP(at);                                \
                 return Status::Yield;                       \
             }                                               \
         }                                                   \
     } while (0)
 
+#define I (*ip)
+#if TL_COMPUTED_GOTO
+    static constexpr void* kLabels[] = {
+#define TL_OP_LABEL(name) &&L_##name,
+        TL_SCRIPT_OPS(TL_OP_LABEL)
+#undef TL_OP_LABEL
+    };
+#define TL_CASE(name) L_##name:
+    // Handlers leave through a plain goto to this one indirect jump: a plain goto out of a
+    // handler's block destroys its locals (a received message, a fun), which an indirect goto
+    // straight from the handler would skip, leaking them.
+#define TL_NEXT() goto next_instruction
+next_instruction:
+    goto* kLabels[static_cast<unsigned>(ip->op)];
+    {
+        {
+#else
+#define TL_CASE(name) case Op::name:
+#define TL_NEXT() continue
     for (;;) {
-        const Instr& I = code[pc];
         switch (I.op) {
-            case Op::LoadK:
-                copy_term(R[I.a], K[I.b]);
-                ++pc;
-                break;
-            case Op::Move:
-                copy_term(R[I.a], R[I.b]);
-                ++pc;
-                break;
-            case Op::LoadEnv:
-                R[I.a] = F->closure.fun().env[I.b];
-                ++pc;
-                break;
-            case Op::TestExact:
-                pc = exact_equal(R[I.a], R[I.b]) ? pc + 1 : I.d;
-                break;
-            case Op::TestExactK: {
+#endif
+            TL_CASE(LoadK)
+            copy_term(R[I.a], K[I.b]);
+            ++ip;
+            TL_NEXT();
+            TL_CASE(Move)
+            copy_term(R[I.a], R[I.b]);
+            ++ip;
+            TL_NEXT();
+            TL_CASE(LoadEnv)
+            R[I.a] = F->closure.fun().env[I.b];
+            ++ip;
+            TL_NEXT();
+            TL_CASE(TestExact)
+            ip = exact_equal(R[I.a], R[I.b]) ? ip + 1 : code + I.d;
+            TL_NEXT();
+            TL_CASE(TestExactK) {
                 const Term& x = R[I.a];
                 const Term& k = K[I.b];
                 bool same;
@@ -508,71 +578,71 @@ Exec::Status Exec::dispatch() {
                 } else {
                     same = exact_equal(x, k);
                 }
-                pc = same ? pc + 1 : I.d;
-                break;
+                ip = same ? ip + 1 : code + I.d;
+                TL_NEXT();
             }
-            case Op::IsTuple:
-                pc = R[I.a].is_tuple(I.b) ? pc + 1 : I.d;
-                break;
-            case Op::IsCons:
-                pc = R[I.a].is_cons() ? pc + 1 : I.d;
-                break;
-            case Op::IsNil:
-                pc = R[I.a].is_empty_list() ? pc + 1 : I.d;
-                break;
-            case Op::IsMap:
-                pc = R[I.a].is_map() ? pc + 1 : I.d;
-                break;
-            case Op::GetElem:
-                R[I.a] = R[I.b].element(I.c);
-                ++pc;
-                break;
-            case Op::GetHd:
-                R[I.a] = R[I.b].head();
-                ++pc;
-                break;
-            case Op::GetTl: {
+            TL_CASE(IsTuple)
+            ip = R[I.a].is_tuple(I.b) ? ip + 1 : code + I.d;
+            TL_NEXT();
+            TL_CASE(IsCons)
+            ip = R[I.a].is_cons() ? ip + 1 : code + I.d;
+            TL_NEXT();
+            TL_CASE(IsNil)
+            ip = R[I.a].is_empty_list() ? ip + 1 : code + I.d;
+            TL_NEXT();
+            TL_CASE(IsMap)
+            ip = R[I.a].is_map() ? ip + 1 : code + I.d;
+            TL_NEXT();
+            TL_CASE(GetElem)
+            R[I.a] = R[I.b].element(I.c);
+            ++ip;
+            TL_NEXT();
+            TL_CASE(GetHd)
+            R[I.a] = R[I.b].head();
+            ++ip;
+            TL_NEXT();
+            TL_CASE(GetTl) {
                 Term t = R[I.b].tail();
                 R[I.a] = std::move(t);
-                ++pc;
-                break;
+                ++ip;
+                TL_NEXT();
             }
-            case Op::MapGet: {
+            TL_CASE(MapGet) {
                 const Term& m = R[I.b];
                 const Term* v = m.is_map() ? m.map_find(R[I.c]) : nullptr;
                 if (!v) {
-                    pc = I.d;
+                    ip = code + I.d;
                 } else {
                     Term copy = *v;
                     R[I.a] = std::move(copy);
-                    ++pc;
+                    ++ip;
                 }
-                break;
+                TL_NEXT();
             }
-            case Op::BinPrefix: {
+            TL_CASE(BinPrefix) {
                 const Term& s = R[I.b];
                 std::string_view prefix = K[I.c].binary_view();
                 if (s.is_binary() && s.binary_view().starts_with(prefix)) {
                     R[I.a] =
                         Term::sub_binary(s, prefix.size(), s.binary_view().size() - prefix.size());
-                    ++pc;
+                    ++ip;
                 } else {
-                    pc = I.d;
+                    ip = code + I.d;
                 }
-                break;
+                TL_NEXT();
             }
-            case Op::BsStart: {
+            TL_CASE(BsStart) {
                 if (!R[I.b].is_bitstring()) {
-                    pc = I.d;
-                    break;
+                    ip = code + I.d;
+                    TL_NEXT();
                 }
                 Term subject = R[I.b];
                 R[I.a] = std::move(subject);
                 R[I.a + 1] = Term::integer(0);
-                ++pc;
-                break;
+                ++ip;
+                TL_NEXT();
             }
-            case Op::BsGet: {
+            TL_CASE(BsGet) {
                 auto spec = bits::SegmentSpec::unpack(K[I.c].as_integer());
                 auto offset = static_cast<uint64_t>(R[I.b + 1].as_integer());
                 const Term* size = spec.size == bits::SegmentSpec::Size::Register
@@ -580,36 +650,36 @@ Exec::Status Exec::dispatch() {
                                        : nullptr;
                 Term value;
                 if (!bits::match(R[I.b], offset, spec, size, value)) {
-                    pc = I.d;
-                    break;
+                    ip = code + I.d;
+                    TL_NEXT();
                 }
                 R[I.b + 1] = Term::integer(static_cast<int64_t>(offset));
                 R[I.a] = std::move(value);
-                ++pc;
-                break;
+                ++ip;
+                TL_NEXT();
             }
-            case Op::BsEnd:
-                pc = static_cast<uint64_t>(R[I.a + 1].as_integer()) == R[I.a].bit_size() ? pc + 1
-                                                                                         : I.d;
-                break;
-            case Op::BsBuild: {
-                SAVE_PC(pc + 1);
+            TL_CASE(BsEnd)
+            ip = static_cast<uint64_t>(R[I.a + 1].as_integer()) == R[I.a].bit_size() ? ip + 1
+                                                                                     : code + I.d;
+            TL_NEXT();
+            TL_CASE(BsBuild) {
+                SAVE_IP(ip + 1);
                 Term built = bits::build(K[I.c], std::span<const Term>(R + I.b, I.d));
                 R[I.a] = std::move(built);
-                ++pc;
-                break;
+                ++ip;
+                TL_NEXT();
             }
-            case Op::Jump:
-                if (I.d <= pc) REDUCE(I.d);
-                pc = I.d;
-                break;
-            case Op::JumpIfFalsy:
-                pc = R[I.a].truthy() ? pc + 1 : I.d;
-                break;
-            case Op::JumpIfNotTrue:
-                pc = R[I.a].is_atom(atom::true_) ? pc + 1 : I.d;
-                break;
-            case Op::Add: {
+            TL_CASE(Jump)
+            if (code + I.d <= ip) REDUCE(code + I.d);
+            ip = code + I.d;
+            TL_NEXT();
+            TL_CASE(JumpIfFalsy)
+            ip = R[I.a].truthy() ? ip + 1 : code + I.d;
+            TL_NEXT();
+            TL_CASE(JumpIfNotTrue)
+            ip = R[I.a].is_atom(atom::true_) ? ip + 1 : code + I.d;
+            TL_NEXT();
+            TL_CASE(Add) {
                 const Term& a = OPB;
                 const Term& b = OPC;
                 int64_t r;
@@ -617,13 +687,13 @@ Exec::Status Exec::dispatch() {
                     !add_overflow(a.as_integer(), b.as_integer(), &r)) {
                     put_integer(R[I.a], r);
                 } else {
-                    SAVE_PC(pc + 1);
+                    SAVE_IP(ip + 1);
                     R[I.a] = arith::add(a, b);
                 }
-                ++pc;
-                break;
+                ++ip;
+                TL_NEXT();
             }
-            case Op::Sub: {
+            TL_CASE(Sub) {
                 const Term& a = OPB;
                 const Term& b = OPC;
                 int64_t r;
@@ -631,13 +701,13 @@ Exec::Status Exec::dispatch() {
                     !sub_overflow(a.as_integer(), b.as_integer(), &r)) {
                     put_integer(R[I.a], r);
                 } else {
-                    SAVE_PC(pc + 1);
+                    SAVE_IP(ip + 1);
                     R[I.a] = arith::sub(a, b);
                 }
-                ++pc;
-                break;
+                ++ip;
+                TL_NEXT();
             }
-            case Op::Mul: {
+            TL_CASE(Mul) {
                 const Term& a = OPB;
                 const Term& b = OPC;
                 int64_t r;
@@ -645,90 +715,90 @@ Exec::Status Exec::dispatch() {
                     !mul_overflow(a.as_integer(), b.as_integer(), &r)) {
                     put_integer(R[I.a], r);
                 } else {
-                    SAVE_PC(pc + 1);
+                    SAVE_IP(ip + 1);
                     R[I.a] = arith::mul(a, b);
                 }
-                ++pc;
-                break;
+                ++ip;
+                TL_NEXT();
             }
-            case Op::FDiv: {
-                SAVE_PC(pc + 1);
+            TL_CASE(FDiv) {
+                SAVE_IP(ip + 1);
                 R[I.a] = arith::fdiv(OPB, OPC);
-                ++pc;
-                break;
+                ++ip;
+                TL_NEXT();
             }
-            case Op::Lt: {
+            TL_CASE(Lt) {
                 const Term& a = OPB;
                 const Term& b = OPC;
                 bool r = (a.is_integer() && b.is_integer()) ? a.as_integer() < b.as_integer()
                                                             : compare(a, b) < 0;
                 put_boolean(R[I.a], r);
-                ++pc;
-                break;
+                ++ip;
+                TL_NEXT();
             }
-            case Op::Gt: {
+            TL_CASE(Gt) {
                 const Term& a = OPB;
                 const Term& b = OPC;
                 bool r = (a.is_integer() && b.is_integer()) ? a.as_integer() > b.as_integer()
                                                             : compare(a, b) > 0;
                 put_boolean(R[I.a], r);
-                ++pc;
-                break;
+                ++ip;
+                TL_NEXT();
             }
-            case Op::Le:
-                R[I.a] = Term::boolean(compare(OPB, OPC) <= 0);
-                ++pc;
-                break;
-            case Op::Ge:
-                R[I.a] = Term::boolean(compare(OPB, OPC) >= 0);
-                ++pc;
-                break;
-            case Op::Eq:
-                R[I.a] = Term::boolean(compare(OPB, OPC) == 0);
-                ++pc;
-                break;
-            case Op::Ne:
-                R[I.a] = Term::boolean(compare(OPB, OPC) != 0);
-                ++pc;
-                break;
-            case Op::StrictEq:
-                R[I.a] = Term::boolean(compare_exact(OPB, OPC) == 0);
-                ++pc;
-                break;
-            case Op::StrictNe:
-                R[I.a] = Term::boolean(compare_exact(OPB, OPC) != 0);
-                ++pc;
-                break;
-            case Op::Neg: {
+            TL_CASE(Le)
+            R[I.a] = Term::boolean(compare(OPB, OPC) <= 0);
+            ++ip;
+            TL_NEXT();
+            TL_CASE(Ge)
+            R[I.a] = Term::boolean(compare(OPB, OPC) >= 0);
+            ++ip;
+            TL_NEXT();
+            TL_CASE(Eq)
+            R[I.a] = Term::boolean(compare(OPB, OPC) == 0);
+            ++ip;
+            TL_NEXT();
+            TL_CASE(Ne)
+            R[I.a] = Term::boolean(compare(OPB, OPC) != 0);
+            ++ip;
+            TL_NEXT();
+            TL_CASE(StrictEq)
+            R[I.a] = Term::boolean(compare_exact(OPB, OPC) == 0);
+            ++ip;
+            TL_NEXT();
+            TL_CASE(StrictNe)
+            R[I.a] = Term::boolean(compare_exact(OPB, OPC) != 0);
+            ++ip;
+            TL_NEXT();
+            TL_CASE(Neg) {
                 const Term& a = R[I.b];
                 if (a.is_integer() && a.as_integer() != INT64_MIN) {
                     R[I.a] = Term::integer(-a.as_integer());
                 } else {
-                    SAVE_PC(pc + 1);
+                    SAVE_IP(ip + 1);
                     R[I.a] = arith::neg(a);
                 }
-                ++pc;
-                break;
+                ++ip;
+                TL_NEXT();
             }
-            case Op::Not: {
+            TL_CASE(Not) {
                 const Term& a = R[I.b];
                 if (!a.is_boolean()) {
-                    SAVE_PC(pc + 1);
+                    SAVE_IP(ip + 1);
                     raise_error(Term::atom(atom::badarg));
                 }
                 R[I.a] = Term::boolean(a.is_atom(atom::false_));
-                ++pc;
-                break;
+                ++ip;
+                TL_NEXT();
             }
-            case Op::Bang:
-                R[I.a] = Term::boolean(!R[I.b].truthy());
-                ++pc;
-                break;
-            case Op::StrConcat: {
+            TL_CASE(Bang)
+            R[I.a] = Term::boolean(!R[I.b].truthy());
+            ++ip;
+            TL_NEXT();
+            TL_CASE(StrConcat) {
                 const Term& a = OPB;
                 const Term& b = OPC;
                 if (!a.is_binary() || !b.is_binary()) {
-                    SAVE_PC(pc + 1);
+                    SAVE_IP(ip + 1);
                     int segment = a.is_binary() ? 2 : 1;
                     raise_error(
                         argument_error(fmt::format("construction of binary failed: segment {} of "
@@ -738,11 +808,11 @@ Exec::Status Exec::dispatch() {
                 std::string s(a.binary_view());
                 s += b.binary_view();
                 R[I.a] = Term::binary(s);
-                ++pc;
-                break;
+                ++ip;
+                TL_NEXT();
             }
-            case Op::Interp: {
-                SAVE_PC(pc + 1);
+            TL_CASE(Interp) {
+                SAVE_IP(ip + 1);
                 std::string s;
                 for (uint32_t i = 0; i < I.c; ++i) {
                     const Term& part = R[I.b + i];
@@ -753,114 +823,118 @@ Exec::Status Exec::dispatch() {
                     }
                 }
                 R[I.a] = Term::binary(s);
-                ++pc;
-                break;
+                ++ip;
+                TL_NEXT();
             }
-            case Op::MakeTuple:
-                R[I.a] = Term::tuple(std::span<const Term>(R + I.b, I.c));
-                ++pc;
-                break;
-            case Op::MakeList: {
+            TL_CASE(MakeTuple)
+            R[I.a] = Term::tuple(std::span<const Term>(R + I.b, I.c));
+            ++ip;
+            TL_NEXT();
+            TL_CASE(MakeList) {
                 Term tail = I.d == kNoReg ? Term::empty_list() : R[I.d];
                 R[I.a] = Term::list(std::span<const Term>(R + I.b, I.c), std::move(tail));
-                ++pc;
-                break;
+                ++ip;
+                TL_NEXT();
             }
-            case Op::MakeMap: {
+            TL_CASE(MakeMap) {
                 std::vector<std::pair<Term, Term>> entries;
                 entries.reserve(I.c);
                 for (uint32_t i = 0; i < I.c; ++i)
                     entries.emplace_back(R[I.b + 2 * i], R[I.b + 2 * i + 1]);
                 R[I.a] = Term::map(std::move(entries));
-                ++pc;
-                break;
+                ++ip;
+                TL_NEXT();
             }
-            case Op::MapUpdate: {
+            TL_CASE(MapUpdate) {
                 Term m = R[I.b];
                 if (!m.is_map()) {
-                    SAVE_PC(pc + 1);
+                    SAVE_IP(ip + 1);
                     raise_error(Term::tuple({Term::atom(atom::badmap), m}));
                 }
                 for (uint32_t i = 0; i < I.d; ++i) {
                     const Term& k = R[I.c + 2 * i];
                     if (!m.map_find(k)) {
-                        SAVE_PC(pc + 1);
+                        SAVE_IP(ip + 1);
                         // OTP 25's map update (`M#{K := V}`) raises {badkey, K} without the map
                         raise_error(Term::tuple({Term::atom(atom::badkey), k}));
                     }
                     m = m.map_put(k, R[I.c + 2 * i + 1]);
                 }
                 R[I.a] = std::move(m);
-                ++pc;
-                break;
+                ++ip;
+                TL_NEXT();
             }
-            case Op::MakeFun: {
+            TL_CASE(MakeFun) {
                 auto& vm = ctx_.runtime().extension<VmState>();
                 R[I.a] = make_fun_term(program_.functions[I.b].get(),
                                        std::span<const Term>(R + I.c, I.d), vm.next_fun_id++);
-                ++pc;
-                break;
+                ++ip;
+                TL_NEXT();
             }
-            case Op::FieldGet: {
+            TL_CASE(FieldGet) {
                 const Term& m = R[I.b];
                 const Term& key = K[I.c];
                 if (m.is_map()) {
                     const Term* v = m.map_find(key);
                     if (!v) {
-                        SAVE_PC(pc + 1);
+                        SAVE_IP(ip + 1);
                         raise_error(Term::tuple({Term::atom(atom::badkey), key, m}));
                     }
                     Term copy = *v;
                     R[I.a] = std::move(copy);
-                    ++pc;
-                    break;
+                    ++ip;
+                    TL_NEXT();
                 }
                 if (m.is_atom()) {
                     // Mod.fun without parentheses on a module held in a variable: a call
-                    SAVE_PC(pc + 1);
+                    SAVE_IP(ip + 1);
                     Target t = resolve(program_, m.as_atom(), key.as_atom(), 0);
                     if (t.kind == CallSite::Kind::Script) {
-                        REDUCE(pc);
+                        REDUCE(ip);
                         push_frame(t.script, F->base + I.a + 1, F->base + I.a);
                         RELOAD();
-                        break;
+                        TL_NEXT();
                     }
                     pending_dst_ = F->base + I.a;
                     pending_ = apply_mfa(ctx_, m.as_atom(), key.as_atom(), {});
                     return Status::Await;
                 }
-                SAVE_PC(pc + 1);
+                SAVE_IP(ip + 1);
                 raise_error(Term::tuple({Term::atom(atom::badmap), m}));
             }
-            case Op::Call: {
-                REDUCE(pc);
-                SAVE_PC(pc + 1);
-                const FunctionCode* fn = program_.functions[I.b].get();
-                push_frame(fn, F->base + I.c, F->base + I.a);
-                RELOAD();
-                break;
+            TL_CASE(Call) {
+                REDUCE(ip);
+                SAVE_IP(ip + 1);
+                const FunctionCode* fn = functions[I.b].get();
+                uint32_t base = F->base;
+                F = push_frame(fn, base + I.c, base + I.a);
+                code = fn->code.data();
+                K = fn->consts.data();
+                R = regs_.data() + F->base;
+                ip = code;
+                TL_NEXT();
             }
-            case Op::TailCall: {
-                REDUCE(pc);
+            TL_CASE(TailCall) {
+                REDUCE(ip);
                 const FunctionCode* fn = program_.functions[I.b].get();
                 for (uint32_t i = 0; i < I.d; ++i) move_term(R[i], R[I.c + i]);
                 if (fn == F->fn && !fn->is_closure) {
                     // a def calling itself: same code, registers and (no) closure
-                    pc = 0;
-                    break;
+                    ip = code;
+                    TL_NEXT();
                 }
                 F->fn = fn;
-                F->pc = 0;
+                F->ip = F->fn->code.data();
                 F->closure = Term();
                 ensure_regs(size_t{F->base} + fn->num_regs + 8);
                 RELOAD();
-                break;
+                TL_NEXT();
             }
-            case Op::CallRemote:
-            case Op::TailRemote:
-            case Op::CallDynamic: {
-                REDUCE(pc);
-                SAVE_PC(pc + 1);
+            TL_CASE(CallRemote)
+            TL_CASE(TailRemote)
+            TL_CASE(CallDynamic) {
+                REDUCE(ip);
+                SAVE_IP(ip + 1);
                 CallSite& site = program_.callsites[I.b];
                 Target t;
                 Atom module = site.module;
@@ -885,7 +959,7 @@ Exec::Status Exec::dispatch() {
                         if (I.op == Op::TailRemote) {
                             for (uint32_t i = 0; i < I.d; ++i) move_term(R[i], R[I.c + i]);
                             F->fn = t.script;
-                            F->pc = 0;
+                            F->ip = F->fn->code.data();
                             F->closure = Term();
                             ensure_regs(size_t{F->base} + t.script->num_regs + 8);
                         } else {
@@ -897,7 +971,7 @@ Exec::Status Exec::dispatch() {
                         Term r = t.builtin->sync(ctx_, std::span<const Term>(R + I.c, I.d));
                         R = regs_.data() + F->base;
                         R[I.a] = std::move(r);
-                        ++pc;
+                        ++ip;
                         break;
                     }
                     case CallSite::Kind::Async:
@@ -918,12 +992,12 @@ Exec::Status Exec::dispatch() {
                         return Status::Await;
                     }
                 }
-                break;
+                TL_NEXT();
             }
-            case Op::CallFun:
-            case Op::TailFun: {
-                REDUCE(pc);
-                SAVE_PC(pc + 1);
+            TL_CASE(CallFun)
+            TL_CASE(TailFun) {
+                REDUCE(ip);
+                SAVE_IP(ip + 1);
                 Term fun = R[I.b];
                 if (!fun.is_fun()) raise_error(Term::tuple({Term::atom(atom::badfun), fun}));
                 const FunObject& f = fun.fun();
@@ -937,28 +1011,28 @@ Exec::Status Exec::dispatch() {
                     if (I.op == Op::TailFun) {
                         for (uint32_t i = 0; i < I.d; ++i) move_term(R[i], R[I.c + i]);
                         F->fn = fn;
-                        F->pc = 0;
+                        F->ip = F->fn->code.data();
                         F->closure = std::move(fun);
                         ensure_regs(size_t{F->base} + fn->num_regs + 8);
                     } else {
                         push_frame(fn, F->base + I.c, F->base + I.a, fun);
                     }
                     RELOAD();
-                    break;
+                    TL_NEXT();
                 }
                 if (f.kind == FunObject::Kind::External) {
                     Target t = resolve(program_, f.module, f.name, f.arity);
                     if (t.kind == CallSite::Kind::Script) {
                         push_frame(t.script, F->base + I.c, F->base + I.a);
                         RELOAD();
-                        break;
+                        TL_NEXT();
                     }
                     if (t.kind == CallSite::Kind::Sync) {
                         Term r = t.builtin->sync(ctx_, std::span<const Term>(R + I.c, I.d));
                         R = regs_.data() + F->base;
                         R[I.a] = std::move(r);
-                        ++pc;
-                        break;
+                        ++ip;
+                        TL_NEXT();
                     }
                     pending_dst_ = F->base + I.a;
                     std::vector<Term> args(R + I.c, R + I.c + I.d);
@@ -974,20 +1048,20 @@ Exec::Status Exec::dispatch() {
                 pending_ = native_fun_call(ctx_, fun, std::vector<Term>(R + I.c, R + I.c + I.d));
                 return Status::Await;
             }
-            case Op::Return: {
-                if (frames_.size() == 1) {
+            TL_CASE(Return) {
+                if (F == frames_.bottom()) {
                     result_ = std::move(R[I.a]);
                     frames_.clear();
                     return Status::Done;
                 }
                 // the caller's destination register may lie in this frame's window: the moved
                 // value lands there, and nothing else of the frame is read afterwards
-                move_term(regs_[F->ret], R[I.a]);
+                move_term(regs_.data()[F->ret], R[I.a]);
                 frames_.pop_back();
                 RELOAD();
-                break;
+                TL_NEXT();
             }
-            case Op::RecvInit: {
+            TL_CASE(RecvInit) {
                 recv_cursor_ = ctx_.first_message();
                 recv_last_ = nullptr;
                 recv_timed_out_ = false;
@@ -997,106 +1071,106 @@ Exec::Status Exec::dispatch() {
                     if (t.is_integer() && t.as_integer() >= 0) {
                         recv_deadline_ = ctx_.now_us() + t.as_integer() * 1000;
                     } else if (!t.is_atom(atom::infinity)) {
-                        SAVE_PC(pc + 1);
+                        SAVE_IP(ip + 1);
                         raise_error(Term::atom("timeout_value"));  // the BEAM's error, a bare atom
                     }
                 }
-                ++pc;
-                break;
+                ++ip;
+                TL_NEXT();
             }
-            case Op::RecvNext: {
+            TL_CASE(RecvNext) {
                 if (recv_cursor_) {
                     R[I.a] = ctx_.message_term(recv_cursor_);
-                    ++pc;
-                    break;
+                    ++ip;
+                    TL_NEXT();
                 }
                 if (recv_timed_out_ || (recv_deadline_ >= 0 && ctx_.now_us() >= recv_deadline_)) {
                     recv_timed_out_ = false;
-                    pc = I.d;
-                    break;
+                    ip = code + I.d;
+                    TL_NEXT();
                 }
-                SAVE_PC(pc);
+                SAVE_IP(ip);
                 return Status::WaitMessage;
             }
-            case Op::RecvAccept: {
+            TL_CASE(RecvAccept) {
                 Term m = ctx_.take_message(recv_cursor_);
                 recv_cursor_ = nullptr;
                 recv_last_ = nullptr;
-                ++pc;
-                break;
+                ++ip;
+                TL_NEXT();
             }
-            case Op::RecvReject: {
+            TL_CASE(RecvReject) {
                 recv_last_ = recv_cursor_;
                 recv_cursor_ = ctx_.next_message(recv_cursor_);
-                REDUCE(I.d);
-                pc = I.d;
-                break;
+                REDUCE(code + I.d);
+                ip = code + I.d;
+                TL_NEXT();
             }
-            case Op::TryBegin:
-                handlers_.push_back(Handler{static_cast<uint32_t>(frames_.size() - 1), I.d, I.a});
-                ++pc;
-                break;
-            case Op::TryEnd:
-                handlers_.pop_back();
-                ++pc;
-                break;
-            case Op::Raise: {
-                SAVE_PC(pc + 1);
+            TL_CASE(TryBegin)
+            handlers_.push_back(Handler{static_cast<uint32_t>(frames_.size() - 1), I.d, I.a});
+            ++ip;
+            TL_NEXT();
+            TL_CASE(TryEnd)
+            handlers_.pop_back();
+            ++ip;
+            TL_NEXT();
+            TL_CASE(Raise) {
+                SAVE_IP(ip + 1);
                 const Term& kind = R[I.a];
                 Term stack = I.c == kNoReg ? Term::empty_list() : R[I.c];
                 throw ErlangException(kind.as_atom(), R[I.b], std::move(stack));
             }
-            case Op::ImplFor:
-                R[I.a] = protocol_impl(program_, K[I.c].as_atom(), R[I.b],
-                                       static_cast<ImplForMode>(I.d));
-                ++pc;
-                break;
-            case Op::JumpIfNotStruct:
-                pc = struct_name_of(R[I.a]).id != 0 ? pc + 1 : I.d;
-                break;
-            case Op::Nop:
-                ++pc;
-                break;
-            case Op::LtJump: {
+            TL_CASE(ImplFor)
+            R[I.a] =
+                protocol_impl(program_, K[I.c].as_atom(), R[I.b], static_cast<ImplForMode>(I.d));
+            ++ip;
+            TL_NEXT();
+            TL_CASE(JumpIfNotStruct)
+            ip = struct_name_of(R[I.a]).id != 0 ? ip + 1 : code + I.d;
+            TL_NEXT();
+            TL_CASE(Nop)
+            ++ip;
+            TL_NEXT();
+            TL_CASE(LtJump) {
                 const Term& a = OPB;
                 const Term& b = OPC;
                 bool r = (a.is_integer() && b.is_integer()) ? a.as_integer() < b.as_integer()
                                                             : compare(a, b) < 0;
                 put_boolean(R[I.a], r);
-                pc = r ? pc + 2 : I.d;
-                break;
+                ip = r ? ip + 2 : code + I.d;
+                TL_NEXT();
             }
-            case Op::GtJump: {
+            TL_CASE(GtJump) {
                 const Term& a = OPB;
                 const Term& b = OPC;
                 bool r = (a.is_integer() && b.is_integer()) ? a.as_integer() > b.as_integer()
                                                             : compare(a, b) > 0;
                 put_boolean(R[I.a], r);
-                pc = r ? pc + 2 : I.d;
-                break;
+                ip = r ? ip + 2 : code + I.d;
+                TL_NEXT();
             }
-            case Op::LeJump: {
+            TL_CASE(LeJump) {
                 const Term& a = OPB;
                 const Term& b = OPC;
                 bool r = (a.is_integer() && b.is_integer()) ? a.as_integer() <= b.as_integer()
                                                             : compare(a, b) <= 0;
                 put_boolean(R[I.a], r);
-                pc = r ? pc + 2 : I.d;
-                break;
+                ip = r ? ip + 2 : code + I.d;
+                TL_NEXT();
             }
-            case Op::GeJump: {
+            TL_CASE(GeJump) {
                 const Term& a = OPB;
                 const Term& b = OPC;
                 bool r = (a.is_integer() && b.is_integer()) ? a.as_integer() >= b.as_integer()
                                                             : compare(a, b) >= 0;
                 put_boolean(R[I.a], r);
-                pc = r ? pc + 2 : I.d;
-                break;
+                ip = r ? ip + 2 : code + I.d;
+                TL_NEXT();
             }
-            case Op::EqJump:
-            case Op::StrictEqJump:
-            case Op::NeJump:
-            case Op::StrictNeJump: {
+            TL_CASE(EqJump)
+            TL_CASE(StrictEqJump)
+            TL_CASE(NeJump)
+            TL_CASE(StrictNeJump) {
                 const Term& a = OPB;
                 const Term& b = OPC;
                 bool same;
@@ -1109,27 +1183,36 @@ Exec::Status Exec::dispatch() {
                 }
                 bool r = (I.op == Op::EqJump || I.op == Op::StrictEqJump) ? same : !same;
                 put_boolean(R[I.a], r);
-                pc = r ? pc + 2 : I.d;
-                break;
+                ip = r ? ip + 2 : code + I.d;
+                TL_NEXT();
             }
-            case Op::AddImm:
-            case Op::SubImm: {
+            TL_CASE(AddImm) {
                 const Term& a = R[I.b];
                 int64_t imm = static_cast<int32_t>(I.c);
                 int64_t r;
-                if (a.is_integer() &&
-                    !(I.op == Op::AddImm ? add_overflow(a.as_integer(), imm, &r)
-                                         : sub_overflow(a.as_integer(), imm, &r))) {
+                if (a.is_integer() && !add_overflow(a.as_integer(), imm, &r)) {
                     put_integer(R[I.a], r);
                 } else {
-                    SAVE_PC(pc + 1);
-                    Term k = Term::integer(imm);
-                    R[I.a] = I.op == Op::AddImm ? arith::add(a, k) : arith::sub(a, k);
+                    SAVE_IP(ip + 1);
+                    R[I.a] = arith::add(a, Term::integer(imm));
                 }
-                ++pc;
-                break;
+                ++ip;
+                TL_NEXT();
             }
-            case Op::AddReturn: {
+            TL_CASE(SubImm) {
+                const Term& a = R[I.b];
+                int64_t imm = static_cast<int32_t>(I.c);
+                int64_t r;
+                if (a.is_integer() && !sub_overflow(a.as_integer(), imm, &r)) {
+                    put_integer(R[I.a], r);
+                } else {
+                    SAVE_IP(ip + 1);
+                    R[I.a] = arith::sub(a, Term::integer(imm));
+                }
+                ++ip;
+                TL_NEXT();
+            }
+            TL_CASE(AddReturn) {
                 const Term& a = OPB;
                 const Term& b = OPC;
                 int64_t r;
@@ -1137,21 +1220,35 @@ Exec::Status Exec::dispatch() {
                     !add_overflow(a.as_integer(), b.as_integer(), &r)) {
                     put_integer(R[I.a], r);
                 } else {
-                    SAVE_PC(pc + 1);
+                    SAVE_IP(ip + 1);
                     R[I.a] = arith::add(a, b);
                 }
-                if (frames_.size() == 1) {
+                if (F == frames_.bottom()) {
                     result_ = std::move(R[I.a]);
                     frames_.clear();
                     return Status::Done;
                 }
-                move_term(regs_[F->ret], R[I.a]);
+                move_term(regs_.data()[F->ret], R[I.a]);
                 frames_.pop_back();
                 RELOAD();
-                break;
+                TL_NEXT();
             }
-            case Op::Fail: {
-                SAVE_PC(pc + 1);
+#define TL_IMM_COMPARE_JUMP(name, op)                                                          \
+    TL_CASE(name) {                                                                            \
+        const Term& a = R[I.b];                                                                \
+        int64_t imm = static_cast<int32_t>(I.c);                                               \
+        bool r = a.is_integer() ? a.as_integer() op imm : compare(a, Term::integer(imm)) op 0; \
+        put_boolean(R[I.a], r);                                                                \
+        ip = r ? ip + 2 : code + I.d;                                                          \
+        TL_NEXT();                                                                             \
+    }
+            TL_IMM_COMPARE_JUMP(LtImmJump, <)
+            TL_IMM_COMPARE_JUMP(GtImmJump, >)
+            TL_IMM_COMPARE_JUMP(LeImmJump, <=)
+            TL_IMM_COMPARE_JUMP(GeImmJump, >=)
+#undef TL_IMM_COMPARE_JUMP
+            TL_CASE(Fail) {
+                SAVE_IP(ip + 1);
                 FailKind kind = static_cast<FailKind>(I.a);
                 if (kind == FailKind::FunctionClause) {
                     // Elixir reads module/function/arity from the top of the stacktrace
@@ -1163,12 +1260,18 @@ Exec::Status Exec::dispatch() {
             }
         }
     }
+#undef I
+#undef TL_CASE
+#undef TL_NEXT
 #undef RELOAD
 #undef OPB
 #undef OPC
-#undef SAVE_PC
+#undef SAVE_IP
 #undef REDUCE
 }
+#if TL_COMPUTED_GOTO
+#pragma GCC diagnostic pop
+#endif
 
 Co<Term> drive(ProcessContext& ctx, std::unique_ptr<Exec> ex) {
     for (;;) {

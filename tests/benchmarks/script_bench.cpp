@@ -1,5 +1,5 @@
-// Scenario VM benchmarks. BEAM reference (shared/perf/beam_baseline.exs): fib(25) compiled,
-// 1.6 ms on a 2-core x86-64 machine (0.7 ms CPU when measured again in session 5); the target is
+// Scenario VM benchmarks. BEAM reference: `elixir bench/beam/fib25.exs` times the same fib(25)
+// compiled (0.56-0.75 ms CPU on the shared 2-core machine, depending on its load); the target is
 // within 3x, and at least 50M calls/s on the tail-recursive loop (docs/performance.md).
 #include <benchmark/benchmark.h>
 

@@ -6,6 +6,7 @@
 #include "engine/script/compiler.h"
 #include "engine/script/disassemble.h"
 #include "engine/script/peephole.h"
+#include "engine/script/vm.h"
 #include "vm_test_support.h"
 
 namespace tasklens::script::test {
@@ -35,7 +36,7 @@ defmodule Fib do
 end
 IO.puts(Fib.fib(10))
 )");
-    EXPECT_NE(dump.find("LtJump"), std::string::npos) << dump;
+    EXPECT_NE(dump.find("LtImmJump       r1 = r0, 2 else"), std::string::npos) << dump;
     EXPECT_NE(dump.find("SubImm          r2 = r0, 1"), std::string::npos) << dump;
     EXPECT_NE(dump.find("AddReturn"), std::string::npos) << dump;
     EXPECT_EQ(dump.find("JumpIfNotTrue"), std::string::npos) << dump;
@@ -120,6 +121,30 @@ if x > 2, do: IO.puts("big"), else: IO.puts("small")
                   "big\n");
 }
 
+TEST(VmSuperinstructions, ImmediateComparisonsKeepTermOrder) {
+    std::string source = R"(
+defmodule I do
+  def lt(a) when a < 2, do: :lt
+  def lt(_), do: :no
+  def gt(a) when a > -3, do: :gt
+  def gt(_), do: :no
+  def both(a) when a >= 0 and a <= 100, do: :in
+  def both(_), do: :out
+end
+IO.inspect({I.lt(1), I.lt(2), I.lt(1.99), I.lt(2.0), I.lt(:a), I.lt(-100_000_000_000_000_000_000)})
+IO.inspect({I.gt(-2), I.gt(-3), I.gt(-3.5), I.gt(100_000_000_000_000_000_000), I.gt(nil), I.gt({})})
+IO.inspect({I.both(0), I.both(100), I.both(100.5), I.both(-1), I.both("x")})
+)";
+    std::string dump = dump_of(source);
+    EXPECT_NE(dump.find("GtImmJump       r1 = r0, -3 else"), std::string::npos) << dump;
+    EXPECT_NE(dump.find("GeImmJump"), std::string::npos) << dump;
+    EXPECT_NE(dump.find("LeImmJump"), std::string::npos) << dump;
+    expect_output(source,
+                  "{:lt, :no, :lt, :no, :no, :lt}\n"
+                  "{:gt, :no, :no, :gt, :gt, :gt}\n"
+                  "{:in, :in, :out, :out, :out}\n");
+}
+
 TEST(VmSuperinstructions, ImmediateArithmeticKeepsNumberSemantics) {
     expect_output(R"(
 defmodule A do
@@ -162,6 +187,50 @@ end
 IO.inspect({R.fib(20), R.count(100_000, 0), R.down(50_000)})
 )",
                   "{6765, 100000, 50000}\n");
+}
+
+Co<void> call_with(ProcessContext& ctx, const FunctionCode* fn, std::vector<Term> args,
+                   Term* result) {
+    *result = co_await run_function(ctx, fn, std::move(args));
+}
+
+// The dispatch loop's handlers hold terms in locals (a received message, a fun being called); a
+// handler must release them when it moves on to the next instruction. A leaked message keeps
+// its payload referenced after the run.
+TEST(VmSuperinstructions, HandlersReleaseTheTermsTheyHold) {
+    SourceFiles files;
+    const SourceFile& file = files.add("x.exs", R"(
+defmodule Echo do
+  def loop(value, 0), do: byte_size(value)
+  def loop(value, n) do
+    send(self(), {:msg, value})
+    receive do
+      {:msg, v} -> apply_fun(fn x -> x end, v, n)
+    end
+  end
+  def apply_fun(f, v, n), do: loop(f.(v), n - 1)
+end
+)");
+    std::vector<Diagnostic> diagnostics;
+    auto program = compile_scenario(files, file, diagnostics);
+    ASSERT_TRUE(program);
+    const FunctionCode* loop = program->find(Atom::intern("Elixir.Echo"), Atom::intern("loop"), 2);
+    ASSERT_NE(loop, nullptr);
+    Term payload = Term::binary(std::string(200, 'x'));
+    ASSERT_NE(payload.heap_object(), nullptr);
+    Term result;
+    {
+        RuntimeOptions options;
+        options.schedulers = 1;
+        Runtime runtime(options);
+        install_program(runtime, program);
+        SpawnResult r = runtime.spawn([&](ProcessContext& ctx) {
+            return call_with(ctx, loop, {payload, Term::integer(1000)}, &result);
+        });
+        runtime.run_until_exit(r.pid);
+    }
+    EXPECT_EQ(result.as_integer(), 200);
+    EXPECT_EQ(payload.heap_object()->refcount, 1u);
 }
 
 }  // namespace
