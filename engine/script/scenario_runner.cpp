@@ -350,7 +350,7 @@ int run_scenario_source(const std::string& path, const std::string& text,
             {Term::atom("Elixir.Code"), Term::atom("require_file"), Term::integer(2),
              Term::list({Term::tuple({Term::atom("file"), Term::list(charlist("lib/code.ex"))}),
                          Term::tuple({Term::atom("line"), Term::integer(1245)})})}));
-        err << format_exception(Term::atom(outcome->kind), outcome->reason, Term::list(stack));
+        err << format_uncaught(Term::atom(outcome->kind), outcome->reason, Term::list(stack));
         return 1;
     }
     // Killed by an exit signal (a linked process died, exit/2): Kernel.CLI sees the script's
