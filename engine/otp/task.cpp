@@ -132,10 +132,13 @@ Co<Term> run_task_mfa(ProcessContext& ctx, Term owner, Term mfa, bool replies) {
     report.label = tup({A(at().TaskSupervisor), A(at().terminating)});
     report.starter = starter_of(ctx, owner);
     const Term& args = mfa.element(2);
+    // Task.Supervised's get_running/1: only {:erlang, :apply, [fun, []]} shows as the fun itself;
+    // a fun given arguments (async_stream's) shows as &:erlang.apply/2 with [fun, args].
     if (mfa.element(0).is_atom(atom::erlang) && mfa.element(1).is_atom(atom::apply) &&
-        args.is_cons() && args.head().is_fun()) {
+        args.is_cons() && args.head().is_fun() && args.tail().is_cons() &&
+        args.tail().head().is_empty_list()) {
         report.function = args.head();
-        report.args = args.tail().is_cons() ? args.tail().head() : Term::empty_list();
+        report.args = Term::empty_list();
     } else {
         report.function = external_fun(mfa.element(0).as_atom(), mfa.element(1).as_atom(),
                                        static_cast<uint32_t>(list_length(args)));

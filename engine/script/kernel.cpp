@@ -762,6 +762,13 @@ Term s_system_time(ProcessContext& c, Args) {
 Term s_system_time1(ProcessContext& c, Args a) {
     return Term::integer(convert(kEpochUs + c.now_us(), 1000000, unit_per_second(a[0])));
 }
+/// :os.timestamp/0 and :erlang.timestamp/0: {mega_seconds, seconds, micro_seconds} of the
+/// virtual system time.
+Term s_timestamp(ProcessContext& c, Args) {
+    const int64_t us = kEpochUs + c.now_us();
+    return Term::tuple({Term::integer(us / 1000000000000LL),
+                        Term::integer((us / 1000000) % 1000000), Term::integer(us % 1000000)});
+}
 Term s_convert(ProcessContext&, Args a) {
     return Term::integer(convert(int_arg(a[0]), unit_per_second(a[1]), unit_per_second(a[2])));
 }
@@ -1280,6 +1287,10 @@ void register_vm_builtins(BuiltinTable& t) {
     t.add(S, "monotonic_time", 1, s_monotonic1);
     t.add(S, "system_time", 0, s_system_time);
     t.add(S, "system_time", 1, s_system_time1);
+    t.add("os", "system_time", 0, s_system_time);
+    t.add("os", "system_time", 1, s_system_time1);
+    t.add("os", "timestamp", 0, s_timestamp);
+    t.add(E, "timestamp", 0, s_timestamp);
     t.add(S, "os_time", 0, s_system_time);
     t.add(S, "os_time", 1, s_system_time1);
     t.add(S, "convert_time_unit", 3, s_convert);
