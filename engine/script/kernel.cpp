@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <optional>
+#include <set>
 #include <string>
 
 #include "engine/runtime/format_error.h"
@@ -560,6 +561,28 @@ Term info_item(ProcessContext& c, const ProcessInfo& info, Atom item) {
         return pair(Term::integer(2675));
     if (n == "group_leader") return pair(Term::pid(c.self()));
     if (n == "priority") return pair(Term::atom("normal"));
+    // Items the BEAM has but Tasklens does not model: an honest refusal, not a fake badarg.
+    static const std::set<std::string_view> unmodelled = {"backtrace",
+                                                          "binary",
+                                                          "catchlevel",
+                                                          "current_location",
+                                                          "current_stacktrace",
+                                                          "error_handler",
+                                                          "garbage_collection",
+                                                          "garbage_collection_info",
+                                                          "last_calls",
+                                                          "min_heap_size",
+                                                          "min_bin_vheap_size",
+                                                          "message_queue_data",
+                                                          "parent",
+                                                          "sequential_trace_token",
+                                                          "suspending",
+                                                          "trace"};
+    if (unmodelled.count(n) > 0)
+        throw ErlangException::error(make_exception(
+            "Tasklens.UnsupportedError",
+            {{"message", Term::binary("Tasklens does not support Process.info/2 with :" +
+                                      std::string(n) + " yet (see docs/scenario-language.md)")}}));
     badarg();
 }
 
