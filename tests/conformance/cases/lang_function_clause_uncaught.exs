@@ -28,5 +28,17 @@ end
 
 f = fn {:ok, v} -> v end
 IO.inspect(f.({:ok, 1}))
+
+# an anonymous function's clause error is reported at the line of its `fn`
+g = fn
+  {:ok, v} -> v
+  :none -> 0
+end
+
+try do
+  g.(:other)
+rescue
+  FunctionClauseError -> IO.inspect(__STACKTRACE__ |> hd() |> elem(3) |> Keyword.get(:line))
+end
 IO.puts("now crashing for real")
 Shapes.scale([1, 2, 3], :double)
