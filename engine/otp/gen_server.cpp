@@ -45,6 +45,47 @@ Co<CallbackResult> run_callback(ProcessContext& ctx, Atom module, Atom function,
     co_return r;
 }
 
+namespace {
+
+/// One frame of OTP's own code as the BEAM records it: {module, function, arity, [file:, line:]}.
+Term otp_frame(const char* module, const char* function, int64_t arity, const char* file,
+               int64_t line) {
+    std::vector<Term> chars;
+    for (const char* p = file; *p; ++p) chars.push_back(Term::integer(*p));
+    return tup({A(Atom::intern(module)), A(Atom::intern(function)), Term::integer(arity),
+                lst({tup({A(Atom::intern("file")), Term::list(chars)}),
+                     tup({A(Atom::intern("line")), Term::integer(line)})})});
+}
+
+}  // namespace
+
+void add_gen_server_frames(Caught& error, Atom callback) {
+    if (!error.caught || error.kind != atom::error) return;
+    std::vector<Term> frames;
+    if (callback == at().handle_call) {
+        frames = {otp_frame("gen_server", "try_handle_call", 4, "gen_server.erl", 1149),
+                  otp_frame("gen_server", "handle_msg", 6, "gen_server.erl", 1178)};
+    } else if (callback == at().handle_cast || callback == at().handle_info) {
+        frames = {otp_frame("gen_server", "try_dispatch", 4, "gen_server.erl", 1123),
+                  otp_frame("gen_server", "handle_msg", 6, "gen_server.erl", 1200)};
+    } else if (callback == at().handle_continue) {
+        frames = {otp_frame("gen_server", "try_dispatch", 4, "gen_server.erl", 1123),
+                  otp_frame("gen_server", "loop", 7, "gen_server.erl", 865)};
+    } else if (callback == at().init) {
+        frames = {otp_frame("gen_server", "init_it", 2, "gen_server.erl", 851),
+                  otp_frame("gen_server", "init_it", 6, "gen_server.erl", 814)};
+    } else {
+        return;
+    }
+    frames.push_back(otp_frame("proc_lib", "init_p_do_apply", 3, "proc_lib.erl", 240));
+    std::vector<Term> stack;
+    list_to_vector(error.stacktrace, stack);
+    stack.insert(stack.end(), frames.begin(), frames.end());
+    // The BEAM keeps the innermost 8 frames (the default backtrace_depth).
+    if (stack.size() > 8) stack.resize(8);
+    error.stacktrace = Term::list(stack);
+}
+
 Co<Term> sys_call(ProcessContext& ctx, Term server, Term request, Timeout timeout) {
     std::optional<Pid> pid = co_await whereis_impl(ctx, server);
     auto exit_args = [&] {
@@ -152,6 +193,7 @@ Co<void> gen_server_body(ProcessContext& ctx, Pid starter, Atom module, Term ini
     s.parent = starter;
     std::vector<Term> init_args{init_arg};
     CallbackResult init = co_await run_callback(ctx, module, at().init, std::move(init_args));
+    add_gen_server_frames(init.error, at().init);
     if (init.error.caught) {
         send_start_ack(ctx, starter, ack, error_tuple(init.error.exit_reason()));
         if (!name.is_nil()) co_await unregister_self(ctx, name);
@@ -185,10 +227,12 @@ Co<void> gen_server_body(ProcessContext& ctx, Pid starter, Atom module, Term ini
         enum class Kind { Call, Cast, Info, Continue } kind = Kind::Info;
         if (next.continue_with) {
             kind = Kind::Continue;
-            message = *next.continue_with;
-            std::vector<Term> args{message, s.state};
+            std::vector<Term> args{*next.continue_with, s.state};
+            // gen_server reports {:continue, arg} as the last message
+            message = tup({A(Atom::intern("continue")), *next.continue_with});
             next = {};
             result = co_await run_callback(ctx, module, at().handle_continue, std::move(args));
+            add_gen_server_frames(result.error, at().handle_continue);
         } else {
             auto received = co_await ctx.receive([](const Term&) { return true; }, next.timeout);
             next = {};
@@ -198,6 +242,7 @@ Co<void> gen_server_body(ProcessContext& ctx, Pid starter, Atom module, Term ini
                 kind = Kind::Call;
                 std::vector<Term> args{request, from, s.state};
                 result = co_await run_callback(ctx, module, at().handle_call, std::move(args));
+                add_gen_server_frames(result.error, at().handle_call);
                 if (result.undefined) {
                     Caught c;
                     c.set(ErlangException::error(
@@ -211,6 +256,7 @@ Co<void> gen_server_body(ProcessContext& ctx, Pid starter, Atom module, Term ini
                 kind = Kind::Cast;
                 std::vector<Term> args{message.element(1), s.state};
                 result = co_await run_callback(ctx, module, at().handle_cast, std::move(args));
+                add_gen_server_frames(result.error, at().handle_cast);
                 if (result.undefined) {
                     Caught c;
                     c.set(ErlangException::error(
@@ -247,6 +293,7 @@ Co<void> gen_server_body(ProcessContext& ctx, Pid starter, Atom module, Term ini
             } else {
                 std::vector<Term> args{message, s.state};
                 result = co_await run_callback(ctx, module, at().handle_info, std::move(args));
+                add_gen_server_frames(result.error, at().handle_info);
                 if (result.undefined) {
                     result = {};
                     result.value = tup({A(at().noreply), s.state});

@@ -13,6 +13,9 @@ struct CallbackResult {
 };
 Co<CallbackResult> run_callback(ProcessContext& ctx, Atom module, Atom function,
                                 std::vector<Term> args);
+/// Appends the frames of gen_server.erl and proc_lib.erl under a raising callback (init,
+/// handle_call/cast/info/continue), as the BEAM's stacktrace has them, keeping 8 frames at most.
+void add_gen_server_frames(Caught& error, Atom callback);
 /// Is the exception an UndefinedFunctionError for module.function itself?
 bool is_undef_of(const Caught& c, Atom module, Atom function);
 

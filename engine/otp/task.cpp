@@ -88,7 +88,36 @@ Term external_fun(Atom module, Atom name, uint32_t arity) {
 
 }  // namespace
 
-Co<Term> run_task_mfa(ProcessContext& ctx, Term owner, Term mfa) {
+namespace {
+
+Term elixir_frame(const char* module, const char* function, int64_t arity, const char* file,
+                  int64_t line) {
+    std::vector<Term> chars;
+    for (const char* p = file; *p; ++p) chars.push_back(Term::integer(*p));
+    return tup({A(Atom::intern(module)), A(Atom::intern(function)), Term::integer(arity),
+                lst({tup({A(Atom::intern("file")), Term::list(chars)}),
+                     tup({A(Atom::intern("line")), Term::integer(line)})})});
+}
+
+/// The frames under a task's function on the BEAM: Task.Supervised.invoke_mfa/2, reply/4 for a
+/// task that replies, and proc_lib's; the BEAM keeps 8 frames at most.
+void add_task_frames(Caught& c, bool replies) {
+    if (c.kind == atom::exit) return;
+    std::vector<Term> stack;
+    list_to_vector(c.stacktrace, stack);
+    stack.push_back(
+        elixir_frame("Elixir.Task.Supervised", "invoke_mfa", 2, "lib/task/supervised.ex", 89));
+    if (replies)
+        stack.push_back(
+            elixir_frame("Elixir.Task.Supervised", "reply", 4, "lib/task/supervised.ex", 34));
+    stack.push_back(elixir_frame("proc_lib", "init_p_do_apply", 3, "proc_lib.erl", 240));
+    if (stack.size() > 8) stack.resize(8);
+    c.stacktrace = Term::list(stack);
+}
+
+}  // namespace
+
+Co<Term> run_task_mfa(ProcessContext& ctx, Term owner, Term mfa, bool replies) {
     Caught c;
     try {
         co_return co_await invoke_mfa(ctx, mfa);
@@ -96,16 +125,20 @@ Co<Term> run_task_mfa(ProcessContext& ctx, Term owner, Term mfa) {
         c.set(e);
     }
     if (c.kind == atom::exit && is_normal_exit(c.reason)) c.rethrow();
+    add_task_frames(c, replies);
     CrashReport report;
     report.kind = CrashReport::Kind::Task;
     report.pid = ctx.self();
     report.label = tup({A(at().TaskSupervisor), A(at().terminating)});
     report.starter = starter_of(ctx, owner);
     const Term& args = mfa.element(2);
+    // Task.Supervised's get_running/1: only {:erlang, :apply, [fun, []]} shows as the fun itself;
+    // a fun given arguments (async_stream's) shows as &:erlang.apply/2 with [fun, args].
     if (mfa.element(0).is_atom(atom::erlang) && mfa.element(1).is_atom(atom::apply) &&
-        args.is_cons() && args.head().is_fun()) {
+        args.is_cons() && args.head().is_fun() && args.tail().is_cons() &&
+        args.tail().head().is_empty_list()) {
         report.function = args.head();
-        report.args = args.tail().is_cons() ? args.tail().head() : Term::empty_list();
+        report.args = Term::empty_list();
     } else {
         report.function = external_fun(mfa.element(0).as_atom(), mfa.element(1).as_atom(),
                                        static_cast<uint32_t>(list_length(args)));
@@ -213,7 +246,7 @@ Co<void> async_task_body(ProcessContext& ctx, Pid owner, Term ancestors, Term ca
     put_task_dictionary(ctx, ancestors, callers, mfa);
     const Term owner_info =
         tup({A(ctx.runtime().node_name(owner.node)), Term::pid(owner), Term::pid(owner)});
-    Term result = co_await run_task_mfa(ctx, owner_info, mfa);
+    Term result = co_await run_task_mfa(ctx, owner_info, mfa, true);
     const Term ref_term = Term::reference(*ref);
     send_task_reply(ctx, owner, ref_term, ref_term, std::move(result));
 }
@@ -246,7 +279,7 @@ Co<void> reply_task_body(ProcessContext& ctx, Term owner, Term ancestors, bool m
     const Term mfa = msg->element(4);
     put_task_caller(ctx, callers, mfa);
     if (mref.valid()) ctx.demonitor(mref, true);
-    Term result = co_await run_task_mfa(ctx, owner, mfa);
+    Term result = co_await run_task_mfa(ctx, owner, mfa, true);
     send_task_reply(ctx, owner_pid, reply_to, ref, std::move(result));
 }
 
@@ -254,7 +287,7 @@ Co<void> reply_task_body(ProcessContext& ctx, Term owner, Term ancestors, bool m
 Co<void> noreply_task_body(ProcessContext& ctx, Term owner, Term ancestors, Term callers,
                            Term mfa) {
     put_task_dictionary(ctx, ancestors, callers, mfa);
-    co_await run_task_mfa(ctx, owner, mfa);
+    co_await run_task_mfa(ctx, owner, mfa, false);
 }
 
 /// "Task MyMod.fun/1" — built by hand: it is made for every task spawned while recording.

@@ -27,7 +27,9 @@ Term down_reason(ProcessContext& ctx, const Term& reason, const Term& proc);
 
 /// Runs the task's MFA; on a crash hands a {Task.Supervisor, :terminating} report to the crash
 /// hook and exits with the task's exit reason (normal/shutdown exits pass through silently).
-Co<Term> run_task_mfa(ProcessContext& ctx, Term owner, Term mfa);
+/// `replies`: the task sends its result to its owner (Task.async and friends), which puts
+/// Task.Supervised.reply/4 in the crash's stacktrace.
+Co<Term> run_task_mfa(ProcessContext& ctx, Term owner, Term mfa, bool replies);
 void put_task_dictionary(ProcessContext& ctx, const Term& ancestors, const Term& callers,
                          const Term& mfa);
 /// Sends {ref, result}: to reply_to if it is a pid, to the owner if reply_to is a live alias.

@@ -799,15 +799,67 @@ Term blame_exception(const Term& exception, const Term& stacktrace) {
     return exception;
 }
 
+namespace {
+
+/// Kernel.CLI's pad/1: "    " before the text and after every newline.
+std::string cli_pad(const std::string& text) {
+    std::string out = "    ";
+    for (char ch : text) {
+        out += ch;
+        if (ch == '\n') out += "    ";
+    }
+    return out;
+}
+
+/// FunctionClauseError.blame/3 without clauses (a script's modules keep no debug info, so Elixir
+/// lists no "Attempted function clauses" for them): the arguments given, one "# N" block each.
+std::string function_clause_blame(const Term& exception, const std::vector<Term>& args) {
+    std::string out =
+        "\n\nThe following arguments were given to " +
+        format_mfa_term(field_or_nil(exception, "module"), field_or_nil(exception, "function"),
+                        Term::integer(static_cast<int64_t>(args.size())))
+            .value_or("?") +
+        ":\n";
+    for (size_t i = 0; i < args.size(); ++i) {
+        std::string shown;
+        for (char ch : insp(args[i])) {
+            shown += ch;
+            if (ch == '\n') shown += "    ";
+        }
+        out += "\n    # " + std::to_string(i + 1) + "\n    " + shown + "\n";
+    }
+    return out;
+}
+
+}  // namespace
+
 std::string format_uncaught(const Term& kind, const Term& reason, const Term& stacktrace) {
     std::string banner;
+    Term stack = stacktrace;
     if (kind.is_atom(atom::error)) {
-        Term exception = blame_exception(normalize_error(reason, stacktrace), stacktrace);
-        banner = "** (" + struct_name(exception) + ") " + exception_message(exception);
+        Term exception = normalize_error(reason, stacktrace);
+        const Term* top = stack.is_cons() && stack.head().is_tuple(4) ? &stack.head() : nullptr;
+        std::vector<Term> args;
+        if (struct_name(exception) == "FunctionClauseError" && top &&
+            exact_equal(top->element(0), field_or_nil(exception, "module")) &&
+            exact_equal(top->element(1), field_or_nil(exception, "function")) &&
+            top->element(2).is_list() && list_to_vector(top->element(2), args)) {
+            // Kernel.CLI.format_error/3: the plain banner, then the padded blame; the top frame
+            // shows the arity instead of the arguments.
+            banner = "** (FunctionClauseError) " + exception_message(exception) +
+                     cli_pad(function_clause_blame(exception, args));
+            stack = Term::cons(
+                Term::tuple({top->element(0), top->element(1),
+                             Term::integer(static_cast<int64_t>(args.size())), top->element(3)}),
+                stack.tail());
+        } else {
+            exception = blame_exception(exception, stacktrace);
+            banner = "** (" + struct_name(exception) + ") " + exception_message(exception);
+        }
     } else {
         banner = format_banner(kind, reason, stacktrace);
     }
-    std::string trace = stacktrace.is_cons() ? format_stacktrace(stacktrace) : "\n";
+    std::string trace = stack.is_cons() ? format_stacktrace(stack) : "\n";
     return banner + "\n" + trace;
 }
 

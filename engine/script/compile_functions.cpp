@@ -48,6 +48,8 @@ void Compiler::compile_clauses(FunctionCode* fn, FnState* parent, std::span<Node
         tail_value(clause_body(*clause));
         bind(next);
     }
+    // The BEAM reports an anonymous function's function_clause at the line of its `fn`.
+    line_ = outer_line;
     emit(Op::Fail, static_cast<uint32_t>(FailKind::FunctionClause), kNoReg);
     captures_out_ = std::move(state.captures);
     f_ = outer;

@@ -217,6 +217,8 @@ void Compiler::compile_def(ModuleCtx::Def& d) {
         }
         bind(next);
     }
+    // The BEAM reports a function_clause at the line of the function's first clause.
+    at(d.clauses.front());
     emit(Op::Fail, static_cast<uint32_t>(FailKind::FunctionClause), kNoReg);
     f_ = nullptr;
 }

@@ -29,15 +29,20 @@ void Compiler::compile_root(const Node* root) {
     // defmodules first, so that the script may call modules defined after the call site... no:
     // Elixir defines them in order, but every call in a script happens after all definitions
     // are compiled here, which gives the same result for scripts that run.
-    uint32_t last = kNoReg;
-    for (const Node* s : stmts) {
+    for (size_t i = 0; i + 1 < stmts.size(); ++i) {
         f_ = &state;
         module_ = &script;
-        last = expr(s);
+        expr(stmts[i]);
     }
     f_ = &state;
-    if (last == kNoReg) last = load(Term::nil());
-    emit(Op::Return, last);
+    module_ = &script;
+    if (stmts.empty()) {
+        emit(Op::Return, load(Term::nil()));
+    } else {
+        // The script's last expression is a tail call, as in the BEAM: a raise there shows no
+        // "(file)" frame.
+        tail_value(stmts.back());
+    }
     if (options_.is_main) program_.main = main;
 }
 

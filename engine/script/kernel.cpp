@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <optional>
+#include <set>
 #include <string>
 
 #include "engine/runtime/format_error.h"
@@ -560,6 +561,28 @@ Term info_item(ProcessContext& c, const ProcessInfo& info, Atom item) {
         return pair(Term::integer(2675));
     if (n == "group_leader") return pair(Term::pid(c.self()));
     if (n == "priority") return pair(Term::atom("normal"));
+    // Items the BEAM has but Tasklens does not model: an honest refusal, not a fake badarg.
+    static const std::set<std::string_view> unmodelled = {"backtrace",
+                                                          "binary",
+                                                          "catchlevel",
+                                                          "current_location",
+                                                          "current_stacktrace",
+                                                          "error_handler",
+                                                          "garbage_collection",
+                                                          "garbage_collection_info",
+                                                          "last_calls",
+                                                          "min_heap_size",
+                                                          "min_bin_vheap_size",
+                                                          "message_queue_data",
+                                                          "parent",
+                                                          "sequential_trace_token",
+                                                          "suspending",
+                                                          "trace"};
+    if (unmodelled.count(n) > 0)
+        throw ErlangException::error(make_exception(
+            "Tasklens.UnsupportedError",
+            {{"message", Term::binary("Tasklens does not support Process.info/2 with :" +
+                                      std::string(n) + " yet (see docs/scenario-language.md)")}}));
     badarg();
 }
 
@@ -761,6 +784,13 @@ Term s_system_time(ProcessContext& c, Args) {
 }
 Term s_system_time1(ProcessContext& c, Args a) {
     return Term::integer(convert(kEpochUs + c.now_us(), 1000000, unit_per_second(a[0])));
+}
+/// :os.timestamp/0 and :erlang.timestamp/0: {mega_seconds, seconds, micro_seconds} of the
+/// virtual system time.
+Term s_timestamp(ProcessContext& c, Args) {
+    const int64_t us = kEpochUs + c.now_us();
+    return Term::tuple({Term::integer(us / 1000000000000LL),
+                        Term::integer((us / 1000000) % 1000000), Term::integer(us % 1000000)});
 }
 Term s_convert(ProcessContext&, Args a) {
     return Term::integer(convert(int_arg(a[0]), unit_per_second(a[1]), unit_per_second(a[2])));
@@ -1280,6 +1310,10 @@ void register_vm_builtins(BuiltinTable& t) {
     t.add(S, "monotonic_time", 1, s_monotonic1);
     t.add(S, "system_time", 0, s_system_time);
     t.add(S, "system_time", 1, s_system_time1);
+    t.add("os", "system_time", 0, s_system_time);
+    t.add("os", "system_time", 1, s_system_time1);
+    t.add("os", "timestamp", 0, s_timestamp);
+    t.add(E, "timestamp", 0, s_timestamp);
     t.add(S, "os_time", 0, s_system_time);
     t.add(S, "os_time", 1, s_system_time1);
     t.add(S, "convert_time_unit", 3, s_convert);

@@ -71,6 +71,8 @@ Co<void> main_body(ProcessContext& ctx, const FunctionCode* main,
     throw ErlangException(outcome->kind, original, outcome->stacktrace);
 }
 
+std::vector<Term> charlist(std::string_view s);
+
 Co<void> report_crash(ProcessContext& ctx, otp::CrashReport report) {
     std::string text;
     // Supervisor reports are SASL reports: the primary filters see them, Elixir's console
@@ -99,6 +101,21 @@ Co<void> report_crash(ProcessContext& ctx, otp::CrashReport report) {
             crash.client = report.starter;
             if (crash.client.is_tuple(2) && crash.client.element(0).is_pid())
                 crash.client = crash.client.element(0);
+            if (crash.client.is_pid()) {
+                crash.client_alive = ctx.alive(crash.client.as_pid());
+                // Where an alive caller waits: gen:do_call under GenServer.call. The caller's own
+                // frames below those are not known here, so the report stops there.
+                auto frame = [](const char* m, const char* f, int64_t arity, const char* file,
+                                int64_t line) {
+                    return Term::tuple(
+                        {Term::atom(m), Term::atom(f), Term::integer(arity),
+                         Term::list({Term::tuple({Term::atom("file"), Term::list(charlist(file))}),
+                                     Term::tuple({Term::atom("line"), Term::integer(line)})})});
+                };
+                crash.client_stacktrace =
+                    Term::list({frame("gen", "do_call", 4, "gen.erl", 256),
+                                frame("Elixir.GenServer", "call", 3, "lib/gen_server.ex", 1035)});
+            }
             text = genserver_crash_report(crash);
         } break;
         default:
@@ -385,7 +402,7 @@ int run_scenario_source(const std::string& path, const std::string& text,
             {Term::atom("Elixir.Code"), Term::atom("require_file"), Term::integer(2),
              Term::list({Term::tuple({Term::atom("file"), Term::list(charlist("lib/code.ex"))}),
                          Term::tuple({Term::atom("line"), Term::integer(1245)})})}));
-        err << format_exception(Term::atom(outcome->kind), outcome->reason, Term::list(stack));
+        err << format_uncaught(Term::atom(outcome->kind), outcome->reason, Term::list(stack));
         return 1;
     }
     // Killed by an exit signal (a linked process died, exit/2): Kernel.CLI sees the script's

@@ -1,15 +1,19 @@
 // :rand with OTP's default algorithm, exsss (Xorshift116**), bit for bit as rand.erl computes it:
-// seed(:exsss, {a, b, c}) followed by uniform/0, uniform/1 and uniform_real/0 gives the BEAM's
-// exact sequence. The state lives in the process dictionary under :rand_seed as on the BEAM, as
+// seed(:exsss, {a, b, c}) followed by uniform/0, uniform/1, uniform_real/0 and normal/0,2 gives the
+// BEAM's exact sequence. The state lives in the process dictionary under :rand_seed as on the BEAM,
+// as
 // {%{type: :exsss, bits: 58}, [s0 | s1]} (the BEAM's map also holds the algorithm's funs).
 // A process that draws without seeding gets a seed that depends only on how many unseeded
 // processes drew before it and on the run's seed (`tasklens run --seed`), so runs are
 // reproducible (the BEAM seeds from the clock).
-// Only exsss (and :default, which is exsss) is provided; other algorithms raise ArgumentError.
+// Only exsss (and :default, which is exsss) is provided; other algorithms are refused with
+// Tasklens's "does not support" error.
 #include <bit>
 #include <cmath>
 
+#include "engine/runtime/inspect.h"
 #include "engine/script/stdlib/rand.h"
+#include "engine/script/stdlib/rand_normal_tables.h"
 #include "engine/script/stdlib/support.h"
 
 namespace tasklens::script::stdlib {
@@ -120,6 +124,35 @@ double uniform_real(State& st) {
 
 // --- the state in the process dictionary ----------------------------------------------------
 
+/// normal_s/1 (OTP 25's rand.erl): the ziggurat on exsss's 58-bit outputs. get_52 takes bit 6
+/// as the sign and the top 51 bits as R; R's low byte picks the box.
+double normal(State& st) {
+    for (;;) {
+        const uint64_t v = next(st);
+        const bool negative = (v & (uint64_t{1} << 6)) != 0;
+        const uint64_t r = v >> 7;
+        const uint64_t index = r & 0xFF;
+        const NormalKiWi& box = kNormalKiWi[index];
+        double x = static_cast<double>(r) * box.wi;
+        if (r < box.ki) return negative ? -x : x;
+        if (negative) x = -x;
+        if (index == 0) {
+            // the tail beyond the last box
+            constexpr double kTail = 3.654152885361009;
+            for (;;) {
+                const double tx = -1 / kTail * std::log(uniform_float(st));
+                const double ty = -std::log(uniform_float(st));
+                if (ty + ty > tx * tx) return negative ? -kTail - tx : kTail + tx;
+            }
+        }
+        // normal_fi/1 is 1-based: normal_fi(Idx + 1) is kNormalFi[index]
+        const double fi2 = kNormalFi[index];
+        const double u = uniform_float(st);
+        if ((kNormalFi[index - 1] - fi2) * u + fi2 < std::exp(-0.5 * x * x)) return x;
+        // otherwise draw again from the start, as normal_s/4 calls normal_s/1
+    }
+}
+
 Term seed_key() {
     return atom_term("rand_seed");
 }
@@ -155,7 +188,12 @@ void store(ProcessContext& ctx, const State& st) {
 
 void need_exsss(const Term& alg) {
     if (!alg.is_atom(Atom::intern("exsss")) && !alg.is_atom(Atom::intern("default")))
-        raise_argument_error("Tasklens supports only the :exsss algorithm of :rand (the default)");
+        raise_term(make_exception(
+            "Tasklens.UnsupportedError",
+            {{"message", Term::binary("Tasklens does not support the :rand algorithm " +
+                                      tasklens::inspect(alg) +
+                                      " yet (only :exsss, the default; see "
+                                      "docs/scenario-language.md)")}}));
 }
 
 State seed_value(const Term& seed) {
@@ -245,6 +283,29 @@ void register_rand(BuiltinTable& t) {
             double x = uniform_real(st);
             store(c, st);
             return Term::floating(x);
+        });
+    t.add(
+        R, "normal", 0, +[](ProcessContext& c, Args) {
+            State st = current_state(c);
+            double x = normal(st);
+            store(c, st);
+            return Term::floating(x);
+        });
+    t.add(
+        R, "normal", 2, +[](ProcessContext& c, Args a) {
+            if (!a[0].is_number() || !a[1].is_number() || a[1].as_number() <= 0)
+                throw ErlangException::error(Term::atom(atom::function_clause));
+            State st = current_state(c);
+            double x = normal(st);
+            store(c, st);
+            return Term::floating(a[0].as_number() + std::sqrt(a[1].as_number()) * x);
+        });
+    t.add(
+        R, "normal_s", 1, +[](ProcessContext&, Args a) -> Term {
+            auto st = state_of(a[0]);
+            if (!st) throw ErlangException::badarg();
+            double x = normal(*st);
+            return Term::tuple({Term::floating(x), state_term(*st)});
         });
     t.add(
         R, "uniform_s", 1, +[](ProcessContext&, Args a) -> Term {

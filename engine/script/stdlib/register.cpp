@@ -3,6 +3,10 @@
 #include "engine/script/stdlib/support.h"
 
 namespace tasklens::script {
+namespace stdlib {
+// Declared here, not in support.h, which every stdlib file includes.
+void register_application(BuiltinTable& table);  // Application's environment (application.cpp)
+}  // namespace stdlib
 
 void register_pure_stdlib(BuiltinTable& table) {
     stdlib::register_string(table);
@@ -36,6 +40,7 @@ void register_pure_stdlib(BuiltinTable& table) {
     stdlib::register_gb_trees(table);
     stdlib::register_gb_sets(table);
     stdlib::register_codecs(table);
+    stdlib::register_application(table);
 }
 
 }  // namespace tasklens::script

@@ -44,6 +44,50 @@ end
     EXPECT_EQ(log.find(":alias"), std::string::npos) << log;
 }
 
+TEST(VmOtpExit, AGenServerCrashReportHasOtpFramesAndWhereTheClientWaits) {
+    // elixir 1.14 (08_supervisor_restart-style script): the callback's frame, then
+    // gen_server.erl's and proc_lib.erl's; the alive client waits in gen:do_call under
+    // GenServer.call (its own frames below those are not reproduced yet).
+    RunOutput r = run_source(R"(
+defmodule Srv do
+  use GenServer
+  def init(_), do: {:ok, nil}
+  def handle_call(:crash, _from, _s), do: raise "boom"
+end
+{:ok, _} = GenServer.start(Srv, nil, name: Srv)
+try do
+  GenServer.call(Srv, :crash)
+catch
+  :exit, _ -> IO.puts "caught"
+end
+)");
+    const std::string log = r.out + r.err;
+    EXPECT_NE(log.find("** (RuntimeError) boom\n"
+                       "    test.exs:5: Srv.handle_call/3\n"
+                       "    (stdlib 4.2) gen_server.erl:1149: :gen_server.try_handle_call/4\n"
+                       "    (stdlib 4.2) gen_server.erl:1178: :gen_server.handle_msg/6\n"
+                       "    (stdlib 4.2) proc_lib.erl:240: :proc_lib.init_p_do_apply/3\n"),
+              std::string::npos)
+        << log;
+    EXPECT_NE(log.find("Client #PID<0.1.0> is alive\n\n"
+                       "    (stdlib 4.2) gen.erl:256: :gen.do_call/4\n"
+                       "    (elixir 1.14.0) lib/gen_server.ex:1035: GenServer.call/3\n"),
+              std::string::npos)
+        << log;
+}
+
+TEST(VmOtpExit, ATaskCrashReportShowsAStreamFunAsErlangApply) {
+    // elixir 1.14: Task.Supervised's get_running/1 shows {:erlang, :apply, [fun, []]} as the fun
+    // itself, and a fun given arguments (async_stream's workers) as &:erlang.apply/2.
+    RunOutput r = run_source(R"(
+Task.async_stream([0], fn x -> div(1, x) end) |> Stream.run()
+)");
+    const std::string log = r.out + r.err;
+    EXPECT_NE(log.find("Function: &:erlang.apply/2\n    Args: [#Function<"), std::string::npos)
+        << log;
+    EXPECT_NE(log.find(", [0]]\n"), std::string::npos) << log;
+}
+
 TEST(VmOtpExit, SupervisorStartLinkWithAFailingChildKillsTheCaller) {
     RunOutput r = run_source(R"(
 defmodule Bad do

@@ -1,0 +1,15 @@
+# :rand.normal/0,2 and normal_s/1 with the default algorithm give the BEAM's exact draws (the
+# ziggurat's box, rejection and tail paths all run in 20,000 draws), interleaved with uniform draws.
+:rand.seed(:exsss, {1, 2, 3})
+draws = for _ <- 1..20000, do: :rand.normal()
+IO.inspect(Enum.take(draws, 5))
+IO.inspect(Enum.sum(draws))
+IO.inspect(Enum.max(draws))
+IO.inspect(Enum.min(draws))
+IO.inspect(Enum.count(draws, &(abs(&1) > 3.654152885361009)))
+IO.inspect(:rand.normal(100, 25))
+IO.inspect(:rand.uniform(1000))
+{x, state} = :rand.normal_s(:rand.seed_s(:exsss, 42))
+IO.inspect(x)
+{y, _} = :rand.normal_s(state)
+IO.inspect(y)
