@@ -394,8 +394,7 @@ Co<Term> await_start_ack(ProcessContext& ctx, Pid child, Ref monitor, Ref ack, T
 
 Term child_ancestors(ProcessContext& ctx) {
     Term me = Term::pid(ctx.self());
-    if (auto info = ctx.info(ctx.self()); info && info->registered_name)
-        me = A(*info->registered_name);
+    if (auto name = ctx.registered_name()) me = A(*name);
     Term mine = ctx.dict_get(A(atom::dollar_ancestors));
     if (mine.is_list()) return Term::cons(me, mine);
     return lst({me});

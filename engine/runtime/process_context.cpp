@@ -383,6 +383,9 @@ bool ProcessContext::alive(Pid p) const noexcept {
 std::optional<ProcessInfo> ProcessContext::info(Pid p) const {
     return runtime().info(p);
 }
+std::optional<Atom> ProcessContext::registered_name() const noexcept {
+    return process_.registered_name;
+}
 
 // --- names, dictionary, refs, timers -------------------------------------------------------
 

@@ -251,6 +251,9 @@ public:
     bool trap_exit() const noexcept;
     bool alive(Pid p) const noexcept;
     std::optional<ProcessInfo> info(Pid p) const;
+    /// The caller's registered name, without the copy of links, mailbox and dictionary that
+    /// info(self()) makes (spawning a child reads it for the child's $ancestors).
+    std::optional<Atom> registered_name() const noexcept;
 
     // --- names, dictionary, refs, timers -------------------------------------------------
     /// Process.register/2: raises badarg if the name is taken or the pid is dead.
