@@ -400,6 +400,15 @@ Term child_ancestors(ProcessContext& ctx) {
     return lst({me});
 }
 
+Term library_frame(const char* module, const char* function, int64_t arity, const char* file,
+                   int64_t line) {
+    std::vector<Term> chars;
+    for (const char* c = file; *c; ++c) chars.push_back(Term::integer(*c));
+    return tup({A(Atom::intern(module)), A(Atom::intern(function)), Term::integer(arity),
+                lst({tup({A(Atom::intern("file")), Term::list(chars)}),
+                     tup({A(Atom::intern("line")), Term::integer(line)})})});
+}
+
 // --- gen calls
 // -------------------------------------------------------------------------------------
 

@@ -136,6 +136,10 @@ inline void send_start_ack(ProcessContext& ctx, Pid starter, Ref ack, Term resul
 /// $ancestors for a process spawned by the caller, as proc_lib sets it: [caller's registered
 /// name, or its pid when it has none | caller's ancestors].
 Term child_ancestors(ProcessContext& ctx);
+/// One stack frame of OTP's or Elixir's own code as the BEAM records it:
+/// {module, function, arity, [file: 'file', line: line]}.
+Term library_frame(const char* module, const char* function, int64_t arity, const char* file,
+                   int64_t line);
 
 // --- gen calls ---------------------------------------------------------------------------------
 

@@ -45,39 +45,25 @@ Co<CallbackResult> run_callback(ProcessContext& ctx, Atom module, Atom function,
     co_return r;
 }
 
-namespace {
-
-/// One frame of OTP's own code as the BEAM records it: {module, function, arity, [file:, line:]}.
-Term otp_frame(const char* module, const char* function, int64_t arity, const char* file,
-               int64_t line) {
-    std::vector<Term> chars;
-    for (const char* p = file; *p; ++p) chars.push_back(Term::integer(*p));
-    return tup({A(Atom::intern(module)), A(Atom::intern(function)), Term::integer(arity),
-                lst({tup({A(Atom::intern("file")), Term::list(chars)}),
-                     tup({A(Atom::intern("line")), Term::integer(line)})})});
-}
-
-}  // namespace
-
 void add_gen_server_frames(Caught& error, Atom callback) {
     if (!error.caught || error.kind != atom::error) return;
     std::vector<Term> frames;
     if (callback == at().handle_call) {
-        frames = {otp_frame("gen_server", "try_handle_call", 4, "gen_server.erl", 1149),
-                  otp_frame("gen_server", "handle_msg", 6, "gen_server.erl", 1178)};
+        frames = {library_frame("gen_server", "try_handle_call", 4, "gen_server.erl", 1149),
+                  library_frame("gen_server", "handle_msg", 6, "gen_server.erl", 1178)};
     } else if (callback == at().handle_cast || callback == at().handle_info) {
-        frames = {otp_frame("gen_server", "try_dispatch", 4, "gen_server.erl", 1123),
-                  otp_frame("gen_server", "handle_msg", 6, "gen_server.erl", 1200)};
+        frames = {library_frame("gen_server", "try_dispatch", 4, "gen_server.erl", 1123),
+                  library_frame("gen_server", "handle_msg", 6, "gen_server.erl", 1200)};
     } else if (callback == at().handle_continue) {
-        frames = {otp_frame("gen_server", "try_dispatch", 4, "gen_server.erl", 1123),
-                  otp_frame("gen_server", "loop", 7, "gen_server.erl", 865)};
+        frames = {library_frame("gen_server", "try_dispatch", 4, "gen_server.erl", 1123),
+                  library_frame("gen_server", "loop", 7, "gen_server.erl", 865)};
     } else if (callback == at().init) {
-        frames = {otp_frame("gen_server", "init_it", 2, "gen_server.erl", 851),
-                  otp_frame("gen_server", "init_it", 6, "gen_server.erl", 814)};
+        frames = {library_frame("gen_server", "init_it", 2, "gen_server.erl", 851),
+                  library_frame("gen_server", "init_it", 6, "gen_server.erl", 814)};
     } else {
         return;
     }
-    frames.push_back(otp_frame("proc_lib", "init_p_do_apply", 3, "proc_lib.erl", 240));
+    frames.push_back(library_frame("proc_lib", "init_p_do_apply", 3, "proc_lib.erl", 240));
     std::vector<Term> stack;
     list_to_vector(error.stacktrace, stack);
     stack.insert(stack.end(), frames.begin(), frames.end());

@@ -90,15 +90,6 @@ Term external_fun(Atom module, Atom name, uint32_t arity) {
 
 namespace {
 
-Term elixir_frame(const char* module, const char* function, int64_t arity, const char* file,
-                  int64_t line) {
-    std::vector<Term> chars;
-    for (const char* p = file; *p; ++p) chars.push_back(Term::integer(*p));
-    return tup({A(Atom::intern(module)), A(Atom::intern(function)), Term::integer(arity),
-                lst({tup({A(Atom::intern("file")), Term::list(chars)}),
-                     tup({A(Atom::intern("line")), Term::integer(line)})})});
-}
-
 /// The frames under a task's function on the BEAM: Task.Supervised.invoke_mfa/2, reply/4 for a
 /// task that replies, and proc_lib's; the BEAM keeps 8 frames at most.
 void add_task_frames(Caught& c, bool replies) {
@@ -106,11 +97,11 @@ void add_task_frames(Caught& c, bool replies) {
     std::vector<Term> stack;
     list_to_vector(c.stacktrace, stack);
     stack.push_back(
-        elixir_frame("Elixir.Task.Supervised", "invoke_mfa", 2, "lib/task/supervised.ex", 89));
+        library_frame("Elixir.Task.Supervised", "invoke_mfa", 2, "lib/task/supervised.ex", 89));
     if (replies)
         stack.push_back(
-            elixir_frame("Elixir.Task.Supervised", "reply", 4, "lib/task/supervised.ex", 34));
-    stack.push_back(elixir_frame("proc_lib", "init_p_do_apply", 3, "proc_lib.erl", 240));
+            library_frame("Elixir.Task.Supervised", "reply", 4, "lib/task/supervised.ex", 34));
+    stack.push_back(library_frame("proc_lib", "init_p_do_apply", 3, "proc_lib.erl", 240));
     if (stack.size() > 8) stack.resize(8);
     c.stacktrace = Term::list(stack);
 }
