@@ -745,14 +745,16 @@ void LaneLabelLayer::draw(QCPPainter* painter) {
         // which the lane's exit mark and the dagger after the pid already say.
         const QColor title_color = roleColor(info.process.role);
         if (height >= 34) {
-            // Tall lanes: the name on one line, the pid under it, both with the full width.
+            // Tall lanes: the name on one line, the pid under it, both with the full width. A
+            // group's title keeps its head ("100,000 × Task fn in Wor…"): cut in the middle, it
+            // lost the "× Task fn" that says what the lane is.
             const double room = right - text_left;
             const double line = height * 0.42;
             painter->setFont(title_font);
             painter->setPen(title_color);
-            painter->drawText(QRectF(text_left, mid - line, room, line),
-                              Qt::AlignBottom | Qt::AlignLeft,
-                              title_metrics.elidedText(title, Qt::ElideMiddle, room));
+            painter->drawText(
+                QRectF(text_left, mid - line, room, line), Qt::AlignBottom | Qt::AlignLeft,
+                title_metrics.elidedText(title, is_group ? Qt::ElideRight : Qt::ElideMiddle, room));
             painter->setFont(is_group ? uiFont(font_px * 0.85) : monoFont(font_px * 0.85));
             painter->setPen(canvasColors().dim_text);
             painter->drawText(QRectF(text_left, mid + 1, room, line), Qt::AlignTop | Qt::AlignLeft,
