@@ -213,6 +213,8 @@ int executeRun(const RunRequest& request, QTextStream& err) {
     options.limits = request.limits;
     options.max_processes = request.max_processes;
     options.seed = request.seed;
+    options.elixir_pids = true;       // the pids `elixir x.exs` prints
+    options.compile_warnings = true;  // and its compile-time warnings
     g_stop_signal.store(0);
     options.stop_flag = &g_stop_signal;
     const std::string path = request.scenario_name.toStdString();

@@ -395,7 +395,23 @@ NATIVE(gs_start_link_3) {
     co_return co_await gen_server_start(ctx, a[0].as_atom(), a[1], a[2], true);
 }
 NATIVE(gs_call) {
-    co_return co_await gen_server_call(ctx, a[0], a[1], timeout_arg(a, 2, 5000));
+    try {
+        co_return co_await gen_server_call(ctx, a[0], a[1], timeout_arg(a, 2, 5000));
+    } catch (const ErlangException& e) {
+        if (e.kind() != atom::exit) throw;
+        // GenServer.call/3 (lib/gen_server.ex, Elixir 1.14) exits at line 1027 when the name is
+        // not registered, 1030 for a call to self, 1038 when :gen.call exits (a dead pid, a
+        // crash, a timeout); that frame heads the stacktrace, the caller's frames go below.
+        const Term& reason = e.reason();
+        int64_t line = 1038;
+        if (reason.is_tuple(2) && reason.element(0).is_atom(atom::noproc) && !a[0].is_pid())
+            line = 1027;
+        else if (reason.is_tuple(2) && reason.element(0).is_atom(Atom::intern("calling_self")))
+            line = 1030;
+        throw ErlangException::from_library(
+            atom::exit, reason,
+            lst({library_frame("Elixir.GenServer", "call", 3, "lib/gen_server.ex", line)}));
+    }
 }
 NATIVE(gs_cast) {
     co_return co_await gen_server_cast(ctx, a[0], a[1]);
@@ -466,13 +482,28 @@ Co<Term> agent_run(ProcessContext& ctx, Term fun, std::vector<Term> extra) {
     }
     co_return co_await ctx.runtime().code().call_fun(ctx, fun, std::move(extra));
 }
+/// agent_run as Agent.Server's callback at `line` of lib/agent/server.ex (Elixir 1.14): a
+/// raise in the agent's fun has that callback's frame under the fun's own, as on the BEAM.
+Co<Term> agent_callback(ProcessContext& ctx, Term fun, std::vector<Term> extra,
+                        const char* callback, int64_t arity, int64_t line) {
+    try {
+        co_return co_await agent_run(ctx, std::move(fun), std::move(extra));
+    } catch (const ErlangException& e) {
+        if (e.kind() != atom::error) throw;
+        std::vector<Term> stack;
+        list_to_vector(e.stacktrace(), stack);
+        stack.push_back(
+            library_frame("Elixir.Agent.Server", callback, arity, "lib/agent/server.ex", line));
+        throw ErlangException(e.kind(), e.reason(), Term::list(stack));
+    }
+}
 NATIVE(agent_server_init) {
     if (a[0].is_fun()) {
         const FunObject& f = a[0].fun();
         ctx.dict_put(A(atom::dollar_initial_call),
                      tup({A(f.module), A(f.name), Term::integer(f.arity)}));
     }
-    Term state = co_await agent_run(ctx, a[0], std::vector<Term>());
+    Term state = co_await agent_callback(ctx, a[0], std::vector<Term>(), "init", 1, 8);
     co_return ok_tuple(std::move(state));
 }
 NATIVE(agent_server_handle_call) {
@@ -481,20 +512,24 @@ NATIVE(agent_server_handle_call) {
     const Atom tag = request.element(0).as_atom();
     std::vector<Term> extra{state};
     if (tag == at().get) {
-        Term reply = co_await agent_run(ctx, request.element(1), std::move(extra));
+        Term reply = co_await agent_callback(ctx, request.element(1), std::move(extra),
+                                             "handle_call", 3, 12);
         co_return tup({A(at().reply), reply, state});
     }
     if (tag == at().update) {
-        Term next = co_await agent_run(ctx, request.element(1), std::move(extra));
+        Term next = co_await agent_callback(ctx, request.element(1), std::move(extra),
+                                            "handle_call", 3, 23);
         co_return tup({A(at().reply), A(atom::ok), next});
     }
-    Term r = co_await agent_run(ctx, request.element(1), std::move(extra));
+    Term r =
+        co_await agent_callback(ctx, request.element(1), std::move(extra), "handle_call", 3, 16);
     if (r.is_tuple(2)) co_return tup({A(at().reply), r.element(0), r.element(1)});
     co_return tup({A(at().stop), tup({A(at().bad_return_value), r}), state});
 }
 NATIVE(agent_server_handle_cast) {
     std::vector<Term> extra{a[1]};
-    Term next = co_await agent_run(ctx, a[0].element(1), std::move(extra));
+    Term next =
+        co_await agent_callback(ctx, a[0].element(1), std::move(extra), "handle_cast", 2, 27);
     co_return tup({A(at().noreply), next});
 }
 

@@ -168,7 +168,8 @@ std::string format_application(const Term& module) {
         for (auto m : elixir_modules)
             if (rest == m ||
                 (rest.size() > m.size() && rest.substr(0, m.size()) == m && rest[m.size()] == '.' &&
-                 (m == "Task" || m == "Enum" || m == "Agent" || m == "Kernel" || m == "String")))
+                 (m == "Task" || m == "Enum" || m == "Agent" || m == "Kernel" || m == "String" ||
+                  m == "Module")))
                 return "(elixir 1.14.0) ";
         if (rest == "Logger" || rest.substr(0, 7) == "Logger.") return "(logger 1.14.0) ";
         return "";

@@ -16,6 +16,7 @@ namespace tasklens {
 namespace {
 
 constexpr size_t kInitialTableSize = 1024;
+constexpr size_t kSerialRunTableSize = size_t{1} << 18;  // the BEAM's default process table
 
 bool timer_after(const TimerEntry& a, const TimerEntry& b) noexcept {
     return a.due_us != b.due_us ? a.due_us > b.due_us : a.seq > b.seq;
@@ -63,6 +64,7 @@ Runtime::Impl::Impl(Runtime& owner, RuntimeOptions opts)
     last_poll = wall_start;
     table.assign(kInitialTableSize, nullptr);
     table_mask = kInitialTableSize - 1;
+    next_serial = std::max<uint32_t>(1, options.first_pid_serial);
     nodes.push_back({Atom::intern(options.node_name), true});
     default_initial_call =
         Term::tuple({Term::atom(atom::erlang), Term::atom(atom::apply), Term::integer(2)});
@@ -136,6 +138,9 @@ Pid Runtime::Impl::allocate_pid(uint32_t node) {
     for (;;) {
         uint32_t serial = next_serial++;
         if (serial == 0) continue;  // wrapped around: 0 means "no pid"
+        // A busy slot grows the table (up to the BEAM's default table of 262,144) rather than
+        // skipping the serial, so serials stay consecutive as the BEAM's pids are.
+        while (table[serial & table_mask] && table.size() < kSerialRunTableSize) grow_table();
         if (!table[serial & table_mask]) return Pid{node, serial};
     }
 }
@@ -868,6 +873,9 @@ int64_t Runtime::now_us() const noexcept {
 }
 int Runtime::schedulers() const noexcept {
     return impl_->scheduler_count;
+}
+void Runtime::reserve_pids(uint32_t count) noexcept {
+    if (impl_->options.reserve_pids) impl_->next_serial += count;
 }
 const RuntimeOptions& Runtime::options() const noexcept {
     return impl_->options;

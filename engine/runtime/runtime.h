@@ -50,6 +50,15 @@ public:
     Term exit_reason() const;
     const char* what() const noexcept override { return "Erlang exception"; }
 
+    /// Raised by a library function (GenServer.call/3) with that function's own frames only:
+    /// the code that called it puts its frames below them, as the BEAM's stacktrace shows.
+    static ErlangException from_library(Atom kind, Term reason, Term library_frames) {
+        ErlangException e(kind, std::move(reason), std::move(library_frames));
+        e.library_frames_only_ = true;
+        return e;
+    }
+    bool library_frames_only() const noexcept { return library_frames_only_; }
+
     static ErlangException error(Term reason) { return {atom::error, std::move(reason)}; }
     static ErlangException exit(Term reason) { return {atom::exit, std::move(reason)}; }
     static ErlangException badarg() { return error(Term::atom(atom::badarg)); }
@@ -58,6 +67,7 @@ private:
     Atom kind_;
     Term reason_;
     Term stacktrace_;
+    bool library_frames_only_ = false;
 };
 
 using ProcessBody = std::function<Co<void>(ProcessContext&)>;
@@ -130,6 +140,12 @@ struct RuntimeOptions {
     /// Where IO output goes (nullptr: discarded). Console events are recorded either way.
     std::function<void(std::string_view text, bool to_stderr)> console;
     std::string node_name = "nonode@nohost";
+    /// The serial of the first pid spawned. `tasklens run` starts at 96 so that a script's pids
+    /// are the ones `elixir x.exs` prints (its script process is #PID<0.96.0> on OTP 25).
+    uint32_t first_pid_serial = 1;
+    /// Whether reserve_pids() takes serials: on for `tasklens run`, where it stands for the
+    /// processes Elixir itself starts (the compiler's, one set per defmodule).
+    bool reserve_pids = false;
 };
 
 /// Resolves calls by module/function/arity (apply/3, &Mod.f/2, GenServer callbacks) and runs
@@ -295,6 +311,10 @@ public:
 
     /// Spawns a process with no parent (the root of a run, e.g. the scenario's main process).
     SpawnResult spawn(ProcessBody body, SpawnOptions options = {});
+    /// Skips `count` pid serials, as processes the script never sees would take them on the
+    /// BEAM (Elixir's compiler starts three per module). A no-op unless
+    /// RuntimeOptions::reserve_pids is set.
+    void reserve_pids(uint32_t count) noexcept;
 
     RunResult run();                           ///< until idle: no runnable process, no timer
     RunResult run_until_exit(Pid target);      ///< until target has exited

@@ -207,6 +207,7 @@ std::optional<uint32_t> Compiler::kernel_special(const Node* n, const std::strin
         uint32_t v = expr(args[1]);
         uint32_t result = reg();
         auto saved = f_->vars;
+        size_t scope = f_->bindings.size();
         Label fail, end;
         PatternState ps;
         const Node* p = args[0];
@@ -223,6 +224,7 @@ std::optional<uint32_t> Compiler::kernel_special(const Node* n, const std::strin
         emit(Op::LoadK, result, konst(Term::boolean(false)));
         bind(end);
         f_->vars = saved;
+        close_scope(scope, false);  // match?/2 binds nothing: its pattern's names are not unused
         return finish(result, tail);
     }
     if (name == "is_nil" && args.size() == 1) {

@@ -57,6 +57,7 @@ uint32_t Compiler::konst(Term t) {
 uint32_t Compiler::load(Term t) {
     uint32_t r = reg();
     emit(Op::LoadK, r, konst(std::move(t)));
+    f_->constant_regs.insert(r);
     return r;
 }
 
@@ -210,6 +211,47 @@ std::optional<Term> Compiler::const_eval(const Node* n) {
     }
 }
 
+// ---------------------------------------------------------------- unused variables
+
+void Compiler::bind_variable(const Node* var, uint32_t reg) {
+    std::string name(var->text);
+    f_->vars[name] = reg;
+    if (!options_.is_main || var->location.file != main_file_->id() || name.starts_with("_") ||
+        name.starts_with("&"))
+        return;
+    f_->binding_at[{name, reg}] = f_->bindings.size();
+    f_->bindings.push_back({std::move(name), var->location.line, false, false});
+}
+
+void Compiler::mark_used(FnState& f, const std::string& name, uint32_t reg) {
+    auto it = f.binding_at.find({name, reg});
+    if (it != f.binding_at.end()) f.bindings[it->second].used = true;
+}
+
+/// Elixir checks a scope's variables when the scope closes (a clause, a branch, a fn, a def
+/// clause, the file), innermost first, and warns of the unused ones sorted by name.
+void Compiler::close_scope(size_t mark, bool report) {
+    std::vector<const FnState::Binding*> unused;
+    for (size_t i = mark; i < f_->bindings.size(); ++i) {
+        FnState::Binding& b = f_->bindings[i];
+        if (b.closed) continue;
+        b.closed = true;
+        if (report && !b.used) unused.push_back(&b);
+    }
+    std::stable_sort(unused.begin(), unused.end(),
+                     [](const auto* a, const auto* b) { return a->name < b->name; });
+    const FnState* root = f_;
+    while (root->parent) root = root->parent;
+    bool top_level = root->fn == nullptr || root->fn->display == "(file)";
+    auto& out = top_level ? script_warnings_ : module_warnings_;
+    for (const auto* b : unused)
+        out.push_back(
+            fmt::format("warning: variable \"{}\" is unused (if the variable is not meant "
+                        "to be used, prefix it with an underscore)\n  {}:{}{}\n\n",
+                        b->name, main_file_->path(), b->line,
+                        top_level ? std::string() : ": " + root->fn->display));
+}
+
 bool Compiler::visible(FnState* f, const std::string& name) {
     for (FnState* s = f; s; s = s->parent) {
         if (s->vars.count(name)) return true;
@@ -221,8 +263,18 @@ bool Compiler::visible(FnState* f, const std::string& name) {
 /// environment when it is captured. kNoReg if unknown.
 uint32_t Compiler::lookup(const std::string& name) {
     auto it = f_->vars.find(name);
-    if (it != f_->vars.end()) return it->second;
+    if (it != f_->vars.end()) {
+        mark_used(*f_, name, it->second);
+        return it->second;
+    }
     if (!f_->parent || !visible(f_->parent, name)) return kNoReg;
+    for (FnState* s = f_->parent; s; s = s->parent) {
+        auto found = s->vars.find(name);
+        if (found != s->vars.end()) {
+            mark_used(*s, name, found->second);
+            break;
+        }
+    }
     uint32_t index;
     auto pos = std::find(f_->captures.begin(), f_->captures.end(), name);
     if (pos == f_->captures.end()) {

@@ -190,12 +190,14 @@ uint32_t Compiler::block(const Node* n, bool tail) {
 /// (non-tail) or returning it (tail).
 void Compiler::branch(const Node* body, bool tail, uint32_t result, Label& end) {
     auto saved = f_->vars;
+    size_t scope = f_->bindings.size();
     uint32_t r = body ? value(body, tail) : value_nil(tail);
     if (!tail) {
         if (r != result) emit(Op::Move, result, r);
         jump_to(end);
     }
     f_->vars = saved;
+    close_scope(scope);
 }
 
 uint32_t Compiler::sigil(const Node* n) {

@@ -40,12 +40,14 @@ void Compiler::compile_clauses(FunctionCode* fn, FnState* parent, std::span<Node
         if (clause->arity != arity)
             fail_at(clause, "cannot mix clauses with different arities in anonymous functions");
         state.vars.clear();
+        size_t scope = state.bindings.size();
         Label next;
         PatternState ps;
         auto patterns = clause_patterns(*clause);
         for (uint32_t i = 0; i < arity; ++i) pattern(patterns[i], i, next, ps);
         guard(clause_guard(*clause), next);
         tail_value(clause_body(*clause));
+        close_scope(scope);
         bind(next);
     }
     // The BEAM reports an anonymous function's function_clause at the line of its `fn`.
@@ -54,6 +56,15 @@ void Compiler::compile_clauses(FunctionCode* fn, FnState* parent, std::span<Node
     captures_out_ = std::move(state.captures);
     f_ = outer;
     line_ = outer_line;
+}
+
+uint32_t Compiler::captured_arity(uint32_t arity, const std::vector<std::string>& captures) {
+    uint32_t count = arity;
+    for (const std::string& name : captures) {
+        auto it = f_->vars.find(name);
+        if (it == f_->vars.end() || !f_->constant_regs.count(it->second)) ++count;
+    }
+    return count;
 }
 
 uint32_t Compiler::make_closure(FunctionCode* fn, const std::vector<std::string>& captures) {
@@ -98,6 +109,9 @@ uint32_t Compiler::fn_expr(const Node* n) {
     name_closure(fn);
     compile_clauses(fn, f_, n->children, arity);
     auto captures = std::move(captures_out_);
+    // The BEAM lifts a fn to a function taking its captured variables too: its stack frames
+    // say "anonymous fn/2" for a one-argument fn that captures one variable.
+    fn->stack_arity = captured_arity(arity, captures);
     return make_closure(fn, captures);
 }
 
@@ -133,6 +147,7 @@ uint32_t Compiler::capture(const Node* n) {
     capture_depth_--;
     auto captures = std::move(state.captures);
     f_ = outer;
+    fn->stack_arity = captured_arity(static_cast<uint32_t>(arity), captures);
     return make_closure(fn, captures);
 }
 

@@ -195,6 +195,7 @@ void Compiler::compile_def(ModuleCtx::Def& d) {
         at(def);
         DefHead h = def_head(def);
         state.vars.clear();
+        size_t scope = state.bindings.size();
         Label next;
         PatternState ps;
         for (uint32_t i = 0; i < d.arity; ++i) {
@@ -215,6 +216,7 @@ void Compiler::compile_def(ModuleCtx::Def& d) {
                 emit(Op::Return, load(Term::nil()));
             }
         }
+        close_scope(scope, h.body != nullptr);  // a bodiless head's names are never unused
         bind(next);
     }
     // The BEAM reports a function_clause at the line of the function's first clause.

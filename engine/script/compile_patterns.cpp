@@ -18,13 +18,15 @@ void Compiler::pattern(const Node* p, uint32_t src, Label& fail, PatternState& p
             }
             if (name == "_") return;
             if (ps.bound.count(name)) {
-                fail_to(fail, emit(Op::TestExact, src, f_->vars[name]));
+                uint32_t first = f_->vars[name];
+                mark_used(*f_, name, first);  // {a, a}: the second a reads the first
+                fail_to(fail, emit(Op::TestExact, src, first));
                 return;
             }
             ps.bound.insert(name);
             // Registers are written once per evaluation of their expression, so a variable
             // can simply name the register its value came from.
-            f_->vars[name] = src;
+            bind_variable(p, src);
             return;
         }
         case NodeKind::Integer:

@@ -36,10 +36,12 @@ std::optional<uint32_t> Compiler::special_form(const Node* n, const std::string&
             at(clause);
             Label next;
             auto saved = f_->vars;
+            size_t scope = f_->bindings.size();
             uint32_t c = expr(clause_patterns(*clause)[0]);
             jump_to(next, Op::JumpIfFalsy, c);
             branch(clause_body(*clause), tail, result, end);
             f_->vars = saved;
+            close_scope(scope);
             bind(next);
         }
         emit(Op::Fail, static_cast<uint32_t>(FailKind::CondClause), kNoReg);
@@ -55,18 +57,17 @@ std::optional<uint32_t> Compiler::special_form(const Node* n, const std::string&
     if (name == "def" || name == "defp" || name == "defstruct" || name == "defexception" ||
         name == "defdelegate")
         fail_at(n, fmt::format("cannot invoke {}/{} outside module", name, argc));
-    if (name == "defmodule") {
-        if (!module_ || !module_->is_script) refuse(n, "defmodule inside a function");
-        define_module(n);
-        return finish(load(Term::nil()), tail);
-    }
-    if (name == "defprotocol" || name == "defimpl") {
+    if (name == "defmodule" || name == "defprotocol" || name == "defimpl") {
         if (!module_ || !module_->is_script) refuse(n, name + " inside a function");
-        if (name == "defprotocol") {
+        size_t modules_before = modules_.size();
+        if (name == "defmodule") {
+            define_module(n);
+        } else if (name == "defprotocol") {
             define_protocol(n);
         } else {
             define_impl(n);
         }
+        reserve_compiler_pids(modules_.size() - modules_before);
         return finish(load(Term::nil()), tail);
     }
     if (name == "alias" || name == "import" || name == "require") {
@@ -94,18 +95,30 @@ uint32_t Compiler::match_clauses(std::span<Node* const> clauses, uint32_t v, boo
         at(clause);
         if (clause->arity != 1) fail_at(clause, "expected one pattern in this clause");
         auto saved = f_->vars;
+        size_t scope = f_->bindings.size();
         Label next;
         PatternState ps;
         pattern(clause_patterns(*clause)[0], v, next, ps);
         guard(clause_guard(*clause), next);
         branch(clause_body(*clause), tail, result, end);
         f_->vars = saved;
+        close_scope(scope);
         bind(next);
     }
     at(construct);
     emit(Op::Fail, static_cast<uint32_t>(failure), v);
     bind(end);
     return result;
+}
+
+/// Where the script defines modules, Elixir's compiler starts processes of its own: three per
+/// module, and one more for the file's first module (measured on Elixir 1.14 / OTP 25). The
+/// runtime skips their pid serials (under `tasklens run`), so later pids are the BEAM's.
+void Compiler::reserve_compiler_pids(size_t modules) {
+    if (modules == 0) return;
+    uint32_t count = static_cast<uint32_t>(3 * modules) + (script_defined_module_ ? 0 : 1);
+    script_defined_module_ = true;
+    remote_with_regs(kVmModule, "reserve_pids", {load(Term::integer(count))}, false);
 }
 
 uint32_t Compiler::receive(const Node* n, const std::vector<const Node*>& args, bool tail) {
@@ -131,6 +144,7 @@ uint32_t Compiler::receive(const Node* n, const std::vector<const Node*>& args, 
         at(clause);
         if (clause->arity != 1) fail_at(clause, "expected one pattern in a receive clause");
         auto saved = f_->vars;
+        size_t scope = f_->bindings.size();
         Label next;
         PatternState ps;
         pattern(clause_patterns(*clause)[0], msg, next, ps);
@@ -138,6 +152,7 @@ uint32_t Compiler::receive(const Node* n, const std::vector<const Node*>& args, 
         emit(Op::RecvAccept);
         branch(clause_body(*clause), tail, result, end);
         f_->vars = saved;
+        close_scope(scope);
         bind(next);
     }
     emit(Op::RecvReject, 0, 0, 0, loop);
@@ -178,8 +193,10 @@ uint32_t Compiler::try_body(const Node* body, const Node* kw, bool tail) {
             fail_to(handler, emit(Op::TryBegin, cregs, 0, 0, 0));
         }
         auto saved = f_->vars;
+        size_t scope = f_->bindings.size();
         uint32_t v = body ? expr(body) : load(Term::nil());
         f_->vars = saved;
+        close_scope(scope);
         if (has_handlers) emit(Op::TryEnd);
         if (else_) {
             uint32_t r = match_clauses(clauses_of(else_), v, false, FailKind::TryClause);
@@ -208,12 +225,15 @@ uint32_t Compiler::try_body(const Node* body, const Node* kw, bool tail) {
     if (after) {
         emit(Op::TryEnd);
         auto saved = f_->vars;
+        size_t scope = f_->bindings.size();
         expr(after);
         f_->vars = saved;
+        close_scope(scope);
         jump_to(final_end);
         bind(after_handler);
         expr(after);
         f_->vars = saved;
+        close_scope(scope);
         emit(Op::Raise, after_regs, after_regs + 1, after_regs + 2);
         bind(final_end);
     }
@@ -227,6 +247,7 @@ void Compiler::rescue_clause(const Node* clause, uint32_t kind, uint32_t normali
     if (clause->arity != 1) fail_at(clause, "expected one pattern in a rescue clause");
     const Node* p = clause_patterns(*clause)[0];
     auto saved = f_->vars;
+    size_t scope = f_->bindings.size();
     Label next;
     fail_to(next, emit(Op::TestExactK, kind, konst(Term::atom(atom::error)), 0, 0));
     const Node* var = nullptr;
@@ -272,12 +293,13 @@ void Compiler::rescue_clause(const Node* clause, uint32_t kind, uint32_t normali
     if (var && var->kind == NodeKind::Variable) {
         uint32_t r = reg();
         emit(Op::Move, r, normalized);
-        f_->vars[std::string(var->text)] = r;
+        bind_variable(var, r);
     }
     uint32_t v = value(clause_body(*clause), false);
     emit(Op::Move, result, v);
     jump_to(done);
     f_->vars = saved;
+    close_scope(scope);
     bind(next);
 }
 
@@ -285,6 +307,7 @@ void Compiler::catch_clause(const Node* clause, uint32_t kind, uint32_t reason, 
                             Label& done) {
     at(clause);
     auto saved = f_->vars;
+    size_t scope = f_->bindings.size();
     Label next;
     PatternState ps;
     auto patterns = clause_patterns(*clause);
@@ -302,6 +325,7 @@ void Compiler::catch_clause(const Node* clause, uint32_t kind, uint32_t reason, 
     emit(Op::Move, result, v);
     jump_to(done);
     f_->vars = saved;
+    close_scope(scope);
     bind(next);
 }
 
@@ -313,6 +337,7 @@ uint32_t Compiler::with_expr(const Node* n, const std::vector<const Node*>& args
     uint32_t result = tail ? kNoReg : reg();
     uint32_t failed = reg();
     auto saved = f_->vars;
+    size_t scope = f_->bindings.size();
     Label else_label, end;
     for (size_t i = 0; i + 1 < args.size(); ++i) {
         const Node* c = args[i];
@@ -335,6 +360,7 @@ uint32_t Compiler::with_expr(const Node* n, const std::vector<const Node*>& args
     }
     branch(body, tail, result, end);
     f_->vars = saved;
+    close_scope(scope);
     bind(else_label);
     if (else_) {
         uint32_t r = match_clauses(clauses_of(else_), failed, tail, FailKind::WithClause);
@@ -371,6 +397,7 @@ uint32_t Compiler::for_expr(const Node* n, const std::vector<const Node*>& args,
     }
     if (!body) fail_at(n, "for expects a do block");
     auto saved = f_->vars;
+    size_t scope = f_->bindings.size();
     uint32_t acc = reg();
     if (reduce) {
         into(reduce, acc);
@@ -379,6 +406,7 @@ uint32_t Compiler::for_expr(const Node* n, const std::vector<const Node*>& args,
     }
     for_level(quals, 0, body, acc, reduce != nullptr);
     f_->vars = saved;
+    close_scope(scope);
     uint32_t r = acc;
     if (!reduce) r = remote_with_regs(Atom::intern("lists"), "reverse", {acc}, false);
     if (uniq) {
@@ -433,6 +461,7 @@ void Compiler::for_level(const std::vector<const Node*>& quals, size_t i, const 
         uint32_t rest = reg();
         emit(Op::GetElem, rest, state, 1);
         auto saved = f_->vars;
+        size_t scope = f_->bindings.size();
         Label next;
         const Node* p = q->child(0);
         const Node* g = nullptr;
@@ -445,6 +474,7 @@ void Compiler::for_level(const std::vector<const Node*>& quals, size_t i, const 
         guard(g, next);
         for_level(quals, i + 1, body, acc, reduce);
         f_->vars = saved;
+        close_scope(scope);
         bind(next);
         uint32_t following = remote_with_regs(kVmModule, "iter_next", {rest}, false);
         emit(Op::Move, state, following);
@@ -467,6 +497,7 @@ void Compiler::bitstring_generator(const std::vector<const Node*>& quals, size_t
     const Node* arrow = quals[i]->children.back();
     uint32_t source = expr(arrow->child(1));
     auto saved = f_->vars;
+    size_t scope = f_->bindings.size();
     Label next;
     PatternState ps;
     BitstringCompiler bits(*this);
@@ -475,6 +506,7 @@ void Compiler::bitstring_generator(const std::vector<const Node*>& quals, size_t
         [&] {
             for_level(quals, i + 1, body, acc, reduce);
             f_->vars = saved;
+            close_scope(scope);
             bind(next);
         });
 }

@@ -43,6 +43,13 @@ void Compiler::compile_root(const Node* root) {
         // "(file)" frame.
         tail_value(stmts.back());
     }
+    close_scope(0);
+    if (options_.warnings) {
+        options_.warnings->insert(options_.warnings->end(), script_warnings_.begin(),
+                                  script_warnings_.end());
+        options_.warnings->insert(options_.warnings->end(), module_warnings_.begin(),
+                                  module_warnings_.end());
+    }
     if (options_.is_main) program_.main = main;
 }
 
@@ -97,7 +104,8 @@ void load_prelude(Program& program, SourceFiles& files) {
 
 std::shared_ptr<Program> compile_scenario(
     SourceFiles& files, const SourceFile& file, std::vector<Diagnostic>& diagnostics,
-    std::function<bool(Atom module, Atom function, int arity)> native_defined) {
+    std::function<bool(Atom module, Atom function, int arity)> native_defined,
+    std::vector<std::string>* warnings) {
     auto program = std::make_shared<Program>();
     load_prelude(*program, files);
     program->first_scenario_function = program->functions.size();
@@ -108,6 +116,7 @@ std::shared_ptr<Program> compile_scenario(
     }
     CompileOptions options;
     options.native_defined = std::move(native_defined);
+    options.warnings = warnings;
     if (!compile_file(*program, files, file, *parsed.ast, options, diagnostics)) return nullptr;
     return program;
 }

@@ -26,6 +26,9 @@ struct CompileOptions {
     /// When set, a call to a function that exists in Elixir/OTP but that nothing in Tasklens
     /// implements is refused: "Tasklens does not support :crypto.hash/2 yet (...)".
     std::function<bool(Atom module, Atom function, int arity)> native_defined;
+    /// Where Elixir's compile-time warnings go (`warning: variable "x" is unused ...`, each
+    /// ending in a blank line, in the order Elixir prints them); nullptr: not collected.
+    std::vector<std::string>* warnings = nullptr;
 };
 
 /// Compiles one parsed file into `program`. Returns false (with diagnostics) on refusal.
@@ -42,6 +45,7 @@ void load_prelude(Program& program, SourceFiles& files);
 /// `diagnostics` (formatted with format_diagnostic against `files`).
 std::shared_ptr<Program> compile_scenario(
     SourceFiles& files, const SourceFile& file, std::vector<Diagnostic>& diagnostics,
-    std::function<bool(Atom module, Atom function, int arity)> native_defined = {});
+    std::function<bool(Atom module, Atom function, int arity)> native_defined = {},
+    std::vector<std::string>* warnings = nullptr);
 
 }  // namespace tasklens::script

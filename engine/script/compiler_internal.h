@@ -152,6 +152,20 @@ struct FnState {
     uint32_t next_reg = 0;
     int no_tail = 0;
     uint32_t stacktrace_reg = kNoReg;
+    /// Registers loaded with a constant (LoadK into a fresh register): a variable bound to one
+    /// is a constant the BEAM's compiler propagates, so a fn capturing it does not take it as
+    /// an argument (see captured_arity).
+    std::unordered_set<uint32_t> constant_regs;
+    /// Each binding of a variable in the scenario's own code, for Elixir's "variable is unused"
+    /// warnings; binding_at finds the binding a name's register stands for.
+    struct Binding {
+        std::string name;
+        uint32_t line = 0;
+        bool used = false;
+        bool closed = false;  ///< its scope has been checked
+    };
+    std::vector<Binding> bindings;
+    std::map<std::pair<std::string, uint32_t>, size_t> binding_at;
 };
 
 class Compiler final : public BitstringHost {
@@ -198,6 +212,11 @@ class Compiler final : public BitstringHost {
 
     // ---------------------------------------------------------------- variables
     bool visible(FnState* f, const std::string& name);
+    /// Binds variable node `var` to `reg` in the current function (and records the binding).
+    void bind_variable(const Node* var, uint32_t reg);
+    void mark_used(FnState& f, const std::string& name, uint32_t reg);
+    /// Ends a scope opened when f_->bindings had `mark` entries: warns of its unused variables.
+    void close_scope(size_t mark, bool report = true);
     /// Register holding variable `name` in the current function, loading it from the closure
     /// environment when it is captured. kNoReg if unknown.
     uint32_t lookup(const std::string& name);
@@ -301,6 +320,8 @@ class Compiler final : public BitstringHost {
     uint32_t match_clauses(std::span<Node* const> clauses, uint32_t v, bool tail, FailKind failure,
                            const Node* construct = nullptr);
 
+    void reserve_compiler_pids(size_t modules);
+
     uint32_t receive(const Node* n, const std::vector<const Node*>& args, bool tail);
 
     uint32_t try_expr(const Node* n, const std::vector<const Node*>& args, bool tail);
@@ -335,6 +356,9 @@ class Compiler final : public BitstringHost {
                          uint32_t arity);
 
     uint32_t make_closure(FunctionCode* fn, const std::vector<std::string>& captures);
+    /// The arity of a fn's stack frames on the BEAM: its arguments plus the captured variables
+    /// that are not constants.
+    uint32_t captured_arity(uint32_t arity, const std::vector<std::string>& captures);
 
     /// Elixir's name of a fn inside the current function: :"-run/0-fun-0-".
     void name_closure(FunctionCode* fn);
@@ -422,6 +446,12 @@ class Compiler final : public BitstringHost {
     int capture_depth_ = 0;
     std::unordered_map<uint32_t, uint32_t> fun_counter_;
     bool in_module_body_ = false;
+    bool script_defined_module_ = false;
+    const SourceFile* main_file_ = file_;       ///< the scenario (not prelude or injected code)
+    std::vector<std::string> script_warnings_;  ///< the top-level code's, printed first
+    std::vector<std::string>
+        module_warnings_;  ///< then the modules', in definition order  ///< the script has run a
+                           ///< defmodule (pid reservation)
     /// defguard/defguardp: expanded where called (in guards and in expressions), as the macros
     /// they are in Elixir. Keyed by module, name and arity.
     std::map<std::tuple<uint32_t, std::string, uint32_t>, GuardDef> guards_;

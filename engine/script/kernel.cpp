@@ -860,6 +860,7 @@ Term t_hours(ProcessContext&, Args a) {
 
 // ------------------------------------------------------------------ Logger
 Term l_configure(ProcessContext& c, Args a) {
+    c.runtime().reserve_pids(1);  // on the BEAM each call starts a process (elixir_pids runs)
     auto& state = c.runtime().extension<LoggerState>();
     if (const Term* level = keyword_find(a[0], "level")) {
         int l = logger_level(atom_arg(*level).name());

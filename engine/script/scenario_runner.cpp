@@ -27,6 +27,10 @@
 
 namespace tasklens::script {
 namespace {
+/// The script process of `elixir x.exs` on Elixir 1.14 / OTP 25 is #PID<0.96.0>.
+constexpr uint32_t kElixirScriptPidSerial = 96;
+/// Frames Process.info(pid, :current_stacktrace) gives (the BEAM's backtrace_depth).
+constexpr size_t kCurrentStacktraceDepth = 8;
 
 /// How the script's own process ended, recorded before the exception leaves its body.
 struct MainOutcome {
@@ -36,6 +40,31 @@ struct MainOutcome {
     Term reason;
     Term stacktrace;
 };
+
+/// A defexception with its own message/1: reports and banners show what that function
+/// returns, which only the scenario's code can compute (the formatters read the :message
+/// field). Returns `reason` with the computed message put in each such exception, where an
+/// exception sits in a reason: `e`, `{e, stacktrace}`, `{{e, stacktrace}, {GenServer, :call,
+/// args}}`.
+Co<Term> with_exception_messages(ProcessContext& ctx, Term reason) {
+    if (reason.is_tuple(2)) {
+        Term first = co_await with_exception_messages(ctx, reason.element(0));
+        co_return Term::tuple({std::move(first), reason.element(1)});
+    }
+    if (!reason.is_map() || !reason.map_find(Term::atom(atom::struct_)) ||
+        !reason.map_find(Term::atom("__exception__")))
+        co_return reason;
+    Term message;
+    try {
+        std::vector<Term> args;
+        args.push_back(reason);
+        message = co_await ctx.runtime().code().apply(ctx, Atom::intern("Elixir.Exception"),
+                                                      Atom::intern("message"), std::move(args));
+    } catch (const ErlangException&) {
+    }
+    if (message.is_binary()) co_return reason.map_put(Term::atom("message"), std::move(message));
+    co_return reason;
+}
 
 Co<void> main_body(ProcessContext& ctx, const FunctionCode* main,
                    std::shared_ptr<MainOutcome> outcome) {
@@ -53,21 +82,7 @@ Co<void> main_body(ProcessContext& ctx, const FunctionCode* main,
         outcome->stacktrace = e.stacktrace();
     }
     const Term original = outcome->reason;
-    // A defexception with its own message/1: the banner shows what that function returns,
-    // which only the scenario's code can compute (the formatter reads the :message field).
-    if (outcome->kind == atom::error && original.is_map() &&
-        original.map_find(Term::atom(atom::struct_))) {
-        Term message;
-        try {
-            std::vector<Term> args;
-            args.push_back(original);
-            message = co_await ctx.runtime().code().apply(ctx, Atom::intern("Elixir.Exception"),
-                                                          Atom::intern("message"), std::move(args));
-        } catch (const ErlangException&) {
-        }
-        if (message.is_binary())
-            outcome->reason = original.map_put(Term::atom("message"), std::move(message));
-    }
+    outcome->reason = co_await with_exception_messages(ctx, original);
     throw ErlangException(outcome->kind, original, outcome->stacktrace);
 }
 
@@ -78,6 +93,7 @@ Co<void> report_crash(ProcessContext& ctx, otp::CrashReport report) {
     // Supervisor reports are SASL reports: the primary filters see them, Elixir's console
     // handler does not print them (handle_sasl_reports: false).
     bool sasl = report.sasl;
+    report.reason = co_await with_exception_messages(ctx, std::move(report.reason));
     switch (report.kind) {
         case otp::CrashReport::Kind::Task:
             text = task_crash_report(report.pid, report.starter, report.function, report.args,
@@ -103,8 +119,9 @@ Co<void> report_crash(ProcessContext& ctx, otp::CrashReport report) {
                 crash.client = crash.client.element(0);
             if (crash.client.is_pid()) {
                 crash.client_alive = ctx.alive(crash.client.as_pid());
-                // Where an alive caller waits: gen:do_call under GenServer.call. The caller's own
-                // frames below those are not known here, so the report stops there.
+                // Where an alive caller waits (Process.info(client, :current_stacktrace), 8
+                // frames): gen:do_call under GenServer.call, the caller's script frames, and
+                // under the script's own code the Elixir compiler that runs it.
                 auto frame = [](const char* m, const char* f, int64_t arity, const char* file,
                                 int64_t line) {
                     return Term::tuple(
@@ -112,9 +129,28 @@ Co<void> report_crash(ProcessContext& ctx, otp::CrashReport report) {
                          Term::list({Term::tuple({Term::atom("file"), Term::list(charlist(file))}),
                                      Term::tuple({Term::atom("line"), Term::integer(line)})})});
                 };
-                crash.client_stacktrace =
-                    Term::list({frame("gen", "do_call", 4, "gen.erl", 256),
-                                frame("Elixir.GenServer", "call", 3, "lib/gen_server.ex", 1035)});
+                std::vector<Term> frames{
+                    frame("gen", "do_call", 4, "gen.erl", 256),
+                    frame("Elixir.GenServer", "call", 3, "lib/gen_server.ex", 1035)};
+                bool under_script_main = false;
+                list_to_vector(
+                    waiting_script_frames(ctx.runtime(), crash.client.as_pid(), &under_script_main),
+                    frames);
+                if (under_script_main) {
+                    frames.push_back(
+                        frame("elixir_compiler", "dispatch", 4, "src/elixir_compiler.erl", 65));
+                    frames.push_back(
+                        frame("elixir_compiler", "compile", 3, "src/elixir_compiler.erl", 50));
+                    frames.push_back(
+                        frame("elixir_lexical", "run", 3, "src/elixir_lexical.erl", 15));
+                    frames.push_back(
+                        frame("elixir_compiler", "quoted", 3, "src/elixir_compiler.erl", 17));
+                    frames.push_back(frame("Elixir.Module.ParallelChecker", "verify", 1,
+                                           "lib/module/parallel_checker.ex", 100));
+                    frames.push_back(frame("Elixir.Code", "require_file", 2, "lib/code.ex", 1245));
+                }
+                if (frames.size() > kCurrentStacktraceDepth) frames.resize(kCurrentStacktraceDepth);
+                crash.client_stacktrace = Term::list(frames);
             }
             text = genserver_crash_report(crash);
         } break;
@@ -276,8 +312,10 @@ int run_scenario_source(const std::string& path, const std::string& text,
     const SourceFile& file = files.add(path, text);
     std::vector<Diagnostic> diagnostics;
     std::shared_ptr<Program> program;
+    std::vector<std::string> warnings;
     try {
-        program = compile_scenario(files, file, diagnostics, otp_native_defined);
+        program = compile_scenario(files, file, diagnostics, otp_native_defined,
+                                   options.compile_warnings ? &warnings : nullptr);
     } catch (std::exception& e) {
         err << "tasklens: internal error: " << e.what() << "\n";
         return 1;
@@ -286,11 +324,17 @@ int run_scenario_source(const std::string& path, const std::string& text,
         for (const auto& d : diagnostics) err << format_diagnostic(d, files.get(d.location.file));
         return 1;
     }
+    for (const std::string& w : warnings) err << w;
+    err.flush();
 
     RuntimeOptions ro;
     ro.schedulers = options.schedulers;
     ro.events = options.events;
     ro.process_limit = options.max_processes;
+    if (options.elixir_pids) {
+        ro.first_pid_serial = kElixirScriptPidSerial;
+        ro.reserve_pids = true;
+    }
     // Flushed at every write, as the BEAM's group leader writes: a pipe has seen each line
     // before anything later can crash or kill us.
     ro.console = [&out, &err](std::string_view s, bool to_stderr) {
@@ -314,6 +358,9 @@ int run_scenario_source(const std::string& path, const std::string& text,
     so.label = path;
     SpawnResult spawned = runtime.spawn(
         [main, outcome](ProcessContext& ctx) { return main_body(ctx, main, outcome); }, so);
+    // Before the script's first line runs, Elixir has started two more processes (the
+    // compiler's checker and lexical tracker for the file): the script's first spawn is 0.99.
+    runtime.reserve_pids(2);
     set_thread_struct_registry(&program->structs);
     set_thread_unsupported_call(
         [](Atom module, Atom function, int64_t arity) -> std::optional<std::string> {

@@ -36,8 +36,14 @@ struct ScenarioOptions {
     /// and run_scenario returns kExitSignalBase + that number.
     const std::atomic<int>* stop_flag = nullptr;
     trace::EventSink* events = nullptr;  ///< nullptr = event recording off
-    std::ostream* out = nullptr;         ///< stdout (nullptr = std::cout)
-    std::ostream* err = nullptr;         ///< stderr (nullptr = std::cerr)
+    /// Number pids as `elixir x.exs` does: the script is #PID<0.96.0> and later pids skip the
+    /// serials Elixir's own processes take (RuntimeOptions::first_pid_serial, reserve_pids).
+    /// `tasklens run` sets it; off, the script is #PID<0.1.0> and serials run on from there.
+    bool elixir_pids = false;
+    /// Print Elixir's compile-time warnings on err before running (`tasklens run` sets it).
+    bool compile_warnings = false;
+    std::ostream* out = nullptr;  ///< stdout (nullptr = std::cout)
+    std::ostream* err = nullptr;  ///< stderr (nullptr = std::cerr)
     /// Called once the runtime exists (OTP natives registered, program loaded), before the
     /// scenario runs: e.g. to attach a GUI pacing driver.
     std::function<void(Runtime&)> setup;

@@ -4,11 +4,13 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <new>
 #include <optional>
 #include <string>
+#include <unordered_map>
 
 #include "engine/runtime/format_error.h"
 #include "engine/runtime/inspect.h"
@@ -251,20 +253,50 @@ Co<Term> native_fun_call(ProcessContext& ctx, Term fun, std::vector<Term> args) 
     co_return co_await f.native(ctx, std::span<const Term>(args), f);
 }
 
+class Exec;
+
+/// The executions under way in each process, innermost last (a Runtime extension): where a
+/// process waits, for the client frames of a GenServer crash report.
+struct Executions {
+    std::unordered_map<Pid, std::vector<const Exec*>> by_pid;
+};
+
 class Exec {
   public:
     enum class Status { Done, Await, Yield, WaitMessage };
 
-    Exec(ProcessContext& ctx, Program& program) : ctx_(ctx), program_(program) {}
+    Exec(ProcessContext& ctx, Program& program)
+        : ctx_(ctx),
+          program_(program),
+          executions_(ctx.runtime().extension<Executions>()),
+          self_(ctx.self()) {
+        executions_.by_pid[self_].push_back(this);
+    }
+    ~Exec() {
+        auto it = executions_.by_pid.find(self_);
+        if (it == executions_.by_pid.end()) return;
+        auto& stack = it->second;
+        stack.erase(std::remove(stack.begin(), stack.end(), this), stack.end());
+        if (stack.empty()) executions_.by_pid.erase(it);
+    }
+    Exec(const Exec&) = delete;
+    Exec& operator=(const Exec&) = delete;
 
     void start(const FunctionCode* fn, std::vector<Term> args, Term closure) {
         grow_regs(std::max<size_t>(fn->num_regs, args.size()) + 8);
         for (size_t i = 0; i < args.size(); ++i) regs_[i] = std::move(args[i]);
         frames_.push(fn, 0, 0, closure);
+        runs_script_main_ = fn == program_.main;
     }
+    /// Started on the script's top-level code (its frame may since have been replaced by a
+    /// tail call).
+    bool runs_script_main() const { return runs_script_main_; }
 
     Status run();
+    /// The script frames of this execution, innermost first (see stacktrace()).
+    Term frames() const { return stacktrace(); }
     void deliver(Term value) {
+        pending_tail_ = false;
         regs_[pending_dst_] = std::move(value);
         pending_ = Co<Term>();
         pending_args_.clear();
@@ -334,6 +366,10 @@ class Exec {
     std::vector<Term> pending_args_;
     uint32_t pending_dst_ = 0;
     std::optional<ErlangException> raised_;
+    bool pending_tail_ = false;  ///< pending_ was called in tail position (TailRemote, TailFun)
+    Executions& executions_;
+    Pid self_;
+    bool runs_script_main_ = false;
     Term result_;
     uint32_t budget_ = kReductionBatch;  ///< reductions left before reporting a batch
     // receive state: one receive is active at a time per execution
@@ -345,7 +381,11 @@ class Exec {
 
 Term Exec::stacktrace(bool with_args) const {
     std::vector<Term> entries;
-    for (size_t i = frames_.size(); i-- > 0 && entries.size() < 20;) {
+    // A frame waiting on a call made in tail position is gone on the BEAM (the call replaced
+    // it), so it is not shown.
+    size_t top = frames_.size();
+    if (pending_tail_ && top > 0) --top;
+    for (size_t i = top; i-- > 0 && entries.size() < 20;) {
         const Frame& f = frames_[i];
         const FunctionCode* fn = f.fn;
         // the prelude is library code: Elixir's own frames would not show either
@@ -378,6 +418,12 @@ Term Exec::stacktrace(bool with_args) const {
 ErlangException Exec::with_script_frames(const ErlangException& e) const {
     const Term& st = e.stacktrace();
     if (st.is_empty_list()) return ErlangException(e.kind(), e.reason(), stacktrace());
+    if (e.library_frames_only()) {
+        std::vector<Term> frames;
+        list_to_vector(st, frames);
+        list_to_vector(stacktrace(), frames);
+        return ErlangException(e.kind(), e.reason(), Term::list(frames));
+    }
     if (st.is_cons() && st.tail().is_empty_list() && st.head().is_tuple() &&
         st.head().tuple_size() == 4 && st.head().element(3).is_empty_list()) {
         std::vector<Term> frames{st.head()};
@@ -432,6 +478,7 @@ Exec::Status Exec::run() {
                 ErlangException e = std::move(*raised_);
                 raised_.reset();
                 e = with_script_frames(e);
+                pending_tail_ = false;
                 if (!unwind(e)) throw e;
             }
             return dispatch();
@@ -978,6 +1025,7 @@ next_instruction:
                         pending_args_.assign(R + I.c, R + I.c + I.d);
                         pending_dst_ = F->base + I.a;
                         pending_ = t.builtin->async(ctx_, std::span<const Term>(pending_args_));
+                        pending_tail_ = I.op == Op::TailRemote;
                         return Status::Await;
                     default: {
                         if (!ctx_.runtime().code().is_defined(module, site.function,
@@ -989,6 +1037,7 @@ next_instruction:
                         std::vector<Term> args(R + I.c, R + I.c + I.d);
                         pending_ = ctx_.runtime().code().apply(ctx_, module, site.function,
                                                                std::move(args));
+                        pending_tail_ = I.op == Op::TailRemote;
                         return Status::Await;
                     }
                 }
@@ -1042,10 +1091,12 @@ next_instruction:
                         pending_ =
                             ctx_.runtime().code().apply(ctx_, f.module, f.name, std::move(args));
                     }
+                    pending_tail_ = I.op == Op::TailFun;
                     return Status::Await;
                 }
                 pending_dst_ = F->base + I.a;
                 pending_ = native_fun_call(ctx_, fun, std::vector<Term>(R + I.c, R + I.c + I.d));
+                pending_tail_ = I.op == Op::TailFun;
                 return Status::Await;
             }
             TL_CASE(Return) {
@@ -1327,6 +1378,18 @@ Co<void> discard(Co<Term> co) {
 }
 
 }  // namespace
+
+Term waiting_script_frames(Runtime& runtime, Pid pid, bool* under_script_main) {
+    if (under_script_main) *under_script_main = false;
+    auto& by_pid = runtime.extension<Executions>().by_pid;
+    auto it = by_pid.find(pid);
+    if (it == by_pid.end()) return Term::empty_list();
+    std::vector<Term> frames;
+    for (auto e = it->second.rbegin(); e != it->second.rend(); ++e)
+        list_to_vector((*e)->frames(), frames);
+    if (under_script_main) *under_script_main = it->second.front()->runs_script_main();
+    return Term::list(frames);
+}
 
 Co<Term> run_function(ProcessContext& ctx, const FunctionCode* fn, std::vector<Term> args) {
     auto ex = std::make_unique<Exec>(ctx, program_of(ctx));

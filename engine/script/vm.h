@@ -35,6 +35,11 @@ ProcessBody fun_body(Term fun);
 /// A process body that calls apply(m, f, args) (spawn/3).
 ProcessBody mfa_body(Atom module, Atom function, std::vector<Term> args);
 
+/// The script frames of a process waiting in a call (innermost first), as its stacktrace
+/// would show them; empty when it runs no script code.
+/// `under_script_main`: whether the process is the script's own, running its top-level code.
+Term waiting_script_frames(Runtime& runtime, Pid pid, bool* under_script_main = nullptr);
+
 /// Does the loaded program (or the builtin table) define module.function/arity?
 bool vm_defines(Runtime& runtime, Atom module, Atom function, uint32_t arity);
 

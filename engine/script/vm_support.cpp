@@ -121,6 +121,12 @@ Term undefined_protocol(ProcessContext&, Args a) {
         make_exception("Protocol.UndefinedError",
                        {{"protocol", a[0]}, {"value", a[1]}, {"description", Term::binary("")}}));
 }
+/// Tasklens.VM.reserve_pids(n): see Compiler::reserve_compiler_pids.
+Term reserve_pids(ProcessContext& ctx, Args a) {
+    if (!a[0].is_integer() || a[0].as_integer() < 0) badarg();
+    ctx.runtime().reserve_pids(static_cast<uint32_t>(a[0].as_integer()));
+    return Term::atom("ok");
+}
 Term lists_split(ProcessContext&, Args a) {
     if (!a[0].is_integer()) badarg();
     auto items = vec(a[1]);
@@ -147,6 +153,7 @@ void register_vm_support(BuiltinTable& t) {
     t.add(VM, "join", 2, join);
     t.add(VM, "exception_message", 1, exception_message_fn);
     t.add(VM, "undefined_protocol", 2, undefined_protocol);
+    t.add(VM, "reserve_pids", 1, reserve_pids);
     t.add("lists", "split", 2, lists_split);
 }
 

@@ -35,5 +35,64 @@ TEST(VmCompiler, UndefinedFunction) {
     EXPECT_NE(r.err.find("undefined function foo/1"), std::string::npos) << r.err;
 }
 
+// Elixir 1.14 checks a scope's variables when it closes (a clause, a branch, a fn, a def
+// clause, the file), innermost scope first, and lists a scope's unused ones by name; the
+// top-level code's warnings come before the modules' (a module body runs later).
+// Expected: elixir 1.14.0 on the same file (stderr).
+TEST(VmCompilerWarnings, UnusedVariablesAsElixirListsThem) {
+    RunOutput r = run_source_as_cli(R"(defmodule M do
+  def a(aaa) do
+    case 1 do
+      zzz -> :ok
+    end
+  end
+  def b(aaa) do
+    mmm = 2
+    if true do
+      zzz = 1
+    end
+    bbb = 3
+    :ok
+  end
+  def c(aaa) do
+    zzz = 1
+    try do
+      yyy = 2
+    rescue
+      e -> :ok
+    end
+  end
+  def d(x, {y, y}) when x > 0, do: :ok
+  def d(_x, p), do: Enum.map([p], fn {k, v} -> k end)
+end
+aaa = 1
+fn zzz -> :ok end
+bbb = 2
+{:ok, pid} = {:ok, 1}
+x = 1
+x = x + 1
+IO.puts("#{x}")
+)");
+    const char* tail =
+        " is unused (if the variable is not meant to be used, prefix it with an "
+        "underscore)\n";
+    auto w = [&](const char* name, const char* where) {
+        return std::string("warning: variable \"") + name + "\"" + tail + "  test.exs:" + where +
+               "\n\n";
+    };
+    EXPECT_EQ(r.err, w("zzz", "27") + w("aaa", "26") + w("bbb", "28") + w("pid", "29") +
+                         w("zzz", "4: M.a/1") + w("aaa", "2: M.a/1") + w("zzz", "10: M.b/1") +
+                         w("aaa", "7: M.b/1") + w("bbb", "12: M.b/1") + w("mmm", "8: M.b/1") +
+                         w("yyy", "18: M.c/1") + w("e", "20: M.c/1") + w("aaa", "15: M.c/1") +
+                         w("zzz", "16: M.c/1") + w("v", "24: M.d/2"));
+    EXPECT_EQ(r.out, "2\n");
+    EXPECT_EQ(r.status, 0);
+}
+
+TEST(VmCompilerWarnings, NotPrintedUnlessAsked) {
+    RunOutput r = run_source("x = 1\nIO.puts(\"ok\")\n");
+    EXPECT_EQ(r.err, "");
+}
+
 }  // namespace
 }  // namespace tasklens::script::test

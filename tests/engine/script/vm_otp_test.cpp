@@ -76,6 +76,71 @@ end
         << log;
 }
 
+TEST(VmOtpExit, TheClientStackOfAGenServerCrashReportGoesDownToTheScript) {
+    // elixir 1.14 on the same file: Process.info(client, :current_stacktrace) (8 frames) is
+    // gen:do_call, GenServer.call, Client.run (Counter.boom tail-called GenServer.call, and the
+    // script tail-called Client.run, so neither shows) and the Elixir compiler running the file.
+    RunOutput r = run_source_as_cli(R"(defmodule Counter do
+  use GenServer
+  def start_link(n), do: GenServer.start_link(__MODULE__, n, name: :counter)
+  def init(n), do: {:ok, n}
+  def handle_call(:boom, _from, n), do: {:reply, 100 / (n - n), n}
+  def boom, do: GenServer.call(:counter, :boom)
+end
+defmodule Client do
+  def run do
+    r = try do
+      Counter.boom()
+    catch
+      :exit, {reason, _} -> reason
+    end
+    IO.inspect(r)
+  end
+end
+{:ok, pid} = GenServer.start(Counter, 1, name: :counter)
+Client.run()
+)");
+    EXPECT_NE(r.out.find("Last message (from #PID<0.96.0>): :boom\n"
+                         "State: 1\n"
+                         "Client #PID<0.96.0> is alive\n\n"
+                         "    (stdlib 4.2) gen.erl:256: :gen.do_call/4\n"
+                         "    (elixir 1.14.0) lib/gen_server.ex:1035: GenServer.call/3\n"
+                         "    test.exs:11: Client.run/0\n"
+                         "    (elixir 1.14.0) src/elixir_compiler.erl:65: "
+                         ":elixir_compiler.dispatch/4\n"
+                         "    (elixir 1.14.0) src/elixir_compiler.erl:50: "
+                         ":elixir_compiler.compile/3\n"
+                         "    (elixir 1.14.0) src/elixir_lexical.erl:15: :elixir_lexical.run/3\n"
+                         "    (elixir 1.14.0) src/elixir_compiler.erl:17: "
+                         ":elixir_compiler.quoted/3\n"
+                         "    (elixir 1.14.0) lib/module/parallel_checker.ex:100: "
+                         "Module.ParallelChecker.verify/1\n"
+                         "{:badarith,\n"),
+              std::string::npos)
+        << r.out;
+    EXPECT_EQ(r.err,
+              "warning: variable \"pid\" is unused (if the variable is not meant to be used, "
+              "prefix it with an underscore)\n  test.exs:18\n\n");
+}
+
+TEST(VmOtpExit, PidsAreNumberedAsElixirNumbersThemUnderTheCli) {
+    // elixir 1.14: the script is <0.96.0>, two compiler processes follow, each module takes
+    // three pids (the file's first four), Logger.configure one.
+    RunOutput r = run_source_as_cli(R"(IO.inspect(self())
+IO.inspect(spawn(fn -> :ok end))
+defmodule A do
+end
+defmodule B do
+end
+IO.inspect(spawn(fn -> :ok end))
+Logger.configure(level: :info)
+IO.inspect(spawn(fn -> :ok end))
+)");
+    EXPECT_EQ(r.out, "#PID<0.96.0>\n#PID<0.99.0>\n#PID<0.107.0>\n#PID<0.109.0>\n");
+    RunOutput plain = run_source("IO.inspect(self())\n");
+    EXPECT_EQ(plain.out, "#PID<0.1.0>\n");
+}
+
 TEST(VmOtpExit, ATaskCrashReportShowsAStreamFunAsErlangApply) {
     // elixir 1.14: Task.Supervised's get_running/1 shows {:erlang, :apply, [fun, []]} as the fun
     // itself, and a fun given arguments (async_stream's workers) as &:erlang.apply/2.

@@ -6,9 +6,12 @@
 
 namespace tasklens::script::test {
 
-RunOutput run_source(const std::string& source, int schedulers) {
+namespace {
+RunOutput run_with(const std::string& source, int schedulers, bool as_cli) {
     std::ostringstream out, err;
     ScenarioOptions options;
+    options.elixir_pids = as_cli;
+    options.compile_warnings = as_cli;
     options.schedulers = schedulers;
     options.out = &out;
     options.err = &err;
@@ -17,6 +20,14 @@ RunOutput run_source(const std::string& source, int schedulers) {
     r.out = out.str();
     r.err = err.str();
     return r;
+}
+}  // namespace
+
+RunOutput run_source(const std::string& source, int schedulers) {
+    return run_with(source, schedulers, false);
+}
+RunOutput run_source_as_cli(const std::string& source, int schedulers) {
+    return run_with(source, schedulers, true);
 }
 
 }  // namespace tasklens::script::test

@@ -12,5 +12,7 @@ struct RunOutput {
 
 /// Runs `source` as scenario "test.exs" with `schedulers` virtual schedulers.
 RunOutput run_source(const std::string& source, int schedulers = 2);
+/// The same as `tasklens run` runs it: Elixir's pid numbering and compile-time warnings.
+RunOutput run_source_as_cli(const std::string& source, int schedulers = 2);
 
 }  // namespace tasklens::script::test
