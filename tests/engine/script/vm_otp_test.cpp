@@ -47,7 +47,7 @@ end
 TEST(VmOtpExit, AGenServerCrashReportHasOtpFramesAndWhereTheClientWaits) {
     // elixir 1.14 (08_supervisor_restart-style script): the callback's frame, then
     // gen_server.erl's and proc_lib.erl's; the alive client waits in gen:do_call under
-    // GenServer.call (its own frames below those are not reproduced yet).
+    // GenServer.call (its own frames below: TheClientStackOfAGenServerCrashReport...).
     RunOutput r = run_source(R"(
 defmodule Srv do
   use GenServer
