@@ -130,7 +130,9 @@ uint32_t Compiler::anonymous_call(const Node* fun, const std::vector<const Node*
 const ModuleCtx::Def* Compiler::find_local(const std::string& name, uint32_t arity) {
     if (!module_) return nullptr;
     auto it = module_->defs.find({name, arity});
-    return it == module_->defs.end() ? nullptr : &it->second;
+    if (it == module_->defs.end()) return nullptr;
+    it->second.referenced = true;
+    return &it->second;
 }
 
 bool Compiler::kernel_defines(const std::string& name, uint32_t arity) {

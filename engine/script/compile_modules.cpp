@@ -226,6 +226,25 @@ void Compiler::compile_def(ModuleCtx::Def& d) {
 }
 
 /// Parses `text` and adds its defs to module `m` unless `m` already defines them.
+/// After the module's variable warnings, sorted by name and arity, at the line of the first
+/// clause (Elixir 1.14). A function with defaults counts as used when one of its generated
+/// lower arities is.
+void Compiler::warn_unused_private(const ModuleCtx& m) {
+    if (!options_.is_main) return;
+    for (const auto& [key, d] : m.defs) {
+        if (!d.priv || d.clauses.empty() || d.referenced) continue;
+        if (d.clauses.front()->location.file != main_file_->id()) continue;
+        bool via_default = false;
+        for (const auto& [other_key, other] : m.defs)
+            if (other.referenced && other.default_target && other.default_target == d.fn)
+                via_default = true;
+        if (via_default) continue;
+        module_warnings_.push_back(fmt::format("warning: function {}/{} is unused\n  {}:{}\n\n",
+                                               key.first, key.second, main_file_->path(),
+                                               d.clauses.front()->location.line));
+    }
+}
+
 void Compiler::inject(ModuleCtx& m, const std::string& text,
                       const std::set<std::pair<std::string, uint32_t>>& user_defs) {
     const SourceFile& snippet =
@@ -570,6 +589,7 @@ void Compiler::define_module_body(Atom name, const std::vector<const Node*>& stm
         compile_def(d);
         file_ = saved_file;
     }
+    warn_unused_private(*m);
     modules_.push_back(std::move(m));
     module_ = outer;
     f_ = outer_f;

@@ -129,6 +129,7 @@ struct ModuleCtx {
         // a default-argument wrapper: calls `target` filling defaults from `head`
         const Node* default_head = nullptr;
         FunctionCode* default_target = nullptr;
+        bool referenced = false;  ///< called or captured in the module (unused defp warnings)
     };
     std::map<std::pair<std::string, uint32_t>, Def> defs;
     std::vector<Atom> imports;
@@ -298,6 +299,8 @@ class Compiler final : public BitstringHost {
     uint32_t anonymous_call(const Node* fun, const std::vector<const Node*>& args, bool tail);
 
     const ModuleCtx::Def* find_local(const std::string& name, uint32_t arity);
+    /// Elixir's "function f/1 is unused" for the module's private functions nothing refers to.
+    void warn_unused_private(const ModuleCtx& m);
 
     bool kernel_defines(const std::string& name, uint32_t arity);
 

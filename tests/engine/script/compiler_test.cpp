@@ -89,6 +89,33 @@ IO.puts("#{x}")
     EXPECT_EQ(r.status, 0);
 }
 
+TEST(VmCompilerWarnings, UnusedPrivateFunctionsByNameAfterEachModule) {
+    // elixir 1.14 on the same file: a module's unused defps sorted by name, at their first
+    // clause's line, no module in the trailer; beta/2 has defaults and none is called.
+    RunOutput r = run_source_as_cli(R"(defmodule M do
+  def pub, do: used(1)
+  defp zeta(x), do: x
+  defp used(x), do: x
+  defp alpha(x), do: x
+  defp beta(x, y \\ 1), do: x + y
+  defp gamma(x), do: x
+  defp delta(x, y \\ 2), do: x * y
+  def g, do: &gamma/1
+  def h(z), do: delta(z)
+end
+defmodule N do
+  defp unused_n, do: 1
+end
+IO.puts M.pub
+)");
+    EXPECT_EQ(r.err,
+              "warning: function alpha/1 is unused\n  test.exs:5\n\n"
+              "warning: function beta/2 is unused\n  test.exs:6\n\n"
+              "warning: function zeta/1 is unused\n  test.exs:3\n\n"
+              "warning: function unused_n/0 is unused\n  test.exs:13\n\n");
+    EXPECT_EQ(r.out, "1\n");
+}
+
 TEST(VmCompilerWarnings, NotPrintedUnlessAsked) {
     RunOutput r = run_source("x = 1\nIO.puts(\"ok\")\n");
     EXPECT_EQ(r.err, "");
