@@ -23,6 +23,21 @@
 
 namespace {
 
+// Headless commands on a machine without a login session (CI, containers, ssh) have no
+// XDG_RUNTIME_DIR, and Qt's offscreen platform then warns about it on stderr at every run or
+// export, where it reads like an error of the command. Only that notice is dropped.
+QtMessageHandler previousMessageHandler = nullptr;
+void dropRuntimeDirNotice(QtMsgType type, const QMessageLogContext& context, const QString& message) {
+    if (type == QtWarningMsg &&
+        message.startsWith(QLatin1String("QStandardPaths: XDG_RUNTIME_DIR not set")))
+        return;
+    if (previousMessageHandler) {
+        previousMessageHandler(type, context, message);
+    } else {
+        std::fprintf(stderr, "%s\n", qPrintable(qFormatLogMessage(type, context, message)));
+    }
+}
+
 using tasklens::ui::kExitBadUsage;
 
 /// Subcommands never open a window, so they must run without a display.
@@ -245,6 +260,7 @@ int takeScreenshot(tasklens::ui::MainWindow& window, const QCommandLineParser& p
 }  // namespace
 
 int main(int argc, char** argv) {
+    previousMessageHandler = qInstallMessageHandler(dropRuntimeDirNotice);
     // run and demo build their own (core or offscreen) application: a plain run needs no display.
     if (argc > 1 && std::strcmp(argv[1], "run") == 0)
         return tasklens::app::runRunCommand(argc, argv);

@@ -3,6 +3,7 @@
 #include "engine/otp/otp.h"
 #include "engine/otp/supervisor.h"
 #include "engine/otp/task.h"
+#include "engine/runtime/format_error.h"
 #include "engine/runtime/inspect.h"
 
 namespace tasklens::otp {
@@ -27,6 +28,21 @@ Term tagged(Atom tag, const Term& value) {
 Timeout timeout_arg(Args a, size_t i, int64_t fallback_ms) {
     return a.size() > i ? to_timeout(a[i]) : Timeout::millis(fallback_ms);
 }
+/// Task.await/2, await_many/2 and yield/2 guard their timeout (a non-negative integer or
+/// :infinity): another one is a FunctionClauseError of that function, not an ArgumentError.
+Timeout task_timeout_arg(Args a, size_t i, std::string_view function) {
+    if (a.size() <= i) return Timeout::millis(5000);
+    const Term& t = a[i];
+    if (t.is_atom(atom::infinity)) return Timeout::infinity();
+    if (t.is_integer() && t.as_integer() >= 0) return Timeout::millis(t.as_integer());
+    throw ErlangException::error(make_exception(
+        "FunctionClauseError", {{"module", Term::atom("Elixir.Task")},
+                                {"function", Term::atom(function)},
+                                {"arity", Term::integer(static_cast<int64_t>(i) + 1)},
+                                {"kind", Term::nil()},
+                                {"args", Term::nil()},
+                                {"clauses", Term::nil()}}));
+}
 Term opt_arg(Args a, size_t i) {
     return a.size() > i ? a[i] : Term::empty_list();
 }
@@ -49,13 +65,13 @@ NATIVE(task_async_3) {
     co_return task_async_mfa(ctx, mfa_of(a[0], a[1], a[2]));
 }
 NATIVE(task_await_n) {
-    co_return co_await task_await(ctx, a[0], timeout_arg(a, 1, 5000));
+    co_return co_await task_await(ctx, a[0], task_timeout_arg(a, 1, "await"));
 }
 NATIVE(task_await_many_n) {
-    co_return co_await task_await_many(ctx, a[0], timeout_arg(a, 1, 5000));
+    co_return co_await task_await_many(ctx, a[0], task_timeout_arg(a, 1, "await_many"));
 }
 NATIVE(task_yield_n) {
-    co_return co_await task_yield(ctx, a[0], timeout_arg(a, 1, 5000));
+    co_return co_await task_yield(ctx, a[0], task_timeout_arg(a, 1, "yield"));
 }
 NATIVE(task_yield_many_n) {
     co_return co_await task_yield_many(ctx, a[0], opt_arg(a, 1));

@@ -53,6 +53,13 @@ Atom Atom::intern(std::string_view name) {
     return Atom{t.add(name)};
 }
 
+std::optional<Atom> Atom::find(std::string_view name) {
+    auto& t = table();
+    std::shared_lock lock(t.mutex);
+    if (auto it = t.ids.find(name); it != t.ids.end()) return Atom{it->second};
+    return std::nullopt;
+}
+
 Atom intern_scenario_atom(std::string_view name) {
     auto& t = table();
     {

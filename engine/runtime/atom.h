@@ -2,6 +2,7 @@
 // Atoms: interned names. The common ones have fixed ids known at compile time.
 #include <compare>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -13,6 +14,8 @@ struct Atom {
 
     /// Interns `name` (thread-safe). Elixir aliases are atoms too: "Elixir.MyApp.Worker".
     static Atom intern(std::string_view name);
+    /// The atom named `name` if it was ever interned (binary_to_existing_atom), without adding it.
+    static std::optional<Atom> find(std::string_view name);
     /// The atom's text. The view stays valid for the life of the program.
     std::string_view name() const;
 };

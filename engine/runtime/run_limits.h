@@ -41,6 +41,7 @@ struct RunLimitState {
     LimitKind exceeded = LimitKind::None;
     uint64_t exceeded_memory = 0;   ///< Memory: the resident bytes seen (0: an allocation failed)
     uint64_t total_reductions = 0;  ///< of all processes, when the run stopped
+    int halt_status = -1;           ///< System.halt/:erlang.halt ended the run with this status
 };
 
 /// Interns an atom a scenario makes from data (String.to_atom/1, :erlang.binary_to_atom/2,

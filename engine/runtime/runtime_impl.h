@@ -89,8 +89,7 @@ struct Runtime::Impl {
     // Run limits (run_limits.h): the runtime extension holding them, looked up on first use, and
     // when wall time and memory were last looked at.
     RunLimitState* limit_state = nullptr;
-    uint32_t slices_since_poll = 0;
-    std::chrono::steady_clock::time_point last_poll;
+    int64_t last_poll_ns = 0;  ///< CLOCK_MONOTONIC_COARSE
     bool limits_reached();
     std::mutex wall_mutex;
     std::condition_variable wall_wakeup;

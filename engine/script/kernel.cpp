@@ -14,6 +14,7 @@
 #include "engine/runtime/format_error.h"
 #include "engine/runtime/inspect.h"
 #include "engine/runtime/integer.h"
+#include "engine/runtime/run_limits.h"
 #include "engine/script/arith.h"
 #include "engine/script/builtins.h"
 #include "engine/script/logger.h"
@@ -135,6 +136,7 @@ Term k_is_exception2(ProcessContext&, Args a) {
 
 // BIF errors carry Elixir 1.14's error_info text ("errors were found at the given arguments").
 using stdlib::raise_bif_argument_error;
+using stdlib::raise_function_clause;
 Term k_hd(ProcessContext&, Args a) {
     if (!a[0].is_cons()) raise_bif_argument_error(1, "not a nonempty list");
     return a[0].head();
@@ -330,6 +332,9 @@ Term k_make_ref(ProcessContext& c, Args) {
     return Term::reference(c.make_ref());
 }
 Term k_send(ProcessContext& c, Args a) {
+    // a name nobody holds: the BIF's error info says which argument
+    if (a[0].is_atom() && !c.whereis(a[0].as_atom()))
+        raise_bif_argument_error(1, "invalid destination");
     return c.send(a[0], a[1]);
 }
 Term p_send3(ProcessContext& c, Args a) {
@@ -586,6 +591,31 @@ Term info_item(ProcessContext& c, const ProcessInfo& info, Atom item) {
     badarg();
 }
 
+// System.halt/0,1 and :erlang.halt/0,1,2 stop the whole node at once with the status, as elixir
+// ends; what was written is already out (every write is flushed). A slogan (a string: the BEAM
+// writes it to a crash dump file) stays sandboxed.
+Co<Term> s_halt(ProcessContext& c, Args a) {
+    const Term status = a.empty() ? Term::integer(0) : a[0];
+    int code;
+    if (status.is_integer() && status.as_integer() >= 0) {
+        code = static_cast<int>(status.as_integer() & 0xff);  // an OS status is one byte
+    } else if (status.is_atom(Atom::intern("abort"))) {
+        code = 128 + 6;  // the BEAM calls abort(): SIGABRT, as a shell reports it
+    } else if (status.is_binary() || status.is_list()) {
+        throw ErlangException::error(make_exception(
+            "Tasklens.UnsupportedError",
+            {{"message", Term::binary("System.halt/1 with a slogan is not available: it writes "
+                                      "a crash dump file, and scenarios are sandboxed (no file, "
+                                      "network or OS access)")}}));
+    } else {
+        raise_function_clause("System", "halt", 1);
+    }
+    c.runtime().extension<RunLimitState>().halt_status = code;
+    c.runtime().request_stop();
+    co_await c.sleep(Timeout::infinity());  // nothing more of this process runs
+    co_return ok_atom();
+}
+
 Term p_info(ProcessContext& c, Args a) {
     auto info = c.info(pid_arg(a[0]));
     if (!info) return Term::nil();
@@ -614,9 +644,19 @@ Term e_process_info2(ProcessContext& c, Args a) {
     Term r = p_info2(c, a);
     return r.is_nil() ? Term::atom(atom::undefined) : r;
 }
-Term p_send_after(ProcessContext& c, Args a) {
-    return Term::reference(c.send_after(a[0], a[1], int_arg(a[2])));
+// erlang:send_after/3,4: a negative time is out of range, and one past the end of erts'
+// monotonic clock (2^63 ns, about 292 years, counted from now) exceeds what a timer can hold.
+Term send_after(ProcessContext& c, const Term& dest, const Term& message, const Term& time) {
+    if (!time.is_integer()) raise_bif_argument_error(1, "not an integer");
+    int64_t ms = time.as_integer();
+    if (ms < 0) raise_bif_argument_error(1, "out of range");
+    if (ms > 9'223'372'036'854 - c.now_us() / 1000)
+        raise_bif_argument_error(1, "exceeds the maximum supported time value");
+    return Term::reference(c.send_after(dest, message, ms));
 }
+// Process.send_after(dest, msg, time[, opts]) is :erlang.send_after(time, dest, msg[, opts]).
+Term p_send_after(ProcessContext& c, Args a) { return send_after(c, a[0], a[1], a[2]); }
+Term e_send_after(ProcessContext& c, Args a) { return send_after(c, a[1], a[2], a[0]); }
 Term p_cancel_timer(ProcessContext& c, Args a) {
     if (!a[0].is_reference()) badarg();
     auto left = c.cancel_timer(a[0].as_reference());
@@ -624,10 +664,23 @@ Term p_cancel_timer(ProcessContext& c, Args a) {
     return Term::integer(*left);
 }
 Term p_register(ProcessContext& c, Args a) {
-    c.register_name(atom_arg(a[1]), pid_arg(a[0]));
+    // Process.register/2's guard: an atom other than nil, false, true and :undefined
+    if (!a[1].is_atom() || a[1].is_atom(atom::nil) || a[1].is_atom(atom::true_) ||
+        a[1].is_atom(atom::false_) || a[1].is_atom(atom::undefined))
+        raise_function_clause("Process", "register", 2);
+    try {
+        c.register_name(atom_arg(a[1]), pid_arg(a[0]));
+    } catch (const ErlangException&) {
+        // Process.register/2 rescues the BIF's badarg and says why it may have failed
+        stdlib::raise_argument_error("could not register " + inspect(a[0]) + " with name " +
+                                     inspect(a[1]) +
+                                     " because it is not alive, the name is already taken, or "
+                                     "it has already been given another name");
+    }
     return bool_term(true);
 }
 Term e_register(ProcessContext& c, Args a) {
+    if (a[0].is_atom(atom::undefined)) raise_bif_argument_error(1, "'undefined' is not a valid name");
     c.register_name(atom_arg(a[0]), pid_arg(a[1]));
     return bool_term(true);
 }
@@ -655,8 +708,21 @@ Term p_registered(ProcessContext& c, Args) {
     return Term::list(names);
 }
 
+bool is_sleep_time(const Term& t) {
+    return t.is_atom(atom::infinity) || (t.is_integer() && t.as_integer() >= 0);
+}
+// Process.sleep/1's guard admits a non-negative integer or :infinity; anything else used to
+// sleep forever (a negative time) or raise badarg.
 Co<Term> p_sleep(ProcessContext& c, Args a) {
-    Timeout t = a[0].is_atom(atom::infinity) ? Timeout::infinity() : Timeout::millis(int_arg(a[0]));
+    if (!is_sleep_time(a[0])) raise_function_clause("Process", "sleep", 1);
+    Timeout t = a[0].is_atom(atom::infinity) ? Timeout::infinity() : Timeout::millis(a[0].as_integer());
+    co_await c.sleep(t);
+    co_return ok_atom();
+}
+// :timer.sleep/1 is `receive after Time -> ok end`: a bad time is that receive's timeout_value.
+Co<Term> timer_sleep(ProcessContext& c, Args a) {
+    if (!is_sleep_time(a[0])) throw ErlangException::error(Term::atom("timeout_value"));
+    Timeout t = a[0].is_atom(atom::infinity) ? Timeout::infinity() : Timeout::millis(a[0].as_integer());
     co_await c.sleep(t);
     co_return ok_atom();
 }
@@ -1256,7 +1322,8 @@ void register_vm_builtins(BuiltinTable& t) {
     t.add(E, "put", 2, e_put);
     t.add(E, "erase", 1, p_delete);
     t.add(E, "send", 3, p_send3);
-    t.add(E, "send_after", 3, p_send_after);
+    t.add(E, "send_after", 3, e_send_after);
+    t.add(E, "send_after", 4, e_send_after);
     t.add(E, "cancel_timer", 1, p_cancel_timer);
     t.add(E, "system_info", 1, e_system_info);
     t.add(E, "monotonic_time", 0, s_monotonic);
@@ -1305,6 +1372,11 @@ void register_vm_builtins(BuiltinTable& t) {
     t.add(IO, "inspect", 3, io_inspect3);
 
     const char* S = "Elixir.System";
+    t.add_async(S, "halt", 0, s_halt);
+    t.add_async(S, "halt", 1, s_halt);
+    t.add_async(E, "halt", 0, s_halt);
+    t.add_async(E, "halt", 1, s_halt);
+    t.add_async(E, "halt", 2, s_halt);
     t.add(S, "schedulers_online", 0, s_schedulers);
     t.add(S, "schedulers", 0, s_schedulers);
     t.add(S, "monotonic_time", 0, s_monotonic);
@@ -1323,7 +1395,7 @@ void register_vm_builtins(BuiltinTable& t) {
     t.add(S, "version", 0, s_version);
     t.add(S, "otp_release", 0, s_otp_release);
 
-    t.add_async("timer", "sleep", 1, p_sleep);
+    t.add_async("timer", "sleep", 1, timer_sleep);
     t.add_async("timer", "tc", 1, t_tc1);
     t.add_async("timer", "tc", 2, t_tc2);
     t.add_async("timer", "tc", 3, t_tc3);

@@ -5,6 +5,7 @@
 #include "engine/script/lexer.h"
 
 #include "engine/script/operators.h"
+#include "engine/script/utf8.h"
 
 #include <array>
 #include <cmath>
@@ -901,6 +902,30 @@ class Lexer {
 }  // namespace
 
 LexResult lex(const SourceFile& file) {
+    // elixir refuses a file that is not UTF-8 before running any of it (Code.require_file reads
+    // it as a string); so do we, at the first bad byte rather than part-way through the run
+    std::string_view text = file.text();
+    std::uint32_t line = 1;
+    std::size_t line_start = 0;
+    for (std::size_t i = 0; i < text.size();) {
+        char32_t cp;
+        bool valid;
+        std::size_t length = utf8_decode(text, i, cp, valid);
+        if (!valid) {
+            LexResult result;
+            result.error = Diagnostic{
+                {file.id(), line, static_cast<std::uint32_t>(i - line_start + 1)},
+                fmt::format("invalid UTF-8 in the source file (byte 0x{:02X}): scenarios are "
+                            "UTF-8, as elixir reads them",
+                            static_cast<unsigned char>(text[i]))};
+            return result;
+        }
+        if (text[i] == '\n') {
+            ++line;
+            line_start = i + 1;
+        }
+        i += length;
+    }
     return Lexer(file).run();
 }
 

@@ -72,9 +72,9 @@ bool is_sandboxed(Atom module, std::string_view fun) {
     if (refused_modules.count(m) > 0) return true;
     if (m == "Elixir.System")
         return fun == "cmd" || fun == "shell" || fun == "get_env" || fun == "put_env" ||
-               fun == "halt" || fun == "stop" || fun == "argv" || fun == "cwd" || fun == "tmp_dir";
+               fun == "stop" || fun == "argv" || fun == "cwd" || fun == "tmp_dir";
     if (m == "erlang")
-        return fun == "open_port" || fun == "halt" || fun == "load_module" || fun == "purge_module";
+        return fun == "open_port" || fun == "load_module" || fun == "purge_module";
     if (m == "Elixir.IO")
         return fun == "gets" || fun == "read" || fun == "getn" || fun == "binread";
     return false;

@@ -402,6 +402,7 @@ int run_scenario_source(const std::string& path, const std::string& text,
     } reset_formatting;
     out.flush();
     RunLimitState state = run_limit_state(runtime);
+    if (state.halt_status >= 0) return state.halt_status;  // System.halt: nothing more to say
     if (out_of_memory) {
         state.exceeded = LimitKind::Memory;
         state.exceeded_memory = 0;

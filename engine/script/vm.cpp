@@ -330,14 +330,31 @@ class Exec {
         regs_.resize(std::max(n, regs_.size() * 2));
         regs_size_ = regs_.size();
     }
+    /// Registers above the top frame's window are dead, but a return does not clear them: a deep
+    /// recursion's every level of garbage stayed referenced there until a later call overwrote it
+    /// (a 20,000-deep `"(" <> deep(n - 1) <> ")"` held 465 MB instead of 28 MB). Clearing each
+    /// frame's window on every return cost fib 45%, so calls track the highest register in use
+    /// and a return that leaves more than kStaleRegsSlack dead registers above the top frame
+    /// releases them: shallow call trees (fib) never pay, deep ones pay once per register.
+    static constexpr uint32_t kStaleRegsSlack = 256;
+    [[gnu::noinline]] void release_stale_regs() {
+        const Frame& top = frames_.back();
+        size_t from = size_t{top.base} + top.fn->num_regs;
+        size_t to = std::min<size_t>(regs_high_, regs_size_);
+        for (size_t i = from; i < to; ++i)
+            if (regs_[i].is_boxed()) regs_[i] = Term();
+        regs_high_ = static_cast<uint32_t>(from);
+    }
     /// Pushes a frame for `fn` whose arguments are at absolute register `base`.
     TL_HOT Frame* push_frame(const FunctionCode* fn, uint32_t base, uint32_t ret, Term& closure) {
         ensure_regs(size_t{base} + fn->num_regs + 8);
+        regs_high_ = std::max(regs_high_, base + fn->num_regs);
         return frames_.push(fn, base, ret, closure);
     }
     /// The same for a frame without a closure (a def).
     TL_HOT Frame* push_frame(const FunctionCode* fn, uint32_t base, uint32_t ret) {
         ensure_regs(size_t{base} + fn->num_regs + 8);
+        regs_high_ = std::max(regs_high_, base + fn->num_regs);
         return frames_.push(fn, base, ret);
     }
     [[noreturn]] void fail_instr(FailKind kind, const Term* value);
@@ -360,6 +377,7 @@ class Exec {
     Program& program_;
     std::vector<Term> regs_;
     size_t regs_size_ = 0;  ///< regs_.size(), kept so a call's check is one compare
+    uint32_t regs_high_ = 0;  ///< the highest register a frame window reached since the last release_stale_regs
     FrameStack frames_;
     std::vector<Handler> handlers_;
     Co<Term> pending_;
@@ -438,6 +456,7 @@ bool Exec::unwind(ErlangException& e) {
     Handler h = handlers_.back();
     handlers_.pop_back();
     frames_.resize(h.frame + 1);
+    release_stale_regs();  // the windows of the frames unwound past
     Frame& f = frames_.back();
     f.ip = f.fn->code.data() + h.pc;
     if (h.regs != kNoReg) {
@@ -1110,6 +1129,8 @@ next_instruction:
                 move_term(regs_.data()[F->ret], R[I.a]);
                 frames_.pop_back();
                 RELOAD();
+                if (regs_high_ > F->base + F->fn->num_regs + kStaleRegsSlack) [[unlikely]]
+                    release_stale_regs();
                 TL_NEXT();
             }
             TL_CASE(RecvInit) {
@@ -1282,6 +1303,8 @@ next_instruction:
                 move_term(regs_.data()[F->ret], R[I.a]);
                 frames_.pop_back();
                 RELOAD();
+                if (regs_high_ > F->base + F->fn->num_regs + kStaleRegsSlack) [[unlikely]]
+                    release_stale_regs();
                 TL_NEXT();
             }
 #define TL_IMM_COMPARE_JUMP(name, op)                                                          \

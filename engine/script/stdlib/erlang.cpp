@@ -174,10 +174,9 @@ void register_erlang_bifs(BuiltinTable& t) {
         +[](ProcessContext&, Args a) -> Term { return Term::tuple(list_arg(a[0], 1)); });
     def(
         "make_tuple", 2, +[](ProcessContext&, Args a) -> Term {
-            if (!a[0].is_integer() || a[0].as_integer() < 0)
-                raise_bif_argument_error(1, "not a valid tuple size");
-            // The BEAM's largest tuple (MAX_ARITY): a bigger one is refused, not allocated.
-            if (a[0].as_integer() > 16'777'215) raise_bif_argument_error(1, "out of range");
+            // The BEAM's largest tuple is MAX_ARITY: a bigger one is refused, not allocated.
+            if (!a[0].is_integer() || a[0].as_integer() < 0 || a[0].as_integer() > 16'777'215)
+                raise_bif_argument_error(1, "out of range");
             return Term::tuple(std::vector<Term>(static_cast<size_t>(a[0].as_integer()), a[1]));
         });
     def(
@@ -205,8 +204,13 @@ void register_erlang_bifs(BuiltinTable& t) {
     };
     def("binary_to_atom", 1, binary_to_atom);
     def("binary_to_atom", 2, binary_to_atom);
-    def("binary_to_existing_atom", 1, binary_to_atom);
-    def("binary_to_existing_atom", 2, binary_to_atom);
+    auto binary_to_existing_atom = +[](ProcessContext&, Args a) -> Term {
+        std::string_view s = binary_arg(a[0], 1);
+        encoding_atom_check(a);
+        return existing_atom(s);
+    };
+    def("binary_to_existing_atom", 1, binary_to_existing_atom);
+    def("binary_to_existing_atom", 2, binary_to_existing_atom);
     def(
         "atom_to_list", 1, +[](ProcessContext&, Args a) -> Term {
             if (!a[0].is_atom()) raise_bif_argument_error(1, "not an atom");
@@ -220,16 +224,22 @@ void register_erlang_bifs(BuiltinTable& t) {
             }
             return make_list(chars);
         });
+    static constexpr auto char_list_text = [](const Term& list) {
+        std::string text;
+        for (const Term& ch : list_arg(list, 1)) {
+            if (!ch.is_integer() || ch.as_integer() < 0 || ch.as_integer() > 0x10FFFF)
+                raise_bif_argument_error(1, "not a list of characters");
+            utf8_append(text, static_cast<char32_t>(ch.as_integer()));
+        }
+        return text;
+    };
     def(
         "list_to_atom", 1, +[](ProcessContext&, Args a) -> Term {
-            std::string text;
-            for (const Term& ch : list_arg(a[0], 1)) {
-                if (!ch.is_integer() || ch.as_integer() < 0 || ch.as_integer() > 0x10FFFF)
-                    raise_bif_argument_error(1, "not a list of characters");
-                utf8_append(text, static_cast<char32_t>(ch.as_integer()));
-            }
-            return Term::atom(intern_scenario_atom(text));
+            return Term::atom(intern_scenario_atom(char_list_text(a[0])));
         });
+    def(
+        "list_to_existing_atom", 1,
+        +[](ProcessContext&, Args a) -> Term { return existing_atom(char_list_text(a[0])); });
     auto integer_to_binary = +[](ProcessContext&, Args a) -> Term {
         if (!a[0].is_integral()) raise_bif_argument_error(1, "not an integer");
         int base = 10;

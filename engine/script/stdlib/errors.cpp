@@ -30,6 +30,11 @@ void raise_bif_argument_error(int position, std::string_view detail) {
                          " argument: " + std::string(detail) + "\n");
 }
 
+Term existing_atom(std::string_view name) {
+    if (auto found = Atom::find(name)) return Term::atom(*found);
+    raise_bif_argument_error(1, "not an already existing atom");
+}
+
 void raise_function_clause(std::string_view module, std::string_view function, int arity) {
     // Erlang modules are written ":lists"; Elixir modules without their prefix.
     Term module_atom = module.starts_with(':') ? Term::atom(module.substr(1))

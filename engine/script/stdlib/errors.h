@@ -31,6 +31,8 @@ Term make_exception(std::string_view module,
 /// ArgumentError as raised by a BIF: "errors were found at the given arguments:\n\n  * 1st
 /// argument: <detail>\n". `position` is 1-based.
 [[noreturn]] void raise_bif_argument_error(int position, std::string_view detail);
+/// The atom `name` if it exists, else the ArgumentError of :erlang.binary_to_existing_atom/2.
+Term existing_atom(std::string_view name);
 /// FunctionClauseError for Module.function/arity; `module` like "String", or ":lists" for an
 /// Erlang module.
 [[noreturn]] void raise_function_clause(std::string_view module, std::string_view function,

@@ -209,6 +209,12 @@ void register_list(BuiltinTable& t) {
             return Term::atom(intern_scenario_atom(out));
         });
     def(
+        t, "to_existing_atom", 1, +[](ProcessContext&, Args a) -> Term {
+            std::string out;
+            append_chardata(out, a[0], {"List", "to_existing_atom", 1});
+            return existing_atom(out);
+        });
+    def(
         t, "to_integer", 1, +[](ProcessContext&, Args a) -> Term {
             std::string text;
             std::vector<Term> items;

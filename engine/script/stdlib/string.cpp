@@ -601,11 +601,14 @@ void register_string(BuiltinTable& t) {
         // The BEAM refuses atoms over 255 characters with system_limit (SystemLimitError).
         if (utf8_codepoints(a[0].binary_view()).size() > 255)
             throw ErlangException::error(Term::atom("system_limit"));
-        // Without a lookup-only API in the atom table, to_existing_atom interns like to_atom.
         return Term::atom(intern_scenario_atom(a[0].binary_view()));
     };
     def(t, "to_atom", 1, to_atom);
-    def(t, "to_existing_atom", 1, to_atom);
+    def(
+        t, "to_existing_atom", 1, +[](ProcessContext&, Args a) -> Term {
+            if (!a[0].is_binary()) raise_bif_argument_error(1, "not a binary");
+            return existing_atom(a[0].binary_view());
+        });
     def(
         t, "to_charlist", 1, +[](ProcessContext&, Args a) -> Term {
             std::string_view s = need_binary(a[0], {"String", "to_charlist", 1});

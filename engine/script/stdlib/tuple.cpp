@@ -53,10 +53,9 @@ void register_tuple(BuiltinTable& t) {
         });
     def(
         t, "duplicate", 2, +[](ProcessContext&, Args a) -> Term {
-            if (!a[1].is_integer() || a[1].as_integer() < 0)
-                raise_function_clause("Tuple", "duplicate", 2);
-            // As :erlang.make_tuple/2, which Tuple.duplicate/2 calls: past MAX_ARITY, badarg.
-            if (a[1].as_integer() > 16'777'215) raise_bif_argument_error(1, "out of range");
+            // Tuple.duplicate/2 is :erlang.make_tuple/2, unguarded: its badargs are the BIF's.
+            if (!a[1].is_integer() || a[1].as_integer() < 0 || a[1].as_integer() > 16'777'215)
+                raise_bif_argument_error(1, "out of range");
             return Term::tuple(std::vector<Term>(static_cast<size_t>(a[1].as_integer()), a[0]));
         });
     def(
