@@ -242,6 +242,7 @@ uint32_t Compiler::struct_expr(const Node* n) {
     }
     Atom module = module_target(name);
     if (module.id == 0) refuse(name, "a struct with a dynamic name");
+    check_struct_access(name, module, 1);
     uint32_t base = reg();  // zero-arity call: argbase unused
     uint32_t s = reg();
     emit(Op::CallRemote, s, callsite(module, Atom::intern("__struct__"), 0), base, 0);

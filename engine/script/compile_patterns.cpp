@@ -99,6 +99,7 @@ void Compiler::pattern(const Node* p, uint32_t src, Label& fail, PatternState& p
             uint32_t s = reg();
             fail_to(fail, emit(Op::MapGet, s, src, key, 0));
             if (name->kind == NodeKind::Alias || name->kind == NodeKind::CurrentModule) {
+                check_struct_access(name, module_target(name), 0);
                 fail_to(fail, emit(Op::TestExactK, s, konst(Term::atom(module_target(name)))));
             } else {
                 pattern(name, s, fail, ps);

@@ -26,6 +26,7 @@ void Compiler::compile_root(const Node* root) {
     } else {
         stmts.push_back(root);
     }
+    collect_file_modules(stmts, "");
     // defmodules first, so that the script may call modules defined after the call site... no:
     // Elixir defines them in order, but every call in a script happens after all definitions
     // are compiled here, which gives the same result for scripts that run.
@@ -51,6 +52,42 @@ void Compiler::compile_root(const Node* root) {
                                   module_warnings_.end());
     }
     if (options_.is_main) program_.main = main;
+}
+
+void Compiler::collect_file_modules(const std::vector<const Node*>& stmts,
+                                    const std::string& prefix) {
+    // breadth by a work list: module nesting is user data
+    std::vector<std::pair<const Node*, std::string>> work;
+    for (const Node* s : stmts) work.emplace_back(s, prefix);
+    while (!work.empty()) {
+        auto [s, outer] = work.back();
+        work.pop_back();
+        if (s->kind != NodeKind::LocalCall || s->text != "defmodule" || s->children.size() != 2 ||
+            s->child(0)->kind != NodeKind::Alias || !is_do_block(s->child(1)))
+            continue;
+        std::string name(s->child(0)->text);  // "Elixir.A.B"
+        if (!outer.empty()) name = outer + "." + name.substr(7);
+        file_modules_.emplace(Atom::intern(name).id, outer.empty());
+        for (const Node* inner : block_statements(keyword_get(s->child(1), "do")))
+            work.emplace_back(inner, name);
+    }
+}
+
+void Compiler::check_struct_access(const Node* name, Atom module, int arity) {
+    if (!module_ || !module_->is_script) return;
+    auto it = file_modules_.find(module.id);
+    if (it == file_modules_.end()) return;
+    std::string_view shown = module.name();
+    if (shown.starts_with("Elixir.")) shown.remove_prefix(7);
+    if (it->second)
+        fail_at(name, fmt::format("cannot access struct {}, the struct was not yet defined or the "
+                                  "struct is being accessed in the same context that defines it",
+                                  shown));
+    fail_at(name, fmt::format("{0}.__struct__/{1} is undefined, cannot expand struct {0}. Make sure "
+                              "the struct name is correct. If the struct name exists and is "
+                              "correct but it still cannot be found, you likely have cyclic "
+                              "module usage in your code",
+                              shown, arity));
 }
 
 bool compile_file(Program& program, SourceFiles& files, const SourceFile& file, const Ast& ast,

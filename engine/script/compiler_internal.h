@@ -450,6 +450,15 @@ class Compiler final : public BitstringHost {
     std::unordered_map<uint32_t, uint32_t> fun_counter_;
     bool in_module_body_ = false;
     bool script_defined_module_ = false;
+    /// Modules the file's defmodules define (nested ones included), known before compiling: elixir
+    /// expands a whole .exs before running any of it, so the script's own code (outside defs)
+    /// cannot build or match a struct of this file (CompileError "cannot access struct").
+    /// Module id -> defined at the file's top level (elixir knows those while it expands the
+    /// file; the nested ones it does not know at all, and says so differently).
+    std::unordered_map<uint32_t, bool> file_modules_;
+    void collect_file_modules(const std::vector<const Node*>& stmts, const std::string& prefix);
+    /// `arity`: 1 where the struct is built, 0 where it is matched (the __struct__ elixir calls).
+    void check_struct_access(const Node* name, Atom module, int arity);
     const SourceFile* main_file_ = file_;       ///< the scenario (not prelude or injected code)
     std::vector<std::string> script_warnings_;  ///< the top-level code's, printed first
     std::vector<std::string>

@@ -64,8 +64,9 @@ struct Context {
     bool many = true;
     // `do` belongs to an enclosing call without parentheses (we are in its arguments).
     bool no_do = false;
-    // A keyword value in the arguments of a call without parentheses: a comma followed by
-    // another key ends the value (`if a, do: f x, else: y`).
+    // A keyword value in the arguments of a call without parentheses. A call without
+    // parentheses there takes the following arguments, keywords included, as Elixir's grammar
+    // has it: `if a, do: f x, else: y` is `if(a, do: f(x, else: y))`.
     bool keyword_value = false;
     // Inside [...], {...}, %{...} or a keyword value there (only changes the error message).
     bool container = false;
@@ -696,7 +697,10 @@ class Parser {
             if (starts_keyword(peek())) {
                 std::vector<Node*> pairs;
                 SourceLocation where = peek().location;
-                parse_keyword_pairs(Context{false, true, true, false}, pairs, std::nullopt);
+                // Elixir's `kw_eol no_parens_expr`: a keyword value may itself be a call
+                // without parentheses taking several arguments, the rest of the keywords
+                // included (`def f(x), do: max x, 3`; `if c, do: f x, else: y` gives f two).
+                parse_keyword_pairs(Context{true, true, true, false}, pairs, std::nullopt);
                 args.push_back(keyword_list(where, pairs));
                 if (at(TokenKind::Comma) && !ctx.many) return;
                 if (at(TokenKind::Comma)) {

@@ -35,6 +35,44 @@ TEST(VmCompiler, UndefinedFunction) {
     EXPECT_NE(r.err.find("undefined function foo/1"), std::string::npos) << r.err;
 }
 
+// elixir expands a whole .exs before running it: a struct the file defines cannot be built or
+// matched by the script's own code (a fn there included), only inside defs. Expected: elixir
+// 1.14.0 on the same files (its CompileError line; nothing on stdout). A top-level module is
+// known but not yet defined; a nested one is not known at all.
+TEST(VmCompiler, StructOfThisFileInScriptCode) {
+    const std::string defs =
+        "IO.puts(\"never\")\ndefmodule User do\n  defstruct [:name]\nend\n"
+        "defmodule Outer do\n  defmodule Inner, do: defstruct [:name]\n"
+        "  def new, do: %Inner{name: 1}\nend\n";
+    const std::pair<std::string, std::string> cases[] = {
+        {"f = fn -> %User{} end\n",
+         "test.exs:9:12: error: cannot access struct User, the struct was not yet defined or the "
+         "struct is being accessed in the same context that defines it"},
+        {"match?(%User{}, 1)\n",
+         "test.exs:9:9: error: cannot access struct User, the struct was not yet defined or the "
+         "struct is being accessed in the same context that defines it"},
+        {"%Outer.Inner{}\n",
+         "test.exs:9:2: error: Outer.Inner.__struct__/1 is undefined, cannot expand struct "
+         "Outer.Inner. Make sure the struct name is correct. If the struct name exists and is "
+         "correct but it still cannot be found, you likely have cyclic module usage in your code"},
+        {"match?(%Outer.Inner{}, 1)\n",
+         "test.exs:9:9: error: Outer.Inner.__struct__/0 is undefined, cannot expand struct "
+         "Outer.Inner."}};
+    for (const auto& [use, error] : cases) {
+        RunOutput r = run_source(defs + use);
+        EXPECT_EQ(r.status, 1) << use;
+        EXPECT_EQ(r.out, "") << use;
+        EXPECT_NE(r.err.find(error), std::string::npos) << r.err;
+    }
+    // inside a def, through struct/1, and in another module's body it is fine
+    RunOutput ok = run_source(defs +
+                              "defmodule Q do\n  @d %User{}\n  def d, do: @d\nend\n"
+                              "IO.inspect(Outer.new())\nIO.inspect(struct(User))\n"
+                              "IO.inspect(Q.d())\n");
+    EXPECT_EQ(ok.status, 0) << ok.err;
+    EXPECT_EQ(ok.out, "never\n%Outer.Inner{name: 1}\n%User{name: nil}\n%User{name: nil}\n");
+}
+
 // Elixir 1.14 checks a scope's variables when it closes (a clause, a branch, a fn, a def
 // clause, the file), innermost scope first, and lists a scope's unused ones by name; the
 // top-level code's warnings come before the modules' (a module body runs later).
