@@ -13,6 +13,7 @@ defmodule Enumerable do
   end
 
   def reduce(%{__struct__: MapSet} = set, acc, fun), do: reduce_list(MapSet.to_list(set), acc, fun)
+  def reduce(%{__struct__: Date.Range} = range, acc, fun), do: Date.Range.__reduce__(range, acc, fun)
   def reduce(%{__struct__: Stream, enum: enum, funs: funs}, acc, fun), do: Tasklens.VM.stream_reduce(enum, funs, acc, fun)
   def reduce(%{__struct__: _} = other, acc, fun), do: impl!(other).reduce(other, acc, fun)
   def reduce(map, acc, fun) when is_map(map), do: reduce_list(Tasklens.VM.map_to_list(map), acc, fun)
@@ -30,6 +31,7 @@ defmodule Enumerable do
   end
 
   def member?(%{__struct__: MapSet} = set, x), do: {:ok, MapSet.member?(set, x)}
+  def member?(%{__struct__: Date.Range} = range, x), do: {:ok, Date.Range.__member__(range, x)}
 
   def member?(map, {k, v}) when is_map(map) and not is_map_key(map, :__struct__) do
     case map do
@@ -50,6 +52,7 @@ defmodule Enumerable do
   def count(list) when is_list(list), do: {:ok, length(list)}
   def count(%{__struct__: Range} = range), do: {:ok, Tasklens.VM.range_size(range)}
   def count(%{__struct__: MapSet} = set), do: {:ok, MapSet.size(set)}
+  def count(%{__struct__: Date.Range} = range), do: {:ok, Date.Range.__count__(range)}
   def count(map) when is_map(map) and not is_map_key(map, :__struct__), do: {:ok, map_size(map)}
   def count(%{__struct__: _} = other) do
     case Tasklens.VM.protocol_impl_for(Enumerable, other) do
@@ -524,19 +527,49 @@ defmodule Enum do
   def sum(enum), do: reduce(enum, 0, fn x, acc -> acc + x end)
   def product(enum), do: reduce(enum, 1, fn x, acc -> acc * x end)
 
-  def min(enum, empty_fallback \\ fn -> raise Enum.EmptyError end) do
+  def min(enum), do: min(enum, fn -> raise Enum.EmptyError end)
+
+  def min(enum, empty_fallback) when is_function(empty_fallback, 0) do
     case to_list(enum) do
       [] -> empty_fallback.()
       [h | t] -> reduce_list(t, h, fn x, acc -> if x < acc, do: x, else: acc end)
     end
   end
 
-  def max(enum, empty_fallback \\ fn -> raise Enum.EmptyError end) do
+  def min(enum, sorter), do: min(enum, sorter, fn -> raise Enum.EmptyError end)
+
+  # a sorter is a fun(a, b) (keep a when true) or a module with compare/2 (Date, ...)
+  def min(enum, sorter, empty_fallback) do
+    sorter = min_max_sorter(sorter, :gt)
+
+    case to_list(enum) do
+      [] -> empty_fallback.()
+      [h | t] -> reduce_list(t, h, fn x, acc -> if sorter.(acc, x), do: acc, else: x end)
+    end
+  end
+
+  def max(enum), do: max(enum, fn -> raise Enum.EmptyError end)
+
+  def max(enum, empty_fallback) when is_function(empty_fallback, 0) do
     case to_list(enum) do
       [] -> empty_fallback.()
       [h | t] -> reduce_list(t, h, fn x, acc -> if x > acc, do: x, else: acc end)
     end
   end
+
+  def max(enum, sorter), do: max(enum, sorter, fn -> raise Enum.EmptyError end)
+
+  def max(enum, sorter, empty_fallback) do
+    sorter = min_max_sorter(sorter, :lt)
+
+    case to_list(enum) do
+      [] -> empty_fallback.()
+      [h | t] -> reduce_list(t, h, fn x, acc -> if sorter.(acc, x), do: acc, else: x end)
+    end
+  end
+
+  defp min_max_sorter(fun, _not) when is_function(fun, 2), do: fun
+  defp min_max_sorter(module, bad) when is_atom(module), do: fn a, b -> module.compare(a, b) != bad end
 
   def min_by(enum, fun, empty_fallback \\ fn -> raise Enum.EmptyError end) do
     case fold_list(enum) do
@@ -623,6 +656,12 @@ defmodule Enum do
   def sort(enum, :asc), do: Tasklens.VM.sort(to_list(enum))
   def sort(enum, :desc), do: Tasklens.VM.sort_desc(to_list(enum))
   def sort(enum, fun) when is_function(fun, 2), do: merge_sort(to_list(enum), fun)
+  def sort(enum, sorter), do: merge_sort(to_list(enum), to_sort_fun(sorter))
+
+  # {:asc | :desc, module} or a module with compare/2, as Elixir 1.10+ accepts
+  defp to_sort_fun({:asc, module}) when is_atom(module), do: fn a, b -> module.compare(a, b) != :gt end
+  defp to_sort_fun({:desc, module}) when is_atom(module), do: fn a, b -> module.compare(a, b) != :lt end
+  defp to_sort_fun(module) when is_atom(module), do: fn a, b -> module.compare(a, b) != :gt end
 
   def sort_by(enum, mapper, sorter \\ :asc) do
     pairs = map(fold_list(enum), fn x -> {mapper.(x), x} end)
@@ -631,7 +670,8 @@ defmodule Enum do
       case sorter do
         :asc -> Tasklens.VM.keysort(pairs)
         :desc -> Tasklens.VM.keysort_desc(pairs)
-        fun -> merge_sort(pairs, fn {a, _}, {b, _} -> fun.(a, b) end)
+        fun when is_function(fun, 2) -> merge_sort(pairs, fn {a, _}, {b, _} -> fun.(a, b) end)
+        other -> (fun = to_sort_fun(other); merge_sort(pairs, fn {a, _}, {b, _} -> fun.(a, b) end))
       end
 
     map(sorted, fn {_, x} -> x end)
