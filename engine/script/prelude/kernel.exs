@@ -323,6 +323,103 @@ defmodule Keyword do
 
   def filter(list, fun), do: Enum.filter(list, fun)
   def reject(list, fun), do: Enum.reject(list, fun)
+
+  def new(enum, transform) when is_function(transform, 1) do
+    enum
+    |> Enum.reduce([], fn element, acc ->
+      {key, _} = pair = transform.(element)
+      [pair | Keyword.delete(acc, key)]
+    end)
+    |> :lists.reverse()
+  end
+
+  def map(list, fun) when is_list(list), do: Enum.map(list, fn {key, value} -> {key, fun.({key, value})} end)
+
+  def update!(list, key, fun) when is_list(list) and is_atom(key) do
+    case Keyword.fetch(list, key) do
+      {:ok, _} -> update_in_place(list, key, nil, fun)
+      :error -> raise KeyError, key: key, term: list
+    end
+  end
+
+  def replace(list, key, value) when is_list(list) and is_atom(key) do
+    if Keyword.has_key?(list, key), do: Keyword.replace!(list, key, value), else: list
+  end
+
+  def replace_lazy(list, key, fun) when is_list(list) and is_atom(key) do
+    case Keyword.fetch(list, key) do
+      {:ok, _} -> update_in_place(list, key, nil, fun)
+      :error -> list
+    end
+  end
+
+  def put_new_lazy(list, key, fun) when is_list(list) and is_atom(key) do
+    if Keyword.has_key?(list, key), do: list, else: [{key, fun.()} | list]
+  end
+
+  def pop_lazy(list, key, fun) when is_list(list) and is_atom(key) do
+    case Keyword.fetch(list, key) do
+      {:ok, value} -> {value, Keyword.delete(list, key)}
+      :error -> {fun.(), list}
+    end
+  end
+
+  def pop_first(list, key, default \\ nil) when is_list(list) and is_atom(key) do
+    case List.keytake(list, key, 0) do
+      {{_, value}, rest} -> {value, rest}
+      nil -> {default, list}
+    end
+  end
+
+  def pop_values(list, key) when is_list(list) and is_atom(key) do
+    {Keyword.get_values(list, key), Keyword.delete(list, key)}
+  end
+
+  def from_keys(keys, value) when is_list(keys), do: Enum.map(keys, fn key -> {key, value} end)
+
+  def equal?(left, right) when is_list(left) and is_list(right), do: Enum.sort(left) == Enum.sort(right)
+
+  # merge/3: a key of keywords2 found in keywords1 is combined with its first value there (and
+  # dropped from keywords1); the merged pairs follow what remains of keywords1
+  def merge(keywords1, keywords2, fun) when is_list(keywords1) and is_list(keywords2) and is_function(fun, 3) do
+    merge_pairs(keywords2, [], keywords1, keywords1, fun)
+  end
+
+  defp merge_pairs([{key, value2} | tail], acc, rest, original, fun) when is_atom(key) do
+    case :lists.keyfind(key, 1, original) do
+      {^key, value1} ->
+        merge_pairs(tail, [{key, fun.(key, value1, value2)} | acc], Keyword.delete(rest, key), :lists.keydelete(key, 1, original), fun)
+
+      false ->
+        merge_pairs(tail, [{key, value2} | acc], rest, original, fun)
+    end
+  end
+
+  defp merge_pairs([], acc, rest, _original, _fun), do: rest ++ :lists.reverse(acc)
+
+  # get_and_update/3: the first pair of `key` is replaced in place (later ones stay); an absent
+  # key is prepended
+  def get_and_update(list, key, fun) when is_list(list) and is_atom(key), do: get_and_update(list, [], key, fun)
+
+  defp get_and_update([{key, current} | t], acc, key, fun) do
+    case fun.(current) do
+      {get, value} -> {get, :lists.reverse(acc, [{key, value} | t])}
+      :pop -> {current, :lists.reverse(acc, t)}
+    end
+  end
+
+  defp get_and_update([{_, _} = h | t], acc, key, fun), do: get_and_update(t, [h | acc], key, fun)
+
+  defp get_and_update([], acc, key, fun) do
+    case fun.(nil) do
+      {get, value} -> {get, [{key, value} | :lists.reverse(acc)]}
+      :pop -> {nil, :lists.reverse(acc)}
+    end
+  end
+
+  def get_and_update!(list, key, fun) when is_list(list) and is_atom(key) do
+    if Keyword.has_key?(list, key), do: get_and_update(list, [], key, fun), else: raise(KeyError, key: key, term: list)
+  end
 end
 
 defmodule List do
