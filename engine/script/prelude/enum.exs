@@ -276,6 +276,7 @@ defmodule Enum do
   defp zip_lists(_, _), do: []
 
   def zip_with(a, b, fun), do: map(zip(a, b), fn {x, y} -> fun.(x, y) end)
+  def zip_with(enums, fun), do: map(zip(enums), fn t -> fun.(Tuple.to_list(t)) end)
 
   def unzip(enum) do
     {as, bs} = reduce(enum, {[], []}, fn {a, b}, {as, bs} -> {[a | as], [b | bs]} end)
@@ -400,6 +401,22 @@ defmodule Enum do
 
   def min_max_by(enum, fun), do: {min_by(enum, fun), max_by(enum, fun)}
 
+  def min_max_by(enum, fun, empty_fallback) when is_function(empty_fallback, 0) do
+    case to_list(enum) do
+      [] -> empty_fallback.()
+      list -> {min_by(list, fun), max_by(list, fun)}
+    end
+  end
+
+  def min_max_by(enum, fun, sorter), do: {min_by(enum, fun, sorter), max_by(enum, fun, sorter)}
+
+  def min_max_by(enum, fun, sorter, empty_fallback) do
+    case to_list(enum) do
+      [] -> empty_fallback.()
+      list -> {min_by(list, fun, sorter), max_by(list, fun, sorter)}
+    end
+  end
+
   def count_until(enum, limit) when is_integer(limit) and limit > 0 do
     reduce_while(enum, 0, fn _, n -> if n + 1 >= limit, do: {:halt, n + 1}, else: {:cont, n + 1} end)
   end
@@ -412,6 +429,22 @@ defmodule Enum do
   end
 
   def zip_reduce(left, right, acc, fun), do: reduce(zip(left, right), acc, fn {x, y}, acc -> fun.(x, y, acc) end)
+  def zip_reduce(enums, acc, fun), do: reduce(zip(enums), acc, fn t, acc -> fun.(Tuple.to_list(t), acc) end)
+
+  def reverse_slice(enum, start, count) when is_integer(start) and start >= 0 and is_integer(count) and count >= 0 do
+    list = to_list(enum)
+    {front, rest} = :lists.split(Kernel.min(start, length(list)), list)
+    {middle, back} = :lists.split(Kernel.min(count, length(rest)), rest)
+    front ++ :lists.reverse(middle) ++ back
+  end
+
+  def drop_every(enum, nth) when is_integer(nth) and nth >= 0 do
+    case nth do
+      0 -> to_list(enum)
+      1 -> []
+      _ -> enum |> to_list() |> with_index() |> reject(fn {_, i} -> rem(i, nth) == 0 end) |> map(fn {x, _} -> x end)
+    end
+  end
 
   def chunk_by(enum, fun) do
     list = to_list(enum)
@@ -571,29 +604,53 @@ defmodule Enum do
   defp min_max_sorter(fun, _not) when is_function(fun, 2), do: fun
   defp min_max_sorter(module, bad) when is_atom(module), do: fn a, b -> module.compare(a, b) != bad end
 
-  def min_by(enum, fun, empty_fallback \\ fn -> raise Enum.EmptyError end) do
-    case fold_list(enum) do
-      [] ->
-        empty_fallback.()
+  # min_by/max_by take a sorter (a fun of arity 2 or a module with compare/2) and/or an
+  # empty_fallback, as Elixir 1.14's min_by/4 and max_by/4
+  def min_by(enum, fun), do: by_aggregate(enum, fun, nil, fn -> raise Enum.EmptyError end, :min)
 
-      [h | t] ->
-        {v, _} = reduce_list(t, {h, fun.(h)}, fn x, {_, k} = acc -> kx = fun.(x); if kx < k, do: {x, kx}, else: acc end)
-        v
-    end
+  def min_by(enum, fun, empty_fallback) when is_function(empty_fallback, 0) do
+    by_aggregate(enum, fun, nil, empty_fallback, :min)
   end
 
-  def max_by(enum, fun, empty_fallback \\ fn -> raise Enum.EmptyError end) do
+  def min_by(enum, fun, sorter), do: by_aggregate(enum, fun, sorter, fn -> raise Enum.EmptyError end, :min)
+  def min_by(enum, fun, sorter, empty_fallback), do: by_aggregate(enum, fun, sorter, empty_fallback, :min)
+
+  def max_by(enum, fun), do: by_aggregate(enum, fun, nil, fn -> raise Enum.EmptyError end, :max)
+
+  def max_by(enum, fun, empty_fallback) when is_function(empty_fallback, 0) do
+    by_aggregate(enum, fun, nil, empty_fallback, :max)
+  end
+
+  def max_by(enum, fun, sorter), do: by_aggregate(enum, fun, sorter, fn -> raise Enum.EmptyError end, :max)
+  def max_by(enum, fun, sorter, empty_fallback), do: by_aggregate(enum, fun, sorter, empty_fallback, :max)
+
+  defp by_aggregate(enum, fun, sorter, empty_fallback, which) do
+    keep? =
+      case {sorter, which} do
+        {nil, :min} -> fn k, kx -> k <= kx end
+        {nil, :max} -> fn k, kx -> k >= kx end
+        {s, :min} -> min_max_sorter(s, :gt)
+        {s, :max} -> min_max_sorter(s, :lt)
+      end
+
     case fold_list(enum) do
       [] ->
         empty_fallback.()
 
       [h | t] ->
-        {v, _} = reduce_list(t, {h, fun.(h)}, fn x, {_, k} = acc -> kx = fun.(x); if kx > k, do: {x, kx}, else: acc end)
+        {v, _} = reduce_list(t, {h, fun.(h)}, fn x, {_, k} = acc -> kx = fun.(x); if keep?.(k, kx), do: acc, else: {x, kx} end)
         v
     end
   end
 
   def min_max(enum), do: {min(enum), max(enum)}
+
+  def min_max(enum, empty_fallback) when is_function(empty_fallback, 0) do
+    case to_list(enum) do
+      [] -> empty_fallback.()
+      list -> {min(list), max(list)}
+    end
+  end
 
   def frequencies(enum) do
     reduce(enum, %{}, fn x, acc -> Map.put(acc, x, Map.get(acc, x, 0) + 1) end)
@@ -946,6 +1003,38 @@ defmodule Stream do
         else
           {tag, a} = r.(x, a)
           {tag, {a, Map.put(seen, x, true)}}
+        end
+      end)
+    end
+  end
+
+  def uniq_by(enum, fun) do
+    fn acc, r ->
+      stage(enum, acc, %{}, fn x, {a, seen} ->
+        key = fun.(x)
+
+        if Map.has_key?(seen, key) do
+          {:cont, {a, seen}}
+        else
+          {tag, a} = r.(x, a)
+          {tag, {a, Map.put(seen, key, true)}}
+        end
+      end)
+    end
+  end
+
+  def duplicate(value, n) when is_integer(n) and n >= 0, do: take(repeatedly(fn -> value end), n)
+
+  def drop_every(enum, 0), do: enum
+
+  def drop_every(enum, nth) when is_integer(nth) and nth > 0 do
+    fn acc, r ->
+      stage(enum, acc, 0, fn x, {a, i} ->
+        if rem(i, nth) == 0 do
+          {:cont, {a, i + 1}}
+        else
+          {tag, a} = r.(x, a)
+          {tag, {a, i + 1}}
         end
       end)
     end

@@ -260,6 +260,35 @@ defmodule Map do
       end
     end)
   end
+
+  def from_keys(keys, value) when is_list(keys), do: Map.new(keys, fn key -> {key, value} end)
+
+  def pop_lazy(map, key, fun) when is_function(fun, 0) do
+    case map do
+      %{^key => value} -> {value, Map.delete(map, key)}
+      %{} -> {fun.(), map}
+    end
+  end
+
+  def replace_lazy(map, key, fun) when is_function(fun, 1) do
+    case map do
+      %{^key => value} -> %{map | key => fun.(value)}
+      %{} -> map
+    end
+  end
+
+  def get_and_update!(map, key, fun) when is_function(fun, 1) do
+    case map do
+      %{^key => value} ->
+        case fun.(value) do
+          {get, update} -> {get, %{map | key => update}}
+          :pop -> {value, Map.delete(map, key)}
+        end
+
+      %{} ->
+        raise KeyError, key: key, term: map
+    end
+  end
 end
 
 defmodule Keyword do
@@ -481,6 +510,19 @@ defmodule List do
   end
 
   defp myers_compact([{kind, x} | rest], script), do: myers_compact(rest, [{kind, [x]} | script])
+
+  def keyfind!(list, key, position) when is_integer(position) and position >= 0 do
+    case :lists.keyfind(key, position + 1, list) do
+      false -> raise KeyError, key: key, term: list
+      tuple -> tuple
+    end
+  end
+
+  def keysort(list, position, :asc), do: List.keysort(list, position)
+  def keysort(list, position, sorter), do: Enum.sort_by(list, &:erlang.element(position + 1, &1), sorter)
+
+  def to_integer(charlist, base), do: String.to_integer(List.to_string(charlist), base)
+  def to_float(charlist), do: String.to_float(List.to_string(charlist))
 end
 
 defmodule RuntimeError do
@@ -603,6 +645,28 @@ defmodule Access do
 
   defp at_update([head | rest], index, next, updates) when index > 0, do: at_update(rest, index - 1, next, [head | updates])
   defp at_update([], _index, _next, updates), do: {nil, :lists.reverse(updates)}
+
+  # at!/1: like at/1, but an index outside the list raises Enum.OutOfBoundsError
+  def at!(index) when is_integer(index) do
+    fn
+      :get, data, next when is_list(data) ->
+        next.(Enum.fetch!(data, index))
+
+      :get_and_update, data, next when is_list(data) ->
+        Enum.fetch!(data, index)
+        at_update(data, index, next, [])
+
+      _op, data, _next ->
+        raise "Access.at!/1 expected a list, got: #{inspect(data)}"
+    end
+  end
+
+  def fetch!(container, key) do
+    case Access.fetch(container, key) do
+      {:ok, value} -> value
+      :error -> raise KeyError, key: key, term: container
+    end
+  end
 
   def filter(func) when is_function(func), do: fn op, data, next -> filter_access(op, data, func, next) end
 
@@ -782,4 +846,64 @@ defmodule String do
   defp printable_char?(c) when c in 0x20..0x7E or c in 0xA0..0xD7FF or c in 0xE000..0xFFFD or c in 0x10000..0x10FFFF, do: true
   defp printable_char?(c) when c in [?\n, ?\r, ?\t, ?\v, ?\b, ?\f, ?\e, ?\d, ?\a], do: true
   defp printable_char?(_), do: false
+
+  def next_grapheme(""), do: nil
+
+  def next_grapheme(string) when is_binary(string) do
+    grapheme = String.first(string)
+    {grapheme, binary_part(string, byte_size(grapheme), byte_size(string) - byte_size(grapheme))}
+  end
+
+  def next_codepoint(<<cp::utf8, rest::binary>>), do: {<<cp::utf8>>, rest}
+  def next_codepoint(<<byte, rest::binary>>), do: {<<byte>>, rest}
+  def next_codepoint(""), do: nil
+
+  def replace_leading(string, "", _replacement) when is_binary(string) do
+    raise ArgumentError, "cannot use an empty string as the match to replace"
+  end
+
+  def replace_leading(string, match, replacement) when is_binary(string) and is_binary(match) and is_binary(replacement) do
+    {count, rest} = count_leading(string, match, 0)
+    String.duplicate(replacement, count) <> rest
+  end
+
+  defp count_leading(string, match, count) do
+    size = byte_size(match)
+
+    case string do
+      <<^match::binary-size(size), rest::binary>> -> count_leading(rest, match, count + 1)
+      _ -> {count, string}
+    end
+  end
+
+  def replace_trailing(string, "", _replacement) when is_binary(string) do
+    raise ArgumentError, "cannot use an empty string as the match to replace"
+  end
+
+  def replace_trailing(string, match, replacement) when is_binary(string) and is_binary(match) and is_binary(replacement) do
+    {count, rest} = count_trailing(string, match, 0)
+    rest <> String.duplicate(replacement, count)
+  end
+
+  defp count_trailing(string, match, count) do
+    size = byte_size(match)
+    keep = byte_size(string) - size
+
+    case string do
+      <<rest::binary-size(keep), ^match::binary>> when keep >= 0 -> count_trailing(rest, match, count + 1)
+      _ -> {count, string}
+    end
+  end
+
+  # splitter/2,3: the parts String.split/3 gives, computed at once (Elixir's is a lazy stream;
+  # enumerating either gives the same elements)
+  def splitter(string, pattern, options \\ []), do: String.split(string, pattern, options)
+end
+
+# MapSet's fun-taking functions (the rest of MapSet is native: stdlib/map_set.cpp).
+defmodule MapSet do
+  def new(enum, transform) when is_function(transform, 1), do: MapSet.new(Enum.map(enum, transform))
+  def filter(set, fun) when is_function(fun, 1), do: MapSet.new(Enum.filter(MapSet.to_list(set), fun))
+  def reject(set, fun) when is_function(fun, 1), do: MapSet.new(Enum.reject(MapSet.to_list(set), fun))
+  def symmetric_difference(a, b), do: MapSet.union(MapSet.difference(a, b), MapSet.difference(b, a))
 end
