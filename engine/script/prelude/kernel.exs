@@ -114,6 +114,16 @@ defmodule Tasklens.VM do
 
   def match_op(left, right) when is_binary(right), do: String.contains?(left, right)
   def match_op(left, right), do: Regex.match?(right, left)
+
+  # The subject with each {start, length} span replaced by fun.(start, length) (iodata).
+  def __splice_matches__(subject, spans, fun) do
+    {acc, last} =
+      Enum.reduce(spans, {[], 0}, fn {start, len}, {acc, last} ->
+        {[fun.(start, len), binary_part(subject, last, start - last) | acc], start + len}
+      end)
+
+    IO.iodata_to_binary(:lists.reverse([binary_part(subject, last, byte_size(subject) - last) | acc]))
+  end
 end
 
 defmodule Kernel do
@@ -898,6 +908,36 @@ defmodule String do
   # splitter/2,3: the parts String.split/3 gives, computed at once (Elixir's is a lazy stream;
   # enumerating either gives the same elements)
   def splitter(string, pattern, options \\ []), do: String.split(string, pattern, options)
+
+  # replace/3,4: a binary replacement is native (String.__replace__/4); a function gets each
+  # match (the whole match, for a regex)
+  def replace(subject, pattern, replacement, options \\ [])
+
+  def replace(subject, pattern, replacement, options) when is_function(replacement, 1) and is_binary(subject) do
+    case pattern do
+      %{__struct__: Regex} ->
+        Regex.replace(pattern, subject, replacement, options)
+
+      _ ->
+        if pattern == "" or pattern == [] do
+          String.__replace__(subject, pattern, replacement.(""), options)
+        else
+          matches =
+            if Keyword.get(options, :global, true) do
+              :binary.matches(subject, pattern)
+            else
+              case :binary.match(subject, pattern) do
+                :nomatch -> []
+                found -> [found]
+              end
+            end
+
+          Tasklens.VM.__splice_matches__(subject, matches, fn start, len -> replacement.(binary_part(subject, start, len)) end)
+        end
+    end
+  end
+
+  def replace(subject, pattern, replacement, options), do: String.__replace__(subject, pattern, replacement, options)
 end
 
 # MapSet's fun-taking functions (the rest of MapSet is native: stdlib/map_set.cpp).
@@ -906,4 +946,35 @@ defmodule MapSet do
   def filter(set, fun) when is_function(fun, 1), do: MapSet.new(Enum.filter(MapSet.to_list(set), fun))
   def reject(set, fun) when is_function(fun, 1), do: MapSet.new(Enum.reject(MapSet.to_list(set), fun))
   def symmetric_difference(a, b), do: MapSet.union(MapSet.difference(a, b), MapSet.difference(b, a))
+end
+
+# Regex.replace/3,4 with a function replacement (a binary one is native: Regex.__replace__/4).
+# The function gets the whole match and then the captures, as many as its arity takes
+# (a group that did not take part is "").
+defmodule Regex do
+  def replace(regex, string, replacement, options \\ [])
+
+  def replace(regex, string, replacement, options) when is_function(replacement) and is_binary(string) do
+    {:arity, arity} = :erlang.fun_info(replacement, :arity)
+
+    matches =
+      if Keyword.get(options, :global, true) do
+        Regex.scan(regex, string, return: :index)
+      else
+        case Regex.run(regex, string, return: :index) do
+          nil -> []
+          groups -> [groups]
+        end
+      end
+
+    spans = Enum.map(matches, fn [{start, len} | _] -> {start, len} end)
+    by_start = Map.new(matches, fn [{start, _} | _] = groups -> {start, groups} end)
+
+    Tasklens.VM.__splice_matches__(string, spans, fn start, _len ->
+      parts = Enum.map(Map.fetch!(by_start, start), fn {s, l} -> if s < 0, do: "", else: binary_part(string, s, l) end)
+      apply(replacement, Enum.take(parts ++ List.duplicate("", arity), arity))
+    end)
+  end
+
+  def replace(regex, string, replacement, options), do: Regex.__replace__(regex, string, replacement, options)
 end

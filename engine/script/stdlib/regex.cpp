@@ -692,8 +692,9 @@ void register_regex(BuiltinTable& t) {
         out.append(s.substr(last));
         return Term::binary(out);
     };
-    def(t, "replace", 3, replace);
-    def(t, "replace", 4, replace);
+    // Regex.replace/3,4 (prelude/kernel.exs) calls this for a binary replacement; a function
+    // replacement is applied in the prelude.
+    def(t, "__replace__", 4, replace);
     auto split = +[](ProcessContext&, Args a) -> Term {
         static constexpr Clause c{"Regex", "split", 3};
         const CompiledRegex& regex = need_regex(a[0], c);

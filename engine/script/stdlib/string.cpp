@@ -539,8 +539,9 @@ void register_string(BuiltinTable& t) {
         });
 
     auto replace_fn = +[](ProcessContext&, Args a) { return replace(a); };
-    def(t, "replace", 3, replace_fn);
-    def(t, "replace", 4, replace_fn);
+    // String.replace/3,4 (prelude/kernel.exs) calls this for a binary replacement; a function
+    // replacement is applied in the prelude, where it may run on the VM.
+    def(t, "__replace__", 4, replace_fn);
     def(
         t, "replace_prefix", 3, +[](ProcessContext&, Args a) -> Term {
             static constexpr Clause c{"String", "replace_prefix", 3};
@@ -640,8 +641,7 @@ void register_string(BuiltinTable& t) {
             std::string out;
             out.reserve(total);
             if (total > 0) out.assign(s);
-            while (out.size() < total)
-                out.append(out, 0, std::min(out.size(), total - out.size()));
+            while (out.size() < total) out.append(out, 0, std::min(out.size(), total - out.size()));
             return Term::binary(out);
         });
     def(
