@@ -43,6 +43,8 @@ void register_pure_stdlib(BuiltinTable& table) {
     stdlib::register_codecs(table);
     stdlib::register_application(table);
     stdlib::register_unicode(table);
+    stdlib::register_erlang_extras(table);
+    stdlib::register_calendar_erl(table);
 }
 
 }  // namespace tasklens::script

@@ -476,6 +476,10 @@ void def(BuiltinTable& table, std::string_view name, int arity, SyncBuiltin fn) 
 
 }  // namespace
 
+bool erlang_float_text(std::string_view s, double& out) {
+    return strict_float(s, out);
+}
+
 void register_string(BuiltinTable& t) {
     auto length_fn = +[](ProcessContext&, Args a) -> Term {
         return Term::integer(static_cast<int64_t>(

@@ -88,6 +88,9 @@ std::string format_float(double value);
 /// Appends iodata (binaries, bytes 0..255, nested lists) without recursion; false when
 /// something else is found.
 bool append_iodata(std::string& out, const Term& data);
+/// Erlang's binary_to_float/list_to_float text ("digits.digits", optional exponent); false
+/// when `s` is not one or its value is not finite (string.cpp).
+bool erlang_float_text(std::string_view s, double& out);
 
 // --- ranges ----------------------------------------------------------------------------------
 
@@ -130,5 +133,7 @@ void register_ordsets(BuiltinTable& table);        // :ordsets, :orddict, :sets
 void register_gb_trees(BuiltinTable& table);       // :gb_trees
 void register_gb_sets(BuiltinTable& table);        // :gb_sets
 void register_codecs(BuiltinTable& table);         // Base, :erlang.crc32/adler32/md5, :crypto.hash
+void register_erlang_extras(BuiltinTable& table);  // erlang_extras.cpp
+void register_calendar_erl(BuiltinTable& table);   // :calendar (calendar_erl.cpp)
 
 }  // namespace tasklens::script::stdlib
