@@ -25,6 +25,9 @@ constexpr std::string_view kRegex = "Elixir.Regex";
 struct CompileFailure {
     std::string message;
     size_t position;
+    /// PCRE accepts the pattern but this engine cannot run it: refused as Tasklens's limit
+    /// (Tasklens.UnsupportedError), never reported as an error in the pattern.
+    bool unsupported = false;
 };
 
 struct Options {
@@ -102,7 +105,7 @@ std::variant<std::string, CompileFailure> translate(
                 case 'p':
                 case 'P':
                 case 'Q':
-                    return CompileFailure{std::string("unsupported escape \\") + n, i + 1};
+                    return CompileFailure{std::string("the escape \\") + n, i + 1, true};
                 default:
                     out += '\\';
                     out += n;
@@ -177,7 +180,8 @@ std::variant<std::string, CompileFailure> translate(
                     i += end;
                     break;
                 }
-                return CompileFailure{"unsupported group syntax", i + 2};
+                return CompileFailure{"the group syntax " + std::string(src.substr(i, 3)), i + 2,
+                                      true};
             }
             case ')':
                 if (depth == 0) return CompileFailure{"unmatched closing parenthesis", i};
@@ -190,7 +194,7 @@ std::variant<std::string, CompileFailure> translate(
             case '}':
                 out += c;
                 if (i + 1 < src.size() && src[i + 1] == '+')
-                    return CompileFailure{"possessive quantifiers are not supported", i + 1};
+                    return CompileFailure{"possessive quantifiers", i + 1, true};
                 break;
             default:
                 out += c;
@@ -259,6 +263,13 @@ Term compile_term(const Term& source, const Term& opts_term, const Clause& claus
     if (!compiled) {
         auto result = compile(src, o);
         if (auto* failure = std::get_if<CompileFailure>(&result)) {
+            if (failure->unsupported) {
+                raise_term(make_exception(
+                    "Tasklens.UnsupportedError",
+                    {{"message", Term::binary("Tasklens does not support " + failure->message +
+                                              " in regular expressions yet (see "
+                                              "docs/scenario-language.md)")}}));
+            }
             std::vector<Term> chars;
             for (unsigned char ch : failure->message) chars.push_back(Term::integer(ch));
             return error_tuple(Term::tuple(
