@@ -256,12 +256,14 @@ defmodule Enum do
 
   def each_with_index(enum, fun), do: each(with_index(enum), fn {x, i} -> fun.(x, i) end)
 
-  def zip(a, b), do: zip_lists(to_list(a), to_list(b))
+  # Lists zip directly; other enumerables (infinite streams too) are pulled one element at a
+  # time through Stream.zip, so the shortest one ends the zip, as in Elixir.
+  def zip(a, b) when is_list(a) and is_list(b), do: zip_lists(a, b)
+  def zip(a, b), do: to_list(Stream.zip([a, b]))
   def zip([]), do: []
 
   def zip(enums) do
-    lists = map(enums, &to_list/1)
-    zip_many(lists)
+    if all?(enums, &is_list/1), do: zip_many(enums), else: to_list(Stream.zip(enums))
   end
 
   defp zip_many(lists) do
