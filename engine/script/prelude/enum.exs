@@ -850,12 +850,21 @@ defmodule Enum do
   defp random_integer(lower, upper) when upper < lower, do: random_integer(upper, lower)
   defp random_integer(lower, upper), do: lower + :rand.uniform(upper - lower + 1) - 1
 
+  # Non-negative indices on a non-list are taken lazily (Enum.slice(Stream.cycle(...), 2..5)).
+  def slice(enum, %{__struct__: Range, first: first, last: last}) when not is_list(enum) and first >= 0 and last >= 0 do
+    if last < first, do: [], else: take(Stream.drop(enum, first), last - first + 1)
+  end
+
   def slice(enum, %{__struct__: Range, first: first, last: last}) do
     list = to_list(enum)
     len = length(list)
     first = if first < 0, do: len + first, else: first
     last = if last < 0, do: len + last, else: last
     if first > last or first >= len, do: [], else: take_list(drop_list(list, first), last - first + 1)
+  end
+
+  def slice(enum, start, amount) when not is_list(enum) and is_integer(start) and start >= 0 do
+    if amount == 0, do: [], else: take(Stream.drop(enum, start), amount)
   end
 
   def slice(enum, start, amount), do: take_list(drop_list(to_list(enum), start), amount)
