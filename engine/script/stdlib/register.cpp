@@ -45,6 +45,7 @@ void register_pure_stdlib(BuiltinTable& table) {
     stdlib::register_unicode(table);
     stdlib::register_erlang_extras(table);
     stdlib::register_calendar_erl(table);
+    stdlib::register_string_erl(table);
 }
 
 }  // namespace tasklens::script

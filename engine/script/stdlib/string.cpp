@@ -476,6 +476,13 @@ void def(BuiltinTable& table, std::string_view name, int arity, SyncBuiltin fn) 
 
 }  // namespace
 
+char32_t unicode_upper(char32_t c) {
+    return to_upper(c);
+}
+char32_t unicode_lower(char32_t c) {
+    return to_lower(c);
+}
+
 bool erlang_float_text(std::string_view s, double& out) {
     return strict_float(s, out);
 }
