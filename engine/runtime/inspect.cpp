@@ -18,6 +18,141 @@
 
 namespace tasklens {
 
+// --- Calendar structs ------------------------------------------------------------------------
+// Date, Time, NaiveDateTime and DateTime of the ISO calendar (prelude/calendar.exs) print as
+// Elixir's String.Chars and Inspect implementations print them.
+
+namespace {
+
+enum class CalendarKind { Date, Time, NaiveDateTime, DateTime };
+
+bool int_field(const Term& t, std::string_view name, int64_t& out) {
+    const Term* f = t.map_find(Term::atom(name));
+    if (!f || !f->is_integer()) return false;
+    out = f->as_integer();
+    return true;
+}
+
+void append_padded(std::string& out, int64_t n, int width) {
+    if (n < 0) {
+        out += '-';
+        n = -n;
+    }
+    std::string digits = std::to_string(n);
+    if (static_cast<int>(digits.size()) < width) out.append(width - digits.size(), '0');
+    out += digits;
+}
+
+std::optional<std::string> date_text(const Term& t) {
+    int64_t y, m, d;
+    if (!int_field(t, "year", y) || !int_field(t, "month", m) || !int_field(t, "day", d))
+        return std::nullopt;
+    std::string out;
+    append_padded(out, y, 4);
+    out += '-';
+    append_padded(out, m, 2);
+    out += '-';
+    append_padded(out, d, 2);
+    return out;
+}
+
+std::optional<std::string> time_text(const Term& t) {
+    int64_t h, mi, s;
+    if (!int_field(t, "hour", h) || !int_field(t, "minute", mi) || !int_field(t, "second", s))
+        return std::nullopt;
+    const Term* us = t.map_find(Term::atom("microsecond"));
+    if (!us || !us->is_tuple() || us->tuple_size() != 2 || !us->element(0).is_integer() ||
+        !us->element(1).is_integer())
+        return std::nullopt;
+    std::string out;
+    append_padded(out, h, 2);
+    out += ':';
+    append_padded(out, mi, 2);
+    out += ':';
+    append_padded(out, s, 2);
+    int64_t precision = us->element(1).as_integer();
+    if (precision > 0) {
+        std::string frac;
+        append_padded(frac, us->element(0).as_integer(), 6);
+        out += '.';
+        out += frac.substr(0, static_cast<size_t>(std::min<int64_t>(precision, 6)));
+    }
+    return out;
+}
+
+// "+01:00" for an offset in seconds
+std::string offset_text(int64_t offset) {
+    std::string out = offset < 0 ? "-" : "+";
+    offset = offset < 0 ? -offset : offset;
+    append_padded(out, offset / 3600, 2);
+    out += ':';
+    append_padded(out, (offset / 60) % 60, 2);
+    return out;
+}
+
+// The String.Chars text of a calendar struct; `kind` tells which one it is.
+std::optional<std::string> calendar_text(const Term& t, CalendarKind& kind) {
+    const Term* s = t.map_find(Term::atom(atom::struct_));
+    const Term* cal = t.map_find(Term::atom("calendar"));
+    if (!s || !s->is_atom() || !cal || !cal->is_atom() ||
+        cal->as_atom().name() != "Elixir.Calendar.ISO")
+        return std::nullopt;
+    std::string_view name = s->as_atom().name();
+    if (name == "Elixir.Date") {
+        kind = CalendarKind::Date;
+        return date_text(t);
+    }
+    if (name == "Elixir.Time") {
+        kind = CalendarKind::Time;
+        return time_text(t);
+    }
+    bool naive = name == "Elixir.NaiveDateTime";
+    if (!naive && name != "Elixir.DateTime") return std::nullopt;
+    auto date = date_text(t);
+    auto time = time_text(t);
+    if (!date || !time) return std::nullopt;
+    std::string out = *date + " " + *time;
+    if (naive) {
+        kind = CalendarKind::NaiveDateTime;
+        return out;
+    }
+    kind = CalendarKind::DateTime;
+    int64_t utc_offset, std_offset;
+    const Term* zone = t.map_find(Term::atom("time_zone"));
+    const Term* abbr = t.map_find(Term::atom("zone_abbr"));
+    if (!int_field(t, "utc_offset", utc_offset) || !int_field(t, "std_offset", std_offset) ||
+        !zone || !zone->is_binary() || !abbr || !abbr->is_binary())
+        return std::nullopt;
+    if (zone->binary_view() == "Etc/UTC" && utc_offset == 0 && std_offset == 0) return out + "Z";
+    out += offset_text(utc_offset + std_offset);
+    out += ' ';
+    out += abbr->binary_view();
+    out += ' ';
+    out += zone->binary_view();
+    return out;
+}
+
+// Inspect: ~D[...], ~T[...], ~N[...], ~U[...] (UTC) or #DateTime<...>
+std::optional<std::string> calendar_inspect(const Term& t) {
+    CalendarKind kind{};
+    auto text = calendar_text(t, kind);
+    if (!text) return std::nullopt;
+    switch (kind) {
+        case CalendarKind::Date:
+            return "~D[" + *text + "]";
+        case CalendarKind::Time:
+            return "~T[" + *text + "]";
+        case CalendarKind::NaiveDateTime:
+            return "~N[" + *text + "]";
+        case CalendarKind::DateTime:
+            if (text->back() == 'Z') return "~U[" + *text + "]";
+            return "#DateTime<" + *text + ">";
+    }
+    return std::nullopt;
+}
+
+}  // namespace
+
 // --- struct registry -------------------------------------------------------------------------
 
 namespace {
@@ -933,6 +1068,19 @@ DocId Inspector::struct_doc(const Term& t, int64_t limit) {
     std::string_view name = module.name();
     auto field = [&](std::string_view f) -> const Term* { return t.map_find(Term::atom(f)); };
 
+    if (auto text = calendar_inspect(t)) return docs_.text(std::move(*text));
+    if (name == "Elixir.Date.Range") {
+        const Term *first = field("first"), *last = field("last"), *step = field("step");
+        if (first && last && step && step->is_integer()) {
+            auto a = calendar_inspect(*first);
+            auto b = calendar_inspect(*last);
+            if (a && b) {
+                std::string out = "Date.range(" + *a + ", " + *b;
+                if (step->as_integer() != 1) out += ", " + std::to_string(step->as_integer());
+                return docs_.text(out + ")");
+            }
+        }
+    }
     if (name == "Elixir.Range") {
         const Term *first = field("first"), *last = field("last"), *step = field("step");
         if (first && last && step && t.map_size() == 4) {
@@ -1335,6 +1483,8 @@ std::optional<std::string> try_to_string(const Term& term) {
             if (s && s->is_atom()) {
                 std::string_view name = s->as_atom().name();
                 if (name == "Elixir.Range" || name == "Elixir.Regex") return std::nullopt;
+                CalendarKind kind{};
+                if (auto text = calendar_text(term, kind)) return text;
             }
             return std::nullopt;
         }

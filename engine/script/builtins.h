@@ -58,6 +58,11 @@ class BuiltinTable {
     std::unordered_map<uint32_t, int> modules_;
 };
 
+/// The virtual system time in microseconds since the Unix epoch (System.system_time/1,
+/// :os.system_time, the calendar functions): the virtual clock counted from
+/// 2024-01-01T00:00:00Z, so that runs are deterministic (kernel.cpp).
+int64_t virtual_system_time_us(const ProcessContext& context);
+
 /// The process-wide table with every builtin registered (built once, then read-only).
 const BuiltinTable& builtins();
 

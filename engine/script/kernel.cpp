@@ -845,6 +845,11 @@ Term s_monotonic1(ProcessContext& c, Args a) {
 }
 // System time: the virtual clock counted from 2024-01-01T00:00:00Z, so that it is deterministic.
 constexpr int64_t kEpochUs = 1704067200LL * 1000000;
+}  // namespace
+int64_t virtual_system_time_us(const ProcessContext& c) {
+    return kEpochUs + c.now_us();
+}
+namespace {
 Term s_system_time(ProcessContext& c, Args) {
     return Term::integer((kEpochUs + c.now_us()) * 1000);
 }

@@ -238,6 +238,108 @@ class Parser {
         return tuple;
     }
 
+    // ---- ~D ~T ~N ~U: the calendar struct the literal stands for ----
+    Node* integer_leaf(SourceLocation at, std::int64_t value) {
+        Node* node = leaf(NodeKind::Integer, at);
+        node->integer = value;
+        return node;
+    }
+
+    // Reads `count` digits at `pos` of `text`; -1 when they are not all digits.
+    static std::int64_t read_digits(std::string_view text, size_t pos, size_t count) {
+        if (pos + count > text.size()) return -1;
+        std::int64_t value = 0;
+        for (size_t k = pos; k < pos + count; ++k) {
+            if (text[k] < '0' || text[k] > '9') return -1;
+            value = value * 10 + (text[k] - '0');
+        }
+        return value;
+    }
+
+    // `%Date{year: .., month: .., day: .., calendar: Calendar.ISO}` and its relatives, as
+    // Elixir's sigil_D/sigil_T/sigil_N/sigil_U expand at compile time.
+    Node* calendar_sigil(char letter, std::string_view text, SourceLocation at) {
+        static constexpr const char* kNames[] = {"Date", "Time", "NaiveDateTime", "DateTime"};
+        const char* name = letter == 'D'   ? kNames[0]
+                           : letter == 'T' ? kNames[1]
+                           : letter == 'N' ? kNames[2]
+                                           : kNames[3];
+        auto bad = [&](const char* reason) {
+            fail(at, fmt::format("cannot parse \"{}\" as {} for Calendar.ISO, reason: {}", text,
+                                 name, reason));
+        };
+        std::vector<Node*> pairs;
+        auto field = [&](std::string_view key, Node* value) {
+            Node* pair = branch(NodeKind::Pair, at, {atom(at, key), value});
+            pair->flags |= kKeyword;
+            pairs.push_back(pair);
+        };
+        size_t pos = 0;
+        if (letter != 'T') {
+            std::int64_t y = read_digits(text, 0, 4), m = read_digits(text, 5, 2),
+                         d = read_digits(text, 8, 2);
+            if (y < 0 || m < 0 || d < 0 || text[4] != '-' || text[7] != '-') bad(":invalid_format");
+            static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+            bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+            if (m < 1 || m > 12 || d < 1 || d > kDays[m - 1] + (m == 2 && leap ? 1 : 0))
+                bad(":invalid_date");
+            field("year", integer_leaf(at, y));
+            field("month", integer_leaf(at, m));
+            field("day", integer_leaf(at, d));
+            pos = 10;
+            if (letter != 'D') {
+                if (pos >= text.size() || (text[pos] != ' ' && text[pos] != 'T'))
+                    bad(":invalid_format");
+                ++pos;
+            }
+        }
+        if (letter != 'D') {
+            std::int64_t h = read_digits(text, pos, 2), mi = read_digits(text, pos + 3, 2),
+                         sec = read_digits(text, pos + 6, 2);
+            if (h < 0 || mi < 0 || sec < 0 || text[pos + 2] != ':' || text[pos + 5] != ':')
+                bad(":invalid_format");
+            if (h > 23 || mi > 59 || sec > 59) bad(":invalid_time");
+            pos += 8;
+            std::int64_t micro = 0, precision = 0;
+            if (pos < text.size() && (text[pos] == '.' || text[pos] == ',')) {
+                size_t start = ++pos;
+                while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') ++pos;
+                if (pos == start) bad(":invalid_format");
+                precision = static_cast<std::int64_t>(std::min<size_t>(pos - start, 6));
+                micro = read_digits(text, start, static_cast<size_t>(precision));
+                for (std::int64_t k = precision; k < 6; ++k) micro *= 10;
+            }
+            field("hour", integer_leaf(at, h));
+            field("minute", integer_leaf(at, mi));
+            field("second", integer_leaf(at, sec));
+            field("microsecond", branch(NodeKind::Tuple, at,
+                                        {integer_leaf(at, micro), integer_leaf(at, precision)}));
+        }
+        if (letter == 'U') {
+            std::string_view rest = text.substr(std::min(pos, text.size()));
+            if (rest != "Z" && rest != "+00:00" && rest != "+0000" && rest != "+00")
+                bad(rest.empty() ? ":missing_offset" : ":non_utc_offset");
+            pos = text.size();
+            field("time_zone", string_leaf(at, "Etc/UTC"));
+            field("zone_abbr", string_leaf(at, "UTC"));
+            field("utc_offset", integer_leaf(at, 0));
+            field("std_offset", integer_leaf(at, 0));
+        }
+        if (pos != text.size()) bad(":invalid_format");
+        Node* calendar = leaf(NodeKind::Alias, at);
+        calendar->text = ast_.intern("Elixir.Calendar.ISO");
+        field("calendar", calendar);
+        Node* module = leaf(NodeKind::Alias, at);
+        module->text = ast_.intern(std::string("Elixir.") + name);
+        return branch(NodeKind::Struct, at, {module, branch(NodeKind::Map, at, pairs)});
+    }
+
+    Node* string_leaf(SourceLocation at, std::string_view text) {
+        Node* node = leaf(NodeKind::String, at);
+        node->text = ast_.intern(text);
+        return node;
+    }
+
     // ---- blocks and stab clauses ----
 
     bool at_terminator(TokenKind a, TokenKind b) const {
@@ -1435,10 +1537,15 @@ class Parser {
                 case 'C':
                 case 'W':
                 case 'R':
+                case 'D':
+                case 'T':
+                case 'N':
+                case 'U':
                     mode = EscapeMode::Raw;
                     break;
                 default:
-                    unsupported(at, fmt::format("sigil ~{}", letter), "supported: ~r ~s ~w ~c");
+                    unsupported(at, fmt::format("sigil ~{}", letter),
+                                "supported: ~r ~s ~w ~c ~D ~T ~N ~U");
             }
             char open = start.text.size() > 2 ? start.text[2] : '/';
             delimiter = open == '('   ? ')'
@@ -1525,6 +1632,37 @@ class Parser {
                     parts);
             }
             case StringKind::Sigil: {
+                if (std::string_view("DTNU").find(start.sigil) != std::string_view::npos) {
+                    if (!end.text.empty()) {
+                        unsupported(at, fmt::format("sigil ~{} with modifiers", start.sigil));
+                    }
+                    return calendar_sigil(start.sigil, text, at);
+                }
+                if ((start.sigil == 'w' || start.sigil == 'W') && !interpolated) {
+                    // a word list: strings, or atoms (`a`) or charlists (`c`) by modifier
+                    NodeKind kind = end.text.find('a') != std::string_view::npos ? NodeKind::Atom
+                                    : end.text.find('c') != std::string_view::npos
+                                        ? NodeKind::Charlist
+                                        : NodeKind::String;
+                    std::vector<Node*> words;
+                    size_t i = 0;
+                    auto space = [](char c) {
+                        return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' ||
+                               c == '\v';
+                    };
+                    while (i < text.size()) {
+                        while (i < text.size() && space(text[i])) ++i;
+                        size_t j = i;
+                        while (j < text.size() && !space(text[j])) ++j;
+                        if (j > i) {
+                            Node* word = leaf(kind, at);
+                            word->text = ast_.intern(text.substr(i, j - i));
+                            words.push_back(word);
+                        }
+                        i = j;
+                    }
+                    return branch(NodeKind::List, at, words);
+                }
                 Node* content = nullptr;
                 if (!interpolated) {
                     content = leaf(NodeKind::String, at);

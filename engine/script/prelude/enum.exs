@@ -13,6 +13,7 @@ defmodule Enumerable do
   end
 
   def reduce(%{__struct__: MapSet} = set, acc, fun), do: reduce_list(MapSet.to_list(set), acc, fun)
+  def reduce(%{__struct__: Date.Range} = range, acc, fun), do: Date.Range.__reduce__(range, acc, fun)
   def reduce(%{__struct__: Stream, enum: enum, funs: funs}, acc, fun), do: Tasklens.VM.stream_reduce(enum, funs, acc, fun)
   def reduce(%{__struct__: _} = other, acc, fun), do: impl!(other).reduce(other, acc, fun)
   def reduce(map, acc, fun) when is_map(map), do: reduce_list(Tasklens.VM.map_to_list(map), acc, fun)
@@ -30,6 +31,7 @@ defmodule Enumerable do
   end
 
   def member?(%{__struct__: MapSet} = set, x), do: {:ok, MapSet.member?(set, x)}
+  def member?(%{__struct__: Date.Range} = range, x), do: {:ok, Date.Range.__member__(range, x)}
 
   def member?(map, {k, v}) when is_map(map) and not is_map_key(map, :__struct__) do
     case map do
@@ -50,6 +52,7 @@ defmodule Enumerable do
   def count(list) when is_list(list), do: {:ok, length(list)}
   def count(%{__struct__: Range} = range), do: {:ok, Tasklens.VM.range_size(range)}
   def count(%{__struct__: MapSet} = set), do: {:ok, MapSet.size(set)}
+  def count(%{__struct__: Date.Range} = range), do: {:ok, Date.Range.__count__(range)}
   def count(map) when is_map(map) and not is_map_key(map, :__struct__), do: {:ok, map_size(map)}
   def count(%{__struct__: _} = other) do
     case Tasklens.VM.protocol_impl_for(Enumerable, other) do
@@ -253,12 +256,14 @@ defmodule Enum do
 
   def each_with_index(enum, fun), do: each(with_index(enum), fn {x, i} -> fun.(x, i) end)
 
-  def zip(a, b), do: zip_lists(to_list(a), to_list(b))
+  # Lists zip directly; other enumerables (infinite streams too) are pulled one element at a
+  # time through Stream.zip, so the shortest one ends the zip, as in Elixir.
+  def zip(a, b) when is_list(a) and is_list(b), do: zip_lists(a, b)
+  def zip(a, b), do: to_list(Stream.zip([a, b]))
   def zip([]), do: []
 
   def zip(enums) do
-    lists = map(enums, &to_list/1)
-    zip_many(lists)
+    if all?(enums, &is_list/1), do: zip_many(enums), else: to_list(Stream.zip(enums))
   end
 
   defp zip_many(lists) do
@@ -273,6 +278,7 @@ defmodule Enum do
   defp zip_lists(_, _), do: []
 
   def zip_with(a, b, fun), do: map(zip(a, b), fn {x, y} -> fun.(x, y) end)
+  def zip_with(enums, fun), do: map(zip(enums), fn t -> fun.(Tuple.to_list(t)) end)
 
   def unzip(enum) do
     {as, bs} = reduce(enum, {[], []}, fn {a, b}, {as, bs} -> {[a | as], [b | bs]} end)
@@ -397,6 +403,22 @@ defmodule Enum do
 
   def min_max_by(enum, fun), do: {min_by(enum, fun), max_by(enum, fun)}
 
+  def min_max_by(enum, fun, empty_fallback) when is_function(empty_fallback, 0) do
+    case to_list(enum) do
+      [] -> empty_fallback.()
+      list -> {min_by(list, fun), max_by(list, fun)}
+    end
+  end
+
+  def min_max_by(enum, fun, sorter), do: {min_by(enum, fun, sorter), max_by(enum, fun, sorter)}
+
+  def min_max_by(enum, fun, sorter, empty_fallback) do
+    case to_list(enum) do
+      [] -> empty_fallback.()
+      list -> {min_by(list, fun, sorter), max_by(list, fun, sorter)}
+    end
+  end
+
   def count_until(enum, limit) when is_integer(limit) and limit > 0 do
     reduce_while(enum, 0, fn _, n -> if n + 1 >= limit, do: {:halt, n + 1}, else: {:cont, n + 1} end)
   end
@@ -409,6 +431,22 @@ defmodule Enum do
   end
 
   def zip_reduce(left, right, acc, fun), do: reduce(zip(left, right), acc, fn {x, y}, acc -> fun.(x, y, acc) end)
+  def zip_reduce(enums, acc, fun), do: reduce(zip(enums), acc, fn t, acc -> fun.(Tuple.to_list(t), acc) end)
+
+  def reverse_slice(enum, start, count) when is_integer(start) and start >= 0 and is_integer(count) and count >= 0 do
+    list = to_list(enum)
+    {front, rest} = :lists.split(Kernel.min(start, length(list)), list)
+    {middle, back} = :lists.split(Kernel.min(count, length(rest)), rest)
+    front ++ :lists.reverse(middle) ++ back
+  end
+
+  def drop_every(enum, nth) when is_integer(nth) and nth >= 0 do
+    case nth do
+      0 -> to_list(enum)
+      1 -> []
+      _ -> enum |> to_list() |> with_index() |> reject(fn {_, i} -> rem(i, nth) == 0 end) |> map(fn {x, _} -> x end)
+    end
+  end
 
   def chunk_by(enum, fun) do
     list = to_list(enum)
@@ -524,43 +562,97 @@ defmodule Enum do
   def sum(enum), do: reduce(enum, 0, fn x, acc -> acc + x end)
   def product(enum), do: reduce(enum, 1, fn x, acc -> acc * x end)
 
-  def min(enum, empty_fallback \\ fn -> raise Enum.EmptyError end) do
+  def min(enum), do: min(enum, fn -> raise Enum.EmptyError end)
+
+  def min(enum, empty_fallback) when is_function(empty_fallback, 0) do
     case to_list(enum) do
       [] -> empty_fallback.()
       [h | t] -> reduce_list(t, h, fn x, acc -> if x < acc, do: x, else: acc end)
     end
   end
 
-  def max(enum, empty_fallback \\ fn -> raise Enum.EmptyError end) do
+  def min(enum, sorter), do: min(enum, sorter, fn -> raise Enum.EmptyError end)
+
+  # a sorter is a fun(a, b) (keep a when true) or a module with compare/2 (Date, ...)
+  def min(enum, sorter, empty_fallback) do
+    sorter = min_max_sorter(sorter, :gt)
+
+    case to_list(enum) do
+      [] -> empty_fallback.()
+      [h | t] -> reduce_list(t, h, fn x, acc -> if sorter.(acc, x), do: acc, else: x end)
+    end
+  end
+
+  def max(enum), do: max(enum, fn -> raise Enum.EmptyError end)
+
+  def max(enum, empty_fallback) when is_function(empty_fallback, 0) do
     case to_list(enum) do
       [] -> empty_fallback.()
       [h | t] -> reduce_list(t, h, fn x, acc -> if x > acc, do: x, else: acc end)
     end
   end
 
-  def min_by(enum, fun, empty_fallback \\ fn -> raise Enum.EmptyError end) do
-    case fold_list(enum) do
-      [] ->
-        empty_fallback.()
+  def max(enum, sorter), do: max(enum, sorter, fn -> raise Enum.EmptyError end)
 
-      [h | t] ->
-        {v, _} = reduce_list(t, {h, fun.(h)}, fn x, {_, k} = acc -> kx = fun.(x); if kx < k, do: {x, kx}, else: acc end)
-        v
+  def max(enum, sorter, empty_fallback) do
+    sorter = min_max_sorter(sorter, :lt)
+
+    case to_list(enum) do
+      [] -> empty_fallback.()
+      [h | t] -> reduce_list(t, h, fn x, acc -> if sorter.(acc, x), do: acc, else: x end)
     end
   end
 
-  def max_by(enum, fun, empty_fallback \\ fn -> raise Enum.EmptyError end) do
+  defp min_max_sorter(fun, _not) when is_function(fun, 2), do: fun
+  defp min_max_sorter(module, bad) when is_atom(module), do: fn a, b -> module.compare(a, b) != bad end
+
+  # min_by/max_by take a sorter (a fun of arity 2 or a module with compare/2) and/or an
+  # empty_fallback, as Elixir 1.14's min_by/4 and max_by/4
+  def min_by(enum, fun), do: by_aggregate(enum, fun, nil, fn -> raise Enum.EmptyError end, :min)
+
+  def min_by(enum, fun, empty_fallback) when is_function(empty_fallback, 0) do
+    by_aggregate(enum, fun, nil, empty_fallback, :min)
+  end
+
+  def min_by(enum, fun, sorter), do: by_aggregate(enum, fun, sorter, fn -> raise Enum.EmptyError end, :min)
+  def min_by(enum, fun, sorter, empty_fallback), do: by_aggregate(enum, fun, sorter, empty_fallback, :min)
+
+  def max_by(enum, fun), do: by_aggregate(enum, fun, nil, fn -> raise Enum.EmptyError end, :max)
+
+  def max_by(enum, fun, empty_fallback) when is_function(empty_fallback, 0) do
+    by_aggregate(enum, fun, nil, empty_fallback, :max)
+  end
+
+  def max_by(enum, fun, sorter), do: by_aggregate(enum, fun, sorter, fn -> raise Enum.EmptyError end, :max)
+  def max_by(enum, fun, sorter, empty_fallback), do: by_aggregate(enum, fun, sorter, empty_fallback, :max)
+
+  defp by_aggregate(enum, fun, sorter, empty_fallback, which) do
+    keep? =
+      case {sorter, which} do
+        {nil, :min} -> fn k, kx -> k <= kx end
+        {nil, :max} -> fn k, kx -> k >= kx end
+        {s, :min} -> min_max_sorter(s, :gt)
+        {s, :max} -> min_max_sorter(s, :lt)
+      end
+
     case fold_list(enum) do
       [] ->
         empty_fallback.()
 
       [h | t] ->
-        {v, _} = reduce_list(t, {h, fun.(h)}, fn x, {_, k} = acc -> kx = fun.(x); if kx > k, do: {x, kx}, else: acc end)
+        {v, _} = reduce_list(t, {h, fun.(h)}, fn x, {_, k} = acc -> kx = fun.(x); if keep?.(k, kx), do: acc, else: {x, kx} end)
         v
     end
   end
 
   def min_max(enum), do: {min(enum), max(enum)}
+
+  def min_max(enum, empty_fallback) when is_function(empty_fallback, 0) do
+    case to_list(enum) do
+      [] -> empty_fallback.()
+      list -> {min(list), max(list)}
+    end
+  end
 
   def frequencies(enum) do
     reduce(enum, %{}, fn x, acc -> Map.put(acc, x, Map.get(acc, x, 0) + 1) end)
@@ -623,6 +715,12 @@ defmodule Enum do
   def sort(enum, :asc), do: Tasklens.VM.sort(to_list(enum))
   def sort(enum, :desc), do: Tasklens.VM.sort_desc(to_list(enum))
   def sort(enum, fun) when is_function(fun, 2), do: merge_sort(to_list(enum), fun)
+  def sort(enum, sorter), do: merge_sort(to_list(enum), to_sort_fun(sorter))
+
+  # {:asc | :desc, module} or a module with compare/2, as Elixir 1.10+ accepts
+  defp to_sort_fun({:asc, module}) when is_atom(module), do: fn a, b -> module.compare(a, b) != :gt end
+  defp to_sort_fun({:desc, module}) when is_atom(module), do: fn a, b -> module.compare(a, b) != :lt end
+  defp to_sort_fun(module) when is_atom(module), do: fn a, b -> module.compare(a, b) != :gt end
 
   def sort_by(enum, mapper, sorter \\ :asc) do
     pairs = map(fold_list(enum), fn x -> {mapper.(x), x} end)
@@ -631,7 +729,8 @@ defmodule Enum do
       case sorter do
         :asc -> Tasklens.VM.keysort(pairs)
         :desc -> Tasklens.VM.keysort_desc(pairs)
-        fun -> merge_sort(pairs, fn {a, _}, {b, _} -> fun.(a, b) end)
+        fun when is_function(fun, 2) -> merge_sort(pairs, fn {a, _}, {b, _} -> fun.(a, b) end)
+        other -> (fun = to_sort_fun(other); merge_sort(pairs, fn {a, _}, {b, _} -> fun.(a, b) end))
       end
 
     map(sorted, fn {_, x} -> x end)
@@ -751,12 +850,21 @@ defmodule Enum do
   defp random_integer(lower, upper) when upper < lower, do: random_integer(upper, lower)
   defp random_integer(lower, upper), do: lower + :rand.uniform(upper - lower + 1) - 1
 
+  # Non-negative indices on a non-list are taken lazily (Enum.slice(Stream.cycle(...), 2..5)).
+  def slice(enum, %{__struct__: Range, first: first, last: last}) when not is_list(enum) and first >= 0 and last >= 0 do
+    if last < first, do: [], else: take(Stream.drop(enum, first), last - first + 1)
+  end
+
   def slice(enum, %{__struct__: Range, first: first, last: last}) do
     list = to_list(enum)
     len = length(list)
     first = if first < 0, do: len + first, else: first
     last = if last < 0, do: len + last, else: last
     if first > last or first >= len, do: [], else: take_list(drop_list(list, first), last - first + 1)
+  end
+
+  def slice(enum, start, amount) when not is_list(enum) and is_integer(start) and start >= 0 do
+    if amount == 0, do: [], else: take(Stream.drop(enum, start), amount)
   end
 
   def slice(enum, start, amount), do: take_list(drop_list(to_list(enum), start), amount)
@@ -906,6 +1014,38 @@ defmodule Stream do
         else
           {tag, a} = r.(x, a)
           {tag, {a, Map.put(seen, x, true)}}
+        end
+      end)
+    end
+  end
+
+  def uniq_by(enum, fun) do
+    fn acc, r ->
+      stage(enum, acc, %{}, fn x, {a, seen} ->
+        key = fun.(x)
+
+        if Map.has_key?(seen, key) do
+          {:cont, {a, seen}}
+        else
+          {tag, a} = r.(x, a)
+          {tag, {a, Map.put(seen, key, true)}}
+        end
+      end)
+    end
+  end
+
+  def duplicate(value, n) when is_integer(n) and n >= 0, do: take(repeatedly(fn -> value end), n)
+
+  def drop_every(enum, 0), do: enum
+
+  def drop_every(enum, nth) when is_integer(nth) and nth > 0 do
+    fn acc, r ->
+      stage(enum, acc, 0, fn x, {a, i} ->
+        if rem(i, nth) == 0 do
+          {:cont, {a, i + 1}}
+        else
+          {tag, a} = r.(x, a)
+          {tag, {a, i + 1}}
         end
       end)
     end

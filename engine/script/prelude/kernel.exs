@@ -114,6 +114,16 @@ defmodule Tasklens.VM do
 
   def match_op(left, right) when is_binary(right), do: String.contains?(left, right)
   def match_op(left, right), do: Regex.match?(right, left)
+
+  # The subject with each {start, length} span replaced by fun.(start, length) (iodata).
+  def __splice_matches__(subject, spans, fun) do
+    {acc, last} =
+      Enum.reduce(spans, {[], 0}, fn {start, len}, {acc, last} ->
+        {[fun.(start, len), binary_part(subject, last, start - last) | acc], start + len}
+      end)
+
+    IO.iodata_to_binary(:lists.reverse([binary_part(subject, last, byte_size(subject) - last) | acc]))
+  end
 end
 
 defmodule Kernel do
@@ -260,6 +270,35 @@ defmodule Map do
       end
     end)
   end
+
+  def from_keys(keys, value) when is_list(keys), do: Map.new(keys, fn key -> {key, value} end)
+
+  def pop_lazy(map, key, fun) when is_function(fun, 0) do
+    case map do
+      %{^key => value} -> {value, Map.delete(map, key)}
+      %{} -> {fun.(), map}
+    end
+  end
+
+  def replace_lazy(map, key, fun) when is_function(fun, 1) do
+    case map do
+      %{^key => value} -> %{map | key => fun.(value)}
+      %{} -> map
+    end
+  end
+
+  def get_and_update!(map, key, fun) when is_function(fun, 1) do
+    case map do
+      %{^key => value} ->
+        case fun.(value) do
+          {get, update} -> {get, %{map | key => update}}
+          :pop -> {value, Map.delete(map, key)}
+        end
+
+      %{} ->
+        raise KeyError, key: key, term: map
+    end
+  end
 end
 
 defmodule Keyword do
@@ -323,6 +362,103 @@ defmodule Keyword do
 
   def filter(list, fun), do: Enum.filter(list, fun)
   def reject(list, fun), do: Enum.reject(list, fun)
+
+  def new(enum, transform) when is_function(transform, 1) do
+    enum
+    |> Enum.reduce([], fn element, acc ->
+      {key, _} = pair = transform.(element)
+      [pair | Keyword.delete(acc, key)]
+    end)
+    |> :lists.reverse()
+  end
+
+  def map(list, fun) when is_list(list), do: Enum.map(list, fn {key, value} -> {key, fun.({key, value})} end)
+
+  def update!(list, key, fun) when is_list(list) and is_atom(key) do
+    case Keyword.fetch(list, key) do
+      {:ok, _} -> update_in_place(list, key, nil, fun)
+      :error -> raise KeyError, key: key, term: list
+    end
+  end
+
+  def replace(list, key, value) when is_list(list) and is_atom(key) do
+    if Keyword.has_key?(list, key), do: Keyword.replace!(list, key, value), else: list
+  end
+
+  def replace_lazy(list, key, fun) when is_list(list) and is_atom(key) do
+    case Keyword.fetch(list, key) do
+      {:ok, _} -> update_in_place(list, key, nil, fun)
+      :error -> list
+    end
+  end
+
+  def put_new_lazy(list, key, fun) when is_list(list) and is_atom(key) do
+    if Keyword.has_key?(list, key), do: list, else: [{key, fun.()} | list]
+  end
+
+  def pop_lazy(list, key, fun) when is_list(list) and is_atom(key) do
+    case Keyword.fetch(list, key) do
+      {:ok, value} -> {value, Keyword.delete(list, key)}
+      :error -> {fun.(), list}
+    end
+  end
+
+  def pop_first(list, key, default \\ nil) when is_list(list) and is_atom(key) do
+    case List.keytake(list, key, 0) do
+      {{_, value}, rest} -> {value, rest}
+      nil -> {default, list}
+    end
+  end
+
+  def pop_values(list, key) when is_list(list) and is_atom(key) do
+    {Keyword.get_values(list, key), Keyword.delete(list, key)}
+  end
+
+  def from_keys(keys, value) when is_list(keys), do: Enum.map(keys, fn key -> {key, value} end)
+
+  def equal?(left, right) when is_list(left) and is_list(right), do: Enum.sort(left) == Enum.sort(right)
+
+  # merge/3: a key of keywords2 found in keywords1 is combined with its first value there (and
+  # dropped from keywords1); the merged pairs follow what remains of keywords1
+  def merge(keywords1, keywords2, fun) when is_list(keywords1) and is_list(keywords2) and is_function(fun, 3) do
+    merge_pairs(keywords2, [], keywords1, keywords1, fun)
+  end
+
+  defp merge_pairs([{key, value2} | tail], acc, rest, original, fun) when is_atom(key) do
+    case :lists.keyfind(key, 1, original) do
+      {^key, value1} ->
+        merge_pairs(tail, [{key, fun.(key, value1, value2)} | acc], Keyword.delete(rest, key), :lists.keydelete(key, 1, original), fun)
+
+      false ->
+        merge_pairs(tail, [{key, value2} | acc], rest, original, fun)
+    end
+  end
+
+  defp merge_pairs([], acc, rest, _original, _fun), do: rest ++ :lists.reverse(acc)
+
+  # get_and_update/3: the first pair of `key` is replaced in place (later ones stay); an absent
+  # key is prepended
+  def get_and_update(list, key, fun) when is_list(list) and is_atom(key), do: get_and_update(list, [], key, fun)
+
+  defp get_and_update([{key, current} | t], acc, key, fun) do
+    case fun.(current) do
+      {get, value} -> {get, :lists.reverse(acc, [{key, value} | t])}
+      :pop -> {current, :lists.reverse(acc, t)}
+    end
+  end
+
+  defp get_and_update([{_, _} = h | t], acc, key, fun), do: get_and_update(t, [h | acc], key, fun)
+
+  defp get_and_update([], acc, key, fun) do
+    case fun.(nil) do
+      {get, value} -> {get, [{key, value} | :lists.reverse(acc)]}
+      :pop -> {nil, :lists.reverse(acc)}
+    end
+  end
+
+  def get_and_update!(list, key, fun) when is_list(list) and is_atom(key) do
+    if Keyword.has_key?(list, key), do: get_and_update(list, [], key, fun), else: raise(KeyError, key: key, term: list)
+  end
 end
 
 defmodule List do
@@ -384,6 +520,19 @@ defmodule List do
   end
 
   defp myers_compact([{kind, x} | rest], script), do: myers_compact(rest, [{kind, [x]} | script])
+
+  def keyfind!(list, key, position) when is_integer(position) and position >= 0 do
+    case :lists.keyfind(key, position + 1, list) do
+      false -> raise KeyError, key: key, term: list
+      tuple -> tuple
+    end
+  end
+
+  def keysort(list, position, :asc), do: List.keysort(list, position)
+  def keysort(list, position, sorter), do: Enum.sort_by(list, &:erlang.element(position + 1, &1), sorter)
+
+  def to_integer(charlist, base), do: String.to_integer(List.to_string(charlist), base)
+  def to_float(charlist), do: String.to_float(List.to_string(charlist))
 end
 
 defmodule RuntimeError do
@@ -506,6 +655,28 @@ defmodule Access do
 
   defp at_update([head | rest], index, next, updates) when index > 0, do: at_update(rest, index - 1, next, [head | updates])
   defp at_update([], _index, _next, updates), do: {nil, :lists.reverse(updates)}
+
+  # at!/1: like at/1, but an index outside the list raises Enum.OutOfBoundsError
+  def at!(index) when is_integer(index) do
+    fn
+      :get, data, next when is_list(data) ->
+        next.(Enum.fetch!(data, index))
+
+      :get_and_update, data, next when is_list(data) ->
+        Enum.fetch!(data, index)
+        at_update(data, index, next, [])
+
+      _op, data, _next ->
+        raise "Access.at!/1 expected a list, got: #{inspect(data)}"
+    end
+  end
+
+  def fetch!(container, key) do
+    case Access.fetch(container, key) do
+      {:ok, value} -> value
+      :error -> raise KeyError, key: key, term: container
+    end
+  end
 
   def filter(func) when is_function(func), do: fn op, data, next -> filter_access(op, data, func, next) end
 
@@ -685,4 +856,125 @@ defmodule String do
   defp printable_char?(c) when c in 0x20..0x7E or c in 0xA0..0xD7FF or c in 0xE000..0xFFFD or c in 0x10000..0x10FFFF, do: true
   defp printable_char?(c) when c in [?\n, ?\r, ?\t, ?\v, ?\b, ?\f, ?\e, ?\d, ?\a], do: true
   defp printable_char?(_), do: false
+
+  def next_grapheme(""), do: nil
+
+  def next_grapheme(string) when is_binary(string) do
+    grapheme = String.first(string)
+    {grapheme, binary_part(string, byte_size(grapheme), byte_size(string) - byte_size(grapheme))}
+  end
+
+  def next_codepoint(<<cp::utf8, rest::binary>>), do: {<<cp::utf8>>, rest}
+  def next_codepoint(<<byte, rest::binary>>), do: {<<byte>>, rest}
+  def next_codepoint(""), do: nil
+
+  def replace_leading(string, "", _replacement) when is_binary(string) do
+    raise ArgumentError, "cannot use an empty string as the match to replace"
+  end
+
+  def replace_leading(string, match, replacement) when is_binary(string) and is_binary(match) and is_binary(replacement) do
+    {count, rest} = count_leading(string, match, 0)
+    String.duplicate(replacement, count) <> rest
+  end
+
+  defp count_leading(string, match, count) do
+    size = byte_size(match)
+
+    case string do
+      <<^match::binary-size(size), rest::binary>> -> count_leading(rest, match, count + 1)
+      _ -> {count, string}
+    end
+  end
+
+  def replace_trailing(string, "", _replacement) when is_binary(string) do
+    raise ArgumentError, "cannot use an empty string as the match to replace"
+  end
+
+  def replace_trailing(string, match, replacement) when is_binary(string) and is_binary(match) and is_binary(replacement) do
+    {count, rest} = count_trailing(string, match, 0)
+    rest <> String.duplicate(replacement, count)
+  end
+
+  defp count_trailing(string, match, count) do
+    size = byte_size(match)
+    keep = byte_size(string) - size
+
+    case string do
+      <<rest::binary-size(keep), ^match::binary>> when keep >= 0 -> count_trailing(rest, match, count + 1)
+      _ -> {count, string}
+    end
+  end
+
+  # splitter/2,3: the parts String.split/3 gives, computed at once (Elixir's is a lazy stream;
+  # enumerating either gives the same elements)
+  def splitter(string, pattern, options \\ []), do: String.split(string, pattern, options)
+
+  # replace/3,4: a binary replacement is native (String.__replace__/4); a function gets each
+  # match (the whole match, for a regex)
+  def replace(subject, pattern, replacement, options \\ [])
+
+  def replace(subject, pattern, replacement, options) when is_function(replacement, 1) and is_binary(subject) do
+    case pattern do
+      %{__struct__: Regex} ->
+        Regex.replace(pattern, subject, replacement, options)
+
+      _ ->
+        if pattern == "" or pattern == [] do
+          String.__replace__(subject, pattern, replacement.(""), options)
+        else
+          matches =
+            if Keyword.get(options, :global, true) do
+              :binary.matches(subject, pattern)
+            else
+              case :binary.match(subject, pattern) do
+                :nomatch -> []
+                found -> [found]
+              end
+            end
+
+          Tasklens.VM.__splice_matches__(subject, matches, fn start, len -> replacement.(binary_part(subject, start, len)) end)
+        end
+    end
+  end
+
+  def replace(subject, pattern, replacement, options), do: String.__replace__(subject, pattern, replacement, options)
+end
+
+# MapSet's fun-taking functions (the rest of MapSet is native: stdlib/map_set.cpp).
+defmodule MapSet do
+  def new(enum, transform) when is_function(transform, 1), do: MapSet.new(Enum.map(enum, transform))
+  def filter(set, fun) when is_function(fun, 1), do: MapSet.new(Enum.filter(MapSet.to_list(set), fun))
+  def reject(set, fun) when is_function(fun, 1), do: MapSet.new(Enum.reject(MapSet.to_list(set), fun))
+  def symmetric_difference(a, b), do: MapSet.union(MapSet.difference(a, b), MapSet.difference(b, a))
+end
+
+# Regex.replace/3,4 with a function replacement (a binary one is native: Regex.__replace__/4).
+# The function gets the whole match and then the captures, as many as its arity takes
+# (a group that did not take part is "").
+defmodule Regex do
+  def replace(regex, string, replacement, options \\ [])
+
+  def replace(regex, string, replacement, options) when is_function(replacement) and is_binary(string) do
+    {:arity, arity} = :erlang.fun_info(replacement, :arity)
+
+    matches =
+      if Keyword.get(options, :global, true) do
+        Regex.scan(regex, string, return: :index)
+      else
+        case Regex.run(regex, string, return: :index) do
+          nil -> []
+          groups -> [groups]
+        end
+      end
+
+    spans = Enum.map(matches, fn [{start, len} | _] -> {start, len} end)
+    by_start = Map.new(matches, fn [{start, _} | _] = groups -> {start, groups} end)
+
+    Tasklens.VM.__splice_matches__(string, spans, fn start, _len ->
+      parts = Enum.map(Map.fetch!(by_start, start), fn {s, l} -> if s < 0, do: "", else: binary_part(string, s, l) end)
+      apply(replacement, Enum.take(parts ++ List.duplicate("", arity), arity))
+    end)
+  end
+
+  def replace(regex, string, replacement, options), do: Regex.__replace__(regex, string, replacement, options)
 end

@@ -11,7 +11,6 @@
 #include <variant>
 
 #include "engine/script/stdlib/regex_support.h"
-#include "engine/script/vm.h"
 #include "engine/script/stdlib/support.h"
 
 namespace tasklens::script::stdlib {
@@ -26,6 +25,9 @@ constexpr std::string_view kRegex = "Elixir.Regex";
 struct CompileFailure {
     std::string message;
     size_t position;
+    /// PCRE accepts the pattern but this engine cannot run it: refused as Tasklens's limit
+    /// (Tasklens.UnsupportedError), never reported as an error in the pattern.
+    bool unsupported = false;
 };
 
 struct Options {
@@ -103,7 +105,7 @@ std::variant<std::string, CompileFailure> translate(
                 case 'p':
                 case 'P':
                 case 'Q':
-                    return CompileFailure{std::string("unsupported escape \\") + n, i + 1};
+                    return CompileFailure{std::string("the escape \\") + n, i + 1, true};
                 default:
                     out += '\\';
                     out += n;
@@ -178,7 +180,8 @@ std::variant<std::string, CompileFailure> translate(
                     i += end;
                     break;
                 }
-                return CompileFailure{"unsupported group syntax", i + 2};
+                return CompileFailure{"the group syntax " + std::string(src.substr(i, 3)), i + 2,
+                                      true};
             }
             case ')':
                 if (depth == 0) return CompileFailure{"unmatched closing parenthesis", i};
@@ -191,7 +194,7 @@ std::variant<std::string, CompileFailure> translate(
             case '}':
                 out += c;
                 if (i + 1 < src.size() && src[i + 1] == '+')
-                    return CompileFailure{"possessive quantifiers are not supported", i + 1};
+                    return CompileFailure{"possessive quantifiers", i + 1, true};
                 break;
             default:
                 out += c;
@@ -260,6 +263,13 @@ Term compile_term(const Term& source, const Term& opts_term, const Clause& claus
     if (!compiled) {
         auto result = compile(src, o);
         if (auto* failure = std::get_if<CompileFailure>(&result)) {
+            if (failure->unsupported) {
+                raise_term(make_exception(
+                    "Tasklens.UnsupportedError",
+                    {{"message", Term::binary("Tasklens does not support " + failure->message +
+                                              " in regular expressions yet (see "
+                                              "docs/scenario-language.md)")}}));
+            }
             std::vector<Term> chars;
             for (unsigned char ch : failure->message) chars.push_back(Term::integer(ch));
             return error_tuple(Term::tuple(
@@ -634,44 +644,6 @@ std::string regex_expand(std::string_view replacement, const RegexMatch& match,
     return out;
 }
 
-// Regex.replace/3,4. The replacement is a string with \\N and \\g{N} references, or a fun that
-// receives the whole match and then as many groups as its arity asks for ("" for a group that
-// did not take part), and returns iodata.
-static Co<Term> regex_replace(ProcessContext& ctx, Args a) {
-    static constexpr Clause c{"Regex", "replace", 4};
-    const CompiledRegex& regex = need_regex(a[0], c);
-    std::string_view s = need_binary(a[1], c);
-    const Term replacement = a[2];
-    if (!replacement.is_binary() && !replacement.is_fun()) raise_function_clause("Regex", "replace", 4);
-    auto global_opt = keyword_option(a.size() > 3 ? a[3] : Term::empty_list(), "global");
-    bool global = !global_opt || global_opt->truthy();
-    std::vector<RegexMatch> matches;
-    if (global)
-        matches = regex_find_all(regex, s);
-    else if (auto m = regex_find(regex, s, 0))
-        matches.push_back(*m);
-    std::string out;
-    size_t last = 0;
-    for (const auto& m : matches) {
-        out.append(s.substr(last, m.groups[0]->first - last));
-        if (replacement.is_binary()) {
-            out += regex_expand(replacement.binary_view(), m, s);
-        } else {
-            std::vector<Term> args;
-            for (uint32_t i = 0; i < replacement.fun().arity; ++i) {
-                const auto& group = i < m.groups.size() ? m.groups[i] : std::nullopt;
-                args.push_back(Term::binary(group ? s.substr(group->first, group->second)
-                                                  : std::string_view{}));
-            }
-            Term piece = co_await call_fun(ctx, replacement, std::move(args));
-            if (!append_iodata(out, piece)) raise_bif_argument_error(1, "not an iodata term");
-        }
-        last = m.groups[0]->first + m.groups[0]->second;
-    }
-    out.append(s.substr(last));
-    co_return Term::binary(out);
-}
-
 void register_regex(BuiltinTable& t) {
     def(
         t, "compile", 1, +[](ProcessContext&, Args a) {
@@ -709,8 +681,31 @@ void register_regex(BuiltinTable& t) {
     };
     def(t, "scan", 2, scan);
     def(t, "scan", 3, scan);
-    t.add_async(kRegex, "replace", 3, regex_replace);
-    t.add_async(kRegex, "replace", 4, regex_replace);
+    auto replace = +[](ProcessContext&, Args a) -> Term {
+        static constexpr Clause c{"Regex", "replace", 4};
+        const CompiledRegex& regex = need_regex(a[0], c);
+        std::string_view s = need_binary(a[1], c);
+        std::string_view replacement = need_binary(a[2], c);
+        auto global_opt = keyword_option(a.size() > 3 ? a[3] : Term::empty_list(), "global");
+        bool global = !global_opt || global_opt->truthy();
+        std::vector<RegexMatch> matches;
+        if (global)
+            matches = regex_find_all(regex, s);
+        else if (auto m = regex_find(regex, s, 0))
+            matches.push_back(*m);
+        std::string out;
+        size_t last = 0;
+        for (const auto& m : matches) {
+            out.append(s.substr(last, m.groups[0]->first - last));
+            out += regex_expand(replacement, m, s);
+            last = m.groups[0]->first + m.groups[0]->second;
+        }
+        out.append(s.substr(last));
+        return Term::binary(out);
+    };
+    // Regex.replace/3,4 (prelude/kernel.exs) calls this for a binary replacement; a function
+    // replacement is applied in the prelude.
+    def(t, "__replace__", 4, replace);
     auto split = +[](ProcessContext&, Args a) -> Term {
         static constexpr Clause c{"Regex", "split", 3};
         const CompiledRegex& regex = need_regex(a[0], c);

@@ -5,8 +5,10 @@
 // equivalent exists: \A \z \Z, (?<name>...) and (?P<name>...) named groups, \h, inline-free
 // flags i (icase), m (multiline), s (dotall: "." also matches newlines), x (extended: blanks and
 // # comments dropped), u (UTF-8 accepted; classes stay byte-based), U and f are accepted and
-// ignored. Not supported (Regex.CompileError): lookbehind, possessive quantifiers, atomic groups,
-// recursion, \K, conditionals, inline flag groups like (?i).
+// ignored. Not supported, refused with Tasklens.UnsupportedError ("Tasklens does not support ...
+// in regular expressions yet"), since PCRE accepts them: lookbehind, possessive quantifiers,
+// atomic groups, recursion, conditionals, inline flag groups like (?i) inside the pattern, and
+// the escapes \p \P (Unicode properties), \K \G \R \X \Q.
 #include <cstdint>
 #include <optional>
 #include <regex>

@@ -6,6 +6,7 @@ namespace tasklens::script {
 namespace stdlib {
 // Declared here, not in support.h, which every stdlib file includes.
 void register_application(BuiltinTable& table);  // Application's environment (application.cpp)
+void register_unicode(BuiltinTable& table);      // :unicode (unicode.cpp)
 }  // namespace stdlib
 
 void register_pure_stdlib(BuiltinTable& table) {
@@ -41,6 +42,10 @@ void register_pure_stdlib(BuiltinTable& table) {
     stdlib::register_gb_sets(table);
     stdlib::register_codecs(table);
     stdlib::register_application(table);
+    stdlib::register_unicode(table);
+    stdlib::register_erlang_extras(table);
+    stdlib::register_calendar_erl(table);
+    stdlib::register_string_erl(table);
 }
 
 }  // namespace tasklens::script

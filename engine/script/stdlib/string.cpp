@@ -476,6 +476,17 @@ void def(BuiltinTable& table, std::string_view name, int arity, SyncBuiltin fn) 
 
 }  // namespace
 
+char32_t unicode_upper(char32_t c) {
+    return to_upper(c);
+}
+char32_t unicode_lower(char32_t c) {
+    return to_lower(c);
+}
+
+bool erlang_float_text(std::string_view s, double& out) {
+    return strict_float(s, out);
+}
+
 void register_string(BuiltinTable& t) {
     auto length_fn = +[](ProcessContext&, Args a) -> Term {
         return Term::integer(static_cast<int64_t>(
@@ -539,8 +550,9 @@ void register_string(BuiltinTable& t) {
         });
 
     auto replace_fn = +[](ProcessContext&, Args a) { return replace(a); };
-    def(t, "replace", 3, replace_fn);
-    def(t, "replace", 4, replace_fn);
+    // String.replace/3,4 (prelude/kernel.exs) calls this for a binary replacement; a function
+    // replacement is applied in the prelude, where it may run on the VM.
+    def(t, "__replace__", 4, replace_fn);
     def(
         t, "replace_prefix", 3, +[](ProcessContext&, Args a) -> Term {
             static constexpr Clause c{"String", "replace_prefix", 3};
@@ -643,8 +655,7 @@ void register_string(BuiltinTable& t) {
             std::string out;
             out.reserve(total);
             if (total > 0) out.assign(s);
-            while (out.size() < total)
-                out.append(out, 0, std::min(out.size(), total - out.size()));
+            while (out.size() < total) out.append(out, 0, std::min(out.size(), total - out.size()));
             return Term::binary(out);
         });
     def(

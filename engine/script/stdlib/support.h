@@ -88,6 +88,12 @@ std::string format_float(double value);
 /// Appends iodata (binaries, bytes 0..255, nested lists) without recursion; false when
 /// something else is found.
 bool append_iodata(std::string& out, const Term& data);
+/// Erlang's binary_to_float/list_to_float text ("digits.digits", optional exponent); false
+/// when `s` is not one or its value is not finite (string.cpp).
+bool erlang_float_text(std::string_view s, double& out);
+/// The simple case mappings String.upcase/downcase use (string.cpp).
+char32_t unicode_upper(char32_t c);
+char32_t unicode_lower(char32_t c);
 
 // --- ranges ----------------------------------------------------------------------------------
 
@@ -130,5 +136,8 @@ void register_ordsets(BuiltinTable& table);        // :ordsets, :orddict, :sets
 void register_gb_trees(BuiltinTable& table);       // :gb_trees
 void register_gb_sets(BuiltinTable& table);        // :gb_sets
 void register_codecs(BuiltinTable& table);         // Base, :erlang.crc32/adler32/md5, :crypto.hash
+void register_erlang_extras(BuiltinTable& table);  // erlang_extras.cpp
+void register_calendar_erl(BuiltinTable& table);   // :calendar (calendar_erl.cpp)
+void register_string_erl(BuiltinTable& table);     // :string (string_erl.cpp)
 
 }  // namespace tasklens::script::stdlib

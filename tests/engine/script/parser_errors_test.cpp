@@ -60,9 +60,11 @@ const ErrorCase kErrors[] = {
     {"UnsupportedArrowOperator", "a ~> 2", 1, 3,
      "Tasklens does not support operator ~> yet (see docs/scenario-language.md)", "operator ~>"},
     {"UnknownSigil", "~x(a)", 1, 1,
-     "Tasklens does not support sigil ~x yet (supported: ~r ~s ~w ~c; see "
+     "Tasklens does not support sigil ~x yet (supported: ~r ~s ~w ~c ~D ~T ~N ~U; see "
      "docs/scenario-language.md)",
      "sigil ~x"},
+    {"InvalidDateSigil", "x = ~D[2023-02-29]", 1, 5,
+     "cannot parse \"2023-02-29\" as Date for Calendar.ISO, reason: :invalid_date", ""},
     {"ReceiveInGuard", "case x do\n  y when (receive do\n _ -> 1\n end) -> y\nend", 2, 11,
      "Tasklens does not support receive in guard yet (see docs/scenario-language.md)",
      "receive in guard"},

@@ -151,6 +151,13 @@ Term TermReader::call(std::string_view module, std::string_view function) {
     list_to_vector(list, args);
     Atom m = Atom::intern(module), f = Atom::intern(function);
     const BuiltinTable::Entry* entry = table_.find(m, f, static_cast<int>(args.size()));
+    if (!entry && function == "replace" &&
+        (module == "Elixir.String" || module == "Elixir.Regex")) {
+        // String.replace/3,4 and Regex.replace/3,4 are prelude functions that hand a binary
+        // replacement to the native __replace__/4 (options default to []), as this does.
+        if (args.size() == 3) args.push_back(Term::empty_list());
+        entry = table_.find(m, Atom::intern("__replace__"), 4);
+    }
     if (!entry || !entry->sync)
         throw std::runtime_error("no builtin " + std::string(module) + "." + std::string(function) +
                                  "/" + std::to_string(args.size()));

@@ -148,5 +148,30 @@ TEST(StdlibIntegers, PowGrowsIntoABignum) {
     EXPECT_EQ(small.as_integer(), INT64_MIN);
 }
 
+// PCRE syntax the std::regex engine cannot run is refused as Tasklens's limit, never reported as
+// a Regex.CompileError (Elixir compiles these patterns).
+TEST(StdlibRegex, UnsupportedPcreSyntaxIsRefusedHonestly) {
+    for (const char* pattern : {"[\\p{L}']+", "(?<=a)b", "a++", "(?>ab)"}) {
+        Term args[] = {Term::binary(pattern), Term::binary("u")};
+        const auto* compile =
+            table().find(Atom::intern("Elixir.Regex"), Atom::intern("compile!"), 2);
+        ASSERT_NE(compile, nullptr);
+        try {
+            compile->sync(testing::no_context(), std::span<const Term>(args, 2));
+            ADD_FAILURE() << pattern << " compiled";
+        } catch (const ErlangException& e) {
+            const Term* module = e.reason().map_find(Term::atom(atom::struct_));
+            ASSERT_NE(module, nullptr) << pattern;
+            EXPECT_TRUE(module->is_atom(Atom::intern("Elixir.Tasklens.UnsupportedError")))
+                << pattern << ": " << describe(e.reason());
+            const Term* message = e.reason().map_find(Term::atom("message"));
+            ASSERT_NE(message, nullptr);
+            EXPECT_NE(message->binary_view().find("in regular expressions yet"),
+                      std::string_view::npos)
+                << message->binary_view();
+        }
+    }
+}
+
 }  // namespace
 }  // namespace tasklens::script
