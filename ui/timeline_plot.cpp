@@ -100,6 +100,8 @@ QCPRange LanePlottable::getValueRange(bool& found, QCP::SignDomain, const QCPRan
 void LanePlottable::draw(QCPPainter* painter) {
     const ScopedCanvasScheme scheme(schemeOf(parentPlot()));
     stats_ = {};
+    note_text_.clear();
+    note_rect_ = {};
     if (!data_ || data_->lanes.empty()) return;
     QCPAxis* time_axis = keyAxis();
     QCPAxis* lane_axis = valueAxis();
@@ -130,7 +132,7 @@ void LanePlottable::draw(QCPPainter* painter) {
         ++stats_.lanes_drawn;
     }
     stats_.lanes_hidden = first + (data_->laneCount() - 1 - last);
-    drawMoreLanesNote(painter, first, data_->laneCount() - 1 - last);
+    placeMoreLanesNote(first, data_->laneCount() - 1 - last);
 
     if (cursor_visible_ && cursor_us_ >= 0) {
         const double x = time_axis->coordToPixel(cursor_us_);
@@ -217,10 +219,17 @@ void LanePlottable::drawGroup(QCPPainter* painter, int lane, double y_top, doubl
                                          QPointF(x, y + size)};
             painter->drawPolygon(triangle, 3);
             if (n > 1 && height >= 16) {
-                painter->setFont(uiFont(9, true));
+                // On an opaque box: faint group traffic crosses the lane.
+                const QFont font = uiFont(9, true);
+                const QString text = QStringLiteral("\u00d7%1").arg(n);
+                QRectF box = QFontMetricsF(font).boundingRect(text).adjusted(-2, 0, 2, 0);
+                box.moveBottomLeft(QPointF(x + size * 0.7, y + size + 2));
+                QColor fill = canvasColors().background;
+                fill.setAlpha(255);
+                painter->fillRect(box, fill);
+                painter->setFont(font);
                 painter->setPen(color.darker(130));
-                painter->drawText(QPointF(x + size * 0.7, y + size),
-                                  QStringLiteral("\u00d7%1").arg(n));
+                painter->drawText(box, Qt::AlignCenter, text);
                 painter->setPen(Qt::NoPen);
             }
             ++stats_.group_marks_drawn;
@@ -234,26 +243,37 @@ void LanePlottable::drawGroup(QCPPainter* painter, int lane, double y_top, doubl
     painter->setBrush(Qt::NoBrush);
 }
 
-void LanePlottable::drawMoreLanesNote(QCPPainter* painter, int hidden_above, int hidden_below) {
+void LanePlottable::placeMoreLanesNote(int hidden_above, int hidden_below) {
+    note_text_.clear();
+    note_rect_ = {};
     if (hidden_above <= 0 && hidden_below <= 0) return;
     // Lanes that do not fit are never dropped silently: the picture says how many and where.
-    QString text;
     if (hidden_above > 0)
-        text += QString::fromStdString(moreLanesNote(hidden_above)) + QStringLiteral(" above");
+        note_text_ +=
+            QString::fromStdString(moreLanesNote(hidden_above)) + QStringLiteral(" above");
     if (hidden_below > 0) {
-        if (!text.isEmpty()) text += QStringLiteral(", ");
-        text += QString::fromStdString(moreLanesNote(hidden_below)) + QStringLiteral(" below");
+        if (!note_text_.isEmpty()) note_text_ += QStringLiteral(", ");
+        note_text_ +=
+            QString::fromStdString(moreLanesNote(hidden_below)) + QStringLiteral(" below");
     }
-    const QFont font = uiFont(11, true);
-    painter->setFont(font);
     const QRect clip = clipRect();
-    QRectF box = QFontMetricsF(font).boundingRect(text).adjusted(-6, -3, 6, 3);
-    box.moveBottomRight(QPointF(clip.right() - 4, clip.bottom() - 4));
-    painter->setPen(canvasColors().dim_text);
-    painter->setBrush(canvasColors().label_background);
-    painter->drawRoundedRect(box, 3, 3);
+    note_rect_ = QFontMetricsF(uiFont(11, true)).boundingRect(note_text_).adjusted(-6, -3, 6, 3);
+    note_rect_.moveBottomRight(QPointF(clip.right() - 4, clip.bottom() - 4));
+}
+
+void LanePlottable::drawMoreLanesNote(QCPPainter* painter) const {
+    if (note_text_.isEmpty()) return;
+    // Opaque, and drawn after the arrows (which keep out of it): over the dense spawn and DOWN
+    // strokes of an expanded group it must still read.
+    painter->setRenderHint(QPainter::Antialiasing, true);
+    QColor box = canvasColors().background;
+    box.setAlpha(255);
+    painter->setPen(QPen(canvasColors().dim_text, 1));
+    painter->setBrush(box);
+    painter->drawRoundedRect(note_rect_, 3, 3);
+    painter->setFont(uiFont(11, true));
     painter->setPen(canvasColors().text);
-    painter->drawText(box, Qt::AlignCenter, text);
+    painter->drawText(note_rect_, Qt::AlignCenter, note_text_);
     painter->setBrush(Qt::NoBrush);
 }
 
@@ -496,7 +516,23 @@ QCPRange FlowArrowPlottable::getValueRange(bool& found, QCP::SignDomain, const Q
 
 void FlowArrowPlottable::draw(QCPPainter* painter) {
     const ScopedCanvasScheme scheme(schemeOf(parentPlot()));
-    if (!data_ || data_->arrows.empty()) return;
+    badge_rects_.clear();
+    if (data_ && !data_->arrows.empty()) {
+        // The "+N more lanes" note is a place apart: no stroke, badge or label is drawn inside
+        // it, and it goes on top (LanePlottable placed it; it is opaque).
+        painter->save();
+        const QRectF note = lanes_->moreLanesNoteRect();
+        if (!note.isEmpty())
+            painter->setClipRegion(
+                QRegion(clipRect())
+                    .subtracted(QRegion(note.adjusted(-2, -2, 2, 2).toAlignedRect())));
+        drawArrows(painter);
+        painter->restore();
+    }
+    lanes_->drawMoreLanesNote(painter);
+}
+
+void FlowArrowPlottable::drawArrows(QCPPainter* painter) {
     QCPAxis* time_axis = keyAxis();
     QCPAxis* lane_axis = valueAxis();
     const QCPRange window = time_axis->range();
@@ -598,24 +634,62 @@ void FlowArrowPlottable::draw(QCPPainter* painter) {
             ++it;
         }
     }
-    for (const auto& [pair, folded] : last_by_pair) {
-        if (folded.count <= 1) continue;
-        const QString text = QStringLiteral("\u00d7%1").arg(folded.count);
-        const QFont font = uiFont(10, true);
-        painter->setFont(font);
-        QRectF box = QFontMetricsF(font).boundingRect(text).adjusted(-3, -1, 3, 1);
-        box.moveCenter(folded.mid);
-        painter->setPen(folded.color);
-        painter->setBrush(canvasColors().background);
+    // The ×N badges: opaque, inside the plot, never over each other or the "+N more lanes"
+    // note. The largest counts are placed first; a badge with no free place near its arrow is
+    // left out (its arrows are drawn, and hovering says what they are).
+    std::vector<QRectF> taken;
+    if (const QRectF note = lanes_->moreLanesNoteRect(); !note.isEmpty())
+        taken.push_back(note.adjusted(-2, -2, 2, 2));
+    std::vector<const Folded*> badges;
+    for (const auto& entry : last_by_pair)
+        if (entry.second.count > 1) badges.push_back(&entry.second);
+    std::sort(badges.begin(), badges.end(), [](const Folded* a, const Folded* b) {
+        return a->count != b->count ? a->count > b->count : a->mid.x() < b->mid.x();
+    });
+    const QFont badge_font = uiFont(10, true);
+    const QFontMetricsF badge_metrics(badge_font);
+    const QRectF inside = QRectF(clipRect()).adjusted(1, 1, -1, -1);
+    QColor badge_fill = canvasColors().background;
+    badge_fill.setAlpha(255);
+    painter->setFont(badge_font);
+    for (const Folded* folded : badges) {
+        const QString text = QStringLiteral("\u00d7%1").arg(folded->count);
+        QRectF box = badge_metrics.boundingRect(text).adjusted(-3, -1, 3, 1);
+        if (box.width() > inside.width() || box.height() > inside.height()) continue;
+        box.moveCenter(folded->mid);
+        // Kept inside the plot: a badge at the edge was cut in half.
+        box.moveLeft(std::clamp(box.left(), inside.left(), inside.right() - box.width()));
+        box.moveTop(std::clamp(box.top(), inside.top(), inside.bottom() - box.height()));
+        const double step = box.height() + 2;
+        bool placed = false;
+        for (const double dy : {0.0, -step, step, -2 * step, 2 * step}) {
+            const QRectF candidate = box.translated(0, dy);
+            if (candidate.top() < inside.top() || candidate.bottom() > inside.bottom()) continue;
+            if (std::any_of(taken.begin(), taken.end(),
+                            [&](const QRectF& other) { return other.intersects(candidate); }))
+                continue;
+            box = candidate;
+            placed = true;
+            break;
+        }
+        if (!placed) {
+            ++stats.badges_left_out;
+            continue;
+        }
+        taken.push_back(box);
+        badge_rects_.push_back(box);
+        painter->setPen(folded->color);
+        painter->setBrush(badge_fill);
         painter->drawRoundedRect(box, 3, 3);
         painter->drawText(box, Qt::AlignCenter, text);
+        ++stats.badges_drawn;
     }
+    painter->setBrush(Qt::NoBrush);
     // Message labels only while they can be read: few arrows, long enough to carry text.
     if (labelled.size() <= 40) {
         const QFont font = uiFont(std::clamp(lane_px * 0.32, 9.0, 11.0));
         painter->setFont(font);
         QFontMetricsF metrics(font);
-        std::vector<QRectF> taken;
         for (const auto& [arrow, ends] : labelled) {
             const QLineF line(ends.first, ends.second);
             if (line.length() < 40) continue;

@@ -7,6 +7,7 @@
 #include <limits>
 #include <memory>
 #include <set>
+#include <vector>
 
 #include "ui/lane_folding.h"
 #include "ui/palette.h"
@@ -31,6 +32,8 @@ struct TimelineDrawStats {
     int groups_drawn = 0;       ///< folded group lanes
     int group_marks_drawn = 0;  ///< crash and timeout marks on group lanes
     int lanes_hidden = 0;       ///< lanes above or below the visible ones ("+N more lanes")
+    int badges_drawn = 0;       ///< ×N badges of folded arrows
+    int badges_left_out = 0;    ///< ×N badges with no free place near their arrows
 };
 
 /// A time axis ticker on the 1-2-5 series, labelled "250 µs", "1.5 ms", "2 s".
@@ -60,6 +63,12 @@ class LanePlottable : public QCPAbstractPlottable {
     void setCursorUs(double t_us) { cursor_us_ = t_us; }
     void setCursorVisible(bool visible) { cursor_visible_ = visible; }
     TimelineDrawStats& stats() { return stats_; }
+    /// Where the "+N more lanes" note of the last paint sits (empty when every lane fit). The
+    /// arrows keep out of it, and draw it over everything (drawMoreLanesNote).
+    QRectF moreLanesNoteRect() const { return note_rect_; }
+    /// The "+N more lanes above/below" note of the last paint, on an opaque box; drawn last by
+    /// the arrow plottable so no stroke crosses it.
+    void drawMoreLanesNote(QCPPainter* painter) const;
 
     double selectTest(const QPointF&, bool, QVariant*) const override { return -1; }
     QCPRange getKeyRange(bool& found, QCP::SignDomain domain) const override;
@@ -71,7 +80,7 @@ class LanePlottable : public QCPAbstractPlottable {
 
   private:
     void drawGroup(QCPPainter* painter, int lane, double y_top, double height);
-    void drawMoreLanesNote(QCPPainter* painter, int hidden_above, int hidden_below);
+    void placeMoreLanesNote(int hidden_above, int hidden_below);
     void drawSpans(QCPPainter* painter, int lane, double y_top, double height);
     void drawWaits(QCPPainter* painter, int lane, double y_top, double height);
     void drawExit(QCPPainter* painter, int lane, double y_top, double height);
@@ -81,6 +90,8 @@ class LanePlottable : public QCPAbstractPlottable {
     double cursor_us_ = -1;
     bool cursor_visible_ = true;
     TimelineDrawStats stats_;
+    QString note_text_;
+    QRectF note_rect_;
 };
 
 /// Messages, replies, DOWN and exit signals between lanes, and spawns from parent to child.
@@ -90,6 +101,8 @@ class FlowArrowPlottable : public QCPAbstractPlottable {
     FlowArrowPlottable(QCPAxis* time_axis, QCPAxis* lane_axis, LanePlottable* lanes);
     void setTimelineData(std::shared_ptr<const TimelineData> data) { data_ = std::move(data); }
     void setShowSpawnArrows(bool show) { show_spawns_ = show; }
+    /// Where the last paint put its ×N badges.
+    const std::vector<QRectF>& badgeRects() const { return badge_rects_; }
 
     double selectTest(const QPointF&, bool, QVariant*) const override { return -1; }
     QCPRange getKeyRange(bool& found, QCP::SignDomain domain) const override;
@@ -100,8 +113,11 @@ class FlowArrowPlottable : public QCPAbstractPlottable {
     void drawLegendIcon(QCPPainter*, const QRectF&) const override {}
 
   private:
+    void drawArrows(QCPPainter* painter);
+
     std::shared_ptr<const TimelineData> data_;
     LanePlottable* lanes_;
+    std::vector<QRectF> badge_rects_;
     bool show_spawns_ = true;
 };
 
@@ -180,6 +196,9 @@ class TimelinePlot : public QCustomPlot {
     /// The scheme of the last paint: the widget's palette on screen, light in renderTo.
     CanvasScheme canvasScheme() const { return scheme_; }
     const TimelineDrawStats& lastDrawStats() const { return lanes_->stats(); }
+    /// Where the last paint put the "+N more lanes" note (empty if none) and the ×N badges.
+    QRectF moreLanesNoteRect() const { return lanes_->moreLanesNoteRect(); }
+    const std::vector<QRectF>& badgeRects() const { return arrows_->badgeRects(); }
 
   protected:
     void updateLayout() override;

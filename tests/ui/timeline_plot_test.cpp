@@ -122,6 +122,51 @@ TEST(TimelinePlot, ArrowsToLanesOutOfViewAreBinnedPerColumn) {
     EXPECT_EQ(stats.arrows_drawn + stats.arrows_folded, 20'000);
 }
 
+TEST(TimelinePlot, MoreLanesNoteAndBadgesStayReadableOverDenseArrows) {
+    // An expanded group: every visible lane sends to lanes below the view, so strokes run
+    // through the corner where the "+N more lanes below" note sits, and many ×N badges compete.
+    auto data = denseTimeline(2000, 10);
+    for (int i = 0; i < 40'000; ++i)
+        data->arrows.push_back(
+            {i / 400, i / 400 + 1, i % 40, 100 + i % 1900, ArrowKind::Message, ":m"});
+    data->finish();
+    TimelinePlot plot;
+    plot.setFoldingEnabled(false);
+    plot.setTimelineData(data);
+    const QSize size(1600, 900);
+    QImage image(size, QImage::Format_ARGB32_Premultiplied);
+    image.fill(Qt::white);
+    {
+        QCPPainter painter(&image);
+        plot.resize(size);
+        plot.renderTo(painter, size);
+    }
+    const TimelineDrawStats& stats = plot.lastDrawStats();
+    ASSERT_GT(stats.lanes_hidden, 0);
+    ASSERT_GT(stats.arrows_drawn, 0);
+    // The note is opaque and no stroke enters it: inside its border only the white box and the
+    // grey text, never the blue of a message arrow.
+    const QRect note = plot.moreLanesNoteRect().toAlignedRect().adjusted(2, 2, -2, -2);
+    ASSERT_FALSE(note.isEmpty());
+    int bluish = 0;
+    for (int y = note.top(); y <= note.bottom(); ++y)
+        for (int x = note.left(); x <= note.right(); ++x) {
+            const QColor c = image.pixelColor(x, y);
+            if (c.blue() - c.red() > 25) ++bluish;
+        }
+    EXPECT_EQ(bluish, 0);
+    // Badges are placed apart (none over another), and those with no room are counted.
+    EXPECT_GT(stats.badges_drawn, 0);
+    const auto& badges = plot.badgeRects();
+    EXPECT_EQ(int(badges.size()), stats.badges_drawn);
+    for (size_t a = 0; a < badges.size(); ++a) {
+        EXPECT_FALSE(badges[a].intersects(plot.moreLanesNoteRect()));
+        EXPECT_TRUE(QRectF(plot.axisRect()->rect()).contains(badges[a]));
+        for (size_t b = a + 1; b < badges.size(); ++b)
+            EXPECT_FALSE(badges[a].intersects(badges[b])) << a << " " << b;
+    }
+}
+
 TEST(TimelinePlot, HoverSaysWhatIsUnderTheMouse) {
     TimelinePlot plot;
     auto data = denseTimeline(3, 10);  // spans of 10 µs: Running, Runnable, Waiting, ...
