@@ -55,7 +55,6 @@ IO.puts(Regex.replace(~r/(\d+)-(\d+)?/, "10-20 30- x", fn whole, a, b -> "[#{who
 IO.puts(Regex.replace(~r/a/, "banana", fn _ -> ["<", ?A, ">"] end, global: false))
 IO.puts(Regex.replace(~r/a/, "banana", fn -> "no args" end))
 IO.puts(Regex.replace(~r/a/, "banana", "\\0\\0"))
-# (Regex.replace takes funs, so it is no longer a plain builtin the stdlib table test can call)
 IO.puts(Regex.replace(~r/\d/, "a1b2", "#"))
 IO.puts(Regex.replace(~r/\d/, "a1b2", "#", global: false))
 show.(fn -> Regex.replace(~r/a/, "banana", fn _ -> :x end) end)
