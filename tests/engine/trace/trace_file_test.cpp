@@ -121,6 +121,19 @@ TEST(TraceFileErrors, AValidFileHasNone) {
     EXPECT_EQ(error_of(kHeader), "");  // a run with no events
 }
 
+// A hand-made event text of megabytes would be laid out glyph by glyph by every view: the
+// reader keeps its first 64 KiB, cut at a code point, then "…".
+TEST(TraceFileErrors, AHugeTextIsCutAtACodePointAfter64KiB) {
+    std::string text = "a";
+    for (int i = 0; i < 40'000; ++i) text += "\xc3\xa9";  // é: byte 65,536 is inside one
+    std::istringstream in(kHeader + R"({"seq":0,"t":0,"kind":"Spawn","pid":"<0.2.0>","text":")" +
+                          text + "\"}\n");
+    const TraceFile read = read_trace(in, "trace.jsonl");
+    ASSERT_TRUE(read.ok()) << read.error->what();
+    ASSERT_EQ(read.events.size(), 1u);
+    EXPECT_EQ(read.events[0].text, text.substr(0, 65'535) + "\u2026");
+}
+
 TEST(TraceFileErrors, EachProblemNamesItsLine) {
     EXPECT_EQ(error_of(""), "trace.jsonl:1: empty file: expected a tasklens-trace header");
     EXPECT_EQ(error_of("{\"format\":\"chrome\",\"version\":1}\n"),
