@@ -237,9 +237,7 @@ void register_erlang_bifs(BuiltinTable& t) {
         "list_to_atom", 1, +[](ProcessContext&, Args a) -> Term {
             return Term::atom(intern_scenario_atom(char_list_text(a[0])));
         });
-    def(
-        "list_to_existing_atom", 1,
-        +[](ProcessContext&, Args a) -> Term { return existing_atom(char_list_text(a[0])); });
+
     auto integer_to_binary = +[](ProcessContext&, Args a) -> Term {
         if (!a[0].is_integral()) raise_bif_argument_error(1, "not an integer");
         int base = 10;

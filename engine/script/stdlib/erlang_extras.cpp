@@ -74,8 +74,7 @@ Term list_to_existing_atom(ProcessContext&, Args a) {
     if (!a[0].is_list()) raise_bif_argument_error(1, "not a list");
     std::string text;
     if (!charlist_text(a[0], text)) raise_bif_argument_error(1, "not a list of characters");
-    // Without a lookup-only API in the atom table, this interns as String.to_existing_atom does.
-    return Term::atom(text);
+    return existing_atom(text);
 }
 
 size_t position_arg(const Term& t, size_t limit) {
