@@ -269,8 +269,12 @@ const Fixture kNoParensArguments[] = {
      "(call f (call if a (kw do: (block 1))))"},
     {"MatchWithNoParensAsOnlyArgument", "f(x = g a, b)", "(call f (= x (call g a b)))"},
     {"OrdinaryArgumentsStillWork", "f(a, b, g(c))", "(call f a b (call g c))"},
-    {"KeywordValueEndsAtNextKey", "if a, do: f x, else: y",
-     "(call if a (kw do: (call f x) else: y))"},
+    // Elixir's kw_eol no_parens_expr: the value takes the rest, keywords included (elixir
+    // 1.14: `if false, do: max 1, else: 7` is nil, the else belongs to max)
+    {"KeywordValueTakesTheRestOfTheArguments", "if a, do: f x, else: y",
+     "(call if a (kw do: (call f x (kw else: y))))"},
+    {"KeywordValueCallWithSeveralArguments", "def f(x), do: max x, 3",
+     "(call def (call f x) (kw do: (call max x 3)))"},
     {"OperatorCapture", "&+/2", "(&/ + 2)"},
     {"OperatorCaptures", "[&*/2, &<>/2, &-/1, &==/2, &!/1, &and/2, &in/2]",
      "(list (&/ * 2) (&/ <> 2) (&/ - 1) (&/ == 2) (&/ ! 1) (&/ and 2) (&/ in 2))"},

@@ -141,12 +141,18 @@ TEST(VmLanguage, StructsAndMapUpdate) {
 defmodule P do
   defstruct name: nil, age: 0
 end
-p = %P{name: "a"}
-p = %{p | age: 3}
-IO.inspect(p)
-%P{name: name} = p
-IO.puts(name)
-IO.inspect(Map.from_struct(p))
+# elixir expands a whole .exs first: %P{} works in a def, not in the script's own code
+defmodule UseP do
+  def run do
+    p = %P{name: "a"}
+    p = %{p | age: 3}
+    IO.inspect(p)
+    %P{name: name} = p
+    IO.puts(name)
+    IO.inspect(Map.from_struct(p))
+  end
+end
+UseP.run()
 state = %{tasks: %{}}
 state = put_in(state.tasks[:r], 1)
 IO.inspect(state)
