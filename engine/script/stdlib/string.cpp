@@ -550,7 +550,7 @@ void register_string(BuiltinTable& t) {
         });
 
     auto replace_fn = +[](ProcessContext&, Args a) { return replace(a); };
-    // String.replace/3,4 (prelude/kernel.exs) calls this for a binary replacement; a function
+    // String.replace/3,4 (prelude/string.exs) calls this for a binary replacement; a function
     // replacement is applied in the prelude, where it may run on the VM.
     def(t, "__replace__", 4, replace_fn);
     def(
