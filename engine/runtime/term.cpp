@@ -22,6 +22,64 @@ struct FreeQueue {
 };
 thread_local FreeQueue free_queue;
 
+// List cells are the most allocated objects (a 1M-element Enum.map makes 2M and frees 1M), and
+// glibc's malloc spent ~130 instructions on each, consolidating its fast bins. Freed cells go to
+// a per-thread free list instead and the next cons reuses them: a push and a pop. The list keeps
+// at most kConsCacheCells (beyond that cells go back to malloc) and gives them all back when its
+// thread ends. A cell freed on another thread than the one that made it joins that thread's
+// list (both came from malloc). Sanitizer builds skip the cache so ASan still sees every cell.
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define TL_CONS_CACHE 0
+#else
+#define TL_CONS_CACHE 1
+#endif
+constexpr size_t kConsCacheCells = size_t{1} << 20;  // 40 MB of cells
+struct ConsCache {
+    struct FreeCell {
+        FreeCell* next;
+    };
+    FreeCell* head = nullptr;
+    size_t count = 0;
+    bool alive = true;
+    ~ConsCache() {
+        alive = false;
+        while (head) {
+            FreeCell* next = head->next;
+            ::operator delete(static_cast<void*>(head), sizeof(ConsObject));
+            head = next;
+        }
+        count = 0;
+    }
+};
+static_assert(sizeof(ConsObject) >= sizeof(void*));
+thread_local ConsCache cons_cache;
+
+void* allocate_cons() {
+#if TL_CONS_CACHE
+    ConsCache& cache = cons_cache;
+    if (cache.head) {
+        ConsCache::FreeCell* cell = cache.head;
+        cache.head = cell->next;
+        --cache.count;
+        return cell;
+    }
+#endif
+    return ::operator new(sizeof(ConsObject));
+}
+
+void free_cons(ConsObject* cell) noexcept {
+    cell->~ConsObject();
+#if TL_CONS_CACHE
+    ConsCache& cache = cons_cache;
+    if (cache.alive && cache.count < kConsCacheCells) {
+        cache.head = ::new (static_cast<void*>(cell)) ConsCache::FreeCell{cache.head};
+        ++cache.count;
+        return;
+    }
+#endif
+    ::operator delete(static_cast<void*>(cell), sizeof(ConsObject));
+}
+
 // Deletes one object. Its child terms release their references as it goes; any child that dies
 // with it lands in free_queue.
 void free_one(HeapObject* object) noexcept {
@@ -33,7 +91,7 @@ void free_one(HeapObject* object) noexcept {
             ::operator delete(static_cast<void*>(tuple));
             break;
         }
-        case TermType::List: delete static_cast<ConsObject*>(object); break;
+        case TermType::List: free_cons(static_cast<ConsObject*>(object)); break;
         case TermType::Map: MapObject::destroy(static_cast<MapObject*>(object)); break;
         case TermType::Binary:
         case TermType::Bitstring:
@@ -236,7 +294,9 @@ Term Term::adopt(HeapObject* object) noexcept {
     return t;
 }
 
-Term Term::cons(Term head, Term tail) { return adopt(new ConsObject(std::move(head), std::move(tail))); }
+Term Term::cons(Term head, Term tail) {
+    return adopt(::new (allocate_cons()) ConsObject(std::move(head), std::move(tail)));
+}
 
 Term Term::list(std::span<const Term> items, Term tail) {
     Term result = std::move(tail);

@@ -117,8 +117,9 @@ enum class Op : uint8_t {
     AddImm,     // a=dst, b=src register, c=int32 immediate (its bit pattern): b + c
     SubImm,     // a=dst, b=src register, c=int32 immediate (its bit pattern): b - c
     AddReturn,  // a=dst, b, c like Add: a = b + c, then returns a (an Add and the Return of a)
-    // LtJump .. GeJump whose b is a register and whose c is a small integer constant, held as an
-    // int32 immediate (its bit pattern): `n < 2` in a guard reads no constant table
+    // LtJump .. GeJump whose b is a register, whose c is a small integer constant, held as an
+    // int32 immediate (its bit pattern), and whose boolean no instruction reads (a guard's
+    // `n < 2`): they only branch, a is kNoReg, and no constant table is read
     LtImmJump,
     GtImmJump,
     LeImmJump,

@@ -295,8 +295,7 @@ class Disassembler {
             case Op::GtImmJump:
             case Op::LeImmJump:
             case Op::GeImmJump:
-                return fmt::format("{} = {}, {} else {}", r(i.a), r(i.b), static_cast<int32_t>(i.c),
-                                   to(i.d));
+                return fmt::format("{}, {} else {}", r(i.b), static_cast<int32_t>(i.c), to(i.d));
             case Op::Nop:
                 return "";
             case Op::Neg:

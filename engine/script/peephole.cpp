@@ -110,9 +110,166 @@ bool small_constant(const FunctionCode& fn, uint32_t operand, int32_t& value) {
     return true;
 }
 
+/// Might `i` read register `r`? Exact for the instructions whose operands are listed in
+/// bytecode.h; true for any other (a bitstring segment's size register, a future op), so a
+/// register this answers false for on every instruction of a function is never read.
+bool may_read(const Instr& i, uint32_t r) {
+    auto reg = [r](uint32_t operand) { return operand == r; };
+    // a register or constant operand of the arithmetic and comparison instructions
+    auto opnd = [r](uint32_t operand) { return !(operand & kConstOperand) && operand == r; };
+    auto range = [r](uint32_t base, uint64_t count) { return r >= base && r - base < count; };
+    switch (i.op) {
+        case Op::LoadK:
+        case Op::LoadEnv:
+        case Op::Jump:
+        case Op::Nop:
+        case Op::TryEnd:
+        case Op::RecvNext:
+        case Op::RecvAccept:
+        case Op::RecvReject:
+            return false;
+        case Op::Move:
+        case Op::GetElem:
+        case Op::GetHd:
+        case Op::GetTl:
+        case Op::BinPrefix:
+        case Op::BsStart:
+        case Op::Neg:
+        case Op::Not:
+        case Op::Bang:
+        case Op::FieldGet:
+        case Op::ImplFor:
+        case Op::AddImm:
+        case Op::SubImm:
+        case Op::LtImmJump:
+        case Op::GtImmJump:
+        case Op::LeImmJump:
+        case Op::GeImmJump:
+            return reg(i.b);
+        case Op::TestExact:
+            return reg(i.a) || reg(i.b);
+        case Op::TestExactK:
+        case Op::IsTuple:
+        case Op::IsCons:
+        case Op::IsNil:
+        case Op::IsMap:
+        case Op::JumpIfFalsy:
+        case Op::JumpIfNotTrue:
+        case Op::JumpIfNotStruct:
+        case Op::Return:
+        case Op::RecvInit:
+            return reg(i.a);
+        case Op::MapGet:
+            return reg(i.b) || reg(i.c);
+        case Op::BsEnd:
+            return range(i.a, 2);
+        case Op::BsBuild:
+            return range(i.b, i.d);
+        case Op::Add:
+        case Op::Sub:
+        case Op::Mul:
+        case Op::FDiv:
+        case Op::Lt:
+        case Op::Gt:
+        case Op::Le:
+        case Op::Ge:
+        case Op::Eq:
+        case Op::Ne:
+        case Op::StrictEq:
+        case Op::StrictNe:
+        case Op::StrConcat:
+        case Op::LtJump:
+        case Op::GtJump:
+        case Op::LeJump:
+        case Op::GeJump:
+        case Op::EqJump:
+        case Op::NeJump:
+        case Op::StrictEqJump:
+        case Op::StrictNeJump:
+        case Op::AddReturn:
+            return opnd(i.b) || opnd(i.c);
+        case Op::Interp:
+        case Op::MakeTuple:
+            return range(i.b, i.c);
+        case Op::MakeList:
+            return range(i.b, i.c) || (i.d != kNoReg && reg(i.d));
+        case Op::MakeMap:
+            return range(i.b, uint64_t{i.c} * 2);
+        case Op::MapUpdate:
+            return reg(i.b) || range(i.c, uint64_t{i.d} * 2);
+        case Op::MakeFun:
+            return range(i.c, i.d);
+        case Op::Call:
+        case Op::TailCall:
+        case Op::CallRemote:
+        case Op::TailRemote:
+            return range(i.c, i.d);
+        case Op::CallFun:
+        case Op::TailFun:
+            return reg(i.b) || range(i.c, i.d);
+        case Op::CallDynamic:
+            return range(i.c - 1, uint64_t{i.d} + 1);
+        case Op::Raise:
+            return reg(i.a) || reg(i.b) || (i.c != kNoReg && reg(i.c));
+        case Op::Fail:
+            // a function_clause stacktrace also shows the arguments (see result_unused)
+            return i.b != kNoReg && reg(i.b);
+        case Op::TryBegin:
+            return false;  // its registers are written when an exception arrives
+        default:
+            // BsGet (a size register inside its constant spec), anything new
+            return true;
+    }
+}
+
+/// Is the boolean a compare-and-branch at `pc` writes to `r` never read? The fused branch at
+/// pc + 1 was its only reader when no other instruction of the function may read `r` (the
+/// compiler allocates a temporary per use, so a guard's result register is read once).
+bool result_unused(const FunctionCode& fn, size_t pc, uint32_t r) {
+    if (r < fn.arity) return false;  // an argument: a function_clause stacktrace shows it
+    for (size_t i = 0; i < fn.code.size(); ++i)
+        if (i != pc && i != pc + 1 && may_read(fn.code[i], r)) return false;
+    return true;
+}
+
+/// Instructions whose only effect on registers is writing their result to register a (after
+/// reading their operands), so that writing it to another register is the same computation.
+bool writes_only_a(Op op) {
+    switch (op) {
+        case Op::LoadK:
+        case Op::Move:
+        case Op::LoadEnv:
+        case Op::GetElem:
+        case Op::GetHd:
+        case Op::GetTl:
+        case Op::Add:
+        case Op::Sub:
+        case Op::Mul:
+        case Op::FDiv:
+        case Op::Neg:
+        case Op::Not:
+        case Op::Bang:
+        case Op::StrConcat:
+        case Op::Interp:
+        case Op::MakeTuple:
+        case Op::MakeList:
+        case Op::MakeMap:
+        case Op::MakeFun:
+        case Op::AddImm:
+        case Op::SubImm:
+        case Op::Call:
+        case Op::CallRemote:
+        case Op::CallFun:
+            return true;
+        default:
+            return false;
+    }
+}
+
 }  // namespace
 
 void fuse_superinstructions(FunctionCode& fn) {
+    retarget_moves(fn);
     std::vector<Instr>& code = fn.code;
     std::vector<bool> is_target(code.size() + 1, false);
     for (const Instr& i : code) {
@@ -135,8 +292,9 @@ void fuse_superinstructions(FunctionCode& fn) {
                 int32_t imm;
                 Op immediate;
                 if (immediate_compare_jump_of(fused, immediate) && !(first.b & kConstOperand) &&
-                    small_constant(fn, first.c, imm)) {
+                    small_constant(fn, first.c, imm) && result_unused(fn, pc, first.a)) {
                     first.op = immediate;
+                    first.a = kNoReg;
                     first.c = static_cast<uint32_t>(imm);
                 }
                 ++pc;
@@ -156,6 +314,26 @@ void fuse_superinstructions(FunctionCode& fn) {
             first.op = first.op == Op::Add ? Op::AddImm : Op::SubImm;
             first.c = static_cast<uint32_t>(imm);
         }
+    }
+}
+
+void retarget_moves(FunctionCode& fn) {
+    std::vector<Instr>& code = fn.code;
+    std::vector<bool> is_target(code.size() + 1, false);
+    for (const Instr& i : code) {
+        uint32_t t;
+        if (jump_target(i, t) && t < is_target.size()) is_target[t] = true;
+    }
+    for (size_t pc = 0; pc + 1 < code.size(); ++pc) {
+        Instr& first = code[pc];
+        Instr& second = code[pc + 1];
+        if (second.op != Op::Move || is_target[pc + 1] || !writes_only_a(first.op)) continue;
+        uint32_t temp = first.a, target = second.a;
+        if (second.b != temp || target == temp || may_read(first, target)) continue;
+        // the temporary's only reader is the Move (result_unused skips pc and pc + 1)
+        if (!result_unused(fn, pc, temp)) continue;
+        first.a = target;
+        second = Instr{Op::Nop};
     }
 }
 

@@ -11,8 +11,12 @@
 
 namespace tasklens::script {
 
-/// Rewrites `fn`'s code in place. Idempotent.
+/// Rewrites `fn`'s code in place. Idempotent. Runs retarget_moves first.
 void fuse_superinstructions(FunctionCode& fn);
+
+/// `t = <op>; Move r = t`, where nothing else reads the temporary t, becomes `r = <op>; Nop`:
+/// the compiler evaluates a call's arguments into temporaries and moves them into place.
+void retarget_moves(FunctionCode& fn);
 
 /// Every function of `program` from index `first` on.
 void fuse_superinstructions(Program& program, size_t first = 0);

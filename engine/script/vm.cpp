@@ -70,6 +70,25 @@ TL_HOT void move_term(Term& dst, Term& src) noexcept {
     }
 }
 
+/// A tail call's arguments, at registers [from, from + n) of the frame, move down to its first
+/// registers. Moving in increasing order reads every source before it is overwritten (the
+/// source of register i is i + from > i). The raw copies avoid move_term's self-move test: a
+/// moved heap term leaves [] behind, an immediate nothing to clear.
+TL_HOT void move_args(Term* R, uint32_t from, uint32_t n) noexcept {
+    if (from == 0) return;  // already in place
+    Term* src = R + from;
+    for (uint32_t i = 0; i < n; ++i) {
+        Term& d = R[i];
+        Term& s = src[i];
+        if (d.is_boxed()) [[unlikely]] {
+            d = std::move(s);
+            continue;
+        }
+        std::memcpy(static_cast<void*>(&d), static_cast<const void*>(&s), sizeof(Term));
+        if (s.is_boxed()) ::new (&s) Term(Term::empty_list());
+    }
+}
+
 /// The frames of one execution. A call pushes and a return pops once per script call, so the
 /// storage only grows (doubling, up to kMaxFrames) and a push within it is a few stores: the
 /// dispatch loop holds raw pointers to the frames and never computes a size on its hot paths.
@@ -283,7 +302,7 @@ class Exec {
     Exec& operator=(const Exec&) = delete;
 
     void start(const FunctionCode* fn, std::vector<Term> args, Term closure) {
-        grow_regs(std::max<size_t>(fn->num_regs, args.size()) + 8);
+        raise_regs_high(std::max<size_t>(fn->num_regs, args.size()) + 8);
         for (size_t i = 0; i < args.size(); ++i) regs_[i] = std::move(args[i]);
         frames_.push(fn, 0, 0, closure);
         runs_script_main_ = fn == program_.main;
@@ -323,8 +342,15 @@ class Exec {
     bool unwind(ErlangException& e);
     Term stacktrace(bool with_args = false) const;
     ErlangException with_script_frames(const ErlangException& e) const;
-    void ensure_regs(size_t n) {
+    /// Makes registers [0, n) exist and counts them as written (see release_stale_regs): one
+    /// compare on a call, as the high-water mark never exceeds the storage.
+    TL_HOT void ensure_regs(size_t n) {
+        if (n > regs_high_) [[unlikely]]
+            raise_regs_high(n);
+    }
+    [[gnu::noinline]] void raise_regs_high(size_t n) {
         if (n > regs_size_) grow_regs(n);
+        regs_high_ = static_cast<uint32_t>(n);
     }
     [[gnu::noinline]] void grow_regs(size_t n) {
         regs_.resize(std::max(n, regs_.size() * 2));
@@ -333,9 +359,11 @@ class Exec {
     /// Registers above the top frame's window are dead, but a return does not clear them: a deep
     /// recursion's every level of garbage stayed referenced there until a later call overwrote it
     /// (a 20,000-deep `"(" <> deep(n - 1) <> ")"` held 465 MB instead of 28 MB). Clearing each
-    /// frame's window on every return cost fib 45%, so calls track the highest register in use
-    /// and a return that leaves more than kStaleRegsSlack dead registers above the top frame
-    /// releases them: shallow call trees (fib) never pay, deep ones pay once per register.
+    /// frame's window on every return cost fib 45%, so the register stack keeps a high-water
+    /// mark (regs_high_: no register at or above it was written since the last release; a call
+    /// raises it in ensure_regs's slow path, so a call below it pays one compare) and a return
+    /// that leaves more than kStaleRegsSlack dead registers above the top frame releases them:
+    /// shallow call trees (fib) never pay, deep ones pay once per register.
     static constexpr uint32_t kStaleRegsSlack = 256;
     [[gnu::noinline]] void release_stale_regs() {
         const Frame& top = frames_.back();
@@ -348,13 +376,11 @@ class Exec {
     /// Pushes a frame for `fn` whose arguments are at absolute register `base`.
     TL_HOT Frame* push_frame(const FunctionCode* fn, uint32_t base, uint32_t ret, Term& closure) {
         ensure_regs(size_t{base} + fn->num_regs + 8);
-        regs_high_ = std::max(regs_high_, base + fn->num_regs);
         return frames_.push(fn, base, ret, closure);
     }
     /// The same for a frame without a closure (a def).
     TL_HOT Frame* push_frame(const FunctionCode* fn, uint32_t base, uint32_t ret) {
         ensure_regs(size_t{base} + fn->num_regs + 8);
-        regs_high_ = std::max(regs_high_, base + fn->num_regs);
         return frames_.push(fn, base, ret);
     }
     [[noreturn]] void fail_instr(FailKind kind, const Term* value);
@@ -376,8 +402,9 @@ class Exec {
     ProcessContext& ctx_;
     Program& program_;
     std::vector<Term> regs_;
-    size_t regs_size_ = 0;  ///< regs_.size(), kept so a call's check is one compare
-    uint32_t regs_high_ = 0;  ///< the highest register a frame window reached since the last release_stale_regs
+    size_t regs_size_ = 0;  ///< regs_.size()
+    /// Registers at or above it are unwritten since the last release_stale_regs (<= regs_size_).
+    uint32_t regs_high_ = 0;
     FrameStack frames_;
     std::vector<Handler> handlers_;
     Co<Term> pending_;
@@ -553,8 +580,9 @@ constexpr bool ops_in_declaration_order() {
 }
 static_assert(ops_in_declaration_order(), "TL_SCRIPT_OPS must list bytecode.h's Op in order");
 
-// GCC and Clang dispatch with computed goto through a label table: no range check on the op
-// (GCC 12 keeps a single shared indirect jump; see TL_NEXT for why handlers do not jump alone).
+// GCC and Clang dispatch with computed goto through a label table: no range check on the op.
+// The hot handlers jump on their own (TL_DISPATCH), the others through one shared jump (TL_NEXT,
+// which says why).
 #if defined(__GNUC__)
 #define TL_COMPUTED_GOTO 1
 // labels as values are a GNU extension, which -Wpedantic reports at every use
@@ -606,31 +634,36 @@ Exec::Status Exec::dispatch() {
     // handler's block destroys its locals (a received message, a fun), which an indirect goto
     // straight from the handler would skip, leaking them.
 #define TL_NEXT() goto next_instruction
+    // The hot handlers, whose locals at that point are all trivially destructible (references,
+    // integers, pointers), jump on their own: one indirect jump per handler predicts better
+    // than the shared one and saves the jump to it.
+#define TL_DISPATCH() goto* kLabels[static_cast<unsigned>(ip->op)]
 next_instruction:
-    goto* kLabels[static_cast<unsigned>(ip->op)];
+    TL_DISPATCH();
     {
         {
 #else
 #define TL_CASE(name) case Op::name:
 #define TL_NEXT() continue
+#define TL_DISPATCH() continue
     for (;;) {
         switch (I.op) {
 #endif
             TL_CASE(LoadK)
             copy_term(R[I.a], K[I.b]);
             ++ip;
-            TL_NEXT();
+            TL_DISPATCH();
             TL_CASE(Move)
             copy_term(R[I.a], R[I.b]);
             ++ip;
-            TL_NEXT();
+            TL_DISPATCH();
             TL_CASE(LoadEnv)
-            R[I.a] = F->closure.fun().env[I.b];
+            R[I.a] = static_cast<const FunObject*>(F->closure.heap_object())->env[I.b];
             ++ip;
-            TL_NEXT();
+            TL_DISPATCH();
             TL_CASE(TestExact)
             ip = exact_equal(R[I.a], R[I.b]) ? ip + 1 : code + I.d;
-            TL_NEXT();
+            TL_DISPATCH();
             TL_CASE(TestExactK) {
                 const Term& x = R[I.a];
                 const Term& k = K[I.b];
@@ -645,33 +678,35 @@ next_instruction:
                     same = exact_equal(x, k);
                 }
                 ip = same ? ip + 1 : code + I.d;
-                TL_NEXT();
+                TL_DISPATCH();
             }
             TL_CASE(IsTuple)
             ip = R[I.a].is_tuple(I.b) ? ip + 1 : code + I.d;
-            TL_NEXT();
+            TL_DISPATCH();
             TL_CASE(IsCons)
             ip = R[I.a].is_cons() ? ip + 1 : code + I.d;
-            TL_NEXT();
+            TL_DISPATCH();
             TL_CASE(IsNil)
             ip = R[I.a].is_empty_list() ? ip + 1 : code + I.d;
-            TL_NEXT();
+            TL_DISPATCH();
             TL_CASE(IsMap)
             ip = R[I.a].is_map() ? ip + 1 : code + I.d;
-            TL_NEXT();
+            TL_DISPATCH();
             TL_CASE(GetElem)
             R[I.a] = R[I.b].element(I.c);
             ++ip;
-            TL_NEXT();
+            TL_DISPATCH();
             TL_CASE(GetHd)
             R[I.a] = R[I.b].head();
             ++ip;
-            TL_NEXT();
+            TL_DISPATCH();
             TL_CASE(GetTl) {
-                Term t = R[I.b].tail();
-                R[I.a] = std::move(t);
+                {
+                    Term t = R[I.b].tail();  // R[I.a] may be the list itself
+                    R[I.a] = std::move(t);
+                }
                 ++ip;
-                TL_NEXT();
+                TL_DISPATCH();
             }
             TL_CASE(MapGet) {
                 const Term& m = R[I.b];
@@ -683,7 +718,7 @@ next_instruction:
                     R[I.a] = std::move(copy);
                     ++ip;
                 }
-                TL_NEXT();
+                TL_DISPATCH();
             }
             TL_CASE(BinPrefix) {
                 const Term& s = R[I.b];
@@ -738,13 +773,13 @@ next_instruction:
             TL_CASE(Jump)
             if (code + I.d <= ip) REDUCE(code + I.d);
             ip = code + I.d;
-            TL_NEXT();
+            TL_DISPATCH();
             TL_CASE(JumpIfFalsy)
             ip = R[I.a].truthy() ? ip + 1 : code + I.d;
-            TL_NEXT();
+            TL_DISPATCH();
             TL_CASE(JumpIfNotTrue)
             ip = R[I.a].is_atom(atom::true_) ? ip + 1 : code + I.d;
-            TL_NEXT();
+            TL_DISPATCH();
             TL_CASE(Add) {
                 const Term& a = OPB;
                 const Term& b = OPC;
@@ -757,7 +792,7 @@ next_instruction:
                     R[I.a] = arith::add(a, b);
                 }
                 ++ip;
-                TL_NEXT();
+                TL_DISPATCH();
             }
             TL_CASE(Sub) {
                 const Term& a = OPB;
@@ -771,7 +806,7 @@ next_instruction:
                     R[I.a] = arith::sub(a, b);
                 }
                 ++ip;
-                TL_NEXT();
+                TL_DISPATCH();
             }
             TL_CASE(Mul) {
                 const Term& a = OPB;
@@ -785,7 +820,7 @@ next_instruction:
                     R[I.a] = arith::mul(a, b);
                 }
                 ++ip;
-                TL_NEXT();
+                TL_DISPATCH();
             }
             TL_CASE(FDiv) {
                 SAVE_IP(ip + 1);
@@ -800,7 +835,7 @@ next_instruction:
                                                             : compare(a, b) < 0;
                 put_boolean(R[I.a], r);
                 ++ip;
-                TL_NEXT();
+                TL_DISPATCH();
             }
             TL_CASE(Gt) {
                 const Term& a = OPB;
@@ -809,32 +844,32 @@ next_instruction:
                                                             : compare(a, b) > 0;
                 put_boolean(R[I.a], r);
                 ++ip;
-                TL_NEXT();
+                TL_DISPATCH();
             }
             TL_CASE(Le)
             R[I.a] = Term::boolean(compare(OPB, OPC) <= 0);
             ++ip;
-            TL_NEXT();
+            TL_DISPATCH();
             TL_CASE(Ge)
             R[I.a] = Term::boolean(compare(OPB, OPC) >= 0);
             ++ip;
-            TL_NEXT();
+            TL_DISPATCH();
             TL_CASE(Eq)
             R[I.a] = Term::boolean(compare(OPB, OPC) == 0);
             ++ip;
-            TL_NEXT();
+            TL_DISPATCH();
             TL_CASE(Ne)
             R[I.a] = Term::boolean(compare(OPB, OPC) != 0);
             ++ip;
-            TL_NEXT();
+            TL_DISPATCH();
             TL_CASE(StrictEq)
             R[I.a] = Term::boolean(compare_exact(OPB, OPC) == 0);
             ++ip;
-            TL_NEXT();
+            TL_DISPATCH();
             TL_CASE(StrictNe)
             R[I.a] = Term::boolean(compare_exact(OPB, OPC) != 0);
             ++ip;
-            TL_NEXT();
+            TL_DISPATCH();
             TL_CASE(Neg) {
                 const Term& a = R[I.b];
                 if (a.is_integer() && a.as_integer() != INT64_MIN) {
@@ -978,23 +1013,23 @@ next_instruction:
                 K = fn->consts.data();
                 R = regs_.data() + F->base;
                 ip = code;
-                TL_NEXT();
+                TL_DISPATCH();
             }
             TL_CASE(TailCall) {
                 REDUCE(ip);
                 const FunctionCode* fn = program_.functions[I.b].get();
-                for (uint32_t i = 0; i < I.d; ++i) move_term(R[i], R[I.c + i]);
+                move_args(R, I.c, I.d);
                 if (fn == F->fn && !fn->is_closure) {
                     // a def calling itself: same code, registers and (no) closure
                     ip = code;
-                    TL_NEXT();
+                    TL_DISPATCH();
                 }
                 F->fn = fn;
                 F->ip = F->fn->code.data();
                 F->closure = Term();
                 ensure_regs(size_t{F->base} + fn->num_regs + 8);
                 RELOAD();
-                TL_NEXT();
+                TL_DISPATCH();
             }
             TL_CASE(CallRemote)
             TL_CASE(TailRemote)
@@ -1023,7 +1058,7 @@ next_instruction:
                 switch (t.kind) {
                     case CallSite::Kind::Script:
                         if (I.op == Op::TailRemote) {
-                            for (uint32_t i = 0; i < I.d; ++i) move_term(R[i], R[I.c + i]);
+                            move_args(R, I.c, I.d);
                             F->fn = t.script;
                             F->ip = F->fn->code.data();
                             F->closure = Term();
@@ -1060,12 +1095,39 @@ next_instruction:
                         return Status::Await;
                     }
                 }
-                TL_NEXT();
+                TL_DISPATCH();
             }
             TL_CASE(CallFun)
             TL_CASE(TailFun) {
                 REDUCE(ip);
                 SAVE_IP(ip + 1);
+                {
+                    const Term& callee = R[I.b];
+                    // (Term::fun() is out of line: read the object here)
+                    const auto* object = static_cast<const FunObject*>(callee.heap_object());
+                    if (callee.is_fun() && object->arity == I.d &&
+                        object->kind == FunObject::Kind::Closure) [[likely]] {
+                        // the hot path: a script closure of the right arity. The fun's
+                        // reference moves into the frame; no local needs destroying before
+                        // the handler's own jump.
+                        const auto* fn = static_cast<const FunctionCode*>(object->code);
+                        if (I.op == Op::TailFun) {
+                            F->closure = callee;
+                            move_args(R, I.c, I.d);
+                            F->fn = fn;
+                            F->ip = fn->code.data();
+                            ensure_regs(size_t{F->base} + fn->num_regs + 8);
+                        } else {
+                            Term fun = callee;  // push_frame may move the registers
+                            push_frame(fn, F->base + I.c, F->base + I.a, fun);
+                        }
+                    } else {
+                        goto call_fun_slow;
+                    }
+                }
+                RELOAD();
+                TL_DISPATCH();
+            call_fun_slow:
                 Term fun = R[I.b];
                 if (!fun.is_fun()) raise_error(Term::tuple({Term::atom(atom::badfun), fun}));
                 const FunObject& f = fun.fun();
@@ -1073,20 +1135,6 @@ next_instruction:
                     std::vector<Term> args(R + I.c, R + I.c + I.d);
                     raise_error(Term::tuple(
                         {Term::atom(atom::badarity), Term::tuple({fun, Term::list(args)})}));
-                }
-                if (f.kind == FunObject::Kind::Closure) {
-                    const auto* fn = static_cast<const FunctionCode*>(f.code);
-                    if (I.op == Op::TailFun) {
-                        for (uint32_t i = 0; i < I.d; ++i) move_term(R[i], R[I.c + i]);
-                        F->fn = fn;
-                        F->ip = F->fn->code.data();
-                        F->closure = std::move(fun);
-                        ensure_regs(size_t{F->base} + fn->num_regs + 8);
-                    } else {
-                        push_frame(fn, F->base + I.c, F->base + I.a, fun);
-                    }
-                    RELOAD();
-                    TL_NEXT();
                 }
                 if (f.kind == FunObject::Kind::External) {
                     Target t = resolve(program_, f.module, f.name, f.arity);
@@ -1131,7 +1179,7 @@ next_instruction:
                 RELOAD();
                 if (regs_high_ > F->base + F->fn->num_regs + kStaleRegsSlack) [[unlikely]]
                     release_stale_regs();
-                TL_NEXT();
+                TL_DISPATCH();
             }
             TL_CASE(RecvInit) {
                 recv_cursor_ = ctx_.first_message();
@@ -1202,7 +1250,7 @@ next_instruction:
             TL_NEXT();
             TL_CASE(Nop)
             ++ip;
-            TL_NEXT();
+            TL_DISPATCH();
             TL_CASE(LtJump) {
                 const Term& a = OPB;
                 const Term& b = OPC;
@@ -1210,7 +1258,7 @@ next_instruction:
                                                             : compare(a, b) < 0;
                 put_boolean(R[I.a], r);
                 ip = r ? ip + 2 : code + I.d;
-                TL_NEXT();
+                TL_DISPATCH();
             }
             TL_CASE(GtJump) {
                 const Term& a = OPB;
@@ -1219,7 +1267,7 @@ next_instruction:
                                                             : compare(a, b) > 0;
                 put_boolean(R[I.a], r);
                 ip = r ? ip + 2 : code + I.d;
-                TL_NEXT();
+                TL_DISPATCH();
             }
             TL_CASE(LeJump) {
                 const Term& a = OPB;
@@ -1228,7 +1276,7 @@ next_instruction:
                                                             : compare(a, b) <= 0;
                 put_boolean(R[I.a], r);
                 ip = r ? ip + 2 : code + I.d;
-                TL_NEXT();
+                TL_DISPATCH();
             }
             TL_CASE(GeJump) {
                 const Term& a = OPB;
@@ -1237,7 +1285,7 @@ next_instruction:
                                                             : compare(a, b) >= 0;
                 put_boolean(R[I.a], r);
                 ip = r ? ip + 2 : code + I.d;
-                TL_NEXT();
+                TL_DISPATCH();
             }
             TL_CASE(EqJump)
             TL_CASE(StrictEqJump)
@@ -1256,7 +1304,7 @@ next_instruction:
                 bool r = (I.op == Op::EqJump || I.op == Op::StrictEqJump) ? same : !same;
                 put_boolean(R[I.a], r);
                 ip = r ? ip + 2 : code + I.d;
-                TL_NEXT();
+                TL_DISPATCH();
             }
             TL_CASE(AddImm) {
                 const Term& a = R[I.b];
@@ -1269,7 +1317,7 @@ next_instruction:
                     R[I.a] = arith::add(a, Term::integer(imm));
                 }
                 ++ip;
-                TL_NEXT();
+                TL_DISPATCH();
             }
             TL_CASE(SubImm) {
                 const Term& a = R[I.b];
@@ -1282,7 +1330,7 @@ next_instruction:
                     R[I.a] = arith::sub(a, Term::integer(imm));
                 }
                 ++ip;
-                TL_NEXT();
+                TL_DISPATCH();
             }
             TL_CASE(AddReturn) {
                 const Term& a = OPB;
@@ -1290,6 +1338,15 @@ next_instruction:
                 int64_t r;
                 if (a.is_integer() && b.is_integer() &&
                     !add_overflow(a.as_integer(), b.as_integer(), &r)) {
+                    if (F != frames_.bottom()) [[likely]] {
+                        // straight into the caller's destination: the sum never visits R[I.a]
+                        put_integer(regs_.data()[F->ret], r);
+                        frames_.pop_back();
+                        RELOAD();
+                        if (regs_high_ > F->base + F->fn->num_regs + kStaleRegsSlack) [[unlikely]]
+                            release_stale_regs();
+                        TL_DISPATCH();
+                    }
                     put_integer(R[I.a], r);
                 } else {
                     SAVE_IP(ip + 1);
@@ -1305,16 +1362,15 @@ next_instruction:
                 RELOAD();
                 if (regs_high_ > F->base + F->fn->num_regs + kStaleRegsSlack) [[unlikely]]
                     release_stale_regs();
-                TL_NEXT();
+                TL_DISPATCH();
             }
 #define TL_IMM_COMPARE_JUMP(name, op)                                                          \
     TL_CASE(name) {                                                                            \
         const Term& a = R[I.b];                                                                \
         int64_t imm = static_cast<int32_t>(I.c);                                               \
         bool r = a.is_integer() ? a.as_integer() op imm : compare(a, Term::integer(imm)) op 0; \
-        put_boolean(R[I.a], r);                                                                \
         ip = r ? ip + 2 : code + I.d;                                                          \
-        TL_NEXT();                                                                             \
+        TL_DISPATCH();                                                                         \
     }
             TL_IMM_COMPARE_JUMP(LtImmJump, <)
             TL_IMM_COMPARE_JUMP(GtImmJump, >)
@@ -1337,6 +1393,7 @@ next_instruction:
 #undef I
 #undef TL_CASE
 #undef TL_NEXT
+#undef TL_DISPATCH
 #undef RELOAD
 #undef OPB
 #undef OPC
