@@ -1,6 +1,8 @@
 // Terms: construction, Erlang term order, maps, lists (the runtime relies on these).
 #include <gtest/gtest.h>
 
+#include <thread>
+
 #include "engine/runtime/term.h"
 
 namespace tasklens {
@@ -49,6 +51,37 @@ TEST(Term, ALongListIsFreedWithoutRecursion) {
     EXPECT_EQ(list_length(list), 1'000'000);
     list = Term();  // must not overflow the stack
     SUCCEED();
+}
+
+// List cells come from a per-thread pool (term.cpp): cells freed on another thread, and by a
+// thread that then ends, are reused by later lists without either list seeing the other's terms.
+TEST(Term, ListCellsFreedOnOtherThreadsAreReusedIntact) {
+    auto build = [](int from, int n) {
+        Term list = Term::empty_list();
+        for (int k = from + n - 1; k >= from; --k)
+            list =
+                Term::cons(Term::tuple({Term::integer(k), Term::binary("cell")}), std::move(list));
+        return list;
+    };
+    auto sum = [](const Term& list) {
+        int64_t total = 0;
+        for (ListIterator it(list); !it.done(); ++it) total += (*it).element(0).as_integer();
+        return total;
+    };
+    Term made_here = build(0, 100'000);
+    Term made_there;
+    std::thread other([&] {
+        made_there = build(100'000, 50'000);  // carved from the other thread's blocks
+        made_here = Term();                   // freed on the other thread, which then ends
+    });
+    other.join();
+    Term again = build(0, 200'000);  // reuses cells of both kinds
+    EXPECT_EQ(sum(made_there), (100'000LL + 149'999LL) * 50'000 / 2);
+    EXPECT_EQ(sum(again), 199'999LL * 200'000 / 2);
+    EXPECT_EQ(list_length(again), 200'000);
+    made_there = Term();
+    Term last = build(7, 3);
+    EXPECT_EQ(sum(last), 7 + 8 + 9);
 }
 
 }  // namespace
