@@ -125,6 +125,48 @@ TEST(VmSuperinstructions, ImmediateBranchesOnlyWhenNothingReadsTheBoolean) {
     EXPECT_EQ(call.code[0].op, Op::LtJump);
 }
 
+TEST(VmSuperinstructions, MovesOfTemporariesAreRetargeted) {
+    FunctionCode fn;
+    fn.arity = 1;
+    fn.code = {
+        instr(Op::GetTl, 1, 0),         // 0: r1 is read only by the Move
+        instr(Op::Move, 2, 1),          // 1
+        instr(Op::GetHd, 3, 0),         // 2: r3 is also read at 5
+        instr(Op::Move, 4, 3),          // 3
+        instr(Op::MakeTuple, 5, 2, 3),  // 4: reads r2..r4
+        instr(Op::Return, 3),           // 5
+    };
+    retarget_moves(fn);
+    EXPECT_EQ(fn.code[0].op, Op::GetTl);
+    EXPECT_EQ(fn.code[0].a, 2u);
+    EXPECT_EQ(fn.code[1].op, Op::Nop);
+    EXPECT_EQ(fn.code[2].a, 3u);
+    EXPECT_EQ(fn.code[3].op, Op::Move);
+}
+
+TEST(VmSuperinstructions, EnumMapOverRangesAndClosureLoopsKeepElixirsResults) {
+    // Enum.map over a range calls the fun once per element (the prelude's map_range); walk/3's
+    // argument temporaries are retargeted (expected output: elixir 1.14)
+    expect_output(R"(
+defmodule R do
+  def walk([h | t], acc, fun), do: walk(t, fun.(h, acc), fun)
+  def walk([], acc, _fun), do: acc
+end
+IO.inspect(Enum.map(1..5, &(&1 * 10)))
+IO.inspect(Enum.map(5..1//-1, &(&1 + 1)))
+IO.inspect(Enum.map(1..10//3, & &1))
+IO.inspect(Enum.map(5..1//1, & &1))
+IO.inspect(Enum.map(-3..-9//-2, &{&1}))
+IO.inspect(R.walk([1, 2, 3], [], fn x, acc -> [x * x | acc] end))
+)",
+                  "[10, 20, 30, 40, 50]\n"
+                  "[6, 5, 4, 3, 2]\n"
+                  "[1, 4, 7, 10]\n"
+                  "[]\n"
+                  "[{-3}, {-5}, {-7}, {-9}]\n"
+                  "[9, 4, 1]\n");
+}
+
 TEST(VmSuperinstructions, ComparisonsStayValuesAndTestsOnAnyTerms) {
     expect_output(R"(
 defmodule C do
