@@ -32,8 +32,14 @@ thread_local FreeQueue free_queue;
 // any thread: it joins that thread's list. A thread that ends hands its list to a shared one,
 // which threads draw from before carving a new block. Sanitizer builds use plain new and delete
 // so ASan and TSan still see every cell.
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)  // GCC
 #define TL_CONS_POOL 0
+#elif defined(__has_feature)  // Clang
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+#define TL_CONS_POOL 0
+#else
+#define TL_CONS_POOL 1
+#endif
 #else
 #define TL_CONS_POOL 1
 #endif
