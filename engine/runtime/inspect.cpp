@@ -213,6 +213,12 @@ void StructRegistry::define(Atom module, std::vector<Atom> fields, bool exceptio
     defs_[module.id] = StructDefinition{module, std::move(fields), exception};
 }
 
+void StructRegistry::set_optional(Atom module, std::vector<std::pair<Atom, Term>> optional) {
+    std::unique_lock lock(mutex_);
+    auto it = defs_.find(module.id);
+    if (it != defs_.end()) it->second.optional = std::move(optional);
+}
+
 std::optional<StructDefinition> StructRegistry::find(Atom module) const {
     std::shared_lock lock(mutex_);
     auto it = defs_.find(module.id);
@@ -1182,6 +1188,10 @@ DocId Inspector::struct_doc(const Term& t, int64_t limit) {
             same_keys = false;
             break;
         }
+        bool at_default = false;
+        for (const auto& [opt_field, opt_default] : def->optional)
+            if (opt_field == f && exact_equal(*v, opt_default)) at_default = true;
+        if (at_default) continue;
         pairs.push_back(Term::tuple({Term::atom(f), *v}));
     }
     if (!same_keys) return map_doc(t, limit, "");

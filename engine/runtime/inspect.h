@@ -64,12 +64,17 @@ struct StructDefinition {
     Atom module;
     std::vector<Atom> fields;  ///< without __struct__ / __exception__
     bool exception = false;    ///< defexception: the map also has `__exception__: true`
+    /// @derive {Inspect, optional: [...]}: each such field is left out of %Name{...} while it
+    /// holds this default (an unboxed term: nil, an atom, a small number).
+    std::vector<std::pair<Atom, Term>> optional;
 };
 
 /// Struct definitions by module. Thread-safe.
 class StructRegistry {
   public:
     void define(Atom module, std::vector<Atom> fields, bool exception = false);
+    /// Fields of a defined struct left out while they hold their default (see StructDefinition).
+    void set_optional(Atom module, std::vector<std::pair<Atom, Term>> optional);
     std::optional<StructDefinition> find(Atom module) const;
 
   private:

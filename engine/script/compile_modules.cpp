@@ -581,7 +581,8 @@ void Compiler::define_module_body(Atom name, const std::vector<const Node*>& stm
         in_module_body_ = false;
     }
     if (struct_fields)
-        for (const auto& [protocol, options] : derived) derive_impl(s_at, protocol, options, name);
+        for (const auto& [protocol, options] : derived)
+            derive_impl(s_at, protocol, options, name, m->attrs["__struct_default__"]);
     inject_module_info(*m, struct_fields != nullptr);
     // pass 2: bodies
     for (auto& [key, d] : m->defs) {

@@ -173,7 +173,7 @@ void Compiler::collect_derive(const Node* attribute, std::vector<std::pair<Atom,
 }
 
 void Compiler::derive_impl(const Node* at_node, Atom protocol, const Term& options,
-                           Atom struct_name) {
+                           Atom struct_name, const Term& defaults) {
     static const Atom inspect = Atom::intern("Elixir.Inspect");
     Atom name = Atom::intern(std::string(protocol.name()) + "." +
                              std::string(without_elixir_prefix(struct_name.name())));
@@ -184,13 +184,28 @@ void Compiler::derive_impl(const Node* at_node, Atom protocol, const Term& optio
         struct_name.name(), protocol.name());
     if (protocol == inspect) {
         // Inspect's own __deriving__: show only some fields, as #Name<a: 1, ...>
-        Term only = Term::nil(), except = Term::empty_list();
+        Term only = Term::nil(), except = Term::empty_list(), optional = Term::empty_list();
         for (ListIterator it(options); !it.done(); ++it) {
             const Term& kv = *it;
             if (!kv.is_tuple(2) || !kv.element(0).is_atom()) continue;
             if (kv.element(0).as_atom().name() == "only") only = kv.element(1);
             if (kv.element(0).as_atom().name() == "except") except = kv.element(1);
+            if (kv.element(0).as_atom().name() == "optional") optional = kv.element(1);
         }
+        // optional: (Elixir 1.14) a field is left out while it holds its default. The native
+        // inspect does it for the %Name{...} form, with defaults that are not boxed terms.
+        std::vector<std::pair<Atom, Term>> optional_defaults;
+        for (ListIterator it(optional); !it.done(); ++it) {
+            const Term* d = (*it).is_atom() && defaults.is_map() ? defaults.map_find(*it) : nullptr;
+            if (!d) continue;
+            if (d->is_boxed())
+                refuse(at_node,
+                       "@derive {Inspect, optional: ...} of a field whose default is not a number "
+                       "or atom");
+            optional_defaults.emplace_back((*it).as_atom(), *d);
+        }
+        if (!optional_defaults.empty())
+            program_.structs.set_optional(struct_name, std::move(optional_defaults));
         std::string shown;
         size_t shown_count = 0, field_count = 0;
         if (auto def = program_.structs.find(struct_name)) {

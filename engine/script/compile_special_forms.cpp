@@ -59,6 +59,10 @@ std::optional<uint32_t> Compiler::special_form(const Node* n, const std::string&
         fail_at(n, fmt::format("cannot invoke {}/{} outside module", name, argc));
     if (name == "defmodule" || name == "defprotocol" || name == "defimpl") {
         if (!module_ || !module_->is_script) refuse(n, name + " inside a function");
+        // The module body is compiled with the caller's binding (for unquote fragments), so
+        // Elixir counts every variable visible here as used and never warns of it.
+        for (FnState* s = f_; s; s = s->parent)
+            for (const auto& [var, reg] : s->vars) mark_used(*s, var, reg);
         size_t modules_before = modules_.size();
         if (name == "defmodule") {
             define_module(n);

@@ -425,7 +425,8 @@ class Compiler final : public BitstringHost {
     void define_protocol(const Node* n);
     void define_impl(const Node* n);
     void collect_derive(const Node* attribute, std::vector<std::pair<Atom, Term>>& out);
-    void derive_impl(const Node* at_node, Atom protocol, const Term& options, Atom struct_name);
+    void derive_impl(const Node* at_node, Atom protocol, const Term& options, Atom struct_name,
+                     const Term& defaults);
     uint32_t protocol_impl_for(const Node* n, const std::vector<const Node*>& args, bool tail,
                                ImplForMode mode);
 

@@ -46,6 +46,7 @@ void register_pure_stdlib(BuiltinTable& table) {
     stdlib::register_erlang_extras(table);
     stdlib::register_calendar_erl(table);
     stdlib::register_string_erl(table);
+    stdlib::register_unicode_normalization(table);
 }
 
 }  // namespace tasklens::script

@@ -138,6 +138,7 @@ void register_gb_sets(BuiltinTable& table);        // :gb_sets
 void register_codecs(BuiltinTable& table);         // Base, :erlang.crc32/adler32/md5, :crypto.hash
 void register_erlang_extras(BuiltinTable& table);  // erlang_extras.cpp
 void register_calendar_erl(BuiltinTable& table);   // :calendar (calendar_erl.cpp)
+void register_unicode_normalization(BuiltinTable& table);  // unicode_normalization.cpp
 void register_string_erl(BuiltinTable& table);     // :string (string_erl.cpp)
 
 }  // namespace tasklens::script::stdlib

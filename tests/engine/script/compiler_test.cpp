@@ -127,6 +127,27 @@ IO.puts("#{x}")
     EXPECT_EQ(r.status, 0);
 }
 
+// A defmodule compiles its body with the caller's binding, so Elixir counts every variable
+// visible there as used: x (before A), and y, i and w (all visible at B, inside the fn) are
+// not reported; z, bound after the last module, is. Expected: elixir 1.14.0 on the same file.
+TEST(VmCompilerWarnings, VariablesVisibleAtADefmoduleAreUsed) {
+    RunOutput r = run_source_as_cli(R"(x = 5
+defmodule A do
+end
+y = 3
+Enum.each([1], fn i ->
+  w = 1
+  defmodule B do end
+end)
+z = 4
+)");
+    const char* tail =
+        " is unused (if the variable is not meant to be used, prefix it with an "
+        "underscore)\n";
+    EXPECT_EQ(r.err, std::string("warning: variable \"z\"") + tail + "  test.exs:9\n\n");
+    EXPECT_EQ(r.status, 0);
+}
+
 TEST(VmCompilerWarnings, UnusedPrivateFunctionsByNameAfterEachModule) {
     // elixir 1.14 on the same file: a module's unused defps sorted by name, at their first
     // clause's line, no module in the trailer; beta/2 has defaults and none is called.
