@@ -153,7 +153,7 @@ Co<Term> dynamic_start(ProcessContext& ctx, DynamicState& s, Term mfa, RestartTy
     if (s.max_children >= 0 && static_cast<int64_t>(s.children.size()) >= s.max_children)
         co_return error_tuple(A(at().max_children));
     Term full = prepend_extra(s.extra_arguments, mfa);
-    Term r = co_await start_child_mfa(ctx, full);
+    Term r = co_await start_child_mfa(ctx, full, StartPath::Dynamic);
     if (r.is_tuple() && r.element(0).is_atom(atom::ok)) {
         const Pid pid = r.element(1).as_pid();
         DynChild c;
@@ -176,7 +176,7 @@ Co<bool> dynamic_restart(ProcessContext& ctx, DynamicState& s, Pid old) {
     auto it = s.children.find(old);
     if (it == s.children.end()) co_return true;
     DynChild child = it->second;
-    Term r = co_await start_child_mfa(ctx, child.mfa);
+    Term r = co_await start_child_mfa(ctx, child.mfa, StartPath::Dynamic);
     if (r.is_tuple() && r.element(0).is_atom(atom::ok)) {
         s.children.erase(old);
         const Pid pid = r.element(1).as_pid();

@@ -30,18 +30,26 @@ Timeout timeout_arg(Args a, size_t i, int64_t fallback_ms) {
 }
 /// Task.await/2, await_many/2 and yield/2 guard their timeout (a non-negative integer or
 /// :infinity): another one is a FunctionClauseError of that function, not an ArgumentError.
+[[noreturn]] void task_function_clause(std::string_view function, int64_t arity) {
+    throw ErlangException::error(
+        make_exception("FunctionClauseError", {{"module", Term::atom("Elixir.Task")},
+                                               {"function", Term::atom(function)},
+                                               {"arity", Term::integer(arity)},
+                                               {"kind", Term::nil()},
+                                               {"args", Term::nil()},
+                                               {"clauses", Term::nil()}}));
+}
 Timeout task_timeout_arg(Args a, size_t i, std::string_view function) {
     if (a.size() <= i) return Timeout::millis(5000);
     const Term& t = a[i];
     if (t.is_atom(atom::infinity)) return Timeout::infinity();
     if (t.is_integer() && t.as_integer() >= 0) return Timeout::millis(t.as_integer());
-    throw ErlangException::error(make_exception(
-        "FunctionClauseError", {{"module", Term::atom("Elixir.Task")},
-                                {"function", Term::atom(function)},
-                                {"arity", Term::integer(static_cast<int64_t>(i) + 1)},
-                                {"kind", Term::nil()},
-                                {"args", Term::nil()},
-                                {"clauses", Term::nil()}}));
+    task_function_clause(function, static_cast<int64_t>(i) + 1);
+}
+/// Task.async/1, start/1 and start_link/1 are guarded with is_function(fun, 0).
+const Term& task_fun0_arg(Args a, std::string_view function) {
+    if (!a[0].is_fun() || a[0].fun().arity != 0) task_function_clause(function, 1);
+    return a[0];
 }
 Term opt_arg(Args a, size_t i) {
     return a.size() > i ? a[i] : Term::empty_list();
@@ -59,7 +67,7 @@ Term name_id(const Term& name, Atom fallback) {
 // ------------------------------------------------------------------------------------------------
 
 NATIVE(task_async_1) {
-    co_return task_async(ctx, a[0]);
+    co_return task_async(ctx, task_fun0_arg(a, "async"));
 }
 NATIVE(task_async_3) {
     co_return task_async_mfa(ctx, mfa_of(a[0], a[1], a[2]));
@@ -95,10 +103,10 @@ NATIVE(task_completed_1) {
     co_return task_completed(ctx, a[0]);
 }
 NATIVE(task_start_1) {
-    co_return task_start(ctx, a[0], false);
+    co_return task_start(ctx, task_fun0_arg(a, "start"), false);
 }
 NATIVE(task_start_link_1) {
-    co_return task_start(ctx, a[0], true);
+    co_return task_start(ctx, task_fun0_arg(a, "start_link"), true);
 }
 NATIVE(task_start_3) {
     co_return ok_tuple(Term::pid(spawn_noreply_task(ctx, owner_tuple(ctx), get_callers(ctx),

@@ -6,8 +6,8 @@
 #include <algorithm>
 #include <unordered_map>
 
-#include "engine/otp/supervisor.h"
 #include "engine/otp/gen_server.h"
+#include "engine/otp/supervisor.h"
 #include "engine/otp/task.h"
 #include "engine/runtime/inspect.h"
 
@@ -28,7 +28,8 @@ struct StaticLoop {
 Co<std::optional<Term>> start_static_child(ProcessContext& ctx, StaticSupervisor& s, size_t i,
                                            bool restart) {
     Term mfa = s.children[i].mfa;
-    Term r = co_await start_child_mfa(ctx, mfa);
+    Term r = co_await start_child_mfa(ctx, mfa,
+                                      restart ? StartPath::StaticRestart : StartPath::StaticInit);
     ChildRecord& c = s.children[i];
     if (r.is_tuple() && r.element(0).is_atom(atom::ok)) {
         c.pid = r.element(1).as_pid();
@@ -288,9 +289,9 @@ Co<Term> terminate_child(StaticLoop& loop, const Term& key) {
 }
 
 /// Starts child i as restart_child and start_child do (no restart counted): the reply.
-Co<Term> start_recorded_child(StaticLoop& loop, size_t i) {
+Co<Term> start_recorded_child(StaticLoop& loop, size_t i, StartPath path) {
     const Term mfa = loop.s.children[i].mfa;
-    Term r = co_await start_child_mfa(loop.ctx, mfa);
+    Term r = co_await start_child_mfa(loop.ctx, mfa, path);
     ChildRecord& c = loop.s.children[i];
     if (r.is_tuple() && r.element(0).is_atom(atom::ok)) {
         c.pid = r.element(1).as_pid();
@@ -304,7 +305,7 @@ Co<Term> restart_child(StaticLoop& loop, const Term& id) {
     if (i == SIZE_MAX) co_return error_tuple(A(at().not_found));
     if (loop.s.children[i].restarting) co_return error_tuple(A(at().restarting));
     if (loop.s.children[i].pid.valid()) co_return error_tuple(A(at().running));
-    Term r = co_await start_recorded_child(loop, i);
+    Term r = co_await start_recorded_child(loop, i, StartPath::StaticRestart);
     if (r.is_atom(at().ignore)) co_return ok_tuple(A(atom::undefined));
     co_return r;
 }
@@ -330,12 +331,21 @@ Co<Term> start_child(StaticLoop& loop, const Term& spec) {
                                             : A(at().already_present));
     }
     s.children.push_back(std::move(c));
-    Term r = co_await start_recorded_child(loop, s.children.size() - 1);
+    Term r =
+        co_await start_recorded_child(loop, s.children.size() - 1, StartPath::StaticStartChild);
     if (r.is_atom(at().ignore)) {
         if (s.children.back().restart == RestartType::Temporary) s.children.pop_back();
         co_return ok_tuple(A(atom::undefined));
     }
-    if (!(r.is_tuple() && r.element(0).is_atom(atom::ok))) s.children.pop_back();
+    if (!(r.is_tuple() && r.element(0).is_atom(atom::ok))) {
+        // supervisor.erl's handle_start_child answers {error, {What, #child{}}}.
+        const ChildRecord& failed = s.children.back();
+        Term record = tup({A(Atom::intern("child")), A(atom::undefined), failed.id, failed.mfa,
+                           restart_term(failed.restart), A(atom::false_),
+                           shutdown_term(failed.shutdown), type_term(failed.type), failed.modules});
+        r = error_tuple(tup({r.is_tuple(2) ? r.element(1) : r, record}));
+        s.children.pop_back();
+    }
     co_return r;
 }
 

@@ -307,7 +307,55 @@ Term full_child_spec(const ChildRecord& c) {
 // --- starting and stopping children
 // ---------------------------------------------------------------
 
-Co<Term> start_child_mfa(ProcessContext& ctx, Term mfa) {
+namespace {
+
+Term erl_frame(std::string_view module, std::string_view function, int64_t arity,
+               std::string_view file, int64_t line) {
+    std::vector<Term> file_chars;
+    for (char ch : file) file_chars.push_back(Term::integer(static_cast<unsigned char>(ch)));
+    return tup({A(Atom::intern(module)), A(Atom::intern(function)), Term::integer(arity),
+                lst({tup({A(Atom::intern("file")), Term::list(file_chars)}),
+                     tup({A(Atom::intern("line")), Term::integer(line)})})});
+}
+
+/// The frames below a start function that OTP 25's supervisor.erl shows (Elixir 1.14 on OTP 25).
+std::vector<Term> static_start_frames(StartPath path) {
+    std::vector<Term> frames;
+    if (path != StartPath::StaticInit && path != StartPath::StaticStartChild) return frames;
+    frames.push_back(erl_frame("supervisor", "do_start_child_i", 3, "supervisor.erl", 414));
+    frames.push_back(erl_frame("supervisor", "do_start_child", 2, "supervisor.erl", 400));
+    if (path == StartPath::StaticInit) {
+        frames.push_back(
+            erl_frame("supervisor", "-start_children/2-fun-0-", 3, "supervisor.erl", 384));
+        frames.push_back(erl_frame("supervisor", "children_map", 4, "supervisor.erl", 1250));
+        frames.push_back(erl_frame("supervisor", "init_children", 2, "supervisor.erl", 350));
+        frames.push_back(erl_frame("gen_server", "init_it", 2, "gen_server.erl", 851));
+        frames.push_back(erl_frame("gen_server", "init_it", 6, "gen_server.erl", 814));
+    } else {
+        frames.push_back(erl_frame("supervisor", "handle_start_child", 2, "supervisor.erl", 706));
+        frames.push_back(erl_frame("supervisor", "handle_call", 3, "supervisor.erl", 455));
+        frames.push_back(erl_frame("gen_server", "try_handle_call", 4, "gen_server.erl", 1149));
+        frames.push_back(erl_frame("gen_server", "handle_msg", 6, "gen_server.erl", 1178));
+    }
+    frames.push_back(erl_frame("proc_lib", "init_p_do_apply", 3, "proc_lib.erl", 240));
+    return frames;
+}
+
+/// `catch apply(M, F, A)` of an exception, as supervisor.erl sees it.
+Term erlang_catch_value(const Caught& c, StartPath path) {
+    if (c.kind == atom::throw_) return c.reason;
+    if (c.kind == atom::exit) return tup({A(atom::EXIT), c.reason});
+    constexpr size_t kBacktraceDepth = 8;  // the BEAM's default backtrace_depth
+    std::vector<Term> stack;
+    list_to_vector(c.stacktrace, stack);
+    for (Term& frame : static_start_frames(path)) stack.push_back(std::move(frame));
+    if (stack.size() > kBacktraceDepth) stack.resize(kBacktraceDepth);
+    return tup({A(atom::EXIT), tup({c.reason, Term::list(stack)})});
+}
+
+}  // namespace
+
+Co<Term> start_child_mfa(ProcessContext& ctx, Term mfa, StartPath path) {
     Term result;
     Caught c;
     try {
@@ -315,7 +363,12 @@ Co<Term> start_child_mfa(ProcessContext& ctx, Term mfa) {
     } catch (const ErlangException& e) {
         c.set(e);
     }
-    if (c.caught) co_return error_tuple(c.exit_reason());
+    if (c.caught && path == StartPath::Dynamic) co_return error_tuple(c.exit_reason());
+    // A static supervisor: a thrown value goes through the result checks below like a return.
+    if (c.caught) {
+        result = erlang_catch_value(c, path);
+        if (c.kind != atom::throw_) co_return error_tuple(result);
+    }
     if (result.is_tuple(2) && result.element(0).is_atom(atom::ok) && result.element(1).is_pid())
         co_return result;
     if (result.is_tuple(3) && result.element(0).is_atom(atom::ok) && result.element(1).is_pid())

@@ -69,9 +69,21 @@ Co<void> report_supervisor(ProcessContext& ctx, CrashReport::Kind kind, const Te
 /// :kill at once). Returns the reason the child died with.
 Co<Term> shutdown_child(ProcessContext& ctx, Pid child, Shutdown shutdown, const Term& id);
 
+/// Where a child is being started from. A static supervisor is OTP's supervisor.erl, which runs
+/// the start function under `catch`: an error becomes {:EXIT, {reason, stack}} (the stack going on
+/// into supervisor.erl's own frames, cut at the BEAM's 8), an exit {:EXIT, reason}, and a throw
+/// the thrown value itself. A DynamicSupervisor is Elixir's, which uses try/catch:
+/// {reason, stack}, reason, {{:nocatch, value}, stack}.
+enum class StartPath {
+    StaticInit,        ///< supervisor.erl's init_children
+    StaticStartChild,  ///< Supervisor.start_child/2 (handle_start_child)
+    StaticRestart,     ///< restart/restart_child (its supervisor.erl frames are not reproduced)
+    Dynamic,           ///< DynamicSupervisor (its Elixir frames are not reproduced)
+};
+
 /// Starts a child by applying its MFA in the supervisor's process:
 /// {:ok, pid} | {:ok, pid, info} | :ignore | {:error, reason}, exceptions turned into errors.
-Co<Term> start_child_mfa(ProcessContext& ctx, Term mfa);
+Co<Term> start_child_mfa(ProcessContext& ctx, Term mfa, StartPath path);
 
 /// Spawns a static supervisor: module.init(init_arg), or `preset` ({:ok, {flags, specs}}) when
 /// it is not nil.

@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "engine/runtime/process_dictionary.h"
 #include "engine/runtime/runtime.h"
 
 namespace tasklens {
@@ -163,7 +164,7 @@ struct Process {
     std::optional<Atom> registered_name;
     std::vector<Ref> aliases;  ///< its active aliases (keys of Runtime::Impl::aliases)
     Term initial_call;
-    std::vector<std::pair<Term, Term>> dictionary;
+    ProcessDictionary dictionary;
     Term exit_reason;  ///< set when it dies (a zombie rethrows it)
 };
 

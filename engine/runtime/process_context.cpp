@@ -422,32 +422,20 @@ std::optional<Pid> ProcessContext::whereis(Atom name) const {
 }
 
 Term ProcessContext::dict_get(const Term& key) const {
-    for (const auto& [k, v] : process_.dictionary)
-        if (exact_equal(k, key)) return v;
-    return Term::nil();
+    const Term* value = process_.dictionary.find(key);
+    return value ? *value : Term::nil();
 }
 
 Term ProcessContext::dict_put(Term key, Term value) {
-    for (auto& entry : process_.dictionary)
-        if (exact_equal(entry.first, key)) return std::exchange(entry.second, std::move(value));
-    process_.dictionary.emplace_back(std::move(key), std::move(value));
-    return Term::nil();
+    return process_.dictionary.put(std::move(key), std::move(value));
 }
 
 Term ProcessContext::dict_erase(const Term& key) {
-    auto& dict = process_.dictionary;
-    for (auto it = dict.begin(); it != dict.end(); ++it) {
-        if (exact_equal(it->first, key)) {
-            Term old = std::move(it->second);
-            dict.erase(it);
-            return old;
-        }
-    }
-    return Term::nil();
+    return process_.dictionary.erase(key);
 }
 
 std::vector<std::pair<Term, Term>> ProcessContext::dict_all() const {
-    return process_.dictionary;
+    return process_.dictionary.entries();
 }
 
 Ref ProcessContext::make_ref() {

@@ -769,7 +769,7 @@ ProcessInfo Runtime::Impl::info(const Process& p) const {
     for (const MonitorEntry& m : p.monitored_by) info.monitored_by.emplace_back(m.ref, m.other);
     info.reductions = p.reductions;
     info.trap_exit = p.trap_exit;
-    info.dictionary = p.dictionary;
+    info.dictionary = p.dictionary.entries();
     return info;
 }
 

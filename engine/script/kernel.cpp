@@ -389,7 +389,8 @@ ProcessBody reporting_body(ProcessBody body) {
 }
 
 Term spawn_fun(ProcessContext& c, const Term& fun, bool link, bool monitor) {
-    if (!fun.is_fun() || fun.fun().arity != 0) badarg();
+    // A fun of the wrong arity is spawned, as on the BEAM: the new process dies of badarity.
+    if (!fun.is_fun()) badarg();
     SpawnOptions o = spawn_options(link, monitor);
     o.label = "fn";
     return spawn_result(c.spawn(reporting_body(fun_body(fun)), o), monitor);
@@ -478,6 +479,14 @@ Term p_exit2(ProcessContext& c, Args a) {
     c.exit(pid_arg(a[0]), a[1]);
     return bool_term(true);
 }
+/// The value under `key`, telling a stored nil from an absent key.
+std::optional<Term> dict_lookup(ProcessContext& c, const Term& key) {
+    Term value = c.dict_get(key);
+    if (!value.is_nil()) return value;
+    for (auto& [k, v] : c.dict_all())
+        if (exact_equal(k, key)) return v;
+    return std::nullopt;
+}
 Term p_get0(ProcessContext& c, Args) {
     std::vector<Term> items;
     for (auto& [k, v] : c.dict_all()) items.push_back(Term::tuple({k, v}));
@@ -487,24 +496,22 @@ Term p_get(ProcessContext& c, Args a) {
     return c.dict_get(a[0]);
 }
 Term p_get2(ProcessContext& c, Args a) {
-    for (auto& [k, v] : c.dict_all())
-        if (exact_equal(k, a[0])) return v;
-    return a[1];
+    return dict_lookup(c, a[0]).value_or(a[1]);
 }
 Term e_get(ProcessContext& c, Args a) {
-    for (auto& [k, v] : c.dict_all())
-        if (exact_equal(k, a[0])) return v;
-    return Term::atom(atom::undefined);
+    return dict_lookup(c, a[0]).value_or(Term::atom(atom::undefined));
 }
 Term p_put(ProcessContext& c, Args a) {
     return c.dict_put(a[0], a[1]);
 }
 Term e_put(ProcessContext& c, Args a) {
-    bool had = false;
-    for (auto& [k, v] : c.dict_all())
-        if (exact_equal(k, a[0])) had = true;
+    bool had = dict_lookup(c, a[0]).has_value();
     Term old = c.dict_put(a[0], a[1]);
     return had ? old : Term::atom(atom::undefined);
+}
+Term e_erase(ProcessContext& c, Args a) {
+    if (!dict_lookup(c, a[0])) return Term::atom(atom::undefined);
+    return c.dict_erase(a[0]);
 }
 Term p_delete(ProcessContext& c, Args a) {
     return c.dict_erase(a[0]);
@@ -655,8 +662,12 @@ Term send_after(ProcessContext& c, const Term& dest, const Term& message, const 
     return Term::reference(c.send_after(dest, message, ms));
 }
 // Process.send_after(dest, msg, time[, opts]) is :erlang.send_after(time, dest, msg[, opts]).
-Term p_send_after(ProcessContext& c, Args a) { return send_after(c, a[0], a[1], a[2]); }
-Term e_send_after(ProcessContext& c, Args a) { return send_after(c, a[1], a[2], a[0]); }
+Term p_send_after(ProcessContext& c, Args a) {
+    return send_after(c, a[0], a[1], a[2]);
+}
+Term e_send_after(ProcessContext& c, Args a) {
+    return send_after(c, a[1], a[2], a[0]);
+}
 Term p_cancel_timer(ProcessContext& c, Args a) {
     if (!a[0].is_reference()) badarg();
     auto left = c.cancel_timer(a[0].as_reference());
@@ -680,7 +691,8 @@ Term p_register(ProcessContext& c, Args a) {
     return bool_term(true);
 }
 Term e_register(ProcessContext& c, Args a) {
-    if (a[0].is_atom(atom::undefined)) raise_bif_argument_error(1, "'undefined' is not a valid name");
+    if (a[0].is_atom(atom::undefined))
+        raise_bif_argument_error(1, "'undefined' is not a valid name");
     c.register_name(atom_arg(a[0]), pid_arg(a[1]));
     return bool_term(true);
 }
@@ -715,14 +727,16 @@ bool is_sleep_time(const Term& t) {
 // sleep forever (a negative time) or raise badarg.
 Co<Term> p_sleep(ProcessContext& c, Args a) {
     if (!is_sleep_time(a[0])) raise_function_clause("Process", "sleep", 1);
-    Timeout t = a[0].is_atom(atom::infinity) ? Timeout::infinity() : Timeout::millis(a[0].as_integer());
+    Timeout t =
+        a[0].is_atom(atom::infinity) ? Timeout::infinity() : Timeout::millis(a[0].as_integer());
     co_await c.sleep(t);
     co_return ok_atom();
 }
 // :timer.sleep/1 is `receive after Time -> ok end`: a bad time is that receive's timeout_value.
 Co<Term> timer_sleep(ProcessContext& c, Args a) {
     if (!is_sleep_time(a[0])) throw ErlangException::error(Term::atom("timeout_value"));
-    Timeout t = a[0].is_atom(atom::infinity) ? Timeout::infinity() : Timeout::millis(a[0].as_integer());
+    Timeout t =
+        a[0].is_atom(atom::infinity) ? Timeout::infinity() : Timeout::millis(a[0].as_integer());
     co_await c.sleep(t);
     co_return ok_atom();
 }
@@ -1019,9 +1033,31 @@ Co<Term> x_message(ProcessContext& c, Args a) {
         if (s && s->is_atom() && vm_defines(c.runtime(), s->as_atom(), kMessageAtom, 1)) {
             auto& vm = c.runtime().extension<VmState>();
             if (vm.program && vm.program->find(s->as_atom(), kMessageAtom, 1)) {
+                // Elixir's Exception.message/1: the module's message/1 in a try; an error it
+                // raises, or a result that is not a string, becomes a "got ... while retrieving"
+                // text instead of escaping.
                 std::vector<Term> args;
                 args.push_back(e);
-                co_return co_await apply_mfa(c, s->as_atom(), kMessageAtom, std::move(args));
+                Term result;
+                std::optional<Term> raised;
+                try {
+                    result = co_await apply_mfa(c, s->as_atom(), kMessageAtom, std::move(args));
+                } catch (const ErlangException& failure) {
+                    if (failure.kind() != atom::error) throw;
+                    raised = normalize_error(failure.reason(), failure.stacktrace());
+                }
+                if (raised) {
+                    Term inner = co_await x_message(c, Args(&*raised, 1));
+                    const Term* raised_module = raised->map_find(Term::atom(atom::struct_));
+                    co_return Term::binary(
+                        "got " + inspect(raised_module ? *raised_module : *raised) +
+                        " with message " + inspect(inner) +
+                        " while retrieving Exception.message/1 for " + inspect(e));
+                }
+                if (result.is_binary()) co_return result;
+                co_return Term::binary("got " + inspect(result) +
+                                       " while retrieving Exception.message/1 for " + inspect(e) +
+                                       " (expected a string)");
             }
         }
     }
@@ -1325,7 +1361,7 @@ void register_vm_builtins(BuiltinTable& t) {
     t.add(E, "get", 0, p_get0);
     t.add(E, "get", 1, e_get);
     t.add(E, "put", 2, e_put);
-    t.add(E, "erase", 1, p_delete);
+    t.add(E, "erase", 1, e_erase);
     t.add(E, "send", 3, p_send3);
     t.add(E, "send_after", 3, e_send_after);
     t.add(E, "send_after", 4, e_send_after);

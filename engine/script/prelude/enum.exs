@@ -539,15 +539,39 @@ defmodule Enum do
 
   def count(enum, fun), do: reduce(enum, 0, fn x, n -> if fun.(x), do: n + 1, else: n end)
 
-  def at(enum, index, default \\ nil) do
+  def at(enum, index, default \\ nil)
+
+  # A range is indexed arithmetically, as Enumerable.Range's slice/1 does: Enum.at(1..10**12, 5)
+  # must not build the list.
+  def at(%{__struct__: Range, first: first, step: step} = range, index, default) when is_integer(index) do
+    case range_index(range, index) do
+      {:ok, i} -> first + i * step
+      :error -> default
+    end
+  end
+
+  def at(enum, index, default) do
     list = to_list(enum)
     index = if index < 0, do: length(list) + index, else: index
     if index < 0, do: default, else: at_list(list, index, default)
   end
 
+  defp range_index(range, index) do
+    size = Range.size(range)
+    index = if index < 0, do: size + index, else: index
+    if index >= 0 and index < size, do: {:ok, index}, else: :error
+  end
+
   defp at_list([h | _], 0, _default), do: h
   defp at_list([_ | t], i, default), do: at_list(t, i - 1, default)
   defp at_list([], _, default), do: default
+
+  def fetch(%{__struct__: Range, first: first, step: step} = range, index) when is_integer(index) do
+    case range_index(range, index) do
+      {:ok, i} -> {:ok, first + i * step}
+      :error -> :error
+    end
+  end
 
   def fetch(enum, index) do
     list = to_list(enum)
@@ -757,7 +781,11 @@ defmodule Enum do
   defp merge(left, [], _fun), do: left
 
   defp merge([l | ls] = left, [r | rs] = right, fun) do
-    if fun.(l, r), do: [l | merge(ls, right, fun)], else: [r | merge(left, rs, fun)]
+    # :lists.sort/2 matches the result against true and false: anything else is a CaseClauseError.
+    case fun.(l, r) do
+      true -> [l | merge(ls, right, fun)]
+      false -> [r | merge(left, rs, fun)]
+    end
   end
 
   # ---- strings and collections

@@ -289,16 +289,25 @@ bool valid_object(const Table& table, const Term& object) {
     return object.is_tuple() && object.tuple_size() >= table.keypos;
 }
 
+/// What erl_stdlib_errors says of an object argument that valid_object() refused.
+const char* object_problem(const Term& object) {
+    return object.is_tuple(0) ? "is an empty tuple" : "not a tuple";
+}
+
 /// The objects of insert/2's second argument (one tuple or a list of tuples).
 std::vector<Term> objects_arg(const Table& table, const Term& arg) {
     std::vector<Term> objects;
     if (arg.is_tuple()) {
+        if (!valid_object(table, arg)) raise_bif_argument_error(2, object_problem(arg));
         objects.push_back(arg);
-    } else if (!arg.is_list() || !list_to_vector(arg, objects)) {
+    } else if (!arg.is_list()) {
         raise_bif_argument_error(2, "not a tuple");
+    } else if (!list_to_vector(arg, objects)) {
+        raise_bif_argument_error(2, "not a non-empty tuple or a list of non-empty tuples");
     }
     for (const Term& object : objects)
-        if (!valid_object(table, object)) raise_bif_argument_error(2, "not a tuple");
+        if (!valid_object(table, object))
+            raise_bif_argument_error(2, "not a non-empty tuple or a list of non-empty tuples");
     // A bag takes a list of objects last to first (OTP 25 does: `insert(t, [{k, 1}, {k, 2}])`
     // looks up as [{k, 2}, {k, 1}]); the other types take it in order.
     if (table.type == TableType::Bag && arg.is_list()) std::reverse(objects.begin(), objects.end());
@@ -589,7 +598,7 @@ Term ets_delete_key(ProcessContext& ctx, Args a) {
 
 Term ets_delete_object(ProcessContext& ctx, Args a) {
     Table& table = table_for(ctx, a[0], Need::Write);
-    if (!valid_object(table, a[1])) raise_bif_argument_error(2, "not a tuple");
+    if (!valid_object(table, a[1])) raise_bif_argument_error(2, object_problem(a[1]));
     const Term& key = key_of(table, a[1]);
     if (const auto* objects = table.storage.find(key)) {
         std::vector<Term> rest;
@@ -641,12 +650,13 @@ int64_t apply_counter_op(const Table& table, std::vector<Term>& fields, const Te
         raise_bif_argument_error(position, "not a valid update operation");
     }
     if (pos < 1 || pos > static_cast<int64_t>(fields.size()))
-        raise_bif_argument_error(position, "the position is out of range");
+        raise_bif_argument_error(position, "the position in the update operation is out of range");
     if (pos == static_cast<int64_t>(table.keypos))
-        raise_bif_argument_error(position, "the position is the key position");
+        raise_bif_argument_error(position, "the position is the same as the key position");
     Term& field = fields[static_cast<size_t>(pos - 1)];
     if (!field.is_integer())
-        raise_bif_argument_error(position, "the element to update is not an integer");
+        raise_bif_argument_error(
+            position, "the value in the given position, in the object, is not an integer");
     int64_t value = checked_add(field.as_integer(), incr);
     if (threshold) {
         if (incr >= 0 && value > threshold->first) value = threshold->second;
@@ -664,7 +674,7 @@ Term update_counter(ProcessContext& ctx, Args a) {
         object = objects->front();
     } else {
         if (a.size() < 4) raise_bif_argument_error(2, "not a key that exists in the table");
-        if (!valid_object(table, a[3])) raise_bif_argument_error(4, "not a tuple");
+        if (!valid_object(table, a[3])) raise_bif_argument_error(4, object_problem(a[3]));
         auto items = a[3].tuple_items();
         std::vector<Term> fields(items.begin(), items.end());
         fields[table.keypos - 1] = a[1];
@@ -696,15 +706,14 @@ Term update_element(ProcessContext& ctx, Args a) {
     if (a[2].is_tuple(2))
         updates.push_back(a[2]);
     else if (!a[2].is_list() || !list_to_vector(a[2], updates))
-        raise_bif_argument_error(3, "not a valid update operation");
+        raise_bif_argument_error(3, "is not a valid element specification");
     for (const Term& u : updates) {
-        if (!u.is_tuple(2) || !u.element(0).is_integer())
-            raise_bif_argument_error(3, "not a valid update operation");
+        if (!u.is_tuple(2) || !u.element(0).is_integer() || u.element(0).as_integer() < 1)
+            raise_bif_argument_error(3, "is not a valid element specification");
         int64_t pos = u.element(0).as_integer();
-        if (pos < 1 || pos > static_cast<int64_t>(fields.size()))
-            raise_bif_argument_error(3, "the position is out of range");
+        if (pos > static_cast<int64_t>(fields.size())) raise_bif_argument_error(3, "out of range");
         if (pos == static_cast<int64_t>(table.keypos))
-            raise_bif_argument_error(3, "the position is the key position");
+            raise_bif_argument_error(3, "the position is the same as the key position");
         fields[static_cast<size_t>(pos - 1)] = u.element(1);
     }
     table.storage.replace(a[1], {Term::tuple(fields)});
