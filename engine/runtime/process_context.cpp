@@ -426,6 +426,12 @@ Term ProcessContext::dict_get(const Term& key) const {
     return value ? *value : Term::nil();
 }
 
+std::optional<Term> ProcessContext::dict_find(const Term& key) const {
+    const Term* value = process_.dictionary.find(key);
+    if (!value) return std::nullopt;
+    return *value;
+}
+
 Term ProcessContext::dict_put(Term key, Term value) {
     return process_.dictionary.put(std::move(key), std::move(value));
 }

@@ -276,7 +276,8 @@ public:
     void register_name(Atom name, Pid pid);
     void unregister_name(Atom name);
     std::optional<Pid> whereis(Atom name) const;
-    Term dict_get(const Term& key) const;
+    Term dict_get(const Term& key) const;  ///< nil when absent
+    std::optional<Term> dict_find(const Term& key) const;
     Term dict_put(Term key, Term value);  ///< returns the old value or nil
     Term dict_erase(const Term& key);     ///< returns the old value or nil
     std::vector<std::pair<Term, Term>> dict_all() const;

@@ -479,14 +479,6 @@ Term p_exit2(ProcessContext& c, Args a) {
     c.exit(pid_arg(a[0]), a[1]);
     return bool_term(true);
 }
-/// The value under `key`, telling a stored nil from an absent key.
-std::optional<Term> dict_lookup(ProcessContext& c, const Term& key) {
-    Term value = c.dict_get(key);
-    if (!value.is_nil()) return value;
-    for (auto& [k, v] : c.dict_all())
-        if (exact_equal(k, key)) return v;
-    return std::nullopt;
-}
 Term p_get0(ProcessContext& c, Args) {
     std::vector<Term> items;
     for (auto& [k, v] : c.dict_all()) items.push_back(Term::tuple({k, v}));
@@ -496,21 +488,21 @@ Term p_get(ProcessContext& c, Args a) {
     return c.dict_get(a[0]);
 }
 Term p_get2(ProcessContext& c, Args a) {
-    return dict_lookup(c, a[0]).value_or(a[1]);
+    return c.dict_find(a[0]).value_or(a[1]);
 }
 Term e_get(ProcessContext& c, Args a) {
-    return dict_lookup(c, a[0]).value_or(Term::atom(atom::undefined));
+    return c.dict_find(a[0]).value_or(Term::atom(atom::undefined));
 }
 Term p_put(ProcessContext& c, Args a) {
     return c.dict_put(a[0], a[1]);
 }
 Term e_put(ProcessContext& c, Args a) {
-    bool had = dict_lookup(c, a[0]).has_value();
+    bool had = c.dict_find(a[0]).has_value();
     Term old = c.dict_put(a[0], a[1]);
     return had ? old : Term::atom(atom::undefined);
 }
 Term e_erase(ProcessContext& c, Args a) {
-    if (!dict_lookup(c, a[0])) return Term::atom(atom::undefined);
+    if (!c.dict_find(a[0])) return Term::atom(atom::undefined);
     return c.dict_erase(a[0]);
 }
 Term p_delete(ProcessContext& c, Args a) {
