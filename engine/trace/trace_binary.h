@@ -28,8 +28,9 @@ inline constexpr uint64_t kBinaryTraceVersion = 1;
 bool looks_like_binary_trace(std::string_view prefix) noexcept;
 
 /// Writes the signature and header at construction, then one record per event. Lossless, like
-/// TraceWriter, and flushed the same way (every 64 KiB, or 100 ms after the last flush), so a
-/// run that is killed leaves a file readable up to its last complete record.
+/// TraceWriter, and flushed every 64 KiB, or when 100 ms passed since the last flush (checked
+/// every 64 events), so a run that is killed leaves a file readable up to its last complete
+/// record, missing at most what came after the last flush.
 class BinaryTraceWriter final : public EventSink {
   public:
     BinaryTraceWriter(std::ostream& out, const RunInfo& run);
