@@ -27,7 +27,8 @@ namespace {
 // XDG_RUNTIME_DIR, and Qt's offscreen platform then warns about it on stderr at every run or
 // export, where it reads like an error of the command. Only that notice is dropped.
 QtMessageHandler previousMessageHandler = nullptr;
-void dropRuntimeDirNotice(QtMsgType type, const QMessageLogContext& context, const QString& message) {
+void dropRuntimeDirNotice(QtMsgType type, const QMessageLogContext& context,
+                          const QString& message) {
     if (type == QtWarningMsg &&
         message.startsWith(QLatin1String("QStandardPaths: XDG_RUNTIME_DIR not set")))
         return;
@@ -52,7 +53,7 @@ bool isHeadlessSubcommand(int argc, char** argv) {
 bool isUnknownCommand(int argc, char** argv) {
     if (argc < 2 || argv[1][0] == '-' || isHeadlessSubcommand(argc, argv)) return false;
     const std::string_view arg = argv[1];
-    return !arg.ends_with(".jsonl") && !arg.ends_with(".exs");
+    return !arg.ends_with(".jsonl") && !arg.ends_with(".tlb") && !arg.ends_with(".exs");
 }
 
 bool hasArgument(int argc, char** argv, std::initializer_list<const char*> names) {
@@ -105,7 +106,8 @@ QString helpDescription() {
     return QStringLiteral(
         "A process observer for Elixir's Task/Supervisor model.\n\n"
         "Commands:\n"
-        "  tasklens [FILE.exs | TRACE.jsonl] open the main window (optionally with a file)\n"
+        "  tasklens [FILE.exs | TRACE.jsonl | TRACE.tlb] open the main window (optionally with a "
+        "file)\n"
         "  tasklens run SCENARIO.exs ...   run a scenario headless, like `elixir SCENARIO.exs` "
         "(see run --help)\n"
         "  tasklens demo [NAME] [--out DIR] run a built-in demo headless and write its images\n"
@@ -123,9 +125,10 @@ void configure(QCommandLineParser& parser, const Options& o) {
     parser.setApplicationDescription(helpDescription());
     parser.addHelpOption();
     parser.addVersionOption();
-    parser.addPositionalArgument(QStringLiteral("file"),
-                                 QStringLiteral("A scenario (.exs) or trace (.jsonl) to open."),
-                                 QStringLiteral("[file]"));
+    parser.addPositionalArgument(
+        QStringLiteral("file"),
+        QStringLiteral("A scenario (.exs) or trace (.jsonl, .tlb) to open."),
+        QStringLiteral("[file]"));
     parser.addOptions({o.screenshot, o.size, o.scenario, o.run_to_end, o.at, o.paused_at, o.sample,
                        o.select, o.dark});
 }

@@ -3,6 +3,7 @@
 #include "engine/script/disassemble.h"
 #include "engine/script/scenario_runner.h"
 #include "engine/trace/event_log.h"
+#include "engine/trace/trace_binary.h"
 #include "engine/trace/trace_file.h"
 #include "engine/trace/trace_model.h"
 
@@ -195,14 +196,20 @@ int executeRun(const RunRequest& request, QTextStream& err) {
     FanOutSink sinks;
     std::ofstream trace_stream;
     std::unique_ptr<trace::TraceWriter> writer;
+    std::unique_ptr<trace::BinaryTraceWriter> binary_writer;
     if (!request.trace_path.isEmpty()) {
         trace_stream.open(request.trace_path.toStdString(), std::ios::binary | std::ios::trunc);
         if (!trace_stream) {
             err << "tasklens run: cannot write the trace to " << request.trace_path << "\n";
             return ui::kExitFailed;
         }
-        writer = std::make_unique<trace::TraceWriter>(trace_stream, info);
-        sinks.add(writer.get());
+        if (request.trace_path.endsWith(QLatin1String(".tlb"), Qt::CaseInsensitive)) {
+            binary_writer = std::make_unique<trace::BinaryTraceWriter>(trace_stream, info);
+            sinks.add(binary_writer.get());
+        } else {
+            writer = std::make_unique<trace::TraceWriter>(trace_stream, info);
+            sinks.add(writer.get());
+        }
     }
     trace::EventLog log;
     if (!request.exports.empty()) sinks.add(&log);
@@ -228,8 +235,9 @@ int executeRun(const RunRequest& request, QTextStream& err) {
     }
     std::cout.flush();
 
-    if (writer) {
-        writer->flush();
+    if (writer || binary_writer) {
+        if (writer) writer->flush();
+        if (binary_writer) binary_writer->flush();
         trace_stream.flush();
         if (!trace_stream) {
             err << "tasklens run: writing the trace to " << request.trace_path << " failed\n";
@@ -285,7 +293,8 @@ void addRunOptions(QCommandLineParser& parser) {
                                      "1024..134217727); spawn past it raises SystemLimitError."),
                       QStringLiteral("N")});
     parser.addOption({QStringLiteral("trace"),
-                      QStringLiteral("Write the run's events as JSON Lines."),
+                      QStringLiteral("Write the run's events as JSON Lines, or in the compact "
+                                     "binary format when FILE ends in .tlb."),
                       QStringLiteral("FILE.jsonl")});
     ui::addExportOptions(parser);
 }

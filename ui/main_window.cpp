@@ -535,7 +535,8 @@ bool MainWindow::openScenarioFile(const QString& path, QString* error) {
 }
 
 bool MainWindow::openFile(const QString& path, QString* error) {
-    if (path.endsWith(QLatin1String(".jsonl"), Qt::CaseInsensitive)) {
+    if (path.endsWith(QLatin1String(".jsonl"), Qt::CaseInsensitive) ||
+        path.endsWith(QLatin1String(".tlb"), Qt::CaseInsensitive)) {
         const bool ok = openTraceFile(path, error);
         if (ok) addRecentFile(path);
         return ok;

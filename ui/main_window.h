@@ -58,7 +58,7 @@ class MainWindow : public QMainWindow {
     bool openTraceFile(const QString& path, QString* error = nullptr);
     /// Loads a scenario into the editor; the window is then named after the file.
     bool openScenarioFile(const QString& path, QString* error = nullptr);
-    /// Opens a .exs scenario or a .jsonl trace by its extension.
+    /// Opens a .exs scenario or a .jsonl / .tlb (binary) trace by its extension.
     bool openFile(const QString& path, QString* error = nullptr);
     /// Writes the editor's text to `path`; it becomes the scenario's file.
     bool saveScenarioAs(const QString& path, QString* error = nullptr);

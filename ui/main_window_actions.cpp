@@ -95,9 +95,10 @@ void MainWindow::buildActions() {
     connect(open, &QAction::triggered, this, [this] {
         const QString path = QFileDialog::getOpenFileName(
             this, QStringLiteral("Open a scenario or a trace"), QString(),
-            QStringLiteral("Scenarios and traces (*.exs *.jsonl);;Elixir scenarios (*.exs);;"
-                           "Tasklens traces (*.jsonl);;All files (*)"));
-        if (!path.isEmpty() && (path.endsWith(QLatin1String(".jsonl")) || confirmDiscardEdits()))
+            QStringLiteral("Scenarios and traces (*.exs *.jsonl *.tlb);;Elixir scenarios (*.exs);;"
+                           "Tasklens traces (*.jsonl *.tlb);;All files (*)"));
+        if (!path.isEmpty() && (path.endsWith(QLatin1String(".jsonl")) ||
+                                path.endsWith(QLatin1String(".tlb")) || confirmDiscardEdits()))
             openFile(path);
     });
     file->addAction(open);
@@ -461,7 +462,9 @@ void MainWindow::rebuildRecentMenu() {
     for (const QString& path : recent)
         recent_menu_->addAction(
             QFileInfo(path).fileName() + QStringLiteral("  \u2014  ") + path, this, [this, path] {
-                if (path.endsWith(QLatin1String(".jsonl")) || confirmDiscardEdits()) openFile(path);
+                if (path.endsWith(QLatin1String(".jsonl")) ||
+                    path.endsWith(QLatin1String(".tlb")) || confirmDiscardEdits())
+                    openFile(path);
             });
     recent_menu_->setEnabled(!recent.isEmpty());
 }
@@ -585,7 +588,7 @@ void MainWindow::showShortcuts() {
         "<tr><td>Double-click</td><td>Zoom to a process's lifetime</td></tr>"
         "<tr><td><b>Home</b></td><td>Show the whole run</td></tr>"
         "<tr><th colspan=2 align=left>Files</th></tr>"
-        "<tr><td><b>Ctrl+O</b></td><td>Open a scenario (.exs) or a trace (.jsonl)</td></tr>"
+        "<tr><td><b>Ctrl+O</b></td><td>Open a scenario (.exs) or a trace (.jsonl, .tlb)</td></tr>"
         "<tr><td><b>Ctrl+S</b> / <b>Ctrl+Shift+S</b></td><td>Save the scenario / save as</td></tr>"
         "<tr><td><b>Ctrl+E</b></td><td>Export the focused view as PNG, SVG or PDF</td></tr>"
         "<tr><td><b>Ctrl+Shift+O</b></td><td>Open the sample trace</td></tr>"

@@ -14,30 +14,32 @@
 #include <new>
 #include <ostream>
 #include <thread>
+#include <type_traits>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "engine/trace/text_util.h"
+#include "engine/trace/trace_binary.h"
 #include "engine/trace/trace_line_parser.h"
 
 namespace tasklens::trace {
 namespace {
 
+using Json = nlohmann::json;
+
+}  // namespace
+
 // Tasklens writes event texts of a few hundred bytes at most; a hand-made trace can put
 // megabytes in one, which every view would then lay out glyph by glyph (a 20 MB text took 16 s
 // and 1.4 GB to draw). The model keeps the first 64 KiB, cut at a UTF-8 code point, and "…".
-constexpr size_t kMaxEventTextBytes = 64 * 1024;
 void cut_event_text(std::string& text) {
+    if (text.size() <= kMaxEventTextBytes) return;
     size_t end = kMaxEventTextBytes;
     while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
     text.resize(end);
     text += "\u2026";
 }
-
-using Json = nlohmann::json;
-
-}  // namespace
 
 /// The key under which a kind stores its detail byte by name, or empty if the kind has none.
 std::string_view detail_key(EventKind kind) noexcept {
@@ -189,6 +191,8 @@ void write_trace(std::ostream& out, const RunInfo& run, std::span<const Event> e
 }
 
 std::string TraceError::what() const {
+    if (binary)
+        return fmt::format("{}: record {} (byte {}): {}", source, line, byte_offset, message);
     return fmt::format("{}:{}: {}", source, line, message);
 }
 
@@ -488,9 +492,19 @@ uint64_t available_memory_bytes() {
     return 0;
 }
 
-TraceFile read_trace(std::istream& in, std::string_view source_name) {
+namespace {
+
+/// True if the stream starts with the binary trace signature's first byte (a JSONL trace starts
+/// with `{`, a byte-order mark or white space).
+bool starts_binary(std::istream& in) {
+    const auto first = in.peek();
+    return first != std::char_traits<char>::eof() &&
+           static_cast<char>(first) == kBinaryTraceSignature.front();
+}
+
+template <class Reader>
+TraceFile read_with(Reader& reader, std::string_view source_name) {
     TraceFile file;
-    TraceReader reader(in, std::string(source_name));
     try {
         if (reader.read_header()) {
             Event event;
@@ -508,6 +522,17 @@ TraceFile read_trace(std::istream& in, std::string_view source_name) {
     }
     file.run = reader.run();
     return file;
+}
+
+}  // namespace
+
+TraceFile read_trace(std::istream& in, std::string_view source_name) {
+    if (starts_binary(in)) {
+        BinaryTraceReader reader(in, std::string(source_name));
+        return read_with(reader, source_name);
+    }
+    TraceReader reader(in, std::string(source_name));
+    return read_with(reader, source_name);
 }
 
 TraceFile read_trace_file(const std::string& path) {
@@ -594,7 +619,8 @@ class BatchPipe {
 
 /// The parsing thread: reads events into batches until the input ends, an error or the consumer
 /// stops it. The last batch it hands over says so (`last`).
-void parse_into_batches(TraceReader& reader, BatchPipe& pipe) {
+template <class Reader>
+void parse_into_batches(Reader& reader, BatchPipe& pipe) {
     for (;;) {
         const auto index = pipe.take_empty();
         if (!index) return;
@@ -617,12 +643,10 @@ void parse_into_batches(TraceReader& reader, BatchPipe& pipe) {
     }
 }
 
-}  // namespace
-
-LoadedTrace load_trace(std::istream& in, std::string_view source_name, uint64_t total_bytes,
-                       const TraceLoadOptions& options) {
+template <class Reader>
+LoadedTrace load_with(Reader& reader, std::string_view source_name, uint64_t total_bytes,
+                      const TraceLoadOptions& options) {
     LoadedTrace loaded;
-    TraceReader reader(in, std::string(source_name));
     uint64_t budget = options.memory_budget_bytes;
     if (budget == 0) {
         const uint64_t available = available_memory_bytes();
@@ -630,10 +654,13 @@ LoadedTrace load_trace(std::istream& in, std::string_view source_name, uint64_t 
         budget = available > 2 * kHeadroom ? available - kHeadroom
                                            : std::numeric_limits<uint64_t>::max();
     }
+    constexpr bool binary = std::is_same_v<Reader, BinaryTraceReader>;
     uint64_t events = 0;
     uint64_t line_number = 1;
+    uint64_t bytes_read = 0;
     auto stop = [&](std::string message) {
-        loaded.error = TraceError{std::string(source_name), line_number, std::move(message)};
+        loaded.error = TraceError{std::string(source_name), line_number, std::move(message), binary,
+                                  bytes_read};
     };
     if (!reader.read_header()) {
         loaded.error = reader.error();
@@ -644,7 +671,7 @@ LoadedTrace load_trace(std::istream& in, std::string_view source_name, uint64_t 
     // The lines are parsed on a second thread while this one builds the model (each is about half
     // of the work); the progress callback and the model stay on the calling thread.
     auto pipe = std::make_unique<BatchPipe>();
-    std::thread parser(parse_into_batches, std::ref(reader), std::ref(*pipe));
+    std::thread parser(parse_into_batches<Reader>, std::ref(reader), std::ref(*pipe));
     // Stops and joins the parser on every way out; after it the reader is this thread's again.
     struct ParserJoin {
         std::thread& thread;
@@ -660,7 +687,8 @@ LoadedTrace load_trace(std::istream& in, std::string_view source_name, uint64_t 
     bool out_of_memory = false;
     try {
         // Event lines are 60-120 bytes: reserving for ~90 saves growing the big arrays by copying.
-        if (total_bytes > 0) loaded.model.reserve(total_bytes / 90);
+        // A binary record is 10-14 bytes (docs/trace-format.md).
+        if (total_bytes > 0) loaded.model.reserve(total_bytes / (binary ? 11 : 90));
         for (bool last = false; !last;) {
             const size_t index = pipe->take_full();
             BatchPipe::Batch& batch = pipe->batch(index);
@@ -669,7 +697,7 @@ LoadedTrace load_trace(std::istream& in, std::string_view source_name, uint64_t 
             line_number = batch.line_number;
             loaded.model.append(std::span<const Event>(batch.events.data(), batch.filled));
             events += batch.filled;
-            const uint64_t bytes_read = batch.bytes_read;
+            bytes_read = batch.bytes_read;
             const bool full = batch.filled == BatchPipe::kBatchEvents;
             pipe->put_empty(index);
             if (out_of_memory) break;
@@ -698,14 +726,27 @@ LoadedTrace load_trace(std::istream& in, std::string_view source_name, uint64_t 
     if (const auto& error = reader.error()) {
         if (reader.error_is_at_the_tail()) {
             TraceError warning = *error;
-            warning.message += fmt::format("; opened up to line {} ({} events)", error->line - 1,
-                                           loaded.model.event_count());
+            warning.message +=
+                fmt::format("; opened up to {} {} ({} events)", error->binary ? "record" : "line",
+                            error->line - 1, loaded.model.event_count());
             loaded.warning = std::move(warning);
         } else {
             loaded.error = error;
         }
     }
     return loaded;
+}
+
+}  // namespace
+
+LoadedTrace load_trace(std::istream& in, std::string_view source_name, uint64_t total_bytes,
+                       const TraceLoadOptions& options) {
+    if (starts_binary(in)) {
+        BinaryTraceReader reader(in, std::string(source_name));
+        return load_with(reader, source_name, total_bytes, options);
+    }
+    TraceReader reader(in, std::string(source_name));
+    return load_with(reader, source_name, total_bytes, options);
 }
 
 LoadedTrace load_trace_file(const std::string& path, const TraceLoadOptions& options) {

@@ -53,11 +53,14 @@ std::string format_event_line(const Event& event);
 /// The header line (without the newline).
 std::string format_header_line(const RunInfo& run);
 
-/// A problem in a trace file, located: `what()` is "trace.jsonl:17: unknown event kind \"Spwan\"".
+/// A problem in a trace file, located: `what()` is "trace.jsonl:17: unknown event kind \"Spwan\""
+/// for JSONL, "trace.tlb: record 17 (byte 230): unknown event kind 99" for a binary trace.
 struct TraceError {
     std::string source;
-    uint64_t line = 0;
+    uint64_t line = 0;  ///< JSONL: the line (from 1); binary: the record (0 = the header)
     std::string message;
+    bool binary = false;
+    uint64_t byte_offset = 0;  ///< binary: where the record starts
     std::string what() const;
 };
 

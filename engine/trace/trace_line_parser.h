@@ -26,6 +26,11 @@ std::optional<uint8_t> parse_detail(EventKind kind, std::string_view name) noexc
 /// "<node.serial.0>"
 std::optional<Pid> parse_pid(std::string_view text) noexcept;
 
+/// Texts longer than this are cut by every reader (docs/trace-format.md, "Event lines").
+inline constexpr size_t kMaxEventTextBytes = 64 * 1024;
+/// Cuts a text longer than kMaxEventTextBytes at a code point boundary and appends "…".
+void cut_event_text(std::string& text);
+
 /// Decodes base64 (RFC 4648, padded); false if `text` is not valid base64.
 bool decode_base64(std::string_view text, std::string& out);
 

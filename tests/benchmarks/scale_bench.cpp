@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/trace/trace_binary.h"
 #include "engine/trace/trace_file.h"
 #include "ui/export_options.h"
 #include "ui/image_export.h"
@@ -186,6 +187,23 @@ const ScaleTrace& scaleTrace() {
     return trace;
 }
 
+/// The same trace in the binary format (docs/trace-format.md, "Binary traces"), converted once
+/// next to the JSONL one (FILE.jsonl.tlb; reused when it exists, as TASKLENS_SCALE_TRACE is).
+const ScaleTrace& scaleBinaryTrace() {
+    static const ScaleTrace trace = [] {
+        ScaleTrace result = scaleTrace();
+        result.path += ".tlb";
+        if (!QFileInfo::exists(QString::fromStdString(result.path))) {
+            const trace::TraceFile file = trace::read_trace_file(scaleTrace().path);
+            std::ofstream out(result.path, std::ios::binary | std::ios::trunc);
+            trace::write_binary_trace(out, file.run, file.events);
+        }
+        result.bytes = static_cast<uint64_t>(QFileInfo(QString::fromStdString(result.path)).size());
+        return result;
+    }();
+    return trace;
+}
+
 double processCpuMs() {
     timespec now{};
     clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &now);
@@ -236,6 +254,28 @@ BENCHMARK(BM_Scale_LoadJsonlIntoModel)
     ->MeasureProcessCPUTime()
     ->UseRealTime();
 
+void BM_Scale_LoadBinaryIntoModel(benchmark::State& state) {
+    // The same events from the binary format: what parsing text costs, by difference.
+    const ScaleTrace& trace = scaleBinaryTrace();
+    size_t model_bytes = 0;
+    for (auto _ : state) {
+        const trace::LoadedTrace loaded = trace::load_trace_file(trace.path);
+        if (!loaded.ok()) state.SkipWithError(loaded.error->what().c_str());
+        model_bytes = loaded.model.memory_bytes();
+        benchmark::DoNotOptimize(loaded.model.event_count());
+    }
+    addTraceCounters(state);
+    state.counters["events_per_s"] = benchmark::Counter(
+        double(trace.events) * double(state.iterations()), benchmark::Counter::kIsRate);
+    state.counters["model_MiB"] = double(model_bytes) / (1 << 20);
+    state.counters["binary_MB"] = double(trace.bytes) / 1e6;
+}
+BENCHMARK(BM_Scale_LoadBinaryIntoModel)
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(3)
+    ->MeasureProcessCPUTime()
+    ->UseRealTime();
+
 void BM_Scale_ReadTraceFileThenModel(benchmark::State& state) {
     // What MainWindow::openTraceFile does today: a vector of events, then the model.
     const ScaleTrace& trace = scaleTrace();
@@ -277,6 +317,28 @@ BENCHMARK(BM_Scale_ExportTimelineEndToEnd)
     ->MeasureProcessCPUTime()
     ->UseRealTime();
 
+void BM_Scale_ExportTimelineEndToEndBinary(benchmark::State& state) {
+    // `tasklens export trace.tlb --timeline t.png`.
+    application();
+    const ScaleTrace& trace = scaleBinaryTrace();
+    QTemporaryDir dir;
+    ui::ExportOptions options;
+    options.timeline_path = QDir(dir.path()).filePath(QStringLiteral("timeline.png"));
+    QString sink_text;
+    QTextStream sink(&sink_text);
+    for (auto _ : state) {
+        const trace::LoadedTrace loaded = trace::load_trace_file(trace.path);
+        if (ui::run_export_options(loaded.model, options, sink, sink) != ui::kExitOk)
+            state.SkipWithError("export failed");
+    }
+    addTraceCounters(state);
+}
+BENCHMARK(BM_Scale_ExportTimelineEndToEndBinary)
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(2)
+    ->MeasureProcessCPUTime()
+    ->UseRealTime();
+
 void BM_Scale_ExportTimelineFromModel(benchmark::State& state) {
     application();
     static const trace::LoadedTrace loaded = trace::load_trace_file(scaleTrace().path);
@@ -309,12 +371,18 @@ struct OpenWindow {
     double rss_after_mib = 0;
 };
 
+/// TASKLENS_SCALE_OPEN_BINARY=1: the window benchmarks open the binary form of the trace.
+const ScaleTrace& windowTrace() {
+    return qEnvironmentVariableIsSet("TASKLENS_SCALE_OPEN_BINARY") ? scaleBinaryTrace()
+                                                                   : scaleTrace();
+}
+
 OpenWindow& openWindow() {
     // Never destroyed: the window must not outlive the static QApplication's teardown.
     static OpenWindow& open = *new OpenWindow([] {
         application();
         OpenWindow w;
-        const ScaleTrace& trace = scaleTrace();
+        const ScaleTrace& trace = windowTrace();
         w.rss_before_mib = residentMiB();
         w.window = std::make_unique<ui::MainWindow>();
         w.window->resize(1600, 1000);

@@ -100,5 +100,36 @@ TEST_F(ExportCommand, ACutOffTraceExportsUpToItsLastCompleteLineWithAWarning) {
     EXPECT_FALSE(QImage(dir_.filePath("t.png")).isNull());
 }
 
+TEST_F(ExportCommand, SaveTraceConvertsToBinaryAndBackLosslessly) {
+    const QString binary = dir_.filePath("sample.tlb");
+    const QString back = dir_.filePath("back.jsonl");
+    Result r = run({"export", trace_path_, "--save-trace", binary});
+    ASSERT_EQ(r.status, 0) << r.err.toStdString();
+    // The binary trace exports like the JSONL one, and converts back to the same lines.
+    r = run({"export", binary, "--timeline", dir_.filePath("t.png"), "--save-trace", back});
+    ASSERT_EQ(r.status, 0) << r.err.toStdString();
+    EXPECT_FALSE(QImage(dir_.filePath("t.png")).isNull());
+    QFile original(trace_path_);
+    QFile converted(back);
+    ASSERT_TRUE(original.open(QIODevice::ReadOnly) && converted.open(QIODevice::ReadOnly));
+    EXPECT_EQ(converted.readAll(), original.readAll());
+    EXPECT_LT(QFile(binary).size() * 3, QFile(trace_path_).size());
+    // A binary trace cut inside its last record still exports, with a warning naming the record.
+    QFile in(binary);
+    ASSERT_TRUE(in.open(QIODevice::ReadOnly));
+    QByteArray bytes = in.readAll();
+    bytes.chop(2);
+    const QString cut = dir_.filePath("cut.tlb");
+    QFile out(cut);
+    ASSERT_TRUE(out.open(QIODevice::WriteOnly));
+    out.write(bytes);
+    out.close();
+    r = run({"export", cut, "--timeline", dir_.filePath("t2.png")});
+    ASSERT_EQ(r.status, 0) << r.err.toStdString();
+    EXPECT_TRUE(r.err.contains(QStringLiteral("warning: %1: record ").arg(cut)))
+        << r.err.toStdString();
+    EXPECT_TRUE(r.err.contains(QStringLiteral("truncated last record"))) << r.err.toStdString();
+}
+
 }  // namespace
 }  // namespace tasklens::ui
