@@ -1,6 +1,9 @@
 #include "engine/otp/common.h"
 
 #include <algorithm>
+#include <optional>
+#include <string>
+#include <vector>
 
 #include "engine/runtime/inspect.h"
 
@@ -516,6 +519,19 @@ std::string short_text(const Term& t) {
     return inspect(t, options);
 }
 
+namespace {
+/// short_text(id), remembered per thread for atoms: a dynamic supervisor's thousands of child
+/// events all name :undefined.
+const std::string& child_id_text(const Term& id, std::string& scratch) {
+    if (!id.is_atom()) return scratch = short_text(id);
+    static thread_local std::vector<std::optional<std::string>> cache;
+    const uint32_t index = id.as_atom().id;
+    if (index >= cache.size()) cache.resize(index + 64);
+    if (!cache[index]) cache[index] = short_text(id);
+    return *cache[index];
+}
+}  // namespace
+
 void emit_child_event(ProcessContext& ctx, trace::EventKind kind, Pid child, const Term& id,
                       int64_t value) {
     if (!ctx.recording()) return;
@@ -523,8 +539,8 @@ void emit_child_event(ProcessContext& ctx, trace::EventKind kind, Pid child, con
     e.kind = kind;
     e.peer = child;
     e.value = value;
-    e.text = short_text(id);
-    ctx.record_event(std::move(e));
+    std::string scratch;
+    ctx.record_event(std::move(e), child_id_text(id, scratch));
 }
 
 Term Caught::exit_reason() const {
