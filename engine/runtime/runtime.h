@@ -40,7 +40,7 @@ struct Timeout {
 /// or throw (kind :throw). If it leaves a process body, the process exits with
 /// reason (exit), {reason, stacktrace} (error) or {{:nocatch, reason}, stacktrace} (throw).
 class ErlangException : public std::exception {
-  public:
+public:
     ErlangException(Atom kind, Term reason, Term stacktrace = Term::empty_list())
         : kind_(kind), reason_(std::move(reason)), stacktrace_(std::move(stacktrace)) {}
     Atom kind() const noexcept { return kind_; }
@@ -63,7 +63,7 @@ class ErlangException : public std::exception {
     static ErlangException exit(Term reason) { return {atom::exit, std::move(reason)}; }
     static ErlangException badarg() { return error(Term::atom(atom::badarg)); }
 
-  private:
+private:
     Atom kind_;
     Term reason_;
     Term stacktrace_;
@@ -129,8 +129,8 @@ enum class ClockMode {
 };
 
 struct RuntimeOptions {
-    int schedulers = 0;                ///< 0 = the host's core count (like the BEAM)
-    uint32_t process_limit = 262'144;  ///< as the BEAM's default
+    int schedulers = 0;                 ///< 0 = the host's core count (like the BEAM)
+    uint32_t process_limit = 262'144;   ///< as the BEAM's default
     uint32_t reductions_per_slice = 4000;
     /// Cost model: each reduction advances virtual time by this many nanoseconds, divided by the
     /// number of schedulers (they run in parallel). Keeps CPU-bound loops from freezing time.
@@ -152,13 +152,12 @@ struct RuntimeOptions {
 /// closures. Native modules register functions; the scenario VM installs itself as the runner of
 /// closures and the resolver of scenario-defined modules.
 class CodeRegistry {
-  public:
+public:
     using NativeFunction = Co<Term> (*)(ProcessContext& ctx, std::span<const Term> args);
     /// Returns nullopt when the scenario code does not define module.function/arity.
-    using ModuleResolver = std::function<std::optional<Co<Term>>(
-        ProcessContext&, Atom module, Atom function, std::span<const Term> args)>;
-    using ClosureRunner =
-        std::function<Co<Term>(ProcessContext&, const Term& fun, std::span<const Term> args)>;
+    using ModuleResolver = std::function<std::optional<Co<Term>>(ProcessContext&, Atom module, Atom function,
+                                                                 std::span<const Term> args)>;
+    using ClosureRunner = std::function<Co<Term>(ProcessContext&, const Term& fun, std::span<const Term> args)>;
 
     void register_native(Atom module, Atom function, int arity, NativeFunction fn);
     void set_module_resolver(ModuleResolver resolver);
@@ -170,7 +169,7 @@ class CodeRegistry {
     /// fun.(args...); raises {:badfun, f} / {:badarity, {f, args}} as Erlang does.
     Co<Term> call_fun(ProcessContext& ctx, const Term& fun, std::vector<Term> args) const;
 
-  private:
+private:
     struct Key {
         uint32_t module, function;
         int arity;
@@ -186,7 +185,7 @@ class CodeRegistry {
 
 /// What process code uses to act: the `self()` side of the runtime. Valid while its process lives.
 class ProcessContext {
-  public:
+public:
     Pid self() const noexcept;
     Runtime& runtime() const noexcept;
     int64_t now_us() const noexcept;
@@ -219,8 +218,7 @@ class ProcessContext {
     /// Selective receive for native code: the first message `matches` accepts, or nullopt after
     /// `timeout`. `kind` labels the wait in the trace (and `about`/`ref` say what is awaited).
     Co<std::optional<Term>> receive(std::function<bool(const Term&)> matches, Timeout timeout,
-                                    trace::WaitKind kind = trace::WaitKind::Receive, Pid about = {},
-                                    Ref ref = {});
+                                    trace::WaitKind kind = trace::WaitKind::Receive, Pid about = {}, Ref ref = {});
 
     /// co_await ctx.sleep(t): Process.sleep.
     struct Sleep {
@@ -299,7 +297,7 @@ class ProcessContext {
     void record_event(trace::Event event, std::string_view text);
     bool recording() const noexcept;
 
-  private:
+private:
     friend class Runtime;
     friend struct Process;
     explicit ProcessContext(Process& process) : process_(process) {}
@@ -308,7 +306,7 @@ class ProcessContext {
 };
 
 class Runtime {
-  public:
+public:
     explicit Runtime(RuntimeOptions options = {});
     ~Runtime();
     Runtime(const Runtime&) = delete;
@@ -321,8 +319,8 @@ class Runtime {
     /// RuntimeOptions::reserve_pids is set.
     void reserve_pids(uint32_t count) noexcept;
 
-    RunResult run();                       ///< until idle: no runnable process, no timer
-    RunResult run_until_exit(Pid target);  ///< until target has exited
+    RunResult run();                           ///< until idle: no runnable process, no timer
+    RunResult run_until_exit(Pid target);      ///< until target has exited
     /// Until the clock reaches the time (pacing). With a valid `target`, also returns
     /// TargetExited (with its reason) as soon as the target exits, so a paced driver stops where
     /// run_until_exit(target) would have.
@@ -375,7 +373,7 @@ class Runtime {
         return *static_cast<T*>(slot.get());
     }
 
-  private:
+private:
     friend class ProcessContext;
     friend struct Process;
     template <typename T>
