@@ -522,8 +522,8 @@ std::string short_text(const Term& t) {
 namespace {
 /// short_text(id), remembered per thread for atoms: a dynamic supervisor's thousands of child
 /// events all name :undefined.
-const std::string& child_id_text(const Term& id, std::string& scratch) {
-    if (!id.is_atom()) return scratch = short_text(id);
+std::string child_id_text(const Term& id) {
+    if (!id.is_atom()) return short_text(id);
     static thread_local std::vector<std::optional<std::string>> cache;
     const uint32_t index = id.as_atom().id;
     if (index >= cache.size()) cache.resize(index + 64);
@@ -539,8 +539,8 @@ void emit_child_event(ProcessContext& ctx, trace::EventKind kind, Pid child, con
     e.kind = kind;
     e.peer = child;
     e.value = value;
-    std::string scratch;
-    ctx.record_event(std::move(e), child_id_text(id, scratch));
+    e.text = child_id_text(id);
+    ctx.record_event(std::move(e));
 }
 
 Term Caught::exit_reason() const {

@@ -234,7 +234,8 @@ void put_task_caller(ProcessContext& ctx, const Term& callers, const Term& mfa) 
         trace::Event e;
         e.kind = trace::EventKind::Caller;
         if (callers.is_cons() && callers.head().is_pid()) e.peer = callers.head().as_pid();
-        ctx.record_event(std::move(e), caller_text(mfa));
+        e.text = caller_text(mfa);
+        ctx.record_event(std::move(e));
     }
 }
 

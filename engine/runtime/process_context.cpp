@@ -507,14 +507,6 @@ void ProcessContext::record_event(trace::Event event) {
     rt.emit(event);
 }
 
-void ProcessContext::record_event(trace::Event event, std::string_view text) {
-    Runtime::Impl& rt = process_.rt;
-    if (!rt.sink) return;
-    event.pid = process_.pid;
-    rt.event_text().assign(text);
-    rt.emit_with_text(event);
-}
-
 bool ProcessContext::recording() const noexcept {
     return process_.rt.sink != nullptr;
 }

@@ -292,9 +292,6 @@ public:
     void write_console(std::string_view text, bool to_stderr = false);
     /// Records an event about this process (fills seq, time and pid). No-op when recording is off.
     void record_event(trace::Event event);
-    /// The same, with `text` as the event's text (copied into a buffer reused from event to
-    /// event: no allocation for a long text).
-    void record_event(trace::Event event, std::string_view text);
     bool recording() const noexcept;
 
 private:
