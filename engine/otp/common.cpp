@@ -1,6 +1,9 @@
 #include "engine/otp/common.h"
 
 #include <algorithm>
+#include <optional>
+#include <string>
+#include <vector>
 
 #include "engine/runtime/inspect.h"
 
@@ -516,6 +519,19 @@ std::string short_text(const Term& t) {
     return inspect(t, options);
 }
 
+namespace {
+/// short_text(id), remembered per thread for atoms: a dynamic supervisor's thousands of child
+/// events all name :undefined.
+std::string child_id_text(const Term& id) {
+    if (!id.is_atom()) return short_text(id);
+    static thread_local std::vector<std::optional<std::string>> cache;
+    const uint32_t index = id.as_atom().id;
+    if (index >= cache.size()) cache.resize(index + 64);
+    if (!cache[index]) cache[index] = short_text(id);
+    return *cache[index];
+}
+}  // namespace
+
 void emit_child_event(ProcessContext& ctx, trace::EventKind kind, Pid child, const Term& id,
                       int64_t value) {
     if (!ctx.recording()) return;
@@ -523,7 +539,7 @@ void emit_child_event(ProcessContext& ctx, trace::EventKind kind, Pid child, con
     e.kind = kind;
     e.peer = child;
     e.value = value;
-    e.text = short_text(id);
+    e.text = child_id_text(id);
     ctx.record_event(std::move(e));
 }
 

@@ -187,6 +187,43 @@ std::string task_description(const Term& mfa) {
            std::string(mfa.element(1).as_atom().name()) + "/" + std::to_string(arity);
 }
 
+/// "Task " + task_description(mfa), remembered per thread by what the description depends on:
+/// a run starts thousands of tasks from a handful of call sites.
+const std::string& caller_text(const Term& mfa) {
+    struct Key {
+        uint32_t module = 0, name = 0;
+        int64_t arity = 0;
+        uint8_t shape = 0;  // 0: neither shape below, 1: {m, f, args}, 2: external fun, 3: closure
+        bool operator==(const Key&) const = default;
+    };
+    struct KeyHash {
+        size_t operator()(const Key& k) const noexcept {
+            uint64_t h = (uint64_t{k.module} << 32 | k.name) * 0x9E3779B97F4A7C15ull;
+            h ^= static_cast<uint64_t>(k.arity) * 31 + k.shape + (h >> 29);
+            return static_cast<size_t>(h);
+        }
+    };
+    Key key;
+    if (mfa.is_tuple(3) && mfa.element(0).is_atom() && mfa.element(1).is_atom()) {
+        const Term& args = mfa.element(2);
+        if (mfa.element(0).is_atom(atom::erlang) && mfa.element(1).is_atom(atom::apply) &&
+            args.is_cons() && args.head().is_fun()) {
+            const FunObject& fun = args.head().fun();
+            const bool external = fun.kind == FunObject::Kind::External;
+            key = {fun.module.id, fun.name.id, external ? int64_t{fun.arity} : 0,
+                   uint8_t(external ? 2 : 3)};
+        } else {
+            key = {mfa.element(0).as_atom().id, mfa.element(1).as_atom().id,
+                   args.is_list() ? list_length(args) : (args.is_integer() ? args.as_integer() : 0),
+                   1};
+        }
+    }
+    static thread_local std::unordered_map<Key, std::string, KeyHash> cache;
+    if (const auto found = cache.find(key); found != cache.end()) return found->second;
+    if (cache.size() >= 4096) cache.clear();  // a bound for runs that make modules without end
+    return cache.emplace(key, "Task " + task_description(mfa)).first->second;
+}
+
 /// Sets $callers and $initial_call, and tells the trace who asked for the task.
 void put_task_caller(ProcessContext& ctx, const Term& callers, const Term& mfa) {
     ctx.dict_put(A(atom::dollar_callers), callers);
@@ -197,7 +234,7 @@ void put_task_caller(ProcessContext& ctx, const Term& callers, const Term& mfa) 
         trace::Event e;
         e.kind = trace::EventKind::Caller;
         if (callers.is_cons() && callers.head().is_pid()) e.peer = callers.head().as_pid();
-        e.text = "Task " + task_description(mfa);
+        e.text = caller_text(mfa);
         ctx.record_event(std::move(e));
     }
 }

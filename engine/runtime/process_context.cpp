@@ -87,8 +87,12 @@ Term ProcessContext::take_message(Message* m) {
     if (rt.sink) {
         trace::Event e = process_event(trace::EventKind::Receive, process_.pid);
         e.peer = m->from;
-        e.text = m->rendered.empty() ? render_term(term) : std::move(m->rendered);
-        rt.emit(e);
+        if (m->rendered.empty()) {
+            render_term_to(rt.event_text(), term);
+        } else {
+            rt.event_text_buffer.swap(m->rendered);  // free_message() clears the old buffer
+        }
+        rt.emit_with_text(e);
     }
     rt.free_message(m);
     rt.charge(1);
@@ -485,8 +489,8 @@ void ProcessContext::write_console(std::string_view text, bool to_stderr) {
     if (rt.sink) {
         trace::Event e = process_event(trace::EventKind::Console, process_.pid);
         e.flags = to_stderr ? trace::FlagStderr : 0;
-        e.text = std::string(text);
-        rt.emit(e);
+        rt.event_text().assign(text);
+        rt.emit_with_text(e);
     }
 }
 

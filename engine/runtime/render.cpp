@@ -15,12 +15,21 @@ namespace {
 
 // inspect_atom() is pure per atom and event texts name the same atoms constantly: each thread
 // remembers the renderings it has made.
-const std::string& inspected_atom(Atom a) {
-    static thread_local std::vector<std::optional<std::string>> cache;
+// Whether an atom is an alias (`Elixir.` prefix) is remembered alongside, since reading an atom's
+// name takes the atom table's lock.
+struct AtomText {
+    std::string text;
+    bool alias = false;
+};
+const AtomText& atom_text(Atom a) {
+    static thread_local std::vector<std::optional<AtomText>> cache;
     if (a.id >= cache.size()) cache.resize(a.id + 64);
     auto& slot = cache[a.id];
-    if (!slot) slot = inspect_atom(a);
+    if (!slot) slot = AtomText{inspect_atom(a), a.name().starts_with("Elixir.")};
     return *slot;
+}
+const std::string& inspected_atom(Atom a) {
+    return atom_text(a).text;
 }
 
 // A fun's text depends only on its kind, module, name, arity and unique number (inspect.cpp's
@@ -61,7 +70,8 @@ constexpr int64_t kItemLimit = 16;
 /// the caller cuts it there.
 class BoundedRenderer {
   public:
-    explicit BoundedRenderer(size_t cut) : cut_(cut) {}
+    /// Appends to `out`; the cut counts from where `out` ends now.
+    BoundedRenderer(std::string& out, size_t cut) : out_(out), start_(out.size()), cut_(cut) {}
 
     void render(const Term& t, int64_t limit, int depth = 0) {
         if (full()) return;
@@ -123,13 +133,11 @@ class BoundedRenderer {
         out_ += inspect(t, options);
     }
 
-    std::string take() { return std::move(out_); }
-
   private:
     // Deeper terms go to inspect(), which does not recurse on the C++ stack.
     static constexpr int kMaxDepth = 48;
 
-    bool full() const noexcept { return out_.size() > cut_; }
+    bool full() const noexcept { return out_.size() - start_ > cut_; }
 
     template <typename Integer>
     void number(Integer v) {
@@ -159,8 +167,7 @@ class BoundedRenderer {
 
     /// Inspect.List.keyword?/1 for one item: {atom, _} with an atom that is not an alias.
     static bool is_keyword_pair(const Term& t) {
-        return t.is_tuple(2) && t.element(0).is_atom() &&
-               !t.element(0).as_atom().name().starts_with("Elixir.");
+        return t.is_tuple(2) && t.element(0).is_atom() && !atom_text(t.element(0).as_atom()).alias;
     }
 
     void tuple(const Term& t, int64_t limit, int depth) {
@@ -212,34 +219,68 @@ class BoundedRenderer {
         out_ += ']';
     }
 
+    std::string& out_;
+    size_t start_;
     size_t cut_;
-    std::string out_;  // short texts stay in the SSO buffer
 };
 
 }  // namespace
 
-std::string render_term(const Term& term, size_t limit) {
-    BoundedRenderer renderer(limit);
+void render_term_to(std::string& out, const Term& term, size_t limit) {
+    const size_t start = out.size();
+    BoundedRenderer renderer(out, limit);
     renderer.render(term, kItemLimit);
-    std::string text = renderer.take();
-    if (text.size() > limit) {
-        text.resize(limit);
-        text += "...";
+    if (out.size() - start > limit) {
+        out.resize(start + limit);
+        out += "...";
     }
+}
+
+std::string render_term(const Term& term, size_t limit) {
+    std::string text;
+    render_term_to(text, term, limit);
     return text;
 }
 
-std::string render_mfa(const Term& mfa) {
+void render_mfa_to(std::string& out, const Term& mfa) {
     if (mfa.is_tuple(3) && mfa.element(0).is_atom() && mfa.element(1).is_atom() &&
         mfa.element(2).is_integer()) {
-        std::string text = inspect_module(mfa.element(0).as_atom());
-        text += '.';
-        text += inspect_atom_remote(mfa.element(1).as_atom());
-        text += '/';
-        text += std::to_string(mfa.element(2).as_integer());
-        return text;
+        // Every spawn's event names its initial call, and a run spawns from a handful of them:
+        // each thread remembers the texts it has made (module, function, arity).
+        struct Key {
+            uint32_t module, function;
+            int64_t arity;
+            bool operator==(const Key&) const = default;
+        };
+        struct KeyHash {
+            size_t operator()(const Key& k) const noexcept {
+                uint64_t h = (uint64_t{k.module} << 32 | k.function) * 0x9E3779B97F4A7C15ull;
+                return static_cast<size_t>(h ^ (static_cast<uint64_t>(k.arity) + (h >> 29)));
+            }
+        };
+        static thread_local std::unordered_map<Key, std::string, KeyHash> cache;
+        const Key key{mfa.element(0).as_atom().id, mfa.element(1).as_atom().id,
+                      mfa.element(2).as_integer()};
+        auto found = cache.find(key);
+        if (found == cache.end()) {
+            if (cache.size() >= 4096) cache.clear();  // a bound for runs that make modules
+            std::string text = inspect_module(mfa.element(0).as_atom());
+            text += '.';
+            text += inspect_atom_remote(mfa.element(1).as_atom());
+            text += '/';
+            text += std::to_string(mfa.element(2).as_integer());
+            found = cache.emplace(key, std::move(text)).first;
+        }
+        out += found->second;
+        return;
     }
-    return render_term(mfa);
+    render_term_to(out, mfa);
+}
+
+std::string render_mfa(const Term& mfa) {
+    std::string text;
+    render_mfa_to(text, mfa);
+    return text;
 }
 
 trace::ExitReasonClass classify_reason(const Term& reason) noexcept {

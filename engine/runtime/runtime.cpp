@@ -346,9 +346,9 @@ void Runtime::Impl::fire(const TimerEntry& entry) {
         e.kind = trace::EventKind::Send;
         e.pid = timer.owner;
         e.peer = *to;
-        e.text = render_term(timer.message);
-        emit(e);
-        deliver(target, std::move(timer.message), timer.owner, std::move(e.text));
+        render_term_to(event_text(), timer.message);
+        emit_with_text(e);
+        deliver(target, std::move(timer.message), timer.owner, event_text_buffer);
         return;
     }
     deliver(target, std::move(timer.message), timer.owner);
@@ -377,10 +377,19 @@ void Runtime::Impl::free_message(Message* m) noexcept {
     free_messages = m;
 }
 
-void Runtime::Impl::deliver(Process* to, Term message, Pid from, std::string rendered) {
+void Runtime::Impl::deliver(Process* to, Term message, Pid from, std::string& rendered) {
     if (to->dead || to->exiting) return;
     Message* m = new_message(std::move(message), from);
-    if (!rendered.empty()) m->rendered = std::move(rendered);
+    m->rendered.swap(rendered);
+    append_message(to, m);
+}
+
+void Runtime::Impl::deliver(Process* to, Term message, Pid from) {
+    if (to->dead || to->exiting) return;
+    append_message(to, new_message(std::move(message), from));
+}
+
+void Runtime::Impl::append_message(Process* to, Message* m) {
     m->prev = to->mailbox_tail;
     if (to->mailbox_tail)
         to->mailbox_tail->next = m;
@@ -414,18 +423,18 @@ void Runtime::Impl::send_from(Process* sender, Pid from, Pid to, Term message) {
         charge(1);
     }
     Process* target = lookup(to);
-    std::string rendered;
     if (sink) {
         trace::Event e;
         e.kind = trace::EventKind::Send;
         e.pid = from;
         e.peer = to;
-        e.text = render_term(message);
-        emit(e);
-        rendered = std::move(e.text);
+        render_term_to(event_text(), message);
+        emit_with_text(e);
+        if (target && connected(from.node, to.node))
+            deliver(target, std::move(message), from, event_text_buffer);
+        return;
     }
-    if (target && connected(from.node, to.node))
-        deliver(target, std::move(message), from, std::move(rendered));
+    if (target && connected(from.node, to.node)) deliver(target, std::move(message), from);
 }
 
 // --- exits -----------------------------------------------------------------------------------
@@ -497,8 +506,8 @@ void Runtime::Impl::finish_exit(Process* p, Term reason) {
         e.kind = trace::EventKind::Exit;
         e.reason_class = classify_reason(reason);
         e.pid = p->pid;
-        e.text = render_term(reason);
-        emit(e);
+        render_term_to(event_text(), reason);
+        emit_with_text(e);
     }
     p->wait_event_open = false;
     p->state = trace::ProcessState::Exiting;
@@ -557,8 +566,8 @@ void Runtime::Impl::send_down(Process* watcher, const MonitorEntry& entry, Pid t
         e.pid = watcher->pid;
         e.peer = target;
         e.ref = entry.ref;
-        e.text = render_term(reason);
-        emit(e);
+        render_term_to(event_text(), reason);
+        emit_with_text(e);
     }
     deliver(watcher,
             Term::tuple({Term::atom(atom::DOWN), Term::reference(entry.ref),
@@ -643,8 +652,13 @@ SpawnResult Runtime::Impl::spawn(Process* parent, ProcessBody body, SpawnOptions
         e.pid = pid;
         if (parent) e.peer = parent->pid;
         e.ref = result.monitor;
-        e.text = opts.label.empty() ? render_mfa(p->initial_call) : std::move(opts.label);
-        emit(e);
+        if (opts.label.empty()) {
+            render_mfa_to(event_text(), p->initial_call);
+            emit_with_text(e);
+        } else {
+            e.text = std::move(opts.label);
+            emit(e);
+        }
     }
     if (parent) charge(1);
     if (parent && !connected(parent->pid.node, node)) {
@@ -746,8 +760,8 @@ void Runtime::Impl::emit_exit_signal(Pid to, Pid from, const Term& reason,
     e.disposition = disposition;
     e.pid = to;
     e.peer = from;
-    e.text = render_term(reason);
-    emit(e);
+    render_term_to(event_text(), reason);
+    emit_with_text(e);
 }
 
 ProcessInfo Runtime::Impl::info(const Process& p) const {

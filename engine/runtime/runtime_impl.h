@@ -124,7 +124,12 @@ struct Runtime::Impl {
     Message* new_message(Term term, Pid from);
     void free_message(Message* m) noexcept;
     /// Appends to the mailbox and wakes the receiver. No event: callers record Send/Down/EXIT.
-    void deliver(Process* to, Term message, Pid from, std::string rendered = {});
+    /// `rendered` (the Send event's text, or empty) is swapped into the message, which keeps it
+    /// for the Receive event; `rendered` gets the message's old buffer.
+    void deliver(Process* to, Term message, Pid from);
+    void deliver(Process* to, Term message, Pid from, std::string& rendered);
+    /// Links `m` into `to`'s mailbox and wakes `to`.
+    void append_message(Process* to, Message* m);
     void unlink_message(Process* p, Message* m) noexcept;
     void send_from(Process* sender, Pid from, Pid to, Term message);
 
@@ -193,6 +198,20 @@ struct Runtime::Impl {
         event.time_us = now_us();
         sink->on_event(event);
     }
+    // Event texts are built in one buffer whose capacity lives on from event to event (and
+    // circulates through Message::rendered), so that texts longer than std::string's 15 inline
+    // bytes cost no allocation: fill event_text() (it starts empty), then emit_with_text().
+    std::string event_text_buffer;
+    std::string& event_text() noexcept {
+        event_text_buffer.clear();
+        return event_text_buffer;
+    }
+    /// Emits `event` carrying the text last built in event_text(), which stays there afterwards.
+    void emit_with_text(trace::Event& event) {
+        event.text.swap(event_text_buffer);
+        emit(event);
+        event.text.swap(event_text_buffer);
+    }
     void emit_state(Process* p, trace::ProcessState state);
     // receive()'s wait events, kept out of its coroutine frame.
     void start_wait(Process& p, trace::WaitKind kind, Pid about, Ref ref, int64_t deadline);
@@ -211,8 +230,12 @@ struct Runtime::Impl {
 /// Kernel.inspect/1 of a term for event texts (messages, reasons), cut at `limit` characters
 /// (then "..." is appended).
 std::string render_term(const Term& term, size_t limit = 120);
+/// render_term, appended to `out`.
+void render_term_to(std::string& out, const Term& term, size_t limit = 120);
 /// The initial call as the trace shows it: "Task.Supervisor.async_nolink/2", ":erlang.apply/2".
 std::string render_mfa(const Term& mfa);
+/// render_mfa, appended to `out`.
+void render_mfa_to(std::string& out, const Term& mfa);
 trace::ExitReasonClass classify_reason(const Term& reason) noexcept;
 
 }  // namespace tasklens

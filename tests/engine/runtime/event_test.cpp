@@ -118,6 +118,45 @@ TEST(Events, SendReceiveAndWaits) {
     EXPECT_EQ(sleeps[0].deadline_us, sleeps[0].time_us + 5000);
 }
 
+// Message texts are built in one buffer that is swapped into each message and back out for its
+// Receive: with long and short texts interleaved, messages taken out of order, and a send to a
+// dead process in between, every Receive must still carry its own message's text.
+TEST(Events, ReceiveTextsAreTheirOwnMessagesTextsWhateverTheOrder) {
+    Recorder recorder;
+    Runtime rt(test_options(&recorder));
+    constexpr int kMessages = 12;
+    auto receiver = rt.spawn([](ProcessContext& ctx) -> Co<void> {
+        co_await ctx.sleep(Timeout::millis(1));   // all messages are queued by then
+        for (int k = kMessages - 1; k >= 0; --k)  // newest first: a selective receive each time
+            co_await ctx.receive(
+                [k](const Term& m) { return m.is_tuple(2) && m.element(0).as_integer() == k; },
+                Timeout::infinity());
+    });
+    auto dead = rt.spawn([](ProcessContext&) -> Co<void> { co_return; });
+    rt.spawn([&](ProcessContext& ctx) -> Co<void> {
+        for (int k = 0; k < kMessages; ++k) {
+            const std::string payload(k % 3 == 0 ? 2 : 20 + 7 * k, static_cast<char>('a' + k));
+            ctx.send(receiver.pid, t({i(k), Term::binary(payload)}));
+            ctx.send(dead.pid, t({i(k), Term::binary(std::string(40, 'z'))}));
+        }
+        co_return;
+    });
+    rt.run();
+    std::vector<std::string> sent(kMessages), received(kMessages);
+    for (const auto& e : recorder.events) {
+        const bool send = e.kind == EventKind::Send && e.peer == receiver.pid;
+        const bool receive = e.kind == EventKind::Receive && e.pid == receiver.pid;
+        if (!send && !receive) continue;
+        const int k = std::stoi(e.text.substr(1));
+        (send ? sent : received)[k] = e.text;
+    }
+    for (int k = 0; k < kMessages; ++k) {
+        const std::string payload(k % 3 == 0 ? 2 : 20 + 7 * k, static_cast<char>('a' + k));
+        EXPECT_EQ(sent[k], "{" + std::to_string(k) + ", \"" + payload + "\"}");
+        EXPECT_EQ(received[k], sent[k]) << k;
+    }
+}
+
 TEST(Events, AwaitEndingInDownAndWaitKilled) {
     Recorder recorder;
     Runtime rt(test_options(&recorder));

@@ -187,6 +187,22 @@ TEST(EventLineBuffer, EscapesExactlyWhatJsonNeeds) {
     EXPECT_EQ(parsed["text"], "\"\xC3\xA9\"\n\\\x7f");
 }
 
+// Plain text is copied eight bytes at a time: every byte value, at every position of a word and
+// of the tail, must still be seen and written exactly as the reference writes it.
+TEST(EventLineBuffer, EveryByteAtEveryPositionIsWrittenAsBefore) {
+    const std::string plain = "abcdefghijklmnopqrstuvwxyz";
+    for (size_t length : {size_t{8}, size_t{19}, size_t{26}}) {
+        for (size_t position = 0; position < length; ++position) {
+            for (int byte = 0; byte < 256; ++byte) {
+                std::string text = plain.substr(0, length);
+                text[position] = static_cast<char>(byte);
+                const Event e = event_with_text(text);
+                ASSERT_EQ(line_of(e), reference_line(e)) << "byte " << byte << " at " << position;
+            }
+        }
+    }
+}
+
 TEST(EventLineBuffer, ExtremeNumbersAreWrittenInFull) {
     Event e;
     e.seq = std::numeric_limits<uint64_t>::max();
