@@ -73,6 +73,10 @@ class MainWindow : public QMainWindow {
     /// Restores geometry, dock layout, recent files and settings, and saves them on close.
     void restoreSettings();
 
+    /// The most engine events one live frame takes in while a run goes on (EventPump's frame
+    /// cap): a frame's cost follows this, not how fast the engine runs beside it.
+    static constexpr size_t kLiveFrameEvents = 16'000;
+
     ViewState* viewState() const { return state_; }
     RunController* runController() const { return controller_; }
     /// The trace the views show (nullptr before the first one).
