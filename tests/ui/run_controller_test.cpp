@@ -366,7 +366,7 @@ TEST(RunController, ACappedPumpTakesInAFrameAtATimeAndLosesNothing) {
         "defmodule Chatty do\n"
         "  def loop(0), do: :ok\n"
         "  def loop(n), do: (send(self(), n); receive do _ -> loop(n - 1) end)\n"
-        "end\nChatty.loop(40_000)\nIO.puts(\"done\")\n";
+        "end\nChatty.loop(100_000)\nIO.puts(\"done\")\n";
     trace::EventLog log;
     std::ostringstream out, err;
     script::ScenarioOptions options;
