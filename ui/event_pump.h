@@ -26,9 +26,22 @@ class EventPump : public QObject {
     std::shared_ptr<trace::TraceModel> model() const { return model_; }
     /// Starts over with an empty model.
     void reset(trace::RunInfo run = {});
-    /// Drains whatever is pending now (also called by the frame timer), then extends the model's
-    /// end to the last published edge, so open spans reach the engine's clock.
+    /// Takes in what is pending now (also called by the frame timer): everything, or at most the
+    /// frame cap (setFrameCap) while one is set. Once nothing is left waiting, extends the model's
+    /// end to the last published edge, so open spans reach the engine's clock; while events still
+    /// wait, the model ends at its last event (nothing after it is shown yet).
     void drain();
+    /// Takes in everything pending, whatever the cap (a pause, a step, the end of a run).
+    void drainAll();
+    /// While `max_events` > 0, each drain() takes in at most that many events (the rest wait for
+    /// the next one, in order) and the pump's own timer stays idle: the owner drains once per
+    /// frame, so a frame's cost follows the cap, not the engine's speed. The engine is not
+    /// drained further while events wait here, so its back-pressure (RunController::kMaxBacklog)
+    /// still holds it. 0 (the default) = no cap, drained by the timer.
+    void setFrameCap(size_t max_events);
+    size_t frameCap() const noexcept { return frame_cap_; }
+    /// Events taken from the engine but not yet in the model (GUI thread).
+    size_t waiting() const noexcept { return batch_.size() - batch_taken_; }
     /// Producer side (any thread): every event up to virtual time `t_us` has been handed to the
     /// subscriber (call it after flush). The clock may be past the last event (a sleep, a wait).
     void publishEdge(int64_t t_us) { edge_us_.store(t_us, std::memory_order_release); }
@@ -41,7 +54,11 @@ class EventPump : public QObject {
   private:
     trace::BatchingSubscriber subscriber_;
     std::shared_ptr<trace::TraceModel> model_;
-    std::vector<trace::Event> batch_;
+    void take(size_t max_events);
+
+    std::vector<trace::Event> batch_;  ///< drained from the subscriber; [batch_taken_, end) wait
+    size_t batch_taken_ = 0;
+    size_t frame_cap_ = 0;
     QTimer frame_timer_;
     std::atomic<int64_t> edge_us_{std::numeric_limits<int64_t>::min()};
 };

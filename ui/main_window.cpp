@@ -98,6 +98,7 @@ MainWindow::MainWindow(QWidget* parent)
     // While a run goes on, the views catch up at 20 frames a second (the pump drains its batches
     // at 60): enough to watch, and the cursor moves with virtual time even when nothing happens.
     live_timer_ = new QTimer(this);
+    live_timer_->setObjectName(QStringLiteral("liveFrameTimer"));
     live_timer_->setInterval(50);
     connect(live_timer_, &QTimer::timeout, this, [this] { refreshLiveViews(); });
     connect(controller_, &RunController::consoleOutput, this, &MainWindow::appendConsole);
@@ -106,6 +107,10 @@ MainWindow::MainWindow(QWidget* parent)
         if (controller_->state() == RunState::Paused && !refreshing_) refreshLiveViews();
     });
     connect(controller_, &RunController::stateChanged, this, [this](RunState state) {
+        // While running, each frame takes in at most kLiveFrameEvents of the engine's events
+        // (the engine waits for the rest, see EventPump::setFrameCap); a pause, a step or the
+        // end takes in everything.
+        controller_->pump()->setFrameCap(state == RunState::Running ? kLiveFrameEvents : 0);
         if (state == RunState::Running)
             live_timer_->start();
         else
@@ -624,7 +629,10 @@ int64_t MainWindow::liveEdgeUs() const {
     // clock, not only the last event.
     const bool active =
         controller_->state() == RunState::Running || controller_->state() == RunState::Paused;
-    return active ? std::max(model_->end_time(), controller_->virtualNowUs()) : model_->end_time();
+    // While engine events still wait in the pump (a capped frame), the views end at the last
+    // event taken in: what comes after it is not shown yet.
+    if (!active || controller_->pump()->waiting() > 0) return model_->end_time();
+    return std::max(model_->end_time(), controller_->virtualNowUs());
 }
 
 void MainWindow::refreshLiveViews(bool rebuild_now) {

@@ -73,6 +73,13 @@ class MainWindow : public QMainWindow {
     /// Restores geometry, dock layout, recent files and settings, and saves them on close.
     void restoreSettings();
 
+    /// The most engine events one live frame takes in while a run goes on (EventPump's frame
+    /// cap), so a burst from the engine cannot make one frame arbitrarily long; the engine waits
+    /// for the rest. Session 8 measured the 100k-task frame at about the same cost with 16k events
+    /// as with 57k (most of it is per-frame work, not per-event), so a small cap only slowed the
+    /// run the window shows (3x fewer events per second); 64k bounds the worst frame without that.
+    static constexpr size_t kLiveFrameEvents = 65'536;
+
     ViewState* viewState() const { return state_; }
     RunController* runController() const { return controller_; }
     /// The trace the views show (nullptr before the first one).

@@ -488,7 +488,7 @@ void RunController::engineMain(uint64_t run_id, std::string name, std::string so
     }
     post(run_id, [this, status, compiled, stopped] {
         poll_timer_.stop();
-        pump_.drain();
+        pump_.drainAll();
         pollEngine();
         exit_status_ = status;
         last_run_compiled_ = compiled;

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "ui/gallop.h"
+
 namespace tasklens::ui {
 
 StepSeries::StepSeries(std::vector<SeriesPoint> points) : points_(std::move(points)) {
@@ -77,6 +79,34 @@ std::pair<double, double> StepSeries::extremesIn(double t0_us, double t1_us) con
     return {std::min(lo, at_start), std::max(hi, at_start)};
 }
 
+StepSeries::Column StepSeries::column(double t0_us, double t1_us, size_t& cursor) const {
+    // The first point at or after `from` whose time is after t.
+    auto after = [&](size_t from, double t) {
+        return size_t(
+            gallopPartitionPoint(points_.begin() + std::ptrdiff_t(std::min(from, points_.size())),
+                                 points_.end(),
+                                 [t](const SeriesPoint& p) { return double(p.t_us) <= t; }) -
+            points_.begin());
+    };
+    auto valueBefore = [&](size_t after_index) {
+        return after_index == 0 ? 0.0 : points_[after_index - 1].value;
+    };
+    const size_t first = after(cursor, t0_us);  // points after t0 ...
+    const size_t last = std::max(first, after(first, std::nextafter(t1_us, -INFINITY)));  // < t1
+    const size_t past = after(last, t1_us);
+    cursor = past;  // the next column's t0 is this one's t1
+    Column column;
+    column.start = valueBefore(first);
+    column.lo = column.hi = column.start;
+    if (last > first) {
+        const auto [lo, hi] = extremesOfPoints(first, last);
+        column.lo = std::min(lo, column.start);
+        column.hi = std::max(hi, column.start);
+    }
+    column.end = valueBefore(past);
+    return column;
+}
+
 // ---------------------------------------------------------------------------------------------
 
 StepSeriesPlottable::StepSeriesPlottable(QCPAxis* time_axis, QCPAxis* value_axis)
@@ -134,11 +164,10 @@ void StepSeriesPlottable::draw(QCPPainter* painter) {
         fill << QPointF(left, baseline);
     }
     double t0 = time->pixelToCoord(left);
+    size_t cursor = 0;
     for (int x = left; x < right; ++x) {
         const double t1 = time->pixelToCoord(x + 1);
-        const double start = series_->valueAt(t0);
-        const auto [lo, hi] = series_->extremesIn(t0, t1);
-        const double end = series_->valueAt(t1);
+        const auto [start, lo, hi, end] = series_->column(t0, t1, cursor);
         line << QPointF(x, value->coordToPixel(start));
         if (lo != hi) {
             line << QPointF(x, value->coordToPixel(lo)) << QPointF(x, value->coordToPixel(hi));

@@ -30,6 +30,16 @@ class StepSeries {
     /// included); {0, 0} for an empty series.
     std::pair<double, double> extremesIn(double t0_us, double t1_us) const;
 
+    /// One pixel column [t0, t1) of a walk from left to right: the value in force at t0, the
+    /// lowest and highest value over [t0, t1) (as extremesIn) and the value in force at t1.
+    struct Column {
+        double start = 0, lo = 0, hi = 0, end = 0;
+    };
+    /// `cursor` is the walk's place (0 to begin with; advanced here); t0 must not go back
+    /// between calls. The searches start at the cursor: a walk over a screen's columns costs
+    /// O(columns × log points per column) with nearby memory, not O(columns × log n).
+    Column column(double t0_us, double t1_us, size_t& cursor) const;
+
   private:
     static constexpr size_t kBlock = 64;
     /// Summarizes the blocks from the one holding point `first` on.

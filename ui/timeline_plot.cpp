@@ -12,6 +12,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include "ui/gallop.h"
 #include "ui/lane_folding_live.h"
 #include "ui/palette.h"
 #include "ui/view_state.h"
@@ -169,9 +170,9 @@ void LanePlottable::drawGroup(QCPPainter* painter, int lane, double y_top, doubl
         for (int x = left; x < right; ++x) {
             const double column_end = axis->pixelToCoord(x + 1);
             int32_t alive = current.alive, running = current.running, waiting = current.waiting;
-            const auto column_last = std::lower_bound(
-                it, counts.end(), column_end,
-                [](const GroupCountPoint& p, double t) { return double(p.t_us) < t; });
+            const auto column_last = gallopPartitionPoint(
+                it, counts.end(),
+                [column_end](const GroupCountPoint& p) { return double(p.t_us) < column_end; });
             // The steps inside the column: all of them, or an even sample of a crowded column,
             // so the cost per column is bounded whatever the number of members.
             const long inside = column_last - it;
@@ -588,14 +589,21 @@ void FlowArrowPlottable::drawArrows(QCPPainter* painter) {
                               uint32_t(clamped_to + 1) ^ (uint64_t(run.kind) << 60);
         const auto begin = run.arrows.begin();
         const auto end = run.arrows.end();
-        auto it =
-            std::lower_bound(begin, end, window.lower - static_cast<double>(run.longest_us),
-                             [&](uint32_t i, double t) { return start_of(data_->arrows[i]) < t; });
+        // The next arrow of the run still in view at the window's left edge, from position k:
+        // a search in the run's running latest end, which does not go down.
+        auto next_in_view = [&](size_t k) {
+            return begin +
+                   (std::partition_point(
+                        run.reach_us.begin() + std::ptrdiff_t(k), run.reach_us.end(),
+                        [&](int64_t reach) { return static_cast<double>(reach) < window.lower; }) -
+                    run.reach_us.begin());
+        };
+        auto it = next_in_view(0);
         while (it != end) {
             const FlowArrow& arrow = data_->arrows[*it];
             if (start_of(arrow) > window.upper) break;
-            if (static_cast<double>(std::max(arrow.from_us, arrow.to_us)) < window.lower) {
-                ++it;
+            if (static_cast<double>(arrow.endUs()) < window.lower) {
+                it = next_in_view(size_t(it - begin) + 1);
                 continue;
             }
             const QPointF from(time_axis->coordToPixel(static_cast<double>(arrow.from_us)), from_y);
@@ -607,9 +615,8 @@ void FlowArrowPlottable::drawArrows(QCPPainter* painter) {
                 // Everything of this run that starts within this cell folds into it: one binary
                 // search instead of a step per arrow.
                 const double horizon = time_axis->pixelToCoord(left_px + (cell + 1) * kFoldPx);
-                auto next = std::lower_bound(it + 1, end, horizon, [&](uint32_t i, double t) {
-                    return start_of(data_->arrows[i]) < t;
-                });
+                auto next = gallopPartitionPoint(
+                    it + 1, end, [&](uint32_t i) { return start_of(data_->arrows[i]) < horizon; });
                 const int folded = static_cast<int>(next - it);
                 bin.count += folded;
                 stats.arrows_folded += folded;

@@ -99,20 +99,33 @@ uint64_t runKey(const FlowArrow& arrow) {
 /// Sorts `fresh` (indexes of new arrows, greater than every index in `sorted`) by (start,
 /// index) and merges it into `sorted`, which is in that order already. New arrows mostly start
 /// near the end of a live run, so the merge touches a short suffix.
-void mergeByStart(std::vector<uint32_t>& sorted, std::vector<uint32_t>& fresh,
-                  const std::vector<FlowArrow>& arrows) {
+/// Recomputes run.reach_us from position `from` on (the positions before it did not change).
+void updateRunReach(ArrowRun& run, size_t from, const std::vector<FlowArrow>& arrows) {
+    run.reach_us.resize(run.arrows.size());
+    int64_t reach = from > 0 ? run.reach_us[from - 1] : std::numeric_limits<int64_t>::min();
+    for (size_t k = from; k < run.arrows.size(); ++k) {
+        reach = std::max(reach, arrows[run.arrows[k]].endUs());
+        run.reach_us[k] = reach;
+    }
+}
+
+/// Merges `fresh` (indexes into `arrows`) into `sorted`, by (start, index); returns the first
+/// position of `sorted` that changed.
+size_t mergeByStart(std::vector<uint32_t>& sorted, std::vector<uint32_t>& fresh,
+                    const std::vector<FlowArrow>& arrows) {
     auto earlier = [&](uint32_t a, uint32_t b) {
         const int64_t sa = arrows[a].startUs();
         const int64_t sb = arrows[b].startUs();
         return sa != sb ? sa < sb : a < b;
     };
     std::sort(fresh.begin(), fresh.end(), earlier);
-    if (fresh.empty()) return;
+    if (fresh.empty()) return sorted.size();
     const auto suffix = std::upper_bound(sorted.begin(), sorted.end(), fresh.front(), earlier);
     const auto middle = static_cast<std::ptrdiff_t>(sorted.size());
     const auto from = suffix - sorted.begin();
     sorted.insert(sorted.end(), fresh.begin(), fresh.end());
     std::inplace_merge(sorted.begin() + from, sorted.begin() + middle, sorted.end(), earlier);
+    return size_t(from);
 }
 
 }  // namespace
@@ -155,7 +168,7 @@ void TimelineData::indexAllArrows() const {
     arrow_runs_.clear();
     for (size_t k = 0; k < count;) {
         const FlowArrow& head = arrows[arrows_by_start_[keyed[k].second]];
-        ArrowRun run{head.from_lane, head.to_lane, head.kind, 0, {}};
+        ArrowRun run{head.from_lane, head.to_lane, head.kind, 0, {}, {}};
         size_t end = k;
         while (end < count && keyed[end].first == keyed[k].first) ++end;
         run.arrows.reserve(end - k);
@@ -165,6 +178,7 @@ void TimelineData::indexAllArrows() const {
             run.arrows.push_back(index);
             run.longest_us = std::max(run.longest_us, std::abs(arrow.to_us - arrow.from_us));
         }
+        updateRunReach(run, 0, arrows);
         arrow_runs_.push_back(std::move(run));
     }
     run_of_key_.clear();
@@ -217,6 +231,7 @@ void TimelineData::mergeLaneInto(int lane, int into) {
         run.to_lane = moved(run.to_lane);
         renumber(run.arrows);
         if (run.arrows.empty()) continue;
+        updateRunReach(run, 0, arrows);  // renumbered, some arrows may be gone
         if (touched) {
             run.longest_us = 0;  // some of its arrows may be gone
             for (const uint32_t a : run.arrows)
@@ -242,6 +257,7 @@ void TimelineData::mergeLaneInto(int lane, int into) {
                    std::back_inserter(merged), earlier);
         target.arrows = std::move(merged);
         target.longest_us = std::max(target.longest_us, run.longest_us);
+        updateRunReach(target, 0, arrows);
     }
     arrow_runs_ = std::move(runs);
     run_of_key_.clear();
@@ -265,14 +281,16 @@ void TimelineData::indexArrowsFrom(size_t first_new) {
         fresh.push_back(uint32_t(i));
         longest_arrow_us_ = std::max(longest_arrow_us_, std::abs(arrow.to_us - arrow.from_us));
         auto [it, added] = run_of_key_.try_emplace(runKey(arrow), uint32_t(arrow_runs_.size()));
-        if (added) arrow_runs_.push_back({arrow.from_lane, arrow.to_lane, arrow.kind, 0, {}});
+        if (added) arrow_runs_.push_back({arrow.from_lane, arrow.to_lane, arrow.kind, 0, {}, {}});
         ArrowRun& run = arrow_runs_[it->second];
         run.longest_us = std::max(run.longest_us, std::abs(arrow.to_us - arrow.from_us));
         fresh_by_run[it->second].push_back(uint32_t(i));
     }
     mergeByStart(arrows_by_start_, fresh, arrows);
-    for (auto& [run, indexes] : fresh_by_run)
-        mergeByStart(arrow_runs_[run].arrows, indexes, arrows);
+    for (auto& [run, indexes] : fresh_by_run) {
+        ArrowRun& target = arrow_runs_[run];
+        updateRunReach(target, mergeByStart(target.arrows, indexes, arrows), arrows);
+    }
 }
 
 int TimelineDataBuilder::addLane(Lane lane) {

@@ -100,6 +100,7 @@ struct FlowArrow {
     std::string label;  ///< short rendering of the message or reason
 
     int64_t startUs() const { return std::min(from_us, to_us); }
+    int64_t endUs() const { return std::max(from_us, to_us); }
 };
 
 /// The arrows between the same two lanes of the same kind, sorted by start: the painter jumps a
@@ -110,6 +111,10 @@ struct ArrowRun {
     ArrowKind kind = ArrowKind::Message;
     int64_t longest_us = 0;
     std::vector<uint32_t> arrows;  ///< indexes into TimelineData::arrows, sorted by start
+    /// reach_us[k]: the latest end (endUs) of arrows[0..k], so non-decreasing: the first arrow
+    /// of the run still in view at t is the first k with reach_us[k] >= t (a binary search,
+    /// where walking from t - longest_us stepped over every arrow that ended before t).
+    std::vector<int64_t> reach_us;
 };
 
 struct SeriesPoint {

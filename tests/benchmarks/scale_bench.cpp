@@ -10,6 +10,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTextStream>
+#include <QTimer>
 #include <algorithm>
 #include <ctime>
 #include <fstream>
@@ -514,9 +515,17 @@ void BM_Scale_Window_LiveFrame(benchmark::State& state) {
     // Manual time = the GUI thread's CPU time for the frame (the engine runs on its own thread
     // and must not be counted); wall time is reported as a counter.
     application();
-    QFile source(QStringLiteral(TASKLENS_SOURCE_DIR "/tests/benchmarks/scenarios/tasks_100k.exs"));
+    // TASKLENS_LIVE_SCENARIO=x.exs runs another scenario (e.g. tasks_10k.exs);
+    // TASKLENS_LIVE_SHOTS=dir saves the window at the middle and the last measured frame, and at
+    // the end of the run, to look at what was measured.
+    const QString scenario_path =
+        qEnvironmentVariableIsSet("TASKLENS_LIVE_SCENARIO")
+            ? qEnvironmentVariable("TASKLENS_LIVE_SCENARIO")
+            : QStringLiteral(TASKLENS_SOURCE_DIR "/tests/benchmarks/scenarios/tasks_100k.exs");
+    const QString shots = qEnvironmentVariable("TASKLENS_LIVE_SHOTS");
+    QFile source(scenario_path);
     if (!source.open(QIODevice::ReadOnly)) {
-        state.SkipWithError("tasks_100k.exs not found");
+        state.SkipWithError("scenario not found");
         return;
     }
     auto window = std::make_unique<ui::MainWindow>();
@@ -527,11 +536,19 @@ void BM_Scale_Window_LiveFrame(benchmark::State& state) {
     auto* tree = window->findChild<ui::SupervisionTreeView*>();
     window->runController()->start(QStringLiteral("tasks_100k.exs"),
                                    QString::fromUtf8(source.readAll()));
+    // The benchmark makes the frames itself: the window's live timer would otherwise also fire
+    // inside qWait and processEvents, and one iteration would hold several frames.
+    if (auto* frame_timer = window->findChild<QTimer*>(QStringLiteral("liveFrameTimer")))
+        frame_timer->stop();
+    else
+        state.SkipWithError("no live frame timer");
     double worst_ms = 0, wall_total_ms = 0;
     double refresh_ms = 0, events_ms = 0, timeline_ms = 0, tree_ms = 0;
     uint64_t events_seen = 0;
+    int64_t frame = 0;
     for (auto _ : state) {
-        // What arrives between two frames (the live timer ticks every 50 ms).
+        // What arrives between two frames (the live timer ticks every 50 ms). Nothing runs on
+        // the GUI thread meanwhile: while a run goes on, the pump is drained by the frames only.
         QTest::qWait(50);
         QElapsedTimer wall;
         wall.start();
@@ -552,13 +569,26 @@ void BM_Scale_Window_LiveFrame(benchmark::State& state) {
         wall_total_ms += double(wall.nsecsElapsed()) / 1e6;
         worst_ms = std::max(worst_ms, cpu_ms);
         state.SetIterationTime(cpu_ms / 1000);
-        if (timeline && timeline->fullTimelineData())
-            events_seen = uint64_t(timeline->fullTimelineData()->spanCount());
+        ++frame;
+        if (!shots.isEmpty() &&
+            (frame == state.max_iterations / 2 || frame == state.max_iterations))
+            window->grab().save(QStringLiteral("%1/live_frame_%2.png").arg(shots).arg(frame));
     }
-    // How much each frame had to take in: the engine runs on while the GUI thread works.
+    if (timeline && timeline->fullTimelineData())
+        events_seen = uint64_t(timeline->fullTimelineData()->spanCount());
+    // How much each frame took in (at most MainWindow::kLiveFrameEvents; the engine waits).
     state.counters["events_per_frame"] =
         double(window->runController()->pump()->model()->event_count()) /
         double(std::max<int64_t>(1, state.iterations()));
+    if (!shots.isEmpty()) {
+        // The rest of the run, frame by frame, then the finished window.
+        while (window->runController()->state() == ui::RunState::Running) {
+            QTest::qWait(50);
+            window->refreshLiveViews();
+        }
+        QTest::qWait(200);
+        window->grab().save(QStringLiteral("%1/live_end.png").arg(shots));
+    }
     window->runController()->stop();
     state.counters["worst_frame_cpu_ms"] = worst_ms;
     const double frames = double(std::max<int64_t>(1, state.iterations()));
@@ -573,7 +603,7 @@ void BM_Scale_Window_LiveFrame(benchmark::State& state) {
 BENCHMARK(BM_Scale_Window_LiveFrame)
     ->UseManualTime()
     ->Unit(benchmark::kMillisecond)
-    ->Iterations(60);
+    ->Iterations(140);
 
 }  // namespace
 }  // namespace tasklens

@@ -357,6 +357,62 @@ TEST(RunController, TheEngineWaitsForTheGuiInsteadOfBuffering) {
     ASSERT_TRUE(waitFor([&] { return controller.state() == RunState::Finished; }));
 }
 
+TEST(RunController, ACappedPumpTakesInAFrameAtATimeAndLosesNothing) {
+    // The window caps what one live frame takes in (EventPump::setFrameCap): each drain appends
+    // at most the cap, in order; while events wait, the model ends at its last event (the
+    // engine's clock is not shown ahead of them); the engine is held by its back-pressure; and
+    // the end of the run takes in the rest, so the trace is the finished run's, event by event.
+    const std::string source =
+        "defmodule Chatty do\n"
+        "  def loop(0), do: :ok\n"
+        "  def loop(n), do: (send(self(), n); receive do _ -> loop(n - 1) end)\n"
+        "end\nChatty.loop(100_000)\nIO.puts(\"done\")\n";
+    trace::EventLog log;
+    std::ostringstream out, err;
+    script::ScenarioOptions options;
+    options.events = &log;
+    options.out = &out;
+    options.err = &err;
+    ASSERT_EQ(script::run_scenario_source("capped.exs", source, options), 0) << err.str();
+    const trace::TraceModel finished(log.events());
+    ASSERT_GT(finished.event_count(), 3 * RunController::kMaxBacklog);
+
+    constexpr size_t kCap = 3'000;
+    RunController controller;
+    controller.setSpeed(0);
+    controller.pump()->setFrameCap(kCap);
+    controller.start(QStringLiteral("capped.exs"), QString::fromStdString(source));
+    const auto& model = *controller.pump()->model();
+    int capped_drains = 0;
+    size_t most_waiting = 0;
+    while (controller.state() != RunState::Finished) {
+        QCoreApplication::processEvents();
+        if (controller.state() == RunState::Finished) break;
+        const uint32_t before = model.event_count();
+        controller.pump()->drain();
+        const uint32_t taken = model.event_count() - before;
+        ASSERT_LE(taken, kCap);
+        most_waiting = std::max(most_waiting, controller.pump()->waiting());
+        if (controller.pump()->waiting() > 0) {
+            ++capped_drains;
+            ASSERT_EQ(model.end_time(), model.record(model.event_count() - 1).time_us);
+        }
+        // Events wait in the pump or in the engine's subscriber, within the back-pressure bound.
+        ASSERT_LE(controller.pump()->subscriber().backlog(),
+                  RunController::kMaxBacklog + 2 * RunController::kChunkEvents);
+    }
+    EXPECT_GT(capped_drains, 0);
+    EXPECT_LE(most_waiting, RunController::kMaxBacklog + 2 * RunController::kChunkEvents);
+    // The end took in everything that waited.
+    EXPECT_EQ(controller.pump()->waiting(), 0u);
+    ASSERT_EQ(model.event_count(), finished.event_count());
+    for (trace::EventIndex i = 0; i < model.event_count(); ++i)
+        ASSERT_EQ(trace::format_event_line(model.event(i)),
+                  trace::format_event_line(finished.event(i)))
+            << "event " << i;
+    EXPECT_EQ(consoleOf(model), consoleOf(finished));
+}
+
 TEST(RunController, APacedRunWaitsForTheWallClockAndAnUnpacedOneDoesNot) {
     // At 1x a minute of virtual sleep is a minute of wall time: long after the run started it is
     // still running, before the sleep's end, with nothing printed. Switched to "as fast as

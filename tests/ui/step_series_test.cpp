@@ -7,6 +7,7 @@
 #include <QImage>
 #include <QTest>
 
+#include "ui/gallop.h"
 #include "ui/palette.h"
 #include "ui/timeline_plot.h"
 #include "ui/view_state.h"
@@ -63,6 +64,43 @@ TEST(StepSeries, BlockSummaryGivesTheSameExtremesAsAScan) {
     }
     // The one-point spike is found however wide the range around it.
     EXPECT_EQ(s.extremesIn(0, 3e6).second, 5'000);
+}
+
+TEST(StepSeries, ColumnWalkGivesWhatTheSearchesFromScratchGive) {
+    // The painter's walk (each search from where the last one ended) against valueAt and
+    // extremesIn, over column widths narrower and much wider than the steps, with steps that
+    // land exactly on column edges, equal times, and columns before and after the series.
+    std::vector<SeriesPoint> points;
+    for (int i = 0; i < 5'000; ++i)
+        points.push_back({int64_t{i / 3} * 7, double((i * 7919) % 101)});  // 3 points per time
+    const StepSeries s(std::move(points));
+    for (const double width : {0.5, 7.0, 10.0, 333.0, 20'000.0}) {
+        size_t cursor = 0;
+        int columns = 0;
+        for (double t0 = -50; t0 < 12'000; t0 += width, ++columns) {
+            const double t1 = t0 + width;
+            const StepSeries::Column column = s.column(t0, t1, cursor);
+            const auto [lo, hi] = s.extremesIn(t0, t1);
+            ASSERT_EQ(column.start, s.valueAt(t0)) << width << " " << t0;
+            ASSERT_EQ(column.lo, lo) << width << " " << t0;
+            ASSERT_EQ(column.hi, hi) << width << " " << t0;
+            ASSERT_EQ(column.end, s.valueAt(t1)) << width << " " << t0;
+        }
+        EXPECT_GT(columns, 0);
+    }
+}
+
+TEST(Gallop, FindsWhatPartitionPointFinds) {
+    std::vector<int> values;
+    for (int i = 0; i < 1'000; ++i) values.push_back(i / 4);
+    for (size_t from : {size_t{0}, size_t{1}, size_t{17}, size_t{999}, size_t{1'000}})
+        for (int bound : {-1, 0, 1, 3, 100, 249, 250, 400}) {
+            auto before = [bound](int v) { return v < bound; };
+            const auto first = values.begin() + std::ptrdiff_t(from);
+            EXPECT_EQ(gallopPartitionPoint(first, values.end(), before),
+                      std::partition_point(first, values.end(), before))
+                << from << " " << bound;
+        }
 }
 
 TEST(StepSeries, TimelineLoadChartDrawsOneColumnPerPixel) {

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 #include <algorithm>
+#include <limits>
 #include <sstream>
 #include <tuple>
 
@@ -131,8 +132,13 @@ void expectSameTimeline(const TimelineData& live, const TimelineData& rebuilt,
     size_t in_runs = 0;
     for (const ArrowRun& run : live.arrowRuns()) {
         in_runs += run.arrows.size();
+        ASSERT_EQ(run.reach_us.size(), run.arrows.size());
+        int64_t reach = std::numeric_limits<int64_t>::min();
         for (size_t k = 0; k < run.arrows.size(); ++k) {
             const FlowArrow& arrow = live.arrows[run.arrows[k]];
+            // The running latest end, kept up to date batch by batch and through mergeLaneInto.
+            reach = std::max(reach, arrow.endUs());
+            ASSERT_EQ(run.reach_us[k], reach);
             ASSERT_EQ(std::tuple(arrow.from_lane, arrow.to_lane, arrow.kind),
                       std::tuple(run.from_lane, run.to_lane, run.kind));
             if (k > 0) {
@@ -148,9 +154,12 @@ void expectSameTimeline(const TimelineData& live, const TimelineData& rebuilt,
     ASSERT_FALSE(bulk.arrowsIndexed());
     EXPECT_EQ(live.arrowsByStart(), bulk.arrowsByStart());
     auto runs = [](const TimelineData& data) {
-        std::vector<std::tuple<int32_t, int32_t, ArrowKind, int64_t, std::vector<uint32_t>>> out;
+        std::vector<std::tuple<int32_t, int32_t, ArrowKind, int64_t, std::vector<uint32_t>,
+                               std::vector<int64_t>>>
+            out;
         for (const ArrowRun& run : data.arrowRuns())
-            out.emplace_back(run.from_lane, run.to_lane, run.kind, run.longest_us, run.arrows);
+            out.emplace_back(run.from_lane, run.to_lane, run.kind, run.longest_us, run.arrows,
+                             run.reach_us);
         std::sort(out.begin(), out.end());
         return out;
     };
