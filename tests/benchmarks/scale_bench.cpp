@@ -295,11 +295,8 @@ BENCHMARK(BM_Scale_ReadTraceFileThenModel)
     ->MeasureProcessCPUTime()
     ->UseRealTime();
 
-void BM_Scale_ExportTimelineEndToEnd(benchmark::State& state) {
-    // `tasklens export trace.jsonl --timeline t.png`: load, build the view data, fold, paint,
-    // write.
-    application();
-    const ScaleTrace& trace = scaleTrace();
+// `tasklens export TRACE --timeline t.png`: load, build the view data, fold, paint, write.
+void exportTimelineEndToEnd(benchmark::State& state, const ScaleTrace& trace) {
     QTemporaryDir dir;
     ui::ExportOptions options;
     options.timeline_path = QDir(dir.path()).filePath(QStringLiteral("timeline.png"));
@@ -312,6 +309,11 @@ void BM_Scale_ExportTimelineEndToEnd(benchmark::State& state) {
     }
     addTraceCounters(state);
 }
+
+void BM_Scale_ExportTimelineEndToEnd(benchmark::State& state) {
+    application();
+    exportTimelineEndToEnd(state, scaleTrace());
+}
 BENCHMARK(BM_Scale_ExportTimelineEndToEnd)
     ->Unit(benchmark::kMillisecond)
     ->Iterations(2)
@@ -319,20 +321,8 @@ BENCHMARK(BM_Scale_ExportTimelineEndToEnd)
     ->UseRealTime();
 
 void BM_Scale_ExportTimelineEndToEndBinary(benchmark::State& state) {
-    // `tasklens export trace.tlb --timeline t.png`.
     application();
-    const ScaleTrace& trace = scaleBinaryTrace();
-    QTemporaryDir dir;
-    ui::ExportOptions options;
-    options.timeline_path = QDir(dir.path()).filePath(QStringLiteral("timeline.png"));
-    QString sink_text;
-    QTextStream sink(&sink_text);
-    for (auto _ : state) {
-        const trace::LoadedTrace loaded = trace::load_trace_file(trace.path);
-        if (ui::run_export_options(loaded.model, options, sink, sink) != ui::kExitOk)
-            state.SkipWithError("export failed");
-    }
-    addTraceCounters(state);
+    exportTimelineEndToEnd(state, scaleBinaryTrace());
 }
 BENCHMARK(BM_Scale_ExportTimelineEndToEndBinary)
     ->Unit(benchmark::kMillisecond)
