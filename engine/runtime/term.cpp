@@ -134,7 +134,8 @@ void free_cons(ConsObject* cell) noexcept {
     std::lock_guard lock(shared.mutex);
     shared.orphans = ::new (static_cast<void*>(cell)) FreeCell{shared.orphans};
 #else
-    ::operator delete(static_cast<void*>(cell), sizeof(ConsObject));
+    // Unsized: clang 14 (the fuzz preset) does not declare the sized form by default.
+    ::operator delete(static_cast<void*>(cell));
 #endif
 }
 
