@@ -139,6 +139,6 @@ void register_codecs(BuiltinTable& table);         // Base, :erlang.crc32/adler3
 void register_erlang_extras(BuiltinTable& table);  // erlang_extras.cpp
 void register_calendar_erl(BuiltinTable& table);   // :calendar (calendar_erl.cpp)
 void register_unicode_normalization(BuiltinTable& table);  // unicode_normalization.cpp
-void register_string_erl(BuiltinTable& table);     // :string (string_erl.cpp)
+void register_string_erl(BuiltinTable& table);             // :string (string_erl.cpp)
 
 }  // namespace tasklens::script::stdlib
