@@ -1441,7 +1441,11 @@ InspectOptions inspect_options_from_keywords(const Term& keywords, InspectOption
 namespace {
 
 // Flattens chardata (binaries, code points, nested lists); false if something else is inside.
-bool append_chardata(std::string& out, const Term& data) {
+// `invalid_code_point`, when given, gets the first integer that is not a Unicode scalar value
+// (above 0x10FFFF or a surrogate): :unicode.characters_to_binary's {:error, ...} case, which
+// List.to_string/1 raises as UnicodeConversionError rather than ArgumentError.
+bool append_chardata(std::string& out, const Term& data,
+                     std::optional<int64_t>* invalid_code_point = nullptr) {
     std::vector<const Term*> stack{&data};
     while (!stack.empty()) {
         const Term* t = stack.back();
@@ -1450,7 +1454,11 @@ bool append_chardata(std::string& out, const Term& data) {
             out += t->binary_view();
         } else if (t->is_integer()) {
             int64_t cp = t->as_integer();
-            if (cp < 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
+            if (cp < 0) return false;
+            if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+                if (invalid_code_point) *invalid_code_point = cp;
+                return false;
+            }
             append_utf8(out, static_cast<uint32_t>(cp));
         } else if (t->is_cons()) {
             // Push tail first so the head is handled first.
@@ -1506,6 +1514,17 @@ std::optional<std::string> try_to_string(const Term& term) {
 std::string to_string(const Term& term) {
     if (auto s = try_to_string(term)) return *std::move(s);
     if (term.is_list()) {
+        std::string encoded;
+        std::optional<int64_t> invalid;
+        if (!append_chardata(encoded, term, &invalid) && invalid)
+            throw ErlangException(
+                atom::error,
+                make_exception(
+                    "UnicodeConversionError",
+                    {{"encoded", Term::binary(encoded)},
+                     {"rest", Term::integer(*invalid)},
+                     {"kind", Term::atom("invalid")},
+                     {"message", Term::binary("invalid code point " + std::to_string(*invalid))}}));
         // List.to_string/1 (via String.Chars.List) rejects anything that is not chardata.
         throw ErlangException(
             atom::error,

@@ -115,8 +115,17 @@ Term chardata_to_string(ProcessContext&, Args a) {
         stack.pop_back();
         if (cur->is_binary()) {
             out.append(cur->binary_view());
-        } else if (cur->is_integer() && cur->as_integer() >= 0 && cur->as_integer() <= 0x10FFFF) {
-            utf8_append(out, static_cast<char32_t>(cur->as_integer()));
+        } else if (cur->is_integer() && cur->as_integer() >= 0) {
+            const int64_t cp = cur->as_integer();
+            // List.to_string/1, which chardata_to_string/1 calls on a list.
+            if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+                raise_term(make_exception(
+                    "UnicodeConversionError",
+                    {{"encoded", Term::binary(out)},
+                     {"rest", *cur},
+                     {"kind", Term::atom("invalid")},
+                     {"message", Term::binary("invalid code point " + std::to_string(cp))}}));
+            utf8_append(out, static_cast<char32_t>(cp));
         } else if (cur->is_cons()) {
             stack.push_back(&cur->tail());
             stack.push_back(&cur->head());
