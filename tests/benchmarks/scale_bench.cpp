@@ -234,8 +234,8 @@ void addTraceCounters(benchmark::State& state) {
 
 // --- CLI -------------------------------------------------------------------------------------
 
-void BM_Scale_LoadJsonlIntoModel(benchmark::State& state) {
-    const ScaleTrace& trace = scaleTrace();
+// `load_trace_file` of a trace into the model, as `export` and the window's open do.
+void loadIntoModel(benchmark::State& state, const ScaleTrace& trace) {
     size_t model_bytes = 0;
     for (auto _ : state) {
         const trace::LoadedTrace loaded = trace::load_trace_file(trace.path);
@@ -248,6 +248,10 @@ void BM_Scale_LoadJsonlIntoModel(benchmark::State& state) {
         double(trace.events) * double(state.iterations()), benchmark::Counter::kIsRate);
     state.counters["model_MiB"] = double(model_bytes) / (1 << 20);
 }
+
+void BM_Scale_LoadJsonlIntoModel(benchmark::State& state) {
+    loadIntoModel(state, scaleTrace());
+}
 // CPU time is the whole process's: the loader parses on a second thread.
 BENCHMARK(BM_Scale_LoadJsonlIntoModel)
     ->Unit(benchmark::kMillisecond)
@@ -258,17 +262,7 @@ BENCHMARK(BM_Scale_LoadJsonlIntoModel)
 void BM_Scale_LoadBinaryIntoModel(benchmark::State& state) {
     // The same events from the binary format: what parsing text costs, by difference.
     const ScaleTrace& trace = scaleBinaryTrace();
-    size_t model_bytes = 0;
-    for (auto _ : state) {
-        const trace::LoadedTrace loaded = trace::load_trace_file(trace.path);
-        if (!loaded.ok()) state.SkipWithError(loaded.error->what().c_str());
-        model_bytes = loaded.model.memory_bytes();
-        benchmark::DoNotOptimize(loaded.model.event_count());
-    }
-    addTraceCounters(state);
-    state.counters["events_per_s"] = benchmark::Counter(
-        double(trace.events) * double(state.iterations()), benchmark::Counter::kIsRate);
-    state.counters["model_MiB"] = double(model_bytes) / (1 << 20);
+    loadIntoModel(state, trace);
     state.counters["binary_MB"] = double(trace.bytes) / 1e6;
 }
 BENCHMARK(BM_Scale_LoadBinaryIntoModel)
