@@ -389,8 +389,9 @@ ProcessBody reporting_body(ProcessBody body) {
 }
 
 Term spawn_fun(ProcessContext& c, const Term& fun, bool link, bool monitor) {
-    // A fun of the wrong arity is spawned, as on the BEAM: the new process dies of badarity.
-    if (!fun.is_fun()) badarg();
+    // spawn/1 and spawn_link/1 take a fun of any arity, as on the BEAM, and the new process dies
+    // of badarity; spawn_monitor/1 is guarded with is_function(fun, 0).
+    if (!fun.is_fun() || (monitor && fun.fun().arity != 0)) badarg();
     SpawnOptions o = spawn_options(link, monitor);
     o.label = "fn";
     return spawn_result(c.spawn(reporting_body(fun_body(fun)), o), monitor);
