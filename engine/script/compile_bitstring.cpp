@@ -159,7 +159,8 @@ uint32_t BitstringCompiler::start(uint32_t src, const FailTo& fail) {
 }
 
 void BitstringCompiler::segments(std::span<Node* const> nodes, uint32_t context,
-                                 const FailTo& shape_fail, const ValuePattern& value_pattern) {
+                                 const FailTo& shape_fail, const ValuePattern& value_pattern,
+                                 bool more_follow) {
     std::vector<Segment> segments = segments_of(nodes, host_);
     // Variables that size a later segment (`<<n, payload::binary-size(n)>>`) are bound at once.
     std::set<std::string_view> sizing;
@@ -169,12 +170,13 @@ void BitstringCompiler::segments(std::span<Node* const> nodes, uint32_t context,
     std::vector<std::pair<const Node*, uint32_t>> deferred;
     for (size_t i = 0; i < segments.size(); ++i) {
         Segment& s = segments[i];
-        bool last = i + 1 == segments.size();
+        bool last = i + 1 == segments.size() && !more_follow;
         if (!last && s.spec.size == SegmentSpec::Size::Default &&
             (s.spec.type == BitType::Binary || s.spec.type == BitType::Bitstring))
-            host_.refuse_construct(
+            host_.compile_error(
                 s.node,
-                "a binary field without size is only allowed at the end of a binary pattern");
+                "a binary field without size is only allowed at the end of a binary pattern, at "
+                "the right side of binary concatenation and never allowed in binary generators");
         if (s.spec.size == SegmentSpec::Size::Register) {
             uint32_t r = kNoReg;
             if (s.size->kind == NodeKind::Variable) r = host_.variable_register(s.size->text);
@@ -204,6 +206,16 @@ void BitstringCompiler::segments(std::span<Node* const> nodes, uint32_t context,
         }
     }
     for (auto& [pattern, value] : deferred) value_pattern(pattern, value);
+}
+
+uint32_t BitstringCompiler::rest_binary(uint32_t context, const FailTo& fail) {
+    SegmentSpec rest;
+    rest.type = BitType::Binary;
+    rest.unit = 8;
+    uint32_t value = host_.new_registers(1);
+    fail(host_.emit_instruction(Op::BsGet, value, context,
+                                host_.constant(Term::integer(rest.pack())), 0));
+    return value;
 }
 
 void BitstringCompiler::end(uint32_t context, const FailTo& fail) {

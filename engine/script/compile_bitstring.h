@@ -54,8 +54,13 @@ class BitstringCompiler {
     /// invalid UTF-8...) goes to `shape_fail`; the segments' value patterns are matched with
     /// `value_pattern` once every segment is read, except variables used as a later size, which
     /// are bound as soon as read.
+    /// `more_follow`: the segments are the left side of `<<...>> <> rest`, so even the last one
+    /// needs a size.
     void segments(std::span<Node* const> segments, uint32_t context, const FailTo& shape_fail,
-                  const ValuePattern& value_pattern);
+                  const ValuePattern& value_pattern, bool more_follow = false);
+    /// The subject's unread bits as a binary (`rest` in `<<a>> <> rest`); fails unless they are
+    /// a whole number of bytes. Returns the register holding it.
+    uint32_t rest_binary(uint32_t context, const FailTo& fail);
     /// Fails unless every bit of the subject was read.
     void end(uint32_t context, const FailTo& fail);
 

@@ -116,9 +116,23 @@ void Compiler::pattern(const Node* p, uint32_t src, Label& fail, PatternState& p
                     pattern(p->child(1), src, fail, ps);
                     return;
                 case BinaryOperator::StringConcat: {
+                    // `<<a, b::16>> <> rest` is `<<a, b::16, rest::binary>>`.
+                    if (const Node* left = p->child(0); left->kind == NodeKind::Bitstring) {
+                        BitstringCompiler bits(*this);
+                        auto to_fail = [&](uint32_t instruction) { fail_to(fail, instruction); };
+                        uint32_t context = bits.start(src, to_fail);
+                        bits.segments(
+                            left->children, context, to_fail,
+                            [&](const Node* value, uint32_t r) { pattern(value, r, fail, ps); },
+                            true);
+                        pattern(p->child(1), bits.rest_binary(context, to_fail), fail, ps);
+                        return;
+                    }
                     auto prefix = const_eval(p->child(0));
                     if (!prefix || !prefix->is_binary())
-                        refuse(p, "<> in a pattern without a literal prefix");
+                        fail_at(p->child(0),
+                                "the left argument of <> operator inside a match should always be "
+                                "a literal binary because its size can't be verified");
                     uint32_t rest = reg();
                     fail_to(fail, emit(Op::BinPrefix, rest, src, konst(*prefix), 0));
                     pattern(p->child(1), rest, fail, ps);

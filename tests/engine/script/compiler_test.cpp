@@ -73,6 +73,28 @@ TEST(VmCompiler, StructOfThisFileInScriptCode) {
     EXPECT_EQ(ok.out, "never\n%Outer.Inner{name: 1}\n%User{name: nil}\n%User{name: nil}\n");
 }
 
+// `<>` in a pattern: the left side must have a known size (a literal or a `<<>>` whose segments
+// all have sizes). Expected: elixir 1.14.0's CompileError / ArgumentError texts on the same
+// lines (first sentence).
+TEST(VmCompiler, BinaryConcatenationPatternsNeedASizedLeftSide) {
+    const std::pair<std::string, std::string> cases[] = {
+        {"z <> \"a\" = \"ba\"\nIO.inspect(z)\n",
+         "test.exs:1:1: error: the left argument of <> operator inside a match should always be a "
+         "literal binary because its size can't be verified"},
+        {"x = 1\n<<y::binary>> <> rest = \"ab\"\n",
+         "test.exs:2:4: error: a binary field without size is only allowed at the end of a binary "
+         "pattern, at the right side of binary concatenation"}};
+    for (const auto& [source, error] : cases) {
+        RunOutput r = run_source(source);
+        EXPECT_EQ(r.status, 1) << source;
+        EXPECT_EQ(r.out, "") << source;
+        EXPECT_NE(r.err.find(error), std::string::npos) << r.err;
+    }
+    RunOutput ok = run_source("<<n::16>> <> rest = <<1, 2, 3>>\nIO.inspect({n, rest})\n");
+    EXPECT_EQ(ok.status, 0) << ok.err;
+    EXPECT_EQ(ok.out, "{258, <<3>>}\n");
+}
+
 // Elixir 1.14 checks a scope's variables when it closes (a clause, a branch, a fn, a def
 // clause, the file), innermost scope first, and lists a scope's unused ones by name; the
 // top-level code's warnings come before the modules' (a module body runs later).
