@@ -1334,45 +1334,62 @@ std::string inspect_module(Atom module) {
 }
 
 std::string format_float(double value) {
-    // The BEAM has no infinities or NaN (arithmetic raises first); never abort on one anyway.
-    if (!std::isfinite(value)) return std::isnan(value) ? "nan" : (value < 0 ? "-inf" : "inf");
     double magnitude = std::fabs(value);
     if (magnitude >= 1.0 && magnitude < 1.0e16 && std::trunc(value) == value) {
         // Elixir prints integral floats below 1.0e16 through Integer.to_string: 10000000000.0
         return std::to_string(static_cast<int64_t>(value)) + ".0";
     }
-    // :io_lib_format.fwrite_g/1 (OTP 25) = float_to_list(F, [short]): the shortest round-trip
-    // digits, written in plain decimal unless scientific notation is shorter (ties go to
-    // decimal); from 1.0e16 upwards always scientific.
+    return format_float_short(value);
+}
+
+std::string format_float_short(double value) {
+    if (value == 0.0) return std::signbit(value) ? "-0.0" : "0.0";
+    // The BEAM has no infinities or NaN (arithmetic raises first); never abort on one anyway.
+    if (!std::isfinite(value)) return std::isnan(value) ? "nan" : (value < 0 ? "-inf" : "inf");
+    // The shortest round-trip digits: value = digits × 10^exponent (what ryu calls the output
+    // and its exponent).
     char buf[64];
-    auto res = std::to_chars(buf, buf + sizeof buf, value, std::chars_format::scientific);
-    std::string sci(buf, res.ptr);  // e.g. "-1.2345e+17", "5e-324"
-    bool negative = sci[0] == '-';
-    if (negative) sci.erase(0, 1);
+    auto res =
+        std::to_chars(buf, buf + sizeof buf, std::fabs(value), std::chars_format::scientific);
+    std::string_view sci(buf, static_cast<size_t>(res.ptr - buf));  // "1.2345e+17", "5e-324"
     size_t e_pos = sci.find('e');
-    std::string mantissa = sci.substr(0, e_pos);
-    int exponent = std::stoi(sci.substr(e_pos + 1));
     std::string digits;
-    for (char c : mantissa)
+    for (char c : sci.substr(0, e_pos))
         if (c != '.') digits.push_back(c);
     while (digits.size() > 1 && digits.back() == '0') digits.pop_back();
-    if (value == 0.0) return negative ? "-0.0" : "0.0";
+    const int length = static_cast<int>(digits.size());
+    const int scientific_exponent = std::stoi(std::string(sci.substr(e_pos + 1)));
+    const int exponent = scientific_exponent - (length - 1);
+    const uint64_t output = std::stoull(digits);
 
-    const int n = static_cast<int>(digits.size());
-    const int point = exponent + 1;  // digits are d.ddd × 10^exponent = 0.dddd × 10^point
-    std::string scientific = digits.substr(0, 1) + "." + (n > 1 ? digits.substr(1) : "0") + "e" +
-                             std::to_string(exponent);
-    std::string decimal;
-    if (point <= 0) {
-        decimal = "0." + std::string(static_cast<size_t>(-point), '0') + digits;
-    } else if (point >= n) {
-        decimal = digits + std::string(static_cast<size_t>(point - n), '0') + ".0";
-    } else {
-        decimal = digits.substr(0, static_cast<size_t>(point)) + "." +
-                  digits.substr(static_cast<size_t>(point));
+    // erts' choice: fixed notation for exponents in [lower, upper] (where it is not longer),
+    // except integral values of 2^53 and more, which go scientific.
+    int lower = -(length + 2), upper = 1;
+    if (length == 1) {
+        lower = -4;
+        upper = 2;
+    } else if (scientific_exponent >= 10) {
+        upper = 2;
     }
-    std::string chosen = (point > 16 || scientific.size() < decimal.size()) ? scientific : decimal;
-    return negative ? "-" + chosen : chosen;
+    bool fixed = lower <= exponent && exponent <= upper;
+    if (fixed && ((output >= (1ull << 53) && exponent == 0) ||
+                  (output > (1ull << 52) / 5 && exponent == 1) ||
+                  (output > (1ull << 51) / 25 && exponent == 2)))
+        fixed = false;
+
+    std::string out = value < 0 ? "-" : "";
+    if (!fixed) {
+        out += digits.substr(0, 1) + "." + (length > 1 ? digits.substr(1) : "0") + "e" +
+               std::to_string(scientific_exponent);
+    } else if (exponent >= 0) {
+        out += digits + std::string(static_cast<size_t>(exponent), '0') + ".0";
+    } else if (int whole = length + exponent; whole > 0) {
+        out += digits.substr(0, static_cast<size_t>(whole)) + "." +
+               digits.substr(static_cast<size_t>(whole));
+    } else {
+        out += "0." + std::string(static_cast<size_t>(-whole), '0') + digits;
+    }
+    return out;
 }
 
 bool is_printable_string(std::string_view bytes) {
@@ -1483,7 +1500,7 @@ std::optional<std::string> try_to_string(const Term& term) {
         case TermType::BigInt:
             return integer::to_string(term, 10);
         case TermType::Float:
-            return format_float(term.as_float());
+            return format_float_short(term.as_float());
         case TermType::Atom:
             if (term.is_nil()) return std::string();
             return std::string(term.as_atom().name());

@@ -99,9 +99,13 @@ std::string inspect_atom_key(Atom atom);
 std::string inspect_atom_remote(Atom atom);
 /// A module name as Elixir writes it in messages: `MyApp.Worker`, `:erlang`.
 std::string inspect_module(Atom module);
-/// Float formatting as Elixir prints it (shortest round-trip: 1.0, 0.1, 1.0e10, 1.0e-5).
-/// (Float.to_string follows a different rule: engine/script/stdlib/support.h.)
+/// inspect/1 of a float: an integral float below 1.0e16 in plain digits (1000000000000000.0),
+/// anything else as format_float_short.
 std::string format_float(double value);
+/// Float.to_string/1, String.Chars (interpolation, IO.puts) and float_to_binary(f, [:short]):
+/// the shortest digits that round-trip, fixed or scientific by erts' rule (OTP's
+/// erts/emulator/ryu/to_chars.h): "1.0e3", "123456789.0", "0.0001", "9.007199254740992e15".
+std::string format_float_short(double value);
 
 /// String.Chars.to_string/1. Integers, floats, atoms (without colon; nil → ""), binaries as is,
 /// charlists and iolists flattened. Anything else raises as Elixir does: throws ErlangException

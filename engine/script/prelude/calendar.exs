@@ -229,6 +229,18 @@ defmodule Calendar.ISO do
   def valid_date?(y, m, d), do: Tasklens.Calendar.valid_date?(y, m, d)
   def valid_time?(h, m, s, us), do: Tasklens.Calendar.valid_time?(h, m, s, us)
   def months_in_year(_year), do: 12
+
+  def day_of_week(year, month, day, starting_on) do
+    {Tasklens.Calendar.day_of_week(Tasklens.Calendar.to_days(year, month, day), starting_on), 1, 7}
+  end
+
+  def day_of_year(year, month, day) do
+    Tasklens.Calendar.to_days(year, month, day) - Tasklens.Calendar.to_days(year, 1, 1) + 1
+  end
+
+  def quarter_of_year(_year, month, _day), do: div(month - 1, 3) + 1
+  def year_of_era(year) when year > 0, do: {year, 1}
+  def year_of_era(year), do: {abs(year) + 1, 0}
 end
 
 defmodule Date do

@@ -46,11 +46,12 @@ defmodule Enumerable do
   def member?(map, _) when is_map(map) and not is_map_key(map, :__struct__), do: {:ok, false}
   def member?(%{__struct__: _} = other, x) do
     case Tasklens.VM.protocol_impl_for(Enumerable, other) do
-      nil -> {:error, __MODULE__}
+      nil -> Tasklens.VM.undefined_protocol(Enumerable, other)
       impl -> impl.member?(other, x)
     end
   end
-  def member?(_, _), do: {:error, __MODULE__}
+  def member?(f, _) when is_function(f), do: {:error, __MODULE__}
+  def member?(other, _), do: Tasklens.VM.undefined_protocol(Enumerable, other)
 
   def count(list) when is_list(list), do: {:ok, length(list)}
   def count(%{__struct__: Range} = range), do: {:ok, Tasklens.VM.range_size(range)}
@@ -59,19 +60,21 @@ defmodule Enumerable do
   def count(map) when is_map(map) and not is_map_key(map, :__struct__), do: {:ok, map_size(map)}
   def count(%{__struct__: _} = other) do
     case Tasklens.VM.protocol_impl_for(Enumerable, other) do
-      nil -> {:error, __MODULE__}
+      nil -> Tasklens.VM.undefined_protocol(Enumerable, other)
       impl -> impl.count(other)
     end
   end
-  def count(_), do: {:error, __MODULE__}
+  def count(f) when is_function(f), do: {:error, __MODULE__}
+  def count(other), do: Tasklens.VM.undefined_protocol(Enumerable, other)
 
   def slice(%{__struct__: _} = other) do
     case Tasklens.VM.protocol_impl_for(Enumerable, other) do
-      nil -> {:error, __MODULE__}
+      nil -> Tasklens.VM.undefined_protocol(Enumerable, other)
       impl -> impl.slice(other)
     end
   end
-  def slice(_), do: {:error, __MODULE__}
+  def slice(other) when is_function(other) or is_list(other) or is_map(other), do: {:error, __MODULE__}
+  def slice(other), do: Tasklens.VM.undefined_protocol(Enumerable, other)
 
   def __protocol__(:module), do: Enumerable
   def __protocol__(:functions), do: [count: 1, member?: 2, reduce: 3, slice: 1]
@@ -891,6 +894,22 @@ defmodule Enum do
   defp random_integer(lower, upper), do: lower + :rand.uniform(upper - lower + 1) - 1
 
   # Non-negative indices on a non-list are taken lazily (Enum.slice(Stream.cycle(...), 2..5)).
+  # A stepped range takes every step-th element of the slice; a decreasing range without an
+  # explicit step (`3..1`, step -1) slices as first..last//1, as Elixir 1.14 does.
+  def slice(enum, %{__struct__: Range, first: first, last: last, step: step} = range) when step != 1 do
+    cond do
+      step == -1 and first > last ->
+        slice(enum, %{__struct__: Range, first: first, last: last, step: 1})
+
+      step < 0 ->
+        raise ArgumentError,
+              "Enum.slice/2 does not accept ranges with negative steps, got: #{inspect(range)}"
+
+      true ->
+        take_every(slice(enum, %{__struct__: Range, first: first, last: last, step: 1}), step)
+    end
+  end
+
   def slice(enum, %{__struct__: Range, first: first, last: last}) when not is_list(enum) and first >= 0 and last >= 0 do
     if last < first, do: [], else: take(Stream.drop(enum, first), last - first + 1)
   end

@@ -86,7 +86,15 @@ defmodule Tasklens.VM do
     end)
   end
 
-  def into(list, binary) when is_binary(binary), do: binary <> Tasklens.VM.join(Enum.map(list, &chardata_to_string/1), "")
+  # Collectable.BitString: the items are bitstrings (a charlist is refused, as in Elixir 1.14).
+  def into(list, bits) when is_bitstring(bits) do
+    Enum.each(list, fn
+      x when is_bitstring(x) -> :ok
+      x -> raise ArgumentError, "argument error: #{inspect(x)}"
+    end)
+
+    :erlang.list_to_bitstring([bits | list])
+  end
   def into(list, fun) when is_function(fun, 2), do: fun.(list, :done)
 
   def delay_first(stream, _ms), do: stream

@@ -2,6 +2,11 @@
 # stdlib/string.cpp).
 
 defmodule String do
+  # Canonical equivalence: equal once both are decomposed (NFD).
+  def equivalent?(string1, string2) when is_binary(string1) and is_binary(string2) do
+    String.normalize(string1, :nfd) == String.normalize(string2, :nfd)
+  end
+
   def myers_difference(string1, string2) when is_binary(string1) and is_binary(string2) do
     String.graphemes(string1)
     |> List.myers_difference(String.graphemes(string2))

@@ -7,6 +7,7 @@ namespace stdlib {
 // Declared here, not in support.h, which every stdlib file includes.
 void register_application(BuiltinTable& table);  // Application's environment (application.cpp)
 void register_unicode(BuiltinTable& table);      // :unicode (unicode.cpp)
+void register_counters(BuiltinTable& table);     // :counters, :atomics, :persistent_term
 }  // namespace stdlib
 
 void register_pure_stdlib(BuiltinTable& table) {
@@ -47,6 +48,7 @@ void register_pure_stdlib(BuiltinTable& table) {
     stdlib::register_calendar_erl(table);
     stdlib::register_string_erl(table);
     stdlib::register_unicode_normalization(table);
+    stdlib::register_counters(table);
 }
 
 }  // namespace tasklens::script

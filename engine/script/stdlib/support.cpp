@@ -1,5 +1,6 @@
 #include "engine/script/stdlib/support.h"
 
+#include "engine/runtime/inspect.h"
 #include "engine/runtime/integer.h"
 
 #include <charconv>
@@ -213,39 +214,7 @@ size_t parse_integer_prefix(std::string_view s, int base, int64_t& out) {
 // --- floats ----------------------------------------------------------------------------------
 
 std::string format_float(double value) {
-    if (value == 0) return std::signbit(value) ? "-0.0" : "0.0";
-    // Arithmetic raises before a float can be infinite or NaN; never abort on one anyway.
-    if (!std::isfinite(value)) return std::isnan(value) ? "nan" : (value < 0 ? "-inf" : "inf");
-    char buffer[64];
-    auto result =
-        std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::scientific);
-    std::string_view sci(buffer, static_cast<size_t>(result.ptr - buffer));
-    std::string sign;
-    if (sci.front() == '-') {
-        sign = "-";
-        sci.remove_prefix(1);
-    }
-    // sci is "d[.ddd]e±XX": collect the digits and the exponent of 0.DDD × 10^exponent.
-    size_t e_pos = sci.find('e');
-    std::string digits;
-    for (char c : sci.substr(0, e_pos))
-        if (c != '.') digits += c;
-    int exponent = std::stoi(std::string(sci.substr(e_pos + 1))) + 1;
-    while (digits.size() > 1 && digits.back() == '0') digits.pop_back();
-    auto n = static_cast<int>(digits.size());
-
-    std::string fixed;
-    if (exponent <= 0) {
-        fixed = "0." + std::string(static_cast<size_t>(-exponent), '0') + digits;
-    } else if (exponent < n) {
-        fixed = digits.substr(0, static_cast<size_t>(exponent)) + "." +
-                digits.substr(static_cast<size_t>(exponent));
-    } else {
-        fixed = digits + std::string(static_cast<size_t>(exponent - n), '0') + ".0";
-    }
-    std::string scientific = digits.substr(0, 1) + "." + (n > 1 ? digits.substr(1) : "0") + "e" +
-                             std::to_string(exponent - 1);
-    return sign + (fixed.size() <= scientific.size() ? fixed : scientific);
+    return tasklens::format_float_short(value);
 }
 
 // --- ranges ----------------------------------------------------------------------------------

@@ -77,10 +77,9 @@ std::string integer_term_text(const Term& value, int base);
 
 // --- floats ----------------------------------------------------------------------------------
 
-/// Float.to_string / inspect of a float: the shortest digits that round-trip, printed fixed or
-/// with an exponent whichever is shorter (io_lib_format:fwrite_g), e.g. "1.0e20", "0.0001".
-/// Not the same rule as inspect's tasklens::format_float (engine/runtime/inspect.h): Elixir 1.14
-/// prints Float.to_string(1.0e15) as "1.0e15" but inspect(1.0e15) as "1000000000000000.0".
+/// Float.to_string of a float: tasklens::format_float_short (engine/runtime/inspect.h), which
+/// is not inspect's rule: Float.to_string(1.0e15) is "1.0e15", inspect(1.0e15) is
+/// "1000000000000000.0".
 std::string format_float(double value);
 
 // --- iodata ---------------------------------------------------------------------------------

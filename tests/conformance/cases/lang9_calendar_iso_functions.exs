@@ -1,0 +1,6 @@
+IO.inspect Calendar.ISO.year_of_era(2024)
+IO.inspect Calendar.ISO.year_of_era(0)
+IO.inspect Calendar.ISO.year_of_era(-5)
+IO.inspect Calendar.ISO.day_of_year(2023, 3, 1)
+IO.inspect Calendar.ISO.quarter_of_year(2023, 12, 1)
+IO.inspect Calendar.ISO.day_of_week(1970, 1, 1, :wednesday)

@@ -1,0 +1,13 @@
+l = Enum.to_list(1..20)
+IO.inspect Enum.slice(l, 1..10//3)
+IO.inspect Enum.slice(1..20, 1..10//3)
+IO.inspect Enum.slice(l, -10..-1//4)
+IO.inspect Enum.slice(l, 0..-1//5)
+IO.inspect Enum.slice(l, 1..-1)
+IO.inspect Enum.slice(l, 15..30//2)
+IO.inspect Enum.slice(Stream.map(l, & &1), 2..8//2)
+IO.inspect Enum.slice(l, 5..1//1)
+IO.inspect Enum.slice(%{a: 1, b: 2, c: 3}, 0..2//2)
+IO.inspect Enum.slice(l, -3..-1//2)
+IO.inspect Enum.slice(l, 3..1)
+try do IO.inspect Enum.slice(l, 5..1//-2) rescue e -> IO.inspect e end
