@@ -3,6 +3,7 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
+#include <array>
 #include <map>
 #include <mutex>
 #include <unordered_map>
@@ -75,6 +76,72 @@ Cache& cache() {
     return instance;
 }
 
+// The character tables PCRE consults for bytes (non-UTF patterns) and for codepoints below 256
+// without UCP: \w, \d, \s, [[:alpha:]] and friends, and caseless matching. Erlang's PCRE was built
+// with ISO-8859-1 tables, so Elixir's ~r/\w/ takes the byte 0xC3 for a letter; PCRE2's built-in
+// tables are ASCII-only. These are the ISO-8859-1 tables in PCRE2's layout (pcre2_maketables'
+// output under that locale; checked against the tables in OTP 25's beam.smp).
+const uint8_t* latin1_tables() {
+    static const std::array<uint8_t, 1088> tables = [] {
+        auto in = [](int c, int lo, int hi) { return c >= lo && c <= hi; };
+        auto is_upper = [&](int c) { return in(c, 'A', 'Z') || (in(c, 0xC0, 0xDE) && c != 0xD7); };
+        auto is_lower = [&](int c) {
+            return in(c, 'a', 'z') || c == 0xAA || c == 0xB5 || c == 0xBA ||
+                   (in(c, 0xDF, 0xFF) && c != 0xF7);
+        };
+        auto is_digit = [&](int c) { return in(c, '0', '9'); };
+        auto is_xdigit = [&](int c) { return is_digit(c) || in(c, 'A', 'F') || in(c, 'a', 'f'); };
+        auto is_space = [&](int c) { return in(c, 9, 13) || c == ' '; };
+        auto is_alnum = [&](int c) { return is_upper(c) || is_lower(c) || is_digit(c); };
+        auto is_print = [&](int c) { return in(c, 0x20, 0x7E) || in(c, 0xA0, 0xFF); };
+        auto is_graph = [&](int c) { return is_print(c) && c != ' '; };
+        auto is_punct = [&](int c) { return is_graph(c) && !is_alnum(c); };
+        auto is_cntrl = [&](int c) { return c < 0x20 || c == 0x7F || in(c, 0x80, 0x9F); };
+        // Upper and lower case pair up 0x20 apart; 0xAA 0xB5 0xBA 0xDF 0xFF have no upper case.
+        auto to_lower = [&](int c) { return is_upper(c) ? c + 0x20 : c; };
+        auto to_upper = [&](int c) { return is_lower(c) && is_upper(c - 0x20) ? c - 0x20 : c; };
+        std::array<uint8_t, 1088> t{};
+        constexpr size_t fcc = 256, cbits = 512, ctypes = 832;
+        // Offsets of the class bitmaps in cbits (pcre2_internal.h's cbit_space ... cbit_cntrl).
+        enum {
+            space = 0,
+            xdigit = 32,
+            digit = 64,
+            upper = 96,
+            lower = 128,
+            word = 160,
+            graph = 192,
+            print = 224,
+            punct = 256,
+            cntrl = 288
+        };
+        for (int c = 0; c < 256; ++c) {
+            t[c] = static_cast<uint8_t>(to_lower(c));
+            t[fcc + c] = static_cast<uint8_t>(is_lower(c) ? to_upper(c) : to_lower(c));
+            auto set = [&](int table, bool on) {
+                if (on) t[cbits + table + c / 8] |= static_cast<uint8_t>(1u << (c & 7));
+            };
+            set(digit, is_digit(c));
+            set(upper, is_upper(c));
+            set(lower, is_lower(c));
+            set(word, is_alnum(c) || c == '_');
+            set(space, is_space(c));
+            set(xdigit, is_xdigit(c));
+            set(graph, is_graph(c));
+            set(print, is_print(c));
+            set(punct, is_punct(c));
+            set(cntrl, is_cntrl(c));
+            // ctypes bits: space 0x01, letter 0x02, lower-case letter 0x04, digit 0x08, word 0x10.
+            t[ctypes + c] = static_cast<uint8_t>(
+                (is_space(c) ? 0x01 : 0) | (is_upper(c) || is_lower(c) ? 0x02 : 0) |
+                (is_lower(c) ? 0x04 : 0) | (is_digit(c) ? 0x08 : 0) |
+                (is_alnum(c) || c == '_' ? 0x10 : 0));
+        }
+        return t;
+    }();
+    return tables.data();
+}
+
 std::string cache_key(const RegexOptions& o, std::string_view source) {
     return std::to_string(o.flags) + ',' + std::to_string(o.newline) + ',' + std::to_string(o.bsr) +
            '\0' + std::string(source);
@@ -82,6 +149,7 @@ std::string cache_key(const RegexOptions& o, std::string_view source) {
 
 CompileResult compile(std::string_view source, const RegexOptions& o) {
     pcre2_compile_context* context = pcre2_compile_context_create(nullptr);
+    pcre2_set_character_tables(context, latin1_tables());
     pcre2_set_newline(context, o.newline);
     if (o.bsr) pcre2_set_bsr(context, o.bsr);
     int error = 0;
