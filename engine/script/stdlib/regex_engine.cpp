@@ -192,18 +192,23 @@ pcre2_match_context* match_context() {
     return context.get();
 }
 
+using MatchData = std::unique_ptr<pcre2_match_data, void (*)(pcre2_match_data*)>;
+
+MatchData match_data(const CompiledRegex& regex) {
+    return MatchData(pcre2_match_data_create_from_pattern(regex.code.get(), nullptr),
+                     pcre2_match_data_free);
+}
+
 /// One pcre2_match at `from` with `options`; the subject is already known to be valid.
-std::optional<RegexMatch> match_at(const CompiledRegex& regex, std::string_view subject,
-                                   size_t from, uint32_t options) {
-    std::unique_ptr<pcre2_match_data, void (*)(pcre2_match_data*)> data(
-        pcre2_match_data_create_from_pattern(regex.code.get(), nullptr), pcre2_match_data_free);
-    int rc =
-        pcre2_match(regex.code.get(), reinterpret_cast<PCRE2_SPTR>(subject.data()), subject.size(),
-                    from, options | PCRE2_NO_UTF_CHECK, data.get(), match_context());
+std::optional<RegexMatch> match_at(const CompiledRegex& regex, pcre2_match_data* data,
+                                   std::string_view subject, size_t from, uint32_t options) {
+    int rc = pcre2_match(regex.code.get(), reinterpret_cast<PCRE2_SPTR>(subject.data()),
+                         subject.size(), from, options | PCRE2_NO_UTF_CHECK, data, match_context());
     // No match, and also the match, depth or heap limit: :re.run answers nomatch for those.
     if (rc <= 0) return std::nullopt;
-    const PCRE2_SIZE* ovector = pcre2_get_ovector_pointer(data.get());
+    const PCRE2_SIZE* ovector = pcre2_get_ovector_pointer(data);
     RegexMatch m;
+    m.groups.reserve(static_cast<size_t>(rc));
     for (int g = 0; g < rc; ++g) {
         PCRE2_SIZE start = ovector[2 * g], end = ovector[2 * g + 1];
         if (start == PCRE2_UNSET)
@@ -337,18 +342,19 @@ std::optional<RegexMatch> regex_find(const CompiledRegex& regex, std::string_vie
                                      size_t from) {
     check_subject(regex, subject);
     if (from > subject.size()) return std::nullopt;
-    return match_at(regex, subject, from, 0);
+    return match_at(regex, match_data(regex).get(), subject, from, 0);
 }
 
 std::vector<RegexMatch> regex_find_all(const CompiledRegex& regex, std::string_view subject,
                                        size_t from) {
     check_subject(regex, subject);
     std::vector<RegexMatch> out;
+    MatchData data = match_data(regex);
     bool after_empty = false;
     while (from <= subject.size()) {
         // As :re.run's :global: after an empty match, look for a non-empty one at the same spot;
         // failing that, move on by one character (a codepoint in UTF mode, CRLF as one).
-        auto m = match_at(regex, subject, from,
+        auto m = match_at(regex, data.get(), subject, from,
                           after_empty ? PCRE2_NOTEMPTY_ATSTART | PCRE2_ANCHORED : 0);
         if (!m) {
             if (!after_empty || from >= subject.size()) break;
