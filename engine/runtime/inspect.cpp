@@ -172,6 +172,7 @@ struct BuiltinStructs {
         def("Range", {"first", "last", "step"}, false);
         def("MapSet", {"map", "version"}, false);
         def("Regex", {"re_pattern", "source", "opts", "re_version"}, false);
+        def("Regex.CompileError", {"message"}, true);
         def("RuntimeError", {"message"}, true);
         def("ArgumentError", {"message"}, true);
         def("ArithmeticError", {"message"}, true);
@@ -1170,6 +1171,10 @@ DocId Inspector::struct_doc(const Term& t, int64_t limit) {
             out += ropts->binary_view();
             return docs_.text(std::move(out));
         }
+        // Compiled from a list of :re options: Inspect.Regex shows the call that builds it.
+        if (source && source->is_binary() && ropts && ropts->is_list())
+            return docs_.concat({docs_.text("Regex.compile!("), to_doc(*source, limit),
+                                 docs_.text(", "), to_doc(*ropts, limit), docs_.text(")")});
     }
 
     auto def = find_struct_definition(module);

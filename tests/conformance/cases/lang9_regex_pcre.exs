@@ -171,3 +171,10 @@ IO.inspect(Regex.regex?(~r/a/))
 IO.inspect(Regex.regex?("a"))
 IO.inspect(Regex.version())
 IO.inspect(Regex.recompile!(~r/a/i) == ~r/a/i)
+IO.inspect(Regex.compile!("a+", [:caseless, :unicode]))
+IO.inspect(Regex.compile("b", [:multiline]))
+try do
+  Regex.compile!("(")
+rescue
+  e -> IO.inspect(e)
+end
