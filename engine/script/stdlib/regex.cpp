@@ -21,7 +21,7 @@ Term compile_term(const Term& source, const Term& opts_term, const Clause& claus
     if (!options) {
         if (opts_term.is_binary())
             return error_tuple(Term::tuple({Term::atom("invalid_option"), Term::binary(invalid)}));
-        raise_argument_error("argument error");  // :re.compile/2 with an unknown option
+        raise_bif_argument_error(2, "invalid options");  // :re.compile/2, an unknown option
     }
     CompileResult result = regex_compile(src, *options);
     if (auto* failure = std::get_if<CompileFailure>(&result)) {
