@@ -1164,7 +1164,18 @@ DocId Inspector::struct_doc(const Term& t, int64_t limit) {
                         }
                         break;
                     default:
-                        out += c;
+                        if (static_cast<unsigned char>(c) < 0x80) {
+                            out += c;
+                        } else if (uint32_t cp = 0; size_t n = decode_utf8(normalized, k, cp)) {
+                            out.append(normalized, k, n);
+                            k += n - 1;
+                        } else {
+                            // A byte that is not UTF-8 is escaped as \xHH.
+                            constexpr char hex[] = "0123456789ABCDEF";
+                            out += "\\x";
+                            out += hex[static_cast<unsigned char>(c) >> 4];
+                            out += hex[static_cast<unsigned char>(c) & 0xF];
+                        }
                 }
             }
             out += "/";

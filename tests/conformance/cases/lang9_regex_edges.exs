@@ -29,3 +29,8 @@ try do Regex.split(~r/\s/, "a b", parts: 0) rescue e -> IO.inspect(e.__struct__)
 try do Regex.compile("a", [:foo]) rescue e -> IO.inspect(e) end
 try do Regex.run(~r/a/, "a", capture: :bogus) rescue e -> IO.inspect(e.__struct__) end
 try do Regex.match?(~r/a/, :atom) rescue e -> IO.inspect(e.__struct__) end
+IO.inspect(Regex.compile!(<<0xFF>>))
+IO.inspect(Regex.compile!("caf" <> <<0xE9>> <> "|é€"))
+IO.inspect(~r/é\/x/u)
+IO.inspect(~r/a
+b/x)
