@@ -172,6 +172,7 @@ struct BuiltinStructs {
         def("Range", {"first", "last", "step"}, false);
         def("MapSet", {"map", "version"}, false);
         def("Regex", {"re_pattern", "source", "opts", "re_version"}, false);
+        def("Regex.CompileError", {"message"}, true);
         def("RuntimeError", {"message"}, true);
         def("ArgumentError", {"message"}, true);
         def("ArithmeticError", {"message"}, true);
@@ -1163,13 +1164,28 @@ DocId Inspector::struct_doc(const Term& t, int64_t limit) {
                         }
                         break;
                     default:
-                        out += c;
+                        if (static_cast<unsigned char>(c) < 0x80) {
+                            out += c;
+                        } else if (uint32_t cp = 0; size_t n = decode_utf8(normalized, k, cp)) {
+                            out.append(normalized, k, n);
+                            k += n - 1;
+                        } else {
+                            // A byte that is not UTF-8 is escaped as \xHH.
+                            constexpr char hex[] = "0123456789ABCDEF";
+                            out += "\\x";
+                            out += hex[static_cast<unsigned char>(c) >> 4];
+                            out += hex[static_cast<unsigned char>(c) & 0xF];
+                        }
                 }
             }
             out += "/";
             out += ropts->binary_view();
             return docs_.text(std::move(out));
         }
+        // Compiled from a list of :re options: Inspect.Regex shows the call that builds it.
+        if (source && source->is_binary() && ropts && ropts->is_list())
+            return docs_.concat({docs_.text("Regex.compile!("), to_doc(*source, limit),
+                                 docs_.text(", "), to_doc(*ropts, limit), docs_.text(")")});
     }
 
     auto def = find_struct_definition(module);

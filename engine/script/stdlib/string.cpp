@@ -257,12 +257,13 @@ Term split(Args args) {
     std::string_view s = need_binary(args[0], clause);
     Term opts = args.size() > 2 ? args[2] : Term::empty_list();
     if (!opts.is_list()) clause.fail();
+    // String.split(string, %Regex{}, options) is Regex.split(regex, string, options).
+    if (const CompiledRegex* regex = regex_of(args[1])) return regex_split(*regex, s, opts);
     int64_t parts = parts_option(opts, clause);
     bool trim = trim_option(opts);
     if (args[1].is_binary() && args[1].binary_view().empty())
         return make_list(binaries(split_empty(s, trim, parts)));
     Pattern pattern = make_pattern(args[1], clause);
-    if (pattern.regex) return make_list(binaries(regex_split(*pattern.regex, s, parts, trim)));
     if (pattern.has_empty_needle()) raise_bif_argument_error(2, "not a valid pattern");
     return make_list(binaries(split_with(s, pattern, trim, parts)));
 }
@@ -288,23 +289,9 @@ Term replace(Args args) {
         return Term::binary(out);
     }
     Pattern pattern = make_pattern(args[1], clause);
+    // String.replace(string, %Regex{}, replacement, options) is Regex.replace/4.
+    if (pattern.regex) return regex_replace(*pattern.regex, s, replacement, opts);
     std::string out;
-    if (pattern.regex) {
-        std::vector<RegexMatch> matches;
-        if (global) {
-            matches = regex_find_all(*pattern.regex, s);
-        } else if (auto m = regex_find(*pattern.regex, s, 0)) {
-            matches.push_back(*m);
-        }
-        size_t last = 0;
-        for (const auto& m : matches) {
-            out.append(s.substr(last, m.groups[0]->first - last));
-            out += regex_expand(replacement, m, s);
-            last = m.groups[0]->first + m.groups[0]->second;
-        }
-        out.append(s.substr(last));
-        return Term::binary(out);
-    }
     if (pattern.has_empty_needle()) raise_bif_argument_error(2, "not a valid pattern");
     size_t last = 0;
     while (auto m = pattern.find(s, last)) {

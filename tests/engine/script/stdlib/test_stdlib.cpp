@@ -148,28 +148,27 @@ TEST(StdlibIntegers, PowGrowsIntoABignum) {
     EXPECT_EQ(small.as_integer(), INT64_MIN);
 }
 
-// PCRE syntax the std::regex engine cannot run is refused as Tasklens's limit, never reported as
-// a Regex.CompileError (Elixir compiles these patterns).
-TEST(StdlibRegex, UnsupportedPcreSyntaxIsRefusedHonestly) {
-    for (const char* pattern : {"[\\p{L}']+", "(?<=a)b", "a++", "(?>ab)"}) {
-        Term args[] = {Term::binary(pattern), Term::binary("u")};
-        const auto* compile =
-            table().find(Atom::intern("Elixir.Regex"), Atom::intern("compile!"), 2);
-        ASSERT_NE(compile, nullptr);
-        try {
-            compile->sync(testing::no_context(), std::span<const Term>(args, 2));
-            ADD_FAILURE() << pattern << " compiled";
-        } catch (const ErlangException& e) {
-            const Term* module = e.reason().map_find(Term::atom(atom::struct_));
-            ASSERT_NE(module, nullptr) << pattern;
-            EXPECT_TRUE(module->is_atom(Atom::intern("Elixir.Tasklens.UnsupportedError")))
-                << pattern << ": " << describe(e.reason());
-            const Term* message = e.reason().map_find(Term::atom("message"));
-            ASSERT_NE(message, nullptr);
-            EXPECT_NE(message->binary_view().find("in regular expressions yet"),
-                      std::string_view::npos)
-                << message->binary_view();
-        }
+// Regex runs on PCRE2: the PCRE syntax std::regex could not run (Unicode properties, lookbehind,
+// possessive quantifiers, atomic groups, inline flags) compiles and matches.
+TEST(StdlibRegex, PcreSyntaxCompilesAndMatches) {
+    const auto* compile = table().find(Atom::intern("Elixir.Regex"), Atom::intern("compile!"), 2);
+    const auto* match = table().find(Atom::intern("Elixir.Regex"), Atom::intern("match?"), 2);
+    ASSERT_NE(compile, nullptr);
+    ASSERT_NE(match, nullptr);
+    struct Case {
+        const char* pattern;
+        const char* subject;
+        bool matches;
+    };
+    for (const Case& c :
+         {Case{"^[\\p{L}']+$", "l'\xC3\xA9t\xC3\xA9", true}, Case{"(?<=a)b", "ab", true},
+          Case{"(?<=a)b", "cb", false}, Case{"a++a", "aaa", false}, Case{"(?>a+)b", "aab", true},
+          Case{"(?i)x", "X", true}, Case{"^.$", "\xC3\xA9", true}}) {
+        Term args[] = {Term::binary(c.pattern), Term::binary("u")};
+        Term regex = compile->sync(testing::no_context(), std::span<const Term>(args, 2));
+        Term match_args[] = {regex, Term::binary(c.subject)};
+        Term result = match->sync(testing::no_context(), std::span<const Term>(match_args, 2));
+        EXPECT_TRUE(result.is_atom(c.matches ? atom::true_ : atom::false_)) << c.pattern;
     }
 }
 
