@@ -46,7 +46,11 @@ Co<CallbackResult> run_callback(ProcessContext& ctx, Atom module, Atom function,
 }
 
 void add_gen_server_frames(Caught& error, Atom callback) {
-    if (!error.caught || error.kind != atom::error) return;
+    // An exit keeps its frames too (gen_server logs {reason, stacktrace} for it), except in
+    // init/1, where proc_lib reports it.
+    if (!error.caught || error.kind == atom::throw_ ||
+        (error.kind == atom::exit && callback == at().init))
+        return;
     std::vector<Term> frames;
     if (callback == at().handle_call) {
         frames = {library_frame("gen_server", "try_handle_call", 4, "gen_server.erl", 1149),
@@ -121,8 +125,10 @@ Term self_name(ProcessContext& ctx, const Server& s) {
     exit_with(std::move(reason));
 }
 
-Co<Term> terminate_server(ProcessContext& ctx, Server& s, Term reason, Term last_message,
-                          Term from) {
+/// `logged_reason`: what the crash report shows when it is not the exit reason itself, as for a
+/// callback that exited ({reason, stacktrace}, so Logger prints the callback's frames).
+Co<Term> terminate_server(ProcessContext& ctx, Server& s, Term reason, Term last_message, Term from,
+                          std::optional<Term> logged_reason = std::nullopt) {
     std::vector<Term> args{reason, s.state};
     CallbackResult r = co_await run_callback(ctx, s.module, at().terminate, std::move(args));
     if (r.error.caught && !r.undefined) reason = r.error.exit_reason();
@@ -131,7 +137,7 @@ Co<Term> terminate_server(ProcessContext& ctx, Server& s, Term reason, Term last
         report.kind = CrashReport::Kind::GenServer;
         report.pid = ctx.self();
         report.label = tup({A(at().gen_server), A(at().terminate)});
-        report.reason = reason;
+        report.reason = logged_reason && !r.error.caught ? *logged_reason : reason;
         report.starter = from;
         report.function = last_message;
         report.args = s.state;
@@ -287,8 +293,11 @@ Co<void> gen_server_body(ProcessContext& ctx, Pid starter, Atom module, Term ini
             }
         }
         if (result.error.caught) {
-            Term reason =
-                co_await terminate_server(ctx, s, result.error.exit_reason(), message, from);
+            std::optional<Term> logged;
+            if (result.error.kind == atom::exit && result.error.stacktrace.is_cons())
+                logged = tup({result.error.reason, result.error.stacktrace});
+            Term reason = co_await terminate_server(ctx, s, result.error.exit_reason(), message,
+                                                    from, std::move(logged));
             exit_server(reason);
         }
         const Term& v = result.value;

@@ -93,7 +93,6 @@ namespace {
 /// The frames under a task's function on the BEAM: Task.Supervised.invoke_mfa/2, reply/4 for a
 /// task that replies, and proc_lib's; the BEAM keeps 8 frames at most.
 void add_task_frames(Caught& c, bool replies) {
-    if (c.kind == atom::exit) return;
     std::vector<Term> stack;
     list_to_vector(c.stacktrace, stack);
     stack.push_back(
@@ -137,7 +136,9 @@ Co<Term> run_task_mfa(ProcessContext& ctx, Term owner, Term mfa, bool replies) {
     }
     const Term log_value =
         c.kind == atom::throw_ ? tup({A(Atom::intern("nocatch")), c.reason}) : c.reason;
-    report.reason = c.exit_reason();
+    // An exit is logged with its frames ({reason, stacktrace}), as Task.Supervised does.
+    report.reason = c.kind == atom::exit && c.stacktrace.is_cons() ? tup({c.reason, c.stacktrace})
+                                                                   : c.exit_reason();
     Term inner = Term::map({{A(at().name), Term::pid(ctx.self())},
                             {A(at().starter), report.starter},
                             {A(at().function), report.function},

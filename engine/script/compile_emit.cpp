@@ -215,12 +215,14 @@ std::optional<Term> Compiler::const_eval(const Node* n) {
 
 void Compiler::bind_variable(const Node* var, uint32_t reg) {
     std::string name(var->text);
+    // Elixir words the warning differently for a variable that shadows one in scope.
+    bool overrides = visible(f_, name);
     f_->vars[name] = reg;
     if (!options_.is_main || var->location.file != main_file_->id() || name.starts_with("_") ||
         name.starts_with("&"))
         return;
     f_->binding_at[{name, reg}] = f_->bindings.size();
-    f_->bindings.push_back({std::move(name), var->location.line, false, false});
+    f_->bindings.push_back({std::move(name), var->location.line, false, false, overrides});
 }
 
 void Compiler::mark_used(FnState& f, const std::string& name, uint32_t reg) {
@@ -245,11 +247,13 @@ void Compiler::close_scope(size_t mark, bool report) {
     bool top_level = root->fn == nullptr || root->fn->display == "(file)";
     auto& out = top_level ? script_warnings_ : module_warnings_;
     for (const auto* b : unused)
-        out.push_back(
-            fmt::format("warning: variable \"{}\" is unused (if the variable is not meant "
-                        "to be used, prefix it with an underscore)\n  {}:{}{}\n\n",
-                        b->name, main_file_->path(), b->line,
-                        top_level ? std::string() : ": " + root->fn->display));
+        out.push_back(fmt::format(
+            "warning: variable \"{}\" is unused ({})\n  {}:{}{}\n\n", b->name,
+            b->overrides ? "there is a variable with the same name in the context, use the pin "
+                           "operator (^) to match on it or prefix this variable with underscore "
+                           "if it is not meant to be used"
+                         : "if the variable is not meant to be used, prefix it with an underscore",
+            main_file_->path(), b->line, top_level ? std::string() : ": " + root->fn->display));
 }
 
 bool Compiler::visible(FnState* f, const std::string& name) {

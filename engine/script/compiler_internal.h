@@ -163,7 +163,8 @@ struct FnState {
         std::string name;
         uint32_t line = 0;
         bool used = false;
-        bool closed = false;  ///< its scope has been checked
+        bool closed = false;     ///< its scope has been checked
+        bool overrides = false;  ///< a variable of the same name was in scope when it was bound
     };
     std::vector<Binding> bindings;
     std::map<std::pair<std::string, uint32_t>, size_t> binding_at;

@@ -44,6 +44,43 @@ end
     EXPECT_EQ(log.find(":alias"), std::string::npos) << log;
 }
 
+TEST(VmOtpExit, AnExitInACallbackIsReportedWithItsFrames) {
+    // elixir 1.14: gen_server and Task.Supervised log an exit with its stacktrace, so the
+    // report shows "** (stop) :bye" and then the callback's frame and the library's.
+    RunOutput r = run_source(R"(
+defmodule S do
+  use GenServer
+  def init(x), do: {:ok, x}
+  def handle_cast(:q, _), do: exit(:bye)
+end
+defmodule M do
+  def die, do: exit(:custom)
+end
+{:ok, p} = GenServer.start(S, 0)
+GenServer.cast(p, :q)
+Process.sleep(50)
+Task.start(M, :die, [])
+Process.sleep(50)
+)");
+    const std::string log = r.out + r.err;
+    EXPECT_NE(log.find("** (stop) :bye\n"
+                       "    test.exs:5: S.handle_cast/2\n"
+                       "    (stdlib 4.2) gen_server.erl:1123: :gen_server.try_dispatch/4\n"
+                       "    (stdlib 4.2) gen_server.erl:1200: :gen_server.handle_msg/6\n"
+                       "    (stdlib 4.2) proc_lib.erl:240: :proc_lib.init_p_do_apply/3\n"
+                       "Last message: {:\"$gen_cast\", :q}\n"),
+              std::string::npos)
+        << log;
+    EXPECT_NE(log.find("** (stop) :custom\n"
+                       "    test.exs:8: M.die/0\n"
+                       "    (elixir 1.14.0) lib/task/supervised.ex:89: "
+                       "Task.Supervised.invoke_mfa/2\n"
+                       "    (stdlib 4.2) proc_lib.erl:240: :proc_lib.init_p_do_apply/3\n"
+                       "Function: &M.die/0\n"),
+              std::string::npos)
+        << log;
+}
+
 TEST(VmOtpExit, AGenServerCrashReportHasOtpFramesAndWhereTheClientWaits) {
     // elixir 1.14 (08_supervisor_restart-style script): the callback's frame, then
     // gen_server.erl's and proc_lib.erl's; the alive client waits in gen:do_call under
