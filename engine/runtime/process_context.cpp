@@ -11,8 +11,14 @@ namespace {
 /// exit(self(), :kill), a link to a disconnected node...). Its exit has been fully processed;
 /// what is left is unwinding its C++ frames, which this exception does. Catching it does not
 /// revive the process: it is already dead, and its next suspension destroys its frames.
+/// Thrown through the frames of a process that died while running (an exit signal it sent
+/// itself, a link to a lost node). Not an ErlangException or std::exception, so no try/catch in
+/// the process's code (the VM's or the OTP layer's) stops it, as none can on the BEAM; the
+/// scheduler finds the process dead and destroys it.
+struct ProcessDied {};
+
 void unwind_if_killed(Process& p) {
-    if (p.dead) throw ErlangException::exit(p.exit_reason);
+    if (p.dead) throw ProcessDied{};
 }
 
 trace::Event process_event(trace::EventKind kind, Pid pid) {
