@@ -382,10 +382,11 @@ NATIVE(reg_values) {
 NATIVE(reg_dispatch) {
     RegistryTable& t = table_of(ctx, a[0]);
     const Term& callback = a[2];
-    // one call per partition with entries (duplicate keys), one call otherwise
+    // one call per partition with entries (duplicate keys), the last partition first as
+    // Elixir 1.14 walks them; one call otherwise
     std::vector<std::vector<Term>> batches;
     if (t.duplicate) {
-        for (uint32_t p = 0; p < t.partitions.size(); ++p) {
+        for (uint32_t p = static_cast<uint32_t>(t.partitions.size()); p-- > 0;) {
             std::vector<Term> batch;
             for (const RegistryEntry& e : t.entries)
                 if (e.partition == p && exact_equal(e.key, a[1]))

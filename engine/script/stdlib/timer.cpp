@@ -169,15 +169,21 @@ int64_t time_arg(const Term& t) {
     return t.as_integer();
 }
 
-/// Process.cancel_timer/2 and :erlang.cancel_timer/2: `async: true` or `info: false` give :ok.
+/// Process.cancel_timer/2 and :erlang.cancel_timer/2: `async: true` or `info: false` give :ok;
+/// `async: true` with `info` (the default) sends the caller {:cancel_timer, ref, result} instead.
 Term cancel_timer_with_options(ProcessContext& ctx, Args a) {
     if (!a[0].is_reference()) raise_bif_argument_error(1, "not a reference");
     const auto async = keyword_option(a[1], "async");
     const auto info = keyword_option(a[1], "info");
     auto left = ctx.cancel_timer(a[0].as_reference());
-    if ((async && async->is_atom(atom::true_)) || (info && info->is_atom(atom::false_)))
+    Term result = left ? Term::integer(*left) : Term::boolean(false);
+    bool wants_info = !(info && info->is_atom(atom::false_));
+    if (async && async->is_atom(atom::true_)) {
+        if (wants_info)
+            ctx.send(ctx.self(), Term::tuple({atom_term("cancel_timer"), a[0], std::move(result)}));
         return atom_term("ok");
-    return left ? Term::integer(*left) : Term::boolean(false);
+    }
+    return wants_info ? result : atom_term("ok");
 }
 
 Term read_timer(ProcessContext& ctx, Args a) {

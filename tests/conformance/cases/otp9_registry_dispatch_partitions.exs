@@ -1,0 +1,7 @@
+{:ok, _} = Registry.start_link(keys: :duplicate, name: R, partitions: 4)
+me = self()
+for i <- 1..12, do: spawn(fn -> Registry.register(R, "k", i); send(me, i); Process.sleep(:infinity) end)
+for _ <- 1..12, do: receive(do: (_ -> :ok))
+Registry.dispatch(R, "k", fn es -> IO.inspect(Enum.map(es, &elem(&1, 1))) end)
+IO.inspect(Registry.lookup(R, "k") |> Enum.map(&elem(&1, 1)))
+IO.inspect(Registry.lookup(R, "k") |> Enum.map(&:erlang.phash2(elem(&1, 0), 4)))
