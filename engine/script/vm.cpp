@@ -95,8 +95,6 @@ TL_HOT void move_args(Term* R, uint32_t from, uint32_t n) noexcept {
 class FrameStack {
   public:
     size_t size() const { return static_cast<size_t>(end_ - storage_.data()); }
-    /// The first frame of the execution (its Return ends the run).
-    const Frame* bottom() const { return storage_.data(); }
     Frame& back() { return end_[-1]; }
     const Frame& operator[](size_t i) const { return storage_[i]; }
     /// Pushes a frame without a closure (a def) and returns it. Frames above size() never hold
@@ -146,6 +144,23 @@ struct Handler {
     uint32_t pc;
     uint32_t regs;  ///< kind/reason/stacktrace registers (relative), kNoReg for guards
 };
+
+/// The code of the sentinel frame under an execution's first frame: the first frame returns
+/// into it like any other, and its Halt ends the run, so no return tests for the bottom.
+const FunctionCode& halt_code() {
+    static const FunctionCode code = [] {
+        FunctionCode fn;
+        fn.num_regs = 1;
+        fn.display = "(halt)";
+        fn.code = {Instr{Op::Halt, 0}};
+        fn.lines = {0};
+        return fn;
+    }();
+    return code;
+}
+/// The sentinel frame's one register, where the first frame's result arrives; the first
+/// frame's registers start right above it.
+constexpr uint32_t kFirstBase = 1;
 
 [[noreturn]] void raise_error(Term reason) {
     throw ErlangException::error(std::move(reason));
@@ -302,9 +317,10 @@ class Exec {
     Exec& operator=(const Exec&) = delete;
 
     void start(const FunctionCode* fn, std::vector<Term> args, Term closure) {
-        raise_regs_high(std::max<size_t>(fn->num_regs, args.size()) + 8);
-        for (size_t i = 0; i < args.size(); ++i) regs_[i] = std::move(args[i]);
-        frames_.push(fn, 0, 0, closure);
+        raise_regs_high(kFirstBase + std::max<size_t>(fn->num_regs, args.size()) + 8);
+        for (size_t i = 0; i < args.size(); ++i) regs_[kFirstBase + i] = std::move(args[i]);
+        frames_.push(&halt_code(), 0, 0);
+        frames_.push(fn, kFirstBase, 0, closure);
         runs_script_main_ = fn == program_.main;
     }
     /// Started on the script's top-level code (its frame may since have been replaced by a
@@ -430,7 +446,7 @@ Term Exec::stacktrace(bool with_args) const {
     // it), so it is not shown.
     size_t top = frames_.size();
     if (pending_tail_ && top > 0) --top;
-    for (size_t i = top; i-- > 0 && entries.size() < 20;) {
+    for (size_t i = top; i-- > 1 && entries.size() < 20;) {  // frame 0 is the sentinel
         const Frame& f = frames_[i];
         const FunctionCode* fn = f.fn;
         // the prelude is library code: Elixir's own frames would not show either
@@ -565,7 +581,7 @@ inline bool mul_overflow(int64_t a, int64_t b, int64_t* r) {
     X(RecvNext) X(RecvAccept) X(RecvReject) X(TryBegin) X(TryEnd) X(Raise) X(Fail) X(ImplFor) \
     X(JumpIfNotStruct) X(Nop) X(LtJump) X(GtJump) X(LeJump) X(GeJump) X(EqJump) X(NeJump) \
     X(StrictEqJump) X(StrictNeJump) X(AddImm) X(SubImm) X(AddReturn) X(LtImmJump) X(GtImmJump) \
-    X(LeImmJump) X(GeImmJump)
+    X(LeImmJump) X(GeImmJump) X(SubImmCall) X(Rem) X(Div) X(Halt)
 // clang-format on
 
 constexpr Op kOpsInOrder[] = {
@@ -576,7 +592,7 @@ constexpr Op kOpsInOrder[] = {
 constexpr bool ops_in_declaration_order() {
     for (size_t i = 0; i < std::size(kOpsInOrder); ++i)
         if (static_cast<size_t>(kOpsInOrder[i]) != i) return false;
-    return static_cast<size_t>(Op::GeImmJump) + 1 == std::size(kOpsInOrder);
+    return static_cast<size_t>(Op::Halt) + 1 == std::size(kOpsInOrder);
 }
 static_assert(ops_in_declaration_order(), "TL_SCRIPT_OPS must list bytecode.h's Op in order");
 
@@ -638,6 +654,8 @@ Exec::Status Exec::dispatch() {
     // integers, pointers), jump on their own: one indirect jump per handler predicts better
     // than the shared one and saves the jump to it.
 #define TL_DISPATCH() goto* kLabels[static_cast<unsigned>(ip->op)]
+    // a fused instruction whose second half is the Call at ip
+#define TL_GOTO_CALL() goto L_Call
 next_instruction:
     TL_DISPATCH();
     {
@@ -646,6 +664,7 @@ next_instruction:
 #define TL_CASE(name) case Op::name:
 #define TL_NEXT() continue
 #define TL_DISPATCH() continue
+#define TL_GOTO_CALL() continue
     for (;;) {
         switch (I.op) {
 #endif
@@ -1167,11 +1186,6 @@ next_instruction:
                 return Status::Await;
             }
             TL_CASE(Return) {
-                if (F == frames_.bottom()) {
-                    result_ = std::move(R[I.a]);
-                    frames_.clear();
-                    return Status::Done;
-                }
                 // the caller's destination register may lie in this frame's window: the moved
                 // value lands there, and nothing else of the frame is read afterwards
                 move_term(regs_.data()[F->ret], R[I.a]);
@@ -1256,8 +1270,8 @@ next_instruction:
                 const Term& b = OPC;
                 bool r = (a.is_integer() && b.is_integer()) ? a.as_integer() < b.as_integer()
                                                             : compare(a, b) < 0;
-                put_boolean(R[I.a], r);
-                ip = r ? ip + 2 : code + I.d;
+                if (I.a != kNoReg) put_boolean(R[I.a], r);
+                ip = r ? ip + 1 : code + I.d;
                 TL_DISPATCH();
             }
             TL_CASE(GtJump) {
@@ -1265,8 +1279,8 @@ next_instruction:
                 const Term& b = OPC;
                 bool r = (a.is_integer() && b.is_integer()) ? a.as_integer() > b.as_integer()
                                                             : compare(a, b) > 0;
-                put_boolean(R[I.a], r);
-                ip = r ? ip + 2 : code + I.d;
+                if (I.a != kNoReg) put_boolean(R[I.a], r);
+                ip = r ? ip + 1 : code + I.d;
                 TL_DISPATCH();
             }
             TL_CASE(LeJump) {
@@ -1274,8 +1288,8 @@ next_instruction:
                 const Term& b = OPC;
                 bool r = (a.is_integer() && b.is_integer()) ? a.as_integer() <= b.as_integer()
                                                             : compare(a, b) <= 0;
-                put_boolean(R[I.a], r);
-                ip = r ? ip + 2 : code + I.d;
+                if (I.a != kNoReg) put_boolean(R[I.a], r);
+                ip = r ? ip + 1 : code + I.d;
                 TL_DISPATCH();
             }
             TL_CASE(GeJump) {
@@ -1283,8 +1297,8 @@ next_instruction:
                 const Term& b = OPC;
                 bool r = (a.is_integer() && b.is_integer()) ? a.as_integer() >= b.as_integer()
                                                             : compare(a, b) >= 0;
-                put_boolean(R[I.a], r);
-                ip = r ? ip + 2 : code + I.d;
+                if (I.a != kNoReg) put_boolean(R[I.a], r);
+                ip = r ? ip + 1 : code + I.d;
                 TL_DISPATCH();
             }
             TL_CASE(EqJump)
@@ -1302,8 +1316,8 @@ next_instruction:
                     same = compare_exact(a, b) == 0;
                 }
                 bool r = (I.op == Op::EqJump || I.op == Op::StrictEqJump) ? same : !same;
-                put_boolean(R[I.a], r);
-                ip = r ? ip + 2 : code + I.d;
+                if (I.a != kNoReg) put_boolean(R[I.a], r);
+                ip = r ? ip + 1 : code + I.d;
                 TL_DISPATCH();
             }
             TL_CASE(AddImm) {
@@ -1333,12 +1347,13 @@ next_instruction:
                 TL_DISPATCH();
             }
             TL_CASE(AddReturn) {
-                const Term& a = OPB;
-                const Term& b = OPC;
-                int64_t r;
-                if (a.is_integer() && b.is_integer() &&
-                    !add_overflow(a.as_integer(), b.as_integer(), &r)) {
-                    if (F != frames_.bottom()) [[likely]] {
+                if (((I.b | I.c) & kConstOperand) == 0) {
+                    // two registers (one test for both), as in fib's fib(n - 1) + fib(n - 2)
+                    const Term& a = R[I.b];
+                    const Term& b = R[I.c];
+                    int64_t r;
+                    if (a.is_integer() && b.is_integer() &&
+                        !add_overflow(a.as_integer(), b.as_integer(), &r)) [[likely]] {
                         // straight into the caller's destination: the sum never visits R[I.a]
                         put_integer(regs_.data()[F->ret], r);
                         frames_.pop_back();
@@ -1347,15 +1362,18 @@ next_instruction:
                             release_stale_regs();
                         TL_DISPATCH();
                     }
-                    put_integer(R[I.a], r);
-                } else {
-                    SAVE_IP(ip + 1);
-                    R[I.a] = arith::add(a, b);
                 }
-                if (F == frames_.bottom()) {
-                    result_ = std::move(R[I.a]);
-                    frames_.clear();
-                    return Status::Done;
+                {
+                    const Term& a = OPB;
+                    const Term& b = OPC;
+                    int64_t r;
+                    if (a.is_integer() && b.is_integer() &&
+                        !add_overflow(a.as_integer(), b.as_integer(), &r)) {
+                        put_integer(R[I.a], r);
+                    } else {
+                        SAVE_IP(ip + 1);
+                        R[I.a] = arith::add(a, b);
+                    }
                 }
                 move_term(regs_.data()[F->ret], R[I.a]);
                 frames_.pop_back();
@@ -1369,7 +1387,7 @@ next_instruction:
         const Term& a = R[I.b];                                                                \
         int64_t imm = static_cast<int32_t>(I.c);                                               \
         bool r = a.is_integer() ? a.as_integer() op imm : compare(a, Term::integer(imm)) op 0; \
-        ip = r ? ip + 2 : code + I.d;                                                          \
+        ip = r ? ip + 1 : code + I.d;                                                          \
         TL_DISPATCH();                                                                         \
     }
             TL_IMM_COMPARE_JUMP(LtImmJump, <)
@@ -1377,6 +1395,49 @@ next_instruction:
             TL_IMM_COMPARE_JUMP(LeImmJump, <=)
             TL_IMM_COMPARE_JUMP(GeImmJump, >=)
 #undef TL_IMM_COMPARE_JUMP
+            TL_CASE(SubImmCall) {
+                const Term& a = R[I.b];
+                int64_t imm = static_cast<int32_t>(I.c);
+                int64_t r;
+                if (a.is_integer() && !sub_overflow(a.as_integer(), imm, &r)) {
+                    put_integer(R[I.a], r);
+                } else {
+                    SAVE_IP(ip + 1);
+                    R[I.a] = arith::sub(a, Term::integer(imm));
+                }
+                ++ip;
+                TL_GOTO_CALL();  // the Call that follows, without a dispatch
+            }
+            TL_CASE(Rem) {
+                const Term& a = OPB;
+                const Term& b = OPC;
+                // a positive divisor: neither zero nor the INT64_MIN rem -1 overflow
+                if (a.is_integer() && b.is_integer() && b.as_integer() > 0) {
+                    put_integer(R[I.a], a.as_integer() % b.as_integer());
+                } else {
+                    SAVE_IP(ip + 1);
+                    R[I.a] = arith::rem(a, b);
+                }
+                ++ip;
+                TL_DISPATCH();
+            }
+            TL_CASE(Div) {
+                const Term& a = OPB;
+                const Term& b = OPC;
+                if (a.is_integer() && b.is_integer() && b.as_integer() > 0) {
+                    put_integer(R[I.a], a.as_integer() / b.as_integer());  // truncating, as div/2
+                } else {
+                    SAVE_IP(ip + 1);
+                    R[I.a] = arith::div(a, b);
+                }
+                ++ip;
+                TL_DISPATCH();
+            }
+            TL_CASE(Halt) {
+                result_ = std::move(R[I.a]);
+                frames_.clear();
+                return Status::Done;
+            }
             TL_CASE(Fail) {
                 SAVE_IP(ip + 1);
                 FailKind kind = static_cast<FailKind>(I.a);
@@ -1394,6 +1455,7 @@ next_instruction:
 #undef TL_CASE
 #undef TL_NEXT
 #undef TL_DISPATCH
+#undef TL_GOTO_CALL
 #undef RELOAD
 #undef OPB
 #undef OPC
