@@ -78,7 +78,8 @@ enum class Op : uint8_t {
     FieldGet,   // a=dst, b=src, c=const atom: map.field
     // --- calls ---
     Call,         // a=dst, b=function index, c=argbase, d=argc
-    TailCall,     // b=function index, c=argbase, d=argc
+    TailCall,     // b=function index, c=argbase, d=argc; bit i of a set: argument i is already in
+                  // register i and stays there (peephole.h, keep_arguments_in_place)
     CallRemote,   // a=dst, b=callsite, c=argbase, d=argc
     TailRemote,   // b=callsite, c=argbase, d=argc
     CallFun,      // a=dst, b=fun reg, c=argbase, d=argc

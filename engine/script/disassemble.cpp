@@ -334,6 +334,8 @@ class Disassembler {
             case Op::Call:
                 return fmt::format("{} = {} {}", r(i.a), callee(i.b), range(i.c, i.d));
             case Op::TailCall:
+                if (i.a != 0)
+                    return fmt::format("{} {} keep {:#x}", callee(i.b), range(i.c, i.d), i.a);
                 return fmt::format("{} {}", callee(i.b), range(i.c, i.d));
             case Op::CallRemote:
                 return fmt::format("{} = {} {}", r(i.a), site(i.b), range(i.c, i.d));

@@ -1,6 +1,7 @@
 // Superinstructions (peephole.h).
 #include "engine/script/peephole.h"
 
+#include <algorithm>
 #include <limits>
 #include <vector>
 
@@ -257,6 +258,101 @@ bool may_pass_over(Op op) {
     }
 }
 
+/// Might `i` write register `r`? Exact for the instructions listed; true for any other.
+bool may_write(const Instr& i, uint32_t r) {
+    switch (i.op) {
+        case Op::TestExact:
+        case Op::TestExactK:
+        case Op::IsTuple:
+        case Op::IsCons:
+        case Op::IsNil:
+        case Op::IsMap:
+        case Op::BsEnd:
+        case Op::Jump:
+        case Op::JumpIfFalsy:
+        case Op::JumpIfNotTrue:
+        case Op::JumpIfNotStruct:
+        case Op::Return:
+        case Op::Halt:
+        case Op::RecvInit:
+        case Op::RecvAccept:
+        case Op::RecvReject:
+        case Op::TryEnd:
+        case Op::Raise:
+        case Op::Fail:
+        case Op::Nop:
+        case Op::LtImmJump:
+        case Op::GtImmJump:
+        case Op::LeImmJump:
+        case Op::GeImmJump:
+            return false;
+        case Op::LoadK:
+        case Op::Move:
+        case Op::LoadEnv:
+        case Op::GetElem:
+        case Op::GetHd:
+        case Op::GetTl:
+        case Op::MapGet:
+        case Op::BinPrefix:
+        case Op::BsBuild:
+        case Op::Add:
+        case Op::Sub:
+        case Op::Mul:
+        case Op::FDiv:
+        case Op::Lt:
+        case Op::Gt:
+        case Op::Le:
+        case Op::Ge:
+        case Op::Eq:
+        case Op::Ne:
+        case Op::StrictEq:
+        case Op::StrictNe:
+        case Op::Neg:
+        case Op::Not:
+        case Op::Bang:
+        case Op::StrConcat:
+        case Op::Interp:
+        case Op::MakeTuple:
+        case Op::MakeList:
+        case Op::MakeMap:
+        case Op::MapUpdate:
+        case Op::MakeFun:
+        case Op::ImplFor:
+        case Op::RecvNext:
+        case Op::AddImm:
+        case Op::SubImm:
+        case Op::Rem:
+        case Op::Div:
+        case Op::AddReturn:
+        case Op::LtJump:
+        case Op::GtJump:
+        case Op::LeJump:
+        case Op::GeJump:
+        case Op::EqJump:
+        case Op::NeJump:
+        case Op::StrictEqJump:
+        case Op::StrictNeJump:
+            return i.a == r;
+        case Op::BsStart:
+            return r == i.a || r == i.a + 1;
+        case Op::BsGet:
+            return r == i.a || r == i.b + 1;
+        case Op::TryBegin:
+            return i.a != kNoReg && r >= i.a && r - i.a < 3;
+        case Op::FieldGet:  // may call a function whose frame starts at a + 1
+            return r >= i.a;
+        case Op::Call:
+        case Op::CallRemote:
+        case Op::CallFun:
+        case Op::CallDynamic:
+            // the callee's frame uses the registers from the arguments' base on
+            return r == i.a || r >= i.c;
+        default:
+            // SubImmCall (its Call is the next instruction), the tail calls, anything new
+            return true;
+    }
+}
+
 std::vector<bool> jump_targets(const std::vector<Instr>& code) {
     std::vector<bool> is_target(code.size() + 1, false);
     for (const Instr& i : code) {
@@ -354,6 +450,41 @@ void fuse_superinstructions(FunctionCode& fn) {
     for (size_t pc = 0; pc + 1 < code.size(); ++pc)
         if (code[pc].op == Op::SubImm && code[pc + 1].op == Op::Call && !is_target[pc + 1])
             code[pc].op = Op::SubImmCall;
+    keep_arguments_in_place(fn);
+}
+
+void keep_arguments_in_place(FunctionCode& fn) {
+    std::vector<Instr>& code = fn.code;
+    std::vector<bool> is_target = jump_targets(code);
+    bool removed = false;
+    for (size_t pc = 0; pc < code.size(); ++pc) {
+        Instr& call = code[pc];
+        if (call.op != Op::TailCall || call.c == 0) continue;  // base 0: nothing moves anyway
+        uint32_t argc = std::min<uint32_t>(call.d, 32);
+        for (uint32_t i = 0; i < argc; ++i) {
+            uint32_t arg = call.c + i;
+            if (arg == i) continue;
+            // the last writer of the argument's register on the straight path to the call
+            for (size_t j = pc; j-- > 0 && !is_target[j + 1];) {
+                const Instr& w = code[j];
+                if (!may_write(w, arg)) continue;
+                if (w.op == Op::Move && w.a == arg && w.b == i) {
+                    bool unchanged = true;  // register i keeps the value the Move copied
+                    for (size_t k = j + 1; k < pc; ++k)
+                        if (may_write(code[k], i)) unchanged = false;
+                    if (unchanged) {
+                        call.a |= 1u << i;
+                        if (result_unused(fn, j, arg, pc)) {
+                            code[j] = Instr{Op::Nop};
+                            removed = true;
+                        }
+                    }
+                }
+                break;
+            }
+        }
+    }
+    if (removed) remove_nops(fn);
 }
 
 void retarget_moves(FunctionCode& fn) {

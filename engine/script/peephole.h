@@ -11,7 +11,8 @@
 
 namespace tasklens::script {
 
-/// Rewrites `fn`'s code in place. Idempotent. Runs retarget_moves first and remove_nops last.
+/// Rewrites `fn`'s code in place. Idempotent. Runs retarget_moves first, then remove_nops and
+/// keep_arguments_in_place.
 void fuse_superinstructions(FunctionCode& fn);
 
 /// `t = <op>; Move r = t`, where nothing else reads the temporary t, becomes `r = <op>; Nop`:
@@ -22,6 +23,12 @@ void retarget_moves(FunctionCode& fn);
 
 /// Deletes every Nop of `fn`, renumbering jump targets and the line table.
 void remove_nops(FunctionCode& fn);
+
+/// A TailCall whose argument i is `Move arg_i = r_i` (the caller's own parameter i, unchanged
+/// since the Move) leaves register i where it is: bit i of its `a` says so, and the Move goes
+/// when nothing else reads its register. A loop's invariant arguments (`step`, `fun` in
+/// `map_range(first + step, last, step, fun, acc)`) then cost nothing per iteration.
+void keep_arguments_in_place(FunctionCode& fn);
 
 /// Every function of `program` from index `first` on.
 void fuse_superinstructions(Program& program, size_t first = 0);

@@ -27,8 +27,11 @@ constexpr uint32_t kReductionBatch = 50;
 struct Frame {
     const FunctionCode* fn;
     const Instr* ip;  ///< where the frame resumes (an instruction of fn->code)
-    uint32_t base;
-    uint32_t ret;  ///< absolute register receiving the result in the caller
+    /// The frame's first register, and the caller's register receiving its result: pointers
+    /// into the register stack, so a call and a return compute no addresses (when the stack
+    /// grows, Exec::grow_regs moves every frame's pointers along)
+    Term* regs;
+    Term* ret;
     Term closure;  ///< the fun of a closure frame (LoadEnv reads its env)
 };
 
@@ -88,6 +91,22 @@ TL_HOT void move_args(Term* R, uint32_t from, uint32_t n) noexcept {
         if (s.is_boxed()) ::new (&s) Term(Term::empty_list());
     }
 }
+/// The same, leaving the arguments whose bit is set in `keep` where they are (a TailCall's a).
+TL_HOT void move_args(Term* R, uint32_t from, uint32_t n, uint32_t keep) noexcept {
+    if (keep == 0 || from == 0) return move_args(R, from, n);
+    Term* src = R + from;
+    for (uint32_t i = 0; i < n; ++i) {
+        if (i < 32 && ((keep >> i) & 1u)) continue;
+        Term& d = R[i];
+        Term& s = src[i];
+        if (d.is_boxed()) [[unlikely]] {
+            d = std::move(s);
+            continue;
+        }
+        std::memcpy(static_cast<void*>(&d), static_cast<const void*>(&s), sizeof(Term));
+        if (s.is_boxed()) ::new (&s) Term(Term::empty_list());
+    }
+}
 
 /// The frames of one execution. A call pushes and a return pops once per script call, so the
 /// storage only grows (doubling, up to kMaxFrames) and a push within it is a few stores: the
@@ -99,17 +118,17 @@ class FrameStack {
     const Frame& operator[](size_t i) const { return storage_[i]; }
     /// Pushes a frame without a closure (a def) and returns it. Frames above size() never hold
     /// a heap closure (see pop_back), so the slot's closure is already an immediate.
-    TL_HOT Frame* push(const FunctionCode* fn, uint32_t base, uint32_t ret) {
+    TL_HOT Frame* push(const FunctionCode* fn, Term* regs, Term* ret) {
         if (end_ == limit_) grow();
         Frame* f = end_++;
         f->fn = fn;
         f->ip = fn->code.data();
-        f->base = base;
+        f->regs = regs;
         f->ret = ret;
         return f;
     }
-    TL_HOT Frame* push(const FunctionCode* fn, uint32_t base, uint32_t ret, Term& closure) {
-        Frame* f = push(fn, base, ret);
+    TL_HOT Frame* push(const FunctionCode* fn, Term* regs, Term* ret, Term& closure) {
+        Frame* f = push(fn, regs, ret);
         move_term(f->closure, closure);
         return f;
     }
@@ -122,6 +141,17 @@ class FrameStack {
         while (size() > n) pop_back();
     }
     void clear() { resize(0); }
+    /// The register stack moved from `from` to `to`: every frame's pointers follow it.
+    void rebase(const Term* from, Term* to) {
+        auto moved = [&](Term* p) {
+            return to + (reinterpret_cast<uintptr_t>(p) - reinterpret_cast<uintptr_t>(from)) /
+                            sizeof(Term);
+        };
+        for (Frame* f = storage_.data(); f != end_; ++f) {
+            f->regs = moved(f->regs);
+            f->ret = moved(f->ret);
+        }
+    }
 
   private:
     /// Makes room for one more frame; a run deeper than kMaxFrames gets system_limit (a clear
@@ -319,8 +349,8 @@ class Exec {
     void start(const FunctionCode* fn, std::vector<Term> args, Term closure) {
         raise_regs_high(kFirstBase + std::max<size_t>(fn->num_regs, args.size()) + 8);
         for (size_t i = 0; i < args.size(); ++i) regs_[kFirstBase + i] = std::move(args[i]);
-        frames_.push(&halt_code(), 0, 0);
-        frames_.push(fn, kFirstBase, 0, closure);
+        frames_.push(&halt_code(), regs_.data(), regs_.data());
+        frames_.push(fn, regs_.data() + kFirstBase, regs_.data(), closure);
         runs_script_main_ = fn == program_.main;
     }
     /// Started on the script's top-level code (its frame may since have been replaced by a
@@ -358,19 +388,22 @@ class Exec {
     bool unwind(ErlangException& e);
     Term stacktrace(bool with_args = false) const;
     ErlangException with_script_frames(const ErlangException& e) const;
-    /// Makes registers [0, n) exist and counts them as written (see release_stale_regs): one
-    /// compare on a call, as the high-water mark never exceeds the storage.
-    TL_HOT void ensure_regs(size_t n) {
-        if (n > regs_high_) [[unlikely]]
-            raise_regs_high(n);
-    }
+    /// Makes registers [0, n) exist and counts them as written (see release_stale_regs).
     [[gnu::noinline]] void raise_regs_high(size_t n) {
         if (n > regs_size_) grow_regs(n);
-        regs_high_ = static_cast<uint32_t>(n);
+        regs_high_ = regs_.data() + n;
     }
     [[gnu::noinline]] void grow_regs(size_t n) {
+        const Term* before = regs_.data();
         regs_.resize(std::max(n, regs_.size() * 2));
         regs_size_ = regs_.size();
+        if (regs_.data() != before) frames_.rebase(before, regs_.data());
+    }
+    /// The window of `f` (a frame on the stack) is to run `fn`: makes its registers exist. One
+    /// compare on a call, as the high-water mark never exceeds the storage.
+    TL_HOT void ensure_window(const Frame* f, const FunctionCode* fn) {
+        if (f->regs + fn->num_regs + 8 > regs_high_) [[unlikely]]
+            raise_regs_high(static_cast<size_t>(f->regs - regs_.data()) + fn->num_regs + 8);
     }
     /// Registers above the top frame's window are dead, but a return does not clear them: a deep
     /// recursion's every level of garbage stayed referenced there until a later call overwrote it
@@ -383,22 +416,38 @@ class Exec {
     static constexpr uint32_t kStaleRegsSlack = 256;
     [[gnu::noinline]] void release_stale_regs() {
         const Frame& top = frames_.back();
-        size_t from = size_t{top.base} + top.fn->num_regs;
-        size_t to = std::min<size_t>(regs_high_, regs_size_);
-        for (size_t i = from; i < to; ++i)
-            if (regs_[i].is_boxed()) regs_[i] = Term();
-        regs_high_ = static_cast<uint32_t>(from);
+        Term* from = top.regs + top.fn->num_regs;
+        for (Term* r = from; r < regs_high_; ++r)
+            if (r->is_boxed()) *r = Term();
+        regs_high_ = from;
     }
-    /// Pushes a frame for `fn` whose arguments are at absolute register `base`.
-    TL_HOT Frame* push_frame(const FunctionCode* fn, uint32_t base, uint32_t ret, Term& closure) {
-        ensure_regs(size_t{base} + fn->num_regs + 8);
-        return frames_.push(fn, base, ret, closure);
+    /// Are more than kStaleRegsSlack registers above the window of `f` (the top frame) dead?
+    TL_HOT bool stale_regs_above(const Frame* f) const {
+        return regs_high_ > f->regs + f->fn->num_regs + kStaleRegsSlack;
+    }
+    /// Makes the registers of a frame for `fn` at `regs` exist; `regs` and `ret` follow the
+    /// register stack if it grows.
+    TL_HOT void ensure_regs(const FunctionCode* fn, Term*& regs, Term*& ret) {
+        if (regs + fn->num_regs + 8 > regs_high_) [[unlikely]] {
+            size_t base = static_cast<size_t>(regs - regs_.data());
+            size_t to = static_cast<size_t>(ret - regs_.data());
+            raise_regs_high(base + fn->num_regs + 8);
+            regs = regs_.data() + base;
+            ret = regs_.data() + to;
+        }
+    }
+    /// Pushes a frame for `fn` whose arguments are at `regs`, its result going to `ret`.
+    TL_HOT Frame* push_frame(const FunctionCode* fn, Term* regs, Term* ret, Term& closure) {
+        ensure_regs(fn, regs, ret);
+        return frames_.push(fn, regs, ret, closure);
     }
     /// The same for a frame without a closure (a def).
-    TL_HOT Frame* push_frame(const FunctionCode* fn, uint32_t base, uint32_t ret) {
-        ensure_regs(size_t{base} + fn->num_regs + 8);
-        return frames_.push(fn, base, ret);
+    TL_HOT Frame* push_frame(const FunctionCode* fn, Term* regs, Term* ret) {
+        ensure_regs(fn, regs, ret);
+        return frames_.push(fn, regs, ret);
     }
+    /// The register index of `r` (pending results are delivered by index: the stack may move).
+    uint32_t index_of(const Term* r) const { return static_cast<uint32_t>(r - regs_.data()); }
     [[noreturn]] void fail_instr(FailKind kind, const Term* value);
     /// A call to an Elixir/OTP function Tasklens does not implement: Tasklens.UnsupportedError
     /// with "file:line: Tasklens does not support ... yet (...)".
@@ -419,8 +468,9 @@ class Exec {
     Program& program_;
     std::vector<Term> regs_;
     size_t regs_size_ = 0;  ///< regs_.size()
-    /// Registers at or above it are unwritten since the last release_stale_regs (<= regs_size_).
-    uint32_t regs_high_ = 0;
+    /// Registers at or above it are unwritten since the last release_stale_regs (at most the
+    /// end of the storage).
+    Term* regs_high_ = nullptr;
     FrameStack frames_;
     std::vector<Handler> handlers_;
     Co<Term> pending_;
@@ -465,7 +515,7 @@ Term Exec::stacktrace(bool with_args) const {
         Term arity = Term::integer(fn->stack_arity);
         if (with_args && entries.empty()) {
             // function_clause: Elixir shows the arguments given (the frame's first registers)
-            arity = Term::list(std::span<const Term>(regs_.data() + f.base, fn->arity));
+            arity = Term::list(std::span<const Term>(f.regs, fn->arity));
         }
         entries.push_back(Term::tuple(
             {Term::atom(fn->stack_module), Term::atom(fn->stack_name), arity, location}));
@@ -503,7 +553,7 @@ bool Exec::unwind(ErlangException& e) {
     Frame& f = frames_.back();
     f.ip = f.fn->code.data() + h.pc;
     if (h.regs != kNoReg) {
-        Term* r = regs_.data() + f.base + h.regs;
+        Term* r = f.regs + h.regs;
         r[0] = Term::atom(e.kind());
         r[1] = e.reason();
         r[2] = e.stacktrace();
@@ -612,17 +662,18 @@ Exec::Status Exec::dispatch() {
     const std::unique_ptr<FunctionCode>* const functions = program_.functions.data();
     Frame* F = &frames_.back();
     const Instr* code = F->fn->code.data();
-    const Term* K = F->fn->consts.data();
-    Term* R = regs_.data() + F->base;
+    // The constants are read through the frame where an instruction needs one (K), rather than
+    // kept in a variable that every call and return would reload.
+#define K (F->fn->consts.data())
+    Term* R = F->regs;
     const Instr* ip = F->ip;  ///< the current instruction
 
-#define RELOAD()                    \
-    do {                            \
-        F = &frames_.back();        \
-        code = F->fn->code.data();  \
-        K = F->fn->consts.data();   \
-        R = regs_.data() + F->base; \
-        ip = F->ip;                 \
+#define RELOAD()                   \
+    do {                           \
+        F = &frames_.back();       \
+        code = F->fn->code.data(); \
+        R = F->regs;               \
+        ip = F->ip;                \
     } while (0)
 #define SAVE_IP(p) (F->ip = (p))
 #define OPB ((I.b & kConstOperand) ? K[I.b & ~kConstOperand] : R[I.b])
@@ -952,6 +1003,12 @@ next_instruction:
             TL_NEXT();
             TL_CASE(MakeList) {
                 Term tail = I.d == kNoReg ? Term::empty_list() : R[I.d];
+                if (I.c == 1) {
+                    // [x | acc], the cell every accumulating loop builds: no span to walk
+                    R[I.a] = Term::cons(R[I.b], std::move(tail));
+                    ++ip;
+                    TL_NEXT();
+                }
                 R[I.a] = Term::list(std::span<const Term>(R + I.b, I.c), std::move(tail));
                 ++ip;
                 TL_NEXT();
@@ -1011,11 +1068,11 @@ next_instruction:
                     Target t = resolve(program_, m.as_atom(), key.as_atom(), 0);
                     if (t.kind == CallSite::Kind::Script) {
                         REDUCE(ip);
-                        push_frame(t.script, F->base + I.a + 1, F->base + I.a);
+                        push_frame(t.script, R + I.a + 1, R + I.a);
                         RELOAD();
                         TL_NEXT();
                     }
-                    pending_dst_ = F->base + I.a;
+                    pending_dst_ = index_of(R + I.a);
                     pending_ = apply_mfa(ctx_, m.as_atom(), key.as_atom(), {});
                     return Status::Await;
                 }
@@ -1026,18 +1083,16 @@ next_instruction:
                 REDUCE(ip);
                 SAVE_IP(ip + 1);
                 const FunctionCode* fn = functions[I.b].get();
-                uint32_t base = F->base;
-                F = push_frame(fn, base + I.c, base + I.a);
+                F = push_frame(fn, R + I.c, R + I.a);
                 code = fn->code.data();
-                K = fn->consts.data();
-                R = regs_.data() + F->base;
+                R = F->regs;
                 ip = code;
                 TL_DISPATCH();
             }
             TL_CASE(TailCall) {
                 REDUCE(ip);
                 const FunctionCode* fn = program_.functions[I.b].get();
-                move_args(R, I.c, I.d);
+                move_args(R, I.c, I.d, I.a);
                 if (fn == F->fn && !fn->is_closure) {
                     // a def calling itself: same code, registers and (no) closure
                     ip = code;
@@ -1046,7 +1101,7 @@ next_instruction:
                 F->fn = fn;
                 F->ip = F->fn->code.data();
                 F->closure = Term();
-                ensure_regs(size_t{F->base} + fn->num_regs + 8);
+                ensure_window(F, fn);
                 RELOAD();
                 TL_DISPATCH();
             }
@@ -1081,22 +1136,22 @@ next_instruction:
                             F->fn = t.script;
                             F->ip = F->fn->code.data();
                             F->closure = Term();
-                            ensure_regs(size_t{F->base} + t.script->num_regs + 8);
+                            ensure_window(F, t.script);
                         } else {
-                            push_frame(t.script, F->base + I.c, F->base + I.a);
+                            push_frame(t.script, R + I.c, R + I.a);
                         }
                         RELOAD();
                         break;
                     case CallSite::Kind::Sync: {
                         Term r = t.builtin->sync(ctx_, std::span<const Term>(R + I.c, I.d));
-                        R = regs_.data() + F->base;
+                        R = F->regs;
                         R[I.a] = std::move(r);
                         ++ip;
                         break;
                     }
                     case CallSite::Kind::Async:
                         pending_args_.assign(R + I.c, R + I.c + I.d);
-                        pending_dst_ = F->base + I.a;
+                        pending_dst_ = index_of(R + I.a);
                         pending_ = t.builtin->async(ctx_, std::span<const Term>(pending_args_));
                         pending_tail_ = I.op == Op::TailRemote;
                         return Status::Await;
@@ -1106,7 +1161,7 @@ next_instruction:
                             !program_.modules.count(module.id) &&
                             otp_function_exists(module, site.function, static_cast<int>(I.d)))
                             raise_unsupported(module, site.function, I.d);
-                        pending_dst_ = F->base + I.a;
+                        pending_dst_ = index_of(R + I.a);
                         std::vector<Term> args(R + I.c, R + I.c + I.d);
                         pending_ = ctx_.runtime().code().apply(ctx_, module, site.function,
                                                                std::move(args));
@@ -1135,10 +1190,10 @@ next_instruction:
                             move_args(R, I.c, I.d);
                             F->fn = fn;
                             F->ip = fn->code.data();
-                            ensure_regs(size_t{F->base} + fn->num_regs + 8);
+                            ensure_window(F, fn);
                         } else {
                             Term fun = callee;  // push_frame may move the registers
-                            push_frame(fn, F->base + I.c, F->base + I.a, fun);
+                            push_frame(fn, R + I.c, R + I.a, fun);
                         }
                     } else {
                         goto call_fun_slow;
@@ -1158,18 +1213,18 @@ next_instruction:
                 if (f.kind == FunObject::Kind::External) {
                     Target t = resolve(program_, f.module, f.name, f.arity);
                     if (t.kind == CallSite::Kind::Script) {
-                        push_frame(t.script, F->base + I.c, F->base + I.a);
+                        push_frame(t.script, R + I.c, R + I.a);
                         RELOAD();
                         TL_NEXT();
                     }
                     if (t.kind == CallSite::Kind::Sync) {
                         Term r = t.builtin->sync(ctx_, std::span<const Term>(R + I.c, I.d));
-                        R = regs_.data() + F->base;
+                        R = F->regs;
                         R[I.a] = std::move(r);
                         ++ip;
                         TL_NEXT();
                     }
-                    pending_dst_ = F->base + I.a;
+                    pending_dst_ = index_of(R + I.a);
                     std::vector<Term> args(R + I.c, R + I.c + I.d);
                     if (t.kind == CallSite::Kind::Async) {
                         pending_ = async_call(ctx_, t.builtin->async, std::move(args));
@@ -1180,18 +1235,28 @@ next_instruction:
                     pending_tail_ = I.op == Op::TailFun;
                     return Status::Await;
                 }
-                pending_dst_ = F->base + I.a;
+                pending_dst_ = index_of(R + I.a);
                 pending_ = native_fun_call(ctx_, fun, std::vector<Term>(R + I.c, R + I.c + I.d));
                 pending_tail_ = I.op == Op::TailFun;
                 return Status::Await;
             }
             TL_CASE(Return) {
-                // the caller's destination register may lie in this frame's window: the moved
-                // value lands there, and nothing else of the frame is read afterwards
-                move_term(regs_.data()[F->ret], R[I.a]);
+                {
+                    // the caller's destination register may lie in this frame's window: the
+                    // moved value lands there, and nothing else of the frame is read afterwards
+                    Term& dst = *F->ret;
+                    Term& src = R[I.a];
+                    if (!dst.is_boxed() && !src.is_boxed()) {
+                        // two immediates (the same register at worst): a plain copy
+                        std::memcpy(static_cast<void*>(&dst), static_cast<const void*>(&src),
+                                    sizeof(Term));
+                    } else {
+                        move_term(dst, src);
+                    }
+                }
                 frames_.pop_back();
                 RELOAD();
-                if (regs_high_ > F->base + F->fn->num_regs + kStaleRegsSlack) [[unlikely]]
+                if (stale_regs_above(F)) [[unlikely]]
                     release_stale_regs();
                 TL_DISPATCH();
             }
@@ -1324,12 +1389,16 @@ next_instruction:
                 const Term& a = R[I.b];
                 int64_t imm = static_cast<int32_t>(I.c);
                 int64_t r;
-                if (a.is_integer() && !add_overflow(a.as_integer(), imm, &r)) {
-                    put_integer(R[I.a], r);
-                } else {
-                    SAVE_IP(ip + 1);
-                    R[I.a] = arith::add(a, Term::integer(imm));
+                // nested tests: GCC branches on the overflow flag instead of materialising it
+                if (a.is_integer()) [[likely]] {
+                    if (!add_overflow(a.as_integer(), imm, &r)) [[likely]] {
+                        put_integer(R[I.a], r);
+                        ++ip;
+                        TL_DISPATCH();
+                    }
                 }
+                SAVE_IP(ip + 1);
+                R[I.a] = arith::add(a, Term::integer(imm));
                 ++ip;
                 TL_DISPATCH();
             }
@@ -1337,58 +1406,68 @@ next_instruction:
                 const Term& a = R[I.b];
                 int64_t imm = static_cast<int32_t>(I.c);
                 int64_t r;
-                if (a.is_integer() && !sub_overflow(a.as_integer(), imm, &r)) {
-                    put_integer(R[I.a], r);
-                } else {
-                    SAVE_IP(ip + 1);
-                    R[I.a] = arith::sub(a, Term::integer(imm));
+                // nested tests: GCC branches on the overflow flag instead of materialising it
+                if (a.is_integer()) [[likely]] {
+                    if (!sub_overflow(a.as_integer(), imm, &r)) [[likely]] {
+                        put_integer(R[I.a], r);
+                        ++ip;
+                        TL_DISPATCH();
+                    }
                 }
+                SAVE_IP(ip + 1);
+                R[I.a] = arith::sub(a, Term::integer(imm));
                 ++ip;
                 TL_DISPATCH();
             }
             TL_CASE(AddReturn) {
-                if (((I.b | I.c) & kConstOperand) == 0) {
-                    // two registers (one test for both), as in fib's fib(n - 1) + fib(n - 2)
-                    const Term& a = R[I.b];
-                    const Term& b = R[I.c];
+                {
+                    // two registers take one test for both (fib's fib(n - 1) + fib(n - 2))
+                    const Term* a;
+                    const Term* b;
+                    if (((I.b | I.c) & kConstOperand) == 0) [[likely]] {
+                        a = &R[I.b];
+                        b = &R[I.c];
+                    } else {
+                        a = &OPB;
+                        b = &OPC;
+                    }
                     int64_t r;
-                    if (a.is_integer() && b.is_integer() &&
-                        !add_overflow(a.as_integer(), b.as_integer(), &r)) [[likely]] {
+                    if (a->is_integer() && b->is_integer() &&
+                        !add_overflow(a->as_integer(), b->as_integer(), &r)) [[likely]] {
                         // straight into the caller's destination: the sum never visits R[I.a]
-                        put_integer(regs_.data()[F->ret], r);
+                        put_integer(*F->ret, r);
                         frames_.pop_back();
                         RELOAD();
-                        if (regs_high_ > F->base + F->fn->num_regs + kStaleRegsSlack) [[unlikely]]
+                        if (stale_regs_above(F)) [[unlikely]]
                             release_stale_regs();
                         TL_DISPATCH();
                     }
                 }
-                {
-                    const Term& a = OPB;
-                    const Term& b = OPC;
-                    int64_t r;
-                    if (a.is_integer() && b.is_integer() &&
-                        !add_overflow(a.as_integer(), b.as_integer(), &r)) {
-                        put_integer(R[I.a], r);
-                    } else {
-                        SAVE_IP(ip + 1);
-                        R[I.a] = arith::add(a, b);
-                    }
-                }
-                move_term(regs_.data()[F->ret], R[I.a]);
+                SAVE_IP(ip + 1);
+                R[I.a] = arith::add(OPB, OPC);
+                move_term(*F->ret, R[I.a]);
                 frames_.pop_back();
                 RELOAD();
-                if (regs_high_ > F->base + F->fn->num_regs + kStaleRegsSlack) [[unlikely]]
+                if (stale_regs_above(F)) [[unlikely]]
                     release_stale_regs();
                 TL_DISPATCH();
             }
-#define TL_IMM_COMPARE_JUMP(name, op)                                                          \
-    TL_CASE(name) {                                                                            \
-        const Term& a = R[I.b];                                                                \
-        int64_t imm = static_cast<int32_t>(I.c);                                               \
-        bool r = a.is_integer() ? a.as_integer() op imm : compare(a, Term::integer(imm)) op 0; \
-        ip = r ? ip + 1 : code + I.d;                                                          \
-        TL_DISPATCH();                                                                         \
+// Each outcome dispatches on its own: with one shared `ip = r ? ... : ...`, GCC merged the
+// four handlers' tails and branched twice.
+#define TL_IMM_COMPARE_JUMP(name, op)                                   \
+    TL_CASE(name) {                                                     \
+        const Term& a = R[I.b];                                         \
+        int64_t imm = static_cast<int32_t>(I.c);                        \
+        if (a.is_integer()) [[likely]] {                                \
+            if (a.as_integer() op imm) {                                \
+                ++ip;                                                   \
+                TL_DISPATCH();                                          \
+            }                                                           \
+            ip = code + I.d;                                            \
+            TL_DISPATCH();                                              \
+        }                                                               \
+        ip = compare(a, Term::integer(imm)) op 0 ? ip + 1 : code + I.d; \
+        TL_DISPATCH();                                                  \
     }
             TL_IMM_COMPARE_JUMP(LtImmJump, <)
             TL_IMM_COMPARE_JUMP(GtImmJump, >)
@@ -1399,14 +1478,17 @@ next_instruction:
                 const Term& a = R[I.b];
                 int64_t imm = static_cast<int32_t>(I.c);
                 int64_t r;
-                if (a.is_integer() && !sub_overflow(a.as_integer(), imm, &r)) {
-                    put_integer(R[I.a], r);
-                } else {
-                    SAVE_IP(ip + 1);
-                    R[I.a] = arith::sub(a, Term::integer(imm));
+                if (a.is_integer()) [[likely]] {
+                    if (!sub_overflow(a.as_integer(), imm, &r)) [[likely]] {
+                        put_integer(R[I.a], r);
+                        ++ip;
+                        TL_GOTO_CALL();  // the Call that follows, without a dispatch
+                    }
                 }
+                SAVE_IP(ip + 1);
+                R[I.a] = arith::sub(a, Term::integer(imm));
                 ++ip;
-                TL_GOTO_CALL();  // the Call that follows, without a dispatch
+                TL_GOTO_CALL();
             }
             TL_CASE(Rem) {
                 const Term& a = OPB;
@@ -1459,6 +1541,7 @@ next_instruction:
 #undef RELOAD
 #undef OPB
 #undef OPC
+#undef K
 #undef SAVE_IP
 #undef REDUCE
 }

@@ -239,6 +239,59 @@ TEST(VmSuperinstructions, MovesAreRetargetedOverInstructionsThatLeaveBothRegiste
     EXPECT_EQ(fn.code[8].op, Op::Move);
 }
 
+TEST(VmSuperinstructions, TailCallsLeaveUnchangedParametersInPlace) {
+    FunctionCode fn;
+    fn.arity = 3;
+    fn.code = {
+        instr(Op::SubImm, 3, 0, 1),       // 0: argument 0 is computed
+        instr(Op::Move, 4, 1),            // 1: argument 1 is parameter 1, unchanged
+        instr(Op::Move, 5, 2),            // 2: argument 2 is parameter 2 ...
+        instr(Op::LoadK, 2, 0),           // 3: ... which is overwritten after the Move
+        instr(Op::TailCall, 0, 0, 3, 3),  // 4
+        instr(Op::Move, 6, 1),            // 5: also read by the MakeTuple
+        instr(Op::MakeTuple, 7, 6, 1),    // 6
+        instr(Op::TailCall, 0, 0, 5, 2),  // 7: argument 0 is r5: not a Move of r0
+    };
+    fn.consts.push_back(Term::integer(0));
+    keep_arguments_in_place(fn);
+    ASSERT_EQ(fn.code.size(), 7u);  // the Move at 1 is gone
+    EXPECT_EQ(fn.code[1].op, Op::Move);
+    EXPECT_EQ(fn.code[1].a, 5u);
+    EXPECT_EQ(fn.code[3].op, Op::TailCall);
+    EXPECT_EQ(fn.code[3].a, 0x2u);
+    EXPECT_EQ(fn.code[6].op, Op::TailCall);
+    EXPECT_EQ(fn.code[6].a, 0x2u);  // r6 = r1 stays (the tuple reads it) but need not move
+    keep_arguments_in_place(fn);    // idempotent
+    EXPECT_EQ(fn.code.size(), 7u);
+    EXPECT_EQ(fn.code[3].a, 0x2u);
+}
+
+TEST(VmSuperinstructions, LoopsWithKeptArgumentsAndListReversalKeepElixirsResults) {
+    // expected output: elixir 1.14
+    std::string source = R"(
+defmodule L do
+  def walk(n, step, acc) when n > 0, do: walk(n - 1, step, [n * step | acc])
+  def walk(_, _, acc), do: acc
+  def rebind(n, step, acc) when n > 0 do
+    step = step + 1
+    rebind(n - 1, step, [step | acc])
+  end
+  def rebind(_, _, acc), do: acc
+  def swap(0, a, b), do: {a, b}
+  def swap(n, a, b), do: swap(n - 1, b, a)
+end
+IO.inspect({L.walk(4, 10, []), L.rebind(3, 0, []), L.swap(3, :x, :y), L.swap(4, :x, :y)})
+IO.inspect({:lists.reverse([1, 2, 3]), :lists.reverse([]), :lists.reverse([1, 2], [3, 4]), :lists.reverse([1], :x)})
+IO.inspect(Enum.map(1..6, &(&1 * &1)) |> Enum.reverse())
+)";
+    std::string dump = dump_of(source);
+    EXPECT_NE(dump.find("TailCall        L.walk/3 (r4..r6) keep 0x2"), std::string::npos) << dump;
+    expect_output(source,
+                  "{[10, 20, 30, 40], [3, 2, 1], {:y, :x}, {:x, :y}}\n"
+                  "{[3, 2, 1], [], [2, 1, 3, 4], [1 | :x]}\n"
+                  "[36, 25, 16, 9, 4, 1]\n");
+}
+
 TEST(VmSuperinstructions, RemAndDivAreInstructionsWithKernelSemantics) {
     // expected output: elixir 1.14
     std::string source = R"(
