@@ -32,7 +32,14 @@ struct Frame {
     /// grows, Exec::grow_regs moves every frame's pointers along)
     Term* regs;
     Term* ret;
-    Term closure;  ///< the fun of a closure frame (LoadEnv reads its env)
+    /// The fun of a closure frame when the frame owns a reference to it (a tail call through a
+    /// fun, an execution started on one); otherwise an immediate
+    Term closure;
+    /// The fun whose env LoadEnv reads, in closure frames: `closure`'s, or one borrowed from
+    /// the caller's register that CallFun called it through. That register lies below the
+    /// frame's window, where the callee never writes, so it holds the fun until the frame
+    /// returns or is unwound.
+    const FunObject* env;
 };
 
 // The dispatch loop is one very large function, too large for GCC to inline even the small
@@ -130,6 +137,7 @@ class FrameStack {
     TL_HOT Frame* push(const FunctionCode* fn, Term* regs, Term* ret, Term& closure) {
         Frame* f = push(fn, regs, ret);
         move_term(f->closure, closure);
+        f->env = static_cast<const FunObject*>(f->closure.heap_object());
         return f;
     }
     TL_HOT void pop_back() {
@@ -441,6 +449,13 @@ class Exec {
         ensure_regs(fn, regs, ret);
         return frames_.push(fn, regs, ret, closure);
     }
+    /// The same for a closure frame that borrows its fun (see Frame::env).
+    TL_HOT Frame* push_frame(const FunctionCode* fn, Term* regs, Term* ret, const FunObject* env) {
+        ensure_regs(fn, regs, ret);
+        Frame* f = frames_.push(fn, regs, ret);
+        f->env = env;
+        return f;
+    }
     /// The same for a frame without a closure (a def).
     TL_HOT Frame* push_frame(const FunctionCode* fn, Term* regs, Term* ret) {
         ensure_regs(fn, regs, ret);
@@ -728,7 +743,7 @@ next_instruction:
             ++ip;
             TL_DISPATCH();
             TL_CASE(LoadEnv)
-            R[I.a] = static_cast<const FunObject*>(F->closure.heap_object())->env[I.b];
+            R[I.a] = F->env->env[I.b];
             ++ip;
             TL_DISPATCH();
             TL_CASE(TestExact)
@@ -1181,16 +1196,19 @@ next_instruction:
                     const auto* object = static_cast<const FunObject*>(callee.heap_object());
                     if (callee.is_fun() && object->arity == I.d &&
                         object->kind == FunObject::Kind::Closure) [[likely]] {
-                        // the hot path: a script closure of the right arity. The fun's
-                        // reference moves into the frame; no local needs destroying before
-                        // the handler's own jump.
+                        // the hot path: a script closure of the right arity. No local needs
+                        // destroying before the handler's own jump.
                         const auto* fn = static_cast<const FunctionCode*>(object->code);
                         if (I.op == Op::TailFun) {
-                            F->closure = callee;
+                            F->closure = callee;  // the arguments' moves may overwrite callee
+                            F->env = object;
                             move_args(R, I.c, I.d);
                             F->fn = fn;
                             F->ip = fn->code.data();
                             ensure_window(F, fn);
+                        } else if (I.b < I.c) [[likely]] {
+                            // the fun's register is below the callee's window: borrowed
+                            push_frame(fn, R + I.c, R + I.a, object);
                         } else {
                             Term fun = callee;  // push_frame may move the registers
                             push_frame(fn, R + I.c, R + I.a, fun);

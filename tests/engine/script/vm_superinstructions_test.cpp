@@ -471,6 +471,39 @@ IO.inspect({R.fib(20), R.count(100_000, 0), R.down(50_000)})
                   "{6765, 100000, 50000}\n");
 }
 
+TEST(VmSuperinstructions, ClosureCallsBorrowTheirFunAndKeepElixirsResults) {
+    // a closure frame reads its env through the caller's register (Frame::env); the funs here
+    // are nested, recursive through an argument, blocked in receive, raising, and rebound
+    // (expected output: elixir 1.14)
+    expect_output(R"(
+defmodule C do
+  def twice(f, x), do: {f.(x), f.(f.(x))}
+  def fix(f, n), do: f.(f, n)
+end
+add = fn x -> fn y -> x + y end end
+inc = add.(1)
+fact = fn self, n -> if n == 0, do: 1, else: n * self.(self, n - 1) end
+parent = self()
+echo = fn tag ->
+  send(parent, {tag, :ping})
+  receive do
+    {^tag, msg} -> {tag, msg}
+  end
+end
+IO.inspect({C.twice(inc, 5), C.fix(fact, 20), inc.(inc.(inc.(0)))})
+IO.inspect(Enum.map([:a, :b], echo))
+h = fn -> raise "boom" end
+IO.inspect(try do: C.twice(fn _ -> h.() end, 1), rescue: (e -> e.message))
+f = fn x -> x * 3 end
+f = fn x -> f.(x) + 1 end
+IO.inspect(Enum.reduce(1..4, 0, fn x, acc -> f.(x) + acc end))
+)",
+                  "{{6, 7}, 2432902008176640000, 3}\n"
+                  "[a: :ping, b: :ping]\n"
+                  "\"boom\"\n"
+                  "34\n");
+}
+
 Co<void> call_with(ProcessContext& ctx, const FunctionCode* fn, std::vector<Term> args,
                    Term* result) {
     *result = co_await run_function(ctx, fn, std::move(args));
