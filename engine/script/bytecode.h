@@ -78,7 +78,8 @@ enum class Op : uint8_t {
     FieldGet,   // a=dst, b=src, c=const atom: map.field
     // --- calls ---
     Call,         // a=dst, b=function index, c=argbase, d=argc
-    TailCall,     // b=function index, c=argbase, d=argc
+    TailCall,     // b=function index, c=argbase, d=argc; bit i of a set: argument i is already in
+                  // register i and stays there (peephole.h, keep_arguments_in_place)
     CallRemote,   // a=dst, b=callsite, c=argbase, d=argc
     TailRemote,   // b=callsite, c=argbase, d=argc
     CallFun,      // a=dst, b=fun reg, c=argbase, d=argc
@@ -100,12 +101,14 @@ enum class Op : uint8_t {
     ImplFor,          // a=dst, b=value reg, c=const (protocol atom), d=ImplForMode
     JumpIfNotStruct,  // a=reg, d=target: jump unless a is a struct (a map with an atom __struct__)
     // --- superinstructions (peephole.h): written only by the peephole pass, never by the
-    // compiler's passes. A fused pair keeps its second slot as a Nop, so instruction indices,
-    // jump targets and line numbers stay those of the unfused code. ---
+    // compiler's passes. A fused pair's second slot becomes a Nop, and the pass ends by
+    // removing every Nop (renumbering jump targets and line entries), so finished code holds
+    // none. ---
     Nop,
-    // a=dst, b, c like Lt..StrictNe: the comparison's boolean goes to a, then execution goes
-    // on at pc + 2 when it is true and jumps to d when it is false (a compare followed by
-    // JumpIfNotTrue or JumpIfFalsy on its result)
+    // a=dst, b, c like Lt..StrictNe: the comparison's boolean goes to a (none when a is kNoReg:
+    // nothing reads it), then execution goes on at the next instruction when it is true and
+    // jumps to d when it is false (a compare followed by JumpIfNotTrue or JumpIfFalsy on its
+    // result)
     LtJump,
     GtJump,
     LeJump,
@@ -124,6 +127,14 @@ enum class Op : uint8_t {
     GtImmJump,
     LeImmJump,
     GeImmJump,
+    // a=dst, b=src register, c=int32 immediate like SubImm, then the Call that follows it (the
+    // next instruction) runs at once: `x - k` computed into a call's argument
+    SubImmCall,
+    // --- written by the compiler ---
+    Rem,  // a=dst, b, c like Add: Kernel.rem/2 (integers only, truncating; badarith otherwise)
+    Div,  // a=dst, b, c like Add: Kernel.div/2
+    // --- never in compiled code: the VM's sentinel frame under an execution's first frame ---
+    Halt,  // a=src: the execution is done and its result is a
 };
 
 /// Is `op` one of the fused compare-and-branch instructions (LtJump .. StrictNeJump)?

@@ -183,7 +183,8 @@ uint32_t Compiler::local_call(const Node* n, const std::string& name,
     return remote(kElixirKernel, name, args, tail);
 }
 
-/// Kernel macros that need the compiler (also reachable as Kernel.name).
+/// Kernel macros that need the compiler, and Kernel functions compiled to instructions (rem/2,
+/// div/2); also reachable as Kernel.name.
 std::optional<uint32_t> Compiler::kernel_special(const Node* n, const std::string& name,
                                                  const std::vector<const Node*>& args, bool tail) {
     // never a tail call: the raising function must stay in the stacktrace
@@ -228,6 +229,14 @@ std::optional<uint32_t> Compiler::kernel_special(const Node* n, const std::strin
         f_->vars = saved;
         close_scope(scope, false);  // match?/2 binds nothing: its pattern's names are not unused
         return finish(result, tail);
+    }
+    if ((name == "rem" || name == "div") && args.size() == 2) {
+        // instructions rather than calls: the fast path of integers needs no call at all
+        uint32_t a = operand(args[0]);
+        uint32_t b = operand(args[1]);
+        uint32_t r = reg();
+        emit(name == "rem" ? Op::Rem : Op::Div, r, a, b);
+        return finish(r, tail);
     }
     if (name == "is_nil" && args.size() == 1) {
         uint32_t v = expr(args[0]);

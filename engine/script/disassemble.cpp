@@ -170,6 +170,14 @@ const char* op_name(Op op) {
             return "LeImmJump";
         case Op::GeImmJump:
             return "GeImmJump";
+        case Op::SubImmCall:
+            return "SubImmCall";
+        case Op::Rem:
+            return "Rem";
+        case Op::Div:
+            return "Div";
+        case Op::Halt:
+            return "Halt";
     }
     return "?";
 }
@@ -277,6 +285,8 @@ class Disassembler {
             case Op::StrictNe:
             case Op::StrConcat:
             case Op::AddReturn:
+            case Op::Rem:
+            case Op::Div:
                 return fmt::format("{} = {}, {}", r(i.a), operand(i.b), operand(i.c));
             case Op::LtJump:
             case Op::GtJump:
@@ -286,10 +296,14 @@ class Disassembler {
             case Op::NeJump:
             case Op::StrictEqJump:
             case Op::StrictNeJump:
+                // a branch whose boolean nothing reads writes none
+                if (i.a == kNoReg)
+                    return fmt::format("{}, {} else {}", operand(i.b), operand(i.c), to(i.d));
                 return fmt::format("{} = {}, {} else {}", r(i.a), operand(i.b), operand(i.c),
                                    to(i.d));
             case Op::AddImm:
             case Op::SubImm:
+            case Op::SubImmCall:
                 return fmt::format("{} = {}, {}", r(i.a), r(i.b), static_cast<int32_t>(i.c));
             case Op::LtImmJump:
             case Op::GtImmJump:
@@ -320,6 +334,8 @@ class Disassembler {
             case Op::Call:
                 return fmt::format("{} = {} {}", r(i.a), callee(i.b), range(i.c, i.d));
             case Op::TailCall:
+                if (i.a != 0)
+                    return fmt::format("{} {} keep {:#x}", callee(i.b), range(i.c, i.d), i.a);
                 return fmt::format("{} {}", callee(i.b), range(i.c, i.d));
             case Op::CallRemote:
                 return fmt::format("{} = {} {}", r(i.a), site(i.b), range(i.c, i.d));
@@ -332,6 +348,7 @@ class Disassembler {
             case Op::CallDynamic:
                 return fmt::format("{} = r{}.{} {}", r(i.a), i.c - 1, site(i.b), range(i.c, i.d));
             case Op::Return:
+            case Op::Halt:
                 return r(i.a);
             case Op::RecvInit:
                 return i.a == kNoReg ? "after infinity" : fmt::format("after {}", r(i.a));

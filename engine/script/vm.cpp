@@ -27,9 +27,19 @@ constexpr uint32_t kReductionBatch = 50;
 struct Frame {
     const FunctionCode* fn;
     const Instr* ip;  ///< where the frame resumes (an instruction of fn->code)
-    uint32_t base;
-    uint32_t ret;  ///< absolute register receiving the result in the caller
-    Term closure;  ///< the fun of a closure frame (LoadEnv reads its env)
+    /// The frame's first register, and the caller's register receiving its result: pointers
+    /// into the register stack, so a call and a return compute no addresses (when the stack
+    /// grows, Exec::grow_regs moves every frame's pointers along)
+    Term* regs;
+    Term* ret;
+    /// The fun of a closure frame when the frame owns a reference to it (a tail call through a
+    /// fun, an execution started on one); otherwise an immediate
+    Term closure;
+    /// The fun whose env LoadEnv reads, in closure frames: `closure`'s, or one borrowed from
+    /// the caller's register that CallFun called it through. That register lies below the
+    /// frame's window, where the callee never writes, so it holds the fun until the frame
+    /// returns or is unwound.
+    const FunObject* env;
 };
 
 // The dispatch loop is one very large function, too large for GCC to inline even the small
@@ -88,6 +98,22 @@ TL_HOT void move_args(Term* R, uint32_t from, uint32_t n) noexcept {
         if (s.is_boxed()) ::new (&s) Term(Term::empty_list());
     }
 }
+/// The same, leaving the arguments whose bit is set in `keep` where they are (a TailCall's a).
+TL_HOT void move_args(Term* R, uint32_t from, uint32_t n, uint32_t keep) noexcept {
+    if (keep == 0 || from == 0) return move_args(R, from, n);
+    Term* src = R + from;
+    for (uint32_t i = 0; i < n; ++i) {
+        if (i < 32 && ((keep >> i) & 1u)) continue;
+        Term& d = R[i];
+        Term& s = src[i];
+        if (d.is_boxed()) [[unlikely]] {
+            d = std::move(s);
+            continue;
+        }
+        std::memcpy(static_cast<void*>(&d), static_cast<const void*>(&s), sizeof(Term));
+        if (s.is_boxed()) ::new (&s) Term(Term::empty_list());
+    }
+}
 
 /// The frames of one execution. A call pushes and a return pops once per script call, so the
 /// storage only grows (doubling, up to kMaxFrames) and a push within it is a few stores: the
@@ -95,24 +121,23 @@ TL_HOT void move_args(Term* R, uint32_t from, uint32_t n) noexcept {
 class FrameStack {
   public:
     size_t size() const { return static_cast<size_t>(end_ - storage_.data()); }
-    /// The first frame of the execution (its Return ends the run).
-    const Frame* bottom() const { return storage_.data(); }
     Frame& back() { return end_[-1]; }
     const Frame& operator[](size_t i) const { return storage_[i]; }
     /// Pushes a frame without a closure (a def) and returns it. Frames above size() never hold
     /// a heap closure (see pop_back), so the slot's closure is already an immediate.
-    TL_HOT Frame* push(const FunctionCode* fn, uint32_t base, uint32_t ret) {
+    TL_HOT Frame* push(const FunctionCode* fn, Term* regs, Term* ret) {
         if (end_ == limit_) grow();
         Frame* f = end_++;
         f->fn = fn;
         f->ip = fn->code.data();
-        f->base = base;
+        f->regs = regs;
         f->ret = ret;
         return f;
     }
-    TL_HOT Frame* push(const FunctionCode* fn, uint32_t base, uint32_t ret, Term& closure) {
-        Frame* f = push(fn, base, ret);
+    TL_HOT Frame* push(const FunctionCode* fn, Term* regs, Term* ret, Term& closure) {
+        Frame* f = push(fn, regs, ret);
         move_term(f->closure, closure);
+        f->env = static_cast<const FunObject*>(f->closure.heap_object());
         return f;
     }
     TL_HOT void pop_back() {
@@ -124,6 +149,17 @@ class FrameStack {
         while (size() > n) pop_back();
     }
     void clear() { resize(0); }
+    /// The register stack moved from `from` to `to`: every frame's pointers follow it.
+    void rebase(const Term* from, Term* to) {
+        auto moved = [&](Term* p) {
+            return to + (reinterpret_cast<uintptr_t>(p) - reinterpret_cast<uintptr_t>(from)) /
+                            sizeof(Term);
+        };
+        for (Frame* f = storage_.data(); f != end_; ++f) {
+            f->regs = moved(f->regs);
+            f->ret = moved(f->ret);
+        }
+    }
 
   private:
     /// Makes room for one more frame; a run deeper than kMaxFrames gets system_limit (a clear
@@ -146,6 +182,23 @@ struct Handler {
     uint32_t pc;
     uint32_t regs;  ///< kind/reason/stacktrace registers (relative), kNoReg for guards
 };
+
+/// The code of the sentinel frame under an execution's first frame: the first frame returns
+/// into it like any other, and its Halt ends the run, so no return tests for the bottom.
+const FunctionCode& halt_code() {
+    static const FunctionCode code = [] {
+        FunctionCode fn;
+        fn.num_regs = 1;
+        fn.display = "(halt)";
+        fn.code = {Instr{Op::Halt, 0}};
+        fn.lines = {0};
+        return fn;
+    }();
+    return code;
+}
+/// The sentinel frame's one register, where the first frame's result arrives; the first
+/// frame's registers start right above it.
+constexpr uint32_t kFirstBase = 1;
 
 [[noreturn]] void raise_error(Term reason) {
     throw ErlangException::error(std::move(reason));
@@ -302,9 +355,10 @@ class Exec {
     Exec& operator=(const Exec&) = delete;
 
     void start(const FunctionCode* fn, std::vector<Term> args, Term closure) {
-        raise_regs_high(std::max<size_t>(fn->num_regs, args.size()) + 8);
-        for (size_t i = 0; i < args.size(); ++i) regs_[i] = std::move(args[i]);
-        frames_.push(fn, 0, 0, closure);
+        raise_regs_high(kFirstBase + std::max<size_t>(fn->num_regs, args.size()) + 8);
+        for (size_t i = 0; i < args.size(); ++i) regs_[kFirstBase + i] = std::move(args[i]);
+        frames_.push(&halt_code(), regs_.data(), regs_.data());
+        frames_.push(fn, regs_.data() + kFirstBase, regs_.data(), closure);
         runs_script_main_ = fn == program_.main;
     }
     /// Started on the script's top-level code (its frame may since have been replaced by a
@@ -342,19 +396,22 @@ class Exec {
     bool unwind(ErlangException& e);
     Term stacktrace(bool with_args = false) const;
     ErlangException with_script_frames(const ErlangException& e) const;
-    /// Makes registers [0, n) exist and counts them as written (see release_stale_regs): one
-    /// compare on a call, as the high-water mark never exceeds the storage.
-    TL_HOT void ensure_regs(size_t n) {
-        if (n > regs_high_) [[unlikely]]
-            raise_regs_high(n);
-    }
+    /// Makes registers [0, n) exist and counts them as written (see release_stale_regs).
     [[gnu::noinline]] void raise_regs_high(size_t n) {
         if (n > regs_size_) grow_regs(n);
-        regs_high_ = static_cast<uint32_t>(n);
+        regs_high_ = regs_.data() + n;
     }
     [[gnu::noinline]] void grow_regs(size_t n) {
+        const Term* before = regs_.data();
         regs_.resize(std::max(n, regs_.size() * 2));
         regs_size_ = regs_.size();
+        if (regs_.data() != before) frames_.rebase(before, regs_.data());
+    }
+    /// The window of `f` (a frame on the stack) is to run `fn`: makes its registers exist. One
+    /// compare on a call, as the high-water mark never exceeds the storage.
+    TL_HOT void ensure_window(const Frame* f, const FunctionCode* fn) {
+        if (f->regs + fn->num_regs + 8 > regs_high_) [[unlikely]]
+            raise_regs_high(static_cast<size_t>(f->regs - regs_.data()) + fn->num_regs + 8);
     }
     /// Registers above the top frame's window are dead, but a return does not clear them: a deep
     /// recursion's every level of garbage stayed referenced there until a later call overwrote it
@@ -367,22 +424,45 @@ class Exec {
     static constexpr uint32_t kStaleRegsSlack = 256;
     [[gnu::noinline]] void release_stale_regs() {
         const Frame& top = frames_.back();
-        size_t from = size_t{top.base} + top.fn->num_regs;
-        size_t to = std::min<size_t>(regs_high_, regs_size_);
-        for (size_t i = from; i < to; ++i)
-            if (regs_[i].is_boxed()) regs_[i] = Term();
-        regs_high_ = static_cast<uint32_t>(from);
+        Term* from = top.regs + top.fn->num_regs;
+        for (Term* r = from; r < regs_high_; ++r)
+            if (r->is_boxed()) *r = Term();
+        regs_high_ = from;
     }
-    /// Pushes a frame for `fn` whose arguments are at absolute register `base`.
-    TL_HOT Frame* push_frame(const FunctionCode* fn, uint32_t base, uint32_t ret, Term& closure) {
-        ensure_regs(size_t{base} + fn->num_regs + 8);
-        return frames_.push(fn, base, ret, closure);
+    /// Are more than kStaleRegsSlack registers above the window of `f` (the top frame) dead?
+    TL_HOT bool stale_regs_above(const Frame* f) const {
+        return regs_high_ > f->regs + f->fn->num_regs + kStaleRegsSlack;
+    }
+    /// Makes the registers of a frame for `fn` at `regs` exist; `regs` and `ret` follow the
+    /// register stack if it grows.
+    TL_HOT void ensure_regs(const FunctionCode* fn, Term*& regs, Term*& ret) {
+        if (regs + fn->num_regs + 8 > regs_high_) [[unlikely]] {
+            size_t base = static_cast<size_t>(regs - regs_.data());
+            size_t to = static_cast<size_t>(ret - regs_.data());
+            raise_regs_high(base + fn->num_regs + 8);
+            regs = regs_.data() + base;
+            ret = regs_.data() + to;
+        }
+    }
+    /// Pushes a frame for `fn` whose arguments are at `regs`, its result going to `ret`.
+    TL_HOT Frame* push_frame(const FunctionCode* fn, Term* regs, Term* ret, Term& closure) {
+        ensure_regs(fn, regs, ret);
+        return frames_.push(fn, regs, ret, closure);
+    }
+    /// The same for a closure frame that borrows its fun (see Frame::env).
+    TL_HOT Frame* push_frame(const FunctionCode* fn, Term* regs, Term* ret, const FunObject* env) {
+        ensure_regs(fn, regs, ret);
+        Frame* f = frames_.push(fn, regs, ret);
+        f->env = env;
+        return f;
     }
     /// The same for a frame without a closure (a def).
-    TL_HOT Frame* push_frame(const FunctionCode* fn, uint32_t base, uint32_t ret) {
-        ensure_regs(size_t{base} + fn->num_regs + 8);
-        return frames_.push(fn, base, ret);
+    TL_HOT Frame* push_frame(const FunctionCode* fn, Term* regs, Term* ret) {
+        ensure_regs(fn, regs, ret);
+        return frames_.push(fn, regs, ret);
     }
+    /// The register index of `r` (pending results are delivered by index: the stack may move).
+    uint32_t index_of(const Term* r) const { return static_cast<uint32_t>(r - regs_.data()); }
     [[noreturn]] void fail_instr(FailKind kind, const Term* value);
     /// A call to an Elixir/OTP function Tasklens does not implement: Tasklens.UnsupportedError
     /// with "file:line: Tasklens does not support ... yet (...)".
@@ -403,8 +483,9 @@ class Exec {
     Program& program_;
     std::vector<Term> regs_;
     size_t regs_size_ = 0;  ///< regs_.size()
-    /// Registers at or above it are unwritten since the last release_stale_regs (<= regs_size_).
-    uint32_t regs_high_ = 0;
+    /// Registers at or above it are unwritten since the last release_stale_regs (at most the
+    /// end of the storage).
+    Term* regs_high_ = nullptr;
     FrameStack frames_;
     std::vector<Handler> handlers_;
     Co<Term> pending_;
@@ -430,7 +511,7 @@ Term Exec::stacktrace(bool with_args) const {
     // it), so it is not shown.
     size_t top = frames_.size();
     if (pending_tail_ && top > 0) --top;
-    for (size_t i = top; i-- > 0 && entries.size() < 20;) {
+    for (size_t i = top; i-- > 1 && entries.size() < 20;) {  // frame 0 is the sentinel
         const Frame& f = frames_[i];
         const FunctionCode* fn = f.fn;
         // the prelude is library code: Elixir's own frames would not show either
@@ -449,7 +530,7 @@ Term Exec::stacktrace(bool with_args) const {
         Term arity = Term::integer(fn->stack_arity);
         if (with_args && entries.empty()) {
             // function_clause: Elixir shows the arguments given (the frame's first registers)
-            arity = Term::list(std::span<const Term>(regs_.data() + f.base, fn->arity));
+            arity = Term::list(std::span<const Term>(f.regs, fn->arity));
         }
         entries.push_back(Term::tuple(
             {Term::atom(fn->stack_module), Term::atom(fn->stack_name), arity, location}));
@@ -487,7 +568,7 @@ bool Exec::unwind(ErlangException& e) {
     Frame& f = frames_.back();
     f.ip = f.fn->code.data() + h.pc;
     if (h.regs != kNoReg) {
-        Term* r = regs_.data() + f.base + h.regs;
+        Term* r = f.regs + h.regs;
         r[0] = Term::atom(e.kind());
         r[1] = e.reason();
         r[2] = e.stacktrace();
@@ -565,7 +646,7 @@ inline bool mul_overflow(int64_t a, int64_t b, int64_t* r) {
     X(RecvNext) X(RecvAccept) X(RecvReject) X(TryBegin) X(TryEnd) X(Raise) X(Fail) X(ImplFor) \
     X(JumpIfNotStruct) X(Nop) X(LtJump) X(GtJump) X(LeJump) X(GeJump) X(EqJump) X(NeJump) \
     X(StrictEqJump) X(StrictNeJump) X(AddImm) X(SubImm) X(AddReturn) X(LtImmJump) X(GtImmJump) \
-    X(LeImmJump) X(GeImmJump)
+    X(LeImmJump) X(GeImmJump) X(SubImmCall) X(Rem) X(Div) X(Halt)
 // clang-format on
 
 constexpr Op kOpsInOrder[] = {
@@ -576,7 +657,7 @@ constexpr Op kOpsInOrder[] = {
 constexpr bool ops_in_declaration_order() {
     for (size_t i = 0; i < std::size(kOpsInOrder); ++i)
         if (static_cast<size_t>(kOpsInOrder[i]) != i) return false;
-    return static_cast<size_t>(Op::GeImmJump) + 1 == std::size(kOpsInOrder);
+    return static_cast<size_t>(Op::Halt) + 1 == std::size(kOpsInOrder);
 }
 static_assert(ops_in_declaration_order(), "TL_SCRIPT_OPS must list bytecode.h's Op in order");
 
@@ -596,17 +677,18 @@ Exec::Status Exec::dispatch() {
     const std::unique_ptr<FunctionCode>* const functions = program_.functions.data();
     Frame* F = &frames_.back();
     const Instr* code = F->fn->code.data();
-    const Term* K = F->fn->consts.data();
-    Term* R = regs_.data() + F->base;
+    // The constants are read through the frame where an instruction needs one (K), rather than
+    // kept in a variable that every call and return would reload.
+#define K (F->fn->consts.data())
+    Term* R = F->regs;
     const Instr* ip = F->ip;  ///< the current instruction
 
-#define RELOAD()                    \
-    do {                            \
-        F = &frames_.back();        \
-        code = F->fn->code.data();  \
-        K = F->fn->consts.data();   \
-        R = regs_.data() + F->base; \
-        ip = F->ip;                 \
+#define RELOAD()                   \
+    do {                           \
+        F = &frames_.back();       \
+        code = F->fn->code.data(); \
+        R = F->regs;               \
+        ip = F->ip;                \
     } while (0)
 #define SAVE_IP(p) (F->ip = (p))
 #define OPB ((I.b & kConstOperand) ? K[I.b & ~kConstOperand] : R[I.b])
@@ -638,6 +720,8 @@ Exec::Status Exec::dispatch() {
     // integers, pointers), jump on their own: one indirect jump per handler predicts better
     // than the shared one and saves the jump to it.
 #define TL_DISPATCH() goto* kLabels[static_cast<unsigned>(ip->op)]
+    // a fused instruction whose second half is the Call at ip
+#define TL_GOTO_CALL() goto L_Call
 next_instruction:
     TL_DISPATCH();
     {
@@ -646,6 +730,7 @@ next_instruction:
 #define TL_CASE(name) case Op::name:
 #define TL_NEXT() continue
 #define TL_DISPATCH() continue
+#define TL_GOTO_CALL() continue
     for (;;) {
         switch (I.op) {
 #endif
@@ -658,7 +743,7 @@ next_instruction:
             ++ip;
             TL_DISPATCH();
             TL_CASE(LoadEnv)
-            R[I.a] = static_cast<const FunObject*>(F->closure.heap_object())->env[I.b];
+            R[I.a] = F->env->env[I.b];
             ++ip;
             TL_DISPATCH();
             TL_CASE(TestExact)
@@ -933,6 +1018,12 @@ next_instruction:
             TL_NEXT();
             TL_CASE(MakeList) {
                 Term tail = I.d == kNoReg ? Term::empty_list() : R[I.d];
+                if (I.c == 1) {
+                    // [x | acc], the cell every accumulating loop builds: no span to walk
+                    R[I.a] = Term::cons(R[I.b], std::move(tail));
+                    ++ip;
+                    TL_NEXT();
+                }
                 R[I.a] = Term::list(std::span<const Term>(R + I.b, I.c), std::move(tail));
                 ++ip;
                 TL_NEXT();
@@ -992,11 +1083,11 @@ next_instruction:
                     Target t = resolve(program_, m.as_atom(), key.as_atom(), 0);
                     if (t.kind == CallSite::Kind::Script) {
                         REDUCE(ip);
-                        push_frame(t.script, F->base + I.a + 1, F->base + I.a);
+                        push_frame(t.script, R + I.a + 1, R + I.a);
                         RELOAD();
                         TL_NEXT();
                     }
-                    pending_dst_ = F->base + I.a;
+                    pending_dst_ = index_of(R + I.a);
                     pending_ = apply_mfa(ctx_, m.as_atom(), key.as_atom(), {});
                     return Status::Await;
                 }
@@ -1007,18 +1098,16 @@ next_instruction:
                 REDUCE(ip);
                 SAVE_IP(ip + 1);
                 const FunctionCode* fn = functions[I.b].get();
-                uint32_t base = F->base;
-                F = push_frame(fn, base + I.c, base + I.a);
+                F = push_frame(fn, R + I.c, R + I.a);
                 code = fn->code.data();
-                K = fn->consts.data();
-                R = regs_.data() + F->base;
+                R = F->regs;
                 ip = code;
                 TL_DISPATCH();
             }
             TL_CASE(TailCall) {
                 REDUCE(ip);
                 const FunctionCode* fn = program_.functions[I.b].get();
-                move_args(R, I.c, I.d);
+                move_args(R, I.c, I.d, I.a);
                 if (fn == F->fn && !fn->is_closure) {
                     // a def calling itself: same code, registers and (no) closure
                     ip = code;
@@ -1027,7 +1116,7 @@ next_instruction:
                 F->fn = fn;
                 F->ip = F->fn->code.data();
                 F->closure = Term();
-                ensure_regs(size_t{F->base} + fn->num_regs + 8);
+                ensure_window(F, fn);
                 RELOAD();
                 TL_DISPATCH();
             }
@@ -1062,22 +1151,22 @@ next_instruction:
                             F->fn = t.script;
                             F->ip = F->fn->code.data();
                             F->closure = Term();
-                            ensure_regs(size_t{F->base} + t.script->num_regs + 8);
+                            ensure_window(F, t.script);
                         } else {
-                            push_frame(t.script, F->base + I.c, F->base + I.a);
+                            push_frame(t.script, R + I.c, R + I.a);
                         }
                         RELOAD();
                         break;
                     case CallSite::Kind::Sync: {
                         Term r = t.builtin->sync(ctx_, std::span<const Term>(R + I.c, I.d));
-                        R = regs_.data() + F->base;
+                        R = F->regs;
                         R[I.a] = std::move(r);
                         ++ip;
                         break;
                     }
                     case CallSite::Kind::Async:
                         pending_args_.assign(R + I.c, R + I.c + I.d);
-                        pending_dst_ = F->base + I.a;
+                        pending_dst_ = index_of(R + I.a);
                         pending_ = t.builtin->async(ctx_, std::span<const Term>(pending_args_));
                         pending_tail_ = I.op == Op::TailRemote;
                         return Status::Await;
@@ -1087,7 +1176,7 @@ next_instruction:
                             !program_.modules.count(module.id) &&
                             otp_function_exists(module, site.function, static_cast<int>(I.d)))
                             raise_unsupported(module, site.function, I.d);
-                        pending_dst_ = F->base + I.a;
+                        pending_dst_ = index_of(R + I.a);
                         std::vector<Term> args(R + I.c, R + I.c + I.d);
                         pending_ = ctx_.runtime().code().apply(ctx_, module, site.function,
                                                                std::move(args));
@@ -1107,19 +1196,22 @@ next_instruction:
                     const auto* object = static_cast<const FunObject*>(callee.heap_object());
                     if (callee.is_fun() && object->arity == I.d &&
                         object->kind == FunObject::Kind::Closure) [[likely]] {
-                        // the hot path: a script closure of the right arity. The fun's
-                        // reference moves into the frame; no local needs destroying before
-                        // the handler's own jump.
+                        // the hot path: a script closure of the right arity. No local needs
+                        // destroying before the handler's own jump.
                         const auto* fn = static_cast<const FunctionCode*>(object->code);
                         if (I.op == Op::TailFun) {
-                            F->closure = callee;
+                            F->closure = callee;  // the arguments' moves may overwrite callee
+                            F->env = object;
                             move_args(R, I.c, I.d);
                             F->fn = fn;
                             F->ip = fn->code.data();
-                            ensure_regs(size_t{F->base} + fn->num_regs + 8);
+                            ensure_window(F, fn);
+                        } else if (I.b < I.c) [[likely]] {
+                            // the fun's register is below the callee's window: borrowed
+                            push_frame(fn, R + I.c, R + I.a, object);
                         } else {
                             Term fun = callee;  // push_frame may move the registers
-                            push_frame(fn, F->base + I.c, F->base + I.a, fun);
+                            push_frame(fn, R + I.c, R + I.a, fun);
                         }
                     } else {
                         goto call_fun_slow;
@@ -1139,18 +1231,18 @@ next_instruction:
                 if (f.kind == FunObject::Kind::External) {
                     Target t = resolve(program_, f.module, f.name, f.arity);
                     if (t.kind == CallSite::Kind::Script) {
-                        push_frame(t.script, F->base + I.c, F->base + I.a);
+                        push_frame(t.script, R + I.c, R + I.a);
                         RELOAD();
                         TL_NEXT();
                     }
                     if (t.kind == CallSite::Kind::Sync) {
                         Term r = t.builtin->sync(ctx_, std::span<const Term>(R + I.c, I.d));
-                        R = regs_.data() + F->base;
+                        R = F->regs;
                         R[I.a] = std::move(r);
                         ++ip;
                         TL_NEXT();
                     }
-                    pending_dst_ = F->base + I.a;
+                    pending_dst_ = index_of(R + I.a);
                     std::vector<Term> args(R + I.c, R + I.c + I.d);
                     if (t.kind == CallSite::Kind::Async) {
                         pending_ = async_call(ctx_, t.builtin->async, std::move(args));
@@ -1161,23 +1253,28 @@ next_instruction:
                     pending_tail_ = I.op == Op::TailFun;
                     return Status::Await;
                 }
-                pending_dst_ = F->base + I.a;
+                pending_dst_ = index_of(R + I.a);
                 pending_ = native_fun_call(ctx_, fun, std::vector<Term>(R + I.c, R + I.c + I.d));
                 pending_tail_ = I.op == Op::TailFun;
                 return Status::Await;
             }
             TL_CASE(Return) {
-                if (F == frames_.bottom()) {
-                    result_ = std::move(R[I.a]);
-                    frames_.clear();
-                    return Status::Done;
+                {
+                    // the caller's destination register may lie in this frame's window: the
+                    // moved value lands there, and nothing else of the frame is read afterwards
+                    Term& dst = *F->ret;
+                    Term& src = R[I.a];
+                    if (!dst.is_boxed() && !src.is_boxed()) {
+                        // two immediates (the same register at worst): a plain copy
+                        std::memcpy(static_cast<void*>(&dst), static_cast<const void*>(&src),
+                                    sizeof(Term));
+                    } else {
+                        move_term(dst, src);
+                    }
                 }
-                // the caller's destination register may lie in this frame's window: the moved
-                // value lands there, and nothing else of the frame is read afterwards
-                move_term(regs_.data()[F->ret], R[I.a]);
                 frames_.pop_back();
                 RELOAD();
-                if (regs_high_ > F->base + F->fn->num_regs + kStaleRegsSlack) [[unlikely]]
+                if (stale_regs_above(F)) [[unlikely]]
                     release_stale_regs();
                 TL_DISPATCH();
             }
@@ -1256,8 +1353,8 @@ next_instruction:
                 const Term& b = OPC;
                 bool r = (a.is_integer() && b.is_integer()) ? a.as_integer() < b.as_integer()
                                                             : compare(a, b) < 0;
-                put_boolean(R[I.a], r);
-                ip = r ? ip + 2 : code + I.d;
+                if (I.a != kNoReg) put_boolean(R[I.a], r);
+                ip = r ? ip + 1 : code + I.d;
                 TL_DISPATCH();
             }
             TL_CASE(GtJump) {
@@ -1265,8 +1362,8 @@ next_instruction:
                 const Term& b = OPC;
                 bool r = (a.is_integer() && b.is_integer()) ? a.as_integer() > b.as_integer()
                                                             : compare(a, b) > 0;
-                put_boolean(R[I.a], r);
-                ip = r ? ip + 2 : code + I.d;
+                if (I.a != kNoReg) put_boolean(R[I.a], r);
+                ip = r ? ip + 1 : code + I.d;
                 TL_DISPATCH();
             }
             TL_CASE(LeJump) {
@@ -1274,8 +1371,8 @@ next_instruction:
                 const Term& b = OPC;
                 bool r = (a.is_integer() && b.is_integer()) ? a.as_integer() <= b.as_integer()
                                                             : compare(a, b) <= 0;
-                put_boolean(R[I.a], r);
-                ip = r ? ip + 2 : code + I.d;
+                if (I.a != kNoReg) put_boolean(R[I.a], r);
+                ip = r ? ip + 1 : code + I.d;
                 TL_DISPATCH();
             }
             TL_CASE(GeJump) {
@@ -1283,8 +1380,8 @@ next_instruction:
                 const Term& b = OPC;
                 bool r = (a.is_integer() && b.is_integer()) ? a.as_integer() >= b.as_integer()
                                                             : compare(a, b) >= 0;
-                put_boolean(R[I.a], r);
-                ip = r ? ip + 2 : code + I.d;
+                if (I.a != kNoReg) put_boolean(R[I.a], r);
+                ip = r ? ip + 1 : code + I.d;
                 TL_DISPATCH();
             }
             TL_CASE(EqJump)
@@ -1302,20 +1399,24 @@ next_instruction:
                     same = compare_exact(a, b) == 0;
                 }
                 bool r = (I.op == Op::EqJump || I.op == Op::StrictEqJump) ? same : !same;
-                put_boolean(R[I.a], r);
-                ip = r ? ip + 2 : code + I.d;
+                if (I.a != kNoReg) put_boolean(R[I.a], r);
+                ip = r ? ip + 1 : code + I.d;
                 TL_DISPATCH();
             }
             TL_CASE(AddImm) {
                 const Term& a = R[I.b];
                 int64_t imm = static_cast<int32_t>(I.c);
                 int64_t r;
-                if (a.is_integer() && !add_overflow(a.as_integer(), imm, &r)) {
-                    put_integer(R[I.a], r);
-                } else {
-                    SAVE_IP(ip + 1);
-                    R[I.a] = arith::add(a, Term::integer(imm));
+                // nested tests: GCC branches on the overflow flag instead of materialising it
+                if (a.is_integer()) [[likely]] {
+                    if (!add_overflow(a.as_integer(), imm, &r)) [[likely]] {
+                        put_integer(R[I.a], r);
+                        ++ip;
+                        TL_DISPATCH();
+                    }
                 }
+                SAVE_IP(ip + 1);
+                R[I.a] = arith::add(a, Term::integer(imm));
                 ++ip;
                 TL_DISPATCH();
             }
@@ -1323,60 +1424,120 @@ next_instruction:
                 const Term& a = R[I.b];
                 int64_t imm = static_cast<int32_t>(I.c);
                 int64_t r;
-                if (a.is_integer() && !sub_overflow(a.as_integer(), imm, &r)) {
-                    put_integer(R[I.a], r);
-                } else {
-                    SAVE_IP(ip + 1);
-                    R[I.a] = arith::sub(a, Term::integer(imm));
+                // nested tests: GCC branches on the overflow flag instead of materialising it
+                if (a.is_integer()) [[likely]] {
+                    if (!sub_overflow(a.as_integer(), imm, &r)) [[likely]] {
+                        put_integer(R[I.a], r);
+                        ++ip;
+                        TL_DISPATCH();
+                    }
                 }
+                SAVE_IP(ip + 1);
+                R[I.a] = arith::sub(a, Term::integer(imm));
                 ++ip;
                 TL_DISPATCH();
             }
             TL_CASE(AddReturn) {
-                const Term& a = OPB;
-                const Term& b = OPC;
-                int64_t r;
-                if (a.is_integer() && b.is_integer() &&
-                    !add_overflow(a.as_integer(), b.as_integer(), &r)) {
-                    if (F != frames_.bottom()) [[likely]] {
+                {
+                    // two registers take one test for both (fib's fib(n - 1) + fib(n - 2))
+                    const Term* a;
+                    const Term* b;
+                    if (((I.b | I.c) & kConstOperand) == 0) [[likely]] {
+                        a = &R[I.b];
+                        b = &R[I.c];
+                    } else {
+                        a = &OPB;
+                        b = &OPC;
+                    }
+                    int64_t r;
+                    if (a->is_integer() && b->is_integer() &&
+                        !add_overflow(a->as_integer(), b->as_integer(), &r)) [[likely]] {
                         // straight into the caller's destination: the sum never visits R[I.a]
-                        put_integer(regs_.data()[F->ret], r);
+                        put_integer(*F->ret, r);
                         frames_.pop_back();
                         RELOAD();
-                        if (regs_high_ > F->base + F->fn->num_regs + kStaleRegsSlack) [[unlikely]]
+                        if (stale_regs_above(F)) [[unlikely]]
                             release_stale_regs();
                         TL_DISPATCH();
                     }
-                    put_integer(R[I.a], r);
-                } else {
-                    SAVE_IP(ip + 1);
-                    R[I.a] = arith::add(a, b);
                 }
-                if (F == frames_.bottom()) {
-                    result_ = std::move(R[I.a]);
-                    frames_.clear();
-                    return Status::Done;
-                }
-                move_term(regs_.data()[F->ret], R[I.a]);
+                SAVE_IP(ip + 1);
+                R[I.a] = arith::add(OPB, OPC);
+                move_term(*F->ret, R[I.a]);
                 frames_.pop_back();
                 RELOAD();
-                if (regs_high_ > F->base + F->fn->num_regs + kStaleRegsSlack) [[unlikely]]
+                if (stale_regs_above(F)) [[unlikely]]
                     release_stale_regs();
                 TL_DISPATCH();
             }
-#define TL_IMM_COMPARE_JUMP(name, op)                                                          \
-    TL_CASE(name) {                                                                            \
-        const Term& a = R[I.b];                                                                \
-        int64_t imm = static_cast<int32_t>(I.c);                                               \
-        bool r = a.is_integer() ? a.as_integer() op imm : compare(a, Term::integer(imm)) op 0; \
-        ip = r ? ip + 2 : code + I.d;                                                          \
-        TL_DISPATCH();                                                                         \
+// Each outcome dispatches on its own: with one shared `ip = r ? ... : ...`, GCC merged the
+// four handlers' tails and branched twice.
+#define TL_IMM_COMPARE_JUMP(name, op)                                   \
+    TL_CASE(name) {                                                     \
+        const Term& a = R[I.b];                                         \
+        int64_t imm = static_cast<int32_t>(I.c);                        \
+        if (a.is_integer()) [[likely]] {                                \
+            if (a.as_integer() op imm) {                                \
+                ++ip;                                                   \
+                TL_DISPATCH();                                          \
+            }                                                           \
+            ip = code + I.d;                                            \
+            TL_DISPATCH();                                              \
+        }                                                               \
+        ip = compare(a, Term::integer(imm)) op 0 ? ip + 1 : code + I.d; \
+        TL_DISPATCH();                                                  \
     }
             TL_IMM_COMPARE_JUMP(LtImmJump, <)
             TL_IMM_COMPARE_JUMP(GtImmJump, >)
             TL_IMM_COMPARE_JUMP(LeImmJump, <=)
             TL_IMM_COMPARE_JUMP(GeImmJump, >=)
 #undef TL_IMM_COMPARE_JUMP
+            TL_CASE(SubImmCall) {
+                const Term& a = R[I.b];
+                int64_t imm = static_cast<int32_t>(I.c);
+                int64_t r;
+                if (a.is_integer()) [[likely]] {
+                    if (!sub_overflow(a.as_integer(), imm, &r)) [[likely]] {
+                        put_integer(R[I.a], r);
+                        ++ip;
+                        TL_GOTO_CALL();  // the Call that follows, without a dispatch
+                    }
+                }
+                SAVE_IP(ip + 1);
+                R[I.a] = arith::sub(a, Term::integer(imm));
+                ++ip;
+                TL_GOTO_CALL();
+            }
+            TL_CASE(Rem) {
+                const Term& a = OPB;
+                const Term& b = OPC;
+                // a positive divisor: neither zero nor the INT64_MIN rem -1 overflow
+                if (a.is_integer() && b.is_integer() && b.as_integer() > 0) {
+                    put_integer(R[I.a], a.as_integer() % b.as_integer());
+                } else {
+                    SAVE_IP(ip + 1);
+                    R[I.a] = arith::rem(a, b);
+                }
+                ++ip;
+                TL_DISPATCH();
+            }
+            TL_CASE(Div) {
+                const Term& a = OPB;
+                const Term& b = OPC;
+                if (a.is_integer() && b.is_integer() && b.as_integer() > 0) {
+                    put_integer(R[I.a], a.as_integer() / b.as_integer());  // truncating, as div/2
+                } else {
+                    SAVE_IP(ip + 1);
+                    R[I.a] = arith::div(a, b);
+                }
+                ++ip;
+                TL_DISPATCH();
+            }
+            TL_CASE(Halt) {
+                result_ = std::move(R[I.a]);
+                frames_.clear();
+                return Status::Done;
+            }
             TL_CASE(Fail) {
                 SAVE_IP(ip + 1);
                 FailKind kind = static_cast<FailKind>(I.a);
@@ -1394,9 +1555,11 @@ next_instruction:
 #undef TL_CASE
 #undef TL_NEXT
 #undef TL_DISPATCH
+#undef TL_GOTO_CALL
 #undef RELOAD
 #undef OPB
 #undef OPC
+#undef K
 #undef SAVE_IP
 #undef REDUCE
 }

@@ -25,6 +25,19 @@ std::vector<Term> list_arg(const Term& t, int position) {
     return items;
 }
 
+/// :lists.reverse(list, tail): one walk over the cells, each consed onto the result (Enum.map
+/// reverses every list it builds).
+Term reverse_onto(const Term& list, Term tail) {
+    Term reversed = std::move(tail);
+    const Term* cell = &list;
+    while (cell->is_cons()) {
+        reversed = Term::cons(cell->head(), std::move(reversed));
+        cell = &cell->tail();
+    }
+    if (!cell->is_empty_list()) (void)list_arg(list, 1);  // an improper list: the BIF's error
+    return reversed;
+}
+
 const Term& tuple_arg(const Term& t, int position) {
     if (!t.is_tuple()) raise_bif_argument_error(position, "not a tuple");
     return t;
@@ -519,15 +532,10 @@ void register_lists(BuiltinTable& t) {
     def("seq", 2, seq);
     def("seq", 3, seq);
     def(
-        "reverse", 1, +[](ProcessContext&, Args a) -> Term {
-            auto items = list_arg(a[0], 1);
-            return make_list(std::vector<Term>(items.rbegin(), items.rend()));
-        });
+        "reverse", 1,
+        +[](ProcessContext&, Args a) -> Term { return reverse_onto(a[0], Term::empty_list()); });
     def(
-        "reverse", 2, +[](ProcessContext&, Args a) -> Term {
-            auto items = list_arg(a[0], 1);
-            return make_list(std::vector<Term>(items.rbegin(), items.rend()), a[1]);
-        });
+        "reverse", 2, +[](ProcessContext&, Args a) -> Term { return reverse_onto(a[0], a[1]); });
     def(
         "sort", 1, +[](ProcessContext&, Args a) -> Term {
             auto items = need_list(a[0], {":lists", "sort", 1});

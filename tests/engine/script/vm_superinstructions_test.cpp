@@ -36,10 +36,14 @@ defmodule Fib do
 end
 IO.puts(Fib.fib(10))
 )");
-    EXPECT_NE(dump.find("LtImmJump       r0, 2 else"), std::string::npos) << dump;
-    EXPECT_NE(dump.find("SubImm          r2 = r0, 1"), std::string::npos) << dump;
+    EXPECT_NE(dump.find("LtImmJump       r0, 2 else -> 2"), std::string::npos) << dump;
+    // `n - 1` goes straight into the call that takes it
+    EXPECT_NE(dump.find("SubImmCall      r2 = r0, 1\n     3        Call            r3 = "),
+              std::string::npos)
+        << dump;
     EXPECT_NE(dump.find("AddReturn"), std::string::npos) << dump;
     EXPECT_EQ(dump.find("JumpIfNotTrue"), std::string::npos) << dump;
+    EXPECT_EQ(dump.find("Nop"), std::string::npos) << dump;  // fused pairs leave none behind
 }
 
 Instr instr(Op op, uint32_t a = 0, uint32_t b = 0, uint32_t c = 0, uint32_t d = 0) {
@@ -58,13 +62,61 @@ TEST(VmSuperinstructions, PairWhoseSecondHalfIsAJumpTargetIsLeftAlone) {
         instr(Op::Return, 2),                    // 5
     };
     fuse_superinstructions(fn);
+    ASSERT_EQ(fn.code.size(), 5u);  // the AddReturn's Nop is removed
     EXPECT_EQ(fn.code[0].op, Op::Lt);
     EXPECT_EQ(fn.code[1].op, Op::JumpIfNotTrue);
+    EXPECT_EQ(fn.code[1].d, 4u);
+    EXPECT_EQ(fn.code[3].d, 1u);
     EXPECT_EQ(fn.code[4].op, Op::AddReturn);
-    EXPECT_EQ(fn.code[5].op, Op::Nop);
     fuse_superinstructions(fn);  // idempotent
+    ASSERT_EQ(fn.code.size(), 5u);
     EXPECT_EQ(fn.code[4].op, Op::AddReturn);
     EXPECT_EQ(fn.code[4].c, 0u);
+}
+
+TEST(VmSuperinstructions, RemovingNopsRenumbersJumpsAndLines) {
+    FunctionCode fn;
+    fn.code = {
+        instr(Op::IsCons, 0, 0, 0, 4),    // 0 -> the Nop at 4, which stands for 5
+        instr(Op::Nop),                   // 1
+        instr(Op::TryBegin, 1, 0, 0, 6),  // 2 -> 6
+        instr(Op::Nop),                   // 3
+        instr(Op::Nop),                   // 4
+        instr(Op::Jump, 0, 0, 0, 2),      // 5 -> 2
+        instr(Op::Return, 0),             // 6
+        instr(Op::MakeList, 1, 0, 1, 7),  // 7: d is a register, not a target
+    };
+    fn.lines = {10, 11, 12, 13, 14, 15, 16, 17};
+    remove_nops(fn);
+    ASSERT_EQ(fn.code.size(), 5u);
+    EXPECT_EQ(fn.code[0].op, Op::IsCons);
+    EXPECT_EQ(fn.code[0].d, 2u);
+    EXPECT_EQ(fn.code[1].op, Op::TryBegin);
+    EXPECT_EQ(fn.code[1].d, 3u);
+    EXPECT_EQ(fn.code[2].op, Op::Jump);
+    EXPECT_EQ(fn.code[2].d, 1u);
+    EXPECT_EQ(fn.code[3].op, Op::Return);
+    EXPECT_EQ(fn.code[4].d, 7u);
+    EXPECT_EQ(fn.lines, (std::vector<uint32_t>{10, 12, 15, 16, 17}));
+}
+
+TEST(VmSuperinstructions, ArgumentSubtractionFusesOnlyIntoTheCallRightAfterIt) {
+    FunctionCode fn;
+    fn.arity = 1;
+    fn.consts.push_back(Term::integer(1));
+    fn.code = {
+        instr(Op::Sub, 1, 0, kConstOperand | 0),  // 0
+        instr(Op::Call, 2, 0, 1, 1),              // 1: takes r1
+        instr(Op::Sub, 3, 0, kConstOperand | 0),  // 2
+        instr(Op::Call, 4, 0, 3, 1),              // 3: also reached from 5
+        instr(Op::Add, 5, 2, 4),                  // 4
+        instr(Op::Jump, 0, 0, 0, 3),              // 5
+    };
+    fuse_superinstructions(fn);
+    EXPECT_EQ(fn.code[0].op, Op::SubImmCall);
+    EXPECT_EQ(static_cast<int32_t>(fn.code[0].c), 1);
+    EXPECT_EQ(fn.code[1].op, Op::Call);
+    EXPECT_EQ(fn.code[2].op, Op::SubImm);  // the Call is a jump target
 }
 
 TEST(VmSuperinstructions, CompareAndBranchOnlyFusesTheBranchOnItsOwnResult) {
@@ -123,6 +175,24 @@ TEST(VmSuperinstructions, ImmediateBranchesOnlyWhenNothingReadsTheBoolean) {
     };
     fuse_superinstructions(call);
     EXPECT_EQ(call.code[0].op, Op::LtJump);
+    EXPECT_EQ(call.code[0].a, 1u);
+}
+
+TEST(VmSuperinstructions, RegisterBranchesWriteNoBooleanNobodyReads) {
+    std::string source = R"(
+defmodule B do
+  def lt(a, b) when a < b, do: :lt
+  def lt(_, _), do: :ge
+  def keep(a, b) do
+    t = a < b
+    if t, do: {:yes, t}, else: {:no, t}
+  end
+end
+IO.inspect({B.lt(1, 2), B.lt(2, 1), B.lt(1.0, 1), B.lt(:a, 1), B.keep(1, 2), B.keep(3, 2)})
+)";
+    std::string dump = dump_of(source);
+    EXPECT_NE(dump.find("LtJump          r0, r1 else"), std::string::npos) << dump;
+    expect_output(source, "{:lt, :ge, :ge, :ge, {:yes, true}, {:no, false}}\n");
 }
 
 TEST(VmSuperinstructions, MovesOfTemporariesAreRetargeted) {
@@ -142,6 +212,136 @@ TEST(VmSuperinstructions, MovesOfTemporariesAreRetargeted) {
     EXPECT_EQ(fn.code[1].op, Op::Nop);
     EXPECT_EQ(fn.code[2].a, 3u);
     EXPECT_EQ(fn.code[3].op, Op::Move);
+}
+
+TEST(VmSuperinstructions, MovesAreRetargetedOverInstructionsThatLeaveBothRegistersAlone) {
+    FunctionCode fn;
+    fn.arity = 1;
+    fn.code = {
+        instr(Op::GetHd, 1, 0),          // 0: r1 read only by the Move at 2
+        instr(Op::GetTl, 2, 0),          // 1: neither r1 nor r5
+        instr(Op::Move, 5, 1),           // 2
+        instr(Op::GetHd, 3, 0),          // 3: its Move at 5 is after a call
+        instr(Op::CallFun, 4, 0, 6, 0),  // 4: a call may use the registers above its base
+        instr(Op::Move, 6, 3),           // 5
+        instr(Op::GetHd, 7, 0),          // 6: the instruction between reads the destination
+        instr(Op::MakeTuple, 9, 8, 1),   // 7: reads r8
+        instr(Op::Move, 8, 7),           // 8
+        instr(Op::MakeTuple, 10, 2, 9),  // 9: reads r2..r10
+        instr(Op::Return, 10),           // 10
+    };
+    retarget_moves(fn);
+    EXPECT_EQ(fn.code[0].a, 5u);
+    EXPECT_EQ(fn.code[2].op, Op::Nop);
+    EXPECT_EQ(fn.code[3].a, 3u);
+    EXPECT_EQ(fn.code[5].op, Op::Move);
+    EXPECT_EQ(fn.code[6].a, 7u);
+    EXPECT_EQ(fn.code[8].op, Op::Move);
+}
+
+TEST(VmSuperinstructions, TailCallsLeaveUnchangedParametersInPlace) {
+    FunctionCode fn;
+    fn.arity = 3;
+    fn.code = {
+        instr(Op::SubImm, 3, 0, 1),       // 0: argument 0 is computed
+        instr(Op::Move, 4, 1),            // 1: argument 1 is parameter 1, unchanged
+        instr(Op::Move, 5, 2),            // 2: argument 2 is parameter 2 ...
+        instr(Op::LoadK, 2, 0),           // 3: ... which is overwritten after the Move
+        instr(Op::TailCall, 0, 0, 3, 3),  // 4
+        instr(Op::Move, 6, 1),            // 5: also read by the MakeTuple
+        instr(Op::MakeTuple, 7, 6, 1),    // 6
+        instr(Op::TailCall, 0, 0, 5, 2),  // 7: argument 0 is r5: not a Move of r0
+    };
+    fn.consts.push_back(Term::integer(0));
+    keep_arguments_in_place(fn);
+    ASSERT_EQ(fn.code.size(), 7u);  // the Move at 1 is gone
+    EXPECT_EQ(fn.code[1].op, Op::Move);
+    EXPECT_EQ(fn.code[1].a, 5u);
+    EXPECT_EQ(fn.code[3].op, Op::TailCall);
+    EXPECT_EQ(fn.code[3].a, 0x2u);
+    EXPECT_EQ(fn.code[6].op, Op::TailCall);
+    EXPECT_EQ(fn.code[6].a, 0x2u);  // r6 = r1 stays (the tuple reads it) but need not move
+    keep_arguments_in_place(fn);    // idempotent
+    EXPECT_EQ(fn.code.size(), 7u);
+    EXPECT_EQ(fn.code[3].a, 0x2u);
+}
+
+TEST(VmSuperinstructions, LoopsWithKeptArgumentsAndListReversalKeepElixirsResults) {
+    // expected output: elixir 1.14
+    std::string source = R"(
+defmodule L do
+  def walk(n, step, acc) when n > 0, do: walk(n - 1, step, [n * step | acc])
+  def walk(_, _, acc), do: acc
+  def rebind(n, step, acc) when n > 0 do
+    step = step + 1
+    rebind(n - 1, step, [step | acc])
+  end
+  def rebind(_, _, acc), do: acc
+  def swap(0, a, b), do: {a, b}
+  def swap(n, a, b), do: swap(n - 1, b, a)
+end
+IO.inspect({L.walk(4, 10, []), L.rebind(3, 0, []), L.swap(3, :x, :y), L.swap(4, :x, :y)})
+IO.inspect({:lists.reverse([1, 2, 3]), :lists.reverse([]), :lists.reverse([1, 2], [3, 4]), :lists.reverse([1], :x)})
+IO.inspect(Enum.map(1..6, &(&1 * &1)) |> Enum.reverse())
+)";
+    std::string dump = dump_of(source);
+    EXPECT_NE(dump.find("TailCall        L.walk/3 (r4..r6) keep 0x2"), std::string::npos) << dump;
+    expect_output(source,
+                  "{[10, 20, 30, 40], [3, 2, 1], {:y, :x}, {:x, :y}}\n"
+                  "{[3, 2, 1], [], [2, 1, 3, 4], [1 | :x]}\n"
+                  "[36, 25, 16, 9, 4, 1]\n");
+}
+
+TEST(VmSuperinstructions, RemAndDivAreInstructionsWithKernelSemantics) {
+    // expected output: elixir 1.14
+    std::string source = R"(
+defmodule D do
+  def parity(x) when rem(x, 2) == 0, do: :even
+  def parity(x) when is_integer(x), do: :odd
+  def parity(_), do: :other
+  def half(x), do: Kernel.div(x, 2)
+end
+IO.inspect({rem(7, 3), rem(-7, 3), rem(7, -3), div(7, 2), div(-7, 2), div(7, -2)})
+IO.inspect({rem(-9_223_372_036_854_775_808, -1), div(-9_223_372_036_854_775_808, -1)})
+IO.inspect({rem(100_000_000_000_000_000_000, 7), div(100_000_000_000_000_000_000, 7), rem(5, 100_000_000_000_000_000_000)})
+IO.inspect({D.parity(4), D.parity(-3), D.parity(:a), D.parity(2.0), D.half(-9), Kernel.rem(10, 4)})
+for {a, b} <- [{1, 0}, {1.0, 2}, {1, 2.0}, {:a, 1}, {1, nil}] do
+  try do
+    rem(a, b)
+  rescue
+    e -> IO.inspect({:rem, a, b, e})
+  end
+  try do
+    div(a, b)
+  rescue
+    e -> IO.puts("div #{inspect(a)} #{inspect(b)}: " <> Exception.message(e))
+  end
+end
+)";
+    std::string dump = dump_of(source);
+    EXPECT_NE(dump.find("Rem             r"), std::string::npos) << dump;
+    EXPECT_NE(dump.find("Div             r"), std::string::npos) << dump;
+    EXPECT_EQ(dump.find("Kernel.rem"), std::string::npos) << dump;
+    expect_output(
+        source,
+        "{1, -1, 1, 3, -3, -3}\n"
+        "{0, 9223372036854775808}\n"
+        "{2, 14285714285714285714, 5}\n"
+        "{:even, :odd, :other, :other, -4, 2}\n"
+        "{:rem, 1, 0, %ArithmeticError{message: \"bad argument in arithmetic expression\"}}\n"
+        "div 1 0: bad argument in arithmetic expression\n"
+        "{:rem, 1.0, 2,\n"
+        " %ArithmeticError{message: \"bad argument in arithmetic expression\"}}\n"
+        "div 1.0 2: bad argument in arithmetic expression\n"
+        "{:rem, 1, 2.0,\n"
+        " %ArithmeticError{message: \"bad argument in arithmetic expression\"}}\n"
+        "div 1 2.0: bad argument in arithmetic expression\n"
+        "{:rem, :a, 1,\n"
+        " %ArithmeticError{message: \"bad argument in arithmetic expression\"}}\n"
+        "div :a 1: bad argument in arithmetic expression\n"
+        "{:rem, 1, nil,\n"
+        " %ArithmeticError{message: \"bad argument in arithmetic expression\"}}\n"
+        "div 1 nil: bad argument in arithmetic expression\n");
 }
 
 TEST(VmSuperinstructions, EnumMapOverRangesAndClosureLoopsKeepElixirsResults) {
@@ -269,6 +469,39 @@ end
 IO.inspect({R.fib(20), R.count(100_000, 0), R.down(50_000)})
 )",
                   "{6765, 100000, 50000}\n");
+}
+
+TEST(VmSuperinstructions, ClosureCallsBorrowTheirFunAndKeepElixirsResults) {
+    // a closure frame reads its env through the caller's register (Frame::env); the funs here
+    // are nested, recursive through an argument, blocked in receive, raising, and rebound
+    // (expected output: elixir 1.14)
+    expect_output(R"(
+defmodule C do
+  def twice(f, x), do: {f.(x), f.(f.(x))}
+  def fix(f, n), do: f.(f, n)
+end
+add = fn x -> fn y -> x + y end end
+inc = add.(1)
+fact = fn self, n -> if n == 0, do: 1, else: n * self.(self, n - 1) end
+parent = self()
+echo = fn tag ->
+  send(parent, {tag, :ping})
+  receive do
+    {^tag, msg} -> {tag, msg}
+  end
+end
+IO.inspect({C.twice(inc, 5), C.fix(fact, 20), inc.(inc.(inc.(0)))})
+IO.inspect(Enum.map([:a, :b], echo))
+h = fn -> raise "boom" end
+IO.inspect(try do: C.twice(fn _ -> h.() end, 1), rescue: (e -> e.message))
+f = fn x -> x * 3 end
+f = fn x -> f.(x) + 1 end
+IO.inspect(Enum.reduce(1..4, 0, fn x, acc -> f.(x) + acc end))
+)",
+                  "{{6, 7}, 2432902008176640000, 3}\n"
+                  "[a: :ping, b: :ping]\n"
+                  "\"boom\"\n"
+                  "34\n");
 }
 
 Co<void> call_with(ProcessContext& ctx, const FunctionCode* fn, std::vector<Term> args,
