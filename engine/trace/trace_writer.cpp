@@ -10,8 +10,9 @@
 namespace tasklens::trace {
 namespace {
 
-// Room for everything on a line but its text: the longest key names and values, with margin.
-constexpr size_t kMaxLineBytesWithoutText = 320;
+// Room for everything on a line but its text: the longest key names and values, the whole slots
+// of the fixed-size copies (numbers 24 bytes, pids 32, pieces 48), the newline, with margin.
+constexpr size_t kMaxLineBytesWithoutText = 416;
 
 constexpr std::string_view kBase64Alphabet =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -33,7 +34,7 @@ char* put_number(char* at, Integer value) noexcept {
 }
 
 /// "\"<node.serial.0>\""
-char* put_pid(char* at, Pid pid) noexcept {
+char* format_pid_text(char* at, Pid pid) noexcept {
     at = put(at, "\"<");
     at = put_number(at, pid.node);
     *at++ = '.';
@@ -220,16 +221,57 @@ char* put_base64(char* at, std::string_view bytes) noexcept {
 
 }  // namespace
 
-char* EventLineBuffer::reserve(size_t count) {
-    if (capacity_ - size_ < count) {
-        size_t capacity = capacity_ == 0 ? size_t{4096} : capacity_ * 2;
-        while (capacity - size_ < count) capacity *= 2;
-        auto grown = std::make_unique_for_overwrite<char[]>(capacity);
-        if (size_ > 0) std::memcpy(grown.get(), data_.get(), size_);
-        data_ = std::move(grown);
-        capacity_ = capacity;
+void EventLineBuffer::grow(size_t count) {
+    size_t capacity = capacity_ == 0 ? size_t{4096} : capacity_ * 2;
+    while (capacity - size_ < count) capacity *= 2;
+    auto grown = std::make_unique_for_overwrite<char[]>(capacity);
+    if (size_ > 0) std::memcpy(grown.get(), data_.get(), size_);
+    data_ = std::move(grown);
+    capacity_ = capacity;
+}
+
+char* EventLineBuffer::put_seq(char* at, uint64_t seq) noexcept {
+    NumberText& t = seq_text_;
+    if (t.size != 0 && seq == seq_ + 1 && seq != 0) {
+        // Add one in decimal: trailing nines become zeros, the digit before them goes up, and
+        // all nines become a one followed by as many zeros.
+        int i = t.size - 1;
+        while (i >= 0 && t.digits[i] == '9') t.digits[i--] = '0';
+        if (i >= 0) {
+            ++t.digits[i];
+        } else {
+            t.digits[0] = '1';
+            t.digits[t.size] = '0';
+            ++t.size;
+        }
+        seq_ = seq;
+    } else if (t.size == 0 || seq != seq_) {
+        t.size = static_cast<uint8_t>(put_number(t.digits, seq) - t.digits);
+        seq_ = seq;
     }
-    return data_.get() + size_;
+    std::memcpy(at, t.digits, NumberText::kSlot);
+    return at + t.size;
+}
+
+char* EventLineBuffer::put_time(char* at, int64_t time_us) noexcept {
+    NumberText& t = time_text_;
+    if (t.size == 0 || time_us != time_) {
+        t.size = static_cast<uint8_t>(put_number(t.digits, time_us) - t.digits);
+        time_ = time_us;
+    }
+    std::memcpy(at, t.digits, NumberText::kSlot);
+    return at + t.size;
+}
+
+char* EventLineBuffer::put_pid(char* at, Pid pid) noexcept {
+    const uint64_t packed = pid.packed();
+    PidText& t = pid_texts_[(pid.serial ^ (pid.node * 31u)) % kPidCacheSize];
+    if (t.packed != packed || t.size == 0) {
+        t.size = static_cast<uint8_t>(format_pid_text(t.bytes, pid) - t.bytes);
+        t.packed = packed;
+    }
+    std::memcpy(at, t.bytes, PidText::kSlot);
+    return at + t.size;
 }
 
 char* EventLineBuffer::put_text(char* at, std::string_view text) {
@@ -276,14 +318,14 @@ char* EventLineBuffer::put_text(char* at, std::string_view text) {
     return at;
 }
 
-void EventLineBuffer::append_event(const Event& e) {
+void EventLineBuffer::write_line(const Event& e, bool newline) {
     // The escaped text takes at most 6 bytes per byte ("\u00xx"); base64 takes fewer.
     char* const begin = reserve(kMaxLineBytesWithoutText + 6 * e.text.size());
     char* at = begin;
     at = put(at, "{\"seq\":");
-    at = put_number(at, e.seq);
+    at = put_seq(at, e.seq);
     at = put(at, ",\"t\":");
-    at = put_number(at, e.time_us);
+    at = put_time(at, e.time_us);
     const LinePieces& pieces = line_pieces();
     const auto kind = static_cast<size_t>(e.kind);
     if (kind < pieces.kind.size()) {
@@ -334,6 +376,7 @@ void EventLineBuffer::append_event(const Event& e) {
     }
     if (!e.text.empty()) at = put_text(at, e.text);
     *at++ = '}';
+    if (newline) *at++ = '\n';
     size_ += static_cast<size_t>(at - begin);
 }
 

@@ -263,6 +263,44 @@ TEST(EventLineBuffer, RandomEventsMatchTheReferenceFormatter) {
     EXPECT_EQ(buffer.bytes(), reference_line(event_with_text("after clear")));
 }
 
+// The buffer keeps the text of the last seq and t and of recent pids: runs of consecutive seqs
+// (across every carry), repeated and jumping times, and pids that share a cache slot must all
+// come out as the reference writes them.
+TEST(EventLineBuffer, RepeatedNumbersAndPidsAreWrittenAsBefore) {
+    std::mt19937_64 random(20261208);
+    auto pick = [&](uint64_t n) { return random() % n; };
+    EventLineBuffer buffer;
+    std::string expected;
+    auto add = [&](const Event& e) {
+        buffer.append_line(e);
+        expected += reference_line(e);
+        expected += '\n';
+    };
+    Event e;
+    e.kind = EventKind::StateChange;
+    for (uint64_t start :
+         {uint64_t{0}, uint64_t{7}, uint64_t{95}, uint64_t{999'990},
+          uint64_t{9'999'999'999'999'999'990u}, std::numeric_limits<uint64_t>::max() - 5}) {
+        e.seq = start;
+        for (int k = 0; k < 24; ++k) {
+            // Mostly the next seq, sometimes the same one again or a jump back.
+            const uint64_t r = pick(10);
+            e.seq = r == 0 ? e.seq : r == 1 ? e.seq - pick(3) : e.seq + 1;
+            e.time_us = pick(3) == 0 ? static_cast<int64_t>(pick(5)) - 2 : e.time_us;
+            // Pids from a small set (repeats), and pids 64 serials apart (the same cache slot).
+            e.pid = Pid{static_cast<uint32_t>(pick(2)), static_cast<uint32_t>(pick(4) * 64 + 1)};
+            e.peer = pick(2) == 0 ? Pid{} : Pid{0, static_cast<uint32_t>(pick(3))};
+            add(e);
+        }
+    }
+    e.seq = 41;
+    e.pid = Pid{std::numeric_limits<uint32_t>::max(), std::numeric_limits<uint32_t>::max()};
+    add(e);  // the pid whose packed form is the cache's empty marker
+    e.pid = Pid{};
+    add(e);
+    EXPECT_EQ(buffer.bytes(), expected);
+}
+
 TEST(EventLineBuffer, AHugeTextOfEscapesFits) {
     std::string text(1 << 20, '\x01');
     const Event e = event_with_text(text);
