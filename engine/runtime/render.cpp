@@ -6,6 +6,7 @@
 #include <charconv>
 #include <cstring>
 #include <optional>
+#include <span>
 #include <unordered_map>
 #include <vector>
 
@@ -88,7 +89,7 @@ class BoundedRenderer {
                 number(t.as_integer());
                 return;
             case TermType::Float:
-                put(format_float(t.as_float()));
+                put_float(t.as_float());
                 return;
             case TermType::Atom:
                 put(inspected_atom(t.as_atom()));
@@ -106,12 +107,15 @@ class BoundedRenderer {
                 put('>');
                 return;
             case TermType::Fun:
-                put(inspected_fun(t));
+                put_fun(t);
                 return;
             case TermType::Tuple:
-                if (depth < kMaxDepth && !is_prerendered_struct(t)) {
-                    tuple(t, limit, depth);
-                    return;
+                if (depth < kMaxDepth) {
+                    const std::span<const Term> items = t.tuple_items();
+                    if (!is_prerendered_struct(items)) {
+                        tuple(items, limit, depth);
+                        return;
+                    }
                 }
                 break;
             case TermType::Nil:
@@ -135,10 +139,7 @@ class BoundedRenderer {
             default:
                 break;
         }
-        InspectOptions options;
-        options.limit = limit;
-        options.printable_limit = static_cast<int64_t>(cut_);
-        put(inspect(t, options));
+        put_inspected(t, limit);
     }
 
   private:
@@ -146,6 +147,16 @@ class BoundedRenderer {
     static constexpr int kMaxDepth = 48;
 
     bool full() const noexcept { return at_ == end_; }
+
+    // The rare cases, out of line so that render()'s frame stays small: it runs once per term.
+    [[gnu::noinline]] void put_inspected(const Term& t, int64_t limit) {
+        InspectOptions options;
+        options.limit = limit;
+        options.printable_limit = static_cast<int64_t>(cut_);
+        put(inspect(t, options));
+    }
+    [[gnu::noinline]] void put_float(double v) { put(format_float(v)); }
+    [[gnu::noinline]] void put_fun(const Term& f) { put(inspected_fun(f)); }
 
     void put(std::string_view s) noexcept {
         const size_t n = std::min(s.size(), static_cast<size_t>(end_ - at_));
@@ -174,9 +185,10 @@ class BoundedRenderer {
     static int64_t decrement(int64_t limit) noexcept { return limit < 0 ? limit : limit - 1; }
 
     /// The tuple the scenario prelude makes of a struct with its own Inspect implementation.
-    static bool is_prerendered_struct(const Term& t) {
+    static bool is_prerendered_struct(std::span<const Term> items) {
+        if (items.size() != 3 || !items[0].is_atom()) return false;
         static const Atom rendered = Atom::intern("$tasklens_inspected");
-        return t.is_tuple(3) && t.element(0).is_atom(rendered);
+        return items[0].is_atom(rendered);
     }
 
     /// Printable ASCII that inspect writes unescaped between quotes, within the printable limit.
@@ -195,10 +207,10 @@ class BoundedRenderer {
         return t.is_tuple(2) && t.element(0).is_atom() && !atom_text(t.element(0).as_atom()).alias;
     }
 
-    void tuple(const Term& t, int64_t limit, int depth) {
+    void tuple(std::span<const Term> items, int64_t limit, int depth) {
         put('{');
         bool first = true;
-        for (const Term& item : t.tuple_items()) {
+        for (const Term& item : items) {
             if (!first) put(", ");
             first = false;
             if (limit == 0) {
@@ -252,8 +264,10 @@ class BoundedRenderer {
 }  // namespace
 
 void render_term_to(std::string& out, const Term& term, size_t limit) {
+    // The window: cut + 1 bytes at the end of `out`, whose capacity lives on from event to event.
+    // (Rendering into a stack buffer and appending it costs more: the copy's wide loads wait for
+    // the renderer's byte stores to reach memory.)
     const size_t start = out.size();
-    // The window: cut + 1 bytes at the end of `out` (its capacity is reused from event to event).
     out.resize(start + limit + 1);
     BoundedRenderer renderer(out.data() + start, limit);
     renderer.render(term, kItemLimit);

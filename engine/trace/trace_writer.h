@@ -1,9 +1,10 @@
 #pragma once
 // The JSON-lines formatter of trace files, made for their one fixed schema (docs/trace-format.md):
-// every line is appended straight into one growing byte buffer, numbers with std::to_chars, text
-// copied in runs and escaped only where JSON needs it. Recording a message-heavy run writes tens
-// of millions of these lines, so no format strings, no per-line allocation, no per-line stream
-// call: the caller hands the buffer to its stream in large blocks.
+// every line is appended straight into one growing byte buffer, numbers with std::to_chars (or
+// from the caches below), text copied in 16-byte blocks and escaped only where JSON needs it.
+// Recording a message-heavy run writes tens of millions of these lines, so no format strings, no
+// per-line allocation, no per-line stream call: the caller hands the buffer to its stream in large
+// blocks.
 #include <cstddef>
 #include <memory>
 #include <string_view>

@@ -187,11 +187,12 @@ TEST(EventLineBuffer, EscapesExactlyWhatJsonNeeds) {
     EXPECT_EQ(parsed["text"], "\"\xC3\xA9\"\n\\\x7f");
 }
 
-// Plain text is copied eight bytes at a time: every byte value, at every position of a word and
-// of the tail, must still be seen and written exactly as the reference writes it.
+// Plain text is copied a block at a time (16 bytes, or overlapping words for short texts, or
+// eight bytes without SSE2): every byte value, at every position of a block and of the tail,
+// must still be seen and written exactly as the reference writes it.
 TEST(EventLineBuffer, EveryByteAtEveryPositionIsWrittenAsBefore) {
-    const std::string plain = "abcdefghijklmnopqrstuvwxyz";
-    for (size_t length : {size_t{8}, size_t{19}, size_t{26}}) {
+    const std::string plain = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGH";
+    for (size_t length : {1, 3, 7, 8, 9, 15, 16, 17, 19, 26, 31, 32, 33, 44}) {
         for (size_t position = 0; position < length; ++position) {
             for (int byte = 0; byte < 256; ++byte) {
                 std::string text = plain.substr(0, length);
