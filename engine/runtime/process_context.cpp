@@ -91,14 +91,14 @@ Term ProcessContext::take_message(Message* m) {
     rt.unlink_message(&process_, m);
     Term term = std::move(m->term);
     if (rt.sink) {
-        trace::Event e = process_event(trace::EventKind::Receive, process_.pid);
+        trace::Event& e = rt.text_event(trace::EventKind::Receive);
+        e.pid = process_.pid;
         e.peer = m->from;
-        if (m->rendered.empty()) {
-            render_term_to(rt.event_text(), term);
-        } else {
-            rt.event_text_buffer.swap(m->rendered);  // free_message() clears the old buffer
-        }
-        rt.emit_with_text(e);
+        if (m->rendered.empty())
+            render_term_to(e.text, term);
+        else
+            e.text.swap(m->rendered);  // free_message() clears the old buffer
+        rt.emit(e);
     }
     rt.free_message(m);
     rt.charge(1);
@@ -493,10 +493,11 @@ void ProcessContext::write_console(std::string_view text, bool to_stderr) {
     Runtime::Impl& rt = process_.rt;
     if (rt.options.console) rt.options.console(text, to_stderr);
     if (rt.sink) {
-        trace::Event e = process_event(trace::EventKind::Console, process_.pid);
+        trace::Event& e = rt.text_event(trace::EventKind::Console);
+        e.pid = process_.pid;
         e.flags = to_stderr ? trace::FlagStderr : 0;
-        rt.event_text().assign(text);
-        rt.emit_with_text(e);
+        e.text.assign(text);
+        rt.emit(e);
     }
 }
 

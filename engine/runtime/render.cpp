@@ -2,8 +2,11 @@
 // per container, cut at a limit, so that a huge message costs the engine a few dozen characters.
 // Every message of a recorded run gets one, so the shapes messages have are printed here
 // directly, byte for byte as inspect prints them, and the printing stops once the cut is reached.
+#include <algorithm>
 #include <charconv>
+#include <cstring>
 #include <optional>
+#include <span>
 #include <unordered_map>
 #include <vector>
 
@@ -66,12 +69,18 @@ constexpr int64_t kItemLimit = 16;
 /// tuples, plain and keyword lists (improper ones too) and short ASCII strings are printed here;
 /// any other term (charlists, maps and structs, other binaries, big integers) is printed by
 /// inspect() with the item limit it would have there, which gives the same bytes since a flat
-/// document is the concatenation of its parts. Printing stops once the text is longer than `cut`:
-/// the caller cuts it there.
+/// document is the concatenation of its parts.
+///
+/// The text goes into a fixed window of cut + 1 bytes: every write is clipped to the room left,
+/// and printing stops once the window is full, which is exactly when the text is longer than the
+/// cut (the caller then keeps `cut` bytes and appends "..."). The window's bytes are the first
+/// cut + 1 bytes of the whole text, since clipping only drops what comes after them.
 class BoundedRenderer {
   public:
-    /// Appends to `out`; the cut counts from where `out` ends now.
-    BoundedRenderer(std::string& out, size_t cut) : out_(out), start_(out.size()), cut_(cut) {}
+    BoundedRenderer(char* window, size_t cut) : at_(window), end_(window + cut + 1), cut_(cut) {}
+
+    /// One past the last byte written.
+    char* end_written() const noexcept { return at_; }
 
     void render(const Term& t, int64_t limit, int depth = 0) {
         if (full()) return;
@@ -80,34 +89,37 @@ class BoundedRenderer {
                 number(t.as_integer());
                 return;
             case TermType::Float:
-                out_ += format_float(t.as_float());
+                put_float(t.as_float());
                 return;
             case TermType::Atom:
-                out_ += inspected_atom(t.as_atom());
+                put(inspected_atom(t.as_atom()));
                 return;
             case TermType::Pid:
-                out_ += "#PID<";
+                put("#PID<");
                 number(t.as_pid().node);
-                out_ += '.';
+                put('.');
                 number(t.as_pid().serial);
-                out_ += ".0>";
+                put(".0>");
                 return;
             case TermType::Reference:
-                out_ += "#Reference<0.0.0.";
+                put("#Reference<0.0.0.");
                 number(t.as_reference().id);
-                out_ += '>';
+                put('>');
                 return;
             case TermType::Fun:
-                out_ += inspected_fun(t);
+                put_fun(t);
                 return;
             case TermType::Tuple:
-                if (depth < kMaxDepth && !is_prerendered_struct(t)) {
-                    tuple(t, limit, depth);
-                    return;
+                if (depth < kMaxDepth) {
+                    const std::span<const Term> items = t.tuple_items();
+                    if (!is_prerendered_struct(items)) {
+                        tuple(items, limit, depth);
+                        return;
+                    }
                 }
                 break;
             case TermType::Nil:
-                out_ += "[]";
+                put("[]");
                 return;
             case TermType::List:
                 // A list starting with an integer may be a charlist: inspect decides.
@@ -118,40 +130,65 @@ class BoundedRenderer {
                 break;
             case TermType::Binary:
                 if (plain_string(t.binary_view())) {
-                    out_ += '"';
-                    out_ += t.binary_view();
-                    out_ += '"';
+                    put('"');
+                    put(t.binary_view());
+                    put('"');
                     return;
                 }
                 break;
             default:
                 break;
         }
-        InspectOptions options;
-        options.limit = limit;
-        options.printable_limit = static_cast<int64_t>(cut_);
-        out_ += inspect(t, options);
+        put_inspected(t, limit);
     }
 
   private:
     // Deeper terms go to inspect(), which does not recurse on the C++ stack.
     static constexpr int kMaxDepth = 48;
 
-    bool full() const noexcept { return out_.size() - start_ > cut_; }
+    bool full() const noexcept { return at_ == end_; }
+
+    // The rare cases, out of line so that render()'s frame stays small: it runs once per term.
+    [[gnu::noinline]] void put_inspected(const Term& t, int64_t limit) {
+        InspectOptions options;
+        options.limit = limit;
+        options.printable_limit = static_cast<int64_t>(cut_);
+        put(inspect(t, options));
+    }
+    [[gnu::noinline]] void put_float(double v) { put(format_float(v)); }
+    [[gnu::noinline]] void put_fun(const Term& f) { put(inspected_fun(f)); }
+
+    void put(std::string_view s) noexcept {
+        const size_t n = std::min(s.size(), static_cast<size_t>(end_ - at_));
+        std::memcpy(at_, s.data(), n);
+        at_ += n;
+    }
+    template <size_t N>
+    void put(const char (&literal)[N]) noexcept {
+        put(std::string_view(literal, N - 1));
+    }
+    void put(char c) noexcept {
+        if (at_ != end_) *at_++ = c;
+    }
 
     template <typename Integer>
-    void number(Integer v) {
+    void number(Integer v) noexcept {
+        if (end_ - at_ >= 24) {
+            at_ = std::to_chars(at_, at_ + 24, v).ptr;
+            return;
+        }
         char buffer[24];
         auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, v);
-        out_.append(buffer, end);
+        put(std::string_view(buffer, static_cast<size_t>(end - buffer)));
     }
 
     static int64_t decrement(int64_t limit) noexcept { return limit < 0 ? limit : limit - 1; }
 
     /// The tuple the scenario prelude makes of a struct with its own Inspect implementation.
-    static bool is_prerendered_struct(const Term& t) {
+    static bool is_prerendered_struct(std::span<const Term> items) {
+        if (items.size() != 3 || !items[0].is_atom()) return false;
         static const Atom rendered = Atom::intern("$tasklens_inspected");
-        return t.is_tuple(3) && t.element(0).is_atom(rendered);
+        return items[0].is_atom(rendered);
     }
 
     /// Printable ASCII that inspect writes unescaped between quotes, within the printable limit.
@@ -170,21 +207,21 @@ class BoundedRenderer {
         return t.is_tuple(2) && t.element(0).is_atom() && !atom_text(t.element(0).as_atom()).alias;
     }
 
-    void tuple(const Term& t, int64_t limit, int depth) {
-        out_ += '{';
+    void tuple(std::span<const Term> items, int64_t limit, int depth) {
+        put('{');
         bool first = true;
-        for (const Term& item : t.tuple_items()) {
-            if (!first) out_ += ", ";
+        for (const Term& item : items) {
+            if (!first) put(", ");
             first = false;
             if (limit == 0) {
-                out_ += "...";
+                put("...");
                 break;
             }
             limit = decrement(limit);
             render(item, limit, depth + 1);
             if (full()) return;
         }
-        out_ += '}';
+        put('}');
     }
 
     void list(const Term& t, int64_t limit, int depth) {
@@ -192,47 +229,54 @@ class BoundedRenderer {
         for (; !it.done() && is_keyword_pair(*it); ++it) {
         }
         const bool keyword = it.done() && it.rest().is_empty_list();
-        out_ += '[';
+        put('[');
         bool first = true;
         for (const Term* cell = &t; cell->is_cons(); cell = &cell->tail()) {
-            if (!first) out_ += ", ";
+            if (!first) put(", ");
             first = false;
             if (limit == 0) {
-                out_ += "...";
+                put("...");
                 break;
             }
             limit = decrement(limit);
             const Term& item = cell->head();
             if (keyword) {
-                out_ += inspect_atom_key(item.element(0).as_atom());
-                out_ += ": ";
+                put(inspect_atom_key(item.element(0).as_atom()));
+                put(": ");
                 render(item.element(1), limit, depth + 1);
             } else {
                 render(item, limit, depth + 1);
                 if (const Term& tail = cell->tail(); !tail.is_cons() && !tail.is_empty_list()) {
-                    out_ += " | ";
+                    put(" | ");
                     render(tail, limit, depth + 1);
                 }
             }
             if (full()) return;
         }
-        out_ += ']';
+        put(']');
     }
 
-    std::string& out_;
-    size_t start_;
+    char* at_;
+    char* const end_;
     size_t cut_;
 };
 
 }  // namespace
 
 void render_term_to(std::string& out, const Term& term, size_t limit) {
+    // The window: cut + 1 bytes at the end of `out`, whose capacity lives on from event to event.
+    // (Rendering into a stack buffer and appending it costs more: the copy's wide loads wait for
+    // the renderer's byte stores to reach memory.)
     const size_t start = out.size();
-    BoundedRenderer renderer(out, limit);
+    out.resize(start + limit + 1);
+    BoundedRenderer renderer(out.data() + start, limit);
     renderer.render(term, kItemLimit);
-    if (out.size() - start > limit) {
+    const auto written = static_cast<size_t>(renderer.end_written() - (out.data() + start));
+    if (written > limit) {
         out.resize(start + limit);
         out += "...";
+    } else {
+        out.resize(start + written);
     }
 }
 

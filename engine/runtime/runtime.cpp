@@ -342,13 +342,12 @@ void Runtime::Impl::fire(const TimerEntry& entry) {
     Process* target = lookup(*to);
     if (!target) return;
     if (sink) {
-        trace::Event e;
-        e.kind = trace::EventKind::Send;
+        trace::Event& e = text_event(trace::EventKind::Send);
         e.pid = timer.owner;
         e.peer = *to;
-        render_term_to(event_text(), timer.message);
-        emit_with_text(e);
-        deliver(target, std::move(timer.message), timer.owner, event_text_buffer);
+        render_term_to(e.text, timer.message);
+        emit(e);
+        deliver(target, std::move(timer.message), timer.owner, e.text);
         return;
     }
     deliver(target, std::move(timer.message), timer.owner);
@@ -424,14 +423,13 @@ void Runtime::Impl::send_from(Process* sender, Pid from, Pid to, Term message) {
     }
     Process* target = lookup(to);
     if (sink) {
-        trace::Event e;
-        e.kind = trace::EventKind::Send;
+        trace::Event& e = text_event(trace::EventKind::Send);
         e.pid = from;
         e.peer = to;
-        render_term_to(event_text(), message);
-        emit_with_text(e);
+        render_term_to(e.text, message);
+        emit(e);
         if (target && connected(from.node, to.node))
-            deliver(target, std::move(message), from, event_text_buffer);
+            deliver(target, std::move(message), from, e.text);
         return;
     }
     if (target && connected(from.node, to.node)) deliver(target, std::move(message), from);
@@ -502,12 +500,11 @@ void Runtime::Impl::finish_exit(Process* p, Term reason) {
             emit(e);
         }
         emit_state(p, trace::ProcessState::Exiting);
-        trace::Event e;
-        e.kind = trace::EventKind::Exit;
+        trace::Event& e = text_event(trace::EventKind::Exit);
         e.reason_class = classify_reason(reason);
         e.pid = p->pid;
-        render_term_to(event_text(), reason);
-        emit_with_text(e);
+        render_term_to(e.text, reason);
+        emit(e);
     }
     p->wait_event_open = false;
     p->state = trace::ProcessState::Exiting;
@@ -561,13 +558,12 @@ void Runtime::Impl::send_down(Process* watcher, const MonitorEntry& entry, Pid t
         entry.name ? Term::tuple({Term::atom(*entry.name), Term::atom(nodes[entry.name_node].name)})
                    : Term::pid(target);
     if (sink) {
-        trace::Event e;
-        e.kind = trace::EventKind::Down;
+        trace::Event& e = text_event(trace::EventKind::Down);
         e.pid = watcher->pid;
         e.peer = target;
         e.ref = entry.ref;
-        render_term_to(event_text(), reason);
-        emit_with_text(e);
+        render_term_to(e.text, reason);
+        emit(e);
     }
     deliver(watcher,
             Term::tuple({Term::atom(atom::DOWN), Term::reference(entry.ref),
@@ -646,19 +642,16 @@ SpawnResult Runtime::Impl::spawn(Process* parent, ProcessBody body, SpawnOptions
     if (monitor) result.monitor = make_ref();
     if (monitor && opts.monitor_alias) add_alias(parent, result.monitor, *opts.monitor_alias);
     if (sink) {
-        trace::Event e;
-        e.kind = trace::EventKind::Spawn;
+        trace::Event& e = text_event(trace::EventKind::Spawn);
         e.flags = (link ? trace::FlagLinked : 0) | (monitor ? trace::FlagMonitored : 0);
         e.pid = pid;
         if (parent) e.peer = parent->pid;
         e.ref = result.monitor;
-        if (opts.label.empty()) {
-            render_mfa_to(event_text(), p->initial_call);
-            emit_with_text(e);
-        } else {
-            e.text = std::move(opts.label);
-            emit(e);
-        }
+        if (opts.label.empty())
+            render_mfa_to(e.text, p->initial_call);
+        else
+            e.text.swap(opts.label);
+        emit(e);
     }
     if (parent) charge(1);
     if (parent && !connected(parent->pid.node, node)) {
@@ -704,7 +697,8 @@ void Runtime::Impl::release_name(Process* p) {
 // --- events ----------------------------------------------------------------------------------
 
 void Runtime::Impl::emit_state(Process* p, trace::ProcessState state) {
-    trace::Event e;
+    // Only kind, state and pid are ever set on this event; the rest keeps its defaults.
+    trace::Event& e = state_event_storage;
     e.kind = trace::EventKind::StateChange;
     e.state = state;
     e.pid = p->pid;
@@ -755,13 +749,12 @@ void Runtime::Impl::time_out_wait(Process& p, bool waited, trace::WaitKind kind,
 
 void Runtime::Impl::emit_exit_signal(Pid to, Pid from, const Term& reason,
                                      trace::SignalDisposition disposition) {
-    trace::Event e;
-    e.kind = trace::EventKind::ExitSignal;
+    trace::Event& e = text_event(trace::EventKind::ExitSignal);
     e.disposition = disposition;
     e.pid = to;
     e.peer = from;
-    render_term_to(event_text(), reason);
-    emit_with_text(e);
+    render_term_to(e.text, reason);
+    emit(e);
 }
 
 ProcessInfo Runtime::Impl::info(const Process& p) const {

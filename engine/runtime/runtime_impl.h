@@ -198,20 +198,28 @@ struct Runtime::Impl {
         event.time_us = now_us();
         sink->on_event(event);
     }
-    // Event texts are built in one buffer whose capacity lives on from event to event (and
-    // circulates through Message::rendered), so that texts longer than std::string's 15 inline
-    // bytes cost no allocation: fill event_text() (it starts empty), then emit_with_text().
-    std::string event_text_buffer;
-    std::string& event_text() noexcept {
-        event_text_buffer.clear();
-        return event_text_buffer;
+    // Events that carry a text are built in one Event that lives on (text_event()), so that its
+    // text's capacity lives on from event to event and texts longer than std::string's 15 inline
+    // bytes cost no allocation. A Send's text is swapped into its message (Message::rendered) and
+    // swapped back out for the Receive, so buffers circulate: steady state allocates nothing.
+    trace::Event text_event_storage;
+    /// The text-carrying event, reset to `kind` with every other field at its default and an
+    /// empty text (capacity kept): fill it, write the text into `.text`, then emit() it.
+    trace::Event& text_event(trace::EventKind kind) noexcept {
+        trace::Event& e = text_event_storage;
+        e.kind = kind;
+        e.flags = 0;
+        e.detail = 0;
+        e.pid = Pid{};
+        e.peer = Pid{};
+        e.ref = Ref{};
+        e.deadline_us = -1;
+        e.value = 0;
+        e.text.clear();
+        return e;
     }
-    /// Emits `event` carrying the text last built in event_text(), which stays there afterwards.
-    void emit_with_text(trace::Event& event) {
-        event.text.swap(event_text_buffer);
-        emit(event);
-        event.text.swap(event_text_buffer);
-    }
+    // StateChange events (two or three per scheduling of a process) reuse one Event as well.
+    trace::Event state_event_storage;
     void emit_state(Process* p, trace::ProcessState state);
     // receive()'s wait events, kept out of its coroutine frame.
     void start_wait(Process& p, trace::WaitKind kind, Pid about, Ref ref, int64_t deadline);

@@ -7,11 +7,16 @@
 
 #include "engine/trace/text_util.h"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace tasklens::trace {
 namespace {
 
-// Room for everything on a line but its text: the longest key names and values, with margin.
-constexpr size_t kMaxLineBytesWithoutText = 320;
+// Room for everything on a line but its text: the longest key names and values, the whole slots
+// of the fixed-size copies (numbers 24 bytes, pids 32, pieces 48), the newline, with margin.
+constexpr size_t kMaxLineBytesWithoutText = 416;
 
 constexpr std::string_view kBase64Alphabet =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -33,7 +38,7 @@ char* put_number(char* at, Integer value) noexcept {
 }
 
 /// "\"<node.serial.0>\""
-char* put_pid(char* at, Pid pid) noexcept {
+char* format_pid_text(char* at, Pid pid) noexcept {
     at = put(at, "\"<");
     at = put_number(at, pid.node);
     *at++ = '.';
@@ -168,6 +173,73 @@ constexpr bool all_plain(uint64_t word) noexcept {
     return flagged == 0;
 }
 
+/// Copies the run of bytes at the start of `src` (`n` of them) that need nothing in a JSON
+/// string to `dst` and returns its length. It may write up to 15 bytes past the run's end in
+/// `dst` (the caller has room: it reserves 6 bytes per text byte), which later writes overwrite.
+size_t copy_plain_run(char* dst, const unsigned char* src, size_t n) noexcept {
+#if defined(__SSE2__)
+    // 16 bytes at a time: one signed compare flags bytes below 0x20 and non-ASCII ones (negative
+    // as signed), three more flag '"', '\\' and DEL. Each block is stored whole and the run
+    // ends at its first flagged byte.
+    auto flagged = [](__m128i v) {
+        const __m128i low = _mm_cmplt_epi8(v, _mm_set1_epi8(0x20));
+        const __m128i quote = _mm_cmpeq_epi8(v, _mm_set1_epi8('"'));
+        const __m128i backslash = _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'));
+        const __m128i del = _mm_cmpeq_epi8(v, _mm_set1_epi8(0x7F));
+        return static_cast<unsigned>(_mm_movemask_epi8(
+            _mm_or_si128(_mm_or_si128(low, quote), _mm_or_si128(backslash, del))));
+    };
+    size_t i = 0;
+    for (; i + 16 <= n; i += 16) {
+        const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(src + i));
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(dst + i), v);
+        if (const unsigned mask = flagged(v); mask != 0)
+            return i + static_cast<size_t>(__builtin_ctz(mask));
+    }
+    const size_t rest = n - i;
+    if (rest == 0) return i;
+    if (n >= 16) {
+        // The tail as the last block of the text, which overlaps the bytes already copied: they
+        // are plain and copied one to one, so storing them again changes nothing.
+        const size_t last = n - 16;
+        const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(src + last));
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(dst + last), v);
+        const unsigned mask = (flagged(v) >> (16 - rest)) | (1u << rest);
+        return i + static_cast<size_t>(__builtin_ctz(mask));
+    }
+    // A text shorter than a block: two overlapping words when there are eight bytes or more.
+    if (n >= 8) {
+        uint64_t first, second;
+        std::memcpy(&first, src, 8);
+        std::memcpy(&second, src + n - 8, 8);
+        if (all_plain(first) && all_plain(second)) {
+            std::memcpy(dst, &first, 8);
+            std::memcpy(dst + n - 8, &second, 8);
+            return n;
+        }
+    }
+    while (i < n && kByteClasses[src[i]] == Plain) {
+        dst[i] = static_cast<char>(src[i]);
+        ++i;
+    }
+    return i;
+#else
+    size_t i = 0;
+    while (i + 8 <= n) {
+        uint64_t word;
+        std::memcpy(&word, src + i, 8);
+        if (!all_plain(word)) break;
+        std::memcpy(dst + i, &word, 8);
+        i += 8;
+    }
+    while (i < n && kByteClasses[src[i]] == Plain) {
+        dst[i] = static_cast<char>(src[i]);
+        ++i;
+    }
+    return i;
+#endif
+}
+
 /// The escape of an ASCII byte that JSON (or our readers' comfort, for DEL) wants escaped.
 char* put_escape(char* at, unsigned char c) noexcept {
     static constexpr char kHex[] = "0123456789abcdef";
@@ -220,16 +292,68 @@ char* put_base64(char* at, std::string_view bytes) noexcept {
 
 }  // namespace
 
-char* EventLineBuffer::reserve(size_t count) {
-    if (capacity_ - size_ < count) {
-        size_t capacity = capacity_ == 0 ? size_t{4096} : capacity_ * 2;
-        while (capacity - size_ < count) capacity *= 2;
-        auto grown = std::make_unique_for_overwrite<char[]>(capacity);
-        if (size_ > 0) std::memcpy(grown.get(), data_.get(), size_);
-        data_ = std::move(grown);
-        capacity_ = capacity;
+void EventLineBuffer::grow(size_t count) {
+    size_t capacity = capacity_ == 0 ? size_t{4096} : capacity_ * 2;
+    while (capacity - size_ < count) capacity *= 2;
+    auto grown = std::make_unique_for_overwrite<char[]>(capacity);
+    if (size_ > 0) std::memcpy(grown.get(), data_.get(), size_);
+    data_ = std::move(grown);
+    capacity_ = capacity;
+}
+
+char* EventLineBuffer::put_seq(char* at, uint64_t seq) noexcept {
+    NumberText& t = seq_text_;
+    if (t.size != 0 && seq == seq_ + 1 && seq != 0) {
+        // The previous digits are copied out first, and then both copies get one added, byte by
+        // byte: copying after the byte-wise update would load bytes whose stores are still in
+        // flight, and such a load waits for them (store forwarding fails on a wider load).
+        std::memcpy(at, t.digits, NumberText::kSlot);
+        // Trailing nines become zeros, the digit before them goes up, and all nines become a
+        // one followed by as many zeros.
+        int i = t.size - 1;
+        while (i >= 0 && t.digits[i] == '9') {
+            t.digits[i] = '0';
+            at[i] = '0';
+            --i;
+        }
+        if (i >= 0) {
+            at[i] = static_cast<char>(t.digits[i] + 1);
+            t.digits[i] = at[i];
+        } else {
+            t.digits[0] = at[0] = '1';
+            t.digits[t.size] = at[t.size] = '0';
+            ++t.size;
+        }
+        seq_ = seq;
+        return at + t.size;
     }
-    return data_.get() + size_;
+    if (t.size == 0 || seq != seq_) {
+        t.size = static_cast<uint8_t>(put_number(t.digits, seq) - t.digits);
+        seq_ = seq;
+    }
+    std::memcpy(at, t.digits, NumberText::kSlot);
+    return at + t.size;
+}
+
+char* EventLineBuffer::put_time(char* at, int64_t time_us) noexcept {
+    NumberText& t = time_text_;
+    if (t.size == 0 || time_us != time_) {
+        t.size = static_cast<uint8_t>(put_number(t.digits, time_us) - t.digits);
+        time_ = time_us;
+    }
+    std::memcpy(at, t.digits, NumberText::kSlot);
+    return at + t.size;
+}
+
+char* EventLineBuffer::put_pid(char* at, Pid pid) noexcept {
+    const uint64_t packed = pid.packed();
+    PidText& t = pid_texts_[(pid.serial ^ (pid.node * 31u)) % kPidCacheSize];
+    if (t.packed != packed || t.size == 0) {
+        t.size = static_cast<uint8_t>(format_pid_text(t.bytes, pid) - t.bytes);
+        t.packed = packed;
+    }
+    std::memcpy(at, t.bytes, PidText::kSlot);
+    return at + t.size;
 }
 
 char* EventLineBuffer::put_text(char* at, std::string_view text) {
@@ -240,18 +364,10 @@ char* EventLineBuffer::put_text(char* at, std::string_view text) {
     bool utf8_checked = false;
     size_t i = 0;
     while (i < n) {
-        // Copy the run of bytes that need nothing, eight at a time while a whole word of them
-        // is plain (the buffer has room: reserve() counts 6 bytes per text byte), then deal
-        // with the byte that ends it.
-        while (i + 8 <= n) {
-            uint64_t word;
-            std::memcpy(&word, bytes + i, 8);
-            if (!all_plain(word)) break;
-            std::memcpy(at, &word, 8);
-            at += 8;
-            i += 8;
-        }
-        while (i < n && kByteClasses[bytes[i]] == Plain) *at++ = static_cast<char>(bytes[i++]);
+        // Copy the run of bytes that need nothing, then deal with the byte that ends it.
+        const size_t run = copy_plain_run(at, bytes + i, n - i);
+        at += run;
+        i += run;
         if (i == n) break;
         if (kByteClasses[bytes[i]] == Escaped) {
             at = put_escape(at, bytes[i]);
@@ -276,14 +392,14 @@ char* EventLineBuffer::put_text(char* at, std::string_view text) {
     return at;
 }
 
-void EventLineBuffer::append_event(const Event& e) {
+void EventLineBuffer::write_line(const Event& e, bool newline) {
     // The escaped text takes at most 6 bytes per byte ("\u00xx"); base64 takes fewer.
     char* const begin = reserve(kMaxLineBytesWithoutText + 6 * e.text.size());
     char* at = begin;
     at = put(at, "{\"seq\":");
-    at = put_number(at, e.seq);
+    at = put_seq(at, e.seq);
     at = put(at, ",\"t\":");
-    at = put_number(at, e.time_us);
+    at = put_time(at, e.time_us);
     const LinePieces& pieces = line_pieces();
     const auto kind = static_cast<size_t>(e.kind);
     if (kind < pieces.kind.size()) {
@@ -334,6 +450,7 @@ void EventLineBuffer::append_event(const Event& e) {
     }
     if (!e.text.empty()) at = put_text(at, e.text);
     *at++ = '}';
+    if (newline) *at++ = '\n';
     size_ += static_cast<size_t>(at - begin);
 }
 

@@ -56,6 +56,55 @@ TEST(Events, SpawnCarriesParentInitialCallAndFlags) {
     EXPECT_EQ(spawns[1].ref, monitor);
 }
 
+// Text-carrying events are built in one Event that the runtime reuses (its text buffer lives
+// on): nothing of one event may show in the next, and a message's text must reach its Receive
+// even when other texts were built between its Send and its Receive.
+TEST(Events, ReusedTextEventsCarryOnlyTheirOwnFields) {
+    Recorder recorder;
+    Runtime rt(test_options(&recorder));
+    const std::string long_text(40, 'x');  // longer than std::string's inline bytes
+    rt.spawn([&](ProcessContext& ctx) -> Co<void> {
+        auto child = ctx.spawn(idle_body(), {.monitor = true});  // a Spawn with flags and a ref
+        ctx.send(ctx.self(), Term::binary(long_text));
+        ctx.write_console("between\n");
+        ctx.send(ctx.self(), a("short"));
+        co_await ctx.receive([](const Term&) { return true; }, Timeout::infinity());
+        co_await ctx.receive([](const Term&) { return true; }, Timeout::infinity());
+        ctx.exit(child.pid, a("kill"));
+        co_await down_reason(ctx, child.monitor);
+    });
+    rt.run();
+    const auto sends = recorder.of_kind(EventKind::Send);
+    const auto receives = recorder.of_kind(EventKind::Receive);
+    ASSERT_GE(sends.size(), 2u);
+    ASSERT_GE(receives.size(), 2u);
+    EXPECT_EQ(sends[0].text, "\"" + long_text + "\"");
+    EXPECT_EQ(sends[1].text, ":short");
+    EXPECT_EQ(receives[0].text, "\"" + long_text + "\"");
+    EXPECT_EQ(receives[1].text, ":short");
+    for (const auto* events : {&sends, &receives}) {
+        for (const trace::Event& e : *events) {
+            EXPECT_EQ(e.flags, 0);
+            EXPECT_FALSE(e.ref.valid());
+            EXPECT_EQ(e.deadline_us, -1);
+            EXPECT_EQ(e.value, 0);
+            EXPECT_EQ(e.detail, 0);
+        }
+    }
+    const auto console = recorder.of_kind(EventKind::Console);
+    ASSERT_EQ(console.size(), 1u);
+    EXPECT_EQ(console[0].text, "between\n");
+    EXPECT_FALSE(console[0].peer.valid());
+    const auto downs = recorder.of_kind(EventKind::Down);
+    ASSERT_EQ(downs.size(), 1u);
+    EXPECT_EQ(downs[0].text, ":killed");
+    EXPECT_EQ(downs[0].flags, 0);
+    for (const trace::Event& e : recorder.of_kind(EventKind::StateChange)) {
+        EXPECT_TRUE(e.text.empty());
+        EXPECT_FALSE(e.peer.valid());
+    }
+}
+
 TEST(Events, ExitCarriesReasonTextAndClass) {
     Recorder recorder;
     Runtime rt(test_options(&recorder));

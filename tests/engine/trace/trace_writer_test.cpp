@@ -187,11 +187,12 @@ TEST(EventLineBuffer, EscapesExactlyWhatJsonNeeds) {
     EXPECT_EQ(parsed["text"], "\"\xC3\xA9\"\n\\\x7f");
 }
 
-// Plain text is copied eight bytes at a time: every byte value, at every position of a word and
-// of the tail, must still be seen and written exactly as the reference writes it.
+// Plain text is copied a block at a time (16 bytes, or overlapping words for short texts, or
+// eight bytes without SSE2): every byte value, at every position of a block and of the tail,
+// must still be seen and written exactly as the reference writes it.
 TEST(EventLineBuffer, EveryByteAtEveryPositionIsWrittenAsBefore) {
-    const std::string plain = "abcdefghijklmnopqrstuvwxyz";
-    for (size_t length : {size_t{8}, size_t{19}, size_t{26}}) {
+    const std::string plain = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGH";
+    for (size_t length : {1, 3, 7, 8, 9, 15, 16, 17, 19, 26, 31, 32, 33, 44}) {
         for (size_t position = 0; position < length; ++position) {
             for (int byte = 0; byte < 256; ++byte) {
                 std::string text = plain.substr(0, length);
@@ -261,6 +262,44 @@ TEST(EventLineBuffer, RandomEventsMatchTheReferenceFormatter) {
     EXPECT_TRUE(buffer.empty());
     buffer.append_event(event_with_text("after clear"));
     EXPECT_EQ(buffer.bytes(), reference_line(event_with_text("after clear")));
+}
+
+// The buffer keeps the text of the last seq and t and of recent pids: runs of consecutive seqs
+// (across every carry), repeated and jumping times, and pids that share a cache slot must all
+// come out as the reference writes them.
+TEST(EventLineBuffer, RepeatedNumbersAndPidsAreWrittenAsBefore) {
+    std::mt19937_64 random(20261208);
+    auto pick = [&](uint64_t n) { return random() % n; };
+    EventLineBuffer buffer;
+    std::string expected;
+    auto add = [&](const Event& e) {
+        buffer.append_line(e);
+        expected += reference_line(e);
+        expected += '\n';
+    };
+    Event e;
+    e.kind = EventKind::StateChange;
+    for (uint64_t start :
+         {uint64_t{0}, uint64_t{7}, uint64_t{95}, uint64_t{999'990},
+          uint64_t{9'999'999'999'999'999'990u}, std::numeric_limits<uint64_t>::max() - 5}) {
+        e.seq = start;
+        for (int k = 0; k < 24; ++k) {
+            // Mostly the next seq, sometimes the same one again or a jump back.
+            const uint64_t r = pick(10);
+            e.seq = r == 0 ? e.seq : r == 1 ? e.seq - pick(3) : e.seq + 1;
+            e.time_us = pick(3) == 0 ? static_cast<int64_t>(pick(5)) - 2 : e.time_us;
+            // Pids from a small set (repeats), and pids 64 serials apart (the same cache slot).
+            e.pid = Pid{static_cast<uint32_t>(pick(2)), static_cast<uint32_t>(pick(4) * 64 + 1)};
+            e.peer = pick(2) == 0 ? Pid{} : Pid{0, static_cast<uint32_t>(pick(3))};
+            add(e);
+        }
+    }
+    e.seq = 41;
+    e.pid = Pid{std::numeric_limits<uint32_t>::max(), std::numeric_limits<uint32_t>::max()};
+    add(e);  // the pid whose packed form is the cache's empty marker
+    e.pid = Pid{};
+    add(e);
+    EXPECT_EQ(buffer.bytes(), expected);
 }
 
 TEST(EventLineBuffer, AHugeTextOfEscapesFits) {
