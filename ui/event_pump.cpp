@@ -19,6 +19,7 @@ void EventPump::reset(trace::RunInfo run) {
     drainAll();
     model_ = std::make_shared<trace::TraceModel>();
     model_->set_run_info(std::move(run));
+    reserved_ = false;
     edge_us_.store(std::numeric_limits<int64_t>::min(), std::memory_order_relaxed);
 }
 
@@ -62,6 +63,10 @@ void EventPump::take(size_t max_events) {
                           std::make_move_iterator(more.end()));
             count = std::min(max_events, batch_.size());
         }
+    }
+    if (!reserved_ && model_->event_count() + count >= kReserveFrom) {
+        model_->reserve(kReserveEvents);
+        reserved_ = true;
     }
     if (count > 0)
         model_->append(std::span<const trace::Event>(batch_.data() + batch_taken_, count));

@@ -28,22 +28,42 @@ void ProcessListModel::setTrace(std::shared_ptr<const trace::TraceModel> model) 
     beginResetModel();
     model_ = std::move(model);
     rows_ = model_ ? int(model_->process_count()) : 0;
+    seen_events_ = model_ ? model_->event_count() : 0;
     if (model_) cursor_us_ = model_->end_time();
     endResetModel();
+}
+
+std::pair<int, int> ProcessListModel::rowsOfEvents(uint32_t first, uint32_t last) const {
+    // A row's cells change only with the events of its process (as its process or its peer):
+    // its name, role and exit are set by them, and its state at the cursor changes at them.
+    int lo = rows_, hi = -1;
+    for (uint32_t e = first; e < last; ++e) {
+        const trace::EventRecord& record = model_->record(e);
+        for (const trace::ProcessIndex p : {record.process, record.peer}) {
+            if (p == kNone || int(p) >= rows_) continue;
+            lo = std::min(lo, int(p));
+            hi = std::max(hi, int(p));
+        }
+    }
+    return {lo, hi};
 }
 
 void ProcessListModel::refresh() {
     if (!model_) return;
     const int old_rows = rows_;
     const int rows = int(model_->process_count());
+    const uint32_t events = model_->event_count();
     // Names, states and exits change over a run; rows are answered on demand, so telling the
-    // views is all there is to do.
+    // views is all there is to do, for the rows the new events concern (not every row: a sorting
+    // and filtering proxy goes over every row it is told about, 100,000 per live frame).
     // Pid and spawn time never change once a row exists. Leaving them out matters: a change
     // reported in the sort column (spawn, by default) makes a sorting proxy re-sort every row,
     // which cost a live frame of a 100k-process run tens of milliseconds.
-    if (old_rows > 0) {
-        emit dataChanged(index(0, NameColumn), index(old_rows - 1, StateColumn));
-        emit dataChanged(index(0, ExitColumn), index(old_rows - 1, ReasonColumn));
+    const auto [lo, hi] = rowsOfEvents(seen_events_, events);
+    seen_events_ = events;
+    if (lo <= hi) {
+        emit dataChanged(index(lo, NameColumn), index(hi, StateColumn));
+        emit dataChanged(index(lo, ExitColumn), index(hi, ReasonColumn));
     }
     if (rows > old_rows) {
         beginInsertRows({}, old_rows, rows - 1);
@@ -54,8 +74,27 @@ void ProcessListModel::refresh() {
 
 void ProcessListModel::setCursorUs(int64_t t_us) {
     if (t_us == cursor_us_) return;
+    const int64_t from = std::min(cursor_us_, t_us);
+    const int64_t to = std::max(cursor_us_, t_us);
     cursor_us_ = t_us;
-    if (rowCount() > 0) emit dataChanged(index(0, StateColumn), index(rowCount() - 1, StateColumn));
+    if (rowCount() == 0) return;
+    // The states at the two moments differ only for the processes of the events in (from, to]
+    // (a live cursor moves by one frame's events); a long scrub tells every row.
+    const auto records =
+        model_->records().first(std::min<size_t>(model_->records().size(), seen_events_));
+    auto after = [&](int64_t t) {
+        return uint32_t(
+            std::upper_bound(records.begin(), records.end(), t,
+                             [](int64_t v, const trace::EventRecord& r) { return v < r.time_us; }) -
+            records.begin());
+    };
+    const uint32_t first = after(from), last = after(to);
+    if (last - first > uint32_t(rows_)) {
+        emit dataChanged(index(0, StateColumn), index(rowCount() - 1, StateColumn));
+        return;
+    }
+    const auto [lo, hi] = rowsOfEvents(first, last);
+    if (lo <= hi) emit dataChanged(index(lo, StateColumn), index(hi, StateColumn));
 }
 
 int ProcessListModel::rowOf(Pid pid) const {

@@ -7,6 +7,7 @@
 #include <QSortFilterProxyModel>
 #include <bitset>
 #include <memory>
+#include <utility>
 
 #include "engine/trace/trace_model.h"
 #include "ui/view_data.h"
@@ -53,8 +54,13 @@ class ProcessListModel : public QAbstractTableModel {
                         int role = Qt::DisplayRole) const override;
 
   private:
+    /// The rows [first, second] (first > second: none) of the announced rows that events
+    /// [first, last) concern.
+    std::pair<int, int> rowsOfEvents(uint32_t first, uint32_t last) const;
+
     std::shared_ptr<const trace::TraceModel> model_;
     int rows_ = 0;  ///< the processes announced to views; the model may already hold more
+    uint32_t seen_events_ = 0;  ///< the views were told about the changes of events before this
     int64_t cursor_us_ = 0;
 };
 

@@ -85,10 +85,11 @@ void LiveTimeline::copySeries(const TraceModel& model) {
     }
 }
 
-void LiveTimeline::scanSlots(const TraceModel& model, bool* moved) {
+void LiveTimeline::scanSlots(const TraceModel& model, bool* moved, uint32_t first_event) {
     const auto slots = model.child_slots();
+    const size_t old_slots = seen_incarnations_.size();
     seen_incarnations_.resize(slots.size(), 0);
-    for (size_t s = 0; s < slots.size(); ++s) {
+    auto scan = [&](size_t s) {
         const auto& incarnations = slots[s].incarnations;
         for (size_t k = seen_incarnations_[s]; k < incarnations.size(); ++k) {
             const ProcessIndex p = incarnations[k];
@@ -99,7 +100,23 @@ void LiveTimeline::scanSlots(const TraceModel& model, bool* moved) {
             if (k > 0 && p < seen_processes_) *moved = true;
         }
         seen_incarnations_[s] = uint32_t(incarnations.size());
+    };
+    // A slot gets an incarnation when it is made (ChildStart) or refilled (ChildRestart): the
+    // slots made since the last scan, and the slots of the supervisors that restarted a child in
+    // the new events, not every slot of the run (100,000 under one Task.Supervisor) per frame.
+    for (size_t s = old_slots; s < slots.size(); ++s) scan(s);
+    restarted_.clear();
+    const uint32_t events = model.event_count();
+    for (uint32_t e = first_event; e < events; ++e) {
+        const trace::EventRecord& record = model.record(e);
+        if (record.kind == trace::EventKind::ChildRestart && record.process != kNone)
+            restarted_.push_back(record.process);
     }
+    std::sort(restarted_.begin(), restarted_.end());
+    restarted_.erase(std::unique(restarted_.begin(), restarted_.end()), restarted_.end());
+    for (const ProcessIndex supervisor : restarted_)
+        for (const uint32_t s : model.child_slots_of(supervisor))
+            if (s < old_slots) scan(s);
 }
 
 bool LiveTimeline::placeNewProcesses(const TraceModel& model, uint32_t first) {
@@ -246,7 +263,7 @@ void LiveTimeline::relayout(const TraceModel& model) {
     slot_anchor_.resize(count);
     for (ProcessIndex p = 0; p < count; ++p) slot_anchor_[p] = p;
     bool moved = false;
-    scanSlots(model, &moved);
+    scanSlots(model, &moved, model.event_count());  // every slot is new here
     unbounded_wait_lanes_.clear();
     unbounded_wait_lane_.assign(count, false);
     open_spans_.clear();
@@ -327,7 +344,7 @@ const TimelineDelta& LiveTimeline::update(const TraceModel& model) {
     for (ProcessIndex p = old_count; p < count; ++p) slot_anchor_[p] = p;
     unbounded_wait_lane_.resize(count, false);
     bool moved = false;
-    scanSlots(model, &moved);
+    scanSlots(model, &moved, seen_events_);
     if (moved || !placeNewProcesses(model, old_count)) {
         relayout(model);
         return delta_;

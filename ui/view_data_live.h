@@ -83,7 +83,10 @@ class LiveTimeline {
 
     void relayout(const trace::TraceModel& model);
     bool placeNewProcesses(const trace::TraceModel& model, uint32_t first);
-    void scanSlots(const trace::TraceModel& model, bool* moved);
+    /// Takes in the child slots' new incarnations: the slots made since the last scan and those
+    /// refilled by a ChildRestart among the events from `first_event` on (with no slot seen
+    /// yet, every slot).
+    void scanSlots(const trace::TraceModel& model, bool* moved, uint32_t first_event);
     Lane laneInfo(const trace::TraceModel& model, trace::ProcessIndex p) const;
     /// Converts what is new or open in p's states and waits; returns the lane's change.
     LaneChange convert(const trace::TraceModel& model, trace::ProcessIndex p);
@@ -98,6 +101,7 @@ class LiveTimeline {
     uint32_t seen_processes_ = 0;
     uint32_t seen_arrows_ = 0;
     std::vector<uint32_t> seen_incarnations_;       ///< per child slot
+    std::vector<trace::ProcessIndex> restarted_;    ///< scratch: supervisors that restarted
     std::vector<int> lane_of_;                      ///< per process
     std::vector<Progress> progress_;                ///< per process
     std::vector<int> incarnation_;                  ///< per process
