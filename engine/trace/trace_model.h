@@ -261,6 +261,12 @@ class TraceModel {
     /// and counted in clamped_events().
     void append(const Event& event);
     void append(std::span<const Event> events);
+    /// As append(event), with the event's text already interned as `text` (an id intern() gave
+    /// for it): event.text is not read. A loader whose file numbers its texts (the binary
+    /// format's text table) interns each once instead of once per event.
+    void append(const Event& event, StringId text);
+    /// The id of `text` among the model's strings, added if new (see append(event, text)).
+    StringId intern(std::string_view text);
     void set_run_info(RunInfo run) { run_ = std::move(run); }
     /// A live run's clock went on to `t_us` without an event (a sleep, a wait): end_time()
     /// becomes at least `t_us`, so open spans reach it. Never moves end_time() back; later events
