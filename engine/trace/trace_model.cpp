@@ -1,6 +1,7 @@
 // Over 800 lines: the event-sourced model's indexes (spans, waits, arrows, pairing, tree at t) are
-// built in one pass over the same arrays. The pairing's queues live in pending_messages.h and the
-// interned strings in string_table.h; what is left of pairing here is which event goes where.
+// built in one pass over the same arrays. The pairing's queues live in pending_messages.h, the
+// interned strings in string_table.h, the per-process lists in index_pool.h and the monitors by
+// ref in id_map.h; what is left of pairing here is which event goes where.
 #include "engine/trace/trace_model.h"
 
 #include "engine/trace/id_map.h"

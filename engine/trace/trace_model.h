@@ -363,9 +363,12 @@ class TraceModel {
     /// Console and Log events, time-sorted (indexes into records()).
     std::span<const EventIndex> output_events() const noexcept;
 
-    /// Releases spare capacity (after loading a finished trace).
+    /// Releases spare capacity (after loading a finished trace). The big arrays, mapped, are left
+    /// as they are: their spare capacity was never written and takes no memory (large_array.h).
+    /// The per-process lists keep their power-of-two chunks (index_pool.h).
     void shrink_to_fit();
-    /// Bytes held by the model (capacity of every array and string), for the bytes/event figure.
+    /// Bytes held by the model (capacity of every array and string; of a big mapped array, the
+    /// pages up to its size), for the bytes/event figure and the loader's memory budget.
     size_t memory_bytes() const noexcept;
 
   private:
