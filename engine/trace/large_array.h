@@ -4,10 +4,16 @@
 // a quarter of a load's time on a virtual machine. Blocks of 4 MiB and more are mapped aligned to
 // 2 MiB and marked MADV_HUGEPAGE, so the kernel backs them with huge pages where it can (one
 // fault per 2 MiB); smaller blocks, and other systems, use malloc.
+//
+// A mapped block takes memory only where it is written: the capacity a vector reserved beyond
+// its size is address space, not memory. So a loader may reserve from an estimate without cost,
+// and a finished vector need not be copied to shrink it (large_array_shrink_to_fit,
+// large_array_bytes).
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <new>
+#include <vector>
 
 #if defined(__linux__)
 #include <sys/mman.h>
@@ -63,12 +69,42 @@ class LargeArrayAllocator {
         return true;
     }
 
-  private:
+    /// True if a block of `n` elements is mapped (written pages only take memory).
+    static constexpr bool mapped(size_t n) noexcept {
+#if defined(__linux__)
+        return n * sizeof(T) >= kMappedFrom;
+#else
+        return false;
+#endif
+    }
     static constexpr size_t kHugePage = size_t{2} << 20;
     static constexpr size_t kMappedFrom = size_t{4} << 20;
     static constexpr size_t round_up(size_t bytes) noexcept {
         return (bytes + kHugePage - 1) & ~(kHugePage - 1);
     }
 };
+
+template <typename T>
+using LargeArray = std::vector<T, LargeArrayAllocator<T>>;
+
+/// Memory a LargeArray holds: a mapped block's pages up to its size (the rest was never
+/// written), a malloc'd block's capacity.
+template <typename T>
+size_t large_array_bytes(const LargeArray<T>& v) noexcept {
+    using Allocator = LargeArrayAllocator<T>;
+    const size_t capacity = v.capacity() * sizeof(T);
+    if (!Allocator::mapped(v.capacity())) return capacity;
+    const size_t used = Allocator::round_up(v.size() * sizeof(T));
+    return used < capacity ? used : capacity;
+}
+
+/// Gives back the slack of a finished array: a malloc'd block is shrunk by copying; a mapped one
+/// is left as it is (its unwritten capacity takes no memory; copying would write fresh pages).
+/// Arrays that only grow never wrote past their size; do not use this on one that was popped
+/// from a lot.
+template <typename T>
+void large_array_shrink_to_fit(LargeArray<T>& v) {
+    if (!LargeArrayAllocator<T>::mapped(v.capacity())) v.shrink_to_fit();
+}
 
 }  // namespace tasklens::trace

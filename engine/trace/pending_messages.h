@@ -46,7 +46,10 @@ class KeyedQueues {
         }
         return q.items[q.head];
     }
-    void clear() { queues_.clear(); }
+    void clear() {
+        // Clearing an empty map still wipes its buckets: an inbox is cleared at every release.
+        if (!queues_.empty()) queues_.clear();
+    }
     size_t memory_bytes() const noexcept {
         size_t bytes = queues_.bucket_count() * sizeof(void*);
         for (const auto& [key, q] : queues_)

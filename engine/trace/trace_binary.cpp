@@ -243,6 +243,8 @@ bool BinaryTraceReader::text(std::string& out) {
         if (index >= text_ends_.size())
             return fail(fmt::format("text reference {} is past the {} texts defined so far", index,
                                     text_ends_.size()));
+        text_index_ = index;
+        if (skip_table_texts_) return true;  // `out` stays empty
         const uint64_t begin = index == 0 ? 0 : text_ends_[index - 1];
         out.assign(text_bytes_, begin, text_ends_[index] - begin);
         return true;
@@ -252,6 +254,7 @@ bool BinaryTraceReader::text(std::string& out) {
     if (ref == kNewTableText) {
         text_bytes_ += out;
         text_ends_.push_back(text_bytes_.size());
+        text_index_ = text_ends_.size() - 1;
     }
     return true;
 }
@@ -357,6 +360,7 @@ bool BinaryTraceReader::next(Event& e) {
         if (!byte(e.flags) || !byte(e.detail)) return false;
     }
     e.text.clear();
+    text_index_ = kNoTableText;
     if ((mask & kText) && !text(e.text)) return false;
 
     e.seq = seq;

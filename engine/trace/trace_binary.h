@@ -73,6 +73,16 @@ class BinaryTraceReader {
     /// True if the input ended inside the bad record: a recording cut off at its end.
     bool error_is_at_the_tail() const noexcept { return error_.has_value() && truncated_; }
 
+    /// text_table_index() of an event whose text is not in the file's text table (or empty).
+    static constexpr uint64_t kNoTableText = UINT64_MAX;
+    /// Where the last event's text is in the file's text table (texts numbered from 0 in the
+    /// order the file defines them), or kNoTableText. A text defined by this event counts.
+    uint64_t text_table_index() const noexcept { return text_index_; }
+    /// With `skip` set, next() leaves Event::text empty when the event refers to a text the table
+    /// defined earlier (it still fills it in the event that defines it): for a reader of the
+    /// stream that keeps the table's texts itself, by text_table_index() (load_trace does).
+    void skip_table_texts(bool skip) noexcept { skip_table_texts_ = skip; }
+
   private:
     bool fail(std::string message);
     bool truncated();
@@ -103,6 +113,8 @@ class BinaryTraceReader {
     /// The file's text table: its texts packed in one buffer, with their end offsets.
     std::string text_bytes_;
     std::vector<uint64_t> text_ends_;
+    uint64_t text_index_ = kNoTableText;
+    bool skip_table_texts_ = false;
 };
 
 }  // namespace tasklens::trace

@@ -556,6 +556,8 @@ class BatchPipe {
 
     struct Batch {
         std::vector<Event> events = std::vector<Event>(kBatchEvents);
+        /// Binary traces: each event's BinaryTraceReader::text_table_index().
+        std::vector<uint64_t> text_indexes;
         size_t filled = 0;
         uint64_t bytes_read = 0;   ///< of the input, after the batch's last line
         uint64_t line_number = 0;  ///< the reader's line after the batch's last event
@@ -621,6 +623,7 @@ class BatchPipe {
 /// stops it. The last batch it hands over says so (`last`).
 template <class Reader>
 void parse_into_batches(Reader& reader, BatchPipe& pipe) {
+    constexpr bool binary = std::is_same_v<Reader, BinaryTraceReader>;
     for (;;) {
         const auto index = pipe.take_empty();
         if (!index) return;
@@ -628,9 +631,12 @@ void parse_into_batches(Reader& reader, BatchPipe& pipe) {
         batch.filled = 0;
         bool more = true;
         try {
+            if constexpr (binary) batch.text_indexes.resize(BatchPipe::kBatchEvents);
             while (batch.filled < BatchPipe::kBatchEvents &&
-                   (more = reader.next(batch.events[batch.filled])))
+                   (more = reader.next(batch.events[batch.filled]))) {
+                if constexpr (binary) batch.text_indexes[batch.filled] = reader.text_table_index();
                 ++batch.filled;
+            }
         } catch (const std::bad_alloc&) {
             batch.out_of_memory = true;
             more = false;
@@ -667,6 +673,10 @@ LoadedTrace load_with(Reader& reader, std::string_view source_name, uint64_t tot
         return loaded;
     }
     loaded.model.set_run_info(reader.run());
+    // A binary trace numbers its repeated texts (its text table): each is interned once, when the
+    // table defines it, and the reader does not copy it out for the events that refer to it.
+    std::vector<StringId> table_text_ids;
+    if constexpr (binary) reader.skip_table_texts(true);
 
     // The lines are parsed on a second thread while this one builds the model (each is about half
     // of the work); the progress callback and the model stay on the calling thread.
@@ -695,7 +705,22 @@ LoadedTrace load_with(Reader& reader, std::string_view source_name, uint64_t tot
             last = batch.last;
             out_of_memory = batch.out_of_memory;
             line_number = batch.line_number;
-            loaded.model.append(std::span<const Event>(batch.events.data(), batch.filled));
+            if constexpr (binary) {
+                for (size_t i = 0; i < batch.filled; ++i) {
+                    const uint64_t text = batch.text_indexes[i];
+                    if (text == BinaryTraceReader::kNoTableText) {
+                        loaded.model.append(batch.events[i]);
+                        continue;
+                    }
+                    // The table defines its texts in order, each before any event refers to it.
+                    if (text >= table_text_ids.size()) table_text_ids.resize(text + 1, kNone);
+                    StringId& id = table_text_ids[text];
+                    if (id == kNone) id = loaded.model.intern(batch.events[i].text);
+                    loaded.model.append(batch.events[i], id);
+                }
+            } else {
+                loaded.model.append(std::span<const Event>(batch.events.data(), batch.filled));
+            }
             events += batch.filled;
             bytes_read = batch.bytes_read;
             const bool full = batch.filled == BatchPipe::kBatchEvents;

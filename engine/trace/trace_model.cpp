@@ -1,8 +1,11 @@
 // Over 800 lines: the event-sourced model's indexes (spans, waits, arrows, pairing, tree at t) are
-// built in one pass over the same arrays. The pairing's queues live in pending_messages.h and the
-// interned strings in string_table.h; what is left of pairing here is which event goes where.
+// built in one pass over the same arrays. The pairing's queues live in pending_messages.h, the
+// interned strings in string_table.h, the per-process lists in index_pool.h and the monitors by
+// ref in id_map.h; what is left of pairing here is which event goes where.
 #include "engine/trace/trace_model.h"
 
+#include "engine/trace/id_map.h"
+#include "engine/trace/index_pool.h"
 #include "engine/trace/large_array.h"
 #include "engine/trace/pending_messages.h"
 #include "engine/trace/string_table.h"
@@ -118,64 +121,6 @@ uint32_t TreeSnapshot::node_of(ProcessIndex process) const noexcept {
     return kNone;
 }
 
-/// A growable list of 32-bit indexes in 16 bytes (a std::vector takes 24): every process has
-/// five of them, and most processes live for a few dozen events.
-class IndexList {
-  public:
-    IndexList() = default;
-    IndexList(const IndexList&) = delete;
-    IndexList& operator=(const IndexList&) = delete;
-    IndexList(IndexList&& other) noexcept
-        : data_(std::exchange(other.data_, nullptr)),
-          size_(std::exchange(other.size_, 0)),
-          capacity_(std::exchange(other.capacity_, 0)) {}
-    IndexList& operator=(IndexList&& other) noexcept {
-        if (this != &other) {
-            std::free(data_);
-            data_ = std::exchange(other.data_, nullptr);
-            size_ = std::exchange(other.size_, 0);
-            capacity_ = std::exchange(other.capacity_, 0);
-        }
-        return *this;
-    }
-    ~IndexList() { std::free(data_); }
-
-    void push_back(uint32_t value) {
-        if (size_ == capacity_) reallocate(capacity_ == 0 ? 4 : capacity_ * 2);
-        data_[size_++] = value;
-    }
-    void pop_back() noexcept { --size_; }
-    uint32_t back() const noexcept { return data_[size_ - 1]; }
-    uint32_t operator[](size_t i) const noexcept { return data_[i]; }
-    bool empty() const noexcept { return size_ == 0; }
-    uint32_t size() const noexcept { return size_; }
-    const uint32_t* begin() const noexcept { return data_; }
-    const uint32_t* end() const noexcept { return data_ + size_; }
-    std::span<const uint32_t> span() const noexcept { return {data_, size_}; }
-    size_t capacity_bytes() const noexcept { return size_t{capacity_} * sizeof(uint32_t); }
-    void shrink_to_fit() {
-        if (capacity_ > size_) reallocate(size_);
-    }
-
-  private:
-    void reallocate(uint32_t capacity) {
-        if (capacity == 0) {
-            std::free(data_);
-            data_ = nullptr;
-            capacity_ = 0;
-            return;
-        }
-        auto* grown = static_cast<uint32_t*>(std::realloc(data_, capacity * sizeof(uint32_t)));
-        if (grown == nullptr) throw std::bad_alloc();
-        data_ = grown;
-        capacity_ = capacity;
-    }
-
-    uint32_t* data_ = nullptr;
-    uint32_t size_ = 0;
-    uint32_t capacity_ = 0;
-};
-
 /// Per-process indexes every process has.
 struct ProcessLanes {
     IndexList events;
@@ -188,18 +133,6 @@ struct ProcessLanes {
     uint32_t open_window = kNone;
     uint32_t slot = kNone;   ///< as a supervised child
     uint32_t inbox = kNone;  ///< its Inbox in TraceModel::Impl::inboxes while one is pending
-
-    size_t memory_bytes() const noexcept {
-        return sizeof(*this) + events.capacity_bytes() + states.capacity_bytes() +
-               arrows.capacity_bytes() + relations.capacity_bytes() + windows.capacity_bytes();
-    }
-    void shrink_to_fit() {
-        events.shrink_to_fit();
-        states.shrink_to_fit();
-        arrows.shrink_to_fit();
-        relations.shrink_to_fit();
-        windows.shrink_to_fit();
-    }
 };
 
 /// What only some processes have (names, children, supervised slots): kept in a map so that the
@@ -230,8 +163,6 @@ struct StoredArrow {
 
 struct TraceModel::Impl {
     /// The largest arrays come from LargeArrayAllocator (huge pages for big blocks).
-    template <typename T>
-    using LargeArray = std::vector<T, LargeArrayAllocator<T>>;
     LargeArray<EventRecord> records;
     /// (index, seq) wherever seq stops counting up by one from the previous entry.
     std::vector<std::pair<EventIndex, uint64_t>> seq_runs;
@@ -245,6 +176,8 @@ struct TraceModel::Impl {
 
     StringTable strings;
     LargeArray<ProcessInfo> processes;
+    /// The storage of every ProcessLanes list.
+    IndexPool lists;
     LargeArray<ProcessLanes> lanes;
     std::unordered_map<ProcessIndex, ProcessExtras> extras;
     /// Inboxes of the processes with messages or replies pending (ProcessLanes::inbox), reused:
@@ -263,14 +196,15 @@ struct TraceModel::Impl {
     /// and merged when the order is next asked for (sort_arrows), not per arrow or per batch: a
     /// message received long after it was sent merges into a long suffix, and doing that per
     /// batch of 4,096 events made loading a 3.4M-event trace spend a third of its time merging.
-    mutable std::vector<uint32_t> arrows_by_start;
+    mutable LargeArray<uint32_t> arrows_by_start;
     mutable size_t arrows_sorted = 0;
     int64_t longest_arrow = 0;
     /// One bit per event: a Send or Reply already paired (see KeyedQueues).
     std::vector<uint64_t> taken_events;
 
     std::vector<Relation> relations;
-    std::unordered_map<uint64_t, uint32_t> active_monitors;  ///< ref -> relation
+    std::vector<uint64_t> relation_refs;  ///< by relation: a monitor's ref (0 for a link)
+    IdMap active_monitors;                ///< ref -> relation
 
     std::vector<ChildSlot> slots;
     std::vector<StepPoint> series[kSeriesCount];
@@ -374,8 +308,9 @@ struct TraceModel::Impl {
         // Arrows complete in time order but may start in the past: sort_arrows() puts them in
         // place once per batch.
         arrows_by_start.push_back(index);
-        lanes[arrow.from_process].arrows.push_back(index);
-        if (arrow.to_process != arrow.from_process) lanes[arrow.to_process].arrows.push_back(index);
+        lanes[arrow.from_process].arrows.push_back(lists, index);
+        if (arrow.to_process != arrow.from_process)
+            lanes[arrow.to_process].arrows.push_back(lists, index);
     }
 
     /// Sorts the arrows appended since the last call into arrows_by_start: the new ones are
@@ -492,9 +427,10 @@ struct TraceModel::Impl {
                           int64_t t, EventIndex event) {
         const auto index = static_cast<uint32_t>(relations.size());
         relations.push_back(Relation{t, kOpenEnd, event, from, to, kind});
-        lanes[from].relations.push_back(index);
-        if (to != from) lanes[to].relations.push_back(index);
-        if (kind == Relation::Kind::Monitor && ref != 0) active_monitors[ref] = index;
+        relation_refs.push_back(kind == Relation::Kind::Monitor ? ref : 0);
+        lanes[from].relations.push_back(lists, index);
+        if (to != from) lanes[to].relations.push_back(lists, index);
+        if (kind == Relation::Kind::Monitor && ref != 0) active_monitors.set(ref, index);
         return index;
     }
 
@@ -517,8 +453,8 @@ struct TraceModel::Impl {
         if (r.end_us != kOpenEnd) return;
         r.end_us = t;
         if (r.kind != Relation::Kind::Monitor) return;
-        const auto it = active_monitors.find(payload_of(r.start_event).ref);
-        if (it != active_monitors.end() && it->second == index) active_monitors.erase(it);
+        const uint64_t ref = relation_refs[index];
+        if (active_monitors.find(ref) == index) active_monitors.erase(ref);
     }
 
     ProcessState state_of(EventIndex state_change) const noexcept {
@@ -545,7 +481,7 @@ struct TraceModel::Impl {
         if (state == ProcessState::Waiting && lanes[p].open_window != kNone)
             records[event].wait_kind_plus_one = wait_kind_note(windows[lanes[p].open_window].kind);
         if (state == ProcessState::Running) step(Series::BusySchedulers, t, +1);
-        states.push_back(event);
+        states.push_back(lists, event);
     }
 
     /// At exit the last state ends (its end is the exit time): only the series need telling.
@@ -606,7 +542,7 @@ struct TraceModel::Impl {
         lanes[child].slot = slot_index;
     }
 
-    void append(const Event& e);
+    void append(const Event& e, StringId text);
     void apply(const Event& e, EventIndex index);
     void receive(EventIndex index);
     void wait_end(const Event& e, EventIndex index);
@@ -617,8 +553,8 @@ void TraceModel::Impl::apply(const Event& e, EventIndex index) {
     const int64_t t = rec.time_us;
     const ProcessIndex p = rec.process;
     const ProcessIndex peer = rec.peer;
-    if (p != kNone) lanes[p].events.push_back(index);
-    if (peer != kNone && peer != p) lanes[peer].events.push_back(index);
+    if (p != kNone) lanes[p].events.push_back(lists, index);
+    if (peer != kNone && peer != p) lanes[peer].events.push_back(lists, index);
     if (p == kNone) {
         if (e.kind == EventKind::Console || e.kind == EventKind::Log)
             output_events.push_back(index);
@@ -652,7 +588,7 @@ void TraceModel::Impl::apply(const Event& e, EventIndex index) {
             info.caller = peer;
             // The engine names what the task runs here; a supervised task's spawn only knew
             // the generic Task.Supervised entry point.
-            if (!e.text.empty()) info.initial_call = rec.text;
+            if (rec.text != 0) info.initial_call = rec.text;
             mark_task(p);
             break;
         case EventKind::Exit: {
@@ -700,12 +636,12 @@ void TraceModel::Impl::apply(const Event& e, EventIndex index) {
                 add_relation(Relation::Kind::Monitor, p, peer, e.ref.id, t, index);
             break;
         case EventKind::Demonitor:
-            if (const auto it = active_monitors.find(e.ref.id); it != active_monitors.end())
-                end_relation(it->second, t);
+            if (const uint32_t r = active_monitors.find(e.ref.id); r != IdMap::kMissing)
+                end_relation(r, t);
             break;
         case EventKind::Down: {
-            if (const auto it = active_monitors.find(e.ref.id); it != active_monitors.end())
-                end_relation(it->second, t);
+            if (const uint32_t r = active_monitors.find(e.ref.id); r != IdMap::kMissing)
+                end_relation(r, t);
             if (peer == kNone) break;
             const ProcessInfo& dead = processes[peer];
             if (dead.exit_event != kNone && dead.exit_us <= t)
@@ -744,7 +680,7 @@ void TraceModel::Impl::apply(const Event& e, EventIndex index) {
             window.kind = e.wait_kind;
             windows.push_back(window);
             open_windows.insert(w);
-            lane.windows.push_back(w);
+            lane.windows.push_back(lists, w);
             lane.open_window = w;
             // The engine may report the Waiting state before or after the WaitStart.
             if (!lane.states.empty() && !info.exited() &&
@@ -851,7 +787,7 @@ void TraceModel::Impl::wait_end(const Event& e, EventIndex index) {
 TraceModel::TraceModel() : impl_(std::make_unique<Impl>()) {}
 TraceModel::TraceModel(std::span<const Event> events, RunInfo run)
     : impl_(std::make_unique<Impl>()), run_(std::move(run)) {
-    impl_->records.reserve(events.size());
+    reserve(events.size());
     append(events);
     // A finished trace does not grow: give back the slack of every growing array.
     shrink_to_fit();
@@ -862,19 +798,35 @@ TraceModel& TraceModel::operator=(TraceModel&&) noexcept = default;
 
 void TraceModel::reserve(size_t events) {
     Impl& m = *impl_;
-    m.records.reserve(std::min<size_t>(events, kNone - 1));
+    events = std::min<size_t>(events, kNone - 1);
+    m.records.reserve(events);
     m.strings.reserve(events / 8);
+    // Guesses (a trace of short tasks has a process per ~20 events and an arrow per ~4): what is
+    // reserved and not used is address space only (large_array.h), and more than reserved grows
+    // as before.
+    m.processes.reserve(events / 8);
+    m.lanes.reserve(events / 8);
+    m.arrows.reserve(events / 4);
+    m.arrows_by_start.reserve(events / 4);
 }
 
 void TraceModel::append(std::span<const Event> events) {
-    for (const Event& e : events) impl_->append(e);
+    for (const Event& e : events) append(e);
 }
 
 void TraceModel::append(const Event& e) {
-    impl_->append(e);
+    impl_->append(e, impl_->strings.intern(e.text));
 }
 
-void TraceModel::Impl::append(const Event& e) {
+void TraceModel::append(const Event& e, StringId text) {
+    impl_->append(e, text < impl_->strings.size() ? text : impl_->strings.intern(e.text));
+}
+
+StringId TraceModel::intern(std::string_view text) {
+    return impl_->strings.intern(text);
+}
+
+void TraceModel::Impl::append(const Event& e, StringId text) {
     Impl& m = *this;
     if (m.records.size() >= kNone - 1) return;  // 32-bit indexes: the model is full
     const auto index = static_cast<EventIndex>(m.records.size());
@@ -891,7 +843,7 @@ void TraceModel::Impl::append(const Event& e) {
     rec.kind = e.kind;
     rec.flags = e.flags;
     rec.detail = e.detail;
-    rec.text = m.strings.intern(e.text);
+    rec.text = text;
     if (e.ref.id != 0) {
         rec.has_payload = true;
         m.ref_events.push_back(index);
@@ -1282,23 +1234,23 @@ std::span<const EventIndex> TraceModel::output_events() const noexcept {
 void TraceModel::shrink_to_fit() {
     Impl& m = *impl_;
     m.sort_arrows();
-    // A loader reserves records from the file size; a slack under an eighth is not worth copying
-    // the largest array of the model for.
-    if (m.records.capacity() - m.records.size() > m.records.size() / 8) m.records.shrink_to_fit();
+    // The largest arrays were reserved from the loader's estimate or grew by doubling: mapped,
+    // their slack was never written and takes no memory, so they are not copied to shrink.
+    large_array_shrink_to_fit(m.records);
     m.seq_runs.shrink_to_fit();
     m.ref_events.shrink_to_fit();
     m.refs.shrink_to_fit();
     m.number_events.shrink_to_fit();
     m.numbers.shrink_to_fit();
-    m.processes.shrink_to_fit();
-    m.lanes.shrink_to_fit();
-    for (auto& lane : m.lanes) lane.shrink_to_fit();
+    large_array_shrink_to_fit(m.processes);
+    large_array_shrink_to_fit(m.lanes);
     for (auto& [process, extra] : m.extras) extra.shrink_to_fit();
     m.windows.shrink_to_fit();
-    m.arrows.shrink_to_fit();
-    m.arrows_by_start.shrink_to_fit();
+    large_array_shrink_to_fit(m.arrows);
+    large_array_shrink_to_fit(m.arrows_by_start);
     m.taken_events.shrink_to_fit();
     m.relations.shrink_to_fit();
+    m.relation_refs.shrink_to_fit();
     for (auto& s : m.series) s.shrink_to_fit();
     m.output_events.shrink_to_fit();
 }
@@ -1306,16 +1258,16 @@ void TraceModel::shrink_to_fit() {
 size_t TraceModel::memory_bytes() const noexcept {
     const Impl& m = *impl_;
     size_t bytes =
-        sizeof(Impl) + capacity_bytes(m.records) + capacity_bytes(m.seq_runs) +
+        sizeof(Impl) + large_array_bytes(m.records) + capacity_bytes(m.seq_runs) +
         capacity_bytes(m.ref_events) + capacity_bytes(m.refs) + capacity_bytes(m.number_events) +
-        capacity_bytes(m.numbers) + m.strings.memory_bytes() + capacity_bytes(m.lanes) +
-        m.extras.bucket_count() * sizeof(void*) + capacity_bytes(m.processes) +
+        capacity_bytes(m.numbers) + m.strings.memory_bytes() + large_array_bytes(m.lanes) +
+        m.extras.bucket_count() * sizeof(void*) + large_array_bytes(m.processes) +
         capacity_bytes(m.dense_pids) + m.other_pids.size() * 32 + capacity_bytes(m.windows) +
-        m.open_windows.size() * 40 + capacity_bytes(m.arrows) + capacity_bytes(m.arrows_by_start) +
-        capacity_bytes(m.taken_events) + capacity_bytes(m.relations) +
-        m.active_monitors.size() * 32 + capacity_bytes(m.output_events);
-    // Each lane's own size is in capacity_bytes(m.lanes); add what its vectors hold.
-    for (const auto& lane : m.lanes) bytes += lane.memory_bytes() - sizeof(ProcessLanes);
+        m.open_windows.size() * 40 + large_array_bytes(m.arrows) +
+        large_array_bytes(m.arrows_by_start) + capacity_bytes(m.taken_events) +
+        capacity_bytes(m.relations) + capacity_bytes(m.relation_refs) +
+        m.active_monitors.memory_bytes() + capacity_bytes(m.output_events);
+    bytes += m.lists.memory_bytes();  // what the lanes' lists hold
     for (const auto& [process, extra] : m.extras) bytes += extra.memory_bytes();
     for (const auto& inbox : m.inboxes) bytes += inbox.memory_bytes();
     bytes += capacity_bytes(m.free_inboxes);

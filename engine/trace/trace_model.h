@@ -261,6 +261,12 @@ class TraceModel {
     /// and counted in clamped_events().
     void append(const Event& event);
     void append(std::span<const Event> events);
+    /// As append(event), with the event's text already interned as `text` (an id intern() gave
+    /// for it): event.text is not read. A loader whose file numbers its texts (the binary
+    /// format's text table) interns each once instead of once per event.
+    void append(const Event& event, StringId text);
+    /// The id of `text` among the model's strings, added if new (see append(event, text)).
+    StringId intern(std::string_view text);
     void set_run_info(RunInfo run) { run_ = std::move(run); }
     /// A live run's clock went on to `t_us` without an event (a sleep, a wait): end_time()
     /// becomes at least `t_us`, so open spans reach it. Never moves end_time() back; later events
@@ -357,9 +363,12 @@ class TraceModel {
     /// Console and Log events, time-sorted (indexes into records()).
     std::span<const EventIndex> output_events() const noexcept;
 
-    /// Releases spare capacity (after loading a finished trace).
+    /// Releases spare capacity (after loading a finished trace). The big arrays, mapped, are left
+    /// as they are: their spare capacity was never written and takes no memory (large_array.h).
+    /// The per-process lists keep their power-of-two chunks (index_pool.h).
     void shrink_to_fit();
-    /// Bytes held by the model (capacity of every array and string), for the bytes/event figure.
+    /// Bytes held by the model (capacity of every array and string; of a big mapped array, the
+    /// pages up to its size), for the bytes/event figure and the loader's memory budget.
     size_t memory_bytes() const noexcept;
 
   private:

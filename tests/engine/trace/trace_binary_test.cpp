@@ -134,11 +134,43 @@ TEST(BinaryTrace, LoadsTheSameModelAsTheJsonlOfTheSameEvents) {
     ASSERT_TRUE(from_json.ok());
     ASSERT_TRUE(from_binary.ok()) << from_binary.error->what();
     ASSERT_EQ(from_binary.model.event_count(), from_json.model.event_count());
-    for (uint32_t i = 0; i < from_json.model.event_count(); ++i)
+    for (uint32_t i = 0; i < from_json.model.event_count(); ++i) {
         EXPECT_EQ(from_binary.model.event(i), from_json.model.event(i)) << i;
+        // The binary load interns through the file's text table: the same ids all the same.
+        EXPECT_EQ(from_binary.model.record(i).text, from_json.model.record(i).text) << i;
+    }
     EXPECT_EQ(from_binary.model.process_count(), from_json.model.process_count());
     // And smaller, though a third of these events carry 3,000-byte texts that both write whole.
     EXPECT_LT(binaryOf(events).size(), jsonl.str().size());
+}
+
+TEST(BinaryTrace, TheReaderNumbersTableTextsAndCanLeaveThemToItsCaller) {
+    std::vector<Event> events(6);
+    const std::vector<std::string> texts = {"A", "B", "A", std::string(2000, 'x'), "", "B"};
+    for (size_t i = 0; i < events.size(); ++i) {
+        events[i].seq = i;
+        events[i].pid = Pid{0, 1};
+        events[i].text = texts[i];
+    }
+    const std::string bytes = binaryOf(events);
+    constexpr uint64_t kNo = BinaryTraceReader::kNoTableText;
+    const std::vector<uint64_t> indexes = {0, 1, 0, kNo, kNo, 1};
+    for (const bool skip : {false, true}) {
+        std::istringstream in(bytes);
+        BinaryTraceReader reader(in, "t.tlb");
+        reader.skip_table_texts(skip);
+        ASSERT_TRUE(reader.read_header());
+        Event e;
+        for (size_t i = 0; i < events.size(); ++i) {
+            ASSERT_TRUE(reader.next(e)) << i;
+            EXPECT_EQ(reader.text_table_index(), indexes[i]) << i;
+            // Skipping leaves out the texts referred to, never the one defining an entry.
+            const bool referred = skip && (i == 2 || i == 5);
+            EXPECT_EQ(e.text, referred ? std::string() : texts[i]) << i;
+        }
+        EXPECT_FALSE(reader.next(e));
+        EXPECT_FALSE(reader.error().has_value());
+    }
 }
 
 /// The bytes of a trace of `n` simple events, and where each record starts.
