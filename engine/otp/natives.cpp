@@ -424,14 +424,14 @@ NATIVE(gs_call) {
     } catch (const ErlangException& e) {
         if (e.kind() != atom::exit) throw;
         // GenServer.call/3 (lib/gen_server.ex, Elixir 1.14) exits at line 1027 when the name is
-        // not registered, 1030 for a call to self, 1038 when :gen.call exits (a dead pid, a
+        // not registered, 1031 for a call to self, 1038 when :gen.call exits (a dead pid, a
         // crash, a timeout); that frame heads the stacktrace, the caller's frames go below.
         const Term& reason = e.reason();
         int64_t line = 1038;
         if (reason.is_tuple(2) && reason.element(0).is_atom(atom::noproc) && !a[0].is_pid())
             line = 1027;
         else if (reason.is_tuple(2) && reason.element(0).is_atom(Atom::intern("calling_self")))
-            line = 1030;
+            line = 1031;
         throw ErlangException::from_library(
             atom::exit, reason,
             lst({library_frame("Elixir.GenServer", "call", 3, "lib/gen_server.ex", line)}));
