@@ -13,6 +13,7 @@
 #include <unordered_map>
 
 #include "engine/runtime/format_error.h"
+#include "engine/runtime/fun_display.h"
 #include "engine/runtime/integer.h"
 #include "engine/runtime/runtime.h"
 
@@ -801,6 +802,14 @@ bool ascii_printable_list(const Term& list, int64_t limit) {
     return counter == 0 || it.rest().is_empty_list();
 }
 
+std::mutex script_path_mutex;
+std::string script_path;  // guarded by script_path_mutex
+
+std::string script_display_path() {
+    std::lock_guard lock(script_path_mutex);
+    return script_path;
+}
+
 uint32_t module_hash(std::string_view name) {
     // A stable stand-in for the BEAM's per-module `uniq` shown in #Function<...>.
     uint32_t h = 2166136261u;
@@ -1225,6 +1234,11 @@ DocId Inspector::fun_doc(const FunObject& f) {
     }
     std::string uniq =
         std::to_string(f.unique) + "." + std::to_string(module_hash(f.module.name()));
+    // Inspect.Function: a fun of the script's own top-level code names the file, not the module.
+    if (f.module.name().starts_with("elixir_compiler_")) {
+        std::string path = script_display_path();
+        if (!path.empty()) return docs_.text("#Function<" + uniq + " in file:" + path + ">");
+    }
     std::string text = "#Function<" + uniq + "/" + std::to_string(f.arity) + " in " + module;
     // The enclosing function: Elixir shows "Mod.run/0" for a fun named "-run/0-fun-0-". We accept
     // the BEAM name, "run/0", or a bare "run".
@@ -1347,6 +1361,11 @@ std::string inspect_atom_remote(Atom a) {
 
 std::string inspect_module(Atom module) {
     return inspect_atom(module);
+}
+
+void set_script_display_path(std::string path) {
+    std::lock_guard lock(script_path_mutex);
+    script_path = std::move(path);
 }
 
 std::string format_float(double value) {

@@ -2,6 +2,8 @@
 // compiler_internal.h).
 #include "engine/script/compiler_internal.h"
 
+#include "engine/runtime/fun_display.h"
+
 #include "engine/script/parser.h"
 #include "engine/script/peephole.h"
 #include "engine/script/prelude.h"
@@ -51,7 +53,10 @@ void Compiler::compile_root(const Node* root) {
         options_.warnings->insert(options_.warnings->end(), module_warnings_.begin(),
                                   module_warnings_.end());
     }
-    if (options_.is_main) program_.main = main;
+    if (options_.is_main) {
+        program_.main = main;
+        set_script_display_path(main_file_->path());
+    }
 }
 
 void Compiler::collect_file_modules(const std::vector<const Node*>& stmts,
@@ -83,11 +88,12 @@ void Compiler::check_struct_access(const Node* name, Atom module, int arity) {
         fail_at(name, fmt::format("cannot access struct {}, the struct was not yet defined or the "
                                   "struct is being accessed in the same context that defines it",
                                   shown));
-    fail_at(name, fmt::format("{0}.__struct__/{1} is undefined, cannot expand struct {0}. Make sure "
-                              "the struct name is correct. If the struct name exists and is "
-                              "correct but it still cannot be found, you likely have cyclic "
-                              "module usage in your code",
-                              shown, arity));
+    fail_at(name,
+            fmt::format("{0}.__struct__/{1} is undefined, cannot expand struct {0}. Make sure "
+                        "the struct name is correct. If the struct name exists and is "
+                        "correct but it still cannot be found, you likely have cyclic "
+                        "module usage in your code",
+                        shown, arity));
 }
 
 bool compile_file(Program& program, SourceFiles& files, const SourceFile& file, const Ast& ast,

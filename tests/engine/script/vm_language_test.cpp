@@ -2,6 +2,8 @@
 // (expected outputs are what `elixir` 1.14 prints for the same program).
 #include <gtest/gtest.h>
 
+#include <sstream>
+
 #include "vm_test_support.h"
 
 namespace tasklens::script::test {
@@ -232,6 +234,32 @@ TEST(VmLanguage, UncaughtErrorPrintsBannerAndExits1) {
     EXPECT_EQ(r.status, 1);
     EXPECT_EQ(r.out, "before\n");
     EXPECT_NE(r.err.find("** (ArgumentError) bad"), std::string::npos) << r.err;
+}
+
+// Elixir 1.14's Inspect.Function: a fn of the script's top-level code names the script's file
+// (`#Function<0.59412566 in file:x.exs>`; the number after the dot is a per-compilation hash
+// there, so only the shape and the fn's index are compared); a fn inside a module names the
+// enclosing function. Expected: elixir 1.14.0 on the same source.
+TEST(VmLanguage, TopLevelFunsInspectWithTheScriptsFile) {
+    RunOutput r = run_source(
+        "IO.inspect(fn x -> x end)\n"
+        "IO.inspect(fn a, b -> a + b end)\n"
+        "Enum.each([1], fn _ -> IO.inspect(fn -> :ok end) end)\n"
+        "defmodule M do\n  def g, do: fn a -> a end\nend\n"
+        "IO.inspect(M.g())\n");
+    ASSERT_EQ(r.status, 0) << r.err;
+    std::vector<std::string> lines;
+    std::istringstream in(r.out);
+    for (std::string line; std::getline(in, line);) lines.push_back(line);
+    ASSERT_EQ(lines.size(), 4u) << r.out;
+    const std::string prefixes[] = {"#Function<0.", "#Function<1.", "#Function<3."};
+    for (size_t i = 0; i < 3; ++i) {
+        EXPECT_EQ(lines[i].rfind(prefixes[i], 0), 0u) << lines[i];
+        EXPECT_TRUE(lines[i].ends_with(" in file:test.exs>")) << lines[i];
+        EXPECT_EQ(lines[i].find('/'), std::string::npos) << lines[i];  // no arity shown
+    }
+    EXPECT_EQ(lines[3].rfind("#Function<0.", 0), 0u) << lines[3];
+    EXPECT_TRUE(lines[3].ends_with("/1 in M.g/0>")) << lines[3];
 }
 
 }  // namespace
