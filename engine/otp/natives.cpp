@@ -418,9 +418,12 @@ NATIVE(gs_start_link_2) {
 NATIVE(gs_start_link_3) {
     co_return co_await gen_server_start(ctx, a[0].as_atom(), a[1], a[2], true);
 }
-NATIVE(gs_call) {
+/// GenServer.call/3 as Elixir runs it: an exit comes with GenServer.call's frame (Agent's calls
+/// go through it too).
+Co<Term> genserver_call_with_frame(ProcessContext& ctx, const Term& server, Term request,
+                                   Timeout timeout) {
     try {
-        co_return co_await gen_server_call(ctx, a[0], a[1], timeout_arg(a, 2, 5000));
+        co_return co_await gen_server_call(ctx, server, std::move(request), timeout);
     } catch (const ErlangException& e) {
         if (e.kind() != atom::exit) throw;
         // GenServer.call/3 (lib/gen_server.ex, Elixir 1.14) exits at line 1027 when the name is
@@ -428,7 +431,7 @@ NATIVE(gs_call) {
         // crash, a timeout); that frame heads the stacktrace, the caller's frames go below.
         const Term& reason = e.reason();
         int64_t line = 1038;
-        if (reason.is_tuple(2) && reason.element(0).is_atom(atom::noproc) && !a[0].is_pid())
+        if (reason.is_tuple(2) && reason.element(0).is_atom(atom::noproc) && !server.is_pid())
             line = 1027;
         else if (reason.is_tuple(2) && reason.element(0).is_atom(Atom::intern("calling_self")))
             line = 1031;
@@ -436,6 +439,9 @@ NATIVE(gs_call) {
             atom::exit, reason,
             lst({library_frame("Elixir.GenServer", "call", 3, "lib/gen_server.ex", line)}));
     }
+}
+NATIVE(gs_call) {
+    co_return co_await genserver_call_with_frame(ctx, a[0], a[1], timeout_arg(a, 2, 5000));
 }
 NATIVE(gs_cast) {
     co_return co_await gen_server_cast(ctx, a[0], a[1]);
@@ -472,18 +478,48 @@ NATIVE(agent_start) {
     co_return co_await gen_server_start(ctx, at().AgentServer, a[0], opt_arg(a, 1), false);
 }
 NATIVE(agent_get) {
-    co_return co_await gen_server_call(ctx, a[0], tagged(at().get, a[1]), timeout_arg(a, 2, 5000));
+    co_return co_await genserver_call_with_frame(ctx, a[0], tagged(at().get, a[1]),
+                                                 timeout_arg(a, 2, 5000));
 }
 NATIVE(agent_update) {
-    co_return co_await gen_server_call(ctx, a[0], tagged(at().update, a[1]),
-                                       timeout_arg(a, 2, 5000));
+    co_return co_await genserver_call_with_frame(ctx, a[0], tagged(at().update, a[1]),
+                                                 timeout_arg(a, 2, 5000));
 }
 NATIVE(agent_get_and_update) {
-    co_return co_await gen_server_call(ctx, a[0], tagged(at().get_and_update, a[1]),
-                                       timeout_arg(a, 2, 5000));
+    co_return co_await genserver_call_with_frame(ctx, a[0], tagged(at().get_and_update, a[1]),
+                                                 timeout_arg(a, 2, 5000));
 }
 NATIVE(agent_cast) {
     co_return co_await gen_server_cast(ctx, a[0], tagged(at().cast, a[1]));
+}
+/// The {module, function, args} forms (Agent.get/4,5, update/4,5, get_and_update/4,5, cast/4,
+/// start/3,4, start_link/3,4). Elixir 1.14 passes them on unchecked: a bad one fails in the agent,
+/// in Agent.Server's :erlang.apply (agent_run).
+Term agent_mfa(Args a, size_t first) {
+    return tup({a[first], a[first + 1], a[first + 2]});
+}
+NATIVE(agent_start_link_mfa) {
+    co_return co_await gen_server_start(ctx, at().AgentServer, agent_mfa(a, 0), opt_arg(a, 3),
+                                        true);
+}
+NATIVE(agent_start_mfa) {
+    co_return co_await gen_server_start(ctx, at().AgentServer, agent_mfa(a, 0), opt_arg(a, 3),
+                                        false);
+}
+NATIVE(agent_get_mfa) {
+    co_return co_await genserver_call_with_frame(ctx, a[0], tagged(at().get, agent_mfa(a, 1)),
+                                                 timeout_arg(a, 4, 5000));
+}
+NATIVE(agent_update_mfa) {
+    co_return co_await genserver_call_with_frame(ctx, a[0], tagged(at().update, agent_mfa(a, 1)),
+                                                 timeout_arg(a, 4, 5000));
+}
+NATIVE(agent_get_and_update_mfa) {
+    co_return co_await genserver_call_with_frame(
+        ctx, a[0], tagged(at().get_and_update, agent_mfa(a, 1)), timeout_arg(a, 4, 5000));
+}
+NATIVE(agent_cast_mfa) {
+    co_return co_await gen_server_cast(ctx, a[0], tagged(at().cast, agent_mfa(a, 1)));
 }
 NATIVE(agent_stop) {
     Term reason = a.size() > 1 ? a[1] : A(atom::normal);
@@ -497,6 +533,29 @@ NATIVE(agent_child_spec) {
 /// Agent.Server's run/2: a fun, or {m, f, a} with the extra arguments first.
 Co<Term> agent_run(ProcessContext& ctx, Term fun, std::vector<Term> extra) {
     if (fun.is_tuple(3)) {
+        // :erlang.apply(m, f, extra ++ args)'s argument errors
+        // :erlang.apply(m, f, extra ++ args)'s argument errors, with its frame and
+        // Agent.Server.run/2's (lib/agent/server.ex:49) as on the BEAM
+        auto bad = [&](const char* which, const char* what) {
+            std::vector<Term> all = extra;
+            std::vector<Term> rest;
+            list_to_vector(fun.element(2), rest);
+            all.insert(all.end(), rest.begin(), rest.end());
+            Term apply_frame =
+                tup({A(atom::erlang), A(atom::apply),
+                     lst({fun.element(0), fun.element(1), Term::list(all)}), Term::empty_list()});
+            throw ErlangException(
+                atom::error,
+                make_exception("ArgumentError",
+                               {{"message", Term::binary(std::string("errors were found at the "
+                                                                     "given arguments:\n\n  * ") +
+                                                         which + " argument: " + what + "\n")}}),
+                lst({apply_frame,
+                     library_frame("Elixir.Agent.Server", "run", 2, "lib/agent/server.ex", 49)}));
+        };
+        if (!fun.element(0).is_atom()) bad("1st", "not an atom");
+        if (!fun.element(1).is_atom()) bad("2nd", "not an atom");
+        if (list_length(fun.element(2)) < 0) bad("3rd", "not a list");
         std::vector<Term> args = std::move(extra);
         std::vector<Term> rest;
         list_to_vector(fun.element(2), rest);
@@ -526,6 +585,10 @@ NATIVE(agent_server_init) {
         const FunObject& f = a[0].fun();
         ctx.dict_put(A(atom::dollar_initial_call),
                      tup({A(f.module), A(f.name), Term::integer(f.arity)}));
+    } else if (a[0].is_tuple(3)) {  // {m, f, args}: {m, f, length(args)}
+        ctx.dict_put(A(atom::dollar_initial_call),
+                     tup({a[0].element(0), a[0].element(1),
+                          Term::integer(static_cast<int64_t>(list_length(a[0].element(2))))}));
     }
     Term state = co_await agent_callback(ctx, a[0], std::vector<Term>(), "init", 1, 8);
     co_return ok_tuple(std::move(state));
@@ -731,6 +794,12 @@ void register_otp(CodeRegistry& code) {
     reg(t.Agent, "update", {2, 3}, agent_update);
     reg(t.Agent, "get_and_update", {2, 3}, agent_get_and_update);
     reg(t.Agent, "cast", {2}, agent_cast);
+    reg(t.Agent, "start_link", {3, 4}, agent_start_link_mfa);
+    reg(t.Agent, "start", {3, 4}, agent_start_mfa);
+    reg(t.Agent, "get", {4, 5}, agent_get_mfa);
+    reg(t.Agent, "update", {4, 5}, agent_update_mfa);
+    reg(t.Agent, "get_and_update", {4, 5}, agent_get_and_update_mfa);
+    reg(t.Agent, "cast", {4}, agent_cast_mfa);
     reg(t.Agent, "stop", {1, 2, 3}, agent_stop);
     reg(t.Agent, "child_spec", {1}, agent_child_spec);
     reg(t.AgentServer, "init", {1}, agent_server_init);
