@@ -471,26 +471,45 @@ NATIVE(sys_replace_state) {
 // --- Agent
 // ----------------------------------------------------------------------------------------------
 
+/// Agent's fun forms are guarded with is_function(fun, n): anything else is a FunctionClauseError
+/// of the function with its default arguments counted (Agent.get/3 for a 2-argument call).
+const Term& agent_fun_arg(Args a, size_t i, uint32_t fun_arity, const char* function,
+                          int64_t arity) {
+    if (!a[i].is_fun() || a[i].fun().arity != fun_arity)
+        throw ErlangException::error(
+            make_exception("FunctionClauseError", {{"module", Term::atom("Elixir.Agent")},
+                                                   {"function", Term::atom(function)},
+                                                   {"arity", Term::integer(arity)},
+                                                   {"kind", Term::nil()},
+                                                   {"args", Term::nil()},
+                                                   {"clauses", Term::nil()}}));
+    return a[i];
+}
 NATIVE(agent_start_link) {
-    co_return co_await gen_server_start(ctx, at().AgentServer, a[0], opt_arg(a, 1), true);
+    co_return co_await gen_server_start(
+        ctx, at().AgentServer, agent_fun_arg(a, 0, 0, "start_link", 2), opt_arg(a, 1), true);
 }
 NATIVE(agent_start) {
-    co_return co_await gen_server_start(ctx, at().AgentServer, a[0], opt_arg(a, 1), false);
+    co_return co_await gen_server_start(ctx, at().AgentServer, agent_fun_arg(a, 0, 0, "start", 2),
+                                        opt_arg(a, 1), false);
 }
 NATIVE(agent_get) {
-    co_return co_await genserver_call_with_frame(ctx, a[0], tagged(at().get, a[1]),
-                                                 timeout_arg(a, 2, 5000));
+    co_return co_await genserver_call_with_frame(
+        ctx, a[0], tagged(at().get, agent_fun_arg(a, 1, 1, "get", 3)), timeout_arg(a, 2, 5000));
 }
 NATIVE(agent_update) {
-    co_return co_await genserver_call_with_frame(ctx, a[0], tagged(at().update, a[1]),
-                                                 timeout_arg(a, 2, 5000));
+    co_return co_await genserver_call_with_frame(
+        ctx, a[0], tagged(at().update, agent_fun_arg(a, 1, 1, "update", 3)),
+        timeout_arg(a, 2, 5000));
 }
 NATIVE(agent_get_and_update) {
-    co_return co_await genserver_call_with_frame(ctx, a[0], tagged(at().get_and_update, a[1]),
-                                                 timeout_arg(a, 2, 5000));
+    co_return co_await genserver_call_with_frame(
+        ctx, a[0], tagged(at().get_and_update, agent_fun_arg(a, 1, 1, "get_and_update", 3)),
+        timeout_arg(a, 2, 5000));
 }
 NATIVE(agent_cast) {
-    co_return co_await gen_server_cast(ctx, a[0], tagged(at().cast, a[1]));
+    co_return co_await gen_server_cast(ctx, a[0],
+                                       tagged(at().cast, agent_fun_arg(a, 1, 1, "cast", 2)));
 }
 /// The {module, function, args} forms (Agent.get/4,5, update/4,5, get_and_update/4,5, cast/4,
 /// start/3,4, start_link/3,4). Elixir 1.14 passes them on unchecked: a bad one fails in the agent,
