@@ -1,4 +1,6 @@
-// The CodeRegistry entries of the OTP layer: thin argument adapters over the typed functions.
+// Over 800 lines: the OTP layer's one registration table (Task, Task.Supervisor, Supervisor,
+// GenServer, Agent, Registry, :global), each entry a thin argument adapter over the typed
+// functions in task.cpp, gen_server.cpp, supervisor.cpp...; splitting it would split the table.
 #include "engine/otp/gen_server.h"
 #include "engine/otp/otp.h"
 #include "engine/otp/supervisor.h"
@@ -28,16 +30,20 @@ Term tagged(Atom tag, const Term& value) {
 Timeout timeout_arg(Args a, size_t i, int64_t fallback_ms) {
     return a.size() > i ? to_timeout(a[i]) : Timeout::millis(fallback_ms);
 }
-/// Task.await/2, await_many/2 and yield/2 guard their timeout (a non-negative integer or
-/// :infinity): another one is a FunctionClauseError of that function, not an ArgumentError.
-[[noreturn]] void task_function_clause(std::string_view function, int64_t arity) {
+/// FunctionClauseError of Module.function/arity, as a failed guard raises it.
+[[noreturn]] void function_clause(const char* module, std::string_view function, int64_t arity) {
     throw ErlangException::error(
-        make_exception("FunctionClauseError", {{"module", Term::atom("Elixir.Task")},
+        make_exception("FunctionClauseError", {{"module", Term::atom(module)},
                                                {"function", Term::atom(function)},
                                                {"arity", Term::integer(arity)},
                                                {"kind", Term::nil()},
                                                {"args", Term::nil()},
                                                {"clauses", Term::nil()}}));
+}
+/// Task.await/2, await_many/2 and yield/2 guard their timeout (a non-negative integer or
+/// :infinity): another one is a FunctionClauseError of that function, not an ArgumentError.
+[[noreturn]] void task_function_clause(std::string_view function, int64_t arity) {
+    function_clause("Elixir.Task", function, arity);
 }
 Timeout task_timeout_arg(Args a, size_t i, std::string_view function) {
     if (a.size() <= i) return Timeout::millis(5000);
@@ -476,13 +482,7 @@ NATIVE(sys_replace_state) {
 const Term& agent_fun_arg(Args a, size_t i, uint32_t fun_arity, const char* function,
                           int64_t arity) {
     if (!a[i].is_fun() || a[i].fun().arity != fun_arity)
-        throw ErlangException::error(
-            make_exception("FunctionClauseError", {{"module", Term::atom("Elixir.Agent")},
-                                                   {"function", Term::atom(function)},
-                                                   {"arity", Term::integer(arity)},
-                                                   {"kind", Term::nil()},
-                                                   {"args", Term::nil()},
-                                                   {"clauses", Term::nil()}}));
+        function_clause("Elixir.Agent", function, arity);
     return a[i];
 }
 NATIVE(agent_start_link) {

@@ -149,6 +149,52 @@ IO.puts("#{x}")
     EXPECT_EQ(r.status, 0);
 }
 
+// An unused variable that shadows one in scope (a fn or case clause's, a rebinding in a branch
+// or a def) gets Elixir's other text; a rebinding at the top level that nothing reads after is
+// not reported at all. Expected: elixir 1.14.0 on the same file (stderr).
+TEST(VmCompilerWarnings, AnUnusedVariableThatShadowsOneInScopeSaysSo) {
+    RunOutput r = run_source_as_cli(R"(a = 1
+IO.inspect a
+f = fn a -> :ok end
+b = 1
+IO.inspect b
+case 2 do
+  b -> :ok
+end
+c = 1
+IO.inspect c
+c = 2
+d = 1
+IO.inspect d
+if true do
+  d = 5
+end
+{e, e2} = {1, 2}
+IO.inspect {e, e2}
+{e, e2} = {3, 4}
+IO.inspect f
+defmodule M do
+  def g(x) do
+    IO.inspect x
+    x = 2
+    y = 3
+  end
+end
+)");
+    auto w = [](const char* name, const char* where, bool shadows) {
+        return std::string("warning: variable \"") + name + "\" is unused (" +
+               (shadows ? "there is a variable with the same name in the context, use the pin "
+                          "operator (^) to match on it or prefix this variable with underscore "
+                          "if it is not meant to be used"
+                        : "if the variable is not meant to be used, prefix it with an "
+                          "underscore") +
+               ")\n  test.exs:" + where + "\n\n";
+    };
+    EXPECT_EQ(r.err, w("a", "3", true) + w("b", "7", true) + w("d", "15", true) +
+                         w("x", "24: M.g/1", true) + w("y", "25: M.g/1", false));
+    EXPECT_EQ(r.status, 0);
+}
+
 // A defmodule compiles its body with the caller's binding, so Elixir counts every variable
 // visible there as used: x (before A), and y, i and w (all visible at B, inside the fn) are
 // not reported; z, bound after the last module, is. Expected: elixir 1.14.0 on the same file.
